@@ -1,0 +1,142 @@
+// Public types of the engine. The control plane, the transports and the UI
+// depend on these shapes; change them only together with their users.
+
+export const STRATEGIES = ['round-robin', 'least-busy', 'random', 'p2c-ewma'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+export interface PoolOptions {
+  minWorkers: number; // default 2
+  maxWorkers: number; // default 10
+  loadBalancingStrategy: StrategyName; // default 'round-robin'
+  messageQueueSize: number; // pool queue bound, default 100
+  maxRetries: number; // default 3
+  retryDelay: number; // ms, base of exponential backoff, default 1000
+  healthCheckInterval: number; // ms, default 30000
+  healthCheckTimeout: number; // ms a ping may take before the hub counts as blocked, default 5000
+  restartOnFailure: boolean; // default true
+  workerRecycleInterval: number; // ms max worker age, default 3600000 (0 = off)
+  workerRecycleJitter: number; // ms, random 0..jitter added per worker, default 10% of interval
+  maxMessagesPerWorker: number; // default 10000 (0 = off)
+  maxMessagesJitter: number; // random 0..jitter added per worker, default 10% of max
+  maxWorkerMemoryMB: number; // RSS limit, 0 = off (default)
+  timeout: number; // ms run deadline per message, default 30000
+  queueTimeout: number; // ms max wait in the pool queue, 0 = no limit (default)
+  concurrencyPerWorker: number; // in-flight limit per worker, default 100
+  workerQueueSize: number; // the Python worker's own deque bound, default 100
+  scaleUpQueueThreshold: number; // queued messages that trigger adding a worker, default 1
+  idleTimeout: number; // ms an extra worker (above min) may stay idle before it is stopped, default 30000
+  drainTimeout: number; // ms graceful drain before SIGKILL, default 30000
+  pythonPath?: string; // interpreter; else env GREENLET_PYTHON, else python/.venv, else python3
+  agent: string; // 'module.path:ClassName', default 'echo_agent:EchoAgent'
+  agentId?: string;
+  capabilities?: string[];
+  pythonPaths: string[]; // extra PYTHONPATH entries for operator agent packages
+  env?: Record<string, string>;
+}
+
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopping' | 'exited' | 'failed';
+
+export interface WorkerStats {
+  id: string;
+  pid: number | null;
+  state: WorkerState;
+  healthy: boolean;
+  messagesProcessed: number; // agent.process replies (results + errors); control frames excluded
+  errors: number;
+  inFlight: number;
+  age: number; // ms since the worker became ready
+  rssBytes: number;
+  loopLagMs: number;
+  averageResponseTime: number; // ms
+  p95ResponseTime: number; // ms
+  restarts: number; // how many times this worker slot was restarted after failure
+  outputLines: number; // stderr lines seen (agent prints, tracebacks)
+  lastError?: string;
+}
+
+export interface PoolStats {
+  total: number;
+  available: number; // ready workers with spare in-flight capacity
+  busy: number; // ready workers with at least one message in flight
+  healthy: number;
+  starting: number;
+  totalMessagesProcessed: number;
+  totalErrors: number;
+  inFlight: number;
+  inFlightCapacity: number; // ready workers × concurrencyPerWorker
+  queueDepth: number;
+  queueCapacity: number; // messageQueueSize
+  averageWorkerAge: number; // ms
+  oldestWorker: number; // ms, age of the oldest worker
+  averageResponseTime: number; // ms, pool-wide
+  p50ResponseTime: number;
+  p95ResponseTime: number;
+  p99ResponseTime: number;
+  strategy: StrategyName;
+  startError?: string; // real Python error text when workers cannot start
+}
+
+export interface DetailedPoolStats extends PoolStats {
+  workers: WorkerStats[];
+}
+
+export type PoolEventType =
+  | 'worker.started'
+  | 'worker.exited'
+  | 'worker.restarted'
+  | 'worker.recycled'
+  | 'worker.unhealthy'
+  | 'worker.start_failed'
+  | 'worker.output'
+  | 'task.retry'
+  | 'task.timeout'
+  | 'task.poison'
+  | 'queue.overflow'
+  | 'pool.scaled'
+  | 'pool.config';
+
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface PoolEvent {
+  time: number; // epoch ms
+  type: PoolEventType;
+  level: EventLevel;
+  workerId?: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface ProcessMessage {
+  type: 'agent.process';
+  data: unknown;
+}
+
+export interface ExecuteOptions {
+  timeout?: number; // run deadline override, ms
+  queueTimeout?: number; // queue wait deadline override, ms
+  signal?: AbortSignal; // abort cancels: dequeued, or agent.cancel reaches the greenlet
+}
+
+export interface TaskOutcome {
+  result: unknown;
+  workerId: string;
+  latencyMs: number; // total, from execute() to result
+  queueWaitMs: number;
+  attempts: number;
+}
+
+// Error codes raised by the engine (main/pool/errors.ts creates them).
+export type PoolErrorCode =
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_QUEUE_FULL' // pool queue full: execute rejects at once
+  | 'ERR_WORKER_QUEUE_FULL' // adapter's bounded send queue full
+  | 'ERR_QUEUE_TIMEOUT' // waited in the pool queue past queueTimeout
+  | 'ERR_TIMEOUT' // run deadline passed
+  | 'ERR_AGENT' // agent code raised; .details has the Python traceback
+  | 'ERR_CANCELLED'
+  | 'ERR_WORKER_CRASHED'
+  | 'ERR_POISON_MESSAGE' // the message killed maxRetries workers
+  | 'ERR_START_FAILED' // worker could not start; message has the real Python error
+  | 'ERR_NOT_CONNECTED'
+  | 'ERR_POOL_CLOSED'
+  | 'ERR_PROTOCOL';

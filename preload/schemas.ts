@@ -1,0 +1,100 @@
+// Config schema: the single source of truth for every setting the operator can
+// change. The control plane validates with it, the renderer validates inline
+// with it, and the transports parse inputs with it. Imports only zod.
+import { z } from 'zod';
+
+const int = (min: number) => z.number().int().min(min);
+const ms = int(0);
+
+export const STRATEGY_NAMES = ['round-robin', 'least-busy', 'random', 'p2c-ewma'] as const;
+
+export const poolConfigSchema = z
+  .strictObject({
+    minWorkers: int(1).default(2),
+    maxWorkers: int(1).max(64).default(10),
+    loadBalancingStrategy: z.enum(STRATEGY_NAMES).default('round-robin'),
+    messageQueueSize: int(1).default(100),
+    maxRetries: int(0).max(20).default(3),
+    retryDelay: ms.default(1000),
+    healthCheckInterval: int(100).default(30_000),
+    healthCheckTimeout: int(100).default(5_000),
+    restartOnFailure: z.boolean().default(true),
+    workerRecycleInterval: ms.default(3_600_000),
+    workerRecycleJitter: ms.default(360_000),
+    maxMessagesPerWorker: int(0).default(10_000),
+    maxMessagesJitter: int(0).default(1_000),
+    maxWorkerMemoryMB: int(0).default(0),
+    timeout: int(1).default(30_000),
+    queueTimeout: ms.default(0),
+    concurrencyPerWorker: int(1).max(100_000).default(100),
+    workerQueueSize: int(0).default(100),
+    scaleUpQueueThreshold: int(1).default(1),
+    idleTimeout: ms.default(30_000),
+    drainTimeout: ms.default(30_000),
+    pythonPath: z.string().min(1).optional(),
+    agent: z
+      .string()
+      .regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, 'must look like "package.module:ClassName"')
+      .default('echo_agent:EchoAgent'),
+    agentId: z.string().min(1).optional(),
+    capabilities: z.array(z.string().min(1)).optional(),
+    pythonPaths: z.array(z.string().min(1)).default([]),
+  })
+  .refine((p) => p.minWorkers <= p.maxWorkers, {
+    message: 'minWorkers must not exceed maxWorkers',
+    path: ['minWorkers'],
+  });
+
+export const alertThresholdsSchema = z.strictObject({
+  // critical
+  noHealthyWorkers: z.boolean().default(true),
+  errorRatePct: z.number().min(0).max(100).default(10),
+  avgResponseTimeMs: z.number().min(0).default(5_000),
+  // warning
+  availableWorkersPct: z.number().min(0).max(100).default(20),
+  workerAgeHours: z.number().min(0).default(8),
+  queueFillPct: z.number().min(0).max(100).default(80),
+  // an alert clears only once the value is back past the threshold by this share of it
+  hysteresisPct: z.number().min(0).max(100).default(10),
+  // consecutive samples over the threshold before an alert is raised
+  raiseAfterSamples: int(1).default(2),
+  desktopNotifications: z.boolean().default(true),
+});
+
+export const samplingSchema = z.strictObject({
+  intervalMs: int(100).default(1_000),
+  persistIntervalMs: int(1_000).default(30_000),
+});
+
+export const a2aSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: int(0).max(65_535).default(0), // desktop app only; 0 = pick a free port
+  token: z.string().min(8).optional(), // else the control center's token
+  name: z.string().min(1).default('Greenlet Agent Pool'),
+});
+
+export const appConfigSchema = z.strictObject({
+  pool: poolConfigSchema.prefault({}),
+  alerts: alertThresholdsSchema.prefault({}),
+  sampling: samplingSchema.prefault({}),
+  a2a: a2aSchema.prefault({}),
+});
+
+export type PoolConfig = z.infer<typeof poolConfigSchema>;
+export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
+export type SamplingConfig = z.infer<typeof samplingSchema>;
+export type A2AConfig = z.infer<typeof a2aSchema>;
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+// A patch is any subset of the config, section by section; it is merged
+// over the current config and the merged whole is validated.
+export const configPatchSchema = z.strictObject({
+  pool: z.record(z.string(), z.unknown()).optional(),
+  alerts: z.record(z.string(), z.unknown()).optional(),
+  sampling: z.record(z.string(), z.unknown()).optional(),
+  a2a: z.record(z.string(), z.unknown()).optional(),
+});
+export type ConfigPatch = z.infer<typeof configPatchSchema>;
+
+export const defaultConfig = (): AppConfig => appConfigSchema.parse({});
