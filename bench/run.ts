@@ -1,0 +1,75 @@
+// `npm run bench`: every figure measured in ONE run, several rounds each, medians
+// printed with ratios against baselines from the same run, and written to
+// bench/results.json. Speed is never asserted in tests; this is where it is judged.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measurePythonShell, measureRaw } from './baselines';
+import { measureAdapter, measureIoBound, measureMemory, measurePool, measureStrategies } from './engine';
+import { root, round } from './lib';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const only = process.argv.slice(2);
+const want = (section: string) => only.length === 0 || only.includes(section);
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+
+async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  if (!want(name)) return undefined;
+  log(`${name}…`);
+  const t0 = Date.now();
+  const r = await fn();
+  log(`${name} (${((Date.now() - t0) / 1000).toFixed(1)} s): ${JSON.stringify(r)}`);
+  return r;
+}
+
+/** Optional sections live beside this file (the UI and A2A issues add them). */
+async function optional<T>(file: string, exportName: string): Promise<T | undefined> {
+  if (!existsSync(join(root, 'bench', file))) return undefined;
+  const mod = (await import(`./${file.replace(/\.ts$/, '')}`)) as Record<string, () => Promise<T>>;
+  return mod[exportName]?.();
+}
+
+const results: Record<string, unknown> = {};
+results.raw = await section('raw', () => measureRaw(ROUNDS));
+results.python_shell = await section('python_shell', () => measurePythonShell(ROUNDS));
+results.adapter = await section('adapter', () => measureAdapter(ROUNDS));
+results.pool = await section('pool', () => measurePool(ROUNDS));
+results.io_bound = await section('io_bound', () => measureIoBound(ROUNDS));
+results.memory = await section('memory', () => measureMemory(ROUNDS));
+results.strategies = await section('strategies', () => measureStrategies(ROUNDS));
+results.ui = await section('ui', () => optional('ui.ts', 'runUiBench'));
+results.a2a = await section('a2a', () => optional('a2a.ts', 'runA2ABench'));
+
+type Num = Record<string, number>;
+const raw = results.raw as Num | undefined, shell = results.python_shell as Num | undefined;
+const adapter = results.adapter as Num | undefined, pool = results.pool as Num | undefined;
+const io = results.io_bound as Num | undefined, mem = results.memory as Num | undefined;
+const strategies = results.strategies as Record<string, Num> | undefined;
+
+const checks: Array<[string, number | undefined, string, boolean | undefined]> = [];
+const ratio = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : undefined);
+const r1 = ratio(adapter?.seq_p50_us, raw?.seq_p50_us);
+checks.push(['adapter seq_p50 / raw seq_p50', r1, '≤ 1.5', r1 === undefined ? undefined : r1 <= 1.5]);
+const r2 = ratio(pool?.pipelined_msgs_per_s_2_workers, shell?.pipelined_msgs_per_s);
+checks.push(['pool 2 workers / python-shell pipelined', r2, '≥ 1.0', r2 === undefined ? undefined : r2 >= 1.0]);
+const r2b = ratio(pool?.pipelined_msgs_per_s_2_workers, raw?.pipelined_msgs_per_s);
+checks.push(['pool 2 workers / raw pipelined', r2b, '(information)', undefined]);
+checks.push(['io_bound wall_s', io?.wall_s, '≤ 1.0', io ? io.wall_s! <= 1.0 : undefined]);
+checks.push(['bytes per parked message', mem?.bytes_per_parked_message, '≤ 5000', mem ? mem.bytes_per_parked_message! <= 5000 : undefined]);
+if (strategies) {
+  const base = strategies['round-robin']?.msgs_per_s;
+  for (const [name, s] of Object.entries(strategies)) {
+    checks.push([`${name} msgs/s vs round-robin`, ratio(s.msgs_per_s, base), '(information)', undefined]);
+  }
+}
+
+log('ratios and targets (same run):');
+for (const [name, value, target, ok] of checks) {
+  if (value === undefined) continue;
+  log(`  ${name.padEnd(42)} ${String(value).padStart(10)}  target ${target}${ok === undefined ? '' : ok ? '  MET' : '  NOT MET'}`);
+}
+
+if (only.length === 0) {
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  log('wrote bench/results.json');
+} else log('partial run (sections named): bench/results.json left as it was');
+process.exit(0);
