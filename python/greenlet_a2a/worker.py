@@ -1,0 +1,183 @@
+"""Worker entry point: ``python -u -m greenlet_a2a.worker --config '<json>'``.
+
+Order matters: the protocol channel is protected before anything else is imported, so even
+a failing ``import gevent`` or an agent module that prints at import time cannot reach it.
+Every start-up failure becomes one ``agent.fatal`` frame (real error text and traceback),
+the same traceback on stderr, and exit code 3.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from .channel import protect_stdout, write_blocking
+
+EXIT_FATAL = 3
+DEFAULTS = {"concurrency": 100, "max_queue_size": 100, "lag_interval_ms": 50, "monkey_patch": False}
+
+
+class StartupError(Exception):
+    def __init__(self, code: str, message: str, tb: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.tb = tb
+
+
+def main(argv=None) -> None:
+    proto_fd = protect_stdout()
+    try:
+        config = _parse_argv(sys.argv[1:] if argv is None else argv)
+        settings = _settings(config)
+        if settings["monkey_patch"]:
+            # Opt-in: costs ~250 ms of start-up, but lets agents use blocking stdlib I/O cooperatively.
+            _step("dependency_missing", "cannot monkey-patch", _monkey_patch)
+        hub = _step("dependency_missing", "cannot import gevent/greenlet", _get_hub)
+        cls = _step("import_failed", "cannot import agent %r" % config["agent"], _load_class, config["agent"])
+        agent = _step("agent_init_failed", "agent %r constructor raised" % config["agent"], _construct, cls, config)
+        if "max_queue_size" not in config:
+            settings["max_queue_size"] = agent.max_queue_size
+        _step("start_failed", "agent %r on_start() raised" % config["agent"], agent.on_start)
+        from .runtime import Runtime, _dumps
+        from .sysinfo import versions
+
+        runtime = Runtime(agent, settings, proto_fd, hub)
+    except StartupError as err:
+        _fatal(proto_fd, err)
+    except BaseException as exc:  # a bug in the worker itself still gets reported as a frame
+        import traceback
+
+        _fatal(proto_fd, StartupError("start_failed", _describe(exc), traceback.format_exc()))
+    runtime.send(_dumps({
+        "type": "agent.register", "agent_id": agent.agent_id, "capabilities": agent.capabilities,
+        "pid": os.getpid(), "versions": versions(), "concurrency": settings["concurrency"],
+        "max_queue_size": settings["max_queue_size"],
+    }))
+    runtime.serve()
+
+
+def _parse_argv(argv) -> dict:
+    import json
+
+    raw = None
+    for i, arg in enumerate(argv):
+        if arg == "--config" and i + 1 < len(argv):
+            raw = argv[i + 1]
+        elif arg.startswith("--config="):
+            raw = arg[len("--config="):]
+    if raw is None:
+        raise StartupError("bad_config", "missing --config '<json>' argument")
+    try:
+        config = json.loads(raw)
+    except ValueError as exc:
+        raise StartupError("bad_config", "--config is not valid JSON: %s" % exc)
+    if not isinstance(config, dict):
+        raise StartupError("bad_config", "--config must be a JSON object")
+    agent = config.get("agent")
+    if not isinstance(agent, str) or not agent.strip():
+        raise StartupError("bad_config", 'config "agent" must be a "module.path:ClassName" string')
+    if "agent_id" in config and not isinstance(config["agent_id"], str):
+        raise StartupError("bad_config", 'config "agent_id" must be a string')
+    caps = config.get("capabilities", [])
+    if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
+        raise StartupError("bad_config", 'config "capabilities" must be an array of strings')
+    return config
+
+
+def _settings(config: dict) -> dict:
+    settings = dict(DEFAULTS)
+    for key, minimum in (("concurrency", 1), ("max_queue_size", 0), ("lag_interval_ms", 1)):
+        value = config.get(key, settings[key])
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise StartupError("bad_config", 'config "%s" must be an integer >= %d, got %r' % (key, minimum, value))
+        settings[key] = value
+    patch = config.get("monkey_patch", False)
+    if not isinstance(patch, bool):
+        raise StartupError("bad_config", 'config "monkey_patch" must be true or false')
+    settings["monkey_patch"] = patch
+    return settings
+
+
+def _step(code: str, context: str, fn, *args):
+    try:
+        return fn(*args)
+    except StartupError:
+        raise
+    except BaseException as exc:
+        import traceback
+
+        raise StartupError(code, "%s: %s" % (context, _describe(exc)), traceback.format_exc())
+
+
+def _monkey_patch() -> None:
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
+def _get_hub():
+    import greenlet  # noqa: F401 - named in the error if missing
+    import gevent
+
+    return gevent.get_hub()
+
+
+def _load_class(path: str):
+    import importlib
+
+    module_name, sep, attr = path.partition(":")
+    if not sep:
+        module_name, _, attr = path.rpartition(".")
+    if not module_name or not attr:
+        raise ValueError('agent path %r is not "module.path:ClassName"' % path)
+    obj = importlib.import_module(module_name)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    if not isinstance(obj, type) or not callable(getattr(obj, "process", None)):
+        raise TypeError("%s is not an agent class with a process(self, data) method" % path)
+    return obj
+
+
+def _construct(cls, config: dict):
+    kwargs = {k: config[k] for k in ("agent_id", "capabilities", "max_queue_size") if k in config}
+    try:
+        agent = cls(**kwargs)
+    except TypeError:
+        import inspect
+
+        try:
+            inspect.signature(cls).bind(**kwargs)
+        except TypeError:  # the subclass takes other arguments: construct bare, override below
+            agent = cls()
+        else:
+            raise
+    for key, value in kwargs.items():  # config overrides class defaults even if __init__ ignored them
+        setattr(agent, key, list(value) if key == "capabilities" else value)
+    for key, default in (("agent_id", cls.__name__), ("capabilities", []), ("max_queue_size", 100)):
+        if not hasattr(agent, key):
+            setattr(agent, key, default)
+    return agent
+
+
+def _fatal(proto_fd: int, err: StartupError) -> None:
+    import json
+
+    frame = {"type": "agent.fatal", "error": {"code": err.code, "message": err.message, "traceback": err.tb}}
+    try:
+        sys.stderr.write("greenlet_a2a: start-up failed: %s\n%s" % (err.message, err.tb))
+        sys.stderr.flush()
+    except Exception:
+        pass
+    try:
+        write_blocking(proto_fd, (json.dumps(frame, separators=(",", ":")) + "\n").encode("utf-8"))
+    finally:
+        os._exit(EXIT_FATAL)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return "%s: %s" % (type(exc).__name__, text) if text else type(exc).__name__
+
+
+if __name__ == "__main__":
+    main()
