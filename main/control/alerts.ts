@@ -1,0 +1,144 @@
+// Alert rules over metrics samples. Pure logic plus the small state it needs
+// (breach streaks, active alerts, bounded history): the control plane feeds
+// it one sample at a time and forwards what it returns as events.
+import type { Alert, AlertKind, AlertSeverity, AlertsView, MetricsSample } from '../../preload/contract';
+import type { AlertThresholds } from '../../preload/schemas';
+
+export interface WorkerAge {
+  id: string;
+  ageMs: number;
+}
+
+interface Check {
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  value: number;
+  threshold: number;
+  breach: boolean; // over the threshold: counts toward raising
+  clear: boolean; // back past the threshold by the hysteresis margin
+  message: string;
+  workerId?: string;
+}
+
+export interface AlertChanges {
+  raised: Alert[];
+  cleared: Alert[];
+}
+
+const HOUR = 3_600_000;
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/** Checks for "value above threshold is bad" (error rate, latency, queue fill, age). */
+function above(value: number, threshold: number, hysteresisPct: number) {
+  return { breach: value > threshold, clear: value <= threshold * (1 - hysteresisPct / 100) };
+}
+
+/** Checks for "value below threshold is bad" (available workers). */
+function below(value: number, threshold: number, hysteresisPct: number) {
+  return { breach: value < threshold, clear: value >= threshold * (1 + hysteresisPct / 100) };
+}
+
+export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: AlertThresholds): Check[] {
+  const h = t.hysteresisPct;
+  const checks: Check[] = [];
+  if (t.noHealthyWorkers) {
+    const bad = s.healthy <= 0;
+    checks.push({
+      id: 'noHealthyWorkers', kind: 'noHealthyWorkers', severity: 'critical', value: s.healthy, threshold: 0,
+      breach: bad, clear: !bad, message: `No healthy workers (${s.total} total)`,
+    });
+  }
+  const errPct = s.errorRate * 100;
+  checks.push({
+    id: 'errorRate', kind: 'errorRate', severity: 'critical', value: r1(errPct), threshold: t.errorRatePct,
+    ...above(errPct, t.errorRatePct, h), message: `Error rate ${r1(errPct)} % is above ${t.errorRatePct} %`,
+  });
+  checks.push({
+    id: 'avgResponseTime', kind: 'avgResponseTime', severity: 'critical', value: r1(s.avgLatencyMs), threshold: t.avgResponseTimeMs,
+    ...above(s.avgLatencyMs, t.avgResponseTimeMs, h), message: `Average response time ${r1(s.avgLatencyMs)} ms is above ${t.avgResponseTimeMs} ms`,
+  });
+  if (s.total > 0) {
+    const pct = (s.available / s.total) * 100;
+    checks.push({
+      id: 'availableWorkers', kind: 'availableWorkers', severity: 'warning', value: r1(pct), threshold: t.availableWorkersPct,
+      ...below(pct, t.availableWorkersPct, h), message: `Only ${s.available} of ${s.total} workers available (${r1(pct)} % < ${t.availableWorkersPct} %)`,
+    });
+  }
+  if (s.queueCapacity > 0) {
+    const pct = (s.queueDepth / s.queueCapacity) * 100;
+    checks.push({
+      id: 'queueFill', kind: 'queueFill', severity: 'warning', value: r1(pct), threshold: t.queueFillPct,
+      ...above(pct, t.queueFillPct, h), message: `Message queue ${r1(pct)} % full (${s.queueDepth}/${s.queueCapacity}), above ${t.queueFillPct} %`,
+    });
+  }
+  for (const w of ages) {
+    const hours = w.ageMs / HOUR;
+    checks.push({
+      id: `workerAge:${w.id}`, kind: 'workerAge', severity: 'warning', value: Math.round(hours * 100) / 100, threshold: t.workerAgeHours,
+      ...above(hours, t.workerAgeHours, h), workerId: w.id, message: `Worker ${w.id} is ${r1(hours)} h old (limit ${t.workerAgeHours} h)`,
+    });
+  }
+  return checks;
+}
+
+export class AlertEngine {
+  private readonly active = new Map<string, Alert>();
+  private readonly streaks = new Map<string, number>();
+  private history: Alert[] = []; // newest first
+
+  constructor(
+    private thresholds: AlertThresholds,
+    private readonly historyLimit = 500,
+  ) {}
+
+  setThresholds(t: AlertThresholds): void {
+    this.thresholds = t;
+  }
+
+  evaluate(sample: MetricsSample, ages: readonly WorkerAge[], now: number): AlertChanges {
+    const changes: AlertChanges = { raised: [], cleared: [] };
+    const seen = new Set<string>();
+    for (const c of checksFor(sample, ages, this.thresholds)) {
+      seen.add(c.id);
+      const current = this.active.get(c.id);
+      if (current) {
+        current.value = c.value;
+        if (c.clear) changes.cleared.push(this.clear(current, now));
+        continue;
+      }
+      const streak = c.breach ? (this.streaks.get(c.id) ?? 0) + 1 : 0;
+      if (streak === 0) this.streaks.delete(c.id);
+      else this.streaks.set(c.id, streak);
+      if (streak >= this.thresholds.raiseAfterSamples) changes.raised.push(this.raise(c, now));
+    }
+    // A rule that no longer applies (worker gone, rule switched off) clears its alert.
+    for (const [id, alert] of this.active) if (!seen.has(id)) changes.cleared.push(this.clear(alert, now));
+    for (const id of this.streaks.keys()) if (!seen.has(id)) this.streaks.delete(id);
+    return changes;
+  }
+
+  view(): AlertsView {
+    return {
+      active: [...this.active.values()].map((a) => ({ ...a })),
+      history: this.history.map((a) => ({ ...a })),
+      thresholds: { ...this.thresholds },
+    };
+  }
+
+  private raise(c: Check, now: number): Alert {
+    this.streaks.delete(c.id);
+    const alert: Alert = { id: c.id, kind: c.kind, severity: c.severity, message: c.message, value: c.value, threshold: c.threshold, raisedAt: now };
+    if (c.workerId) alert.workerId = c.workerId;
+    this.active.set(c.id, alert);
+    this.history.unshift(alert); // same object: clearing it stamps clearedAt in the history too
+    if (this.history.length > this.historyLimit) this.history.length = this.historyLimit;
+    return { ...alert };
+  }
+
+  private clear(alert: Alert, now: number): Alert {
+    alert.clearedAt = now;
+    this.active.delete(alert.id);
+    return { ...alert };
+  }
+}

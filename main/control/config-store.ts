@@ -1,0 +1,171 @@
+// Config file handling: load (with corrupt-file quarantine), merge a patch,
+// validate the merged whole, diff, and save atomically. Pure functions plus
+// file I/O; applying a config to the running pool lives in config-apply.ts.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { appConfigSchema, defaultConfig } from '../../preload/schemas';
+import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import type { ConfigDiffEntry, ConfigIssue } from '../../preload/contract';
+import { issuesFromZod } from './api-error';
+import { readFileIfExists, writeFileAtomic } from './atomic-file';
+
+export const CONFIG_FILE = 'config.json';
+
+// Pool settings that are part of the Python worker's launch command or
+// --config: changing them only takes effect in a new process, so applying
+// them restarts workers (rolling). Everything else is host-side and live.
+export const RESTART_POOL_FIELDS: ReadonlySet<string> = new Set([
+  'pythonPath',
+  'agent',
+  'agentId',
+  'capabilities',
+  'pythonPaths',
+  'concurrencyPerWorker',
+  'workerQueueSize',
+]);
+
+const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a'] as const;
+type Section = (typeof SECTIONS)[number];
+
+export function configPath(dataDir: string): string {
+  return path.join(dataDir, CONFIG_FILE);
+}
+
+export interface LoadedConfig {
+  config: AppConfig;
+  created: boolean; // no file existed; defaults were written
+  warning?: { message: string; keptAs: string; issues?: ConfigIssue[] };
+}
+
+/** Reads config.json; a missing file gives defaults, a corrupt or invalid one is renamed aside. */
+export async function loadConfig(dataDir: string, now: () => number = Date.now): Promise<LoadedConfig> {
+  const file = configPath(dataDir);
+  const text = await readFileIfExists(file);
+  if (text === undefined) {
+    const config = defaultConfig();
+    await saveConfig(dataDir, config);
+    return { config, created: true };
+  }
+  let reason: string;
+  let issues: ConfigIssue[] | undefined;
+  try {
+    const parsed = appConfigSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return { config: parsed.data, created: false };
+    issues = toConfigIssues(parsed.error.issues);
+    reason = `invalid settings (${issues.map((i) => i.path).join(', ')})`;
+  } catch (err) {
+    reason = `not valid JSON (${(err as Error).message})`;
+  }
+  const keptAs = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+  await fs.rename(file, keptAs);
+  const config = defaultConfig();
+  await saveConfig(dataDir, config);
+  return {
+    config,
+    created: false,
+    warning: { message: `config.json was ${reason}; it was kept as ${path.basename(keptAs)} and defaults are in use`, keptAs, issues },
+  };
+}
+
+export async function saveConfig(dataDir: string, config: AppConfig): Promise<void> {
+  await writeFileAtomic(configPath(dataDir), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/**
+ * Section-wise merge of a patch over the current config. A `null` value
+ * removes the key, so optional fields (pythonPath) can be cleared and any
+ * other field falls back to its default.
+ */
+export function mergePatch(current: AppConfig, patch: ConfigPatch): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const section of SECTIONS) {
+    const next: Record<string, unknown> = { ...(current[section] as Record<string, unknown>) };
+    const part = patch[section];
+    if (part) {
+      for (const [key, value] of Object.entries(part)) {
+        if (value === null || value === undefined) delete next[key];
+        else next[key] = value;
+      }
+    }
+    merged[section] = next;
+  }
+  for (const key of Object.keys(patch)) {
+    if (!(SECTIONS as readonly string[]).includes(key)) merged[key] = (patch as Record<string, unknown>)[key];
+  }
+  return merged;
+}
+
+export type Validated = { ok: true; config: AppConfig } | { ok: false; issues: ConfigIssue[] };
+
+export function validateConfig(candidate: unknown): Validated {
+  const parsed = appConfigSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const issues = toConfigIssues(parsed.error.issues);
+  addCrossFieldIssues(candidate, issues);
+  return { ok: false, issues };
+}
+
+/** zod issues → one ConfigIssue per bad field; unknown keys are named individually. */
+export function toConfigIssues(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }>,
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      for (const key of issue.keys) out.push(...issuesFromZod([{ path: [...issue.path, key], message: 'unknown setting' }]));
+    } else {
+      out.push(...issuesFromZod([issue]));
+    }
+  }
+  return out;
+}
+
+// zod skips an object's refinement when a field inside it already failed, so
+// min > max would go unreported next to, say, a bad timeout. Report it anyway:
+// the operator should see every problem at once.
+function addCrossFieldIssues(candidate: unknown, issues: ConfigIssue[]): void {
+  const pool = (candidate as { pool?: { minWorkers?: unknown; maxWorkers?: unknown } } | undefined)?.pool;
+  if (!pool || typeof pool.minWorkers !== 'number' || typeof pool.maxWorkers !== 'number') return;
+  if (pool.minWorkers <= pool.maxWorkers) return;
+  if (issues.some((i) => i.path === 'pool.minWorkers')) return;
+  issues.push({ path: 'pool.minWorkers', message: 'minWorkers must not exceed maxWorkers' });
+}
+
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+export function diffConfig(from: AppConfig, to: AppConfig): ConfigDiffEntry[] {
+  const diff: ConfigDiffEntry[] = [];
+  for (const section of SECTIONS) {
+    const a = from[section] as Record<string, unknown>;
+    const b = to[section] as Record<string, unknown>;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      if (same(a[key], b[key])) continue;
+      diff.push({
+        path: `${section}.${key}`,
+        from: a[key],
+        to: b[key],
+        restartRequired: section === 'pool' && RESTART_POOL_FIELDS.has(key),
+      });
+    }
+  }
+  return diff;
+}
+
+export function changedSections(diff: ConfigDiffEntry[]): Set<Section> {
+  return new Set(diff.map((d) => d.path.split('.')[0] as Section));
+}
+
+/** The platform's usual per-user app-data folder, for headless mode without --data-dir. */
+export function defaultDataDir(
+  appName: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (platform === 'win32') return path.win32.join(env.APPDATA || path.win32.join(home, 'AppData', 'Roaming'), appName);
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', appName);
+  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
+  return path.join(base, appName);
+}

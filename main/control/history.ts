@@ -1,0 +1,162 @@
+// Tiered metrics history with a fixed memory bound: each tier is a ring
+// buffer of points at its own resolution (1 s for an hour, 10 s for a day,
+// 1 min for a week by default). Every tier is fed from the raw samples; a
+// coarser tier aggregates its bucket (sample-math.ts) and stores one point
+// when the bucket closes. Persisted column-wise, so the file stays small.
+import type { MetricsHistory, MetricsSample, WorkerSample } from '../../preload/contract';
+import { POOL_FIELDS, SampleAggregator, capPoints } from './sample-math';
+
+export interface TierSpec {
+  resolutionMs: number;
+  capacity: number;
+}
+
+export const DEFAULT_TIERS: readonly TierSpec[] = [
+  { resolutionMs: 1_000, capacity: 3_600 }, // 1 h
+  { resolutionMs: 10_000, capacity: 8_640 }, // 24 h
+  { resolutionMs: 60_000, capacity: 10_080 }, // 7 d
+];
+
+class Ring {
+  private readonly buf: Array<MetricsSample | undefined>;
+  private head = 0; // index of the oldest point
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    this.buf = new Array<MetricsSample | undefined>(capacity);
+  }
+
+  push(s: MetricsSample): void {
+    if (this.size < this.capacity) {
+      this.buf[(this.head + this.size) % this.capacity] = s;
+      this.size++;
+    } else {
+      this.buf[this.head] = s; // overwrite the oldest
+      this.head = (this.head + 1) % this.capacity;
+    }
+  }
+
+  /** Points with t > since, oldest first. */
+  since(since: number): MetricsSample[] {
+    const out: MetricsSample[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const s = this.buf[(this.head + i) % this.capacity] as MetricsSample;
+      if (s.t > since) out.push(s);
+    }
+    return out;
+  }
+}
+
+class Tier {
+  readonly ring: Ring;
+  private readonly agg = new SampleAggregator();
+  private bucket = -1;
+
+  constructor(readonly spec: TierSpec) {
+    this.ring = new Ring(spec.capacity);
+  }
+
+  add(s: MetricsSample): void {
+    const bucket = Math.floor(s.t / this.spec.resolutionMs);
+    if (bucket !== this.bucket && this.agg.count > 0) {
+      this.ring.push(this.agg.result() as MetricsSample);
+      this.agg.reset();
+    }
+    this.bucket = bucket;
+    this.agg.add(s);
+  }
+
+  /** Stored points plus the still-open bucket, so the newest data is never missing. */
+  points(since: number): MetricsSample[] {
+    const out = this.ring.since(since);
+    const open = this.agg.result();
+    if (open && open.t > since) out.push(open);
+    return out;
+  }
+
+  get span(): number {
+    return this.spec.resolutionMs * this.spec.capacity;
+  }
+}
+
+export interface PersistedHistory {
+  version: 1;
+  savedAt: number;
+  tiers: Array<{
+    resolutionMs: number;
+    columns: Record<string, number[]>;
+    workers: Array<Array<[string, number, number, number, number]>>;
+  }>;
+}
+
+export class MetricsHistoryStore {
+  private readonly tiers: Tier[];
+
+  constructor(specs: readonly TierSpec[] = DEFAULT_TIERS) {
+    this.tiers = specs.map((s) => new Tier(s));
+  }
+
+  add(sample: MetricsSample): void {
+    for (const tier of this.tiers) tier.add(sample);
+  }
+
+  /** The finest tier whose span covers the range; points capped at maxPoints by bucket aggregation. */
+  query(rangeMs: number, now: number, maxPoints?: number): MetricsHistory {
+    const tier = this.tiers.find((t) => t.span >= rangeMs) ?? (this.tiers[this.tiers.length - 1] as Tier);
+    const points = tier.points(now - rangeMs);
+    if (!maxPoints) return { resolutionMs: tier.spec.resolutionMs, samples: points };
+    const capped = capPoints(points, maxPoints);
+    return { resolutionMs: tier.spec.resolutionMs * capped.factor, samples: capped.points };
+  }
+
+  /** Stored points per tier and their bound; the memory bound is sum(capacity) points. */
+  sizes(): Array<{ resolutionMs: number; points: number; capacity: number }> {
+    return this.tiers.map((t) => ({ resolutionMs: t.spec.resolutionMs, points: t.ring.size, capacity: t.spec.capacity }));
+  }
+
+  toJSON(now: number): PersistedHistory {
+    return {
+      version: 1,
+      savedAt: now,
+      tiers: this.tiers.map((tier) => {
+        const points = tier.points(-Infinity);
+        const columns: Record<string, number[]> = {};
+        for (const f of POOL_FIELDS) columns[f] = points.map((p) => p[f]);
+        const workers = points.map((p) => p.workers.map((w) => [w.id, w.messages, w.inFlight, w.rssBytes, w.avgLatencyMs] as [string, number, number, number, number]));
+        return { resolutionMs: tier.spec.resolutionMs, columns, workers };
+      }),
+    };
+  }
+
+  /** Restores persisted points, dropping ones older than each tier's span. Bad input is ignored. */
+  load(data: unknown, now: number): number {
+    const persisted = data as Partial<PersistedHistory> | undefined;
+    if (!persisted || persisted.version !== 1 || !Array.isArray(persisted.tiers)) return 0;
+    let restored = 0;
+    for (const saved of persisted.tiers) {
+      const tier = this.tiers.find((t) => t.spec.resolutionMs === saved?.resolutionMs);
+      const ts = saved?.columns?.t;
+      if (!tier || !Array.isArray(ts)) continue;
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i] as number;
+        if (!(t > now - tier.span)) continue;
+        const point = { workers: toWorkers(saved.workers?.[i]) } as Record<string, unknown>;
+        for (const f of POOL_FIELDS) point[f] = Number(saved.columns[f]?.[i] ?? 0);
+        tier.ring.push(point as unknown as MetricsSample);
+        restored++;
+      }
+    }
+    return restored;
+  }
+}
+
+function toWorkers(rows: unknown): WorkerSample[] {
+  if (!Array.isArray(rows)) return [];
+  return rows.map((r: [string, number, number, number, number]) => ({
+    id: String(r[0]),
+    messages: r[1],
+    inFlight: r[2],
+    rssBytes: r[3],
+    avgLatencyMs: r[4],
+  }));
+}
