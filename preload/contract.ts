@@ -129,6 +129,9 @@ export interface SnapshotFile {
   filename: string; // greenlet-snapshot-2026-11-27T01-02-03Z.json
   mimeType: string;
   content: string;
+  // Electron only: the shell shows the native save dialog and writes the file itself.
+  // The path written, or null when the operator cancelled; absent over HTTP (the browser downloads).
+  savedTo?: string | null;
 }
 
 export interface PythonEnvReport {
