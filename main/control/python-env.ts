@@ -151,7 +151,7 @@ export async function setupPythonEnv(opts: SetupPythonOptions): Promise<PythonEn
       // --clear: a half-made venv from an interrupted run is rebuilt instead of failing.
       const r = await execa(base.interpreter, ['-m', 'venv', '--clear', opts.venvDir], { reject: false, all: true, env: opts.env, stdin: 'ignore' });
       if (r.failed) {
-        const text = String(r.all ?? '') || r.message;
+        const text = String(r.all ?? '') || (r.message ?? '');
         const noEnsurepip = /ensurepip|python3(\.\d+)?-venv/i.test(text);
         return fail({
           ok: false,
@@ -187,7 +187,7 @@ export async function setupPythonEnv(opts: SetupPythonOptions): Promise<PythonEn
     });
     const r = await pip;
     if (r.failed) {
-      const text = String(r.all ?? '') || r.message;
+      const text = String(r.all ?? '') || (r.message ?? '');
       return fail({
         ok: false,
         interpreter: venvPy,
