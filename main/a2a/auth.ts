@@ -1,0 +1,49 @@
+// Bearer-token guard for the JSON-RPC endpoint. Tokens are compared through
+// their SHA-256 digests: timingSafeEqual needs equal lengths, and hashing first
+// keeps the comparison time independent of the guess's length and content.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { User } from '@a2a-js/sdk/server';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // Compare something even when there is no token, so a missing header costs the same.
+  const given = m?.[1] ?? '';
+  return timingSafeEqual(digest(given), digest(token)) && given !== '';
+}
+
+/** 401 unless `Authorization: Bearer <token>`; `token()` is read per request so a config change applies at once. */
+export function requireBearer(token: () => string): RequestHandler {
+  return (req, res, next) => {
+    if (bearerMatches(req.headers.authorization, token())) {
+      next();
+      return;
+    }
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="a2a"')
+      .json({
+        code: 'ERR_UNAUTHORIZED',
+        message: req.headers.authorization
+          ? 'Invalid bearer token for the A2A gateway'
+          : 'Missing bearer token: send "Authorization: Bearer <token>" (see the Agent Card security scheme)',
+      });
+  };
+}
+
+class BearerUser implements User {
+  get isAuthenticated(): boolean {
+    return true;
+  }
+  get userName(): string {
+    // Every holder of the token is the same principal: one task namespace.
+    return 'a2a-bearer';
+  }
+}
+
+const bearerUser = new BearerUser();
+
+/** The SDK's UserBuilder; only runs after requireBearer let the request through. */
+export const bearerUserBuilder = async (_req: Request): Promise<User> => bearerUser;
