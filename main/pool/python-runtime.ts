@@ -1,0 +1,75 @@
+// Where the worker's Python comes from and what it is launched with. Kept apart
+// from the adapter so the pool, the bench and the setup scripts resolve the
+// interpreter the same way the workers do.
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type PythonSource = 'config' | 'env' | 'venv' | 'system';
+
+export interface ResolvedPython {
+  path: string;
+  source: PythonSource;
+}
+
+const isWindows = process.platform === 'win32';
+
+function venvPython(runtimeDir: string): string {
+  return isWindows ? join(runtimeDir, '.venv', 'Scripts', 'python.exe') : join(runtimeDir, '.venv', 'bin', 'python');
+}
+
+/**
+ * Order: explicit option → env GREENLET_PYTHON → <runtimeDir>/.venv → python3 (python on Windows).
+ * Existence is not checked for explicit choices: a wrong path must fail loudly at spawn with its
+ * own name in the error, not silently fall through to another interpreter.
+ */
+export function resolvePython(pythonPath?: string, runtimeDir: string = defaultRuntimeDir()): ResolvedPython {
+  if (pythonPath && pythonPath.trim()) return { path: pythonPath, source: 'config' };
+  const fromEnv = process.env.GREENLET_PYTHON;
+  if (fromEnv && fromEnv.trim()) return { path: fromEnv, source: 'env' };
+  const venv = venvPython(runtimeDir);
+  if (existsSync(venv)) return { path: venv, source: 'venv' };
+  return { path: isWindows ? 'python' : 'python3', source: 'system' };
+}
+
+let cachedRuntimeDir: string | undefined;
+
+/**
+ * The repo's python/ folder, found by walking up from this module for python/greenlet_a2a
+ * (works from main/pool/ under tsx/vitest and from out/main/ after a build). Packaged apps
+ * pass runtimeDir explicitly (resources path), so this is only the development default.
+ */
+export function defaultRuntimeDir(): string {
+  if (cachedRuntimeDir) return cachedRuntimeDir;
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here, i = 0; i < 8; i++) {
+    const candidate = join(dir, 'python');
+    if (existsSync(join(candidate, 'greenlet_a2a'))) return (cachedRuntimeDir = candidate);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  // Not found (e.g. the package is not written yet): the layout's expected place.
+  return resolve(here, '..', '..', 'python');
+}
+
+export interface WorkerConfig {
+  agent: string;
+  agent_id?: string;
+  capabilities?: string[];
+  max_queue_size: number;
+  concurrency: number;
+  ping_interval_ms?: number;
+}
+
+export function workerArgs(config: WorkerConfig): string[] {
+  return ['-u', '-m', 'greenlet_a2a.worker', '--config', JSON.stringify(config)];
+}
+
+/** PYTHONPATH = runtimeDir, its examples, the operator's extra paths, then any inherited PYTHONPATH. */
+export function workerEnv(runtimeDir: string, pythonPaths: readonly string[] = [], extra: Record<string, string> = {}): Record<string, string> {
+  const inherited = extra.PYTHONPATH ?? process.env.PYTHONPATH;
+  const parts = [runtimeDir, join(runtimeDir, 'examples'), ...pythonPaths];
+  if (inherited) parts.push(inherited);
+  return { ...extra, PYTHONPATH: parts.join(delimiter), PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
+}

@@ -1,0 +1,381 @@
+// One Python worker process and the request/reply channel to it: spawn,
+// start-up handshake, id-matched replies, host-side deadlines, cancel, drain
+// and kill. GreenletBridgeAdapter (adapter.ts) adds the spec's queue, retry
+// and metrics API on top. Everything read from the worker is untrusted: a bad
+// frame is counted and reported, never thrown into the host.
+import { EventEmitter } from 'node:events';
+import { execa, type ResultPromise } from 'execa';
+import type { ResolvedAdapterOptions } from './adapter-options';
+import { DeadlineTracker } from './deadlines';
+import { errors, isPoolError, type PoolError } from './errors';
+import { FrameWriter, LineSplitter } from './framing';
+import { LatencyHistogram } from './latency';
+import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from './python-runtime';
+import { startFailureText, StderrTail } from './start-failure';
+import * as wire from './wire';
+
+export type ChannelState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
+export interface ProcessOptions { timeout?: number; signal?: AbortSignal }
+export interface ProcessResult { result: unknown; durationMs: number }
+export interface ExitInfo { code: number | null; signal: string | null; pendingIds: string[] }
+
+const PROCESS = 0; // resolves { result, durationMs }
+const PROCESS_FRAME = 1; // agent.process resolving the raw reply frame (sendMessageWithResponse)
+const CONTROL = 2; // ping / metrics: not counted as messages
+
+interface Pending {
+  id: string;
+  kind: number;
+  expect: string;
+  start: number;
+  limitMs: number; // the caller's timeout, for messages
+  timeoutMs: number; // deadline - start (deadline tracker group key)
+  deadline: number;
+  resolve: (value: never) => void;
+  reject: (err: PoolError) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+const SWEEP_MS = 50;
+
+export class WorkerChannel extends EventEmitter {
+  protected readonly stats = { messagesSent: 0, messagesReceived: 0, errors: 0, lastMessageTime: 0, timeouts: 0, protocolErrors: 0, lateReplies: 0, outputLines: 0 };
+  protected readonly latency = new LatencyHistogram();
+  protected everConnected = false;
+  private channelState: ChannelState = 'idle';
+  private sub: ResultPromise | null = null;
+  private writer: FrameWriter | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private readonly deadlines = new DeadlineTracker<Pending>(SWEEP_MS, (p) => this.expire(p));
+  private seq = 0;
+  private processInFlight = 0;
+  private registerInfo: wire.RegisterInfo | null = null;
+  private childPid: number | null = null;
+  private readonly tail = new StderrTail();
+  private starting: { resolve: (info: wire.RegisterInfo) => void; reject: (e: PoolError) => void; timer: ReturnType<typeof setTimeout>; python: ResolvedPython } | null = null;
+  private connecting: Promise<wire.RegisterInfo> | null = null;
+  private stopping: Promise<void> | null = null;
+  private exitWaiters: Array<() => void> = [];
+
+  constructor(protected readonly opts: ResolvedAdapterOptions) {
+    super();
+  }
+
+  get inFlight(): number { return this.processInFlight; }
+  get pid(): number | null { return this.childPid; }
+  get info(): wire.RegisterInfo | null { return this.registerInfo; }
+  get connected(): boolean { return this.channelState === 'ready'; }
+  get state(): ChannelState { return this.channelState; }
+
+  connect(): Promise<wire.RegisterInfo> {
+    if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);
+    if (this.connecting) return this.connecting;
+    if (this.channelState === 'stopping') return Promise.reject(errors.notConnected('Worker is stopping; cannot connect now'));
+    this.connecting = this.spawn().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  /** One attempt: deadline_ms goes to the worker (it kills the greenlet); a coarse host timer backs it up. */
+  process(data: unknown, opts?: ProcessOptions): Promise<ProcessResult> {
+    return this.send(PROCESS, data, opts);
+  }
+
+  protected processFrame(data: unknown, opts?: ProcessOptions): Promise<wire.Frame> {
+    return this.send(PROCESS_FRAME, data, opts);
+  }
+
+  async ping(timeoutMs: number): Promise<wire.PongInfo> {
+    return wire.parsePong(await this.control('agent.ping', 'agent.pong', timeoutMs));
+  }
+
+  async fetchMetrics(timeoutMs = 5000): Promise<wire.WorkerMetrics> {
+    const m = wire.parseMetrics(await this.control('agent.metrics', 'agent.metrics', timeoutMs));
+    if (typeof m === 'string') throw errors.protocol(m);
+    return m;
+  }
+
+  /** Graceful: agent.stop lets the worker drain; SIGTERM after the drain limit, SIGKILL after killGrace. */
+  disconnect(opts: { timeout?: number } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.channelState === 'idle' || this.channelState === 'exited') return Promise.resolve();
+    if (this.channelState === 'starting') {
+      this.kill();
+      return this.waitExit();
+    }
+    const drainMs = opts.timeout ?? this.opts.drainTimeout;
+    this.channelState = 'stopping';
+    this.writer?.write(wire.encodeControl('agent.stop', this.nextId(), { timeout_ms: drainMs }));
+    this.stopping = (async () => {
+      // The worker answers agent.stopped and exits on its own; its drain limit plus slack for exit.
+      if (await this.exitedWithin(drainMs + 1000)) return;
+      this.sub?.kill('SIGTERM');
+      if (await this.exitedWithin(this.opts.killGrace)) return;
+      this.kill();
+      await this.waitExit();
+    })().finally(() => (this.stopping = null));
+    return this.stopping;
+  }
+
+  /** Immediate SIGKILL; pending requests reject with ERR_WORKER_CRASHED when the exit is seen. */
+  kill(): void {
+    if (this.sub && this.channelState !== 'exited' && this.channelState !== 'idle') this.sub.kill('SIGKILL');
+  }
+
+  protected issuedId(id: string): boolean {
+    const n = parseInt(id, 36);
+    return n > 0 && n <= this.seq;
+  }
+
+  private nextId(): string {
+    return (++this.seq).toString(36);
+  }
+
+  private send(kind: number, data: unknown, opts: ProcessOptions | undefined): Promise<never> {
+    if (this.channelState !== 'ready') return Promise.reject(this.notReady());
+    const signal = opts?.signal;
+    if (signal?.aborted) return Promise.reject(errors.cancelled('Aborted before it was sent'));
+    const limit = opts?.timeout ?? this.opts.timeout;
+    const id = this.nextId();
+    let line: string;
+    try {
+      line = wire.encodeProcess(id, data, limit);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<never>((resolve, reject) => {
+      const p = this.track(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject);
+      if (signal) this.watchAbort(p, signal);
+      this.stats.messagesSent++;
+      this.processInFlight++;
+      this.writer!.write(line);
+    });
+  }
+
+  protected control(type: string, expect: string, timeoutMs: number): Promise<wire.Frame> {
+    if (this.channelState !== 'ready') return Promise.reject(this.notReady());
+    const id = this.nextId();
+    return new Promise<wire.Frame>((resolve, reject) => {
+      this.track(id, CONTROL, expect, timeoutMs, timeoutMs, resolve as (v: never) => void, reject);
+      this.writer!.write(wire.encodeControl(type, id));
+    });
+  }
+
+  private track(id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void): Pending {
+    const start = performance.now();
+    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined };
+    this.pending.set(id, p);
+    if (timeoutMs > 0) this.deadlines.add(p);
+    return p;
+  }
+
+  private watchAbort(p: Pending, signal: AbortSignal): void {
+    p.signal = signal;
+    p.onAbort = () => {
+      if (!this.release(p)) return;
+      this.stats.errors++;
+      this.sendCancel(p.id);
+      p.reject(errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
+    };
+    signal.addEventListener('abort', p.onAbort, { once: true });
+  }
+
+  /** Removes p from every structure; false when it was already settled. */
+  private release(p: Pending): boolean {
+    if (!this.pending.delete(p.id)) return false;
+    if (p.timeoutMs > 0) this.deadlines.remove(p);
+    if (p.signal) p.signal.removeEventListener('abort', p.onAbort!);
+    if (p.kind !== CONTROL) this.processInFlight--;
+    return true;
+  }
+
+  private expire(p: Pending): void {
+    // The tracker already dropped p from its group; release() tolerates that.
+    if (!this.release(p)) return;
+    if (p.kind === CONTROL) {
+      p.reject(errors.timeout(p.limitMs, `${p.expect === 'agent.pong' ? 'agent.ping' : p.expect} not answered; the worker's hub may be blocked`));
+      return;
+    }
+    this.stats.errors++;
+    this.stats.timeouts++;
+    this.sendCancel(p.id);
+    p.reject(errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
+  }
+
+  private sendCancel(target: string): void {
+    if (this.channelState === 'ready' || this.channelState === 'stopping') {
+      this.writer?.write(wire.encodeControl('agent.cancel', this.nextId(), { target }));
+    }
+  }
+
+  private notReady(): PoolError {
+    if (this.channelState === 'stopping') return errors.notConnected('Worker is stopping; message refused');
+    if (this.channelState === 'starting') return errors.notConnected('Worker is still starting; message refused');
+    return errors.notConnected(this.everConnected ? 'Worker is not running (it exited)' : 'Adapter is not connected; call connect() first', this.everConnected);
+  }
+
+  private onLine(line: string): void {
+    const frame = wire.parseFrame(line);
+    if (typeof frame === 'string') {
+      this.protocolError(frame, line);
+      return;
+    }
+    const id = frame.id;
+    if (id !== undefined) {
+      const p = this.pending.get(id);
+      if (p) return this.settle(p, frame);
+      // Replies to requests the host already gave up on (timeout, abort, stop) are expected.
+      if (this.issuedId(id)) this.stats.lateReplies++;
+      else this.protocolError(`reply to unknown id "${id}"`, line);
+      return;
+    }
+    if (this.starting && (frame.type === 'agent.register' || frame.type === 'agent.fatal')) return this.onHandshake(frame, line);
+    this.protocolError(`unexpected frame "${frame.type}" without id`, line);
+  }
+
+  private settle(p: Pending, frame: wire.Frame): void {
+    this.release(p);
+    const type = frame.type;
+    if (p.kind === CONTROL) {
+      if (type === p.expect) p.resolve(frame as never);
+      else if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.registerInfo?.maxQueueSize ?? null));
+      else p.reject(this.protocolError(`reply "${type}" to a request expecting "${p.expect}"`, JSON.stringify(frame)));
+      return;
+    }
+    const ms = performance.now() - p.start;
+    this.stats.messagesReceived++;
+    this.stats.lastMessageTime = Date.now();
+    this.latency.record(ms);
+    if (type === 'agent.result') {
+      p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
+      return;
+    }
+    this.stats.errors++;
+    if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.registerInfo?.maxQueueSize ?? null));
+    else p.reject(this.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+  }
+
+  private protocolError(reason: string, line: string): PoolError {
+    this.stats.protocolErrors++;
+    const sample = wire.sampleOf(line);
+    this.emit('protocol-error', { reason, sample });
+    return errors.protocol(reason, sample);
+  }
+
+  private onHandshake(frame: wire.Frame, line: string): void {
+    if (frame.type === 'agent.fatal') {
+      const e = (frame.error ?? {}) as Record<string, unknown>;
+      const message = typeof e.message === 'string' ? e.message : 'agent.fatal without a message';
+      const traceback = typeof e.traceback === 'string' ? e.traceback : undefined;
+      this.failStart(errors.startFailed(`Worker failed to start: ${message}`, { python: this.starting?.python.path, traceback }));
+      // The worker exits with code 3 by itself; make sure it does.
+      setTimeout(() => this.kill(), 2000).unref();
+      return;
+    }
+    const info = wire.parseRegister(frame);
+    if (typeof info === 'string') {
+      this.protocolError(info, line);
+      this.failStart(errors.startFailed(`Worker sent an invalid agent.register: ${info}`));
+      this.kill();
+      return;
+    }
+    const waiter = this.starting!;
+    this.starting = null;
+    clearTimeout(waiter.timer);
+    this.registerInfo = info;
+    this.channelState = 'ready';
+    this.everConnected = true;
+    this.emit('register', info);
+    waiter.resolve(info);
+  }
+
+  private failStart(err: PoolError): void {
+    const waiter = this.starting;
+    if (!waiter) return;
+    this.starting = null;
+    clearTimeout(waiter.timer);
+    waiter.reject(err);
+  }
+
+  private spawn(): Promise<wire.RegisterInfo> {
+    const o = this.opts;
+    const runtimeDir = o.runtimeDir ?? defaultRuntimeDir();
+    const python = resolvePython(o.pythonPath, runtimeDir);
+    const config: WorkerConfig = { agent: o.agent, max_queue_size: o.workerQueueSize, concurrency: o.concurrency };
+    if (o.agentId !== undefined) config.agent_id = o.agentId;
+    if (o.capabilities !== undefined) config.capabilities = o.capabilities;
+    this.channelState = 'starting';
+    this.registerInfo = null;
+    this.tail.clear();
+    const sub = execa(python.path, workerArgs(config), {
+      env: workerEnv(runtimeDir, o.pythonPaths, o.env),
+      stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true,
+    });
+    this.sub = sub;
+    this.childPid = sub.pid ?? null;
+    this.writer = new FrameWriter(sub.stdin);
+    // EPIPE after the worker died: the exit handler reports the death, nothing to add here.
+    sub.stdin.on('error', () => {});
+    const out = new LineSplitter((l) => this.onLine(l), o.maxFrameBytes, (bytes, sample) => this.protocolError(`frame of ${bytes} bytes exceeds maxFrameBytes`, sample));
+    const err = new LineSplitter((l) => this.onOutput(l), 1024 * 1024, (_b, sample) => this.onOutput(`${sample}… [line truncated]`));
+    sub.stdout.on('data', (c: Buffer) => out.push(c));
+    sub.stderr.on('data', (c: Buffer) => err.push(c));
+    void sub.then((result) => {
+      const lastErr = err.end();
+      if (lastErr !== null) this.onOutput(lastErr);
+      const lastOut = out.end();
+      if (lastOut !== null) this.onLine(lastOut);
+      this.onExit(result, python);
+    });
+    return new Promise<wire.RegisterInfo>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.failStart(errors.startFailed(`Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`, { python: python.path, stderrTail: this.tail.text() }));
+        this.kill();
+      }, o.startTimeout);
+      this.starting = { resolve, reject, timer, python };
+    });
+  }
+
+  private onOutput(line: string): void {
+    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    this.stats.outputLines++;
+    this.tail.push(clean);
+    this.emit('output', { stream: 'stderr', line: clean });
+  }
+
+  private onExit(result: { exitCode?: number; signal?: string; failed: boolean; code?: string; originalMessage?: string }, python: ResolvedPython): void {
+    const code = result.exitCode ?? null;
+    const signal = result.signal ?? null;
+    this.channelState = 'exited';
+    this.writer?.close();
+    this.deadlines.clear();
+    const pendingIds = [...this.pending.keys()];
+    const crash = errors.workerCrashed({ pid: this.childPid, code, signal });
+    for (const p of [...this.pending.values()]) {
+      this.release(p);
+      if (p.kind !== CONTROL) this.stats.errors++;
+      p.reject(crash);
+    }
+    this.processInFlight = 0;
+    if (this.starting) this.failStart(errors.startFailed(startFailureText(result, python, this.tail.text()), { python: python.path, exitCode: code, signal, stderrTail: this.tail.text() }));
+    this.emit('exit', { code, signal, pendingIds } satisfies ExitInfo);
+    for (const w of this.exitWaiters.splice(0)) w();
+  }
+
+  protected waitExit(): Promise<void> {
+    if (this.channelState === 'exited' || this.channelState === 'idle') return Promise.resolve();
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  private async exitedWithin(ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([this.waitExit().then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return done;
+  }
+}
+
+export function toPoolError(err: unknown): PoolError {
+  return isPoolError(err) ? err : errors.protocol(err instanceof Error ? err.message : String(err));
+}
