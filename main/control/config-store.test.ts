@@ -1,0 +1,100 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../preload/schemas';
+import { configPath, defaultDataDir, diffConfig, loadConfig, mergePatch, saveConfig, validateConfig } from './config-store';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gcc-config-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('validateConfig', () => {
+  it('names every bad field of a merged patch, including unknown keys and min > max', () => {
+    const merged = mergePatch(defaultConfig(), {
+      pool: { minWorkers: 5, maxWorkers: 3, timeout: 0, agent: 'not an agent', bogus: 1 },
+      alerts: { errorRatePct: 300 },
+      sampling: { intervalMs: 5 },
+    });
+    const result = validateConfig(merged);
+    expect(result.ok).toBe(false);
+    const paths = !result.ok ? result.issues.map((i) => i.path).sort() : [];
+    expect(paths).toEqual(['alerts.errorRatePct', 'pool.agent', 'pool.bogus', 'pool.minWorkers', 'pool.timeout', 'sampling.intervalMs']);
+  });
+
+  it('reports min > max even when another pool field fails its type check', () => {
+    const result = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 9, maxWorkers: 2, restartOnFailure: 'yes' } }));
+    const paths = !result.ok ? result.issues.map((i) => i.path) : [];
+    expect(paths).toContain('pool.minWorkers');
+    expect(paths).toContain('pool.restartOnFailure');
+  });
+
+  it('null in a patch clears an optional field and resets a required one to its default', () => {
+    const current = { ...defaultConfig(), pool: { ...defaultConfig().pool, pythonPath: '/usr/bin/python3', timeout: 5 } };
+    const result = validateConfig(mergePatch(current, { pool: { pythonPath: null, timeout: null } }));
+    expect(result.ok && result.config.pool.pythonPath).toBe(undefined);
+    expect(result.ok && result.config.pool.timeout).toBe(30_000);
+  });
+});
+
+describe('diffConfig', () => {
+  it('lists changed paths and marks worker-launch settings as restart-required', () => {
+    const from = defaultConfig();
+    const merged = validateConfig(mergePatch(from, { pool: { maxWorkers: 4, agent: 'other:Agent' }, alerts: { queueFillPct: 50 } }));
+    if (!merged.ok) throw new Error('expected valid');
+    const diff = diffConfig(from, merged.config);
+    expect(diff).toEqual([
+      { path: 'pool.maxWorkers', from: 10, to: 4, restartRequired: false },
+      { path: 'pool.agent', from: 'echo_agent:EchoAgent', to: 'other:Agent', restartRequired: true },
+      { path: 'alerts.queueFillPct', from: 80, to: 50, restartRequired: false },
+    ]);
+  });
+});
+
+describe('config file', () => {
+  it('first start writes defaults', async () => {
+    const loaded = await loadConfig(dir);
+    expect(loaded.created).toBe(true);
+    expect(loaded.config).toEqual(defaultConfig());
+    expect(JSON.parse(await fs.readFile(configPath(dir), 'utf8'))).toEqual(defaultConfig());
+  });
+
+  it('saves atomically: the file is complete JSON and no temp file is left behind', async () => {
+    const config = { ...defaultConfig(), pool: { ...defaultConfig().pool, maxWorkers: 7 } };
+    await Promise.all([saveConfig(dir, config), saveConfig(dir, config), saveConfig(dir, config)]);
+    expect(await fs.readdir(dir)).toEqual(['config.json']);
+    expect((await loadConfig(dir)).config.pool.maxWorkers).toBe(7);
+  });
+
+  it('keeps a corrupt file aside, uses defaults and says so', async () => {
+    await fs.writeFile(configPath(dir), '{"pool": {"maxWorkers": 4,');
+    const loaded = await loadConfig(dir, () => Date.UTC(2026, 10, 27, 1, 2, 3));
+    expect(loaded.config).toEqual(defaultConfig());
+    expect(loaded.warning?.message).toMatch(/not valid JSON/);
+    const files = (await fs.readdir(dir)).sort();
+    expect(files).toEqual(['config.json', 'config.json.corrupt-2026-11-27T01-02-03-000Z']);
+    expect(await fs.readFile(path.join(dir, files[1] as string), 'utf8')).toBe('{"pool": {"maxWorkers": 4,');
+    expect(JSON.parse(await fs.readFile(configPath(dir), 'utf8'))).toEqual(defaultConfig());
+  });
+
+  it('keeps a schema-invalid file aside and names the bad fields in the warning', async () => {
+    await fs.writeFile(configPath(dir), JSON.stringify({ pool: { maxWorkers: 999 } }));
+    const loaded = await loadConfig(dir);
+    expect(loaded.config).toEqual(defaultConfig());
+    expect(loaded.warning?.issues?.map((i) => i.path)).toEqual(['pool.maxWorkers']);
+    expect((await fs.readdir(dir)).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true);
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('follows each platform convention', () => {
+    expect(defaultDataDir('App', {}, 'linux', '/home/u')).toBe('/home/u/.config/App');
+    expect(defaultDataDir('App', { XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/u')).toBe('/xdg/App');
+    expect(defaultDataDir('App', {}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/App');
+    expect(defaultDataDir('App', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe('C:\\Users\\u\\AppData\\Roaming\\App');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIERS, MetricsHistoryStore } from './history';
+import { capPoints } from './sample-math';
+import { sample } from './test-samples';
+
+const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
+
+describe('MetricsHistoryStore', () => {
+  it('keeps memory bounded: eight days of 1 s samples never exceed each tier capacity', () => {
+    const h = new MetricsHistoryStore();
+    const n = 8 * 24 * 3600;
+    for (let i = 0; i < n; i++) h.add(sample(T0 + i * 1000, { throughput: i % 100 }));
+    const sizes = h.sizes();
+    expect(sizes.map((s) => s.points)).toEqual(DEFAULT_TIERS.map((t) => t.capacity));
+    const now = T0 + (n - 1) * 1000;
+    const week = h.query(7 * 24 * 3_600_000, now);
+    expect(week.resolutionMs).toBe(60_000);
+    expect(week.samples.length).toBeLessThanOrEqual(10_080 + 1);
+    expect(week.samples.length).toBeGreaterThan(10_000);
+  });
+
+  it('answers from the finest tier that covers the range', () => {
+    const h = new MetricsHistoryStore();
+    for (let i = 0; i < 7200; i++) h.add(sample(T0 + i * 1000));
+    const now = T0 + 7199 * 1000;
+    expect(h.query(60_000, now).resolutionMs).toBe(1_000);
+    expect(h.query(60_000, now).samples).toHaveLength(60);
+    expect(h.query(3_600_000, now).resolutionMs).toBe(1_000);
+    expect(h.query(2 * 3_600_000, now).resolutionMs).toBe(10_000);
+    expect(h.query(2 * 3_600_000, now).samples.length).toBe(720);
+  });
+
+  it('downsamples with the mean for rates and the max for queue depth and p99', () => {
+    const h = new MetricsHistoryStore();
+    for (let i = 0; i < 20; i++) {
+      h.add(sample(T0 + i * 1000, { throughput: i < 10 ? i : 0, queueDepth: i === 3 ? 77 : 1, p99LatencyMs: i === 4 ? 900 : 30 }));
+    }
+    const tenSec = h.query(2 * 3_600_000, T0 + 20_000);
+    const first = tenSec.samples[0]!;
+    expect(first.throughput).toBe(4.5); // mean of 0..9
+    expect(first.queueDepth).toBe(77);
+    expect(first.p99LatencyMs).toBe(900);
+    expect(first.workers.find((w) => w.id === 'w-1')?.messages).toBe(500); // per-worker counts add up
+  });
+
+  it('caps points by aggregating neighbours', () => {
+    const h = new MetricsHistoryStore();
+    for (let i = 0; i < 600; i++) h.add(sample(T0 + i * 1000, { throughput: i }));
+    const capped = h.query(600_000, T0 + 599_999, 60);
+    expect(capped.samples).toHaveLength(60);
+    expect(capped.resolutionMs).toBe(10_000);
+    expect(capped.samples[0]!.throughput).toBe(4.5);
+    expect(capPoints([], 10).points).toEqual([]);
+  });
+
+  it('survives a restart through its persisted form and drops expired points', () => {
+    const h = new MetricsHistoryStore();
+    for (let i = 0; i < 300; i++) h.add(sample(T0 + i * 1000, { throughput: i }));
+    const json = JSON.parse(JSON.stringify(h.toJSON(T0 + 300_000)));
+    const restored = new MetricsHistoryStore();
+    expect(restored.load(json, T0 + 300_000)).toBeGreaterThan(300);
+    const back = restored.query(600_000, T0 + 300_000);
+    expect(back.samples).toHaveLength(300);
+    expect(back.samples[299]).toEqual(sample(T0 + 299_000, { throughput: 299 }));
+    const later = new MetricsHistoryStore();
+    later.load(json, T0 + 2 * 3_600_000);
+    expect(later.sizes()[0]!.points).toBe(0); // older than the 1 h tier's span
+    expect(later.sizes()[1]!.points).toBe(30);
+    expect(new MetricsHistoryStore().load({ version: 99 }, T0)).toBe(0);
+  });
+});
