@@ -1,0 +1,273 @@
+// GreenletProcessPool: the public face of the engine. Callers only execute();
+// they never check workers out or in. Internals: Dispatcher (hot path, queue,
+// retries), WorkerManager (processes, restarts), Recycler (rolling recycle),
+// HealthMonitor (pings, RSS), Scaler (min..max).
+import { EventEmitter } from 'node:events';
+import { Dispatcher } from './dispatcher';
+import { errors, type PoolError } from './errors';
+import { HealthMonitor } from './health';
+import { mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
+import { computeDetailedStats, computeStats, type StatsSource } from './pool-stats';
+import { Recycler } from './recycler';
+import { Scaler } from './scaler';
+import type {
+  DetailedPoolStats,
+  EventLevel,
+  ExecuteOptions,
+  PoolEvent,
+  PoolEventType,
+  PoolOptions,
+  PoolStats,
+  ProcessMessage,
+  TaskOutcome,
+} from './types';
+import { WorkerManager, type WorkerHost } from './workers';
+import type { WorkerSlot } from './worker-slot';
+
+export interface ConfigChange {
+  applied: (keyof PoolOptions)[]; // took effect live
+  restartRequired: (keyof PoolOptions)[]; // need new worker processes: a rolling recycle was started
+  done: Promise<void>; // resolves when that rolling recycle has finished (at once when none was needed)
+}
+
+export interface ShutdownOptions {
+  timeout?: number; // ms each worker may take to drain its in-flight messages; default drainTimeout
+}
+
+export declare interface GreenletProcessPool {
+  on(event: 'event', listener: (ev: PoolEvent) => void): this;
+  off(event: 'event', listener: (ev: PoolEvent) => void): this;
+  once(event: 'event', listener: (ev: PoolEvent) => void): this;
+  emit(event: 'event', ev: PoolEvent): boolean;
+}
+
+type Phase = 'new' | 'starting' | 'running' | 'closing' | 'closed';
+
+export class GreenletProcessPool extends EventEmitter implements WorkerHost {
+  opts: PoolOptions;
+  private phase: Phase = 'new';
+  private startError: string | undefined;
+  private closePromise: Promise<void> | null = null;
+  private readonly manager: WorkerManager;
+  private readonly dispatcher: Dispatcher;
+  private readonly recycler: Recycler;
+  private readonly health: HealthMonitor;
+  private readonly scaler: Scaler;
+
+  constructor(options: Partial<PoolOptions> = {}) {
+    super();
+    this.opts = resolveOptions(options);
+    this.manager = new WorkerManager(this);
+    const pool = this;
+    this.dispatcher = new Dispatcher({
+      get opts() {
+        return pool.opts; // a getter, so updateConfig() is seen at once
+      },
+      slots: this.manager.slots,
+      emitEvent: (...a) => this.emitEvent(...a),
+      onQueued: (depth) => this.scaler.onQueued(depth),
+      onWorkerDone: (slot) => this.onWorkerDone(slot),
+    });
+    this.recycler = new Recycler(this.manager, this);
+    this.health = new HealthMonitor(this.manager, this.recycler, this);
+    this.scaler = new Scaler(this.manager, this, () => this.dispatcher.queue.size);
+  }
+
+  get closing(): boolean {
+    return this.phase === 'closing' || this.phase === 'closed';
+  }
+
+  /** Starts minWorkers workers. Resolves once at least one is ready; rejects ERR_START_FAILED (real Python text) if none can start. */
+  async start(): Promise<void> {
+    if (this.phase !== 'new') throw errors.invalidOption('start', `cannot be called on a pool that is ${this.phase}`);
+    this.phase = 'starting';
+    const slots = Array.from({ length: this.opts.minWorkers }, () => this.manager.newSlot());
+    const results = await Promise.allSettled(slots.map((s) => this.manager.launch(s)));
+    if (this.closing) throw errors.poolClosed();
+    if (!results.some((r) => r.status === 'fulfilled')) {
+      for (const s of slots) this.manager.remove(s);
+      this.phase = 'new';
+      throw (results[0] as PromiseRejectedResult).reason as PoolError;
+    }
+    // Workers that failed next to working ones are retried with backoff, not given up on.
+    results.forEach((r, i) => r.status === 'rejected' && this.manager.scheduleRestart(slots[i]!, null));
+    this.phase = 'running';
+    this.health.start();
+    this.scaler.start();
+  }
+
+  /** Runs one message on some worker; resolves with the agent's return value. */
+  execute(message: ProcessMessage, opts?: ExecuteOptions): Promise<unknown> {
+    return this.submit(message, opts, false);
+  }
+
+  /** Like execute(), with where and how it ran (the control plane's submitTask). */
+  executeWithInfo(message: ProcessMessage, opts?: ExecuteOptions): Promise<TaskOutcome> {
+    return this.submit(message, opts, true) as Promise<TaskOutcome>;
+  }
+
+  private submit(message: ProcessMessage, opts: ExecuteOptions | undefined, withInfo: boolean): Promise<unknown> {
+    if (this.phase !== 'running') {
+      return Promise.reject(this.closing ? errors.poolClosed() : errors.notConnected('Pool is not started; call start() first', false));
+    }
+    if (message === null || typeof message !== 'object' || message.type !== 'agent.process') {
+      return Promise.reject(errors.invalidOption('message', `must be { type: 'agent.process', data }`));
+    }
+    const o = this.opts;
+    return this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo);
+  }
+
+  getStats(): PoolStats {
+    return computeStats(this.statsSource());
+  }
+
+  getDetailedStats(): DetailedPoolStats {
+    return computeDetailedStats(this.statsSource());
+  }
+
+  /** Replaces one worker (replacement first, then drain). Resolves when the old one has stopped. */
+  async recycleWorker(id: string): Promise<void> {
+    const slot = this.manager.find(id);
+    if (!slot || slot.retiring) throw errors.invalidOption('workerId', `does not name a live worker of this pool (${id})`);
+    await this.recycler.request(slot, 'manual');
+  }
+
+  /** Rolling recycle of every worker, one at a time. Resolves with how many were recycled. */
+  async recycleAll(reason: 'manual' | 'config' = 'manual'): Promise<number> {
+    let n = 0;
+    for (const slot of this.manager.slots.filter((s) => !s.retiring && s.state === 'ready')) {
+      await this.recycler.request(slot, reason);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Validates the whole new option set first (throws ERR_INVALID_OPTION, nothing applied), then
+   * applies what can change live and starts a rolling recycle for fields baked into the processes.
+   */
+  updateConfig(patch: Partial<PoolOptions>): ConfigChange {
+    const { next, changed } = mergeOptions(this.opts, patch);
+    this.opts = next;
+    const restartRequired = changed.filter((k) => RESTART_FIELDS.has(k));
+    const applied = changed.filter((k) => !RESTART_FIELDS.has(k));
+    this.applyLive(new Set(applied));
+    if (changed.length > 0) {
+      this.emitEvent('pool.config', 'info', `config changed: ${changed.join(', ')}`, undefined, { applied, restartRequired });
+    }
+    const done = restartRequired.length > 0 && this.phase === 'running' ? this.recycleAll('config').then(() => undefined) : Promise.resolve();
+    done.catch(() => undefined); // failures are reported as events; callers may still await it
+    return { applied, restartRequired, done };
+  }
+
+  /** Resize: min and max validated together; extra workers start at once, surplus ones drain. */
+  scale(minWorkers: number, maxWorkers: number): ConfigChange {
+    const from = this.manager.activeCount();
+    const change = this.updateConfig({ minWorkers, maxWorkers });
+    this.emitEvent('pool.scaled', 'info', `pool bounds set to ${minWorkers}..${maxWorkers}`, undefined, { from, minWorkers, maxWorkers });
+    return change;
+  }
+
+  /** Forgets crash-loop history, restarts failed workers now and recycles the rest (rolling). */
+  async restart(): Promise<void> {
+    if (this.phase === 'new') return this.start();
+    if (this.closing) throw errors.poolClosed();
+    for (const s of this.manager.slots) {
+      s.restartPolicy.reset();
+      if (s.restartTimer) {
+        clearTimeout(s.restartTimer);
+        s.restartTimer = null;
+        this.manager.launchOrSchedule(s);
+      }
+    }
+    this.scaler.fillMin();
+    await this.recycleAll('manual');
+  }
+
+  /** Graceful: refuse new work, fail queued messages with ERR_POOL_CLOSED, let in-flight ones finish, stop workers. */
+  shutdown(opts: ShutdownOptions = {}): Promise<void> {
+    if (this.closePromise) return this.closePromise;
+    const timeout = opts.timeout ?? this.opts.drainTimeout;
+    this.beginClose();
+    this.closePromise = Promise.all(this.manager.slots.slice().map((s) => this.manager.retire(s, timeout))).then(() => {
+      this.phase = 'closed';
+    });
+    return this.closePromise;
+  }
+
+  /** Immediate: kill every worker; everything pending fails with ERR_POOL_CLOSED. */
+  async destroy(): Promise<void> {
+    this.beginClose();
+    this.manager.killAll();
+    for (const s of this.manager.slots.slice()) this.manager.remove(s);
+    this.phase = 'closed';
+  }
+
+  // ---- WorkerHost ----
+
+  emitEvent(type: PoolEventType, level: EventLevel, message: string, workerId?: string, data?: Record<string, unknown>): void {
+    if (this.listenerCount('event') === 0) return;
+    const ev: PoolEvent = { time: Date.now(), type, level, message };
+    if (workerId !== undefined) ev.workerId = workerId;
+    if (data !== undefined) ev.data = data;
+    this.emit('event', ev);
+  }
+
+  onCapacity(slot?: WorkerSlot): void {
+    if (slot) this.recycler.armAge(slot);
+    if (this.phase === 'running' || this.phase === 'starting') this.dispatcher.drain();
+  }
+
+  onStartError(text: string | undefined): void {
+    this.startError = text;
+  }
+
+  // ---- internals ----
+
+  private onWorkerDone(slot: WorkerSlot): void {
+    this.recycler.checkCount(slot);
+    if (this.opts.maxWorkerMemoryMB > 0 && (slot.messagesProcessed & 255) === 0) this.health.sampleMemory(slot);
+  }
+
+  private beginClose(): void {
+    if (this.closing) return;
+    this.phase = 'closing';
+    this.health.stop();
+    this.scaler.stop();
+    this.dispatcher.failWaiting(errors.poolClosed());
+  }
+
+  private applyLive(keys: Set<keyof PoolOptions>): void {
+    const o = this.opts;
+    if (keys.has('loadBalancingStrategy')) this.dispatcher.setStrategy(o.loadBalancingStrategy);
+    if (keys.has('messageQueueSize')) this.dispatcher.queue.capacity = o.messageQueueSize;
+    if (this.phase !== 'running') return;
+    if (keys.has('healthCheckInterval')) this.health.start();
+    if (keys.has('idleTimeout')) this.scaler.start();
+    const limits = ['workerRecycleInterval', 'workerRecycleJitter', 'maxMessagesPerWorker', 'maxMessagesJitter'] as const;
+    if (limits.some((k) => keys.has(k))) {
+      for (const s of this.manager.slots) {
+        s.applyLimits(o);
+        if (s.state === 'ready') {
+          this.recycler.armAge(s);
+          this.recycler.checkCount(s);
+        }
+      }
+    }
+    if (keys.has('minWorkers') || keys.has('maxWorkers')) this.scaler.tick();
+    this.dispatcher.drain();
+  }
+
+  private statsSource(): StatsSource {
+    return {
+      opts: this.opts,
+      slots: this.manager.slots,
+      queueDepth: this.dispatcher.queue.size,
+      processed: this.dispatcher.processed,
+      errors: this.dispatcher.errors,
+      latency: this.dispatcher.latency,
+      strategy: this.dispatcher.picker.name,
+      startError: this.startError,
+    };
+  }
+}
