@@ -1,0 +1,31 @@
+// Bearer-token checks for the headless server. Tokens are compared through
+// their SHA-256 digests so the comparison takes the same time whatever the
+// length or content of the guess (timingSafeEqual needs equal lengths).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+export function tokensEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+export function generateToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** The token a request carries: `Authorization: Bearer <t>`, or `?token=` where allowed. */
+export function requestToken(req: IncomingMessage, url: URL, allowQuery: boolean): string | undefined {
+  const header = req.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return m?.[1];
+  }
+  // EventSource cannot set headers, so the event stream also accepts ?token=.
+  return allowQuery ? (url.searchParams.get('token') ?? undefined) : undefined;
+}
+
+export function isAuthorized(req: IncomingMessage, url: URL, token: string, allowQuery = false): boolean {
+  const given = requestToken(req, url, allowQuery);
+  return given !== undefined && tokensEqual(given, token);
+}

@@ -1,0 +1,79 @@
+// Command-line options of `npm run serve` / `node out/main/serve.js`, kept
+// apart from the entry point so they can be tested without starting anything.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const DEFAULT_PORT = 7420;
+export const DEFAULT_HOST = '127.0.0.1';
+const PRODUCT_NAME = 'Greenlet Control Center'; // package.json productName: Electron names userData after it
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  token?: string; // absent: generate one
+  dataDir: string;
+  staticDir?: string;
+  metricsPublic: boolean;
+}
+
+/** A refusal with the exit code the CLI should use (2 = bad usage). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token <t>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public]`;
+
+/** Same place Electron's app.getPath('userData') uses, so both modes share config and history. */
+export function defaultDataDir(platform = process.platform, env = process.env, home = homedir()): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_NAME);
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+export function parseServeArgs(argv: string[], env = process.env): ServeOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'static-dir': { type: 'string' },
+        'metrics-public': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port must be an integer 0..65535, got "${values.port}"`);
+  const host = values.host ?? DEFAULT_HOST;
+  if (host.trim() === '') throw new CliError('--host must not be empty');
+  const token = values.token ?? env.GREENLET_CC_TOKEN;
+  if (token !== undefined && token.length < 8) throw new CliError('--token must be at least 8 characters');
+  if (!token && !isLoopbackHost(host)) {
+    throw new CliError(
+      `Refusing to bind ${host} without --token: anyone on the network could control the pool. ` +
+        `Pass --token <secret> (or GREENLET_CC_TOKEN), or bind 127.0.0.1.`,
+    );
+  }
+  return {
+    port,
+    host,
+    token,
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    staticDir: values['static-dir'],
+    metricsPublic: values['metrics-public'] ?? false,
+  };
+}

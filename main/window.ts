@@ -1,0 +1,88 @@
+// The application window, hardened per Electron's security checklist:
+// isolated, sandboxed preload; no Node in the page; no new windows and no
+// navigation away from the app (http/https links open in the browser);
+// a CSP on every response; every permission request denied.
+import { BrowserWindow, session, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from './transport/csp';
+
+export interface WindowOptions {
+  preload: string; // out/preload/index.cjs
+  rendererFile: string; // out/renderer/index.html
+  devServerUrl?: string; // electron-vite dev only
+}
+
+export function isExternalWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Recognises our renderer: the built bundle's directory on file://, or the dev server's origin. */
+export function appUrlMatcher(rendererFile: string, devServerUrl?: string): (url: string) => boolean {
+  const fileBase = pathToFileURL(rendererFile).href.replace(/[^/]*$/, '');
+  const devOrigin = devServerUrl ? new URL(devServerUrl).origin : null;
+  return (url) => {
+    if (url.startsWith(fileBase) && !url.slice(fileBase.length).includes('..')) return true;
+    if (!devOrigin) return false;
+    try {
+      return new URL(url).origin === devOrigin;
+    } catch {
+      return false;
+    }
+  };
+}
+
+function enforceCsp(devServerUrl?: string): void {
+  const policy = devServerUrl ? devContentSecurityPolicy(new URL(devServerUrl).origin) : CONTENT_SECURITY_POLICY;
+  // Covers http(s) responses (the dev server); the built file:// page carries the same policy in its meta tag.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+export function createMainWindow(opts: WindowOptions): BrowserWindow {
+  enforceCsp(opts.devServerUrl);
+  const isAppUrl = appUrlMatcher(opts.rendererFile, opts.devServerUrl);
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 880,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Greenlet Control Center',
+    webPreferences: {
+      preload: opts.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  const stayInApp = (event: Electron.Event, url: string) => {
+    if (isAppUrl(url)) return;
+    event.preventDefault();
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
+  };
+  win.webContents.on('will-navigate', stayInApp);
+  win.webContents.on('will-redirect', stayInApp);
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+
+  if (opts.devServerUrl) void win.loadURL(opts.devServerUrl);
+  else void win.loadFile(opts.rendererFile);
+  return win;
+}
