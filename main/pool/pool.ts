@@ -125,6 +125,18 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     return computeDetailedStats(this.statsSource());
   }
 
+  /**
+   * The agent as its workers announced it in agent.register (the A2A gateway
+   * builds its Agent Card skills from this). Prefers a worker that is not being
+   * retired, so after an agent change the new agent is reported. Undefined until
+   * a worker is ready.
+   */
+  getAgentInfo(): { agentId: string; capabilities: string[] } | undefined {
+    const ready = this.manager.slots.filter((s) => s.state === 'ready' && s.adapter?.info);
+    const info = (ready.find((s) => !s.retiring) ?? ready[0])?.adapter?.info;
+    return info ? { agentId: info.agentId, capabilities: [...info.capabilities] } : undefined;
+  }
+
   /** Replaces one worker (replacement first, then drain). Resolves when the old one has stopped. */
   async recycleWorker(id: string): Promise<void> {
     const slot = this.manager.find(id);
