@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { CliError, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, isLoopbackHost, parseServeArgs } from './cli';
+
+const noEnv = {} as NodeJS.ProcessEnv;
+
+describe('parseServeArgs', () => {
+  it('defaults to loopback port 7420 with no token (one is generated later)', () => {
+    const o = parseServeArgs([], noEnv);
+    expect(o).toMatchObject({ port: DEFAULT_PORT, host: DEFAULT_HOST, metricsPublic: false });
+    expect(o.token).toBeUndefined();
+    expect(o.dataDir).toBe(defaultDataDir());
+  });
+
+  it('reads every option', () => {
+    const o = parseServeArgs(
+      ['--port', '0', '--host', '0.0.0.0', '--token', 'secret-token', '--data-dir', '/tmp/x', '--static-dir', '/tmp/s', '--metrics-public'],
+      noEnv,
+    );
+    expect(o).toEqual({ port: 0, host: '0.0.0.0', token: 'secret-token', dataDir: '/tmp/x', staticDir: '/tmp/s', metricsPublic: true });
+  });
+
+  it('refuses a non-loopback host without a token, with exit code 2 and a reason', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.org']) {
+      const attempt = () => parseServeArgs(['--host', host], noEnv);
+      expect(attempt).toThrow(CliError);
+      expect(attempt).toThrow(/without --token/);
+      try {
+        attempt();
+      } catch (e) {
+        expect((e as CliError).exitCode).toBe(2);
+      }
+    }
+  });
+
+  it('accepts a non-loopback host when the token comes from GREENLET_CC_TOKEN', () => {
+    expect(parseServeArgs(['--host', '0.0.0.0'], { GREENLET_CC_TOKEN: 'from-the-env' }).token).toBe('from-the-env');
+  });
+
+  it('refuses a bad port, a short token and unknown flags', () => {
+    expect(() => parseServeArgs(['--port', '70000'], noEnv)).toThrow(/--port/);
+    expect(() => parseServeArgs(['--port', 'abc'], noEnv)).toThrow(/--port/);
+    expect(() => parseServeArgs(['--token', 'short'], noEnv)).toThrow(/at least 8/);
+    expect(() => parseServeArgs(['--frobnicate'], noEnv)).toThrow(/Usage/);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('recognises loopback names and addresses only', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['0.0.0.0', '::', '10.0.0.1', 'localhost.example.org', '1270.0.0.1']) expect(isLoopbackHost(h)).toBe(false);
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('matches where Electron keeps userData on each platform', () => {
+    expect(defaultDataDir('linux', {}, '/home/op')).toBe('/home/op/.config/Greenlet Control Center');
+    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/xdg' }, '/home/op')).toBe('/xdg/Greenlet Control Center');
+    expect(defaultDataDir('darwin', {}, '/Users/op')).toBe('/Users/op/Library/Application Support/Greenlet Control Center');
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\op\\AppData\\Roaming' }, 'C:\\Users\\op')).toMatch(/Roaming.Greenlet Control Center$/);
+  });
+});
