@@ -1,0 +1,177 @@
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useAlerts } from './state/alerts';
+import { useConnection } from './state/connection';
+import { poolPhase, useStats } from './state/stats';
+import { useUi, VIEWS, type ViewId } from './state/ui';
+import { AlertsView } from './views/AlertsView';
+import { ChartsView } from './views/ChartsView';
+import { ConfigView } from './views/ConfigView';
+import { ConsoleView } from './views/ConsoleView';
+import { EventsView } from './views/EventsView';
+import { ExportView } from './views/ExportView';
+import { OverviewView } from './views/OverviewView';
+import { PythonView } from './views/PythonView';
+import { WorkersView } from './views/WorkersView';
+
+const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
+  overview: OverviewView,
+  workers: WorkersView,
+  charts: ChartsView,
+  config: ConfigView,
+  alerts: AlertsView,
+  events: EventsView,
+  console: ConsoleView,
+  export: ExportView,
+  python: PythonView,
+};
+
+export function App() {
+  const view = useUi((s) => s.view);
+  const View = VIEW_COMPONENTS[view];
+  return (
+    <div className="app">
+      <TopBar />
+      <div className="banners">
+        <ConnectionBanner />
+        <PoolBanner />
+      </div>
+      <Sidebar />
+      <main className="content" id="view" role="tabpanel" aria-labelledby={`nav-${view}`} data-testid={`view-${view}`}>
+        <View />
+      </main>
+    </div>
+  );
+}
+
+function TopBar() {
+  const mode = useConnection((s) => s.mode);
+  const status = useConnection((s) => s.status);
+  const stats = useStats((s) => s.stats);
+  const phase = poolPhase(stats);
+  const tone = phase === 'running' ? 'ok' : phase === 'starting' || phase === 'connecting' ? 'muted' : 'crit';
+  const text = {
+    connecting: 'Waiting for pool',
+    starting: 'Starting workers',
+    'python-problem': 'Python environment problem',
+    'no-healthy': 'No healthy workers',
+    running: `${stats?.healthy ?? 0}/${stats?.total ?? 0} workers healthy`,
+  }[phase];
+  return (
+    <header className="topbar">
+      <h1>Greenlet Control Center</h1>
+      <span className={`chip ${tone}`} data-testid="pool-status" data-phase={phase}>
+        {text}
+      </span>
+      {stats && <span className="muted">strategy {stats.strategy}</span>}
+      <span className="spacer" />
+      <span className="muted">{mode === 'electron' ? 'Desktop' : 'Headless'}</span>
+      <span
+        className={`chip ${status === 'connected' ? 'ok' : status === 'lost' ? 'crit' : 'muted'}`}
+        data-testid="connection-status"
+        data-status={status}
+      >
+        {status === 'connected' ? 'Live' : status === 'lost' ? 'Disconnected' : 'Connecting'}
+      </span>
+    </header>
+  );
+}
+
+function ConnectionBanner() {
+  const status = useConnection((s) => s.status);
+  const lostAt = useConnection((s) => s.lostAt);
+  const restoredAt = useConnection((s) => s.restoredAt);
+  const [now, setNow] = useState(Date.now());
+  // one timer only while a restored notice is showing, to hide it again
+  useEffect(() => {
+    if (!restoredAt || status !== 'connected') return;
+    const t = setTimeout(() => setNow(Date.now()), 5_000);
+    return () => clearTimeout(t);
+  }, [restoredAt, status]);
+  if (status === 'lost')
+    return (
+      <div className="banner crit" role="alert" data-testid="banner-connection-lost">
+        <strong>Connection to the host lost</strong>
+        <span>{lostAt ? `since ${new Date(lostAt).toLocaleTimeString()}` : ''} — reconnecting automatically; the figures below are frozen.</span>
+      </div>
+    );
+  if (status === 'connected' && restoredAt && now - restoredAt < 5_000 && Date.now() - restoredAt < 5_000)
+    return (
+      <div className="banner ok" role="status" data-testid="banner-connection-restored">
+        <strong>Connection restored</strong> <span>Live data resynced.</span>
+      </div>
+    );
+  if (status === 'connecting')
+    return (
+      <div className="banner info" role="status" data-testid="banner-connecting">
+        Connecting to the control center…
+      </div>
+    );
+  return null;
+}
+
+function PoolBanner() {
+  const stats = useStats((s) => s.stats);
+  const setView = useUi((s) => s.setView);
+  const phase = poolPhase(stats);
+  if (phase === 'python-problem')
+    return (
+      <div className="banner crit" role="alert" data-testid="banner-python-problem">
+        <strong>Workers cannot start</strong>
+        <pre data-testid="start-error">{stats?.startError}</pre>
+        <button className="btn small" onClick={() => setView('python')}>
+          Check Python environment
+        </button>
+      </div>
+    );
+  if (phase === 'no-healthy')
+    return (
+      <div className="banner crit" role="alert" data-testid="banner-no-healthy">
+        <strong>No healthy workers</strong> <span>Messages cannot be processed until a worker recovers.</span>
+      </div>
+    );
+  if (phase === 'starting')
+    return (
+      <div className="banner info" role="status" data-testid="banner-starting">
+        Starting workers…
+      </div>
+    );
+  return null;
+}
+
+function Sidebar() {
+  const view = useUi((s) => s.view);
+  const setView = useUi((s) => s.setView);
+  const activeAlerts = useAlerts((s) => s.active.length);
+  // roving focus: arrow keys move between views, as in any tab list
+  const onKey = (e: KeyboardEvent<HTMLElement>) => {
+    const i = VIEWS.findIndex((v) => v.id === view);
+    const step = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
+    let next = -1;
+    if (step) next = (i + step + VIEWS.length) % VIEWS.length;
+    if (e.key === 'Home') next = 0;
+    if (e.key === 'End') next = VIEWS.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    setView(VIEWS[next]!.id);
+    document.getElementById(`nav-${VIEWS[next]!.id}`)?.focus();
+  };
+  return (
+    <nav className="sidebar" role="tablist" aria-orientation="vertical" aria-label="Views" onKeyDown={onKey}>
+      {VIEWS.map((v) => (
+        <button
+          key={v.id}
+          id={`nav-${v.id}`}
+          role="tab"
+          aria-selected={v.id === view}
+          aria-controls="view"
+          tabIndex={v.id === view ? 0 : -1}
+          data-testid={`nav-${v.id}`}
+          onClick={() => setView(v.id)}
+        >
+          {v.label}
+          {v.id === 'alerts' && activeAlerts > 0 && <span className="count">{activeAlerts}</span>}
+        </button>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,93 @@
+import { memo } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatTime } from '../lib/format';
+import type { ChartData } from '../lib/series';
+import { severityColor, type ThresholdLine } from '../lib/thresholds';
+import { useWidth } from './useWidth';
+
+interface Props {
+  title: string;
+  data: ChartData;
+  lines: ThresholdLine[];
+  from: number;
+  to: number;
+  unit?: string;
+  yFormat?: (v: number) => string;
+  height?: number;
+}
+
+const compact = (v: number) => (Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)}k` : Math.abs(v) >= 100 ? v.toFixed(0) : String(+v.toFixed(2)));
+
+// memo: a chart re-renders only when its own series, thresholds or window change
+export const Chart = memo(function Chart({ title, data, lines, from, to, unit, yFormat = compact, height = 210 }: Props) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const long = to - from > 24 * 3_600_000;
+  return (
+    <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} aria-label={title} style={{ margin: 0 }}>
+      <h4>
+        {title}
+        {unit && <span className="muted"> ({unit})</span>}
+      </h4>
+      <div className="legend">
+        {data.series.map((s) => (
+          <span key={s.key}>
+            <i style={{ background: s.color }} />
+            {s.label}
+          </span>
+        ))}
+        {lines.map((l) => (
+          <span key={l.kind} data-testid={`threshold-${l.kind}`}>
+            <i style={{ background: severityColor(l.severity) }} />
+            {l.label}
+          </span>
+        ))}
+      </div>
+      <div ref={ref} style={{ height }}>
+        {width > 0 && (
+          <LineChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid vertical={false} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={[from, to]}
+              allowDataOverflow
+              tickFormatter={(t: number) => formatTime(t, long)}
+              minTickGap={40}
+            />
+            <YAxis width={46} tickFormatter={yFormat} allowDecimals />
+            <Tooltip
+              isAnimationActive={false}
+              labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+              formatter={(v) => (typeof v === 'number' ? yFormat(v) : String(v))}
+            />
+            {data.series.map((s) => (
+              <Line
+                key={s.key}
+                type="linear"
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                strokeWidth={1.5}
+                dot={false}
+                activeDot={false}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ))}
+            {lines.map((l) => (
+              <ReferenceLine
+                key={l.kind}
+                y={l.y}
+                stroke={severityColor(l.severity)}
+                strokeDasharray="5 4"
+                ifOverflow="extendDomain"
+                label={{ value: l.label, position: 'insideTopRight', fill: severityColor(l.severity) }}
+              />
+            ))}
+          </LineChart>
+        )}
+      </div>
+    </figure>
+  );
+});

@@ -1,0 +1,30 @@
+import { create } from 'zustand';
+import type { AppInfo } from '../../../preload/contract';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
+
+interface ConnectionState {
+  mode: 'electron' | 'headless' | null;
+  status: ConnectionStatus;
+  detail?: string;
+  lostAt?: number;
+  restoredAt?: number; // set on lost → connected; the banner shows it briefly
+  appInfo: AppInfo | null;
+  setMode(mode: 'electron' | 'headless'): void;
+  setLink(link: 'connecting' | 'open' | 'lost', detail?: string, now?: number): void;
+  setAppInfo(info: AppInfo): void;
+}
+
+export const useConnection = create<ConnectionState>()((set, get) => ({
+  mode: null,
+  status: 'connecting',
+  appInfo: null,
+  setMode: (mode) => set({ mode }),
+  setLink: (link, detail, now = Date.now()) => {
+    const prev = get().status;
+    if (link === 'open') set({ status: 'connected', detail, restoredAt: prev === 'lost' ? now : get().restoredAt });
+    else if (link === 'lost') set({ status: 'lost', detail, lostAt: prev === 'lost' ? get().lostAt : now });
+    else if (prev !== 'lost') set({ status: 'connecting', detail });
+  },
+  setAppInfo: (appInfo) => set({ appInfo }),
+}));

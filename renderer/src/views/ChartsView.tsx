@@ -1,0 +1,100 @@
+import { useEffect, useMemo } from 'react';
+import { Chart } from '../components/Chart';
+import { formatBytes } from '../lib/format';
+import { buildCharts, mergeSamples, type ChartId } from '../lib/series';
+import { thresholdLines } from '../lib/thresholds';
+import { useAlerts } from '../state/alerts';
+import { RANGES, useMetrics } from '../state/metrics';
+import { useStats } from '../state/stats';
+import { markChartsRendered } from './chartsMark';
+
+const TITLES: Record<ChartId, [string, string?]> = {
+  throughput: ['Throughput', 'msg/s'],
+  latency: ['Latency', 'ms'],
+  errorRate: ['Error rate', '%'],
+  queue: ['Queue depth', 'messages'],
+  workers: ['Workers', 'count'],
+  rss: ['Memory per worker (RSS)', 'MB'],
+};
+const ORDER: ChartId[] = ['throughput', 'latency', 'errorRate', 'queue', 'workers', 'rss'];
+
+/** Live samples re-shape short ranges on every sample; long ranges at most every 10 s, to keep the page idle-cheap. */
+const refreshEvery = (rangeMs: number) => (rangeMs <= 3_600_000 ? 1 : 10_000);
+
+export function ChartsView() {
+  const rangeMs = useMetrics((s) => s.rangeMs);
+  const history = useMetrics((s) => s.history);
+  const version = useMetrics((s) => s.historyVersion);
+  const loading = useMetrics((s) => s.loading);
+  const error = useMetrics((s) => s.error);
+  const resolutionMs = useMetrics((s) => s.resolutionMs);
+  const setRange = useMetrics((s) => s.setRange);
+  const liveKey = useMetrics((s) => {
+    const last = s.live[s.live.length - 1];
+    return last ? Math.floor(last.t / refreshEvery(s.rangeMs)) : 0;
+  });
+  const thresholds = useAlerts((s) => s.thresholds);
+  const queueCapacity = useStats((s) => s.stats?.queueCapacity ?? 0);
+  const totalWorkers = useStats((s) => s.stats?.total ?? 0);
+
+  // fetch the selected range when the view opens (history is per range)
+  useEffect(() => {
+    void useMetrics.getState().loadHistory();
+  }, []);
+
+  const { charts, from, to } = useMemo(() => {
+    const live = useMetrics.getState().live;
+    const lastT = live[live.length - 1]?.t ?? history[history.length - 1]?.t ?? Date.now();
+    const to = Math.max(lastT, history[history.length - 1]?.t ?? 0);
+    const samples = mergeSamples(history, live, rangeMs, to);
+    return { charts: buildCharts(samples, 1000), from: to - rangeMs, to };
+  }, [history, rangeMs, liveKey]);
+
+  const lines = useMemo(
+    () => Object.fromEntries(ORDER.map((id) => [id, thresholdLines(id, thresholds, { queueCapacity, totalWorkers })])),
+    [thresholds, queueCapacity, totalWorkers],
+  );
+
+  useEffect(() => {
+    if (version) markChartsRendered(version);
+  }, [version]);
+
+  return (
+    <div className="stack">
+      <div className="row">
+        <h2 style={{ margin: 0 }}>Charts</h2>
+        <div className="segmented" role="radiogroup" aria-label="Time range" data-testid="range-picker">
+          {RANGES.map((r) => (
+            <button
+              key={r.ms}
+              role="radio"
+              aria-checked={r.ms === rangeMs}
+              data-testid={`range-${r.label.replace(' ', '')}`}
+              onClick={() => void setRange(r.ms)}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
+        <span className="muted" data-testid="charts-info">
+          {loading ? 'Loading…' : `${charts.throughput.rows.length} points drawn · ${resolutionMs / 1000} s resolution`}
+        </span>
+        {error && <span className="error-text">{error}</span>}
+      </div>
+      <div className="charts-grid">
+        {ORDER.map((id) => (
+          <Chart
+            key={id}
+            title={TITLES[id][0]}
+            unit={TITLES[id][1]}
+            data={charts[id]}
+            lines={lines[id] ?? []}
+            from={from}
+            to={to}
+            yFormat={id === 'rss' ? (v) => formatBytes(v * 1_048_576) : undefined}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

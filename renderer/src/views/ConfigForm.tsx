@@ -1,0 +1,112 @@
+// A form over a set of config fields, shared by Configuration and the
+// alert thresholds editor: inline errors, diff preview, apply.
+import { Field } from '../components/Field';
+import { fieldPath, type FieldMeta, type Section } from '../lib/configFields';
+import { sectionCheck, useConfig } from '../state/config';
+
+const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
+
+export function ConfigForm({ fields, section, testId }: { fields: FieldMeta[]; section: Section; testId: string }) {
+  const config = useConfig((s) => s.config);
+  const draft = useConfig((s) => s.draft);
+  const check = useConfig((s) => s.check);
+  const serverErrors = useConfig((s) => s.serverErrors);
+  const preview = useConfig((s) => s.preview);
+  const busy = useConfig((s) => s.busy);
+  const error = useConfig((s) => s.error);
+  const lastResult = useConfig((s) => s.lastResult);
+  const { setField, reset, previewChanges, apply } = useConfig.getState();
+  if (!config) return <div className="empty">Loading configuration…</div>;
+  const c = sectionCheck(check, section);
+  const errCount = Object.keys(c.errors).length;
+  const groups = [...new Set(fields.map((f) => f.group ?? ''))];
+  return (
+    <form
+      data-testid={testId}
+      aria-label={`${section} settings`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void apply(section);
+      }}
+    >
+      {groups.map((g) => (
+        <section key={g}>
+          {g && <h3>{g}</h3>}
+          <div className="fields">
+            {fields
+              .filter((f) => (f.group ?? '') === g)
+              .map((f) => {
+                const p = fieldPath(f);
+                return (
+                  <Field
+                    key={p}
+                    field={f}
+                    value={draft[p]}
+                    error={c.errors[p] ?? serverErrors[p]}
+                    changed={c.changed.includes(p)}
+                    onChange={setField}
+                  />
+                );
+              })}
+          </div>
+        </section>
+      ))}
+      {preview && preview.diff.length > 0 && (
+        <div className="panel" data-testid="config-diff" style={{ marginTop: 14 }}>
+          <strong>Changes to apply</strong>
+          <table>
+            <thead>
+              <tr>
+                <th>Setting</th>
+                <th>From</th>
+                <th>To</th>
+                <th>Effect</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.diff.map((d) => (
+                <tr key={d.path} data-testid="diff-row" data-path={d.path}>
+                  <td className="mono">{d.path}</td>
+                  <td className="mono">{show(d.from)}</td>
+                  <td className="mono">{show(d.to)}</td>
+                  <td>
+                    {d.restartRequired ? <span className="badge restart">restarts workers</span> : <span className="badge live">applies live</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="actions">
+        <button type="button" className="btn" data-testid={`${testId}-preview`} disabled={busy || !c.valid || !c.changed.length} onClick={() => void previewChanges(section)}>
+          Preview changes
+        </button>
+        <button type="submit" className="btn primary" data-testid={`${testId}-apply`} disabled={busy || !c.valid || !c.changed.length}>
+          Apply {c.changed.length ? `${c.changed.length} change${c.changed.length === 1 ? '' : 's'}` : ''}
+        </button>
+        <button type="button" className="btn" data-testid={`${testId}-reset`} disabled={busy} onClick={reset}>
+          Discard edits
+        </button>
+        <span role="status" data-testid={`${testId}-status`}>
+          {errCount > 0 ? (
+            <span className="error-text">
+              {errCount} field{errCount === 1 ? '' : 's'} need{errCount === 1 ? 's' : ''} fixing — nothing will be applied.
+            </span>
+          ) : error ? (
+            <span className="error-text">{error}</span>
+          ) : lastResult && !c.changed.length ? (
+            <span className="ok-text">
+              Applied{lastResult.applied.length ? `: ${lastResult.applied.join(', ')}` : ''}
+              {lastResult.restartRequired.length ? ` — workers restarted for ${lastResult.restartRequired.join(', ')}` : ''}
+            </span>
+          ) : c.changed.length ? (
+            <span className="muted">Unsaved: {c.changed.join(', ')}</span>
+          ) : (
+            <span className="muted">No changes.</span>
+          )}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,143 @@
+import { useState, type FormEvent } from 'react';
+import { formatCount, formatMs } from '../lib/format';
+import { useLoad } from '../state/load';
+
+export function ConsoleView() {
+  return (
+    <div className="two-col">
+      <TaskConsole />
+      <LoadGenerator />
+    </div>
+  );
+}
+
+function TaskConsole() {
+  const [text, setText] = useState('{"message": "hello"}');
+  const [parseError, setParseError] = useState<string | null>(null);
+  const task = useLoad((s) => s.task);
+  const taskError = useLoad((s) => s.taskError);
+  const sending = useLoad((s) => s.sending);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      setParseError(`Not valid JSON: ${(err as Error).message}`);
+      return;
+    }
+    setParseError(null);
+    void useLoad.getState().sendTask(data);
+  };
+  return (
+    <form className="panel stack" onSubmit={submit} aria-label="Send one task" data-testid="task-form">
+      <h2 style={{ margin: 0 }}>Send a task</h2>
+      <label htmlFor="task-data">
+        Task data (JSON) — the demo agent returns it; <code>sleep_ms</code> makes it wait, <code>fail: true</code> makes it raise.
+      </label>
+      <textarea id="task-data" data-testid="task-data" rows={5} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!!parseError || undefined} />
+      {parseError && <div className="error-text" role="alert">{parseError}</div>}
+      <div className="row">
+        <button className="btn primary" type="submit" disabled={sending} data-testid="task-send">
+          {sending ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+      {taskError && (
+        <pre className="error-text" role="alert" data-testid="task-error">
+          {taskError}
+        </pre>
+      )}
+      {task && (
+        <div data-testid="task-result">
+          <dl className="kv">
+            <dt>Worker</dt>
+            <dd className="mono" data-testid="task-worker">{task.workerId}</dd>
+            <dt>Latency</dt>
+            <dd data-testid="task-latency">{formatMs(task.latencyMs)}</dd>
+            <dt>Queue wait</dt>
+            <dd>{formatMs(task.queueWaitMs)}</dd>
+            <dt>Attempts</dt>
+            <dd>{task.attempts}</dd>
+          </dl>
+          <pre className="panel" style={{ marginTop: 8 }} data-testid="task-output">
+            {JSON.stringify(task.result, null, 2)}
+          </pre>
+        </div>
+      )}
+    </form>
+  );
+}
+
+const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
+
+function LoadGenerator() {
+  const status = useLoad((s) => s.status);
+  const loadError = useLoad((s) => s.loadError);
+  const [f, setF] = useState({ rate: '50', count: '1000', sleepMs: '20', failureRate: '0', payloadBytes: '0' });
+  const errors: Record<string, string> = {};
+  const v = { rate: num(f.rate), count: num(f.count), sleepMs: num(f.sleepMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes) };
+  if (!(v.rate >= 0.1 && v.rate <= 100_000)) errors.rate = '0.1 – 100,000';
+  if (!(Number.isInteger(v.count) && v.count >= 0)) errors.count = 'whole number ≥ 0 (0 = until stopped)';
+  if (!(Number.isInteger(v.sleepMs) && v.sleepMs >= 0 && v.sleepMs <= 600_000)) errors.sleepMs = '0 – 600,000';
+  if (!(v.failureRate >= 0 && v.failureRate <= 1)) errors.failureRate = '0 – 1';
+  if (!(Number.isInteger(v.payloadBytes) && v.payloadBytes >= 0 && v.payloadBytes <= 1_000_000)) errors.payloadBytes = '0 – 1,000,000';
+  const ok = Object.keys(errors).length === 0;
+  const running = status?.running ?? false;
+  const input = (key: keyof typeof f, label: string, unit: string) => (
+    <div className="field">
+      <label htmlFor={`load-${key}`}>{label}</label>
+      <div className="inputline">
+        <input id={`load-${key}`} data-testid={`load-${key}`} value={f[key]} aria-invalid={!!errors[key] || undefined} onChange={(e) => setF({ ...f, [key]: e.target.value })} />
+        <span className="unit">{unit}</span>
+      </div>
+      {errors[key] && <div className="error-text">{errors[key]}</div>}
+    </div>
+  );
+  const progress = status && status.target > 0 ? Math.min(1, status.sent / status.target) : null;
+  return (
+    <section className="panel stack" aria-label="Load generator" data-testid="load-panel">
+      <h2 style={{ margin: 0 }}>Load generator</h2>
+      <div className="fields" style={{ gridTemplateColumns: 'repeat(auto-fill, minmax(160px, 1fr))' }}>
+        {input('rate', 'Rate', 'msg/s')}
+        {input('count', 'Count', '0 = ∞')}
+        {input('sleepMs', 'Sleep per task', 'ms')}
+        {input('failureRate', 'Failure rate', '0–1')}
+        {input('payloadBytes', 'Payload', 'bytes')}
+      </div>
+      <div className="row">
+        <button className="btn primary" data-testid="load-start" disabled={!ok || running} onClick={() => void useLoad.getState().start(v)}>
+          Start load
+        </button>
+        <button className="btn danger" data-testid="load-stop" disabled={!running} onClick={() => void useLoad.getState().stop()}>
+          Stop
+        </button>
+        <span className={`chip ${running ? 'ok' : 'muted'}`} data-testid="load-state">
+          {running ? 'running' : 'stopped'}
+        </span>
+      </div>
+      {loadError && <div className="error-text" role="alert">{loadError}</div>}
+      {status && (
+        <dl className="kv" data-testid="load-status">
+          <dt>Sent</dt>
+          <dd data-testid="load-sent">
+            {formatCount(status.sent)}
+            {status.target > 0 && ` of ${formatCount(status.target)}`}
+          </dd>
+          <dt>Succeeded</dt>
+          <dd>{formatCount(status.succeeded)}</dd>
+          <dt>Failed</dt>
+          <dd>{formatCount(status.failed)}</dd>
+          <dt>Rejected (queue full)</dt>
+          <dd>{formatCount(status.rejected)}</dd>
+          <dt>Rate</dt>
+          <dd>{status.rate} msg/s</dd>
+        </dl>
+      )}
+      {progress !== null && (
+        <div className="fill" role="progressbar" aria-label="Load progress" aria-valuenow={Math.round(progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+          <div style={{ width: `${progress * 100}%` }} />
+        </div>
+      )}
+    </section>
+  );
+}

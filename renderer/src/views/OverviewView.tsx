@@ -1,0 +1,57 @@
+import { AlertList } from '../components/AlertList';
+import { Card, FillBar } from '../components/Card';
+import { fillRatio, formatCount, formatDuration, formatMs, formatPct, formatRate } from '../lib/format';
+import { useAlerts } from '../state/alerts';
+import { useMetrics } from '../state/metrics';
+import { useStats } from '../state/stats';
+
+export function OverviewView() {
+  const stats = useStats((s) => s.stats);
+  const last = useMetrics((s) => s.live[s.live.length - 1]);
+  const active = useAlerts((s) => s.active);
+  const th = useAlerts((s) => s.thresholds);
+  if (!stats) return <div className="empty">Waiting for the first figures from the pool…</div>;
+  const errRate = last?.errorRate ?? (stats.totalMessagesProcessed ? stats.totalErrors / stats.totalMessagesProcessed : 0);
+  const qFill = fillRatio(stats.queueDepth, stats.queueCapacity);
+  const errTone = th && errRate * 100 > th.errorRatePct ? 'crit' : undefined;
+  const latTone = th && stats.averageResponseTime > th.avgResponseTimeMs ? 'crit' : undefined;
+  return (
+    <div className="stack">
+      <h2>Pool overview</h2>
+      <div className="grid-cards">
+        <Card
+          label="Workers"
+          testId="card-workers"
+          value={stats.total}
+          tone={stats.healthy === 0 && stats.total > 0 ? 'crit' : undefined}
+          sub={
+            <>
+              <span data-testid="card-workers-available">{stats.available} available</span> · <span>{stats.busy} busy</span> ·{' '}
+              <span data-testid="card-workers-healthy">{stats.healthy} healthy</span>
+              {stats.starting > 0 && <> · {stats.starting} starting</>}
+            </>
+          }
+        />
+        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={`${formatCount(stats.totalMessagesProcessed)} processed`} />
+        <Card label="Error rate" testId="card-error-rate" value={formatPct(errRate)} tone={errTone} sub={`${formatCount(stats.totalErrors)} errors in total`} />
+        <Card
+          label="Latency"
+          testId="card-latency"
+          tone={latTone}
+          value={formatMs(stats.averageResponseTime)}
+          sub={`avg · p95 ${formatMs(stats.p95ResponseTime)} · p99 ${formatMs(stats.p99ResponseTime)}`}
+        />
+        <Card label="Queue depth" testId="card-queue" value={`${stats.queueDepth} / ${stats.queueCapacity}`} sub={`${formatPct(qFill, 0)} full`}>
+          <FillBar ratio={qFill} warnAt={th ? th.queueFillPct / 100 : 0.8} label="Queue fill" testId="queue-fill" />
+        </Card>
+        <Card label="In flight" testId="card-inflight" value={stats.inFlight} sub={`of ${formatCount(stats.inFlightCapacity)} slots`}>
+          <FillBar ratio={fillRatio(stats.inFlight, stats.inFlightCapacity)} label="In-flight fill" />
+        </Card>
+        <Card label="Worker age" testId="card-age" value={formatDuration(stats.oldestWorker)} sub={`oldest · average ${formatDuration(stats.averageWorkerAge)}`} />
+        <Card label="Strategy" testId="card-strategy" value={<span style={{ fontSize: 18 }}>{stats.strategy}</span>} sub="load balancing" />
+      </div>
+      <h3>Active alerts</h3>
+      <AlertList alerts={active} empty="No active alerts — the pool is within every threshold." testId="overview-alerts" />
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { useConfig } from '../state/config';
+import { usePython } from '../state/python';
+import { useStats } from '../state/stats';
+
+export function PythonView() {
+  const report = usePython((s) => s.report);
+  const progress = usePython((s) => s.progress);
+  const busy = usePython((s) => s.busy);
+  const error = usePython((s) => s.error);
+  const startError = useStats((s) => s.stats?.startError);
+  const configured = useConfig((s) => s.config?.pool.pythonPath);
+  const [path, setPath] = useState('');
+  return (
+    <div className="stack" style={{ maxWidth: 960 }}>
+      <h2>Python environment</h2>
+      {startError && (
+        <div className="panel">
+          <strong className="error-text">Workers report this start-up error:</strong>
+          <pre className="mono" data-testid="python-start-error">{startError}</pre>
+        </div>
+      )}
+      <div className="row panel">
+        <label htmlFor="py-path">Interpreter to check</label>
+        <input id="py-path" data-testid="python-path" placeholder={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'} value={path} onChange={(e) => setPath(e.target.value)} style={{ minWidth: 320 }} />
+        <button className="btn" data-testid="python-check" disabled={!!busy} onClick={() => void usePython.getState().check(path || undefined)}>
+          {busy === 'check' ? 'Checking…' : 'Check'}
+        </button>
+        <button className="btn primary" data-testid="python-setup" disabled={!!busy} onClick={() => void usePython.getState().setup()}>
+          {busy === 'setup' ? 'Setting up…' : 'Create / repair venv'}
+        </button>
+      </div>
+      {progress && busy === 'setup' && (
+        <div className="panel" role="status">
+          {progress.step}: {progress.message}
+          <div className="fill"><div style={{ width: `${progress.percent}%` }} /></div>
+        </div>
+      )}
+      {error && <pre className="error-text" role="alert">{error}</pre>}
+      {report && (
+        <div className="panel stack" data-testid="python-report" data-ok={report.ok}>
+          <div>
+            <span className={`chip ${report.ok ? 'ok' : 'crit'}`}>{report.ok ? 'Ready' : 'Problem'}</span>
+          </div>
+          <dl className="kv">
+            <dt>Interpreter</dt>
+            <dd className="mono">{report.interpreter ?? '—'}</dd>
+            <dt>Found via</dt>
+            <dd>{report.source ?? '—'}</dd>
+            <dt>Python</dt>
+            <dd>{report.pythonVersion ?? '—'}</dd>
+            <dt>greenlet</dt>
+            <dd>{report.greenletVersion ?? 'missing'}</dd>
+            <dt>gevent</dt>
+            <dd>{report.geventVersion ?? 'missing'}</dd>
+          </dl>
+          {report.problem && <div className="error-text"><strong>Problem:</strong> {report.problem}</div>}
+          {report.fix && <div><strong>Fix:</strong> {report.fix}</div>}
+          {report.errorText && <pre className="mono panel">{report.errorText}</pre>}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import type { WorkerStats } from '../../../main/pool/types';
+import { formatBytes, formatCount, formatDuration, formatMs } from '../lib/format';
+import { api, errorText } from '../state/api';
+import { useConfig } from '../state/config';
+import { useEvents } from '../state/events';
+import { useStats } from '../state/stats';
+import { ScaleForm } from './ScaleForm';
+
+const stateTone = (w: WorkerStats) =>
+  w.state === 'ready' ? (w.healthy ? 'ok' : 'crit') : w.state === 'failed' || w.state === 'exited' ? 'crit' : w.state === 'starting' ? 'muted' : 'warn';
+
+export function WorkersView() {
+  const workers = useStats((s) => s.stats?.workers);
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const recycle = async (id: string) => {
+    setBusy((b) => ({ ...b, [id]: true }));
+    setMessage(null);
+    try {
+      await api().recycleWorker({ workerId: id });
+      setMessage(`Worker ${id} recycled.`);
+    } catch (err) {
+      setMessage(`Recycle of ${id} failed: ${errorText(err)}`);
+    } finally {
+      setBusy((b) => ({ ...b, [id]: false }));
+    }
+  };
+  return (
+    <div className="stack">
+      <h2>Workers</h2>
+      <div className="row">
+        <RecycleAll />
+        <span className="spacer" style={{ flex: 1 }} />
+        <ScaleForm />
+      </div>
+      {message && (
+        <div className="muted" role="status" data-testid="workers-message">
+          {message}
+        </div>
+      )}
+      <div className="panel" style={{ padding: 0, overflow: 'auto' }}>
+        <table data-testid="workers-table">
+          <thead>
+            <tr>
+              <th>Worker</th>
+              <th className="num">PID</th>
+              <th>State</th>
+              <th>Health</th>
+              <th className="num">Processed</th>
+              <th className="num">Errors</th>
+              <th className="num">In flight</th>
+              <th className="num">Age</th>
+              <th className="num">RSS</th>
+              <th className="num">Avg latency</th>
+              <th className="num">Restarts</th>
+              <th className="num">Output lines</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(workers ?? []).map((w) => (
+              <tr key={w.id} data-testid="worker-row" data-worker-id={w.id} data-pid={w.pid ?? ''} title={w.lastError ?? undefined}>
+                <td className="mono">{w.id}</td>
+                <td className="num mono">{w.pid ?? '—'}</td>
+                <td>
+                  <span className={`chip ${stateTone(w)}`}>{w.state}</span>
+                </td>
+                <td>{w.healthy ? <span className="ok-text">healthy</span> : <span className="error-text">unhealthy</span>}</td>
+                <td className="num">{formatCount(w.messagesProcessed)}</td>
+                <td className="num">{formatCount(w.errors)}</td>
+                <td className="num">{w.inFlight}</td>
+                <td className="num">{formatDuration(w.age)}</td>
+                <td className="num">{formatBytes(w.rssBytes)}</td>
+                <td className="num">{formatMs(w.averageResponseTime)}</td>
+                <td className="num">{w.restarts}</td>
+                <td className="num">{formatCount(w.outputLines)}</td>
+                <td>
+                  <button
+                    className="btn small"
+                    data-testid={`recycle-${w.id}`}
+                    aria-label={`Recycle worker ${w.id}`}
+                    disabled={busy[w.id] || w.state !== 'ready'}
+                    onClick={() => void recycle(w.id)}
+                  >
+                    {busy[w.id] ? 'Recycling…' : 'Recycle'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!workers?.length && <div className="empty">No workers running.</div>}
+      </div>
+    </div>
+  );
+}
+
+/** Rolling recycle of every worker; progress counts the recycle events since it began. */
+function RecycleAll() {
+  const [start, setStart] = useState<{ seq: number; total: number } | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const done = useEvents((s) => (start ? s.events.filter((e) => e.seq > start.seq && e.type === 'worker.recycled').length : 0));
+  const total = useStats((s) => s.stats?.total ?? 0);
+  const run = async () => {
+    setResult(null);
+    setStart({ seq: useEvents.getState().lastSeq, total });
+    try {
+      const r = await api().recycleAll({});
+      setResult(`Recycled ${r.recycled} worker${r.recycled === 1 ? '' : 's'}.`);
+    } catch (err) {
+      setResult(`Recycle all failed: ${errorText(err)}`);
+    } finally {
+      setStart(null);
+    }
+  };
+  return (
+    <div className="row">
+      <button className="btn" data-testid="recycle-all" disabled={!!start || total === 0} onClick={() => void run()}>
+        {start ? 'Recycling…' : 'Recycle all (rolling)'}
+      </button>
+      {start && (
+        <span data-testid="recycle-all-progress" role="status">
+          {Math.min(done, start.total)} / {start.total} recycled
+        </span>
+      )}
+      {result && (
+        <span className="muted" data-testid="recycle-all-result">
+          {result}
+        </span>
+      )}
+      <MinMaxHint />
+    </div>
+  );
+}
+
+function MinMaxHint() {
+  const pool = useConfig((s) => s.config?.pool);
+  if (!pool) return null;
+  return <span className="muted">scales between {pool.minWorkers} and {pool.maxWorkers}</span>;
+}
