@@ -88,7 +88,7 @@ export class PoolAgentExecutor implements AgentExecutor {
     this.running.set(taskId, run);
     status(TaskState.TASK_STATE_WORKING);
     try {
-      const outcome = await this.host.pool().executeWithInfo(data, {
+      const outcome = await this.host.pool().executeWithInfo({ type: 'agent.process', data }, {
         signal: run.controller.signal,
         timeout: timeoutOf(ctx),
       });

@@ -3,7 +3,7 @@
 // against a bare pool. Nothing here imports the engine's implementation.
 import type { A2AConfig } from '../../preload/schemas';
 import type { AppInfo } from '../../preload/contract';
-import type { ExecuteOptions, TaskOutcome } from '../pool/types';
+import type { ExecuteOptions, ProcessMessage, TaskOutcome } from '../pool/types';
 
 /** The agent as its workers announced it in `agent.register`. */
 export interface AgentInfo {
@@ -13,7 +13,7 @@ export interface AgentInfo {
 
 /** The slice of GreenletProcessPool the gateway drives. */
 export interface A2APool {
-  executeWithInfo(data: unknown, opts?: ExecuteOptions): Promise<TaskOutcome>;
+  executeWithInfo(message: ProcessMessage, opts?: ExecuteOptions): Promise<TaskOutcome>;
   getAgentInfo?(): AgentInfo | undefined;
 }
 
