@@ -108,6 +108,7 @@ export class Recycler {
       return;
     }
     const fresh = this.manager.newSlot();
+    fresh.surge = true;
     try {
       await this.manager.launch(fresh);
     } catch (err) {
@@ -126,6 +127,8 @@ export class Recycler {
       ageMs: old.age(),
       ...detail,
     });
+    fresh.surge = false;
+    old.retiring = true; // from here the replacement counts and the old one does not
     await this.manager.retire(old);
   }
 }

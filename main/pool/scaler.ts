@@ -91,7 +91,7 @@ export class Scaler {
     const now = performance.now();
     let best: WorkerSlot | null = null;
     for (const s of this.manager.slots) {
-      if (s.retiring || s.recycling) continue;
+      if (s.retiring || s.recycling || s.surge) continue;
       if (!idleOnly && s.state !== 'ready') return s; // a not-serving extra goes first
       if (s.state !== 'ready') continue;
       if (idleOnly && (s.inFlight > 0 || now - s.idleSince < this.host.opts.idleTimeout)) continue;

@@ -35,6 +35,8 @@ export class WorkerSlot {
   healthPending = false;
   memoryPending = false;
   recycling = false; // a recycle is queued or running for this worker
+  /** A recycle replacement not yet swapped in: it does not count toward the pool size (surge of one). */
+  surge = false;
   recycleBlockedUntil = 0; // performance.now(); after a failed replacement start
   /** The health monitor already reported why this worker is going down (hub blocked). */
   unhealthyReported = false;

@@ -26,7 +26,7 @@ export class WorkerManager {
   /** Slots that count toward the pool size: not being retired. */
   activeCount(): number {
     let n = 0;
-    for (const s of this.slots) if (!s.retiring) n++;
+    for (const s of this.slots) if (!s.retiring && !s.surge) n++;
     return n;
   }
 

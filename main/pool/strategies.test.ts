@@ -1,0 +1,90 @@
+// Strategies: pickers on slot state, then every strategy on a real pool, and a live switch.
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from './options';
+import { installCleanup, makePool, msg } from './pool-test-helpers';
+import { createPicker } from './strategies';
+import { STRATEGIES, type TaskOutcome } from './types';
+import { WorkerSlot } from './worker-slot';
+
+installCleanup();
+
+function slots(inFlight: number[], capacity = 4): WorkerSlot[] {
+  const o = resolveOptions({ concurrencyPerWorker: capacity });
+  return inFlight.map((n, i) => {
+    const s = new WorkerSlot(`w-${i + 1}`, o);
+    s.state = 'ready';
+    s.inFlight = n;
+    return s;
+  });
+}
+
+describe('pickers', () => {
+  it.each(STRATEGIES)('%s never picks a full, unhealthy, retiring or starting worker', (name) => {
+    const ss = slots([4, 0, 0, 0, 1]);
+    ss[1]!.healthy = false;
+    ss[2]!.retiring = true;
+    ss[3]!.state = 'starting';
+    const p = createPicker(name);
+    for (let i = 0; i < 50; i++) expect(p.pick(ss)?.id).toBe('w-5');
+  });
+
+  it.each(STRATEGIES)('%s returns null when no worker has capacity', (name) => {
+    expect(createPicker(name).pick(slots([4, 4]))).toBeNull();
+  });
+
+  it('least-busy picks the worker with the fewest in flight', () => {
+    expect(createPicker('least-busy').pick(slots([3, 1, 2]))?.id).toBe('w-2');
+  });
+
+  it('round-robin cycles through workers in order', () => {
+    const ss = slots([0, 0, 0]);
+    const p = createPicker('round-robin');
+    expect([1, 2, 3, 4].map(() => p.pick(ss)!.id)).toEqual(['w-1', 'w-2', 'w-3', 'w-1']);
+  });
+
+  it('p2c-ewma prefers the worker with the lower expected wait', () => {
+    const ss = slots([1, 1], 10);
+    ss[0]!.ewmaMs = 50;
+    ss[1]!.ewmaMs = 1;
+    const p = createPicker('p2c-ewma');
+    for (let i = 0; i < 20; i++) expect(p.pick(ss)!.id).toBe('w-2');
+  });
+});
+
+describe('strategies on a real pool', () => {
+  it.each(STRATEGIES)('%s distributes work over every worker and completes all of it', async (name) => {
+    const { pool } = makePool({ minWorkers: 3, maxWorkers: 3, loadBalancingStrategy: name, concurrencyPerWorker: 4 });
+    await pool.start();
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => pool.executeWithInfo(msg({ i, sleep_ms: 5 }))),
+    );
+    expect(outcomes.map((o) => (o.result as { i: number }).i)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    const perWorker = new Map<string, number>();
+    for (const o of outcomes) perWorker.set(o.workerId, (perWorker.get(o.workerId) ?? 0) + 1);
+    expect(perWorker.size).toBe(3);
+    expect(pool.getStats()).toMatchObject({ strategy: name, totalMessagesProcessed: 60, inFlight: 0 });
+  });
+
+  it('round-robin alternates strictly on sequential messages', async () => {
+    const { pool } = makePool({ loadBalancingStrategy: 'round-robin' });
+    await pool.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await pool.executeWithInfo(msg(i))).workerId);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids).toEqual([ids[0], ids[1], ids[0], ids[1], ids[0], ids[1]]);
+  });
+
+  it('a strategy change takes effect live while work is running', async () => {
+    const { pool, events } = makePool({ loadBalancingStrategy: 'round-robin', concurrencyPerWorker: 2, messageQueueSize: 200 });
+    await pool.start();
+    const first = Array.from({ length: 40 }, (_, i) => pool.executeWithInfo(msg({ i, sleep_ms: 2 })));
+    const change = pool.updateConfig({ loadBalancingStrategy: 'least-busy' });
+    expect(change).toMatchObject({ applied: ['loadBalancingStrategy'], restartRequired: [] });
+    expect(pool.getStats().strategy).toBe('least-busy');
+    const second = Array.from({ length: 40 }, (_, i) => pool.executeWithInfo(msg({ i: 40 + i, sleep_ms: 2 })));
+    const all: TaskOutcome[] = await Promise.all([...first, ...second]);
+    expect(all).toHaveLength(80);
+    expect(new Set(all.map((o) => o.workerId)).size).toBe(2);
+    expect(events.some((e) => e.type === 'pool.config')).toBe(true);
+  });
+});
