@@ -60,6 +60,7 @@ describe('A2A gateway (2 echo workers)', () => {
     expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(onlyPart(task.status?.message?.parts)).toEqual({ $case: 'text', value: 'hello greenlets' });
     expect(onlyPart(task.artifacts[0]?.parts)).toEqual({ $case: 'text', value: 'hello greenlets' });
+    expect(task.metadata?.workerId).toMatch(/\S/);
   });
 
   it('echoes a data part as a data part', async () => {
@@ -77,6 +78,7 @@ describe('A2A gateway (2 echo workers)', () => {
     const task = asTask(await client.sendMessage(messageRequest([dataPart({ fail: true, message: 'boom from python' })])));
     expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(task)).toContain('boom from python');
+    expect(task.metadata).toMatchObject({ errorCode: 'ERR_AGENT' });
     expect(task.artifacts).toEqual([]);
     expect(records.some((r) => !r.ok && r.message?.includes('boom from python'))).toBe(true);
   });

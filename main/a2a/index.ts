@@ -67,11 +67,12 @@ function resolveHost(host: A2AHost): ResolvedHost {
     };
   }
   const deps: A2ADeps = host;
-  const cfg = a2aSchema.parse(deps.config ?? {});
+  // Read per request, so a caller toggling its config object (enabled, token) is seen at once.
+  const defaults = a2aSchema.parse({});
   const pool = typeof deps.pool === 'function' ? deps.pool : () => deps.pool as Exclude<A2ADeps['pool'], () => unknown>;
   return {
     pool,
-    config: () => cfg,
+    config: () => ({ ...defaults, ...deps.config }),
     agentInfo: () => deps.getAgentInfo?.() ?? pool().getAgentInfo?.() ?? { agentId: 'agent', capabilities: [] },
     record: (rec) => deps.record?.(rec),
   };
