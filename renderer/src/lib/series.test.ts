@@ -1,0 +1,57 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { buildCharts, MAX_RSS_WORKERS, mergeSamples } from './series';
+import { makeSamples } from './testSamples';
+
+describe('buildCharts', () => {
+  it('downsamples 24 h of 1 s samples to about 1,000 points per series', () => {
+    const charts = buildCharts(makeSamples(86_400), 1000);
+    expect(charts.throughput.rows.length).toBe(1000);
+    // union over three series: each keeps its own ~1,000 picks
+    expect(charts.latency.rows.length).toBeGreaterThanOrEqual(1000);
+    expect(charts.latency.rows.length).toBeLessThanOrEqual(3000);
+    expect(charts.latency.series.map((s) => s.key)).toEqual(['avg', 'p95', 'p99']);
+  });
+
+  it('keeps short ranges whole and converts units (error rate in %, RSS in MB)', () => {
+    const samples = makeSamples(10);
+    const charts = buildCharts(samples);
+    expect(charts.errorRate.rows).toHaveLength(10);
+    expect(charts.errorRate.rows[0]!.errorPct).toBeCloseTo(20);
+    expect(charts.rss.series.map((s) => s.label)).toEqual(['w-1', 'w-2']);
+    expect(charts.rss.rows[0]!.rss0).toBeCloseTo(30);
+  });
+
+  it('draws a replaced worker only while it lived (nulls elsewhere)', () => {
+    const a = makeSamples(5, 0, 1000, ['w-1']);
+    const b = makeSamples(5, 5000, 1000, ['w-2']);
+    const rss = buildCharts([...a, ...b]).rss;
+    const k1 = rss.series.find((s) => s.label === 'w-1')!.key;
+    expect(rss.rows[0]![k1]).not.toBeNull();
+    expect(rss.rows[9]![k1]).toBeNull();
+  });
+
+  it('limits RSS lines to the most recently seen workers', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `w-${String(i).padStart(2, '0')}`);
+    const samples = ids.flatMap((id, k) => makeSamples(2, k * 10_000, 1000, [id]));
+    const rss = buildCharts(samples).rss;
+    expect(rss.series).toHaveLength(MAX_RSS_WORKERS);
+    expect(rss.series.map((s) => s.label)).not.toContain('w-00');
+    expect(rss.series.map((s) => s.label)).toContain('w-11');
+  });
+
+  it('returns empty series for no samples', () => {
+    const c = buildCharts([]);
+    expect(c.throughput.rows).toEqual([]);
+    expect(c.rss.series).toEqual([]);
+  });
+});
+
+describe('mergeSamples', () => {
+  it('clips to the range and appends only live samples newer than the history', () => {
+    const history = makeSamples(10, 0, 1000); // t = 0..9000
+    const live = makeSamples(5, 7000, 1000); // t = 7000..11000
+    const merged = mergeSamples(history, live, 6000, 11_000);
+    expect(merged.map((s) => s.t)).toEqual([5000, 6000, 7000, 8000, 9000, 10_000, 11_000]);
+  });
+});
