@@ -1,0 +1,67 @@
+// Worker death: re-dispatch of in-flight work, retry backoff, poison messages, restart.
+import { describe, expect, it } from 'vitest';
+import { installCleanup, makePool, msg, ofType, runLoad, waitFor } from './pool-test-helpers';
+
+installCleanup();
+
+describe('worker crashes', () => {
+  it('kill -9 of a busy worker mid-load: every message is still answered', async () => {
+    const { pool, events } = makePool({ concurrencyPerWorker: 20, messageQueueSize: 500, maxRetries: 3 });
+    await pool.start();
+    const load = runLoad(pool, 400, 40, (i) => ({ i, sleep_ms: 10 }));
+    await waitFor(() => (pool.getDetailedStats().workers.find((w) => w.id === 'w-1')?.inFlight ?? 0) > 5, 'w-1 busy');
+    const victim = pool.getDetailedStats().workers.find((w) => w.id === 'w-1')!;
+    process.kill(victim.pid!, 'SIGKILL');
+    const results = await load;
+    const failed = results.filter((r) => r.status === 'rejected');
+    expect(failed).toEqual([]);
+    expect(results.map((r) => (r as PromiseFulfilledResult<{ i: number }>).value.i)).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    expect(ofType(events, 'task.retry').length).toBeGreaterThan(0);
+    expect(ofType(events, 'worker.unhealthy').some((e) => e.workerId === 'w-1' && e.data?.reason === 'process-dead')).toBe(true);
+    await waitFor(() => pool.getStats().available === 2, 'w-1 restarted');
+    const w1 = pool.getDetailedStats().workers.find((w) => w.id === 'w-1')!;
+    expect(w1.restarts).toBe(1);
+    expect(w1.pid).not.toBe(victim.pid);
+    expect(ofType(events, 'worker.restarted').some((e) => e.workerId === 'w-1')).toBe(true);
+  });
+
+  it('retries a crashed message with exponential backoff', async () => {
+    const { pool, events } = makePool({ agent: 'crash_agent:CrashAgent', maxRetries: 3, retryDelay: 20 });
+    await pool.start();
+    await pool.execute(msg({ crash: true })).catch(() => undefined);
+    const retries = ofType(events, 'task.retry');
+    expect(retries.map((e) => e.data?.attempt)).toEqual([2, 3]);
+    const delays = retries.map((e) => e.data?.delayMs as number);
+    expect(delays[0]).toBeGreaterThanOrEqual(20);
+    expect(delays[1]).toBeGreaterThanOrEqual(40);
+    expect(delays[1]).toBeGreaterThan(delays[0]!);
+    expect(retries.every((e) => e.data?.reason === 'ERR_WORKER_CRASHED')).toBe(true);
+  });
+
+  it('a message that killed maxRetries workers fails with ERR_POISON_MESSAGE and the pool survives', async () => {
+    const { pool, events } = makePool({ agent: 'crash_agent:CrashAgent', maxRetries: 2 });
+    await pool.start();
+    const err = await pool.execute(msg({ crash: true })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_POISON_MESSAGE' });
+    expect(ofType(events, 'task.poison')).toHaveLength(1);
+    expect(ofType(events, 'worker.exited').filter((e) => e.level === 'warn')).toHaveLength(2); // killed exactly maxRetries workers
+    await waitFor(() => pool.getStats().available === 2, 'workers restarted');
+    expect(await pool.execute(msg({ ok: 1 }))).toEqual({ ok: 1 });
+  });
+
+  it('with maxRetries 0 a crash fails the message at once with ERR_WORKER_CRASHED', async () => {
+    const { pool, events } = makePool({ agent: 'crash_agent:CrashAgent', maxRetries: 0 });
+    await pool.start();
+    await expect(pool.execute(msg({ crash: true }))).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+    expect(ofType(events, 'task.retry')).toHaveLength(0);
+  });
+
+  it('restartOnFailure=false leaves a dead worker down and keeps serving on the others', async () => {
+    const { pool } = makePool({ agent: 'crash_agent:CrashAgent', restartOnFailure: false, maxRetries: 0 });
+    await pool.start();
+    await pool.execute(msg({ crash: true })).catch(() => undefined);
+    const states = pool.getDetailedStats().workers.map((w) => w.state).sort();
+    expect(states).toEqual(['exited', 'ready']);
+    expect(await pool.execute(msg('fine'))).toBe('fine');
+  });
+});
