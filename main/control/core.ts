@@ -1,0 +1,205 @@
+// The control plane's state and the operations that change it. ControlPlane
+// (index.ts) is the public facade; handlers.ts maps the typed API onto this.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
+import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import { GreenletProcessPool } from '../pool/index';
+import type { DetailedPoolStats, PoolEvent } from '../pool/types';
+import { AlertEngine } from './alerts';
+import { ApiError, validationError } from './api-error';
+import { readFileIfExists, writeFileAtomic } from './atomic-file';
+import { diffConfig, mergePatch, saveConfig, validateConfig } from './config-store';
+import { ContractEmitter } from './emitter';
+import { EventLog } from './event-log';
+import { MetricsHistoryStore } from './history';
+import { LoadGenerator } from './load-generator';
+import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
+import { Sampler } from './sampler';
+
+export const HISTORY_FILE = 'history.json';
+
+export interface CoreOptions extends RuntimeContext {
+  mode: 'electron' | 'headless';
+  version: string;
+  now: () => number;
+}
+
+export class PlaneCore {
+  readonly emitter = new ContractEmitter();
+  readonly events = new EventLog(5_000, (e) => this.emitter.emit('log', e));
+  readonly history = new MetricsHistoryStore();
+  readonly alerts: AlertEngine;
+  readonly sampler: Sampler;
+  readonly load: LoadGenerator;
+  readonly pool: GreenletProcessPool;
+  readonly ctx: RuntimeContext;
+  readonly now: () => number;
+  config: AppConfig;
+  appInfo: AppInfo;
+  running = false; // the pool started at least one worker
+  startError: string | undefined;
+  private persistTimer: NodeJS.Timeout | undefined;
+  private serial: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(opts: CoreOptions, config: AppConfig) {
+    this.ctx = { dataDir: opts.dataDir, runtimeDir: opts.runtimeDir };
+    this.now = opts.now;
+    this.config = config;
+    this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
+    this.alerts = new AlertEngine(config.alerts);
+    this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
+    this.pool.on('event', (ev: PoolEvent) => this.log(ev));
+    this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
+    this.load = new LoadGenerator({
+      submit: (data) => this.pool.execute({ type: 'agent.process', data }),
+      now: this.now,
+      onStatus: (status) => this.emitter.emit('load.status', status),
+      // Bounded outstanding work: what the pool can hold (queue + in-flight slots), plus some slack
+      // so a full queue is actually reached and its rejections become visible.
+      maxOutstanding: () => {
+        const p = this.pool.opts;
+        return p.messageQueueSize + p.maxWorkers * p.concurrencyPerWorker + 100;
+      },
+    });
+  }
+
+  log(e: Omit<LogEvent, 'seq' | 'time'> & { time?: number }): LogEvent {
+    return this.events.append({ ...e, time: e.time ?? this.now() });
+  }
+
+  /** Starts the pool; a failure is recorded (stats.startError, log) rather than thrown, so the app still opens. */
+  async startPool(): Promise<void> {
+    try {
+      await this.pool.start();
+      this.running = true;
+      this.startError = undefined;
+    } catch (err) {
+      this.startError = (err as Error).message;
+      this.log({ type: 'worker.start_failed', level: 'error', message: `Pool could not start: ${this.startError}`, data: { code: (err as { code?: string }).code } });
+    }
+  }
+
+  startBackground(): void {
+    this.sampler.start();
+    this.sampler.tick(); // baseline for the first delta
+    this.schedulePersist();
+  }
+
+  private onSample(sample: MetricsSample, stats: DetailedPoolStats): void {
+    this.history.add(sample);
+    this.emitter.emit('metrics.sample', sample);
+    this.emitter.emit('stats', stats);
+    const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
+    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t);
+    for (const a of raised) {
+      this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });
+      this.emitter.emit('alert.raised', a);
+    }
+    for (const a of cleared) {
+      this.log({ type: 'alert.cleared', level: 'info', message: `Cleared ${a.id}: now ${a.value} (threshold ${a.threshold}); was: ${a.message}`, workerId: a.workerId, data: { id: a.id, value: a.value } });
+      this.emitter.emit('alert.cleared', a);
+    }
+  }
+
+  /** Config changes and pool restarts run one at a time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(fn, fn);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  previewConfig(patch: ConfigPatch): ConfigPreview {
+    const v = validateConfig(mergePatch(this.config, patch));
+    if (!v.ok) return { valid: false, issues: v.issues, diff: [] };
+    return { valid: true, issues: [], diff: diffConfig(this.config, v.config) };
+  }
+
+  /** Validates the merged whole (nothing applied when invalid), applies live, persists. */
+  updateConfig(patch: ConfigPatch): Promise<ConfigUpdateResult> {
+    return this.exclusive(async () => {
+      const v = validateConfig(mergePatch(this.config, patch));
+      if (!v.ok) throw validationError(v.issues);
+      const next = v.config;
+      const diff = diffConfig(this.config, next);
+      if (diff.length === 0) return { config: this.config, applied: [], restartRequired: [] };
+      const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), toPoolOptions(next, this.ctx));
+      let poolRestart: string[] = [];
+      if (Object.keys(poolPatch).length > 0) {
+        try {
+          const change = this.pool.updateConfig(poolPatch);
+          poolRestart = change.restartRequired.map(String);
+          void change.done.then(() => poolRestart.length && this.log({ type: 'pool.config', level: 'info', message: `Workers restarted for: ${poolRestart.join(', ')}` }));
+        } catch (err) {
+          const e = err as { code?: string; message: string; details?: { option?: string } };
+          if (e.code !== 'ERR_INVALID_OPTION') throw err;
+          throw validationError([{ path: `pool.${e.details?.option ?? 'options'}`, message: e.message }]);
+        }
+      }
+      const previous = this.config;
+      this.config = next;
+      this.alerts.setThresholds(next.alerts);
+      this.sampler.setInterval(next.sampling.intervalMs);
+      if (next.sampling.persistIntervalMs !== previous.sampling.persistIntervalMs) this.schedulePersist();
+      await saveConfig(this.ctx.dataDir, next);
+      const restartRequired = diff.filter((d) => d.restartRequired || poolRestart.includes(d.path.slice('pool.'.length))).map((d) => d.path);
+      const applied = diff.map((d) => d.path).filter((p) => !restartRequired.includes(p));
+      this.log({ type: 'config.changed', level: 'info', message: `Settings changed: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired } });
+      this.emitter.emit('config.changed', next);
+      // A pool that never started (Python missing, bad agent) gets another try with the new settings.
+      if (!this.running && Object.keys(poolPatch).length > 0) await this.startPool();
+      return { config: next, applied, restartRequired };
+    });
+  }
+
+  /** Restart: rolling recycle of a running pool, or a fresh start of one that failed to start. */
+  restartPool(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.running) return this.pool.restart();
+      await this.startPool();
+      if (!this.running) throw new ApiError('ERR_START_FAILED', this.startError ?? 'Pool could not start');
+    });
+  }
+
+  historyFile(): string {
+    return path.join(this.ctx.dataDir, HISTORY_FILE);
+  }
+
+  async loadHistory(): Promise<void> {
+    const text = await readFileIfExists(this.historyFile());
+    if (text === undefined) return;
+    try {
+      const restored = this.history.load(JSON.parse(text), this.now());
+      this.log({ type: 'config.changed', level: 'debug', message: `Restored ${restored} history points` });
+    } catch (err) {
+      // History is a convenience: a damaged file is kept aside and the app starts with none.
+      const keptAs = `${this.historyFile()}.corrupt-${this.now()}`;
+      await fs.rename(this.historyFile(), keptAs).catch(() => undefined);
+      this.log({ type: 'config.warning', level: 'warn', message: `history.json could not be read (${(err as Error).message}); kept as ${path.basename(keptAs)}` });
+    }
+  }
+
+  async persistHistory(): Promise<void> {
+    await writeFileAtomic(this.historyFile(), JSON.stringify(this.history.toJSON(this.now())));
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer) clearInterval(this.persistTimer);
+    if (this.stopped) return;
+    this.persistTimer = setInterval(() => {
+      this.persistHistory().catch((err: Error) => this.log({ type: 'config.warning', level: 'warn', message: `Saving metrics history failed: ${err.message}` }));
+    }, this.config.sampling.persistIntervalMs);
+    this.persistTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.load.stop();
+    this.sampler.stop();
+    if (this.persistTimer) clearInterval(this.persistTimer);
+    await Promise.allSettled([this.persistHistory(), saveConfig(this.ctx.dataDir, this.config)]);
+    await this.pool.shutdown({ timeout: this.config.pool.drainTimeout });
+  }
+}

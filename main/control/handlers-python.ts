@@ -1,0 +1,40 @@
+// The three Python-environment methods. The work lives in python-env.ts and
+// agent-validate.ts (the packaging side owns them); this wires them to the
+// control plane's data directory, runtime folder and current config.
+import path from 'node:path';
+import type { ApiHandlers } from '../../preload/contract';
+import { validateAgent } from './agent-validate';
+import type { PlaneCore } from './core';
+import { appVenvDir, workerPython } from './pool-options';
+import { checkPythonEnv, setupPythonEnv } from './python-env';
+import { venvPythonPath } from './python-probe';
+
+type PythonHandlers = Pick<ApiHandlers, 'checkPythonEnv' | 'setupPythonEnv' | 'validateAgent'>;
+
+export function pythonHandlers(core: PlaneCore): PythonHandlers {
+  const venvDir = appVenvDir(core.ctx.dataDir);
+  return {
+    checkPythonEnv: async ({ pythonPath }) => checkPythonEnv({ pythonPath: pythonPath ?? core.config.pool.pythonPath, venvDir }),
+
+    setupPythonEnv: async () => {
+      const runtimeDir = core.ctx.runtimeDir;
+      const report = await setupPythonEnv({
+        venvDir,
+        requirementsFile: runtimeDir ? path.join(runtimeDir, 'requirements.txt') : undefined,
+        onProgress: (p) => core.emitter.emit('python.setup', p),
+      });
+      // The new venv is what workers use from now on (unless the operator chose an interpreter):
+      // point the pool at it, and start the pool if it could not start before.
+      if (report.ok && !core.config.pool.pythonPath) {
+        await core.exclusive(async () => {
+          core.pool.updateConfig({ pythonPath: venvPythonPath(venvDir) });
+          if (!core.running) await core.startPool();
+        });
+      }
+      return report;
+    },
+
+    validateAgent: async ({ agent, pythonPaths }) =>
+      validateAgent({ agent, pythonPaths, pythonPath: workerPython(core.config, core.ctx), runtimeDir: core.ctx.runtimeDir }),
+  };
+}

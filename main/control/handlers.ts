@@ -1,0 +1,68 @@
+// One async handler per contract method. Inputs arrive parsed by the
+// transport; handlers throw ApiError (or pass an engine PoolError through).
+import type { ApiHandlers, TaskResult } from '../../preload/contract';
+import { ApiError } from './api-error';
+import type { PlaneCore } from './core';
+import { pythonHandlers } from './handlers-python';
+import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
+
+export function createHandlers(core: PlaneCore): ApiHandlers {
+  const workerExists = (id: string) => core.pool.getDetailedStats().workers.some((w) => w.id === id && w.state !== 'exited');
+
+  const handlers: ApiHandlers = {
+    getAppInfo: async () => ({ ...core.appInfo }),
+    getConfig: async () => core.config,
+    updateConfig: async ({ patch }) => core.updateConfig(patch),
+    previewConfig: async ({ patch }) => core.previewConfig(patch),
+    getStats: async () => core.pool.getStats(),
+    getDetailedStats: async () => core.pool.getDetailedStats(),
+    getMetricsHistory: async ({ rangeMs, maxPoints }) => core.history.query(rangeMs, core.now(), maxPoints),
+    getAlerts: async () => core.alerts.view(),
+    getEvents: async (q) => core.events.query(q),
+
+    recycleWorker: async ({ workerId }) => {
+      if (!workerExists(workerId)) throw new ApiError('ERR_NOT_FOUND', `No worker with id ${workerId}`, undefined, { workerId });
+      await core.pool.recycleWorker(workerId);
+      return { recycled: workerId };
+    },
+    recycleAll: async () => ({ recycled: await core.pool.recycleAll('manual') }),
+    restartPool: async () => {
+      await core.restartPool();
+      return { ok: true };
+    },
+    scale: async ({ minWorkers, maxWorkers }) => core.updateConfig({ pool: { minWorkers, maxWorkers } }),
+
+    submitTask: async ({ data, timeoutMs }) => {
+      try {
+        const o = await core.pool.executeWithInfo({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        const result: TaskResult = { result: o.result, workerId: o.workerId, latencyMs: o.latencyMs, queueWaitMs: o.queueWaitMs, attempts: o.attempts };
+        return result;
+      } catch (err) {
+        // A pool that never started answers "not connected"; the operator needs the reason it did not start.
+        if ((err as { code?: string }).code === 'ERR_NOT_CONNECTED' && !core.running && core.startError) {
+          throw new ApiError('ERR_START_FAILED', core.startError);
+        }
+        throw err;
+      }
+    },
+    startLoad: async (spec) => core.load.start(spec),
+    stopLoad: async () => core.load.stop(),
+    getLoadStatus: async () => core.load.get(),
+
+    exportSnapshot: async ({ format, rangeMs }) => {
+      const now = core.now();
+      const range = rangeMs ?? DEFAULT_SNAPSHOT_RANGE_MS;
+      const history = core.history.query(range, now);
+      if (format === 'csv') return snapshotCsv(history, now);
+      const detailedStats = core.pool.getDetailedStats();
+      const { workers: _workers, ...stats } = detailedStats;
+      return snapshotJson(
+        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: core.config, stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view() },
+        now,
+      );
+    },
+
+    ...pythonHandlers(core),
+  };
+  return handlers;
+}
