@@ -30,7 +30,8 @@ export class HealthMonitor {
 
   tick(): void {
     for (const slot of this.manager.slots) {
-      if (slot.state === 'ready' && !slot.healthPending) void this.check(slot);
+      // unhealthyReported: already killed for a blocked hub, its exit is on the way.
+      if (slot.state === 'ready' && !slot.healthPending && !slot.unhealthyReported) void this.check(slot);
     }
   }
 
