@@ -53,9 +53,9 @@ describe('isLoopbackHost', () => {
 
 describe('defaultDataDir', () => {
   it('matches where Electron keeps userData on each platform', () => {
-    expect(defaultDataDir('linux', {}, '/home/op')).toBe('/home/op/.config/Greenlet Control Center');
-    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/xdg' }, '/home/op')).toBe('/xdg/Greenlet Control Center');
-    expect(defaultDataDir('darwin', {}, '/Users/op')).toBe('/Users/op/Library/Application Support/Greenlet Control Center');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\op\\AppData\\Roaming' }, 'C:\\Users\\op')).toMatch(/Roaming.Greenlet Control Center$/);
+    expect(defaultDataDir({}, 'linux', '/home/op')).toBe('/home/op/.config/Greenlet Control Center');
+    expect(defaultDataDir({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/op')).toBe('/xdg/Greenlet Control Center');
+    expect(defaultDataDir({}, 'darwin', '/Users/op')).toBe('/Users/op/Library/Application Support/Greenlet Control Center');
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\op\\AppData\\Roaming' }, 'win32', 'C:\\Users\\op')).toMatch(/Roaming.Greenlet Control Center$/);
   });
 });

@@ -1,8 +1,8 @@
 // Command-line options of `npm run serve` / `node out/main/serve.js`, kept
 // apart from the entry point so they can be tested without starting anything.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultDataDir as planeDataDir } from '../control/config-store';
 
 export const DEFAULT_PORT = 7420;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -27,10 +27,8 @@ export class CliError extends Error {
 export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token <t>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public]`;
 
 /** Same place Electron's app.getPath('userData') uses, so both modes share config and history. */
-export function defaultDataDir(platform = process.platform, env = process.env, home = homedir()): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
-  return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_NAME);
+export function defaultDataDir(env = process.env, platform = process.platform, home = homedir()): string {
+  return planeDataDir(PRODUCT_NAME, env, platform, home);
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -34,7 +34,15 @@ export interface HeadlessServerOptions {
 export interface HeadlessServer {
   url: string; // http://host:port (no trailing slash)
   port: number;
+  /** Mount another app once the URL is known (the A2A gateway puts its base URL in its card). */
+  addMount(mount: Mount): void;
   close(): Promise<void>;
+}
+
+/** '/a2a/jsonrpc' matches itself and what lies below it, never '/a2a/jsonrpcx'. */
+export function mountMatches(prefix: string, path: string): boolean {
+  const bare = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  return path === bare || path.startsWith(bare + '/');
 }
 
 function checkOptions(o: HeadlessServerOptions): void {
@@ -51,7 +59,8 @@ function checkOptions(o: HeadlessServerOptions): void {
 
 export async function createHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   checkOptions(options);
-  const { controlPlane, token, host = '127.0.0.1', port = 7420, staticDir, mounts = [] } = options;
+  const { controlPlane, token, host = '127.0.0.1', port = 7420, staticDir } = options;
+  const mounts = [...(options.mounts ?? [])];
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const events = createEventStream(controlPlane);
   const metrics = createPoolMetrics(controlPlane);
@@ -94,7 +103,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const mount = mounts.find((m) => path.startsWith(m.prefix) || path === m.prefix.replace(/\/$/, ''));
+    const mount = mounts.find((m) => mountMatches(m.prefix, path));
     if (mount) return mount.handler(req, res);
     securityHeaders(res);
 
@@ -148,6 +157,10 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   return {
     url: `http://${urlHost}:${actualPort}`,
     port: actualPort,
+    addMount(mount) {
+      checkOptions({ ...options, mounts: [mount] });
+      mounts.push(mount);
+    },
     async close() {
       events.close();
       metrics.close();

@@ -1,0 +1,89 @@
+// Headless entry point (plain Node; nothing here may reach `electron`):
+// starts the control plane and the HTTP server, prints the URL to open,
+// and drains the pool on SIGINT/SIGTERM.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createA2AMount } from '../a2a/index';
+import { ControlPlane } from '../control/index';
+import { generateToken } from './auth';
+import { CliError, parseServeArgs } from './cli';
+import { createHeadlessServer } from './server';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Built: out/main/serve.js. From source (tsx): main/headless/serve.ts.
+const repoRoot = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) =>
+  existsSync(join(d, 'package.json')),
+) ?? process.cwd();
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseServeArgs(process.argv.slice(2));
+  const generated = !opts.token;
+  const token = opts.token ?? generateToken();
+  const staticDir = opts.staticDir ?? join(repoRoot, 'out', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    console.warn(`[serve] ${staticDir}/index.html not found — the UI is not built (run \`npm run build\`); the API still works.`);
+  }
+
+  const runtimeDir = join(repoRoot, 'python');
+  const cp = await ControlPlane.create({
+    dataDir: opts.dataDir,
+    mode: 'headless',
+    version: readVersion(),
+    runtimeDir: existsSync(runtimeDir) ? runtimeDir : undefined,
+  });
+  const server = await createHeadlessServer({
+    controlPlane: cp,
+    token,
+    host: opts.host,
+    port: opts.port,
+    staticDir,
+    metricsPublic: opts.metricsPublic,
+  }).catch(async (err: unknown) => {
+    await cp.stop(); // don't leave Python workers behind when the port is taken
+    throw err;
+  });
+
+  // The A2A gateway shares the port: Agent Card and JSON-RPC under their own paths, same token.
+  const a2a = createA2AMount(cp, { token, baseUrl: server.url, version: readVersion() });
+  for (const prefix of a2a.prefixes) server.addMount({ prefix, handler: a2a.handler });
+
+  if (generated) console.log(`[serve] generated token: ${token}`);
+  console.log(`[serve] data directory: ${opts.dataDir}`);
+  console.log(`[serve] A2A agent card: ${a2a.agentCardUrl}`);
+  console.log(`Greenlet Control Center: ${server.url}/#token=${encodeURIComponent(token)}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.error(`[serve] ${signal} again — exiting without waiting for the drain`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`[serve] ${signal}: draining the pool…`);
+    await server.close();
+    await cp.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof CliError) {
+    console.error(`[serve] ${err.message}`);
+    process.exit(err.exitCode);
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') console.error(`[serve] port already in use: ${e.message} — pass --port <n>`);
+  else console.error('[serve] failed to start:', err);
+  process.exit(1);
+});
