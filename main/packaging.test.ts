@@ -65,8 +65,9 @@ beforeAll(() => {
 
 describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics the Linux layout; electron-builder --dir, offline)', () => {
   it('produces the unpacked app with the renamed executable and app.asar', () => {
-    expect(packOutput).toContain('using custom unpacked Electron distribution');
-    expect(existsSync(join(appDir, 'greenlet-control-center'))).toBe(true);
+    // electron-builder copied the stand-in (so -c.electronDist reached it) and renamed it.
+    expect(readFileSync(join(appDir, 'greenlet-control-center'), 'utf8')).toContain('stand-in for Electron');
+    expect(packOutput).toContain('[dist] done; unpacked app in');
     expect(statSync(asarPath).size).toBeGreaterThan(10_000);
     const mb = (statSync(asarPath).size / 1e6).toFixed(1);
     console.log(`[packaging] app.asar ${mb} MB, ${files.length} entries; resources: ${readdirSync(join(appDir, 'resources')).join(', ')}`);
@@ -110,20 +111,51 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     for (const ref of refs) expect(files, ref).toContain(posix.join('out/renderer', ref.replace(/^\.?\//, '')));
   });
 
-  it('every package the main bundles import at run time is packaged in node_modules', () => {
+  it('every package main imports at run time, and everything it depends on, is packaged', () => {
     const builtins = new Set([...builtinModules, 'electron']);
-    const mains = files.filter((f) => /^out\/main\/[^/]+\.(m?js|cjs)$/.test(f));
-    const bare = new Set<string>();
+    const has = new Set(files);
+    const mains = files.filter((f) => /^out\/main\/.+\.(m?js|cjs)$/.test(f));
+    const imported = new Set<string>();
     for (const f of mains) {
       for (const m of read(f).matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
         const spec = m[1]!.replace(/^node:/, '');
         if (builtins.has(spec) || builtins.has(spec.split('/')[0]!)) continue;
-        bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
       }
     }
-    expect(bare.size).toBeGreaterThan(0); // main externalises its dependencies
-    const missing = [...bare].filter((p) => !files.includes(`node_modules/${p}/package.json`));
+    expect(imported.size).toBeGreaterThan(0); // main externalises its dependencies
+    // Node's lookup inside the archive: nearest node_modules/<name> walking up from the requirer.
+    const resolveIn = (fromDir: string, name: string): string | undefined => {
+      for (let d = fromDir; ; ) {
+        if (has.has(`${d}/node_modules/${name}/package.json`)) return `${d}/node_modules/${name}`;
+        const i = d.lastIndexOf('/node_modules/');
+        if (i < 0) break;
+        d = d.slice(0, i);
+      }
+      return has.has(`node_modules/${name}/package.json`) ? `node_modules/${name}` : undefined;
+    };
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    const visit = (dir: string) => {
+      if (seen.has(dir)) return;
+      seen.add(dir);
+      const deps = Object.keys((JSON.parse(read(`${dir}/package.json`)) as { dependencies?: object }).dependencies ?? {});
+      for (const dep of deps) {
+        const found = resolveIn(dir, dep);
+        if (found) visit(found);
+        else missing.push(`${dep} (needed by ${dir})`);
+      }
+    };
+    for (const name of imported) {
+      if (has.has(`node_modules/${name}/package.json`)) visit(`node_modules/${name}`);
+      else missing.push(`${name} (imported by out/main)`);
+    }
     expect(missing).toEqual([]);
+    expect(seen.size).toBeGreaterThan(imported.size);
+  });
+
+  it('leaves out the renderer-only packages that out/renderer already bundles', () => {
+    for (const p of ['react', 'react-dom', 'recharts', 'zustand']) expect(files).not.toContain(`node_modules/${p}/package.json`);
   });
 
   it('resources/python holds the agent runtime and the examples, without bytecode caches', () => {
