@@ -22,6 +22,8 @@ export default defineConfig({
           index: resolve(root, 'main/index.ts'),
           serve: resolve(root, 'main/headless/serve.ts'),
         },
+        // Code both entries use (control plane, pool, transports) lands in one shared chunk.
+        output: { chunkFileNames: 'chunks/shared-[hash].js' },
       },
     },
   },
@@ -41,6 +43,8 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      // Served over HTTP in headless mode too, so size matters (electron-vite leaves it unminified).
+      minify: true,
       rolldownOptions: {
         input: { index: resolve(root, 'renderer/index.html') },
       },
