@@ -189,6 +189,7 @@ export async function startA2AServer(opts: StartA2AServerOptions): Promise<A2ASe
     mount,
     close: () =>
       new Promise<void>((resolve) => {
+        opts.controlPlane?.setAppInfo?.({ a2aUrl: undefined, agentCardUrl: undefined });
         server.close(() => resolve());
         // Open SSE streams and keep-alive sockets would hold close() forever.
         server.closeAllConnections();
