@@ -12,6 +12,7 @@ import type { WorkerSlot } from './worker-slot';
 export interface DispatchHost {
   readonly opts: PoolOptions;
   readonly slots: readonly WorkerSlot[];
+  readonly closing: boolean;
   emitEvent(type: PoolEventType, level: EventLevel, message: string, workerId?: string, data?: Record<string, unknown>): void;
   onQueued(depth: number): void;
   onWorkerDone(slot: WorkerSlot): void; // recycle-by-count / memory-step checks
@@ -134,6 +135,11 @@ export class Dispatcher {
       return;
     }
     if (code === 'ERR_WORKER_CRASHED') task.crashes++;
+    if (this.host.closing) {
+      // Shutdown's grace ran out or destroy() killed the worker: the pool is gone, not the message's fault.
+      this.settleError(task, errors.poolClosed(), false);
+      return;
+    }
     const retryable = code === 'ERR_WORKER_CRASHED' || code === 'ERR_NOT_CONNECTED' || (code === 'ERR_WORKER_QUEUE_FULL' && err.retryable);
     const max = this.host.opts.maxRetries;
     if (!retryable || max === 0 || task.signal?.aborted) {

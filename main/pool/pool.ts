@@ -64,6 +64,9 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
         return pool.opts; // a getter, so updateConfig() is seen at once
       },
       slots: this.manager.slots,
+      get closing() {
+        return pool.closing;
+      },
       emitEvent: (...a) => this.emitEvent(...a),
       onQueued: (depth) => this.scaler.onQueued(depth),
       onWorkerDone: (slot) => this.onWorkerDone(slot),
