@@ -33,6 +33,7 @@ export interface AdapterMetrics {
   protocolErrors: number;
   lateReplies: number; // replies to requests the host had already given up on
   outputLines: number;
+  writeStalls: number; // times a pipe write returned false and frames waited for 'drain'
 }
 
 export interface QueueOutcome {
@@ -176,6 +177,7 @@ export class GreenletBridgeAdapter extends WorkerChannel {
       protocolErrors: s.protocolErrors,
       lateReplies: s.lateReplies,
       outputLines: s.outputLines,
+      writeStalls: s.writeStalls,
     };
   }
 

@@ -26,6 +26,8 @@ export class LineSplitter {
     while (nl !== -1) {
       if (this.discarding) {
         this.discarding = false;
+      } else if (this.partBytes + nl - start > this.maxLineBytes) {
+        this.overflow(this.partBytes + nl - start, chunk, start);
       } else if (this.partBytes === 0) {
         this.onLine(chunk.toString('utf8', start, nl));
       } else {
@@ -50,14 +52,18 @@ export class LineSplitter {
     return line;
   }
 
+  /** A line this long is garbage or an attack; dropping it bounds host memory. */
+  private overflow(bytes: number, chunk: Buffer, start: number): void {
+    const first = this.parts[0] ?? chunk.subarray(start);
+    this.onOverflow?.(bytes, first.toString('utf8', 0, Math.min(first.length, 120)));
+    this.parts = [];
+    this.partBytes = 0;
+  }
+
   private keep(chunk: Buffer, start: number): void {
     const rest = chunk.length - start;
     if (this.partBytes + rest > this.maxLineBytes) {
-      // A line this long is garbage or an attack; dropping it bounds host memory.
-      const sample = (this.parts[0] ?? chunk.subarray(start)).toString('utf8', 0, 120);
-      this.onOverflow?.(this.partBytes + rest, sample);
-      this.parts = [];
-      this.partBytes = 0;
+      this.overflow(this.partBytes + rest, chunk, start);
       this.discarding = true;
       return;
     }
@@ -74,7 +80,11 @@ export class FrameWriter {
   private closed = false;
   private readonly flushTask = (): void => this.flush();
 
-  constructor(private readonly stream: Writable) {
+  /** onStall: write() returned false and frames now wait for 'drain'. */
+  constructor(
+    private readonly stream: Writable,
+    private readonly onStall?: () => void,
+  ) {
     stream.on('drain', () => {
       this.blocked = false;
       this.flush();
@@ -105,7 +115,10 @@ export class FrameWriter {
     if (this.blocked || this.closed || this.pending.length === 0) return;
     const out = this.pending;
     this.pending = '';
-    if (!this.stream.write(out)) this.blocked = true;
+    if (!this.stream.write(out)) {
+      this.blocked = true;
+      this.onStall?.();
+    }
   }
 
   /** Drops held frames; the process is gone and nobody will read them. */

@@ -52,6 +52,7 @@ export class LatencyHistogram {
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.counts[i]!;
       if (seen >= target) {
+        if (i === BUCKETS - 1) return this.hi; // the overflow bucket has no upper edge
         const mid = i === 0 ? 0.0005 : Math.pow(GROWTH, i - 0.5) / 1000;
         return Math.min(this.hi, Math.max(this.lo, mid));
       }

@@ -6,10 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { execa, type ResultPromise } from 'execa';
 import type { ResolvedAdapterOptions } from './adapter-options';
-import { DeadlineTracker } from './deadlines';
 import { errors, isPoolError, type PoolError } from './errors';
 import { FrameWriter, LineSplitter } from './framing';
 import { LatencyHistogram } from './latency';
+import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable } from './requests';
 import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from './python-runtime';
 import { startFailureText, StderrTail } from './start-failure';
 import * as wire from './wire';
@@ -19,37 +19,19 @@ export interface ProcessOptions { timeout?: number; signal?: AbortSignal }
 export interface ProcessResult { result: unknown; durationMs: number }
 export interface ExitInfo { code: number | null; signal: string | null; pendingIds: string[] }
 
-const PROCESS = 0; // resolves { result, durationMs }
-const PROCESS_FRAME = 1; // agent.process resolving the raw reply frame (sendMessageWithResponse)
-const CONTROL = 2; // ping / metrics: not counted as messages
-
-interface Pending {
-  id: string;
-  kind: number;
-  expect: string;
-  start: number;
-  limitMs: number; // the caller's timeout, for messages
-  timeoutMs: number; // deadline - start (deadline tracker group key)
-  deadline: number;
-  resolve: (value: never) => void;
-  reject: (err: PoolError) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
-const SWEEP_MS = 50;
-
 export class WorkerChannel extends EventEmitter {
-  protected readonly stats = { messagesSent: 0, messagesReceived: 0, errors: 0, lastMessageTime: 0, timeouts: 0, protocolErrors: 0, lateReplies: 0, outputLines: 0 };
+  protected readonly stats = emptyStats();
   protected readonly latency = new LatencyHistogram();
+  private readonly requests = new RequestTable(this.stats, this.latency, {
+    sendCancel: (target) => this.sendCancel(target),
+    protocolError: (reason, line) => this.protocolError(reason, line),
+    maxQueueSize: () => this.registerInfo?.maxQueueSize ?? null,
+  });
   protected everConnected = false;
   private channelState: ChannelState = 'idle';
   private sub: ResultPromise | null = null;
   private writer: FrameWriter | null = null;
-  private readonly pending = new Map<string, Pending>();
-  private readonly deadlines = new DeadlineTracker<Pending>(SWEEP_MS, (p) => this.expire(p));
   private seq = 0;
-  private processInFlight = 0;
   private registerInfo: wire.RegisterInfo | null = null;
   private childPid: number | null = null;
   private readonly tail = new StderrTail();
@@ -62,7 +44,7 @@ export class WorkerChannel extends EventEmitter {
     super();
   }
 
-  get inFlight(): number { return this.processInFlight; }
+  get inFlight(): number { return this.requests.inFlight; }
   get pid(): number | null { return this.childPid; }
   get info(): wire.RegisterInfo | null { return this.registerInfo; }
   get connected(): boolean { return this.channelState === 'ready'; }
@@ -101,7 +83,7 @@ export class WorkerChannel extends EventEmitter {
     if (this.channelState === 'idle' || this.channelState === 'exited') return Promise.resolve();
     if (this.channelState === 'starting') {
       this.kill();
-      return this.waitExit();
+      return this.exited();
     }
     const drainMs = opts.timeout ?? this.opts.drainTimeout;
     this.channelState = 'stopping';
@@ -112,7 +94,7 @@ export class WorkerChannel extends EventEmitter {
       this.sub?.kill('SIGTERM');
       if (await this.exitedWithin(this.opts.killGrace)) return;
       this.kill();
-      await this.waitExit();
+      await this.exited();
     })().finally(() => (this.stopping = null));
     return this.stopping;
   }
@@ -144,10 +126,8 @@ export class WorkerChannel extends EventEmitter {
       return Promise.reject(err);
     }
     return new Promise<never>((resolve, reject) => {
-      const p = this.track(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject);
-      if (signal) this.watchAbort(p, signal);
-      this.stats.messagesSent++;
-      this.processInFlight++;
+      const p = this.requests.add(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject);
+      if (signal) this.requests.watchAbort(p, signal);
       this.writer!.write(line);
     });
   }
@@ -156,50 +136,9 @@ export class WorkerChannel extends EventEmitter {
     if (this.channelState !== 'ready') return Promise.reject(this.notReady());
     const id = this.nextId();
     return new Promise<wire.Frame>((resolve, reject) => {
-      this.track(id, CONTROL, expect, timeoutMs, timeoutMs, resolve as (v: never) => void, reject);
+      this.requests.add(id, CONTROL, expect, timeoutMs, timeoutMs, resolve as (v: never) => void, reject);
       this.writer!.write(wire.encodeControl(type, id));
     });
-  }
-
-  private track(id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void): Pending {
-    const start = performance.now();
-    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined };
-    this.pending.set(id, p);
-    if (timeoutMs > 0) this.deadlines.add(p);
-    return p;
-  }
-
-  private watchAbort(p: Pending, signal: AbortSignal): void {
-    p.signal = signal;
-    p.onAbort = () => {
-      if (!this.release(p)) return;
-      this.stats.errors++;
-      this.sendCancel(p.id);
-      p.reject(errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
-    };
-    signal.addEventListener('abort', p.onAbort, { once: true });
-  }
-
-  /** Removes p from every structure; false when it was already settled. */
-  private release(p: Pending): boolean {
-    if (!this.pending.delete(p.id)) return false;
-    if (p.timeoutMs > 0) this.deadlines.remove(p);
-    if (p.signal) p.signal.removeEventListener('abort', p.onAbort!);
-    if (p.kind !== CONTROL) this.processInFlight--;
-    return true;
-  }
-
-  private expire(p: Pending): void {
-    // The tracker already dropped p from its group; release() tolerates that.
-    if (!this.release(p)) return;
-    if (p.kind === CONTROL) {
-      p.reject(errors.timeout(p.limitMs, `${p.expect === 'agent.pong' ? 'agent.ping' : p.expect} not answered; the worker's hub may be blocked`));
-      return;
-    }
-    this.stats.errors++;
-    this.stats.timeouts++;
-    this.sendCancel(p.id);
-    p.reject(errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
   }
 
   private sendCancel(target: string): void {
@@ -222,8 +161,8 @@ export class WorkerChannel extends EventEmitter {
     }
     const id = frame.id;
     if (id !== undefined) {
-      const p = this.pending.get(id);
-      if (p) return this.settle(p, frame);
+      const p = this.requests.get(id);
+      if (p) return this.requests.settle(p, frame);
       // Replies to requests the host already gave up on (timeout, abort, stop) are expected.
       if (this.issuedId(id)) this.stats.lateReplies++;
       else this.protocolError(`reply to unknown id "${id}"`, line);
@@ -233,26 +172,12 @@ export class WorkerChannel extends EventEmitter {
     this.protocolError(`unexpected frame "${frame.type}" without id`, line);
   }
 
-  private settle(p: Pending, frame: wire.Frame): void {
-    this.release(p);
-    const type = frame.type;
-    if (p.kind === CONTROL) {
-      if (type === p.expect) p.resolve(frame as never);
-      else if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.registerInfo?.maxQueueSize ?? null));
-      else p.reject(this.protocolError(`reply "${type}" to a request expecting "${p.expect}"`, JSON.stringify(frame)));
-      return;
-    }
-    const ms = performance.now() - p.start;
-    this.stats.messagesReceived++;
-    this.stats.lastMessageTime = Date.now();
-    this.latency.record(ms);
-    if (type === 'agent.result') {
-      p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
-      return;
-    }
-    this.stats.errors++;
-    if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.registerInfo?.maxQueueSize ?? null));
-    else p.reject(this.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+  /** A dropped oversized reply must not leave its caller waiting for the deadline: its id is near the start. */
+  private onOversized(bytes: number, head: string): void {
+    const err = this.protocolError(`frame of ${bytes} bytes exceeds maxFrameBytes (${this.opts.maxFrameBytes})`, head);
+    const id = /"id"\s*:\s*"([0-9a-z]+)"/.exec(head)?.[1];
+    const p = id === undefined ? undefined : this.requests.get(id);
+    if (p) this.requests.fail(p, err);
   }
 
   private protocolError(reason: string, line: string): PoolError {
@@ -267,7 +192,8 @@ export class WorkerChannel extends EventEmitter {
       const e = (frame.error ?? {}) as Record<string, unknown>;
       const message = typeof e.message === 'string' ? e.message : 'agent.fatal without a message';
       const traceback = typeof e.traceback === 'string' ? e.traceback : undefined;
-      this.failStart(errors.startFailed(`Worker failed to start: ${message}`, { python: this.starting?.python.path, traceback }));
+      const python = this.starting?.python;
+      this.failStart(errors.startFailed(`Worker failed to start: ${message}${python ? ` [python: ${python.path}, ${python.source}]` : ''}`, { python: python?.path, traceback }));
       // The worker exits with code 3 by itself; make sure it does.
       setTimeout(() => this.kill(), 2000).unref();
       return;
@@ -313,10 +239,10 @@ export class WorkerChannel extends EventEmitter {
     });
     this.sub = sub;
     this.childPid = sub.pid ?? null;
-    this.writer = new FrameWriter(sub.stdin);
+    this.writer = new FrameWriter(sub.stdin, () => this.stats.writeStalls++);
     // EPIPE after the worker died: the exit handler reports the death, nothing to add here.
     sub.stdin.on('error', () => {});
-    const out = new LineSplitter((l) => this.onLine(l), o.maxFrameBytes, (bytes, sample) => this.protocolError(`frame of ${bytes} bytes exceeds maxFrameBytes`, sample));
+    const out = new LineSplitter((l) => this.onLine(l), o.maxFrameBytes, (bytes, head) => this.onOversized(bytes, head));
     const err = new LineSplitter((l) => this.onOutput(l), 1024 * 1024, (_b, sample) => this.onOutput(`${sample}… [line truncated]`));
     sub.stdout.on('data', (c: Buffer) => out.push(c));
     sub.stderr.on('data', (c: Buffer) => err.push(c));
@@ -348,21 +274,14 @@ export class WorkerChannel extends EventEmitter {
     const signal = result.signal ?? null;
     this.channelState = 'exited';
     this.writer?.close();
-    this.deadlines.clear();
-    const pendingIds = [...this.pending.keys()];
-    const crash = errors.workerCrashed({ pid: this.childPid, code, signal });
-    for (const p of [...this.pending.values()]) {
-      this.release(p);
-      if (p.kind !== CONTROL) this.stats.errors++;
-      p.reject(crash);
-    }
-    this.processInFlight = 0;
+    const pendingIds = this.requests.failAll(errors.workerCrashed({ pid: this.childPid, code, signal }));
     if (this.starting) this.failStart(errors.startFailed(startFailureText(result, python, this.tail.text()), { python: python.path, exitCode: code, signal, stderrTail: this.tail.text() }));
     this.emit('exit', { code, signal, pendingIds } satisfies ExitInfo);
     for (const w of this.exitWaiters.splice(0)) w();
   }
 
-  protected waitExit(): Promise<void> {
+  /** Resolves once the worker process has exited (at once when none runs). */
+  exited(): Promise<void> {
     if (this.channelState === 'exited' || this.channelState === 'idle') return Promise.resolve();
     return new Promise((resolve) => this.exitWaiters.push(resolve));
   }
@@ -370,7 +289,7 @@ export class WorkerChannel extends EventEmitter {
   private async exitedWithin(ms: number): Promise<boolean> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const done = await Promise.race([this.waitExit().then(() => true as const), timedOut]);
+    const done = await Promise.race([this.exited().then(() => true as const), timedOut]);
     clearTimeout(timer);
     return done;
   }
