@@ -74,17 +74,26 @@ class FrameReader:
         else:
             os.set_blocking(fd, False)
             self._watcher = hub.loop.io(fd, 1)
+        self._maybe_more = True
 
     def read(self) -> bytes:
         if self._watcher is None:
             return self._hub.threadpool.apply(os.read, (self._fd, READ_CHUNK))
+        if not self._maybe_more:
+            # The last read drained the pipe: wait for readiness instead of paying for an
+            # EAGAIN read. Switching to the hub here also lets the runners and the writer
+            # answer the frames just read before this greenlet touches stdin again.
+            self._hub.wait(self._watcher)
         while True:
             try:
-                return os.read(self._fd, READ_CHUNK)
+                chunk = os.read(self._fd, READ_CHUNK)
             except BlockingIOError:
                 self._hub.wait(self._watcher)
+                continue
             except InterruptedError:
-                pass
+                continue
+            self._maybe_more = len(chunk) == READ_CHUNK
+            return chunk
 
     def restore(self) -> None:
         if not IS_WINDOWS:

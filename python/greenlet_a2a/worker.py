@@ -38,7 +38,8 @@ def main(argv=None) -> None:
         if "max_queue_size" not in config:
             settings["max_queue_size"] = agent.max_queue_size
         _step("start_failed", "agent %r on_start() raised" % config["agent"], agent.on_start)
-        from .runtime import Runtime, _dumps
+        from .codec import encode as _dumps
+        from .runtime import Runtime
         from .sysinfo import versions
 
         runtime = Runtime(agent, settings, proto_fd, hub)

@@ -1,0 +1,54 @@
+"""Tiny agents for guard-path tests (not examples for operators)."""
+import gevent
+from gevent import monkey
+
+from greenlet_a2a import GreenletA2AAgent
+
+
+class UnserializableAgent(GreenletA2AAgent):
+    """Returns a set, which JSON cannot carry."""
+
+    def process(self, data):
+        return {1, 2, 3}
+
+
+class InitFailAgent(GreenletA2AAgent):
+    def __init__(self, *args, **kwargs):
+        raise ValueError("InitFailAgent refuses to start: missing API key")
+
+
+class StartFailAgent(GreenletA2AAgent):
+    def on_start(self):
+        raise RuntimeError("StartFailAgent.on_start: cannot reach the model server")
+
+
+class NotAnAgent:
+    """Has no process() method."""
+
+
+class PatchProbeAgent(GreenletA2AAgent):
+    """Reports whether the stdlib socket module was monkey-patched."""
+
+    def process(self, data):
+        return {"socket_patched": bool(monkey.is_module_patched("socket"))}
+
+
+class StubbornAgent(GreenletA2AAgent):
+    """Swallows the exception that kills it once, then finishes late: the reply must not wait."""
+
+    def process(self, data):
+        try:
+            gevent.sleep(data["sleep_ms"] / 1000.0)
+        except BaseException:  # noqa: B902 - deliberately misbehaving
+            gevent.sleep(0.2)
+        return "finished anyway"
+
+
+class CustomInitAgent(GreenletA2AAgent):
+    """A subclass whose __init__ takes none of the base arguments."""
+
+    def __init__(self):
+        super().__init__(agent_id="custom-default", capabilities=["custom"])
+
+    def process(self, data):
+        return {"agent_id": self.agent_id}
