@@ -139,3 +139,28 @@ describe('senderProblem', () => {
     expect(senderProblem({ sender: win.webContents, senderFrame: null } as never, opts)).toMatch(/main frame/);
   });
 });
+
+describe('registerIpc with the real control plane', () => {
+  it('a good call reaches it and returns its value; a bad one changes nothing', async () => {
+    const { startControlPlane } = await import('./headless/test-helpers');
+    const { cp, cleanup } = await startControlPlane();
+    const win = fakeWindow();
+    const dispose = registerIpc(cp, { getWindow: () => win as never, isAppUrl: (u) => u === APP_URL });
+    try {
+      expect(await call('getConfig', eventFrom(win), {})).toEqual({ ok: true, value: cp.getConfig() });
+      const task = await call('submitTask', eventFrom(win), { data: { hello: 'ipc' } });
+      expect(task).toMatchObject({ ok: true, value: { result: { hello: 'ipc' }, workerId: expect.any(String) } });
+
+      const before = structuredClone(cp.getConfig());
+      const bad = await call('updateConfig', eventFrom(win), { patch: { pool: { minWorkers: 5, maxWorkers: 2 } } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'ERR_VALIDATION', issues: [expect.objectContaining({ path: 'pool.minWorkers' })] } });
+      expect(cp.getConfig()).toEqual(before);
+
+      const stranger = fakeWindow();
+      expect(await call('restartPool', eventFrom(stranger), {})).toMatchObject({ ok: false, error: { code: 'ERR_FORBIDDEN' } });
+    } finally {
+      dispose();
+      await cleanup();
+    }
+  }, 60_000);
+});

@@ -97,7 +97,12 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   async function healthz(res: ServerResponse): Promise<void> {
     const stats = await controlPlane.handlers.getStats({});
     const ok = stats.healthy > 0;
-    sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unhealthy', healthyWorkers: stats.healthy, totalWorkers: stats.total });
+    sendJson(res, ok ? 200 : 503, {
+      status: ok ? 'ok' : 'unhealthy',
+      healthyWorkers: stats.healthy,
+      totalWorkers: stats.total,
+      ...(stats.startError ? { startError: stats.startError } : {}),
+    });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,36 @@
+// /healthz when no worker can start: 503 with the real Python error, so a
+// load balancer takes the node out and the operator sees why.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { ControlPlane } from '../control/index';
+import { createHeadlessServer } from './server';
+import { REPO, TOKEN } from './test-helpers';
+
+it('answers 503 without auth while no worker is healthy, naming the start error', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gcc-healthz-'));
+  const cp = await ControlPlane.create({
+    dataDir: dir,
+    mode: 'headless',
+    version: '0.0.0-test',
+    runtimeDir: join(REPO, 'python'),
+    configOverrides: { pool: { minWorkers: 1, maxWorkers: 1, agent: 'no_such_module:Nope' } },
+  });
+  const server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: dir });
+  try {
+    let body: unknown;
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${server.url}/healthz`);
+        body = await res.json();
+        return res.status;
+      }, { timeout: 15_000 })
+      .toBe(503);
+    expect(body).toMatchObject({ status: 'unhealthy', healthyWorkers: 0, startError: expect.stringContaining('no_such_module') });
+  } finally {
+    await server.close();
+    await cp.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
