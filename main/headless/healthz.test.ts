@@ -8,7 +8,7 @@ import { ControlPlane } from '../control/index';
 import { createHeadlessServer } from './server';
 import { REPO, TOKEN } from './test-helpers';
 
-it('answers 503 without auth while no worker is healthy, naming the start error', async () => {
+it('answers 503 without auth while no worker is healthy; token holders also see the start error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-healthz-'));
   const cp = await ControlPlane.create({
     dataDir: dir,
@@ -27,7 +27,10 @@ it('answers 503 without auth while no worker is healthy, naming the start error'
         return res.status;
       }, { timeout: 15_000 })
       .toBe(503);
-    expect(body).toMatchObject({ status: 'unhealthy', healthyWorkers: 0, startError: expect.stringContaining('no_such_module') });
+    expect(body).toEqual({ status: 'unhealthy', healthyWorkers: 0, totalWorkers: 0 });
+    const withToken = await fetch(`${server.url}/healthz`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(withToken.status).toBe(503);
+    expect(await withToken.json()).toMatchObject({ status: 'unhealthy', startError: expect.stringContaining('no_such_module') });
   } finally {
     await server.close();
     await cp.stop();

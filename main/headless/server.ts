@@ -94,14 +94,15 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     sendJson(res, httpStatusFor(result.error), result.error);
   }
 
-  async function healthz(res: ServerResponse): Promise<void> {
+  // Public (probes carry no token), so the start error's text — paths, module names — only goes to token holders.
+  async function healthz(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
     const stats = await controlPlane.handlers.getStats({});
     const ok = stats.healthy > 0;
     sendJson(res, ok ? 200 : 503, {
       status: ok ? 'ok' : 'unhealthy',
       healthyWorkers: stats.healthy,
       totalWorkers: stats.total,
-      ...(stats.startError ? { startError: stats.startError } : {}),
+      ...(stats.startError && isAuthorized(req, url, token) ? { startError: stats.startError } : {}),
     });
   }
 
@@ -112,7 +113,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     if (mount) return mount.handler(req, res);
     securityHeaders(res);
 
-    if (path === '/healthz') return healthz(res);
+    if (path === '/healthz') return healthz(req, url, res);
     if (path === '/metrics') {
       if (!options.metricsPublic && !isAuthorized(req, url, token)) return unauthorized(res);
       const text = await metrics.render();
