@@ -33,6 +33,16 @@ describe('findPythonCandidates', () => {
     ]);
   });
 
+  it("puts the runtime's development venv after the app-data venv and before system Pythons", () => {
+    const runtime = join(tmp, 'runtime');
+    mkdirSync(join(runtime, '.venv', 'bin'), { recursive: true });
+    writeFileSync(venvPythonPath(join(runtime, '.venv'), 'linux'), '');
+    const bin = join(tmp, 'fake-bin');
+    const list = findPythonCandidates(undefined, undefined, { platform: 'linux', env: { PATH: bin } }, runtime);
+    expect(list[0]).toEqual({ command: venvPythonPath(join(runtime, '.venv'), 'linux'), args: [], source: 'venv' });
+    expect(list[1]?.source).toBe('system');
+  });
+
   it('lists explicit choices even when missing, but system places only when they exist', () => {
     const list = findPythonCandidates('/does/not/exist/python', join(tmp, 'no-venv'), { platform: 'linux', env: { PATH: join(tmp, 'empty') } });
     expect(list[0]).toEqual({ command: '/does/not/exist/python', args: [], source: 'config' });
@@ -98,6 +108,19 @@ describe('checkPythonEnv', () => {
     expect(r.pythonVersion).toBe('3.8.18');
     expect(r.problem).toContain('too old');
     expect(r.problem).toContain('3.9 or newer');
+  });
+
+  it('without any setting, reports the interpreter the workers use: the runtime venv in development', async () => {
+    const saved = process.env.GREENLET_PYTHON;
+    delete process.env.GREENLET_PYTHON;
+    try {
+      const r = await checkPythonEnv({ venvDir: join(tmp, 'no-app-venv-yet'), runtimeDir: join(root, 'python') });
+      expect(r.ok).toBe(true);
+      expect(r.source).toBe('venv');
+      expect(r.interpreter).toBe(projectPython);
+    } finally {
+      if (saved !== undefined) process.env.GREENLET_PYTHON = saved;
+    }
   });
 
   it('uses GREENLET_PYTHON when no path is configured', async () => {

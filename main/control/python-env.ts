@@ -4,6 +4,7 @@
 // as a report saying what is missing, how to fix it, and the interpreter's real error text.
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
+import { defaultRuntimeDir } from '../pool/python-runtime';
 import type { PythonEnvReport, PythonSetupProgress } from '../../preload/contract';
 import {
   MIN_PACKAGES,
@@ -22,6 +23,7 @@ export { findPythonCandidates, venvPythonPath, type PythonCandidate } from './py
 export interface CheckPythonOptions {
   pythonPath?: string; // the operator's choice; checked alone, never replaced by another
   venvDir?: string; // the app-data venv made by setupPythonEnv
+  runtimeDir?: string; // folder with greenlet_a2a/; its .venv counts (development); default: the repo's python/
   env?: Record<string, string>; // extra environment for the interpreter
 }
 
@@ -93,30 +95,29 @@ async function evaluate(c: PythonCandidate, opts: CheckPythonOptions): Promise<P
 }
 
 /**
- * Reports on the interpreter the workers would use: the configured path (or env GREENLET_PYTHON)
- * alone when one is set; otherwise the app-data venv, then the system Pythons, first usable wins.
- * When none is usable, the report describes the most promising one (a Python 3.9+ that only lacks
- * packages beats an old Python, which beats none at all).
+ * Reports on the interpreter the workers would use — the first candidate, in the same order the
+ * control plane resolves the workers' Python (configured path, GREENLET_PYTHON, app-data venv,
+ * development venv, python3/python on PATH). A configured path is checked alone. When the first
+ * system Python is unusable and another one found on this computer works, the fix names it.
  */
 export async function checkPythonEnv(opts: CheckPythonOptions = {}): Promise<PythonEnvReport> {
   try {
-    const candidates = findPythonCandidates(opts.pythonPath, opts.venvDir);
-    const first = candidates[0];
-    if (first && (first.source === 'config' || first.source === 'env')) return await evaluate(first, opts);
-    const reports: PythonEnvReport[] = [];
-    for (const c of candidates) {
-      const r = await evaluate(c, opts);
-      if (r.ok) return r;
-      reports.push(r);
+    const candidates = findPythonCandidates(opts.pythonPath, opts.venvDir, undefined, opts.runtimeDir ?? defaultRuntimeDir());
+    const [first, ...others] = candidates;
+    if (!first) {
+      return {
+        ok: false,
+        problem: 'No Python interpreter was found (looked for python3 and python on PATH and in the usual install folders).',
+        fix: `${installPythonHint()}, then ${setupHint(opts.venvDir)}, or point the app at an existing interpreter.`,
+      };
     }
-    const rank = (r: PythonEnvReport) => (r.pythonVersion ? (r.problem?.includes('too old') ? 1 : 2) : 0);
-    const best = reports.sort((a, b) => rank(b) - rank(a))[0];
-    if (best) return best;
-    return {
-      ok: false,
-      problem: 'No Python interpreter was found (looked for python3 and python on PATH and in the usual install folders).',
-      fix: `${installPythonHint()}, then ${setupHint(opts.venvDir)}, or point the app at an existing interpreter.`,
-    };
+    const report = await evaluate(first, opts);
+    if (report.ok || first.source !== 'system') return report;
+    for (const c of others) {
+      const alt = await evaluate(c, opts);
+      if (alt.ok) return { ...report, fix: `${report.fix} Or point the app at ${alt.interpreter} (Python ${alt.pythonVersion}), which already has them.` };
+    }
+    return report;
   } catch (err) {
     return { ok: false, problem: 'Checking the Python environment failed unexpectedly.', fix: 'See the error text.', errorText: errorText(err) };
   }

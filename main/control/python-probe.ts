@@ -82,11 +82,11 @@ function windowsInstalls(env: NodeJS.ProcessEnv): string[] {
 
 /**
  * Interpreters to try, in order: the configured path, env GREENLET_PYTHON, the app-data venv,
- * then the usual system places. Explicit choices (configured, env) are listed even when the
+ * the runtime's development venv (<runtimeDir>/.venv), then the usual system places. Explicit choices (configured, env) are listed even when the
  * file does not exist, so a wrong path is reported with its own name instead of silently
  * falling through; system places are listed only when they exist.
  */
-export function findPythonCandidates(configured?: string, venvDir?: string, info: PlatformInfo = here()): PythonCandidate[] {
+export function findPythonCandidates(configured?: string, venvDir?: string, info: PlatformInfo = here(), runtimeDir?: string): PythonCandidate[] {
   const { platform, env } = info;
   const list: PythonCandidate[] = [];
   const add = (command: string | undefined, source: PythonSource, args: string[] = []) => {
@@ -96,10 +96,14 @@ export function findPythonCandidates(configured?: string, venvDir?: string, info
   add(configured, 'config');
   add(env.GREENLET_PYTHON, 'env');
   if (venvDir && isFile(venvPythonPath(venvDir, platform))) add(venvPythonPath(venvDir, platform), 'venv');
+  // The development venv next to the runtime (python/.venv), as resolvePython() uses it.
+  const devVenv = runtimeDir && venvPythonPath(join(runtimeDir, '.venv'), platform);
+  if (devVenv && isFile(devVenv)) add(devVenv, 'venv');
+  // System order follows resolvePython(): `python` on Windows, `python3` elsewhere, comes first.
   if (platform === 'win32') {
+    add(whichSync('python', info), 'system');
     const py = whichSync('py', info);
     if (py) add(py, 'system', ['-3']);
-    add(whichSync('python', info), 'system');
     add(whichSync('python3', info), 'system');
     for (const p of windowsInstalls(env)) add(p, 'system');
   } else {
