@@ -2,6 +2,7 @@
 // Skills come from the agent's own `agent.register` capabilities, so the card
 // follows the agent the operator configured without a second description.
 import { A2A_PROTOCOL_VERSION, AgentCard, type AgentSkill } from '@a2a-js/sdk';
+import { duplicateInterfacesForLegacy } from '@a2a-js/sdk/compat/v0_3';
 import type { AgentInfo } from './types';
 
 export const JSONRPC_PATH = '/a2a/jsonrpc';
@@ -21,7 +22,7 @@ function skillsFor(agent: AgentInfo): AgentSkill[] {
     id: cap,
     name: cap,
     description: `Capability "${cap}" of agent ${agent.agentId}, run by a pool of greenlet workers`,
-    tags: [cap, agent.agentId],
+    tags: [...new Set([cap, agent.agentId])],
     examples: [],
     inputModes: [],
     outputModes: [],
@@ -38,9 +39,11 @@ export function buildAgentCard(input: CardInput): AgentCard {
       `Agent ${input.agent.agentId} served by a Greenlet Control Center process pool. ` +
       'Text and data parts are handed to the agent; a string result comes back as a text part, ' +
       'any other JSON value as a data part.',
-    supportedInterfaces: [
-      { url: `${base}${JSONRPC_PATH}`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
-    ],
+    // 1.0 first (preferred); the same endpoint also speaks v0.3 for older peers.
+    supportedInterfaces: duplicateInterfacesForLegacy(
+      [{ url: `${base}${JSONRPC_PATH}`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION }],
+      ['JSONRPC'],
+    ),
     provider: { organization: 'Greenlet Control Center', url: base },
     version: input.version,
     capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },

@@ -39,7 +39,7 @@ describe('A2A gateway (2 echo workers)', () => {
   });
 
   it('serves the Agent Card publicly with skills from agent.register and the bearer scheme', async () => {
-    const res = await fetch(server.agentCardUrl);
+    const res = await fetch(server.agentCardUrl, { headers: { 'A2A-Version': '1.0' } });
     expect(res.status).toBe(200);
     const card = (await res.json()) as Record<string, any>;
     expect(card.name).toBe('Greenlet Agent Pool');
@@ -48,6 +48,7 @@ describe('A2A gateway (2 echo workers)', () => {
     expect(card.securityRequirements[0].schemes).toHaveProperty('bearer');
     expect(card.capabilities).toMatchObject({ streaming: true, pushNotifications: false });
     expect(card.supportedInterfaces[0]).toMatchObject({ url: `${server.url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', protocolVersion: '1.0' });
+    expect(card.supportedInterfaces[1]).toMatchObject({ url: `${server.url}/a2a/jsonrpc`, protocolVersion: '0.3' });
     expect(card.defaultInputModes).toEqual(['text/plain', 'application/json']);
     // And as the SDK client parsed it.
     const parsed = await client.getAgentCard();
@@ -137,8 +138,29 @@ describe('A2A gateway (2 echo workers)', () => {
     expect(server.mount.executor.inFlight).toBe(0);
   });
 
+  it('also speaks v0.3 to older peers: v0.3 card without A2A-Version, message/send with the token', async () => {
+    const card = (await (await fetch(server.agentCardUrl)).json()) as Record<string, any>;
+    expect(card).toMatchObject({ protocolVersion: '0.3', url: `${server.url}/a2a/jsonrpc`, security: [{ bearer: [] }] });
+    expect(card.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'Bearer' });
+    const send = (auth?: string) =>
+      fetch(`${server.url}/a2a/jsonrpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'message/send',
+          params: { message: { kind: 'message', messageId: 'legacy-1', role: 'user', parts: [{ kind: 'data', data: { legacy: true } }] } },
+        }),
+      });
+    expect((await send()).status).toBe(401);
+    const body = (await (await send(`Bearer ${TOKEN}`)).json()) as Record<string, any>;
+    expect(body.result).toMatchObject({ kind: 'task', status: { state: 'completed' } });
+    expect(body.result.artifacts[0].parts[0]).toEqual({ kind: 'data', data: { legacy: true } });
+  });
+
   it('records A2A traffic for the control center', () => {
-    expect(records.filter((r) => r.ok).length).toBeGreaterThanOrEqual(203);
+    expect(records.filter((r) => r.ok).length).toBeGreaterThanOrEqual(204);
     expect(records.every((r) => r.source === 'a2a' && r.latencyMs >= 0)).toBe(true);
     expect(records.find((r) => r.ok)?.workerId).toMatch(/\S/);
   });

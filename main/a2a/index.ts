@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
+import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
 import { a2aSchema, type A2AConfig } from '../../preload/schemas';
 import { bearerUserBuilder, requireBearer } from './auth';
 import { agentCardJson, buildAgentCard, JSONRPC_PATH } from './card';
@@ -108,6 +109,9 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
     if (h.config().enabled) return next();
     res.status(404).json({ code: 'ERR_A2A_DISABLED', message: 'The A2A gateway is turned off (config a2a.enabled)' });
   });
+  // A card request announcing v0.3 (or no A2A-Version at all, which the spec reads as
+  // v0.3) gets the SDK's v0.3 translation; the v0.3 router falls through otherwise.
+  app.use(AGENT_CARD_URL_PATH, legacyAgentCardRouter({ agentCardProvider: async () => currentCard(), cache: { maxAge: 0 } }));
   app.use(
     AGENT_CARD_URL_PATH,
     agentCardHandler({ agentCardProvider: async () => agentCardJson(currentCard()), cache: { maxAge: 0 } }),
@@ -118,7 +122,7 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
     // The SDK's own parser stops at express's 100 kB default; agent payloads may be larger.
     express.json({ limit: '4mb' }),
     jsonRpcBodyErrors,
-    jsonRpcHandler({ requestHandler, userBuilder: bearerUserBuilder }),
+    jsonRpcHandler({ requestHandler, userBuilder: bearerUserBuilder, legacyCompat: { enabled: true } }),
   );
 
   const mount: A2AMount = {
