@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTime } from '../lib/format';
 import type { ChartData } from '../lib/series';
@@ -22,6 +22,8 @@ const compact = (v: number) => (Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)
 export const Chart = memo(function Chart({ title, data, lines, from, to, unit, yFormat = compact, height = 210 }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const long = to - from > 24 * 3_600_000;
+  const ticks = useMemo(() => Array.from({ length: 6 }, (_, i) => Math.round(from + ((to - from) * i) / 5)), [from, to]);
+  const dataMax = useMemo(() => maxOf(data), [data]);
   return (
     <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} aria-label={title} style={{ margin: 0 }}>
       <h4>
@@ -36,9 +38,10 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
           </span>
         ))}
         {lines.map((l) => (
-          <span key={l.kind} data-testid={`threshold-${l.kind}`}>
+          <span key={l.kind} data-testid={`threshold-${l.kind}`} data-y={l.y}>
             <i style={{ background: severityColor(l.severity) }} />
             {l.label}
+            {!fits(l, dataMax) && <> (off scale: {headroom(l.y, dataMax)} current)</>}
           </span>
         ))}
       </div>
@@ -51,6 +54,8 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
               type="number"
               scale="time"
               domain={[from, to]}
+              ticks={ticks}
+              interval="preserveStartEnd"
               allowDataOverflow
               tickFormatter={(t: number) => formatTime(t, long)}
               minTickGap={40}
@@ -81,7 +86,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
                 y={l.y}
                 stroke={severityColor(l.severity)}
                 strokeDasharray="5 4"
-                ifOverflow="extendDomain"
+                ifOverflow={fits(l, dataMax) ? 'extendDomain' : 'discard'}
                 label={{ value: l.label, position: 'insideTopRight', fill: severityColor(l.severity) }}
               />
             ))}
@@ -91,3 +96,18 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
     </figure>
   );
 });
+
+function maxOf(data: ChartData): number {
+  let m = 0;
+  for (const r of data.rows) for (const s of data.series) m = Math.max(m, r[s.key] ?? 0);
+  return m;
+}
+
+/**
+ * Stretching the axis to a threshold far above the data flattens the data
+ * into a line at zero (5 s latency threshold vs 2 ms latencies). Bounded
+ * quantities (percent, queue, workers) always show their threshold; latency
+ * only while it is within 3x of the data, else the legend says how far.
+ */
+const fits = (l: ThresholdLine, dataMax: number) => l.kind !== 'avgResponseTime' || (dataMax > 0 && l.y <= 3 * dataMax);
+const headroom = (y: number, dataMax: number) => (dataMax > 0 ? `${Math.round(y / dataMax).toLocaleString('en-US')}×` : 'no data');

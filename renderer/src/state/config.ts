@@ -15,6 +15,7 @@ interface ConfigState {
   check: DraftCheck;
   serverErrors: Record<string, string>;
   preview: ConfigPreview | null;
+  previewSection: Section | null; // the form the preview belongs to
   busy: boolean;
   error: string | null;
   lastResult: ConfigUpdateResult | null;
@@ -42,6 +43,7 @@ export const useConfig = create<ConfigState>()((set, get) => ({
   check: emptyCheck,
   serverErrors: {},
   preview: null,
+  previewSection: null,
   busy: false,
   error: null,
   lastResult: null,
@@ -73,7 +75,7 @@ export const useConfig = create<ConfigState>()((set, get) => ({
     set({ busy: true, error: null });
     try {
       const preview = await api().previewConfig({ patch: c.patch });
-      set({ preview, busy: false, serverErrors: issuesByPath(preview.issues) });
+      set({ preview, previewSection: section ?? null, busy: false, serverErrors: issuesByPath(preview.issues) });
     } catch (err) {
       set({ busy: false, error: errorText(err), serverErrors: issuesByPath((err as { issues?: [] }).issues) });
     }

@@ -1,6 +1,5 @@
 import { useEffect, useMemo } from 'react';
 import { Chart } from '../components/Chart';
-import { formatBytes } from '../lib/format';
 import { buildCharts, mergeSamples, type ChartId } from '../lib/series';
 import { thresholdLines } from '../lib/thresholds';
 import { useAlerts } from '../state/alerts';
@@ -91,7 +90,6 @@ export function ChartsView() {
             lines={lines[id] ?? []}
             from={from}
             to={to}
-            yFormat={id === 'rss' ? (v) => formatBytes(v * 1_048_576) : undefined}
           />
         ))}
       </div>

@@ -11,7 +11,7 @@ export function ConfigForm({ fields, section, testId }: { fields: FieldMeta[]; s
   const draft = useConfig((s) => s.draft);
   const check = useConfig((s) => s.check);
   const serverErrors = useConfig((s) => s.serverErrors);
-  const preview = useConfig((s) => s.preview);
+  const preview = useConfig((s) => (s.previewSection === section ? s.preview : null));
   const busy = useConfig((s) => s.busy);
   const error = useConfig((s) => s.error);
   const lastResult = useConfig((s) => s.lastResult);

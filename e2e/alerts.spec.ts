@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, call, openApp } from './helpers';
+
+test('a threshold set low raises an alert that shows, and clears when raised again', async ({ page }) => {
+  await openApp(page, 'alerts');
+  const original = (await call('getConfig', {})).alerts.avgResponseTimeMs;
+  // steady traffic with a known latency (~40 ms per task) from the real workers
+  await call('startLoad', { rate: 20, count: 0, sleepMs: 40, failureRate: 0, payloadBytes: 0 });
+  try {
+    const field = page.getByTestId('field-alerts.avgResponseTimeMs');
+    await field.fill('1');
+    await page.getByTestId('thresholds-apply').click();
+    await expect(page.getByTestId('thresholds-status')).toContainText('Applied');
+    expect((await call('getConfig', {})).alerts.avgResponseTimeMs).toBe(1);
+
+    const active = page.getByTestId('alerts-active').locator('[data-kind="avgResponseTime"]');
+    await expect(active).toBeVisible({ timeout: 30_000 });
+    await expect(active).toHaveAttribute('data-severity', 'critical');
+    await expect(page.getByTestId('nav-alerts')).toContainText('1');
+    await page.screenshot({ path: `${ARTIFACTS}/alerts-active.png`, fullPage: true });
+    // the overview lists it too, colored by severity
+    await page.getByTestId('nav-overview').click();
+    await expect(page.getByTestId('overview-alerts').locator('.alert.critical[data-kind="avgResponseTime"]')).toBeVisible();
+    await page.screenshot({ path: `${ARTIFACTS}/overview-alert.png` });
+
+    await page.getByTestId('nav-alerts').click();
+    await field.fill('100000');
+    await page.getByTestId('thresholds-apply').click();
+    await expect(active).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.getByTestId('alerts-history').locator('[data-kind="avgResponseTime"]').first()).toBeVisible();
+  } finally {
+    await call('stopLoad', {});
+    await call('updateConfig', { patch: { alerts: { avgResponseTimeMs: original } } });
+  }
+});

@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, call, openApp } from './helpers';
+
+test('sending one task shows its result, worker and latency', async ({ page }) => {
+  await openApp(page, 'console');
+  await page.getByTestId('task-data').fill('{"message": "hi from e2e", "sleep_ms": 30}');
+  await page.getByTestId('task-send').click();
+  await expect(page.getByTestId('task-output')).toContainText('hi from e2e');
+  const workers = (await call('getDetailedStats', {})).workers.map((w) => w.id);
+  expect(workers).toContain(await page.getByTestId('task-worker').innerText());
+  await expect(page.getByTestId('task-latency')).toHaveText(/\d+(\.\d+)? (ms|s)/);
+
+  await page.getByTestId('task-data').fill('{"fail": true}');
+  await page.getByTestId('task-send').click();
+  await expect(page.getByTestId('task-error')).toContainText('ERR_AGENT');
+});
+
+test('the event log tails live events and filters by worker and level', async ({ page }) => {
+  await openApp(page, 'events');
+  const lines = page.getByTestId('event-line');
+  await expect(lines.first()).toBeVisible();
+  const w = (await call('getDetailedStats', {})).workers[0]!.id;
+  await call('recycleWorker', { workerId: w }); // produces recycle + start events while we watch
+  await expect(page.locator(`[data-testid="event-line"][data-type="worker.recycled"][data-worker="${w}"]`).first()).toBeVisible();
+  await page.getByTestId('events-worker').selectOption(w);
+  await expect(lines.first()).toBeVisible();
+  expect(new Set(await lines.evaluateAll((els) => els.map((e) => e.getAttribute('data-worker'))))).toEqual(new Set([w]));
+  await page.getByTestId('events-worker').selectOption('');
+  await page.getByTestId('events-level').selectOption('warn');
+  const levels = await lines.evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
+  expect(levels.every((l) => l === 'warn' || l === 'error')).toBe(true);
+});
+
+test('views are keyboard-navigable and every main view is captured (light and dark)', async ({ page }) => {
+  test.setTimeout(150_000);
+  await call('startLoad', { rate: 30, count: 0, sleepMs: 25, failureRate: 0.05, payloadBytes: 0 });
+  try {
+    const problems = await openApp(page);
+    await page.getByTestId('nav-overview').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('nav-workers')).toBeFocused();
+    await expect(page.getByTestId('view-workers')).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(page.getByTestId('view-python')).toBeVisible();
+
+    await page.waitForTimeout(6_000); // a few live samples under load for the charts
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const view of ['overview', 'workers', 'charts', 'config', 'alerts', 'events', 'console', 'export', 'python']) {
+        await page.getByTestId(`nav-${view}`).click();
+        await expect(page.getByTestId(`view-${view}`)).toBeVisible();
+        if (view === 'charts') {
+          await expect(page.getByTestId('chart-throughput').locator('path.recharts-line-curve')).toBeVisible();
+          await expect(page.getByTestId('chart-errorRate').getByTestId('threshold-errorRate')).toBeVisible();
+          await expect(page.getByTestId('chart-queue').locator('.recharts-reference-line')).toHaveCount(1);
+        }
+        if (view === 'python') {
+          await page.getByTestId('python-check').click();
+          await expect(page.getByTestId('python-report')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
+        }
+        await page.screenshot({ path: `${ARTIFACTS}/${view}${scheme === 'dark' ? '-dark' : ''}.png` });
+      }
+    }
+    expect(problems).toEqual([]);
+  } finally {
+    await call('stopLoad', {});
+  }
+});

@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { ARTIFACTS, call, openApp, waitFor } from './helpers';
+
+test('the page shows the live workers of the real pool', async ({ page }) => {
+  const problems = await openApp(page);
+  const stats = await call('getDetailedStats', {});
+  await expect(page.getByTestId('card-workers-value')).toHaveText(String(stats.total));
+  await page.getByTestId('nav-workers').click();
+  const rows = page.getByTestId('worker-row');
+  await expect(rows).toHaveCount(stats.total);
+  for (const w of stats.workers) {
+    const row = page.locator(`[data-testid="worker-row"][data-worker-id="${w.id}"]`);
+    await expect(row).toHaveAttribute('data-pid', String(w.pid));
+    await expect(row).toContainText('ready');
+    await expect(row).toContainText('healthy');
+  }
+  await page.screenshot({ path: `${ARTIFACTS}/workers.png` });
+  expect(problems).toEqual([]);
+});
+
+test('recycling a worker replaces it in the table with a new id and pid', async ({ page }) => {
+  await openApp(page, 'workers');
+  const before = await call('getDetailedStats', {});
+  const victim = before.workers.find((w) => w.state === 'ready')!;
+  const row = page.locator(`[data-testid="worker-row"][data-worker-id="${victim.id}"]`);
+  await expect(row).toBeVisible();
+  await page.getByTestId(`recycle-${victim.id}`).click();
+  await expect(row).toHaveCount(0, { timeout: 45_000 });
+  // the replacement is a fresh process: an id and pid the table did not have before
+  const after = await waitFor(
+    () => call('getDetailedStats', {}),
+    (s) => s.workers.filter((w) => w.state === 'ready').length >= before.total,
+  );
+  const oldIds = new Set(before.workers.map((w) => w.id));
+  const oldPids = new Set(before.workers.map((w) => w.pid));
+  const fresh = after.workers.find((w) => !oldIds.has(w.id));
+  expect(fresh, 'a new worker id').toBeTruthy();
+  expect(oldPids.has(fresh!.pid)).toBe(false);
+  await expect(page.locator(`[data-testid="worker-row"][data-worker-id="${fresh!.id}"]`)).toHaveAttribute('data-pid', String(fresh!.pid));
+  await expect(page.getByTestId('worker-row')).toHaveCount(after.total);
+});
