@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run dist`: the installers for this platform (Linux AppImage + deb, macOS dmg, Windows
-// nsis; see electron-builder.yml). Steps: ensure the environment, `electron-vite build`, then
-// electron-builder. The Electron binary comes from node_modules/electron/dist (or --electron-dist)
+// nsis; see electron-builder.yml). Steps: install npm dependencies when missing (Python is not
+// needed to package), `electron-vite build`, then electron-builder. The Electron binary comes from node_modules/electron/dist (or --electron-dist)
 // so packaging never downloads Electron a second time; without it we stop with one clear line.
 //
 //   npm run dist                                  installers for the current platform
@@ -49,7 +49,7 @@ export function findElectronDist(explicit) {
   if (existsSync(dist) && readdirSync(dist).length > 0) return { dir: dist };
   return {
     error:
-      'The Electron binary is missing (node_modules/electron/dist does not exist: dependencies were installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1). ' +
+      'The Electron binary is missing (node_modules/electron/dist does not exist: npm installed electron with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or without network). ' +
       'Fix: on a machine with network access run `npm install` without ELECTRON_SKIP_BINARY_DOWNLOAD (or `node node_modules/electron/install.js`), ' +
       'or pass --electron-dist <folder holding an unpacked Electron for this platform>.',
   };
@@ -88,13 +88,15 @@ function main() {
     console.error(`[dist] electron-builder cannot build installers on ${process.platform}.`);
     process.exit(2);
   }
-  // Before the slow build: a missing binary is the most likely failure on these machines.
+  // A fresh clone: a plain `npm install` also fetches the Electron binary (when the network
+  // allows and ELECTRON_SKIP_BINARY_DOWNLOAD is not set).
+  if (!opts.skipEnv && !existsSync(bin('electron-builder'))) run('npm', ['install', '--no-audit', '--no-fund']);
+  // Before the slow build: a missing binary is the most likely failure on offline machines.
   const electron = findElectronDist(opts.electronDist);
   if (electron.error) {
     console.error(`[dist] ${electron.error}`);
     process.exit(1);
   }
-  if (!opts.skipEnv) run(process.execPath, [join(root, 'scripts', 'ensure-env.mjs')]);
   if (!opts.skipBuild) run(bin('electron-vite'), ['build']);
   const args = [platformFlag, '--publish', 'never', `-c.electronDist=${electron.dir}`];
   if (opts.dir) args.push('--dir');
