@@ -1,0 +1,144 @@
+// The Electron shell's lifecycle against a fake `electron` module and the
+// REAL control plane (real Python workers): start-up wiring, the save dialog
+// behind exportSnapshot, and a quit that drains the pool before exiting.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ipcChannel } from '../preload/contract';
+import type { Envelope } from './transport/dispatch';
+
+const fake = vi.hoisted(() => ({
+  userData: '',
+  appListeners: new Map<string, (...args: any[]) => void>(),
+  ipc: new Map<string, (event: unknown, raw: unknown) => Promise<Envelope> | Envelope>(),
+  windows: [] as any[],
+  saveChoice: { canceled: true, filePath: undefined as string | undefined },
+  exitCode: null as number | null,
+  onExit: null as null | (() => void),
+}));
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    static getAllWindows = () => fake.windows;
+    webContents = {
+      mainFrame: { processId: 1, routingId: 1, url: '' },
+      send: () => {},
+      setWindowOpenHandler: () => {},
+      on: () => {},
+    };
+    constructor() {
+      fake.windows.push(this);
+    }
+    once() {}
+    on() {}
+    isDestroyed = () => false;
+    loadFile(file: string) {
+      this.webContents.mainFrame.url = pathToFileURL(file).href;
+      return Promise.resolve();
+    }
+    loadURL() {
+      return Promise.resolve();
+    }
+  }
+  return {
+    BrowserWindow,
+    app: {
+      isPackaged: false,
+      getPath: (name: string) => (name === 'userData' ? fake.userData : tmpdir()),
+      setPath: () => {},
+      getVersion: () => '9.9.9-test',
+      getAppPath: () => resolve(import.meta.dirname, '..'),
+      requestSingleInstanceLock: () => true,
+      on: (event: string, fn: (...args: any[]) => void) => fake.appListeners.set(event, fn),
+      whenReady: () => Promise.resolve(),
+      quit: () => {},
+      exit: (code: number) => {
+        fake.exitCode = code;
+        fake.onExit?.();
+      },
+    },
+    dialog: {
+      showSaveDialog: async () => fake.saveChoice,
+      showErrorBox: (title: string, body: string) => {
+        throw new Error(`${title}: ${body}`);
+      },
+    },
+    Notification: class {
+      static isSupported = () => false;
+      show() {}
+    },
+    ipcMain: {
+      handle: (channel: string, fn: any) => fake.ipc.set(channel, fn),
+      removeHandler: (channel: string) => fake.ipc.delete(channel),
+    },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: () => {} },
+        setPermissionRequestHandler: () => {},
+        setPermissionCheckHandler: () => {},
+      },
+    },
+    shell: { openExternal: async () => {} },
+  };
+});
+
+let dir = '';
+afterAll(async () => {
+  if (fake.exitCode === null) await quit(); // never leave workers behind
+  await rm(dir, { recursive: true, force: true });
+});
+
+const call = async (method: Parameters<typeof ipcChannel>[0], raw: unknown) => {
+  const win = fake.windows[0];
+  return fake.ipc.get(ipcChannel(method))!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, raw);
+};
+
+function quit(): Promise<{ prevented: boolean }> {
+  const exited = new Promise<void>((r) => (fake.onExit = r));
+  const event = { preventDefault: vi.fn() };
+  fake.appListeners.get('before-quit')!(event);
+  return exited.then(() => ({ prevented: event.preventDefault.mock.calls.length > 0 }));
+}
+
+describe('Electron shell', () => {
+  it('starts the control plane in userData and opens one window wired to IPC', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gcc-shell-'));
+    fake.userData = join(dir, 'userData');
+    await import('./index');
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 20_000 });
+    await vi.waitFor(async () => expect(await call('getAppInfo', {})).toMatchObject({ ok: true }), { timeout: 20_000 });
+    const info = await call('getAppInfo', {});
+    expect(info).toMatchObject({ ok: true, value: { mode: 'electron', version: '9.9.9-test', dataDir: fake.userData } });
+  }, 30_000);
+
+  it('saves exportSnapshot through the save dialog and says where', async () => {
+    const target = join(dir, 'snapshot.json');
+    fake.saveChoice = { canceled: false, filePath: target };
+    const saved = await call('exportSnapshot', { format: 'json' });
+    expect(saved).toMatchObject({ ok: true, value: { savedTo: target, mimeType: expect.stringContaining('json') } });
+    const written = JSON.parse(await readFile(target, 'utf8'));
+    expect(written).toHaveProperty('config');
+
+    fake.saveChoice = { canceled: true, filePath: undefined };
+    expect(await call('exportSnapshot', { format: 'csv' })).toMatchObject({ ok: true, value: { savedTo: null } });
+  });
+
+  it('quitting waits for the pool to drain, then exits', async () => {
+    await vi.waitFor(async () => {
+      const r = await call('getDetailedStats', {});
+      expect(r.ok && (r.value as { healthy: number }).healthy).toBeGreaterThan(0);
+    }, { timeout: 20_000 });
+    const stats = (await call('getDetailedStats', {})) as { ok: true; value: { workers: Array<{ pid: number | null }> } };
+    const pids = stats.value.workers.map((w) => w.pid).filter((p): p is number => p !== null);
+    expect(pids.length).toBeGreaterThan(0);
+    // A task in flight when the operator quits still gets its answer.
+    const inFlight = call('submitTask', { data: { sleep_ms: 300, text: 'late' } });
+    const { prevented } = await quit();
+    expect(prevented).toBe(true);
+    expect(fake.exitCode).toBe(0);
+    expect(await inFlight).toMatchObject({ ok: true });
+    for (const pid of pids) expect(() => process.kill(pid, 0), `worker ${pid} still alive`).toThrow();
+  }, 60_000);
+});
