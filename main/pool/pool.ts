@@ -241,7 +241,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
 
   private onWorkerDone(slot: WorkerSlot): void {
     this.recycler.checkCount(slot);
-    if (this.opts.maxWorkerMemoryMB > 0 && (slot.messagesProcessed & 255) === 0) this.health.sampleMemory(slot);
+    if (this.opts.maxWorkerMemoryMB > 0 && (slot.messagesThisProcess & 255) === 0) this.health.sampleMemory(slot);
   }
 
   private beginClose(): void {

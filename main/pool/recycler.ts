@@ -42,8 +42,8 @@ export class Recycler {
 
   /** Called after a message finished on `slot` (cheap: two compares). */
   checkCount(slot: WorkerSlot): void {
-    if (slot.messageLimit !== 0 && slot.messagesProcessed >= slot.messageLimit && !slot.recycling) {
-      this.auto(slot, 'messages', { messagesProcessed: slot.messagesProcessed, limit: slot.messageLimit });
+    if (slot.messageLimit !== 0 && slot.messagesThisProcess >= slot.messageLimit && !slot.recycling) {
+      this.auto(slot, 'messages', { messagesProcessed: slot.messagesThisProcess, limit: slot.messageLimit });
     }
   }
 

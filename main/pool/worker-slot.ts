@@ -16,7 +16,8 @@ export class WorkerSlot {
   retiring = false;
   inFlight = 0;
   capacity: number;
-  messagesProcessed = 0;
+  messagesProcessed = 0; // over the slot's life (stats)
+  messagesThisProcess = 0; // since the current process started (recycle-by-count)
   errors = 0;
   outputLines = 0;
   restarts = 0;
@@ -65,6 +66,7 @@ export class WorkerSlot {
   /** One finished agent.process (result or agent error); control frames never come here. */
   recordDone(runMs: number, now: number, failed: boolean): void {
     this.messagesProcessed++;
+    this.messagesThisProcess++;
     if (failed) this.errors++;
     this.latency.record(runMs, now);
     this.ewmaMs = this.ewmaMs === 0 ? runMs : this.ewmaMs + EWMA_ALPHA * (runMs - this.ewmaMs);

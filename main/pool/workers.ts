@@ -108,6 +108,8 @@ export class WorkerManager {
     }
     slot.state = 'ready';
     slot.readyAt = Date.now();
+    slot.messagesThisProcess = 0;
+    slot.ewmaMs = 0; // a new process: its latency is learnt afresh
     slot.idleSince = performance.now();
     this.host.onStartError(undefined);
     this.host.emitEvent('worker.started', 'info', `worker ${slot.id} ready (pid ${adapter.pid})`, slot.id, { pid: adapter.pid });
