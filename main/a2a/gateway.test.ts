@@ -8,6 +8,8 @@ import { startA2AServer, type A2AServer, type ExternalTaskRecord } from './index
 import { connectA2A, dataPart, messageRequest, textPart } from './sdk-client';
 
 const TOKEN = 'test-token-0123456789';
+// Bounds for polling a state change on a busy 2-core machine; not speed assertions.
+const WAIT = { timeout: 15_000, interval: 20 };
 const poolOpts = { healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0, idleTimeout: 600_000 };
 
 const asTask = (r: unknown): Task => {
@@ -126,7 +128,7 @@ describe('A2A gateway (2 echo workers)', () => {
     await vi.waitFor(async () => {
       const t = await client.getTask({ tenant: '', id: started.id, historyLength: undefined });
       expect(t.status?.state).toBe(TaskState.TASK_STATE_WORKING);
-    });
+    }, WAIT);
     expect(pool.getStats().inFlight).toBe(1);
     const canceled = await client.cancelTask({ tenant: '', id: started.id, metadata: undefined });
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
@@ -134,7 +136,7 @@ describe('A2A gateway (2 echo workers)', () => {
     expect(after.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     await vi.waitFor(() => {
       expect(pool.getDetailedStats().workers.map((w) => w.inFlight)).toEqual([0, 0]);
-    });
+    }, WAIT);
     expect(server.mount.executor.inFlight).toBe(0);
   });
 

@@ -9,6 +9,8 @@ import { startA2AServer, type A2AServer } from './index';
 import { connectA2A, dataPart, messageRequest, textPart } from './sdk-client';
 
 const TOKEN = 'guard-token-0123456789';
+// Bounds for polling a state change on a busy 2-core machine; not speed assertions.
+const WAIT = { timeout: 15_000, interval: 20 };
 const statusText = (t: Task) => t.status?.message?.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('') ?? '';
 const getTask = (c: Client, id: string) => c.getTask({ tenant: '', id, historyLength: undefined });
 
@@ -41,9 +43,9 @@ describe('A2A gateway guards (1 worker, 1 message at a time, queue of 1)', () =>
   it('a full queue gives a failed task saying so at once; cancel then frees the greenlet for the next message', async () => {
     const long = () => client.sendMessage(messageRequest([dataPart({ sleep_ms: 600_000 })], { returnImmediately: true })) as Promise<Task>;
     const running = await long();
-    await vi.waitFor(async () => expect((await getTask(client, running.id)).status?.state).toBe(TaskState.TASK_STATE_WORKING));
+    await vi.waitFor(async () => expect((await getTask(client, running.id)).status?.state).toBe(TaskState.TASK_STATE_WORKING), WAIT);
     const queued = await long();
-    await vi.waitFor(() => expect(pool.getStats().queueDepth).toBe(1));
+    await vi.waitFor(() => expect(pool.getStats().queueDepth).toBe(1), WAIT);
 
     const refused = (await client.sendMessage(messageRequest([textPart('one too many')]))) as Task;
     expect(refused.status?.state).toBe(TaskState.TASK_STATE_FAILED);
