@@ -40,7 +40,9 @@ describe('MetricsHistoryStore', () => {
     expect(first.throughput).toBe(4.5); // mean of 0..9
     expect(first.queueDepth).toBe(77);
     expect(first.p99LatencyMs).toBe(900);
-    expect(first.workers.find((w) => w.id === 'w-1')?.messages).toBe(500); // per-worker counts add up
+    expect(first.workers).toEqual([]); // per-worker detail is kept in the 1 h tier only
+    const capped = h.query(60_000, T0 + 20_000, 2); // 1 s tier, capped: per-worker counts add up
+    expect(capped.samples[0]!.workers.find((w) => w.id === 'w-1')?.messages).toBe(500);
   });
 
   it('caps points by aggregating neighbours', () => {
@@ -61,7 +63,7 @@ describe('MetricsHistoryStore', () => {
     expect(restored.load(json, T0 + 300_000)).toBeGreaterThan(300);
     const back = restored.query(600_000, T0 + 300_000);
     expect(back.samples).toHaveLength(300);
-    expect(back.samples[299]).toEqual(sample(T0 + 299_000, { throughput: 299 }));
+    expect(back.samples[299]).toEqual({ ...sample(T0 + 299_000, { throughput: 299 }), workers: [] }); // pool-level only
     const later = new MetricsHistoryStore();
     later.load(json, T0 + 2 * 3_600_000);
     expect(later.sizes()[0]!.points).toBe(0); // older than the 1 h tier's span

