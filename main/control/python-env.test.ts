@@ -147,7 +147,7 @@ describe('setupPythonEnv', () => {
   it('reports the real pip error when the package index is unreachable', { timeout: 180_000 }, async () => {
     const venvDir = join(tmp, 'offline-venv');
     const { steps, onProgress } = progressOf();
-    const r = await setupPythonEnv({
+    const pending = setupPythonEnv({
       venvDir,
       basePython: projectPython,
       requirementsFile: requirements,
@@ -156,6 +156,10 @@ describe('setupPythonEnv', () => {
       // find-links folder replaces this machine's local wheel folder so nothing resolves offline.
       env: { PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_RETRIES: '0', PIP_FIND_LINKS: join(tmp, 'no-wheels'), PIP_NO_CACHE_DIR: '1' },
     });
+    // A second click while it runs joins the same setup rather than racing pip in one venv.
+    const joined = setupPythonEnv({ venvDir, basePython: projectPython });
+    const r = await pending;
+    expect(await joined).toBe(r);
     expect(r.ok).toBe(false);
     expect(existsSync(venvPythonPath(venvDir))).toBe(true); // the venv itself was made
     expect(r.problem).toContain('not reachable');

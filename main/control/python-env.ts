@@ -3,6 +3,7 @@
 // so it is tested against real interpreters. Neither function throws: every failure comes back
 // as a report saying what is missing, how to fix it, and the interpreter's real error text.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { defaultRuntimeDir } from '../pool/python-runtime';
 import type { PythonEnvReport, PythonSetupProgress } from '../../preload/contract';
@@ -133,8 +134,23 @@ export interface SetupPythonOptions {
 
 const PIP_TIMEOUT_MS = 15 * 60_000; // a slow network building gevent from source takes long
 
-/** Finds Python 3.9+, creates a venv in venvDir, pip-installs greenlet and gevent, verifies. */
-export async function setupPythonEnv(opts: SetupPythonOptions): Promise<PythonEnvReport> {
+const setupsInFlight = new Map<string, Promise<PythonEnvReport>>();
+
+/**
+ * Finds Python 3.9+, creates a venv in venvDir, pip-installs greenlet and gevent, verifies.
+ * A second call for the same venvDir while one runs (a double click) joins the running setup
+ * instead of starting a second pip in the same venv.
+ */
+export function setupPythonEnv(opts: SetupPythonOptions): Promise<PythonEnvReport> {
+  const key = resolve(opts.venvDir);
+  const running = setupsInFlight.get(key);
+  if (running) return running;
+  const job = runSetup(opts).finally(() => setupsInFlight.delete(key));
+  setupsInFlight.set(key, job);
+  return job;
+}
+
+async function runSetup(opts: SetupPythonOptions): Promise<PythonEnvReport> {
   const emit = (step: PythonSetupProgress['step'], message: string, percent: number) => opts.onProgress?.({ step, message, percent });
   const fail = (r: PythonEnvReport): PythonEnvReport => {
     emit('failed', r.problem ?? 'Setup failed', 100);
