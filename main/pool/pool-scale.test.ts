@@ -52,7 +52,7 @@ describe('scaling and lifecycle', () => {
     const load = runLoad(pool, 100, 8, (i) => ({ i, sleep_ms: 5 }));
     const change = pool.updateConfig({ concurrencyPerWorker: 6, maxRetries: 1 });
     expect(change).toMatchObject({ applied: ['maxRetries'], restartRequired: ['concurrencyPerWorker'] });
-    await change.done;
+    expect(await change.done).toEqual({ recycled: 2 });
     expect((await load).filter((r) => r.status === 'rejected')).toEqual([]);
     const after = pool.getDetailedStats().workers.map((w) => w.id);
     expect(after.some((id) => before.includes(id))).toBe(false);

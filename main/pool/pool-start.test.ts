@@ -34,7 +34,9 @@ describe('start-up failures', () => {
     await pool.start();
     const change = pool.updateConfig({ agent: 'bad_import_agent:BadImportAgent' });
     expect(change.restartRequired).toEqual(['agent']);
-    await expect(change.done).rejects.toMatchObject({ code: 'ERR_START_FAILED' });
+    const outcome = await change.done;
+    expect(outcome.recycled).toBe(0);
+    expect(outcome.error).toMatchObject({ code: 'ERR_START_FAILED' });
     expect(ofType(events, 'worker.recycled').some((e) => e.data?.aborted)).toBe(true);
     expect(pool.getStats()).toMatchObject({ total: 2, available: 2 });
     expect(pool.getStats().startError).toContain(MISSING);
@@ -44,7 +46,7 @@ describe('start-up failures', () => {
   it('a worker that crashes and cannot start again backs off into a crash loop, not a hot loop', async () => {
     const { pool, events } = makePool();
     await pool.start();
-    pool.updateConfig({ agent: 'bad_import_agent:BadImportAgent' }).done.catch(() => undefined);
+    pool.updateConfig({ agent: 'bad_import_agent:BadImportAgent' });
     await waitFor(() => ofType(events, 'worker.recycled').length > 0, 'aborted recycle');
     const victim = pool.getDetailedStats().workers.find((w) => w.id === 'w-1')!;
     process.kill(victim.pid!, 'SIGKILL');

@@ -27,7 +27,12 @@ import type { WorkerSlot } from './worker-slot';
 export interface ConfigChange {
   applied: (keyof PoolOptions)[]; // took effect live
   restartRequired: (keyof PoolOptions)[]; // need new worker processes: a rolling recycle was started
-  done: Promise<void>; // resolves when that rolling recycle has finished (at once when none was needed)
+  /**
+   * Settles when that rolling recycle has finished (at once when none was needed). Never rejects,
+   * so a caller that ignores it cannot cause an unhandled rejection: a replacement that failed to
+   * start stops the rollout, leaves the old workers serving, and is reported in `error`.
+   */
+  done: Promise<{ recycled: number; error?: PoolError }>;
 }
 
 export interface ShutdownOptions {
@@ -170,9 +175,21 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     if (changed.length > 0) {
       this.emitEvent('pool.config', 'info', `config changed: ${changed.join(', ')}`, undefined, { applied, restartRequired });
     }
-    const done = restartRequired.length > 0 && this.phase === 'running' ? this.recycleAll('config').then(() => undefined) : Promise.resolve();
-    done.catch(() => undefined); // failures are reported as events; callers may still await it
+    const done = restartRequired.length > 0 && this.phase === 'running' ? this.rollout() : Promise.resolve({ recycled: 0 });
     return { applied, restartRequired, done };
+  }
+
+  private async rollout(): Promise<{ recycled: number; error?: PoolError }> {
+    let recycled = 0;
+    for (const slot of this.manager.slots.filter((s) => !s.retiring && s.state === 'ready')) {
+      try {
+        await this.recycler.request(slot, 'config');
+        recycled++;
+      } catch (err) {
+        return { recycled, error: err as PoolError };
+      }
+    }
+    return { recycled };
   }
 
   /** Resize: min and max validated together; extra workers start at once, surplus ones drain. */
