@@ -99,3 +99,19 @@ describe('load generator against a full queue', () => {
     expect(s.succeeded + s.failed + s.rejected).toBe(60);
   });
 });
+
+describe('worker output', () => {
+  it('agent prints become per-worker log lines, filterable by worker', async () => {
+    const dir = await fresh();
+    const cp = await open(dir, { ...SMALL, pool: { ...SMALL.pool, agent: 'noisy_agent:NoisyAgent' } });
+    const r = await cp.handlers.submitTask({ data: { lines: 3 } });
+    const lines = await waitFor(async () => {
+      const ev = await cp.handlers.getEvents({ workerId: r.workerId, level: 'debug' });
+      return ev.some((e) => e.message.includes('noisy raw fd-1 write')) ? ev : undefined;
+    }, 10_000, 'worker output lines');
+    const output = lines.filter((e) => e.type === 'worker.output').map((e) => e.message);
+    expect(output).toEqual(expect.arrayContaining(['noisy print line 1 of 3', 'noisy print line 3 of 3']));
+    expect(lines.every((e) => e.workerId === r.workerId)).toBe(true);
+    expect((await cp.handlers.getEvents({ workerId: r.workerId, level: 'info' })).some((e) => e.type === 'worker.output')).toBe(false);
+  });
+});

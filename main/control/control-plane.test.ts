@@ -229,3 +229,26 @@ describe('event log and snapshot', () => {
     expect(lines[1]!.split(',')).toHaveLength(lines[0]!.split(',').length);
   });
 });
+
+describe('python environment methods', () => {
+  it('checkPythonEnv reports the interpreter the workers use, with greenlet and gevent', async () => {
+    const r = await cp.handlers.checkPythonEnv({});
+    expect(r.ok).toBe(true);
+    expect(r.greenletVersion).toMatch(/^\d+\./);
+    expect(r.geventVersion).toMatch(/^\d+\./);
+  });
+
+  it('checkPythonEnv names a missing interpreter', async () => {
+    const r = await cp.handlers.checkPythonEnv({ pythonPath: '/nonexistent/bin/python3' });
+    expect(r.ok).toBe(false);
+    expect(r.problem).toContain('/nonexistent/bin/python3');
+  });
+
+  it('validateAgent loads a good agent and returns the real Python error for a bad one', async () => {
+    const good = await cp.handlers.validateAgent({ agent: 'echo_agent:EchoAgent', pythonPaths: [] });
+    expect(good).toMatchObject({ ok: true, agentId: 'echo', capabilities: ['echo'] });
+    const bad = await cp.handlers.validateAgent({ agent: 'bad_import_agent:BadImportAgent', pythonPaths: [] });
+    expect(bad.ok).toBe(false);
+    expect(bad.errorText).toContain('greenlet_a2a_missing_dependency');
+  });
+});

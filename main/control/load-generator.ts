@@ -40,6 +40,7 @@ export class LoadGenerator {
 
   start(spec: LoadSpec): LoadStatus {
     this.halt();
+    this.stopStatusTimer();
     this.run++;
     this.spec = spec;
     this.payload = 'x'.repeat(spec.payloadBytes);
@@ -58,12 +59,13 @@ export class LoadGenerator {
     return this.get();
   }
 
-  /** Stops sending; messages already sent still finish and are counted. */
+  /** Stops sending; messages already sent still finish and are counted (status keeps flowing until then). */
   stop(): LoadStatus {
     if (this.status.running) {
       this.halt();
       this.status.running = false;
       this.status.stoppedAt = this.deps.now();
+      if (this.outstanding === 0) this.stopStatusTimer();
       this.deps.onStatus(this.get());
     }
     return this.get();
@@ -78,11 +80,16 @@ export class LoadGenerator {
     return this.outstanding;
   }
 
+  /** Stops sending only. */
   private halt(): void {
     this.sending = false;
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private stopStatusTimer(): void {
     if (this.statusTimer) clearInterval(this.statusTimer);
-    this.timer = this.statusTimer = undefined;
+    this.statusTimer = undefined;
   }
 
   private tick(): void {
@@ -129,10 +136,14 @@ export class LoadGenerator {
     this.finishIfDone();
   }
 
+  /** All sent (or stopped) and all settled: the run is over; say so once. */
   private finishIfDone(): void {
-    if (!this.status.running || this.sending || this.outstanding > 0) return;
-    this.status.running = false;
-    this.status.stoppedAt = this.deps.now();
+    if (this.sending || this.outstanding > 0 || !this.statusTimer) return;
+    this.stopStatusTimer();
+    if (this.status.running) {
+      this.status.running = false;
+      this.status.stoppedAt = this.deps.now();
+    }
     this.deps.onStatus(this.get());
   }
 }
