@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function ensureEnvAndBuild() {
-  if (spawnSync(process.execPath, [join(root, 'scripts', 'ensure-env.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+  if (spawnSync(process.execPath, [join(root, 'scripts', 'ensure-env.mjs')], { cwd: root, stdio: 'inherit' }).status !== 0) {
     console.error('[serve] environment setup failed (see above)');
     process.exit(1);
   }
