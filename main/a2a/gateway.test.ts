@@ -123,6 +123,21 @@ describe('A2A gateway (2 echo workers)', () => {
     expect(states).toEqual([TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_COMPLETED]);
   });
 
+  it('a streaming send of a long task ends with canceled when the task is canceled meanwhile', async () => {
+    const states: TaskState[] = [];
+    let taskId = '';
+    for await (const ev of client.sendMessageStream(messageRequest([dataPart({ sleep_ms: 600_000 })]))) {
+      const p = ev.payload;
+      if (p?.$case === 'task') taskId = p.value.id;
+      if (p?.$case !== 'statusUpdate') continue;
+      states.push(p.value.status!.state);
+      if (p.value.status!.state === TaskState.TASK_STATE_WORKING) {
+        await client.cancelTask({ tenant: '', id: taskId, metadata: undefined });
+      }
+    }
+    expect(states).toEqual([TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_CANCELED]);
+  });
+
   it('follows a long task with tasks/get and cancels it; the worker in-flight returns to 0', async () => {
     const started = asTask(await client.sendMessage(messageRequest([dataPart({ sleep_ms: 600_000 })], { returnImmediately: true })));
     await vi.waitFor(async () => {
@@ -163,6 +178,7 @@ describe('A2A gateway (2 echo workers)', () => {
 
   it('records A2A traffic for the control center', () => {
     expect(records.filter((r) => r.ok).length).toBeGreaterThanOrEqual(204);
+    expect(records.filter((r) => !r.ok && r.message?.startsWith('ERR_CANCELLED')).length).toBe(2);
     expect(records.every((r) => r.source === 'a2a' && r.latencyMs >= 0)).toBe(true);
     expect(records.find((r) => r.ok)?.workerId).toMatch(/\S/);
   });

@@ -26,6 +26,7 @@ describe('A2A gateway guards (1 worker, 1 message at a time, queue of 1)', () =>
       maxWorkers: 1,
       concurrencyPerWorker: 1,
       messageQueueSize: 1,
+      maxRetries: 0, // a timed-out message is not re-run, so the deadline test sees one attempt
       healthCheckInterval: 60_000,
       workerRecycleInterval: 0,
       maxMessagesPerWorker: 0,
@@ -61,6 +62,17 @@ describe('A2A gateway guards (1 worker, 1 message at a time, queue of 1)', () =>
     const next = (await client.sendMessage(messageRequest([textPart('after cancel')]))) as Task;
     expect(next.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(pool.getDetailedStats().workers[0]?.inFlight).toBe(0);
+  });
+
+  it('metadata timeoutMs sets the run deadline: the greenlet is killed and the task fails with ERR_TIMEOUT', async () => {
+    const req = messageRequest([dataPart({ sleep_ms: 600_000 })]);
+    req.message!.metadata = { timeoutMs: 200 };
+    const t = (await client.sendMessage(req)) as Task;
+    expect(t.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    expect(t.metadata).toMatchObject({ errorCode: 'ERR_TIMEOUT' });
+    expect(statusText(t)).toMatch(/timed out/i);
+    const next = (await client.sendMessage(messageRequest([textPart('after timeout')]))) as Task;
+    expect(next.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 
   it('canceling a finished task is refused (not cancelable)', async () => {
