@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, LoadStatus, MetricsSample } from '../../preload/contract';
 import { defaultConfig } from '../../preload/schemas';
 import type { ControlPlane } from './index';
+import { LoadGenerator } from './load-generator';
 import { createPlane, rejection, tempDir, waitFor } from './test-helpers';
 
 let dir: string;
@@ -48,6 +49,7 @@ describe('commands', () => {
   });
 
   it('recycleWorker refuses an unknown id with ERR_NOT_FOUND and replaces a known one', async () => {
+    expect((await rejection(cp.handlers.recycleWorker({ workerId: 'nope' }))).message).toContain('nope');
     expect((await rejection(cp.handlers.recycleWorker({ workerId: 'w-999' }))).code).toBe('ERR_NOT_FOUND');
     const before = (await cp.handlers.getDetailedStats({})).workers.find((w) => w.state === 'ready');
     expect(before).toBeDefined();
@@ -136,6 +138,25 @@ describe('load, metrics and alerts', () => {
     expect(done.rejected).toBe(0);
     expect((await cp.handlers.getStats({})).totalErrors - errorsBefore).toBe(done.failed);
     expect(statuses.at(-1)).toMatchObject({ running: false, sent: 120 });
+  });
+
+  it('load generator fails exactly the messages it marked, with the echo agent knobs', async () => {
+    let n = 0;
+    const sentData: Array<Record<string, unknown>> = [];
+    const gen = new LoadGenerator({
+      submit: (data) => {
+        sentData.push(data as Record<string, unknown>);
+        return cp.getPool().execute({ type: 'agent.process', data });
+      },
+      now: Date.now,
+      onStatus: () => undefined,
+      random: () => (n++ % 4 === 0 ? 0.1 : 0.9), // every 4th message fails
+    });
+    gen.start({ rate: 500, count: 40, sleepMs: 3, failureRate: 0.25, payloadBytes: 16 });
+    const s = await waitFor(() => (gen.get().running ? undefined : gen.get()), 20_000, 'generator to finish');
+    expect(s).toMatchObject({ sent: 40, succeeded: 30, failed: 10, rejected: 0 });
+    expect(sentData[0]).toEqual({ sleep_ms: 3, fail: true, payload: 'x'.repeat(16) });
+    expect(sentData[1]).toMatchObject({ fail: false });
   });
 
   it('stopLoad stops an endless run', async () => {

@@ -41,7 +41,7 @@ export class PlaneCore {
   startError: string | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
   private serial: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private stopped: Promise<void> | undefined;
 
   constructor(opts: CoreOptions, config: AppConfig) {
     this.ctx = { dataDir: opts.dataDir, runtimeDir: opts.runtimeDir };
@@ -193,9 +193,13 @@ export class PlaneCore {
     this.persistTimer.unref?.();
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+  /** Idempotent: a second call waits for the first. */
+  stop(): Promise<void> {
+    this.stopped ??= this.doStop();
+    return this.stopped;
+  }
+
+  private async doStop(): Promise<void> {
     this.load.stop();
     this.sampler.stop();
     if (this.persistTimer) clearInterval(this.persistTimer);

@@ -1,13 +1,15 @@
 // One async handler per contract method. Inputs arrive parsed by the
 // transport; handlers throw ApiError (or pass an engine PoolError through).
 import type { ApiHandlers, TaskResult } from '../../preload/contract';
-import { ApiError } from './api-error';
+import { ApiError, validationError } from './api-error';
 import type { PlaneCore } from './core';
 import { pythonHandlers } from './handlers-python';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
 
+const LEAVING = new Set(['draining', 'stopping', 'exited']);
+
 export function createHandlers(core: PlaneCore): ApiHandlers {
-  const workerExists = (id: string) => core.pool.getDetailedStats().workers.some((w) => w.id === id && w.state !== 'exited');
+  const findWorker = (id: string) => core.pool.getDetailedStats().workers.find((w) => w.id === id);
 
   const handlers: ApiHandlers = {
     getAppInfo: async () => ({ ...core.appInfo }),
@@ -21,8 +23,17 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
     getEvents: async (q) => core.events.query(q),
 
     recycleWorker: async ({ workerId }) => {
-      if (!workerExists(workerId)) throw new ApiError('ERR_NOT_FOUND', `No worker with id ${workerId}`, undefined, { workerId });
-      await core.pool.recycleWorker(workerId);
+      const worker = findWorker(workerId);
+      if (!worker) throw new ApiError('ERR_NOT_FOUND', `No worker with id ${workerId}`, undefined, { workerId });
+      const conflict = () => new ApiError('ERR_CONFLICT', `Worker ${workerId} is already ${worker.state === 'exited' ? 'gone' : 'being replaced'}`, undefined, { workerId, state: worker.state });
+      if (LEAVING.has(worker.state)) throw conflict();
+      try {
+        await core.pool.recycleWorker(workerId);
+      } catch (err) {
+        // it started retiring between the check and the call (recycle by age, memory, count)
+        if ((err as { code?: string }).code === 'ERR_INVALID_OPTION') throw conflict();
+        throw err;
+      }
       return { recycled: workerId };
     },
     recycleAll: async () => ({ recycled: await core.pool.recycleAll('manual') }),
@@ -64,5 +75,26 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
 
     ...pythonHandlers(core),
   };
-  return handlers;
+  return withErrorMapping(handlers);
+}
+
+/**
+ * An engine ERR_INVALID_OPTION reaching a handler means the caller sent a bad
+ * value the engine caught first: the API reports it as ERR_VALIDATION, with
+ * the option named like every other validation issue.
+ */
+function withErrorMapping(handlers: ApiHandlers): ApiHandlers {
+  const wrapped: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(handlers) as Array<[string, (input: never) => Promise<unknown>]>) {
+    wrapped[name] = async (input) => {
+      try {
+        return await fn(input);
+      } catch (err) {
+        const e = err as { code?: string; message?: string; details?: { option?: string } };
+        if (e?.code !== 'ERR_INVALID_OPTION') throw err;
+        throw validationError([{ path: e.details?.option ?? 'input', message: e.message ?? 'invalid' }]);
+      }
+    };
+  }
+  return wrapped as unknown as ApiHandlers;
 }
