@@ -6,6 +6,9 @@ import type { EventName } from '../../preload/contract';
 import { onEveryEvent, type ApiHost } from '../transport/dispatch';
 
 const HEARTBEAT_MS = 15_000; // keeps proxies and idle-timeouts from closing the stream
+// A client that stops reading (a suspended tab, a stalled proxy) would make us buffer
+// every event forever; past this much unsent data it is dropped and EventSource reconnects.
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export interface EventStream {
   attach(req: IncomingMessage, res: ServerResponse): void;
@@ -22,7 +25,12 @@ export function createEventStream(host: ApiHost): EventStream {
   const off = onEveryEvent(host, (event, payload) => {
     if (clients.size === 0) return;
     const frame = formatSse(event, payload);
-    for (const res of clients) res.write(frame);
+    for (const res of clients) {
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        clients.delete(res);
+        res.destroy();
+      } else res.write(frame);
+    }
   });
   const heartbeat = setInterval(() => {
     for (const res of clients) res.write(': keep-alive\n\n');
