@@ -186,7 +186,10 @@ export class Dispatcher {
       this.retrying.delete(task);
       const next = this.picker.pick(this.host.slots);
       if (next && this.queue.size === 0) this.dispatch(task, next, performance.now());
-      else this.queue.pushFront(task, performance.now());
+      else {
+        this.queue.pushFront(task, performance.now());
+        this.drain();
+      }
     }, delayMs);
   }
 

@@ -64,4 +64,14 @@ describe('worker crashes', () => {
     expect(states).toEqual(['exited', 'ready']);
     expect(await pool.execute(msg('fine'))).toBe('fine');
   });
+
+  it('when the last worker dies for good, waiting and new messages fail instead of hanging', async () => {
+    const { pool } = makePool({ agent: 'crash_agent:CrashAgent', restartOnFailure: false, maxRetries: 0, minWorkers: 1, maxWorkers: 1, concurrencyPerWorker: 1 });
+    await pool.start();
+    const crash = pool.execute(msg({ crash_after_ms: 100 })).catch((e: unknown) => e);
+    const waiting = pool.execute(msg('queued')).catch((e: unknown) => e);
+    expect(await crash).toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+    expect(await waiting).toMatchObject({ code: 'ERR_NOT_CONNECTED' });
+    await expect(pool.execute(msg('later'))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });
+  });
 });

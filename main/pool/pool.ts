@@ -122,6 +122,9 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
       return Promise.reject(errors.invalidOption('message', `must be { type: 'agent.process', data }`));
     }
     const o = this.opts;
+    if (!o.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
+      return Promise.reject(errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false));
+    }
     return this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo);
   }
 
@@ -252,6 +255,11 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
 
   onStartError(text: string | undefined): void {
     this.startError = text;
+  }
+
+  onNoWorkers(): void {
+    // Nothing will ever take the waiting messages: fail them now rather than let them hang.
+    this.dispatcher.failWaiting(errors.notConnected('No worker is running and restartOnFailure is off; message refused', false));
   }
 
   // ---- internals ----

@@ -15,6 +15,7 @@ export interface WorkerHost {
   emitEvent(type: PoolEventType, level: EventLevel, message: string, workerId?: string, data?: Record<string, unknown>): void;
   onCapacity(slot?: WorkerSlot): void; // a worker became ready (or healthy again): drain the queue onto it
   onStartError(text: string | undefined): void; // undefined = a start succeeded, clear the error
+  onNoWorkers(): void; // the last worker died and none will be restarted (restartOnFailure off)
 }
 
 export class WorkerManager {
@@ -34,6 +35,12 @@ export class WorkerManager {
     let n = 0;
     for (const s of this.slots) if (s.state === 'starting') n++;
     return n;
+  }
+
+  /** No worker is ready or on its way up. */
+  noneAlive(): boolean {
+    for (const s of this.slots) if (s.state === 'ready' || s.state === 'starting' || s.restartTimer) return false;
+    return true;
   }
 
   find(id: string): WorkerSlot | undefined {
@@ -161,6 +168,7 @@ export class WorkerManager {
     }
     slot.unhealthyReported = false;
     if (this.host.opts.restartOnFailure && !this.host.closing) this.scheduleRestart(slot, uptime);
+    else if (this.noneAlive()) this.host.onNoWorkers();
   }
 
   scheduleRestart(slot: WorkerSlot, uptimeMs: number | null): void {
