@@ -49,15 +49,26 @@ let packOutput = '';
 let files: string[] = [];
 const read = (p: string) => asar.extractFile(asarPath, p).toString('utf8');
 
+function buildIfMissing(): void {
+  if (BUILD_OUTPUTS.every((f) => existsSync(join(root, f)))) return;
+  const build = sh(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], 900_000);
+  if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.output.slice(-4000)}`);
+}
+
 beforeAll(() => {
   if (!linux) return;
-  if (!BUILD_OUTPUTS.every((f) => existsSync(join(root, f)))) {
-    const build = sh(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], 900_000);
-    if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.output.slice(-4000)}`);
-  }
   const standIn = join(tmp, 'electron-stand-in');
   makeStandInElectron(standIn);
-  const pack = sh(process.execPath, ['scripts/dist.mjs', '--dir', '--skip-env', '--skip-build', '--electron-dist', standIn, '--output', release], 900_000);
+  const args = ['scripts/dist.mjs', '--dir', '--skip-env', '--skip-build', '--electron-dist', standIn, '--output', release];
+  buildIfMissing();
+  let pack = sh(process.execPath, args, 900_000);
+  if (pack.status !== 0) {
+    // out/ is shared: another `npm run build` may have been rewriting it while electron-builder
+    // copied it. Rebuild if needed and package once more before calling it a failure.
+    console.warn(`[packaging] first attempt failed, retrying:\n${pack.output.slice(-1500)}`);
+    buildIfMissing();
+    pack = sh(process.execPath, args, 900_000);
+  }
   packOutput = pack.output;
   if (pack.status !== 0) throw new Error(`npm run dist -- --dir failed:\n${pack.output.slice(-4000)}`);
   files = asar.listPackage(asarPath, { isPack: false }).map((f) => f.replace(/\\/g, '/').replace(/^\//, ''));
@@ -102,6 +113,15 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     expect(typeof api.on).toBe('function');
     for (const m of methodNames) expect(typeof api[m], m).toBe('function');
     expect(methodNames).toEqual(expect.arrayContaining(['checkPythonEnv', 'setupPythonEnv', 'validateAgent']));
+  });
+
+  it('the preload and renderer paths main computes from its own folder exist inside app.asar', () => {
+    const refs: string[] = [];
+    for (const f of files.filter((x) => /^out\/main\/.+\.(m?js|cjs)$/.test(x))) {
+      for (const m of read(f).matchAll(/import\.meta\.dirname\s*,\s*["']([^"']+)["']/g)) refs.push(posix.join(posix.dirname(f), m[1]!));
+    }
+    expect(refs).toEqual(expect.arrayContaining(['out/preload/index.cjs', 'out/renderer/index.html']));
+    for (const ref of refs) expect(files, ref).toContain(ref);
   });
 
   it('every script and stylesheet the renderer page references is in app.asar', () => {
