@@ -96,11 +96,22 @@ describe('config', () => {
     expect((await cp.handlers.getEvents({})).some((e) => e.type === 'config.changed')).toBe(true);
   });
 
+  it('a worker-launch setting restarts workers (rolling) and says which paths needed it', async () => {
+    const before = (await cp.handlers.getDetailedStats({})).workers.map((w) => w.id);
+    const r = await cp.handlers.updateConfig({ patch: { pool: { concurrencyPerWorker: 50, maxRetries: 2 } } });
+    expect(r.restartRequired).toEqual(['pool.concurrencyPerWorker']);
+    expect(r.applied).toEqual(['pool.maxRetries']);
+    await waitFor(async () => (await cp.handlers.getEvents({})).some((e) => e.type === 'pool.config' && e.message.includes('restarted for: concurrencyPerWorker')), 20_000, 'rolling restart');
+    const after = await cp.handlers.getDetailedStats({});
+    expect(after.workers.some((w) => before.includes(w.id))).toBe(false);
+    expect((await cp.handlers.submitTask({ data: 'after restart' })).result).toBe('after restart');
+  });
+
   it('previews a diff without applying it', async () => {
     const p = await cp.handlers.previewConfig({ patch: { pool: { agent: 'my_pkg.agents:Other', maxRetries: 1 } } });
     expect(p.valid).toBe(true);
     expect(p.diff).toEqual([
-      { path: 'pool.maxRetries', from: 3, to: 1, restartRequired: false },
+      { path: 'pool.maxRetries', from: 2, to: 1, restartRequired: false },
       { path: 'pool.agent', from: 'echo_agent:EchoAgent', to: 'my_pkg.agents:Other', restartRequired: true },
     ]);
     expect(cp.getConfig().pool.agent).toBe('echo_agent:EchoAgent');

@@ -130,7 +130,10 @@ export class PlaneCore {
         try {
           const change = this.pool.updateConfig(poolPatch);
           poolRestart = change.restartRequired.map(String);
-          void change.done.then(() => poolRestart.length && this.log({ type: 'pool.config', level: 'info', message: `Workers restarted for: ${poolRestart.join(', ')}` }));
+          void change.done.then((r) => {
+            if (r.error) this.log({ type: 'pool.config', level: 'error', message: `Restarting workers for ${poolRestart.join(', ')} stopped: ${r.error.message}; the old workers keep serving` });
+            else if (r.recycled > 0) this.log({ type: 'pool.config', level: 'info', message: `${r.recycled} workers restarted for: ${poolRestart.join(', ')}` });
+          });
         } catch (err) {
           const e = err as { code?: string; message: string; details?: { option?: string } };
           if (e.code !== 'ERR_INVALID_OPTION') throw err;
