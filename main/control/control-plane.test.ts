@@ -61,6 +61,15 @@ describe('commands', () => {
     expect(events.some((e) => e.type === 'worker.recycled')).toBe(true);
   });
 
+  it('recycleAll replaces every ready worker, one at a time', async () => {
+    const before = (await cp.handlers.getDetailedStats({})).workers.filter((w) => w.state === 'ready').map((w) => w.id);
+    const r = await cp.handlers.recycleAll({});
+    expect(r.recycled).toBe(before.length);
+    const after = (await cp.handlers.getDetailedStats({})).workers.map((w) => w.id);
+    expect(after.some((id) => before.includes(id))).toBe(false);
+    expect((await cp.handlers.getStats({})).healthy).toBeGreaterThanOrEqual(1);
+  });
+
   it('restartPool keeps the pool serving', async () => {
     expect(await cp.handlers.restartPool({})).toEqual({ ok: true });
     expect((await cp.handlers.submitTask({ data: 1 })).result).toBe(1);
