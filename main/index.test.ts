@@ -16,6 +16,7 @@ const fake = vi.hoisted(() => ({
   windows: [] as any[],
   saveChoice: { canceled: true, filePath: undefined as string | undefined },
   exitCode: null as number | null,
+  notifications: [] as Array<{ title: string; body: string }>,
   onExit: null as null | (() => void),
 }));
 
@@ -66,8 +67,11 @@ vi.mock('electron', () => {
       },
     },
     Notification: class {
-      static isSupported = () => false;
-      show() {}
+      static isSupported = () => true;
+      constructor(private readonly opts: { title: string; body: string }) {}
+      show() {
+        fake.notifications.push(this.opts);
+      }
     },
     ipcMain: {
       handle: (channel: string, fn: any) => fake.ipc.set(channel, fn),
@@ -113,6 +117,19 @@ describe('Electron shell', () => {
     expect(info).toMatchObject({ ok: true, value: { mode: 'electron', version: '9.9.9-test', dataDir: fake.userData } });
   }, 30_000);
 
+  it('starts the A2A gateway on a loopback port with a token saved in the config', async () => {
+    await vi.waitFor(async () => {
+      const r = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl?: string } };
+      expect(r.value.agentCardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    }, { timeout: 20_000 });
+    const { value } = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl: string; a2aUrl: string } };
+    expect((await fetch(value.agentCardUrl)).status).toBe(200);
+    const config = (await call('getConfig', {})) as { ok: true; value: { a2a: { token?: string } } };
+    expect(config.value.a2a.token?.length).toBeGreaterThanOrEqual(16);
+    const rpc = await fetch(`${value.a2aUrl}/a2a/jsonrpc`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(rpc.status).toBe(401);
+  });
+
   it('saves exportSnapshot through the save dialog and says where', async () => {
     const target = join(dir, 'snapshot.json');
     fake.saveChoice = { canceled: false, filePath: target };
@@ -125,6 +142,20 @@ describe('Electron shell', () => {
     expect(await call('exportSnapshot', { format: 'csv' })).toMatchObject({ ok: true, value: { savedTo: null } });
   });
 
+  it('shows a desktop notification for a critical alert', async () => {
+    // Any latency at all breaches a 0 ms threshold: the next samples raise the critical alert.
+    const patch = { alerts: { avgResponseTimeMs: 0, raiseAfterSamples: 1 } };
+    expect(await call('updateConfig', { patch })).toMatchObject({ ok: true });
+    await vi.waitFor(
+      async () => {
+        await call('submitTask', { data: { sleep_ms: 20 } });
+        expect(fake.notifications.length).toBeGreaterThan(0);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(fake.notifications[0]).toMatchObject({ title: expect.stringMatching(/critical/), body: expect.any(String) });
+  }, 30_000);
+
   it('quitting waits for the pool to drain, then exits', async () => {
     await vi.waitFor(async () => {
       const r = await call('getDetailedStats', {});
@@ -133,6 +164,7 @@ describe('Electron shell', () => {
     const stats = (await call('getDetailedStats', {})) as { ok: true; value: { workers: Array<{ pid: number | null }> } };
     const pids = stats.value.workers.map((w) => w.pid).filter((p): p is number => p !== null);
     expect(pids.length).toBeGreaterThan(0);
+    const cardUrl = ((await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl: string } }).value.agentCardUrl;
     // A task in flight when the operator quits still gets its answer.
     const inFlight = call('submitTask', { data: { sleep_ms: 300, text: 'late' } });
     const { prevented } = await quit();
@@ -140,5 +172,6 @@ describe('Electron shell', () => {
     expect(fake.exitCode).toBe(0);
     expect(await inFlight).toMatchObject({ ok: true });
     for (const pid of pids) expect(() => process.kill(pid, 0), `worker ${pid} still alive`).toThrow();
+    await expect(fetch(cardUrl)).rejects.toThrow(); // the A2A port is closed too
   }, 60_000);
 });
