@@ -69,8 +69,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`[serve] ${signal}: draining the pool…`);
-    await server.close();
+    // New requests are refused at once; tasks already running finish and their HTTP answers go out.
+    server.stopAccepting();
     await cp.stop();
+    await server.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

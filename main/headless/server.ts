@@ -36,6 +36,9 @@ export interface HeadlessServer {
   port: number;
   /** Mount another app once the URL is known (the A2A gateway puts its base URL in its card). */
   addMount(mount: Mount): void;
+  /** Stop taking connections; requests already running still get their answers. */
+  stopAccepting(): void;
+  /** Stop, cutting whatever is still open. */
   close(): Promise<void>;
 }
 
@@ -158,23 +161,27 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     });
   });
   const actualPort = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | null = null;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
-  return {
+  const api: HeadlessServer = {
     url: `http://${urlHost}:${actualPort}`,
     port: actualPort,
     addMount(mount) {
       checkOptions({ ...options, mounts: [mount] });
       mounts.push(mount);
     },
-    async close() {
-      events.close();
-      metrics.close();
+    stopAccepting() {
+      if (!closed) closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      events.close(); // open streams would keep close() waiting
       server.closeIdleConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    },
+    async close() {
+      api.stopAccepting();
+      metrics.close();
+      server.closeAllConnections();
+      await closed;
     },
   };
+  return api;
 }
