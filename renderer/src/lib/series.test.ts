@@ -1,15 +1,17 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { buildCharts, MAX_RSS_WORKERS, mergeSamples } from './series';
+import { appendLive, buildCharts, MAX_RSS_WORKERS, mergeSamples } from './series';
 import { makeSamples } from './testSamples';
 
 describe('buildCharts', () => {
   it('downsamples 24 h of 1 s samples to about 1,000 points per series', () => {
     const charts = buildCharts(makeSamples(86_400), 1000);
     expect(charts.throughput.rows.length).toBe(1000);
-    // union over three series: each keeps its own ~1,000 picks
-    expect(charts.latency.rows.length).toBeGreaterThanOrEqual(1000);
-    expect(charts.latency.rows.length).toBeLessThanOrEqual(3000);
+    // three series share one row set: each line still draws about 1,000 points
+    expect(charts.latency.rows.length).toBeGreaterThanOrEqual(900);
+    expect(charts.latency.rows.length).toBeLessThanOrEqual(1100);
+    expect(charts.rss.rows.length).toBeGreaterThanOrEqual(900);
+    expect(charts.rss.rows.length).toBeLessThanOrEqual(1100);
     expect(charts.latency.series.map((s) => s.key)).toEqual(['avg', 'p95', 'p99']);
   });
 
@@ -44,6 +46,21 @@ describe('buildCharts', () => {
     const c = buildCharts([]);
     expect(c.throughput.rows).toEqual([]);
     expect(c.rss.series).toEqual([]);
+  });
+});
+
+describe('appendLive', () => {
+  it('appends live samples after the downsampled history, keeping worker slots', () => {
+    const base = buildCharts(makeSamples(5000, 0, 1000, ['w-1', 'w-2']), 100);
+    const live = makeSamples(3, 5_000_000, 1000, ['w-2', 'w-3']);
+    const c = appendLive(base, live);
+    expect(c.throughput.rows).toHaveLength(base.throughput.rows.length + 3);
+    expect(c.throughput.rows.at(-1)!.t).toBe(5_002_000);
+    expect(c.rss.series.map((s) => s.label)).toEqual(['w-1', 'w-2', 'w-3']);
+    const last = c.rss.rows.at(-1)!;
+    expect(last.rss0).toBeNull(); // w-1 is gone
+    expect(last.rss1).toBeCloseTo(live[2]!.workers[0]!.rssBytes / 1_048_576);
+    expect(appendLive(base, [])).toBe(base);
   });
 });
 

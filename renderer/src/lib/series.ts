@@ -1,5 +1,8 @@
 // Chart series from metrics samples. Pure and memoisable: the charts view
-// calls buildCharts once per (samples, range) change, never per render.
+// calls buildCharts once per history arrival, never per render. Built for
+// 86,400 samples: one pass fills typed columns, LTTB works on those, and each
+// chart shares one row set (union of its series' picks, each series given an
+// equal share of the point budget) so every line draws ~maxPoints points.
 import type { MetricsSample } from '../../../preload/contract';
 import { lttbIndices } from './lttb';
 
@@ -19,32 +22,47 @@ export interface ChartData {
   series: SeriesDef[];
 }
 
+export type Charts = Record<ChartId, ChartData>;
+
 export const PALETTE = ['#3b82f6', '#f59e0b', '#ef4444', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
 export const MAX_RSS_WORKERS = 8;
 
-type Col = (s: MetricsSample) => number;
-interface ColDef extends SeriesDef {
-  get: Col;
-}
+type SimpleId = Exclude<ChartId, 'rss'>;
+// column name → value of one sample, in the chart's unit
+const COLUMNS = {
+  throughput: (s: MetricsSample) => s.throughput,
+  avg: (s: MetricsSample) => s.avgLatencyMs,
+  p95: (s: MetricsSample) => s.p95LatencyMs,
+  p99: (s: MetricsSample) => s.p99LatencyMs,
+  errorPct: (s: MetricsSample) => s.errorRate * 100,
+  queueDepth: (s: MetricsSample) => s.queueDepth,
+  busy: (s: MetricsSample) => s.busy,
+  available: (s: MetricsSample) => s.available,
+  healthy: (s: MetricsSample) => s.healthy,
+};
+type ColKey = keyof typeof COLUMNS;
 
-const DEFS: Record<Exclude<ChartId, 'rss'>, ColDef[]> = {
-  throughput: [{ key: 'throughput', label: 'Throughput (msg/s)', color: PALETTE[0]!, get: (s) => s.throughput }],
+const SERIES: Record<SimpleId, { key: ColKey; label: string; color: string }[]> = {
+  throughput: [{ key: 'throughput', label: 'Throughput (msg/s)', color: PALETTE[0]! }],
   latency: [
-    { key: 'avg', label: 'Average', color: PALETTE[0]!, get: (s) => s.avgLatencyMs },
-    { key: 'p95', label: 'p95', color: PALETTE[1]!, get: (s) => s.p95LatencyMs },
-    { key: 'p99', label: 'p99', color: PALETTE[2]!, get: (s) => s.p99LatencyMs },
+    { key: 'avg', label: 'Average', color: PALETTE[0]! },
+    { key: 'p95', label: 'p95', color: PALETTE[1]! },
+    { key: 'p99', label: 'p99', color: PALETTE[2]! },
   ],
-  errorRate: [{ key: 'errorPct', label: 'Error rate (%)', color: PALETTE[2]!, get: (s) => s.errorRate * 100 }],
-  queue: [{ key: 'queueDepth', label: 'Queue depth', color: PALETTE[4]!, get: (s) => s.queueDepth }],
+  errorRate: [{ key: 'errorPct', label: 'Error rate (%)', color: PALETTE[2]! }],
+  queue: [{ key: 'queueDepth', label: 'Queue depth', color: PALETTE[4]! }],
   workers: [
-    { key: 'busy', label: 'Busy', color: PALETTE[1]!, get: (s) => s.busy },
-    { key: 'available', label: 'Available', color: PALETTE[3]!, get: (s) => s.available },
-    { key: 'healthy', label: 'Healthy', color: PALETTE[0]!, get: (s) => s.healthy },
+    { key: 'busy', label: 'Busy', color: PALETTE[1]! },
+    { key: 'available', label: 'Available', color: PALETTE[3]! },
+    { key: 'healthy', label: 'Healthy', color: PALETTE[0]! },
   ],
 };
 
+const share = (maxPoints: number, k: number) => Math.max(3, Math.ceil(maxPoints / Math.max(1, k)));
+
 /** Marks the union of per-series LTTB picks, so every series keeps its own peaks. */
 function unionIndices(n: number, picks: number[][]): number[] {
+  if (picks.length === 1) return picks[0]!;
   const mark = new Uint8Array(n);
   for (const p of picks) for (const i of p) mark[i] = 1;
   const out: number[] = [];
@@ -52,90 +70,172 @@ function unionIndices(n: number, picks: number[][]): number[] {
   return out;
 }
 
-function buildSimple(id: Exclude<ChartId, 'rss'>, samples: readonly MetricsSample[], ts: Float64Array, maxPoints: number): ChartData {
-  const defs = DEFS[id];
+function columns(samples: readonly MetricsSample[]) {
   const n = samples.length;
-  const cols = defs.map((d) => {
-    const c = new Float64Array(n);
-    for (let i = 0; i < n; i++) c[i] = d.get(samples[i]!);
-    return c;
-  });
-  const idx = unionIndices(
-    n,
-    cols.map((c) => lttbIndices(ts, c, maxPoints)),
-  );
-  const rows = idx.map((i) => {
-    const row: Row = { t: ts[i]! } as Row;
-    defs.forEach((d, k) => (row[d.key] = cols[k]![i]!));
-    return row;
-  });
+  const ts = new Float64Array(n);
+  const cols = Object.fromEntries(Object.keys(COLUMNS).map((k) => [k, new Float64Array(n)])) as Record<ColKey, Float64Array>;
+  const { throughput, avg, p95, p99, errorPct, queueDepth, busy, available, healthy } = cols;
+  for (let i = 0; i < n; i++) {
+    const s = samples[i]!;
+    ts[i] = s.t;
+    throughput[i] = s.throughput;
+    avg[i] = s.avgLatencyMs;
+    p95[i] = s.p95LatencyMs;
+    p99[i] = s.p99LatencyMs;
+    errorPct[i] = s.errorRate * 100;
+    queueDepth[i] = s.queueDepth;
+    busy[i] = s.busy;
+    available[i] = s.available;
+    healthy[i] = s.healthy;
+  }
+  return { ts, cols };
+}
+
+/**
+ * Union of per-series LTTB picks close to `maxPoints` rows: series that move
+ * together pick the same points, so the share grows until the union fills
+ * the budget (two refinements at most).
+ */
+export function sharedIndices(n: number, pick: (budget: number) => number[][], k: number, maxPoints: number): number[] {
+  let budget = share(maxPoints, k);
+  let idx = unionIndices(n, pick(budget));
+  for (let round = 0; round < 2 && idx.length < 0.9 * maxPoints && idx.length < n && budget < n; round++) {
+    budget = Math.min(n, Math.ceil((budget * maxPoints) / Math.max(1, idx.length)));
+    idx = unionIndices(n, pick(budget));
+  }
+  return idx;
+}
+
+function buildSimple(id: SimpleId, ts: Float64Array, cols: Record<ColKey, Float64Array>, maxPoints: number): ChartData {
+  const defs = SERIES[id];
+  const idx = sharedIndices(ts.length, (b) => defs.map((d) => lttbIndices(ts, cols[d.key], b)), defs.length, maxPoints);
+  const rows = new Array<Row>(idx.length);
+  for (let r = 0; r < idx.length; r++) {
+    const i = idx[r]!;
+    const row = { t: ts[i]! } as Row;
+    for (const d of defs) row[d.key] = cols[d.key][i]!;
+    rows[r] = row;
+  }
   return { id, rows, series: defs.map(({ key, label, color }) => ({ key, label, color })) };
 }
 
 /** RSS in MB per worker; the most recently seen workers win when there are too many to draw. */
 function buildRss(samples: readonly MetricsSample[], maxPoints: number): ChartData {
-  const lastSeen = new Map<string, number>();
-  for (let i = 0; i < samples.length; i++) for (const w of samples[i]!.workers) lastSeen.set(w.id, i);
-  const ids = [...lastSeen.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, MAX_RSS_WORKERS)
-    .map(([id]) => id)
-    .sort();
-  const slot = new Map(ids.map((id, k) => [id, k]));
   const n = samples.length;
-  // per-worker sub-series: sample index + value, for LTTB over that worker's lifetime only
-  const sub = ids.map(() => ({ at: [] as number[], xs: [] as number[], ys: [] as number[] }));
-  for (let i = 0; i < n; i++) {
+  // walk backwards: the first MAX_RSS_WORKERS distinct ids met are the most recent ones
+  const recent: string[] = [];
+  for (let i = n - 1; i >= 0 && recent.length < MAX_RSS_WORKERS; i--)
+    for (const w of samples[i]!.workers) if (recent.length < MAX_RSS_WORKERS && !recent.includes(w.id)) recent.push(w.id);
+  const ids = recent.sort();
+  const k = ids.length;
+  // Memory moves slowly and a 24 h chart has ~86 s per pixel column, so the
+  // per-worker scan (the costliest part: one entry per worker per sample)
+  // reads every stride-th sample once there are over 10 samples per point.
+  const stride = Math.max(1, Math.floor(n / (10 * maxPoints)));
+  const m = Math.ceil(n / stride);
+  // per worker: its lifetime as (sample index, t, MB) columns
+  const at = ids.map(() => new Int32Array(m));
+  const xs = ids.map(() => new Float64Array(m));
+  const ys = ids.map(() => new Float64Array(m));
+  const len = new Int32Array(k);
+  for (let i = 0; i < n; i += stride) {
     const s = samples[i]!;
     for (const w of s.workers) {
-      const k = slot.get(w.id);
-      if (k === undefined) continue;
-      const ser = sub[k]!;
-      ser.at.push(i);
-      ser.xs.push(s.t);
-      ser.ys.push(w.rssBytes / 1_048_576);
+      const slot = ids.indexOf(w.id); // k ≤ 8: a scan beats a Map lookup
+      if (slot < 0) continue;
+      const j = len[slot]!++;
+      at[slot]![j] = i;
+      xs[slot]![j] = s.t;
+      ys[slot]![j] = w.rssBytes / 1_048_576;
     }
   }
-  const picks = sub.map((ser) => lttbIndices(ser.xs, ser.ys, maxPoints).map((j) => ser.at[j]!));
-  const idx = unionIndices(n, picks);
+  const pick = (b: number) =>
+    ids.map((_, slot) => lttbIndices(xs[slot]!.subarray(0, len[slot]), ys[slot]!.subarray(0, len[slot]), b).map((j) => at[slot]![j]!));
+  const idx = sharedIndices(n, pick, k, maxPoints);
+  const keys = ids.map((_, slot) => `rss${slot}`);
   const rows = idx.map((i) => {
     const s = samples[i]!;
-    const row: Row = { t: s.t } as Row;
-    ids.forEach((_, k) => (row[`rss${k}`] = null));
+    const row = { t: s.t } as Row;
+    for (const key of keys) row[key] = null;
     for (const w of s.workers) {
-      const k = slot.get(w.id);
-      if (k !== undefined) row[`rss${k}`] = w.rssBytes / 1_048_576;
+      const slot = ids.indexOf(w.id);
+      if (slot >= 0) row[keys[slot]!] = w.rssBytes / 1_048_576;
     }
     return row;
   });
-  const series = ids.map((id, k) => ({ key: `rss${k}`, label: id, color: PALETTE[k % PALETTE.length]! }));
+  const series = ids.map((id, slot) => ({ key: keys[slot]!, label: id, color: PALETTE[slot % PALETTE.length]! }));
   return { id: 'rss', rows, series };
 }
 
-export function buildCharts(samples: readonly MetricsSample[], maxPoints = 1000): Record<ChartId, ChartData> {
-  const ts = new Float64Array(samples.length);
-  for (let i = 0; i < samples.length; i++) ts[i] = samples[i]!.t;
+export function buildCharts(samples: readonly MetricsSample[], maxPoints = 1000): Charts {
+  const { ts, cols } = columns(samples);
   return {
-    throughput: buildSimple('throughput', samples, ts, maxPoints),
-    latency: buildSimple('latency', samples, ts, maxPoints),
-    errorRate: buildSimple('errorRate', samples, ts, maxPoints),
-    queue: buildSimple('queue', samples, ts, maxPoints),
-    workers: buildSimple('workers', samples, ts, maxPoints),
+    throughput: buildSimple('throughput', ts, cols, maxPoints),
+    latency: buildSimple('latency', ts, cols, maxPoints),
+    errorRate: buildSimple('errorRate', ts, cols, maxPoints),
+    queue: buildSimple('queue', ts, cols, maxPoints),
+    workers: buildSimple('workers', ts, cols, maxPoints),
     rss: buildRss(samples, maxPoints),
   };
 }
 
 /**
- * History for a range plus the live samples that arrived after it, clipped to
- * [now - range, now]. Live samples are only appended past the history's last
- * timestamp so nothing is drawn twice.
+ * Downsampled history plus the live samples that arrived after it, as rows.
+ * The history part is built once per arrival; live samples (a handful per
+ * refresh) are appended as they are, so streaming never re-shapes 86,400 samples.
  */
-export function mergeSamples(history: readonly MetricsSample[], live: readonly MetricsSample[], rangeMs: number, now: number): MetricsSample[] {
+export function appendLive(base: Charts, live: readonly MetricsSample[]): Charts {
+  if (!live.length) return base;
+  const tail = buildCharts(live, Number.MAX_SAFE_INTEGER);
+  const out = {} as Charts;
+  for (const id of Object.keys(base) as ChartId[]) {
+    if (id === 'rss') {
+      out.rss = mergeRss(base.rss, tail.rss);
+      continue;
+    }
+    out[id] = { ...base[id], rows: base[id].rows.concat(tail[id].rows) };
+  }
+  return out;
+}
+
+/** RSS keys are per-chart slots; re-key the live tail onto the base's worker slots (new workers get new slots). */
+function mergeRss(base: ChartData, tail: ChartData): ChartData {
+  const series = [...base.series];
+  const keyOf = new Map(series.map((s) => [s.label, s.key]));
+  for (const s of tail.series) {
+    if (keyOf.has(s.label) || series.length >= MAX_RSS_WORKERS) continue;
+    const key = `rss${series.length}`;
+    keyOf.set(s.label, key);
+    series.push({ key, label: s.label, color: PALETTE[series.length % PALETTE.length]! });
+  }
+  const rows = tail.rows.map((r) => {
+    const row = { t: r.t } as Row;
+    for (const s of series) row[s.key] = null;
+    for (const s of tail.series) {
+      const key = keyOf.get(s.label);
+      if (key) row[key] = r[s.key] ?? null;
+    }
+    return row;
+  });
+  return { id: 'rss', series, rows: base.rows.concat(rows) };
+}
+
+/** History samples inside [now - range, now]. */
+export function clipHistory(history: readonly MetricsSample[], rangeMs: number, now: number): readonly MetricsSample[] {
   const from = now - rangeMs;
-  const lastT = history.length ? history[history.length - 1]!.t : -Infinity;
   let start = 0;
   while (start < history.length && history[start]!.t < from) start++;
-  const out = start === 0 ? history.slice() : history.slice(start);
-  for (const s of live) if (s.t > lastT && s.t >= from) out.push(s);
-  return out;
+  return start === 0 ? history : history.slice(start);
+}
+
+/** Live samples newer than the history's last one and inside the range, so nothing is drawn twice. */
+export function liveTail(history: readonly MetricsSample[], live: readonly MetricsSample[], rangeMs: number, now: number): MetricsSample[] {
+  const lastT = history.length ? history[history.length - 1]!.t : -Infinity;
+  const from = now - rangeMs;
+  return live.filter((s) => s.t > lastT && s.t >= from);
+}
+
+/** History plus live tail as one sample list (tests and exports). */
+export function mergeSamples(history: readonly MetricsSample[], live: readonly MetricsSample[], rangeMs: number, now: number): MetricsSample[] {
+  return [...clipHistory(history, rangeMs, now), ...liveTail(history, live, rangeMs, now)];
 }
