@@ -86,7 +86,11 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
 
   it('app.asar holds compiled main, preload, renderer and package.json, and no sources', () => {
     for (const f of [...BUILD_OUTPUTS, 'package.json']) expect(files).toContain(f);
-    expect(JSON.parse(read('package.json')).main).toBe('out/main/index.js');
+    const pkg = JSON.parse(read('package.json')) as Record<string, unknown>;
+    expect(pkg.main).toBe('out/main/index.js');
+    expect(pkg.type).toBe('module'); // out/main is ESM
+    expect(pkg.desktopName).toBe('greenlet-control-center.desktop'); // Linux window ↔ .desktop entry
+    expect(pkg.scripts).toBeUndefined();
     const leaked = files.filter((f) => !f.startsWith('node_modules/') && (/\.(ts|tsx|map)$/.test(f) || /\.test\./.test(f) || f.startsWith('python/') || f.startsWith('main/')));
     expect(leaked).toEqual([]);
   });
