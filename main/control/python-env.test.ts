@@ -43,6 +43,25 @@ describe('findPythonCandidates', () => {
     expect(list[1]?.source).toBe('system');
   });
 
+  it('on Windows tries python, then the py -3 launcher, then per-user installs newest first', () => {
+    const bin = join(tmp, 'win-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'python.EXE'), '');
+    writeFileSync(join(bin, 'py.EXE'), '');
+    const local = join(tmp, 'LocalAppData');
+    for (const v of ['Python39', 'Python312']) {
+      mkdirSync(join(local, 'Programs', 'Python', v), { recursive: true });
+      writeFileSync(join(local, 'Programs', 'Python', v, 'python.exe'), '');
+    }
+    const list = findPythonCandidates(undefined, undefined, { platform: 'win32', env: { PATH: bin, PATHEXT: '.EXE', LOCALAPPDATA: local } });
+    expect(list).toEqual([
+      { command: join(bin, 'python.EXE'), args: [], source: 'system' },
+      { command: join(bin, 'py.EXE'), args: ['-3'], source: 'system' },
+      { command: join(local, 'Programs', 'Python', 'Python312', 'python.exe'), args: [], source: 'system' },
+      { command: join(local, 'Programs', 'Python', 'Python39', 'python.exe'), args: [], source: 'system' },
+    ]);
+  });
+
   it('lists explicit choices even when missing, but system places only when they exist', () => {
     const list = findPythonCandidates('/does/not/exist/python', join(tmp, 'no-venv'), { platform: 'linux', env: { PATH: join(tmp, 'empty') } });
     expect(list[0]).toEqual({ command: '/does/not/exist/python', args: [], source: 'config' });
