@@ -4,6 +4,7 @@
 // the adapter; no timers (queue deadlines share one timer), no stats work.
 import { errors, isPoolError, PoolError } from './errors';
 import { LatencyHistogram } from './histogram';
+import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
 import { createPicker, type Picker } from './strategies';
 import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from './types';
@@ -28,6 +29,7 @@ export class Dispatcher {
   processed = 0;
   errors = 0;
   private readonly retrying = new Set<Task>();
+  private readonly isolation: Isolation;
   // Reused for every adapter.process() call: the adapter reads it synchronously and keeps
   // nothing, so one object instead of one allocation per message.
   private readonly sendOpts: { timeout: number; signal: AbortSignal | undefined } = { timeout: 0, signal: undefined };
@@ -35,6 +37,7 @@ export class Dispatcher {
   constructor(private readonly host: DispatchHost) {
     this.queue = new TaskQueue(host.opts.messageQueueSize, (t) => this.onQueueExpired(t));
     this.picker = createPicker(host.opts.loadBalancingStrategy);
+    this.isolation = new Isolation(host.slots, (t, s) => this.dispatch(t, s, performance.now()));
   }
 
   setStrategy(name: StrategyName): void {
@@ -68,6 +71,7 @@ export class Dispatcher {
 
   /** Moves queued messages onto workers with spare capacity (a worker freed up or joined). */
   drain(): void {
+    if (this.isolation.size > 0) this.isolation.place();
     while (this.queue.size > 0) {
       const slot = this.picker.pick(this.host.slots);
       if (!slot) return;
@@ -84,6 +88,7 @@ export class Dispatcher {
       this.settleError(t, err, false);
     }
     this.retrying.clear();
+    for (const t of this.isolation.drainAll()) this.settleError(t, err, false);
   }
 
   private dispatch(task: Task, slot: WorkerSlot, now: number): void {
@@ -104,7 +109,11 @@ export class Dispatcher {
 
   private release(task: Task, now: number): WorkerSlot {
     const slot = task.slot!;
-    if (--slot.inFlight === 0) slot.idleSince = now;
+    if (task.solo) slot.solo = task.solo = false;
+    if (--slot.inFlight === 0) {
+      slot.idleSince = now;
+      if (this.isolation.size > 0) this.isolation.place(); // a reserved worker just drained
+    }
     return slot;
   }
 
@@ -174,16 +183,20 @@ export class Dispatcher {
   private scheduleRetry(task: Task, err: PoolError, slot: WorkerSlot): void {
     const base = this.host.opts.retryDelay * 2 ** (task.attempts - 1);
     const delayMs = Math.round(base * (1 + 0.1 * Math.random())); // jitter: a crash's victims don't return in lockstep
+    const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
     task.state = TaskState.RetryWait;
     this.retrying.add(task);
-    this.host.emitEvent('task.retry', 'warn', `retrying message (attempt ${task.attempts + 1}) in ${delayMs} ms after ${err.code} on ${slot.id}`, slot.id, {
+    const how = isolated ? ' alone on an idle worker (last chance before poison)' : '';
+    this.host.emitEvent('task.retry', 'warn', `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`, slot.id, {
       attempt: task.attempts + 1,
       delayMs,
       reason: err.code,
+      isolated,
     });
     task.retryTimer = setTimeout(() => {
       task.retryTimer = null;
       this.retrying.delete(task);
+      if (isolated) return this.isolation.add(task);
       const next = this.picker.pick(this.host.slots);
       if (next && this.queue.size === 0) this.dispatch(task, next, performance.now());
       else {
@@ -207,6 +220,7 @@ export class Dispatcher {
     else if (task.state === TaskState.RetryWait) {
       if (task.retryTimer) clearTimeout(task.retryTimer);
       this.retrying.delete(task);
+      this.isolation.remove(task);
     } else return; // running: the adapter got the same signal and cancels it in the worker
     this.settleError(task, errors.cancelled('Aborted by the caller'), false);
   }

@@ -1,8 +1,12 @@
 // Worker death: re-dispatch of in-flight work, retry backoff, poison messages, restart.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { installCleanup, makePool, msg, ofType, runLoad, waitFor } from './pool-test-helpers';
 
 installCleanup();
+
+// Fixture agent loaded through pythonPaths: slow echoes and delayed self-kill in one worker.
+const fixtures = { agent: 'mixed_agent:MixedAgent', pythonPaths: [fileURLToPath(new URL('./test-agents', import.meta.url))] };
 
 describe('worker crashes', () => {
   it('kill -9 of a busy worker mid-load: every message is still answered', async () => {
@@ -47,6 +51,19 @@ describe('worker crashes', () => {
     expect(ofType(events, 'worker.exited').filter((e) => e.level === 'warn')).toHaveLength(2); // killed exactly maxRetries workers
     await waitFor(() => pool.getStats().available === 2, 'workers restarted');
     expect(await pool.execute(msg({ ok: 1 }))).toEqual({ ok: 1 });
+  });
+
+  it('bystanders that shared a worker with a poison message are not condemned with it', async () => {
+    const { pool, events } = makePool({ ...fixtures, minWorkers: 1, maxWorkers: 1, maxRetries: 3 });
+    await pool.start();
+    const poison = pool.execute(msg({ crash_after_ms: 100 })).catch((e: unknown) => e);
+    const bystanders = Array.from({ length: 8 }, (_, i) => pool.execute(msg({ i, sleep_ms: 300 })));
+    expect(await poison).toMatchObject({ code: 'ERR_POISON_MESSAGE' });
+    expect(((await Promise.all(bystanders)) as { i: number }[]).map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const retries = ofType(events, 'task.retry');
+    expect(retries.filter((e) => e.data?.attempt === 2)).toHaveLength(9); // the first crash took all nine down
+    expect(retries.some((e) => e.data?.isolated === true)).toBe(true);
+    expect(ofType(events, 'task.poison')).toHaveLength(1);
   });
 
   it('with maxRetries 0 a crash fails the message at once with ERR_WORKER_CRASHED', async () => {

@@ -24,6 +24,7 @@ export class Task {
   slot: WorkerSlot | null = null;
   retryTimer: NodeJS.Timeout | null = null;
   onAbort: (() => void) | null = null;
+  solo = false; // this attempt runs alone on its worker (crash suspect)
 
   constructor(
     readonly data: unknown,
@@ -123,7 +124,6 @@ export class TaskQueue {
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = at;
     this.timer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - now)));
-    this.timer.unref();
   }
 
   private disarm(): void {

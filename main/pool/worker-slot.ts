@@ -14,6 +14,10 @@ export class WorkerSlot {
   healthy = true;
   /** Set when the pool decided to retire this worker (recycle, scale-down, hub blocked); it gets no new work. */
   retiring = false;
+  /** Kept free of new work so a crash suspect can run alone on it (see isolation.ts). */
+  reserved = false;
+  /** Running a crash suspect alone. */
+  solo = false;
   inFlight = 0;
   capacity: number;
   messagesProcessed = 0; // over the slot's life (stats)
@@ -55,7 +59,7 @@ export class WorkerSlot {
 
   /** Routable: ready, healthy, not being retired, with spare in-flight capacity. */
   get available(): boolean {
-    return this.state === 'ready' && this.healthy && !this.retiring && this.inFlight < this.capacity;
+    return this.state === 'ready' && this.healthy && !this.retiring && !this.reserved && !this.solo && this.inFlight < this.capacity;
   }
 
   applyLimits(o: PoolOptions): void {

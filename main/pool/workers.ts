@@ -64,6 +64,7 @@ export class WorkerManager {
     const o = this.host.opts;
     slot.state = 'starting';
     slot.healthy = true;
+    slot.reserved = slot.solo = false;
     slot.capacity = o.concurrencyPerWorker;
     slot.applyLimits(o);
     const adapter = new GreenletBridgeAdapter({
@@ -190,8 +191,7 @@ export class WorkerManager {
         () => this.host.emitEvent('worker.restarted', 'info', `worker ${slot.id} restarted (restart #${slot.restarts})`, slot.id, { restarts: slot.restarts }),
         () => this.scheduleRestart(slot, null),
       );
-    }, d.delayMs);
-    slot.restartTimer.unref();
+    }, d.delayMs); // ref'd: callers awaiting results depend on this worker coming back
   }
 
   killAll(): void {
