@@ -4,7 +4,8 @@
 //
 // A failed call rejects with the ApiErrorShape itself ({ code, message,
 // issues?, details? }) — a plain object, because Error objects lose every
-// property but `message` when they cross the context bridge.
+// property but `message` when they cross the context bridge. Its toString()
+// gives the message, so String(error) reads well.
 import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_EVENT_CHANNEL, eventNames, ipcChannel, methodNames } from './contract';
 import type { ControlCenterApi, EventName } from './contract';
@@ -39,7 +40,9 @@ for (const method of methodNames) {
   api[method] = async (input?: unknown) => {
     const envelope = (await ipcRenderer.invoke(ipcChannel(method), input ?? {})) as Envelope;
     if (envelope.ok) return envelope.value;
-    throw envelope.error;
+    // The bridge proxies functions, so String(error) still reads as the message.
+    const error = envelope.error as { message?: string };
+    throw Object.assign({}, error, { toString: () => String(error.message) });
   };
 }
 

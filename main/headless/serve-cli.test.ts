@@ -46,7 +46,7 @@ describe('serve CLI', () => {
 
     const slow = fetch(`${base}/api/submitTask`, { method: 'POST', headers: auth, body: JSON.stringify({ data: { sleep_ms: 800, n: 1 } }) });
     await vi.waitFor(async () => {
-      const stats = await (await fetch(`${base}/api/getStats`, { method: 'POST', headers: auth, body: '{}' })).json();
+      const stats = (await (await fetch(`${base}/api/getStats`, { method: 'POST', headers: auth, body: '{}' })).json()) as { inFlight: number };
       expect(stats.inFlight).toBeGreaterThan(0);
     }, { timeout: 10_000, interval: 20 });
     child.kill('SIGTERM');
