@@ -153,6 +153,20 @@ describe('health and metrics', () => {
     expect(buckets.at(-1)).toBe(Number(/^greenlet_pool_task_runtime_seconds_count (\S+)$/m.exec(text)?.[1]));
   });
 
+  it('keeps counters monotonic when the pool restarts and its totals start again from zero', async () => {
+    const scrape = async () => {
+      const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      return Number(/^greenlet_pool_messages_processed_total (\S+)$/m.exec(text)?.[1]);
+    };
+    expect((await post(base, 'submitTask', { data: 'before' })).status).toBe(200);
+    const before = await scrape();
+    expect(before).toBeGreaterThan(0);
+    expect((await post(base, 'restartPool', {})).status).toBe(200);
+    await expect.poll(async () => (await post(base, 'getStats', {})).body.healthy, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await post(base, 'submitTask', { data: 'after' })).status).toBe(200);
+    expect(await scrape()).toBeGreaterThan(before);
+  }, 40_000);
+
   it('opens /metrics without a token only when asked to', async () => {
     const open = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: '/nonexistent', metricsPublic: true });
     try {
