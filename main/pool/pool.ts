@@ -157,12 +157,9 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
 
   /** Rolling recycle of every worker, one at a time. Resolves with how many were recycled. */
   async recycleAll(reason: 'manual' | 'config' = 'manual'): Promise<number> {
-    let n = 0;
-    for (const slot of this.manager.slots.filter((s) => !s.retiring && s.state === 'ready')) {
-      await this.recycler.request(slot, reason);
-      n++;
-    }
-    return n;
+    const { recycled, error } = await this.recycler.rollAll(reason);
+    if (error) throw error;
+    return recycled;
   }
 
   /**
@@ -178,21 +175,8 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     if (changed.length > 0) {
       this.emitEvent('pool.config', 'info', `config changed: ${changed.join(', ')}`, undefined, { applied, restartRequired });
     }
-    const done = restartRequired.length > 0 && this.phase === 'running' ? this.rollout() : Promise.resolve({ recycled: 0 });
+    const done = restartRequired.length > 0 && this.phase === 'running' ? this.recycler.rollAll('config') : Promise.resolve({ recycled: 0 });
     return { applied, restartRequired, done };
-  }
-
-  private async rollout(): Promise<{ recycled: number; error?: PoolError }> {
-    let recycled = 0;
-    for (const slot of this.manager.slots.filter((s) => !s.retiring && s.state === 'ready')) {
-      try {
-        await this.recycler.request(slot, 'config');
-        recycled++;
-      } catch (err) {
-        return { recycled, error: err as PoolError };
-      }
-    }
-    return { recycled };
   }
 
   /** Resize: min and max validated together; extra workers start at once, surplus ones drain. */
@@ -212,6 +196,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
       if (s.restartTimer) {
         clearTimeout(s.restartTimer);
         s.restartTimer = null;
+        s.restarts++;
         this.manager.launchOrSchedule(s);
       }
     }

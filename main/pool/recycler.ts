@@ -3,6 +3,7 @@
 // messages, then stop it. Capacity never drops below what it was (the
 // replacement is a surge of one), and nothing in flight is dropped — the cure
 // for gunicorn #2567/#511 ("max_requests drops requests").
+import type { PoolError } from './errors';
 import type { WorkerHost, WorkerManager } from './workers';
 import type { WorkerSlot } from './worker-slot';
 
@@ -65,6 +66,20 @@ export class Recycler {
       slot.recycling = true;
       void this.pump();
     });
+  }
+
+  /** Every serving worker, one after another; stops at the first replacement that cannot start. */
+  async rollAll(reason: RecycleReason): Promise<{ recycled: number; error?: PoolError }> {
+    let recycled = 0;
+    for (const slot of this.manager.slots.filter((s) => !s.retiring && s.state === 'ready')) {
+      try {
+        await this.request(slot, reason);
+        recycled++;
+      } catch (err) {
+        return { recycled, error: err as PoolError };
+      }
+    }
+    return { recycled };
   }
 
   get pendingCount(): number {
