@@ -24,6 +24,8 @@ export interface StartOptions {
   staticDir?: string;
   waitHealthy?: boolean;
   timeoutMs?: number;
+  port?: number; // to restart a server where the page expects it
+  token?: string;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -31,8 +33,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (!existsSync(entry)) throw new Error(`${entry} missing — run \`npx electron-vite build\` first`);
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gcc-e2e-'));
-  const token = randomBytes(18).toString('base64url');
-  const args = [entry, '--port', '0', '--token', token, '--data-dir', dataDir];
+  const token = opts.token ?? randomBytes(18).toString('base64url');
+  const args = [entry, '--port', String(opts.port ?? 0), '--token', token, '--data-dir', dataDir];
   if (opts.staticDir) args.push('--static-dir', opts.staticDir);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -51,61 +51,63 @@ export function ConfigForm({ fields, section, testId }: { fields: FieldMeta[]; s
           </div>
         </section>
       ))}
-      {preview && preview.diff.length > 0 && (
-        <div className="panel" data-testid="config-diff" style={{ marginTop: 14 }}>
-          <strong>Changes to apply</strong>
-          <table>
-            <thead>
-              <tr>
-                <th>Setting</th>
-                <th>From</th>
-                <th>To</th>
-                <th>Effect</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.diff.map((d) => (
-                <tr key={d.path} data-testid="diff-row" data-path={d.path}>
-                  <td className="mono">{d.path}</td>
-                  <td className="mono">{show(d.from)}</td>
-                  <td className="mono">{show(d.to)}</td>
-                  <td>
-                    {d.restartRequired ? <span className="badge restart">restarts workers</span> : <span className="badge live">applies live</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
       <div className="actions">
-        <button type="button" className="btn" data-testid={`${testId}-preview`} disabled={busy || !c.valid || !c.changed.length} onClick={() => void previewChanges(section)}>
-          Preview changes
-        </button>
-        <button type="submit" className="btn primary" data-testid={`${testId}-apply`} disabled={busy || !c.valid || !c.changed.length}>
-          Apply {c.changed.length ? `${c.changed.length} change${c.changed.length === 1 ? '' : 's'}` : ''}
-        </button>
-        <button type="button" className="btn" data-testid={`${testId}-reset`} disabled={busy} onClick={reset}>
-          Discard edits
-        </button>
-        <span role="status" data-testid={`${testId}-status`}>
-          {errCount > 0 ? (
-            <span className="error-text">
-              {errCount} field{errCount === 1 ? '' : 's'} need{errCount === 1 ? 's' : ''} fixing — nothing will be applied.
-            </span>
-          ) : error ? (
-            <span className="error-text">{error}</span>
-          ) : lastResult && !c.changed.length ? (
-            <span className="ok-text">
-              Applied{lastResult.applied.length ? `: ${lastResult.applied.join(', ')}` : ''}
-              {lastResult.restartRequired.length ? ` — workers restarted for ${lastResult.restartRequired.join(', ')}` : ''}
-            </span>
-          ) : c.changed.length ? (
-            <span className="muted">Unsaved: {c.changed.join(', ')}</span>
-          ) : (
-            <span className="muted">No changes.</span>
-          )}
-        </span>
+        {preview && preview.diff.length > 0 && (
+          <div className="diff" data-testid="config-diff">
+            <strong>Changes to apply</strong>
+            <table>
+              <thead>
+                <tr>
+                  <th>Setting</th>
+                  <th>From</th>
+                  <th>To</th>
+                  <th>Effect</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.diff.map((d) => (
+                  <tr key={d.path} data-testid="diff-row" data-path={d.path}>
+                    <td className="mono">{d.path}</td>
+                    <td className="mono">{show(d.from)}</td>
+                    <td className="mono">{show(d.to)}</td>
+                    <td>
+                      {d.restartRequired ? <span className="badge restart">restarts workers</span> : <span className="badge live">applies live</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <div className="row">
+          <button type="button" className="btn" data-testid={`${testId}-preview`} disabled={busy || !c.valid || !c.changed.length} onClick={() => void previewChanges(section)}>
+            Preview changes
+          </button>
+          <button type="submit" className="btn primary" data-testid={`${testId}-apply`} disabled={busy || !c.valid || !c.changed.length}>
+            Apply {c.changed.length ? `${c.changed.length} change${c.changed.length === 1 ? '' : 's'}` : ''}
+          </button>
+          <button type="button" className="btn" data-testid={`${testId}-reset`} disabled={busy} onClick={reset}>
+            Discard edits
+          </button>
+          <span role="status" data-testid={`${testId}-status`}>
+            {errCount > 0 ? (
+              <span className="error-text">
+                {errCount} field{errCount === 1 ? '' : 's'} need{errCount === 1 ? 's' : ''} fixing — nothing will be applied.
+              </span>
+            ) : error ? (
+              <span className="error-text">{error}</span>
+            ) : lastResult && !c.changed.length ? (
+              <span className="ok-text">
+                Applied{lastResult.applied.length ? `: ${lastResult.applied.join(', ')}` : ''}
+                {lastResult.restartRequired.length ? ` — workers restarted for ${lastResult.restartRequired.join(', ')}` : ''}
+              </span>
+            ) : c.changed.length ? (
+              <span className="muted">Unsaved: {c.changed.join(', ')}</span>
+            ) : (
+              <span className="muted">No changes.</span>
+            )}
+          </span>
+        </div>
       </div>
     </form>
   );
