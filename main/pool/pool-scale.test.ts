@@ -59,6 +59,20 @@ describe('scaling and lifecycle', () => {
     expect(pool.getStats().inFlightCapacity).toBe(12);
   });
 
+  it('an invalid live update is refused whole: no option, worker or strategy changes', async () => {
+    const { pool, events } = makePool({ loadBalancingStrategy: 'least-busy' });
+    await pool.start();
+    const before = { opts: { ...pool.opts }, workers: pool.getDetailedStats().workers.map((w) => w.pid) };
+    expect(() => pool.updateConfig({ loadBalancingStrategy: 'random', agent: 'noisy_agent:NoisyAgent', minWorkers: 3, maxWorkers: 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', details: { option: 'minWorkers' } }),
+    );
+    await sleep(100);
+    expect(pool.opts).toEqual(before.opts);
+    expect(pool.getStats().strategy).toBe('least-busy');
+    expect(pool.getDetailedStats().workers.map((w) => w.pid)).toEqual(before.workers);
+    expect(ofType(events, 'pool.config')).toHaveLength(0);
+  });
+
   it('shutdown drains in-flight work, fails queued messages with ERR_POOL_CLOSED and stops the processes', async () => {
     const { pool } = makePool({ minWorkers: 1, maxWorkers: 1, concurrencyPerWorker: 2 });
     await pool.start();
