@@ -55,12 +55,11 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
               scale="time"
               domain={[from, to]}
               ticks={ticks}
-              interval="preserveStartEnd"
+              interval={0} // fixed ticks: no per-tick text measuring to thin them out
               allowDataOverflow
               tickFormatter={(t: number) => formatTime(t, long)}
-              minTickGap={40}
             />
-            <YAxis width={46} tickFormatter={yFormat} allowDecimals />
+            <YAxis width={46} tickFormatter={yFormat} allowDecimals interval={0} />
             <Tooltip
               isAnimationActive={false}
               labelFormatter={(t) => new Date(Number(t)).toLocaleString()}

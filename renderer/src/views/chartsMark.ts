@@ -1,6 +1,6 @@
 // Performance marks for "history arrived → charts drawn". recharts draws its
-// curves in a follow-up render, so the mark waits (frame by frame) until the
-// throughput curve holds every point of the new data before it is set.
+// curves in a follow-up render, so the mark waits (frame by frame) until every
+// chart with data has its curves and the throughput curve holds every point.
 
 declare global {
   interface Window {
@@ -14,7 +14,10 @@ export function markChartsRendered(version: number, maxFrames = 120): void {
     const fig = document.querySelector<HTMLElement>('[data-testid="chart-throughput"]');
     const rows = Number(fig?.dataset.rows ?? 0);
     const d = fig?.querySelector('path.recharts-line-curve')?.getAttribute('d') ?? '';
-    const drawn = rows < 2 || (d.match(/L/g)?.length ?? 0) >= rows - 1;
+    const others = [...document.querySelectorAll<HTMLElement>('figure.chart')].every(
+      (f) => Number(f.dataset.rows ?? 0) < 2 || f.querySelector('path.recharts-line-curve') !== null,
+    );
+    const drawn = others && (rows < 2 || (d.match(/L/g)?.length ?? 0) >= rows - 1);
     if (!drawn && ++frames < maxFrames) {
       requestAnimationFrame(check);
       return;
