@@ -23,6 +23,7 @@ let cp: ControlPlane | null = null;
 let win: BrowserWindow | null = null;
 let disposeIpc: (() => void) | null = null;
 let a2a: A2AServer | null = null;
+let a2aStarting: Promise<void> | null = null;
 let quitState: 'running' | 'draining' | 'done' = 'running';
 
 function openWindow(): void {
@@ -58,8 +59,14 @@ function notifyCriticalAlerts(plane: ControlPlane): void {
  * its URL from getAppInfo. The desktop app has no API token, so the gateway gets its own,
  * saved in the config where the operator can read it.
  */
-async function startA2A(plane: ControlPlane): Promise<void> {
-  if (a2a || !plane.getConfig().a2a.enabled) return;
+function startA2A(plane: ControlPlane): Promise<void> {
+  if (a2a || !plane.getConfig().a2a.enabled) return Promise.resolve();
+  // Config changes arrive in bursts; one start at a time.
+  a2aStarting ??= launchA2A(plane).finally(() => (a2aStarting = null));
+  return a2aStarting;
+}
+
+async function launchA2A(plane: ControlPlane): Promise<void> {
   try {
     let token = plane.getConfig().a2a.token;
     if (!token) {
@@ -96,6 +103,7 @@ app.on('before-quit', (event) => {
   void (async () => {
     try {
       disposeIpc?.();
+      await a2aStarting;
       await a2a?.close();
       await cp?.stop();
     } catch (err) {
