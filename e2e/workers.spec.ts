@@ -39,3 +39,15 @@ test('recycling a worker replaces it in the table with a new id and pid', async 
   await expect(page.locator(`[data-testid="worker-row"][data-worker-id="${fresh!.id}"]`)).toHaveAttribute('data-pid', String(fresh!.pid));
   await expect(page.getByTestId('worker-row')).toHaveCount(after.total);
 });
+
+test('recycle all replaces every worker, rolling, with progress', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page, 'workers');
+  const before = await call('getDetailedStats', {});
+  await page.getByTestId('recycle-all').click();
+  await expect(page.getByTestId('recycle-all-progress')).toContainText(`/ ${before.total} recycled`);
+  await expect(page.getByTestId('recycle-all-result')).toContainText(`Recycled ${before.total} worker`, { timeout: 90_000 });
+  const ids = await page.getByTestId('worker-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-worker-id')));
+  expect(ids.length).toBeGreaterThanOrEqual(before.workers.length);
+  for (const w of before.workers) expect(ids).not.toContain(w.id);
+});
