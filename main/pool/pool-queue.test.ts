@@ -99,6 +99,19 @@ describe('pool queue and dispatch', () => {
     expect(pool.getDetailedStats().workers[0]).toMatchObject({ errors: 1, messagesProcessed: 1 });
   });
 
+  it('a throwing event listener cannot leave a message unsettled', async () => {
+    const { pool } = makePool({ ...oneWorker, concurrencyPerWorker: 1, messageQueueSize: 1, timeout: 100 });
+    pool.on('event', () => {
+      throw new Error('listener bug');
+    });
+    await pool.start();
+    const running = pool.execute(msg({ sleep_ms: 2_000 })).catch((e: unknown) => e);
+    const queued = pool.execute(msg('q'));
+    await expect(pool.execute(msg('overflow'))).rejects.toMatchObject({ code: 'ERR_QUEUE_FULL' });
+    expect(await running).toMatchObject({ code: 'ERR_TIMEOUT' }); // task.timeout listener threw meanwhile
+    expect(await queued).toBe('q');
+  });
+
   it('refuses work before start() and malformed messages', async () => {
     const { pool } = makePool(oneWorker);
     await expect(pool.execute(msg(1))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });

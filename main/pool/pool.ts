@@ -230,7 +230,12 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     const ev: PoolEvent = { time: Date.now(), type, level, message };
     if (workerId !== undefined) ev.workerId = workerId;
     if (data !== undefined) ev.data = data;
-    this.emit('event', ev);
+    try {
+      this.emit('event', ev);
+    } catch (err) {
+      // A throwing listener must not unwind the pool's own bookkeeping (a message left unsettled).
+      process.emitWarning(`GreenletProcessPool 'event' listener threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   onCapacity(slot?: WorkerSlot): void {
