@@ -7,11 +7,11 @@ import { resolveAdapterOptions, type AdapterOptions } from './adapter-options';
 import { errors, type PoolError } from './errors';
 import type { LatencyHistogram } from './latency';
 import type { ProcessMessage } from './types';
-import { toPoolError, WorkerChannel, type ProcessOptions } from './worker-channel';
+import { toPoolError, WorkerChannel, type ProcessOptions, type RetryEvent } from './worker-channel';
 import type { Frame } from './wire';
 
 export { type AdapterOptions, ADAPTER_DEFAULTS } from './adapter-options';
-export type { ChannelState, ExitInfo, ProcessOptions, ProcessResult } from './worker-channel';
+export type { AdapterEvents, ChannelState, ExitInfo, OutputEvent, ProcessOptions, ProcessResult, ProtocolErrorEvent, RetryEvent } from './worker-channel';
 export type { Frame, PongInfo, RegisterInfo, WorkerMetrics } from './wire';
 
 export type ReplyType = 'agent.result' | 'agent.pong' | 'agent.metrics';
@@ -41,12 +41,6 @@ export interface QueueOutcome {
   ok: boolean;
   result?: unknown;
   error?: PoolError;
-}
-
-export interface RetryEvent {
-  attempt: number; // 1-based number of the retry about to happen
-  delayMs: number;
-  error: PoolError;
 }
 
 const EXPECTED: Record<OutgoingMessage['type'], ReplyType> = {
@@ -110,22 +104,28 @@ export class GreenletBridgeAdapter extends WorkerChannel {
     return this.draining;
   }
 
-  private async drainQueue(): Promise<QueueOutcome[]> {
+  private drainQueue(): Promise<QueueOutcome[]> {
     const outcomes: QueueOutcome[] = [];
-    const lane = async (): Promise<void> => {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-        const slot = outcomes.push({ id: item.id, ok: false }) - 1;
-        try {
-          const frame = await this.sendMessageWithResponse(item.msg, 'agent.result');
-          outcomes[slot] = { id: item.id, ok: true, result: frame.result };
-        } catch (err) {
-          outcomes[slot] = { id: item.id, ok: false, error: toPoolError(err) };
+    let active = 0;
+    return new Promise((resolve) => {
+      // Refills the window as each answer arrives, so messages queued during the drain are sent too.
+      const pump = (): void => {
+        while (active < this.opts.concurrency && this.queue.length > 0) {
+          const item = this.queue.shift()!;
+          const slot = outcomes.push({ id: item.id, ok: false }) - 1;
+          active++;
+          this.sendMessageWithResponse(item.msg, 'agent.result').then(
+            (frame) => (outcomes[slot] = { id: item.id, ok: true, result: frame.result }),
+            (err: unknown) => (outcomes[slot] = { id: item.id, ok: false, error: toPoolError(err) }),
+          ).finally(() => {
+            active--;
+            pump();
+          });
         }
-      }
-    };
-    const lanes = Math.min(this.opts.concurrency, Math.max(1, this.queue.length));
-    await Promise.all(Array.from({ length: lanes }, lane));
-    return outcomes;
+        if (active === 0 && this.queue.length === 0) resolve(outcomes);
+      };
+      pump();
+    });
   }
 
   /**

@@ -1,80 +1,83 @@
 // Newline-delimited JSON framing over pipes, both directions.
 //
-// Reading: scan Buffer chunks for '\n' (0x0A never occurs inside a multi-byte
-// UTF-8 sequence, so splitting bytes there is safe) and decode only complete
-// lines; a line cut across chunks is kept as Buffer parts and decoded once.
+// Reading: decode each chunk (a multi-byte character cut at a chunk boundary is
+// held back by the decoder), split on '\n' (never part of a multi-byte UTF-8
+// sequence); a line cut across chunks is kept in parts and joined once.
 // Writing: frames issued in the same tick are coalesced into one write, and a
 // `false` from write() stops further writes until 'drain' (backpressure).
+import { StringDecoder } from 'node:string_decoder';
 import type { Writable } from 'node:stream';
 
-const NEWLINE = 10;
-
 export class LineSplitter {
-  private parts: Buffer[] = [];
-  private partBytes = 0;
+  // Decoding whole chunks once and slicing the string is cheaper than one Buffer→string call
+  // per line; the decoder holds back a multi-byte character cut at a chunk's end.
+  private readonly decoder = new StringDecoder('utf8');
+  private parts: string[] = [];
+  private partChars = 0;
   private discarding = false;
 
   constructor(
     private readonly onLine: (line: string) => void,
-    private readonly maxLineBytes = 64 * 1024 * 1024,
-    private readonly onOverflow?: (bytes: number, sample: string) => void,
+    private readonly maxLineChars = 64 * 1024 * 1024,
+    private readonly onOverflow?: (chars: number, head: string) => void,
   ) {}
 
   push(chunk: Buffer): void {
+    const text = this.decoder.write(chunk);
     let start = 0;
-    let nl = chunk.indexOf(NEWLINE, start);
+    let nl = text.indexOf('\n');
     while (nl !== -1) {
+      const chars = this.partChars + nl - start;
       if (this.discarding) {
         this.discarding = false;
-      } else if (this.partBytes + nl - start > this.maxLineBytes) {
-        this.overflow(this.partBytes + nl - start, chunk, start);
-      } else if (this.partBytes === 0) {
-        this.onLine(chunk.toString('utf8', start, nl));
+      } else if (chars > this.maxLineChars) {
+        this.overflow(chars, text, start);
+      } else if (this.partChars === 0) {
+        this.onLine(text.slice(start, nl));
       } else {
-        this.parts.push(chunk.subarray(start, nl));
-        const line = Buffer.concat(this.parts).toString('utf8');
+        this.parts.push(text.slice(start, nl));
+        const line = this.parts.join('');
         this.parts = [];
-        this.partBytes = 0;
+        this.partChars = 0;
         this.onLine(line);
       }
       start = nl + 1;
-      nl = chunk.indexOf(NEWLINE, start);
+      nl = text.indexOf('\n', start);
     }
-    if (start < chunk.length && !this.discarding) this.keep(chunk, start);
+    if (start < text.length && !this.discarding) this.keep(text, start);
   }
 
   /** The unterminated rest, if any (e.g. the last stderr line of a process that died mid-line). */
   end(): string | null {
-    if (this.partBytes === 0) return null;
-    const line = Buffer.concat(this.parts).toString('utf8');
+    const rest = this.parts.join('') + this.decoder.end();
     this.parts = [];
-    this.partBytes = 0;
-    return line;
+    this.partChars = 0;
+    return rest.length > 0 && !this.discarding ? rest : null;
   }
 
   /** A line this long is garbage or an attack; dropping it bounds host memory. */
-  private overflow(bytes: number, chunk: Buffer, start: number): void {
-    const first = this.parts[0] ?? chunk.subarray(start);
-    this.onOverflow?.(bytes, first.toString('utf8', 0, Math.min(first.length, 120)));
+  private overflow(chars: number, text: string, start: number): void {
+    const head = this.parts.length > 0 ? this.parts[0]! : text.slice(start, start + 120);
+    this.onOverflow?.(chars, head.slice(0, 120));
     this.parts = [];
-    this.partBytes = 0;
+    this.partChars = 0;
   }
 
-  private keep(chunk: Buffer, start: number): void {
-    const rest = chunk.length - start;
-    if (this.partBytes + rest > this.maxLineBytes) {
-      this.overflow(this.partBytes + rest, chunk, start);
+  private keep(text: string, start: number): void {
+    const rest = text.length - start;
+    if (this.partChars + rest > this.maxLineChars) {
+      this.overflow(this.partChars + rest, text, start);
       this.discarding = true;
       return;
     }
-    // Copy: the stream may reuse its chunk memory, and a tiny slice would pin a large buffer.
-    this.parts.push(Buffer.from(chunk.subarray(start)));
-    this.partBytes += rest;
+    this.parts.push(text.slice(start));
+    this.partChars += rest;
   }
 }
 
 export class FrameWriter {
-  private pending = '';
+  private pending: string[] = [];
+  private pendingLen = 0;
   private scheduled = false;
   private blocked = false;
   private closed = false;
@@ -94,7 +97,8 @@ export class FrameWriter {
   /** Queues one frame (must end with '\n'); it goes out with everything else issued this tick. */
   write(frame: string): void {
     if (this.closed) return;
-    this.pending += frame;
+    this.pending.push(frame);
+    this.pendingLen += frame.length;
     if (!this.scheduled && !this.blocked) {
       this.scheduled = true;
       queueMicrotask(this.flushTask);
@@ -107,14 +111,15 @@ export class FrameWriter {
   }
 
   get pendingChars(): number {
-    return this.pending.length;
+    return this.pendingLen;
   }
 
   flush(): void {
     this.scheduled = false;
     if (this.blocked || this.closed || this.pending.length === 0) return;
-    const out = this.pending;
-    this.pending = '';
+    const out = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.pendingLen = 0;
     if (!this.stream.write(out)) {
       this.blocked = true;
       this.onStall?.();
@@ -124,6 +129,7 @@ export class FrameWriter {
   /** Drops held frames; the process is gone and nobody will read them. */
   close(): void {
     this.closed = true;
-    this.pending = '';
+    this.pending = [];
+    this.pendingLen = 0;
   }
 }

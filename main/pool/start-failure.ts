@@ -27,6 +27,7 @@ export class StderrTail {
 }
 
 export interface ExitResult {
+  failed?: boolean;
   exitCode?: number;
   signal?: string;
   code?: string; // spawn error code (ENOENT, EACCES)

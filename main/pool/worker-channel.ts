@@ -11,15 +11,27 @@ import { FrameWriter, LineSplitter } from './framing';
 import { LatencyHistogram } from './latency';
 import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable } from './requests';
 import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from './python-runtime';
-import { startFailureText, StderrTail } from './start-failure';
+import { startFailureText, StderrTail, type ExitResult } from './start-failure';
 import * as wire from './wire';
 
 export type ChannelState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
 export interface ProcessOptions { timeout?: number; signal?: AbortSignal }
 export interface ProcessResult { result: unknown; durationMs: number }
 export interface ExitInfo { code: number | null; signal: string | null; pendingIds: string[] }
+export interface OutputEvent { stream: 'stderr'; line: string }
+export interface ProtocolErrorEvent { reason: string; sample: string }
+export interface RetryEvent { attempt: number; delayMs: number; error: PoolError } // attempt: 1-based retry about to happen
 
-export class WorkerChannel extends EventEmitter {
+/** Events of GreenletBridgeAdapter (typed `on`/`emit`). */
+export interface AdapterEvents {
+  register: [info: wire.RegisterInfo];
+  exit: [info: ExitInfo];
+  output: [ev: OutputEvent];
+  'protocol-error': [ev: ProtocolErrorEvent];
+  retry: [ev: RetryEvent];
+}
+
+export class WorkerChannel extends EventEmitter<AdapterEvents> {
   protected readonly stats = emptyStats();
   protected readonly latency = new LatencyHistogram();
   private readonly requests = new RequestTable(this.stats, this.latency, {
@@ -233,26 +245,32 @@ export class WorkerChannel extends EventEmitter {
     this.channelState = 'starting';
     this.registerInfo = null;
     this.tail.clear();
-    const sub = execa(python.path, workerArgs(config), {
-      env: workerEnv(runtimeDir, o.pythonPaths, o.env),
-      stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true,
-    });
+    let sub: ReturnType<typeof spawnWorker>;
+    try {
+      sub = spawnWorker(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env));
+    } catch (err) {
+      this.channelState = 'exited';
+      return Promise.reject(errors.startFailed(`Cannot start "${python.path}": ${(err as Error).message}`, { python: python.path }));
+    }
     this.sub = sub;
     this.childPid = sub.pid ?? null;
     this.writer = new FrameWriter(sub.stdin, () => this.stats.writeStalls++);
-    // EPIPE after the worker died: the exit handler reports the death, nothing to add here.
-    sub.stdin.on('error', () => {});
+    // EPIPE/ECONNRESET after the worker died: the exit handler reports the death; an
+    // unhandled stream 'error' would crash the host instead.
+    for (const stream of [sub.stdin, sub.stdout, sub.stderr]) stream.on('error', () => {});
     const out = new LineSplitter((l) => this.onLine(l), o.maxFrameBytes, (bytes, head) => this.onOversized(bytes, head));
     const err = new LineSplitter((l) => this.onOutput(l), 1024 * 1024, (_b, sample) => this.onOutput(`${sample}… [line truncated]`));
     sub.stdout.on('data', (c: Buffer) => out.push(c));
     sub.stderr.on('data', (c: Buffer) => err.push(c));
-    void sub.then((result) => {
+    const finish = (result: ExitResult) => {
       const lastErr = err.end();
       if (lastErr !== null) this.onOutput(lastErr);
       const lastOut = out.end();
       if (lastOut !== null) this.onLine(lastOut);
       this.onExit(result, python);
-    });
+    };
+    // reject: false makes execa resolve on every exit; the catch is for execa's own failures.
+    sub.then(finish, (e: unknown) => finish({ failed: true, code: 'EEXECA', originalMessage: String(e) }));
     return new Promise<wire.RegisterInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.failStart(errors.startFailed(`Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`, { python: python.path, stderrTail: this.tail.text() }));
@@ -269,7 +287,7 @@ export class WorkerChannel extends EventEmitter {
     this.emit('output', { stream: 'stderr', line: clean });
   }
 
-  private onExit(result: { exitCode?: number; signal?: string; failed: boolean; code?: string; originalMessage?: string }, python: ResolvedPython): void {
+  private onExit(result: ExitResult, python: ResolvedPython): void {
     const code = result.exitCode ?? null;
     const signal = result.signal ?? null;
     this.channelState = 'exited';
@@ -293,6 +311,10 @@ export class WorkerChannel extends EventEmitter {
     clearTimeout(timer);
     return done;
   }
+}
+
+function spawnWorker(file: string, args: string[], env: Record<string, string>) {
+  return execa(file, args, { env, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true });
 }
 
 export function toPoolError(err: unknown): PoolError {
