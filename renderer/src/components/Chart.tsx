@@ -47,7 +47,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
       </div>
       <div ref={ref} style={{ height }}>
         {width > 0 && (
-          <LineChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <LineChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 28, bottom: 0, left: 0 }}>
             <CartesianGrid vertical={false} />
             <XAxis
               dataKey="t"
@@ -86,7 +86,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
                 stroke={severityColor(l.severity)}
                 strokeDasharray="5 4"
                 ifOverflow={fits(l, dataMax) ? 'extendDomain' : 'discard'}
-                label={{ value: l.label, position: 'insideTopRight', fill: severityColor(l.severity) }}
+                label={{ value: l.label, position: 'insideTopLeft', fill: severityColor(l.severity) }}
               />
             ))}
           </LineChart>

@@ -60,7 +60,9 @@ export function ExportView() {
       {file && (
         <div className="panel stack" data-testid="export-result">
           <div>
-            Saved <strong className="mono" data-testid="export-filename">{file.filename}</strong> ({formatBytes(new Blob([file.content]).size)})
+            {mode === 'electron' && file.savedTo === null ? 'Save cancelled for ' : mode === 'electron' ? 'Saved ' : 'Downloaded '}
+            <strong className="mono" data-testid="export-filename">{file.filename}</strong> ({formatBytes(new Blob([file.content]).size)})
+            {file.savedTo && <span className="muted"> to {file.savedTo}</span>}
           </div>
           <pre className="mono muted" style={{ maxHeight: 240, overflow: 'auto' }}>
             {file.content.slice(0, 2000)}

@@ -1,6 +1,9 @@
+import { useMemo } from 'react';
+import type { MetricsSample } from '../../../preload/contract';
 import { AlertList } from '../components/AlertList';
 import { Card, FillBar } from '../components/Card';
-import { fillRatio, formatCount, formatDuration, formatMs, formatPct, formatRate } from '../lib/format';
+import { Sparkline } from '../components/Sparkline';
+import { fillRatio, formatBytes, formatCount, formatDuration, formatMs, formatPct, formatRate } from '../lib/format';
 import { useAlerts } from '../state/alerts';
 import { useMetrics } from '../state/metrics';
 import { useStats } from '../state/stats';
@@ -8,6 +11,8 @@ import { useStats } from '../state/stats';
 export function OverviewView() {
   const stats = useStats((s) => s.stats);
   const last = useMetrics((s) => s.live[s.live.length - 1]);
+  const live = useMetrics((s) => s.live);
+  const spark = useMemo(() => sparkSeries(live), [live]);
   const active = useAlerts((s) => s.active);
   const th = useAlerts((s) => s.thresholds);
   if (!stats) return <div className="empty">Waiting for the first figures from the pool…</div>;
@@ -32,15 +37,21 @@ export function OverviewView() {
             </>
           }
         />
-        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={`${formatCount(stats.totalMessagesProcessed)} processed`} />
-        <Card label="Error rate" testId="card-error-rate" value={formatPct(errRate)} tone={errTone} sub={`${formatCount(stats.totalErrors)} errors in total`} />
+        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={`${formatCount(stats.totalMessagesProcessed)} processed`}>
+          <Sparkline values={spark.throughput} label="Throughput, last 3 minutes" />
+        </Card>
+        <Card label="Error rate" testId="card-error-rate" value={formatPct(errRate)} tone={errTone} sub={`${formatCount(stats.totalErrors)} errors in total`}>
+          <Sparkline values={spark.errors} label="Error rate, last 3 minutes" color="#ef4444" />
+        </Card>
         <Card
           label="Latency"
           testId="card-latency"
           tone={latTone}
           value={formatMs(stats.averageResponseTime)}
           sub={`avg · p95 ${formatMs(stats.p95ResponseTime)} · p99 ${formatMs(stats.p99ResponseTime)}`}
-        />
+        >
+          <Sparkline values={spark.p95} label="p95 latency, last 3 minutes" color="#f59e0b" />
+        </Card>
         <Card label="Queue depth" testId="card-queue" value={`${stats.queueDepth} / ${stats.queueCapacity}`} sub={`${formatPct(qFill, 0)} full`}>
           <FillBar ratio={qFill} warnAt={th ? th.queueFillPct / 100 : 0.8} label="Queue fill" testId="queue-fill" />
         </Card>
@@ -52,6 +63,34 @@ export function OverviewView() {
       </div>
       <h3>Active alerts</h3>
       <AlertList alerts={active} empty="No active alerts — the pool is within every threshold." testId="overview-alerts" />
+      <h3>Workers at a glance</h3>
+      <div className="tiles" data-testid="worker-tiles">
+        {stats.workers.map((w) => (
+          <div key={w.id} className={`tile ${w.state === 'ready' ? (w.healthy ? 'ok' : 'crit') : w.state === 'starting' ? 'muted' : 'warn'}`} title={w.lastError}>
+            <div className="mono">
+              <strong>{w.id}</strong> <span className="muted">pid {w.pid ?? '—'}</span>
+            </div>
+            <div className="muted">
+              {w.state}
+              {w.state === 'ready' && !w.healthy ? ' · unhealthy' : ''} · {w.inFlight} in flight
+            </div>
+            <div className="muted">
+              {formatCount(w.messagesProcessed)} done · {formatMs(w.averageResponseTime)} · {formatBytes(w.rssBytes)}
+            </div>
+          </div>
+        ))}
+      </div>
     </div>
   );
+}
+
+const SPARK_SAMPLES = 180; // three minutes at the default 1 s sampling
+
+function sparkSeries(live: readonly MetricsSample[]) {
+  const tail = live.slice(-SPARK_SAMPLES);
+  return {
+    throughput: tail.map((s) => s.throughput),
+    errors: tail.map((s) => s.errorRate * 100),
+    p95: tail.map((s) => s.p95LatencyMs),
+  };
 }
