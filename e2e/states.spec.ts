@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ARTIFACTS } from './helpers';
+import { ARTIFACTS, server } from './helpers';
 import { startServer } from './server';
 
 test('connection lost while the host is down, restored when it is back', async ({ page }) => {
@@ -32,6 +32,15 @@ test('connection lost while the host is down, restored when it is back', async (
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('opening the page without the token says how to get in', async ({ page }) => {
+  const { url } = server();
+  await page.goto(`${url}/`);
+  await page.evaluate(() => (globalThis as unknown as { sessionStorage: { clear(): void } }).sessionStorage.clear());
+  await page.reload();
+  await expect(page.getByTestId('banner-unauthorized')).toBeVisible();
+  await expect(page.getByTestId('banner-unauthorized')).toContainText('#token=');
 });
 
 test('a Python environment problem shows the real error text', async ({ page }) => {

@@ -80,6 +80,7 @@ function ConnectionBanner() {
   const status = useConnection((s) => s.status);
   const lostAt = useConnection((s) => s.lostAt);
   const restoredAt = useConnection((s) => s.restoredAt);
+  const unauthorized = useConnection((s) => s.unauthorized);
   const [now, setNow] = useState(Date.now());
   // one timer only while a restored notice is showing, to hide it again
   useEffect(() => {
@@ -87,6 +88,15 @@ function ConnectionBanner() {
     const t = setTimeout(() => setNow(Date.now()), 5_000);
     return () => clearTimeout(t);
   }, [restoredAt, status]);
+  if (unauthorized)
+    return (
+      <div className="banner crit" role="alert" data-testid="banner-unauthorized">
+        <strong>Not authorized</strong>
+        <span>
+          The control center needs its access token. Open the address the server printed at start (it ends in <code>#token=…</code>).
+        </span>
+      </div>
+    );
   if (status === 'lost')
     return (
       <div className="banner crit" role="alert" data-testid="banner-connection-lost">

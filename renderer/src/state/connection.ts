@@ -10,6 +10,8 @@ interface ConnectionState {
   lostAt?: number;
   restoredAt?: number; // set on lost → connected; the banner shows it briefly
   appInfo: AppInfo | null;
+  unauthorized: boolean;
+  setUnauthorized(u: boolean): void;
   setMode(mode: 'electron' | 'headless'): void;
   setLink(link: 'connecting' | 'open' | 'lost', detail?: string, now?: number): void;
   setAppInfo(info: AppInfo): void;
@@ -19,6 +21,8 @@ export const useConnection = create<ConnectionState>()((set, get) => ({
   mode: null,
   status: 'connecting',
   appInfo: null,
+  unauthorized: false,
+  setUnauthorized: (unauthorized) => set({ unauthorized }),
   setMode: (mode) => set({ mode }),
   setLink: (link, detail, now = Date.now()) => {
     const prev = get().status;

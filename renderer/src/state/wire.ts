@@ -30,7 +30,7 @@ export function subscribe(api: ControlCenterApi): () => void {
 /** Pulls everything once: at start and after the stream reconnects. */
 export async function resync(api: ControlCenterApi): Promise<void> {
   const afterSeq = useEvents.getState().lastSeq;
-  await Promise.allSettled([
+  const results = await Promise.allSettled([
     api.getAppInfo({}).then((i) => useConnection.getState().setAppInfo(i)),
     api.getDetailedStats({}).then((s) => useStats.getState().setStats(s)),
     api.getConfig({}).then((c) => useConfig.getState().setConfig(c)),
@@ -39,6 +39,9 @@ export async function resync(api: ControlCenterApi): Promise<void> {
     api.getLoadStatus({}).then((s) => useLoad.getState().setStatus(s)),
     useMetrics.getState().loadHistory(),
   ]);
+  // a wrong or missing token fails every call the same way: say so once, plainly
+  if (results.some((r) => r.status === 'rejected' && (r.reason as { code?: string })?.code === 'ERR_UNAUTHORIZED'))
+    useConnection.getState().setUnauthorized(true);
 }
 
 export function startSession(t: Transport): () => void {
