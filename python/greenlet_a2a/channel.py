@@ -10,7 +10,9 @@ import sys
 from typing import Callable, List
 
 IS_WINDOWS = os.name == "nt"
-READ_CHUNK = 256 * 1024
+# A pipe holds 64 KiB on Linux, so a bigger read gains nothing; and a buffer above glibc's
+# mmap threshold (128 KiB) would cost mmap+mremap+munmap on every read.
+READ_CHUNK = 64 * 1024
 
 
 def protect_stdout() -> int:
@@ -63,52 +65,60 @@ def write_blocking(fd: int, data: bytes) -> None:
 
 
 class FrameReader:
-    """Reads raw chunks from stdin cooperatively; returns b"" at end of file."""
+    """Reads raw chunks from stdin; returns b"" at end of file.
+
+    The fd stays blocking. While anything else may need the hub, the reader first waits
+    for readiness on the hub (so a read never blocks the hub). When nothing else can run —
+    the caller checked that no gevent watcher or callback is active — it reads directly:
+    the worker sleeps in ``read()`` like a plain pipe echo, skipping an event-loop pass
+    (epoll, hub switches) per message.
+    """
 
     def __init__(self, fd: int, hub) -> None:
         self._fd = fd
         self._hub = hub
-        if IS_WINDOWS:
-            # Windows pipes cannot be made non-blocking: read on gevent's threadpool instead.
-            self._watcher = None
-        else:
-            os.set_blocking(fd, False)
-            self._watcher = hub.loop.io(fd, 1)
-        self._maybe_more = True
+        # Windows pipes cannot be polled by the loop: read on gevent's threadpool instead.
+        self._watcher = None if IS_WINDOWS else hub.loop.io(fd, 1)
+        self.can_block = self._watcher is not None and activecnt_works(hub.loop)
+        if self._watcher is not None:
+            os.set_blocking(fd, True)  # the host may hand us a non-blocking pipe or socket
 
-    def read(self) -> bytes:
+    def read(self, may_block: bool) -> bytes:
         if self._watcher is None:
             return self._hub.threadpool.apply(os.read, (self._fd, READ_CHUNK))
-        if not self._maybe_more:
-            # The last read drained the pipe: wait for readiness instead of paying for an
-            # EAGAIN read. Switching to the hub here also lets the runners and the writer
-            # answer the frames just read before this greenlet touches stdin again.
+        if not may_block:
             self._hub.wait(self._watcher)
         while True:
             try:
-                chunk = os.read(self._fd, READ_CHUNK)
-            except BlockingIOError:
+                return os.read(self._fd, READ_CHUNK)  # EINTR is retried by Python (PEP 475)
+            except BlockingIOError:  # someone set O_NONBLOCK behind our back
                 self._hub.wait(self._watcher)
-                continue
-            except InterruptedError:
-                continue
-            self._maybe_more = len(chunk) == READ_CHUNK
-            return chunk
 
-    def restore(self) -> None:
-        if not IS_WINDOWS:
-            try:
-                os.set_blocking(self._fd, True)
-            except OSError:
-                pass
+
+def activecnt_works(loop) -> bool:
+    """True when ``loop.activecnt`` really counts referenced watchers (libev does; gevent's
+    libuv loop always reports 0, which would make an idle blocking read unsafe)."""
+    try:
+        before = loop.activecnt
+        probe = loop.timer(3600.0)
+        probe.start(lambda: None)
+        during = loop.activecnt
+        probe.close()
+        return during == before + 1 and loop.activecnt == before
+    except Exception:
+        return False
 
 
 class FrameWriter:
-    """The one owner of the protocol fd.
+    """The one owner of the protocol fd; frames are never interleaved or written re-entrantly.
 
-    Other greenlets call :meth:`send` with a serialised frame (no newline); the writer
-    greenlet wakes in the same hub iteration, joins everything queued so far and writes it
-    in one go. A lone reply is therefore not delayed, and a burst becomes one write.
+    Greenlets call :meth:`send` with a serialised frame (no newline). The writer greenlet
+    wakes in the same hub iteration, joins everything queued so far and writes it in one
+    go, waiting out a full pipe. The reader calls :meth:`flush_now` just before it parks: it
+    writes what its own frames produced with one non-blocking ``os.write`` (no greenlet
+    hop for a lone reply) and leaves any remainder to the writer greenlet. ``os.write``
+    never yields and ``flush_now`` only writes while the greenlet is parked with nothing
+    half-written, so both paths cannot interleave.
     """
 
     def __init__(self, fd: int, hub, on_broken: Callable[[BaseException], None]) -> None:
@@ -119,8 +129,10 @@ class FrameWriter:
         self._loop = hub.loop
         self._on_broken = on_broken
         self._pending: List[str] = []
+        self._partial = b""  # the unwritten tail of a batch already started; goes first
         self._idle = False
         self.writing = False
+        self.hold = False  # set by the reader while it handles frames: it will flush_now()
         if IS_WINDOWS:
             self._watcher = None
         else:
@@ -131,24 +143,53 @@ class FrameWriter:
 
     def send(self, line: str) -> None:
         self._pending.append(line)
-        if self._idle:
-            self._idle = False
-            self._loop.run_callback(self._greenlet.switch)
+        if self._idle and not self.hold:
+            self._wake()
+
+    def _wake(self) -> None:
+        self._idle = False
+        self._loop.run_callback(self._greenlet.switch)
+
+    def flush_now(self) -> None:
+        self.hold = False
+        if not self._pending or not self._idle:
+            return  # nothing to do, or the greenlet is already on it
+        if self._watcher is None:  # Windows: blocking pipe, leave it to the greenlet
+            self._wake()
+            return
+        data = self._take()
+        try:
+            n = os.write(self._fd, data)
+        except (BlockingIOError, InterruptedError):
+            n = 0
+        except OSError as exc:  # EPIPE etc.: the host is gone
+            self._on_broken(exc)
+            return
+        if n < len(data):
+            self._partial = data[n:]
+            self._wake()
+
+    def _take(self) -> bytes:
+        pending = self._pending
+        self._pending = []
+        return ("\n".join(pending) + "\n").encode("utf-8", "surrogatepass")
 
     @property
     def flushed(self) -> bool:
-        return not self._pending and not self.writing
+        return not self._pending and not self._partial and not self.writing
 
     def _run(self) -> None:
         switch_to_hub = self._hub.switch
         while True:
-            pending = self._pending
-            if not pending:
+            if self._partial:
+                data = self._partial
+                self._partial = b""
+            elif self._pending:
+                data = self._take()
+            else:
                 self._idle = True
                 switch_to_hub()
                 continue
-            self._pending = []
-            data = ("\n".join(pending) + "\n").encode("utf-8", "surrogatepass")
             self.writing = True
             try:
                 self._write_all(data)

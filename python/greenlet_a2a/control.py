@@ -42,6 +42,10 @@ class ControlMixin:
         self._lag_timer.start(self._tick)
 
     def _tick(self) -> None:
+        if self._direct is not None:
+            # Fallback: a direct-started message left its runner without Hub.switch (a raw
+            # greenlet switch), so its switch_out hook never ran; the reader must not wait on it.
+            self._resume_reader(self._direct)
         now = perf_counter()
         lag = now - self._last_tick - self._lag_interval
         self._lag = lag if lag > 0.0 else 0.0
@@ -159,7 +163,6 @@ class ControlMixin:
         self.exit(0)
 
     def exit(self, code: int) -> None:
-        self.reader.restore()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

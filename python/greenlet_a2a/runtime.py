@@ -27,7 +27,7 @@ IDLE_RUNNERS_KEPT = 256  # parked runner greenlets kept for reuse; the rest exit
 
 
 class Job:
-    __slots__ = ("id", "data", "deadline_ms", "state", "greenlet")
+    __slots__ = ("id", "data", "deadline_ms", "state", "greenlet", "timer", "started")
 
     def __init__(self, job_id: str, data: Any, deadline_ms: Optional[float]) -> None:
         self.id = job_id
@@ -35,6 +35,8 @@ class Job:
         self.deadline_ms = deadline_ms
         self.state = QUEUED
         self.greenlet: Optional[greenlet] = None
+        self.timer = None
+        self.started = 0.0
 
 
 class Runtime(ControlMixin):
@@ -52,6 +54,8 @@ class Runtime(ControlMixin):
         self.sent = 0
         self.errors = 0
         self._idle_runners: List[greenlet] = []
+        self._direct: Optional[Job] = None
+        self._reader_g: Optional[greenlet] = None
         self.reader = FrameReader(0, hub)
         self.writer = FrameWriter(proto_fd, hub, self._on_broken_channel)
         self.send = self.writer.send
@@ -60,11 +64,24 @@ class Runtime(ControlMixin):
     # ---- reading ---------------------------------------------------------------------
     def serve(self) -> None:
         """Read frames until EOF. Runs on the main greenlet; never returns."""
+        self._reader_g = getcurrent()
         read = self.reader.read
         handle = self._handle
+        writer = self.writer
+        loop = self.loop
+        can_block = self.reader.can_block
         rest = b""
         while True:
-            chunk = read()
+            writer.flush_now()  # replies to the frames just handled go out before we park
+            # activecnt counts referenced watchers and queued callbacks: 0 means no timer,
+            # socket, sleeping greenlet or pending write could need the hub before our next frame.
+            if can_block and loop.activecnt == 0 and writer.flushed:
+                asleep = perf_counter()
+                chunk = read(True)
+                self._last_tick += perf_counter() - asleep  # sleeping in read() is not loop lag
+            else:
+                chunk = read(False)
+            writer.hold = True
             if not chunk:
                 self._on_eof()
             end = chunk.rfind(b"\n")
@@ -126,7 +143,10 @@ class Runtime(ControlMixin):
             self.in_flight += 1
             idle = self._idle_runners
             g = job.greenlet = idle.pop() if idle else greenlet(self._runner, self.hub)
-            self.loop.run_callback(g.switch, job)
+            if self.in_flight == 1:
+                self._run_direct(g, job)
+            else:
+                self.loop.run_callback(g.switch, job)
         elif len(self.queue) < self.max_queue:
             self.queue.append(Job(mid, msg.get("data"), deadline))
             self.jobs[mid] = self.queue[-1]
@@ -134,9 +154,39 @@ class Runtime(ControlMixin):
             self._reject(mid, "queue_full", "worker queue is full (%d in flight, %d queued)"
                               % (self.in_flight, len(self.queue)))
 
+    def _run_direct(self, g: greenlet, job: Job) -> None:
+        """Start a message on its runner by switching to it straight from the reader.
+
+        Nothing else is in flight, so there is nothing to be fair to: skipping the hub round
+        trip is most of a fast message's latency. If the agent code yields, the runner's
+        ``switch_out`` hook (gevent's Hub.switch calls it) schedules the reader's return and
+        the message carries on like any other; if it does not, the runner switches back itself.
+        """
+        self._direct = job
+        g.switch(job)
+
+    def _runner_yields(self) -> None:
+        """gevent calls this on a runner each time it switches to the hub."""
+        job = self._direct
+        if job is not None and getcurrent().job is job:
+            self.loop.run_callback(self._resume_reader, job)
+
+    def _resume_reader(self, job: Job) -> None:
+        if self._direct is job:  # the message yielded: it needs its deadline timer now
+            self._direct = None
+            if job.deadline_ms and job.state is RUNNING:
+                spent = perf_counter() - job.started
+                self._arm_deadline(job, max(job.deadline_ms / 1000.0 - spent, 0.0))
+            self._reader_g.switch()
+
+    def _arm_deadline(self, job: Job, seconds: float) -> None:
+        timer = job.timer = self.loop.timer(seconds)
+        timer.start(self._expire, job)
+
     def _runner(self, job: Job) -> None:
         """Body of a runner greenlet: run a job, then queued jobs, then park for reuse."""
         me = getcurrent()
+        me.switch_out = self._runner_yields
         switch_to_hub = self.hub.switch
         queue = self.queue
         while True:
@@ -155,6 +205,11 @@ class Runtime(ControlMixin):
             me.job = None
             if self.stopping:
                 self._on_drain_progress()
+            if self._direct is job:  # started by _run_direct and never yielded: back to the reader
+                self._direct = None
+                self._idle_runners.append(me)
+                job = self._reader_g.switch()
+                continue
             if len(self._idle_runners) >= IDLE_RUNNERS_KEPT:
                 return
             self._idle_runners.append(me)
@@ -162,11 +217,11 @@ class Runtime(ControlMixin):
 
     def _run_one(self, job: Job) -> None:
         job.state = RUNNING
-        timer = None
-        if job.deadline_ms:
-            timer = self.loop.timer(job.deadline_ms / 1000.0)
-            timer.start(self._expire, job)
-        started = perf_counter()
+        job.started = started = perf_counter()
+        if job.deadline_ms and self._direct is not job:
+            # A direct start arms its timer only if it yields (see _resume_reader): code that
+            # never yields cannot be interrupted by a timer anyway, and most messages finish first.
+            self._arm_deadline(job, job.deadline_ms / 1000.0)
         try:
             result = self.process(job.data)
         except BaseException as exc:  # noqa: B902 - agent code may raise anything
@@ -178,8 +233,9 @@ class Runtime(ControlMixin):
                 job.state = DONE
                 self._reply_result(job.id, result, perf_counter() - started)
         finally:
-            if timer is not None:
-                timer.close()
+            if job.timer is not None:
+                job.timer.close()
+                job.timer = None
             if self.stopping:
                 self._drained += 1
 

@@ -106,3 +106,18 @@ def test_stop_of_an_idle_worker_with_stdin_closed(spawn):
     w.proc.stdin.close()
     assert w.reply("s")["type"] == "agent.stopped"
     assert w.wait_exit() == 0
+
+
+def test_background_greenlets_keep_running_while_the_worker_is_idle(spawn):
+    w = spawn("fixture_agents:BackgroundAgent")
+    first = w.process("a", None)["result"]["ticks"]
+    time.sleep(0.5)  # idle: no frame arrives, the agent's own greenlet must still be scheduled
+    second = w.process("b", None)["result"]["ticks"]
+    assert second - first >= 5  # ~50 expected; a worker asleep in read() would show ~0
+
+
+def test_idle_time_is_not_reported_as_loop_lag(spawn):
+    w = spawn()
+    w.process("warm", 1)
+    time.sleep(0.6)
+    assert w.request({"type": "agent.ping", "id": "p"})["loop_lag_ms"] < 300

@@ -106,3 +106,17 @@ def test_duplicate_in_flight_id_is_a_bad_request(spawn):
     assert first["error"]["code"] == "bad_request"
     assert "duplicate" in first["error"]["message"]
     assert w.wait_for(lambda f: f.get("id") == "d" and f["type"] == "agent.result")["result"] == {"sleep_ms": 300}
+
+
+def test_deadlines_apply_to_every_concurrent_message(spawn):
+    w = spawn()
+    ids = ["t%d" % i for i in range(3)]  # the first starts straight from the reader, the rest via the hub
+    w.send(*({"type": "agent.process", "id": mid, "data": {"sleep_ms": 10000}, "deadline_ms": 100} for mid in ids))
+    assert errors_of(w.replies(ids)) == {mid: "timeout" for mid in ids}
+    assert w.metrics()["in_flight"] == 0
+
+
+def test_fast_messages_are_not_cut_by_their_deadline(spawn):
+    w = spawn()
+    for i in range(20):
+        assert w.process("f%d" % i, {"i": i}, deadline_ms=5000)["result"] == {"i": i}

@@ -52,3 +52,19 @@ class CustomInitAgent(GreenletA2AAgent):
 
     def process(self, data):
         return {"agent_id": self.agent_id}
+
+
+class BackgroundAgent(GreenletA2AAgent):
+    """Runs a background greenlet that ticks every 10 ms, even while no message is in flight."""
+
+    def on_start(self):
+        self.ticks = 0
+        gevent.spawn(self._tick)
+
+    def _tick(self):
+        while True:
+            gevent.sleep(0.01)
+            self.ticks += 1
+
+    def process(self, data):
+        return {"ticks": self.ticks}
