@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatTime } from '../lib/format';
+import { tickLabel, timeTicks } from '../lib/ticks';
 import type { ChartData } from '../lib/series';
 import { severityColor, type ThresholdLine } from '../lib/thresholds';
 import { useWidth } from './useWidth';
@@ -21,8 +21,7 @@ const compact = (v: number) => (Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)
 // memo: a chart re-renders only when its own series, thresholds or window change
 export const Chart = memo(function Chart({ title, data, lines, from, to, unit, yFormat = compact, height = 210 }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
-  const long = to - from > 24 * 3_600_000;
-  const ticks = useMemo(() => Array.from({ length: 6 }, (_, i) => Math.round(from + ((to - from) * i) / 5)), [from, to]);
+  const ticks = useMemo(() => timeTicks(from, to), [from, to]);
   const dataMax = useMemo(() => maxOf(data), [data]);
   return (
     <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} aria-label={title} style={{ margin: 0 }}>
@@ -57,7 +56,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
               ticks={ticks}
               interval={0} // fixed ticks: no per-tick text measuring to thin them out
               allowDataOverflow
-              tickFormatter={(t: number) => formatTime(t, long)}
+              tickFormatter={(t: number) => tickLabel(t, to - from)}
             />
             <YAxis width={46} tickFormatter={yFormat} allowDecimals interval={0} />
             <Tooltip
