@@ -88,6 +88,10 @@ describe('GreenletBridgeAdapter: deadlines, cancel and crashes', () => {
     expect(err.code).toBe('ERR_CANCELLED');
     await until(async () => (await a.fetchMetrics()).in_flight === 0);
     expect(a.inFlight).toBe(0);
+    // The target's own 'cancelled' reply arrives after the caller gave up: late, not a protocol error;
+    // the cancel request's reply is expected and counts as neither.
+    await until(() => a.getMetrics().lateReplies === 1);
+    expect(a.getMetrics().protocolErrors).toBe(0);
   });
 
   it('an already aborted signal rejects without sending anything', async () => {

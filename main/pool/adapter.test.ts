@@ -121,6 +121,17 @@ describe('GreenletBridgeAdapter: the spec API', () => {
     expect(maxInFlight).toBeGreaterThan(0);
   });
 
+  it('processQueue also sends messages queued while it is draining', async () => {
+    const a = await connected({ concurrency: 2 });
+    a.queueMessage({ type: 'agent.process', data: { n: 0, sleep_ms: 50 } });
+    const drained = a.processQueue();
+    const late = [1, 2, 3].map((n) => a.queueMessage({ type: 'agent.process', data: { n } }));
+    expect(a.processQueue()).toBe(drained); // one drain at a time
+    const outcomes = await drained;
+    expect(outcomes.map((o) => o.id).slice(1)).toEqual(late);
+    expect(outcomes.map((o) => (o.result as { n: number }).n)).toEqual([0, 1, 2, 3]);
+  });
+
   it('processQueue reports a failing message in its outcome and delivers the rest', async () => {
     const a = await connected();
     a.queueMessage({ type: 'agent.process', data: { fail: true, message: 'nope' } });
@@ -204,6 +215,8 @@ describe('GreenletBridgeAdapter: output and stop', () => {
     const results = await Promise.all(work);
     expect(results.map((r) => (r.result as { sleep_ms: number }).sleep_ms)).toEqual([100, 200, 300]);
     expect(exits).toEqual([{ code: 0, signal: null, pendingIds: [] }]);
+    expect(a.getMetrics().lateReplies).toBe(0); // agent.stopped was expected
+    expect(a.getMetrics().protocolErrors).toBe(0);
     expect(a.connected).toBe(false);
     expect((await rejection(a.process(1))).code).toBe('ERR_NOT_CONNECTED');
   });

@@ -122,7 +122,7 @@ export class RequestTable {
     p.reject(err);
   }
 
-  /** The worker is gone: every request rejects with `err`. Returns their ids. */
+  /** The worker is gone: every request rejects with `err`. Returns the ids of the messages among them. */
   failAll(err: PoolError): string[] {
     const all = [...this.pending.values()];
     this.deadlines.clear();
@@ -131,7 +131,7 @@ export class RequestTable {
       if (p.kind !== CONTROL) this.stats.errors++;
       p.reject(err);
     }
-    return all.map((p) => p.id);
+    return all.filter((p) => p.kind !== CONTROL).map((p) => p.id);
   }
 
   /** Removes p from every structure; false when it was already settled. */

@@ -98,8 +98,9 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
       return this.exited();
     }
     const drainMs = opts.timeout ?? this.opts.drainTimeout;
+    // Tracked like any request so its agent.stopped reply is expected, not a stray frame.
+    this.fireAndForget('agent.stop', 'agent.stopped', { timeout_ms: drainMs });
     this.channelState = 'stopping';
-    this.writer?.write(wire.encodeControl('agent.stop', this.nextId(), { timeout_ms: drainMs }));
     this.stopping = (async () => {
       // The worker answers agent.stopped and exits on its own; its drain limit plus slack for exit.
       if (await this.exitedWithin(drainMs + 1000)) return;
@@ -154,9 +155,14 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   }
 
   private sendCancel(target: string): void {
-    if (this.channelState === 'ready' || this.channelState === 'stopping') {
-      this.writer?.write(wire.encodeControl('agent.cancel', this.nextId(), { target }));
-    }
+    if (this.channelState === 'ready' || this.channelState === 'stopping') this.fireAndForget('agent.cancel', 'agent.result', { target });
+  }
+
+  /** A control request nobody awaits; its reply (or the worker's death) just closes it. */
+  private fireAndForget(type: string, expect: string, extra: Record<string, unknown>): void {
+    const id = this.nextId();
+    this.requests.add(id, CONTROL, expect, 0, 0, noop, noop);
+    this.writer?.write(wire.encodeControl(type, id, extra));
   }
 
   private notReady(): PoolError {
@@ -312,6 +318,8 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     return done;
   }
 }
+
+const noop = (): void => {};
 
 function spawnWorker(file: string, args: string[], env: Record<string, string>) {
   return execa(file, args, { env, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true });
