@@ -180,7 +180,7 @@ describe('GreenletBridgeAdapter: the spec API', () => {
 
   it('ping() reports the worker loop lag, in-flight and queue size', async () => {
     const a = await connected({ concurrency: 1 });
-    const slow = a.process({ sleep_ms: 300 });
+    const slow = a.process({ sleep_ms: 1000 });
     const queued = a.process({ sleep_ms: 1 });
     await sleep(50);
     const pong = await a.ping(5000);

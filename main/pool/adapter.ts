@@ -7,11 +7,12 @@ import { resolveAdapterOptions, type AdapterOptions } from './adapter-options';
 import { errors, type PoolError } from './errors';
 import type { LatencyHistogram } from './latency';
 import type { ProcessMessage } from './types';
-import { toPoolError, WorkerChannel, type ProcessOptions, type RetryEvent } from './worker-channel';
+import type { ProcessOptions, RetryEvent } from './adapter-types';
+import { toPoolError, WorkerChannel } from './worker-channel';
 import type { Frame } from './wire';
 
 export { type AdapterOptions, ADAPTER_DEFAULTS } from './adapter-options';
-export type { AdapterEvents, ChannelState, ExitInfo, OutputEvent, ProcessOptions, ProcessResult, ProtocolErrorEvent, RetryEvent } from './worker-channel';
+export type { AdapterEvents, ChannelState, ExitInfo, OutputEvent, ProcessOptions, ProcessResult, ProtocolErrorEvent, RetryEvent } from './adapter-types';
 export type { Frame, PongInfo, RegisterInfo, WorkerMetrics } from './wire';
 
 export type ReplyType = 'agent.result' | 'agent.pong' | 'agent.metrics';

@@ -4,32 +4,16 @@
 // and metrics API on top. Everything read from the worker is untrusted: a bad
 // frame is counted and reported, never thrown into the host.
 import { EventEmitter } from 'node:events';
-import { execa, type ResultPromise } from 'execa';
 import type { ResolvedAdapterOptions } from './adapter-options';
+import type { AdapterEvents, ChannelState, ExitInfo, ProcessOptions, ProcessResult } from './adapter-types';
 import { errors, isPoolError, type PoolError } from './errors';
-import { FrameWriter, LineSplitter } from './framing';
+import type { FrameWriter } from './framing';
 import { LatencyHistogram } from './latency';
 import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable } from './requests';
 import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from './python-runtime';
 import { startFailureText, StderrTail, type ExitResult } from './start-failure';
+import { spawnWorkerProcess, type WorkerSubprocess } from './worker-process';
 import * as wire from './wire';
-
-export type ChannelState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
-export interface ProcessOptions { timeout?: number; signal?: AbortSignal }
-export interface ProcessResult { result: unknown; durationMs: number }
-export interface ExitInfo { code: number | null; signal: string | null; pendingIds: string[] }
-export interface OutputEvent { stream: 'stderr'; line: string }
-export interface ProtocolErrorEvent { reason: string; sample: string }
-export interface RetryEvent { attempt: number; delayMs: number; error: PoolError } // attempt: 1-based retry about to happen
-
-/** Events of GreenletBridgeAdapter (typed `on`/`emit`). */
-export interface AdapterEvents {
-  register: [info: wire.RegisterInfo];
-  exit: [info: ExitInfo];
-  output: [ev: OutputEvent];
-  'protocol-error': [ev: ProtocolErrorEvent];
-  retry: [ev: RetryEvent];
-}
 
 export class WorkerChannel extends EventEmitter<AdapterEvents> {
   protected readonly stats = emptyStats();
@@ -41,7 +25,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   });
   protected everConnected = false;
   private channelState: ChannelState = 'idle';
-  private sub: ResultPromise | null = null;
+  private sub: WorkerSubprocess | null = null;
   private writer: FrameWriter | null = null;
   private seq = 0;
   private registerInfo: wire.RegisterInfo | null = null;
@@ -251,32 +235,21 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     this.channelState = 'starting';
     this.registerInfo = null;
     this.tail.clear();
-    let sub: ReturnType<typeof spawnWorker>;
     try {
-      sub = spawnWorker(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env));
+      const { sub, writer } = spawnWorkerProcess(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env), o.maxFrameBytes, {
+        onLine: (line) => this.onLine(line),
+        onOversized: (chars, head) => this.onOversized(chars, head),
+        onOutput: (line) => this.onOutput(line),
+        onStall: () => this.stats.writeStalls++,
+        onExit: (result) => this.onExit(result, python),
+      });
+      this.sub = sub;
+      this.writer = writer;
+      this.childPid = sub.pid ?? null;
     } catch (err) {
       this.channelState = 'exited';
       return Promise.reject(errors.startFailed(`Cannot start "${python.path}": ${(err as Error).message}`, { python: python.path }));
     }
-    this.sub = sub;
-    this.childPid = sub.pid ?? null;
-    this.writer = new FrameWriter(sub.stdin, () => this.stats.writeStalls++);
-    // EPIPE/ECONNRESET after the worker died: the exit handler reports the death; an
-    // unhandled stream 'error' would crash the host instead.
-    for (const stream of [sub.stdin, sub.stdout, sub.stderr]) stream.on('error', () => {});
-    const out = new LineSplitter((l) => this.onLine(l), o.maxFrameBytes, (bytes, head) => this.onOversized(bytes, head));
-    const err = new LineSplitter((l) => this.onOutput(l), 1024 * 1024, (_b, sample) => this.onOutput(`${sample}… [line truncated]`));
-    sub.stdout.on('data', (c: Buffer) => out.push(c));
-    sub.stderr.on('data', (c: Buffer) => err.push(c));
-    const finish = (result: ExitResult) => {
-      const lastErr = err.end();
-      if (lastErr !== null) this.onOutput(lastErr);
-      const lastOut = out.end();
-      if (lastOut !== null) this.onLine(lastOut);
-      this.onExit(result, python);
-    };
-    // reject: false makes execa resolve on every exit; the catch is for execa's own failures.
-    sub.then(finish, (e: unknown) => finish({ failed: true, code: 'EEXECA', originalMessage: String(e) }));
     return new Promise<wire.RegisterInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.failStart(errors.startFailed(`Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`, { python: python.path, stderrTail: this.tail.text() }));
@@ -320,10 +293,6 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 }
 
 const noop = (): void => {};
-
-function spawnWorker(file: string, args: string[], env: Record<string, string>) {
-  return execa(file, args, { env, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true });
-}
 
 export function toPoolError(err: unknown): PoolError {
   return isPoolError(err) ? err : errors.protocol(err instanceof Error ? err.message : String(err));
