@@ -71,6 +71,7 @@ class Runtime(ControlMixin):
         loop = self.loop
         can_block = self.reader.can_block
         rest = b""
+        parts: List[bytes] = []  # pieces of one frame longer than a read, joined once at its end
         while True:
             writer.flush_now()  # replies to the frames just handled go out before we park
             # activecnt counts referenced watchers and queued callbacks: 0 means no timer,
@@ -86,9 +87,14 @@ class Runtime(ControlMixin):
                 self._on_eof()
             end = chunk.rfind(b"\n")
             if end < 0:
-                rest += chunk  # rare: a frame larger than one read
+                parts.append(chunk)  # rare: a frame larger than one read
                 continue
-            if rest:
+            if parts:
+                parts.append(chunk)
+                chunk = rest + b"".join(parts)
+                end += len(chunk) - len(parts[-1])
+                parts = []
+            elif rest:
                 chunk = rest + chunk
                 end += len(rest)
             rest = chunk[end + 1:]

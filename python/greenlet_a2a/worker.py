@@ -26,6 +26,7 @@ class StartupError(Exception):
 
 def main(argv=None) -> None:
     proto_fd = protect_stdout()
+    _ignore_sigint()
     try:
         config = _parse_argv(sys.argv[1:] if argv is None else argv)
         settings = _settings(config)
@@ -55,6 +56,18 @@ def main(argv=None) -> None:
         "max_queue_size": settings["max_queue_size"],
     }))
     runtime.serve()
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C in the host's terminal reaches every worker in the process group. The host
+    # decides how workers stop (agent.stop, then SIGTERM/SIGKILL; stdin EOF if it dies), so a
+    # KeyboardInterrupt here would only cut work short and spray tracebacks into the log.
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # not the main thread, or the platform refuses
+        pass
 
 
 def _parse_argv(argv) -> dict:
