@@ -60,3 +60,21 @@ test('an invalid value shows its field error and changes nothing', async ({ page
   await expect(page.getByTestId('error-pool.maxWorkers')).toHaveCount(0);
   await expect(page.getByTestId('field-pool.maxWorkers')).toHaveValue(String(before.pool.maxWorkers));
 });
+
+test('applying thresholds sends only thresholds and keeps unsaved pool edits', async ({ page }) => {
+  await openApp(page, 'config');
+  const before = await call('getConfig', {});
+  await page.getByTestId('field-pool.timeout').fill('7777');
+  await page.getByTestId('nav-alerts').click();
+  const next = before.alerts.errorRatePct === 25 ? 30 : 25;
+  await page.getByTestId('field-alerts.errorRatePct').fill(String(next));
+  await page.getByTestId('thresholds-apply').click();
+  await expect(page.getByTestId('thresholds-status')).toContainText('Applied');
+  const after = await call('getConfig', {});
+  expect(after.alerts.errorRatePct).toBe(next);
+  expect(after.pool).toEqual(before.pool);
+  await page.getByTestId('nav-config').click();
+  await expect(page.getByTestId('field-pool.timeout')).toHaveValue('7777');
+  await page.getByTestId('config-pool-reset').click();
+  await call('updateConfig', { patch: { alerts: { errorRatePct: before.alerts.errorRatePct } } });
+});

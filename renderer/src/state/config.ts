@@ -86,8 +86,10 @@ export const useConfig = create<ConfigState>()((set, get) => ({
     set({ busy: true, error: null });
     try {
       const result = await api().updateConfig({ patch: c.patch });
-      const draft = { ...get().draft, ...draftFromConfig(result.config, ALL_FIELDS) };
-      // fields of other sections keep their edits; this section now mirrors the server
+      // this section now mirrors the server; fields of other sections keep their edits
+      const fresh = draftFromConfig(result.config, ALL_FIELDS);
+      const mine = Object.entries(fresh).filter(([p]) => !section || p.startsWith(`${section}.`));
+      const draft = { ...get().draft, ...Object.fromEntries(mine) };
       set({ lastResult: result, preview: null, busy: false, serverErrors: {} });
       set({ config: result.config, draft, check: checkDraft(result.config, draft, ALL_FIELDS) });
       useAlerts.getState().setThresholds(result.config.alerts);

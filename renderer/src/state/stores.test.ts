@@ -136,3 +136,4 @@ describe('pool phase', () => {
     expect(poolPhase(base)).toBe('running');
   });
 });
+
