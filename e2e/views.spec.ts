@@ -31,6 +31,17 @@ test('the event log tails live events and filters by worker and level', async ({
   expect(levels.every((l) => l === 'warn' || l === 'error')).toBe(true);
 });
 
+test('checking an agent class shows the real Python import error', async ({ page }) => {
+  await openApp(page, 'python');
+  await page.getByTestId('agent-path').fill('surely_missing_pkg.mod:Agent');
+  await page.getByTestId('agent-validate').click();
+  await expect(page.getByTestId('agent-result')).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
+  await expect(page.getByTestId('agent-result')).toContainText('surely_missing_pkg');
+  await page.getByTestId('agent-path').fill('');
+  await page.getByTestId('agent-validate').click();
+  await expect(page.getByTestId('agent-result')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
+});
+
 test('views are keyboard-navigable and every main view is captured (light and dark)', async ({ page }) => {
   test.setTimeout(150_000);
   await call('startLoad', { rate: 30, count: 0, sleepMs: 25, failureRate: 0.05, payloadBytes: 0 });

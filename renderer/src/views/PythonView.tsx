@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
+import type { AgentValidation } from '../../../preload/contract';
+import { api, errorText } from '../state/api';
 import { useConfig } from '../state/config';
 import { usePython } from '../state/python';
 import { useStats } from '../state/stats';
@@ -37,6 +39,7 @@ export function PythonView() {
         </div>
       )}
       {error && <pre className="error-text" role="alert">{error}</pre>}
+      <AgentCheck />
       {report && (
         <div className="panel stack" data-testid="python-report" data-ok={report.ok}>
           <div>
@@ -60,5 +63,51 @@ export function PythonView() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Imports an agent class in a throw-away worker: the real Python error if it fails, before it goes into the config. */
+function AgentCheck() {
+  const pool = useConfig((s) => s.config?.pool);
+  const [agent, setAgent] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<AgentValidation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await api().validateAgent({ agent: agent || pool?.agent || '', pythonPaths: pool?.pythonPaths ?? [] }));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="panel stack" onSubmit={(e) => void submit(e)} aria-label="Check an agent class" data-testid="agent-check">
+      <div className="row">
+        <label htmlFor="agent-path">Agent class</label>
+        <input id="agent-path" data-testid="agent-path" placeholder={pool?.agent ?? 'package.module:ClassName'} value={agent} onChange={(e) => setAgent(e.target.value)} style={{ minWidth: 320 }} />
+        <button className="btn" type="submit" data-testid="agent-validate" disabled={busy}>
+          {busy ? 'Starting a test worker…' : 'Check agent'}
+        </button>
+      </div>
+      {error && <pre className="error-text" role="alert">{error}</pre>}
+      {result && (
+        <div data-testid="agent-result" data-ok={result.ok}>
+          {result.ok ? (
+            <span className="ok-text">
+              Loads as <strong className="mono">{result.agentId}</strong>
+              {result.capabilities?.length ? ` — capabilities: ${result.capabilities.join(', ')}` : ''}
+            </span>
+          ) : (
+            <pre className="mono error-text">{result.errorText ?? 'The agent did not load.'}</pre>
+          )}
+        </div>
+      )}
+    </form>
   );
 }

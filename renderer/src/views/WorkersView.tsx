@@ -53,6 +53,7 @@ export function WorkersView() {
               <th className="num">Age</th>
               <th className="num">RSS</th>
               <th className="num">Avg latency</th>
+              <th className="num" title="How late the worker's gevent loop answers a ping; high means blocked by CPU-bound or blocking code">Loop lag</th>
               <th className="num">Restarts</th>
               <th className="num">Output lines</th>
               <th />
@@ -73,6 +74,7 @@ export function WorkersView() {
                 <td className="num">{formatDuration(w.age)}</td>
                 <td className="num">{formatBytes(w.rssBytes)}</td>
                 <td className="num">{formatMs(w.averageResponseTime)}</td>
+                <td className="num">{formatMs(w.loopLagMs)}</td>
                 <td className="num">{w.restarts}</td>
                 <td className="num">{formatCount(w.outputLines)}</td>
                 <td>
