@@ -82,6 +82,12 @@ export class GreenletBridgeAdapter extends WorkerChannel {
     return super.disconnect(opts);
   }
 
+  /** SIGKILL now. Unlike a crash, an explicit kill is final: retries do not reconnect after it. */
+  override kill(): void {
+    this.closed = true;
+    super.kill();
+  }
+
   /** Bounded: when messageQueueSize messages wait, throws ERR_WORKER_QUEUE_FULL; nothing queued earlier is dropped. */
   queueMessage(msg: ProcessMessage): string {
     if (!msg || msg.type !== 'agent.process') throw errors.protocol(`queueMessage takes { type: 'agent.process', data } (got type ${JSON.stringify(msg?.type)})`);
@@ -167,7 +173,7 @@ export class GreenletBridgeAdapter extends WorkerChannel {
       messagesReceived: s.messagesReceived,
       errors: s.errors,
       averageResponseTime: h.mean,
-      lastMessageTime: s.lastMessageTime,
+      lastMessageTime: Math.round(s.lastMessageTime),
       p50: h.percentile(50),
       p95: h.percentile(95),
       p99: h.percentile(99),

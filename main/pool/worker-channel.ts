@@ -78,7 +78,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     if (this.stopping) return this.stopping;
     if (this.channelState === 'idle' || this.channelState === 'exited') return Promise.resolve();
     if (this.channelState === 'starting') {
-      this.kill();
+      this.killProcess();
       return this.exited();
     }
     const drainMs = opts.timeout ?? this.opts.drainTimeout;
@@ -90,7 +90,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
       if (await this.exitedWithin(drainMs + 1000)) return;
       this.sub?.kill('SIGTERM');
       if (await this.exitedWithin(this.opts.killGrace)) return;
-      this.kill();
+      this.killProcess();
       await this.exited();
     })().finally(() => (this.stopping = null));
     return this.stopping;
@@ -98,6 +98,10 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 
   /** Immediate SIGKILL; pending requests reject with ERR_WORKER_CRASHED when the exit is seen. */
   kill(): void {
+    this.killProcess();
+  }
+
+  private killProcess(): void {
     if (this.sub && this.channelState !== 'exited' && this.channelState !== 'idle') this.sub.kill('SIGKILL');
   }
 
@@ -197,14 +201,17 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
       const python = this.starting?.python;
       this.failStart(errors.startFailed(`Worker failed to start: ${message}${python ? ` [python: ${python.path}, ${python.source}]` : ''}`, { python: python?.path, traceback }));
       // The worker exits with code 3 by itself; make sure it does.
-      setTimeout(() => this.kill(), 2000).unref();
+      const sub = this.sub;
+      setTimeout(() => {
+        if (this.sub === sub) this.killProcess(); // not a newer process started meanwhile
+      }, 2000).unref();
       return;
     }
     const info = wire.parseRegister(frame);
     if (typeof info === 'string') {
       this.protocolError(info, line);
       this.failStart(errors.startFailed(`Worker sent an invalid agent.register: ${info}`));
-      this.kill();
+      this.killProcess();
       return;
     }
     const waiter = this.starting!;
@@ -253,7 +260,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     return new Promise<wire.RegisterInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.failStart(errors.startFailed(`Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`, { python: python.path, stderrTail: this.tail.text() }));
-        this.kill();
+        this.killProcess();
       }, o.startTimeout);
       this.starting = { resolve, reject, timer, python };
     });
