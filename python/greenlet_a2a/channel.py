@@ -169,6 +169,12 @@ class FrameWriter:
             self._partial = data[n:]
             self._wake()
 
+    def release(self) -> None:
+        """The reader will not flush for a while (it is exiting or waiting elsewhere)."""
+        self.hold = False
+        if self._pending and self._idle:
+            self._wake()
+
     def _take(self) -> bytes:
         pending = self._pending
         self._pending = []

@@ -147,6 +147,7 @@ class ControlMixin:
         self.exit(0)
 
     def _on_eof(self) -> None:
+        self.writer.release()  # the reader parks here for good: replies must not wait for it
         if self.stopping:  # the host sent agent.stop then closed stdin: finish the drain
             gevent.sleep(3600 * 24)  # _drain_and_exit ends the process
         log("stdin closed (host gone); exiting")
@@ -154,6 +155,7 @@ class ControlMixin:
         self.exit(0)
 
     def _flush(self, timeout_s: float) -> None:
+        self.writer.release()
         with Timeout(timeout_s, False):  # a host that stopped reading must not keep us alive
             while not self.writer.flushed:
                 gevent.sleep(0.001)

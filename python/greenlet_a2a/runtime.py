@@ -5,8 +5,11 @@ Hot-path choices (the host's round-trip budget is a few µs over a bare pipe ech
   maps (mmap) and later unmaps its own frame data stack, which cost more than the rest of a
   message's handling together. A runner still runs exactly one message at a time, so each
   in-flight message has its own greenlet; finished runners park for the next message.
+- A message that arrives while nothing is in flight starts on its runner straight from the
+  reader (``_run_direct``); the reader flushes replies itself before it waits again, and
+  sleeps in a plain ``read()`` when no gevent watcher is active (channel.py).
 - One C scanner/encoder (codec.py), replies formatted in one step, no per-message logging,
-  and a deadline timer only when ``deadline_ms`` is given.
+  and a deadline timer only when ``deadline_ms`` is given and the message yields.
 """
 from __future__ import annotations
 
@@ -203,6 +206,9 @@ class Runtime(ControlMixin):
                 except Exception:  # a worker bug must not leak this runner's slot
                     log("internal error running %r:\n%s" % (job.id, traceback.format_exc()))
             if queue:  # the slot passes straight to the next queued message
+                if self._direct is job:  # never leave the reader waiting behind queued work
+                    self._direct = None
+                    self.loop.run_callback(self._reader_g.switch)
                 job = queue.popleft()
                 job.state = SCHEDULED
                 job.greenlet = me

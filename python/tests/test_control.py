@@ -121,3 +121,16 @@ def test_idle_time_is_not_reported_as_loop_lag(spawn):
     w.process("warm", 1)
     time.sleep(0.6)
     assert w.request({"type": "agent.ping", "id": "p"})["loop_lag_ms"] < 300
+
+
+def test_stop_then_stdin_closed_still_delivers_every_drained_reply(spawn):
+    w = spawn()
+    ids = ["e%d" % i for i in range(5)]
+    w.send(*({"type": "agent.process", "id": mid, "data": {"sleep_ms": 300}} for mid in ids))
+    w.send({"type": "agent.stop", "id": "s"})
+    w.proc.stdin.close()  # the host stops and hangs up at once; the drain must still report
+    started = time.monotonic()
+    assert all(r["type"] == "agent.result" for r in w.replies(ids).values())
+    assert w.reply("s")["drained"] == 5
+    assert w.wait_exit() == 0
+    assert time.monotonic() - started < 4.0  # not stuck until the 5 s flush give-up
