@@ -79,6 +79,17 @@ describe('GreenletBridgeAdapter: connect and round trips', () => {
     expect(a.getMetrics().messagesSent).toBe(0);
   });
 
+  it('concurrent connect() calls share one worker; connect() after disconnect() starts a new one', async () => {
+    const a = makeAdapter();
+    const [x, y] = await Promise.all([a.connect(), a.connect()]);
+    expect(x).toBe(y);
+    const firstPid = a.pid;
+    await a.disconnect();
+    const again = await a.connect();
+    expect(again.pid).not.toBe(firstPid);
+    expect((await a.process('again')).result).toBe('again');
+  });
+
   it('process() before connect() rejects ERR_NOT_CONNECTED', async () => {
     const a = makeAdapter();
     const err = await rejection(a.process(1));
