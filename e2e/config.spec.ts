@@ -27,7 +27,8 @@ test('changing strategy and pool size applies and shows', async ({ page }) => {
   await expect(page.locator('.topbar')).toContainText(`strategy ${strategy}`);
   await page.getByTestId('nav-workers').click();
   await waitFor(() => call('getStats', {}), (s) => s.healthy >= min, 45_000);
-  await expect(page.getByTestId('worker-row')).toHaveCount(min, { timeout: 30_000 });
+  // at least the new minimum (extra workers started under earlier load may still be idling out)
+  await expect.poll(() => page.getByTestId('worker-row').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(min);
   await expect(page.getByTestId('scale-min')).toHaveValue(String(min));
   await expect(page.getByTestId('scale-max')).toHaveValue('6');
 

@@ -47,7 +47,8 @@ test('recycle all replaces every worker, rolling, with progress', async ({ page 
   await page.getByTestId('recycle-all').click();
   await expect(page.getByTestId('recycle-all-progress')).toContainText(`/ ${before.total} recycled`);
   await expect(page.getByTestId('recycle-all-result')).toContainText(`Recycled ${before.total} worker`, { timeout: 90_000 });
-  const ids = await page.getByTestId('worker-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-worker-id')));
-  expect(ids.length).toBeGreaterThanOrEqual(before.workers.length);
-  for (const w of before.workers) expect(ids).not.toContain(w.id);
+  // the table follows the stats stream: the replaced workers leave it once they have drained
+  const ids = () => page.getByTestId('worker-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-worker-id')));
+  for (const w of before.workers) await expect.poll(ids, { timeout: 30_000 }).not.toContain(w.id);
+  expect((await ids()).length).toBeGreaterThanOrEqual(before.workers.length);
 });
