@@ -8,6 +8,7 @@
 export interface Deadlined {
   deadline: number; // performance.now() ms
   timeoutMs: number;
+  group?: Set<unknown> | undefined; // set by the tracker: removal without a lookup
 }
 
 export class DeadlineTracker<T extends Deadlined> {
@@ -27,6 +28,7 @@ export class DeadlineTracker<T extends Deadlined> {
       this.groups.set(item.timeoutMs, group);
     }
     group.add(item);
+    item.group = group;
     this.size++;
     if (this.timer === null) {
       this.timer = setInterval(() => this.sweep(performance.now()), this.resolutionMs);
@@ -36,7 +38,7 @@ export class DeadlineTracker<T extends Deadlined> {
   }
 
   remove(item: T): void {
-    if (this.groups.get(item.timeoutMs)?.delete(item)) this.size--;
+    if (item.group?.delete(item)) this.size--;
   }
 
   get count(): number {
@@ -64,6 +66,7 @@ export class DeadlineTracker<T extends Deadlined> {
   }
 
   clear(): void {
+    for (const group of this.groups.values()) for (const item of group) item.group = undefined;
     this.groups.clear();
     this.size = 0;
     this.stop();

@@ -39,6 +39,7 @@ export interface Pending {
   reject: (err: PoolError) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  group: Set<unknown> | undefined;
 }
 
 export interface RequestHooks {
@@ -71,7 +72,7 @@ export class RequestTable {
 
   add(id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void): Pending {
     const start = performance.now();
-    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined };
+    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined };
     this.pending.set(id, p);
     if (timeoutMs > 0) this.deadlines.add(p);
     if (kind !== CONTROL) {
@@ -137,7 +138,7 @@ export class RequestTable {
   /** Removes p from every structure; false when it was already settled. */
   private release(p: Pending): boolean {
     if (!this.pending.delete(p.id)) return false;
-    if (p.timeoutMs > 0) this.deadlines.remove(p);
+    if (p.group !== undefined) this.deadlines.remove(p);
     if (p.signal) p.signal.removeEventListener('abort', p.onAbort!);
     if (p.kind !== CONTROL) this.messagesInFlight--;
     return true;
