@@ -42,6 +42,20 @@ test('checking an agent class shows the real Python import error', async ({ page
   await expect(page.getByTestId('agent-result')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
 });
 
+test('the chart range changes from the keyboard and loads that range from the host', async ({ page }) => {
+  await openApp(page, 'charts');
+  const requests: number[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/getMetricsHistory')) requests.push((r.postDataJSON() as { rangeMs: number }).rangeMs);
+  });
+  await page.getByTestId('range-5min').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('range-15min')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('range-15min')).toBeFocused();
+  await expect.poll(() => requests).toContain(15 * 60_000);
+  await expect(page.getByTestId('charts-info')).toContainText('points drawn');
+});
+
 test('views are keyboard-navigable and every main view is captured (light and dark)', async ({ page }) => {
   test.setTimeout(150_000);
   await call('startLoad', { rate: 30, count: 0, sleepMs: 25, failureRate: 0.05, payloadBytes: 0 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { Chart } from '../components/Chart';
 import { appendLive, buildCharts, clipHistory, liveTail, type ChartId } from '../lib/series';
 import { thresholdLines } from '../lib/thresholds';
@@ -69,12 +69,14 @@ export function ChartsView() {
     <div className="stack">
       <div className="row">
         <h2 style={{ margin: 0 }}>Charts</h2>
-        <div className="segmented" role="radiogroup" aria-label="Time range" data-testid="range-picker">
+        <div className="segmented" role="radiogroup" aria-label="Time range" data-testid="range-picker" onKeyDown={(e) => onRangeKey(e, rangeMs, setRange)}>
           {RANGES.map((r) => (
             <button
               key={r.ms}
               role="radio"
               aria-checked={r.ms === rangeMs}
+              tabIndex={r.ms === rangeMs ? 0 : -1}
+              id={`range-${r.ms}`}
               data-testid={`range-${r.label.replace(' ', '')}`}
               onClick={() => void setRange(r.ms)}
             >
@@ -102,4 +104,15 @@ export function ChartsView() {
       </div>
     </div>
   );
+}
+
+/** Arrow keys move the range selection, as in any radio group. */
+function onRangeKey(e: KeyboardEvent, rangeMs: number, setRange: (ms: number) => Promise<void>) {
+  const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+  if (!step) return;
+  e.preventDefault();
+  const i = RANGES.findIndex((r) => r.ms === rangeMs);
+  const next = RANGES[Math.min(RANGES.length - 1, Math.max(0, i + step))]!;
+  void setRange(next.ms);
+  document.getElementById(`range-${next.ms}`)?.focus();
 }
