@@ -134,3 +134,13 @@ def test_stop_then_stdin_closed_still_delivers_every_drained_reply(spawn):
     assert w.reply("s")["drained"] == 5
     assert w.wait_exit() == 0
     assert time.monotonic() - started < 4.0  # not stuck until the 5 s flush give-up
+
+
+def test_reader_is_not_stranded_by_an_agent_that_switches_greenlets_by_hand(spawn):
+    w = spawn("fixture_agents:RawSwitchAgent")
+    w.send({"type": "agent.process", "id": "raw", "data": {"sleep_ms": 1500}})
+    pong = w.request({"type": "agent.ping", "id": "p"})
+    assert pong["in_flight"] == 1
+    result = w.reply("raw")
+    assert result["result"] == {"done": True}
+    assert w.frames.index(pong) < w.frames.index(result)

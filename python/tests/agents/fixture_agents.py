@@ -68,3 +68,19 @@ class BackgroundAgent(GreenletA2AAgent):
 
     def process(self, data):
         return {"ticks": self.ticks}
+
+
+class RawSwitchAgent(GreenletA2AAgent):
+    """Waits inside a child greenlet it switches to by hand (no Hub.switch from the runner)."""
+
+    def process(self, data):
+        from greenlet import greenlet
+
+        done = []
+
+        def child():
+            gevent.sleep(data["sleep_ms"] / 1000.0)
+            done.append(True)
+
+        greenlet(child).switch()  # returns here when child finishes (it is child's parent)
+        return {"done": done == [True]}
