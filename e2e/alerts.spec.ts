@@ -17,6 +17,7 @@ test('a threshold set low raises an alert that shows, and clears when raised aga
     await expect(active).toBeVisible({ timeout: 30_000 });
     await expect(active).toHaveAttribute('data-severity', 'critical');
     await expect(page.getByTestId('nav-alerts')).toContainText('1');
+    await expect(page).toHaveTitle(/^\(\d+!\) Greenlet Control Center$/); // a background tab still tells
     await page.screenshot({ path: `${ARTIFACTS}/alerts-active.png`, fullPage: true });
     // the overview lists it too, colored by severity
     await page.getByTestId('nav-overview').click();

@@ -52,3 +52,14 @@ test('recycle all replaces every worker, rolling, with progress', async ({ page 
   for (const w of before.workers) await expect.poll(ids, { timeout: 30_000 }).not.toContain(w.id);
   expect((await ids()).length).toBeGreaterThanOrEqual(before.workers.length);
 });
+
+test('restart pool asks first, then replaces every worker', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page, 'workers');
+  const before = await call('getDetailedStats', {});
+  await page.getByTestId('restart-pool').click();
+  await page.getByTestId('restart-pool-confirm').click();
+  const ids = () => page.getByTestId('worker-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-worker-id')));
+  for (const w of before.workers) await expect.poll(ids, { timeout: 60_000 }).not.toContain(w.id);
+  await expect(page.getByTestId('pool-status')).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
+});

@@ -44,8 +44,18 @@ export async function resync(api: ControlCenterApi): Promise<void> {
     useConnection.getState().setUnauthorized(true);
 }
 
+/** Active alerts in the tab title, so a background tab still says something is wrong. */
+function titleFollowsAlerts(): () => void {
+  const base = document.title;
+  return useAlerts.subscribe((s) => {
+    const crit = s.active.filter((a) => a.severity === 'critical').length;
+    document.title = s.active.length ? `(${s.active.length}${crit ? '!' : ''}) ${base}` : base;
+  });
+}
+
 export function startSession(t: Transport): () => void {
   setApi(t.api);
+  const offTitle = titleFollowsAlerts();
   useConnection.getState().setMode(t.mode);
   const off = subscribe(t.api);
   let wasLost = false;
@@ -62,5 +72,6 @@ export function startSession(t: Transport): () => void {
   return () => {
     off();
     offLink();
+    offTitle();
   };
 }

@@ -5,6 +5,7 @@ import { Card, FillBar } from '../components/Card';
 import { Sparkline } from '../components/Sparkline';
 import { fillRatio, formatBytes, formatCount, formatDuration, formatMs, formatPct, formatRate } from '../lib/format';
 import { useAlerts } from '../state/alerts';
+import { useConnection } from '../state/connection';
 import { useMetrics } from '../state/metrics';
 import { useStats } from '../state/stats';
 
@@ -80,6 +81,7 @@ export function OverviewView() {
           </div>
         ))}
       </div>
+      <HostInfo />
     </div>
   );
 }
@@ -93,4 +95,29 @@ function sparkSeries(live: readonly MetricsSample[]) {
     errors: tail.map((s) => s.errorRate * 100),
     p95: tail.map((s) => s.p95LatencyMs),
   };
+}
+
+function HostInfo() {
+  const info = useConnection((s) => s.appInfo);
+  if (!info) return null;
+  return (
+    <div className="muted row" data-testid="host-info" style={{ fontSize: 12.5 }}>
+      <span>
+        v{info.version} · {info.mode}
+      </span>
+      <span>
+        data <code>{info.dataDir}</code>
+      </span>
+      {info.a2aUrl && (
+        <span>
+          A2A <code>{info.a2aUrl}</code>
+        </span>
+      )}
+      {info.agentCardUrl && (
+        <span>
+          agent card <code>{info.agentCardUrl}</code>
+        </span>
+      )}
+    </div>
+  );
 }

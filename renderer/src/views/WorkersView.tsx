@@ -31,6 +31,7 @@ export function WorkersView() {
       <h2>Workers</h2>
       <div className="row">
         <RecycleAll />
+        <RestartPool />
         <span className="spacer" style={{ flex: 1 }} />
         <ScaleForm />
       </div>
@@ -140,4 +141,41 @@ function MinMaxHint() {
   const pool = useConfig((s) => s.config?.pool);
   if (!pool) return null;
   return <span className="muted">scales between {pool.minWorkers} and {pool.maxWorkers}</span>;
+}
+
+/** Restart stops every worker and starts fresh ones; asks first because in-flight work is drained. */
+function RestartPool() {
+  const [state, setState] = useState<'idle' | 'confirm' | 'busy'>('idle');
+  const [msg, setMsg] = useState<string | null>(null);
+  const run = async () => {
+    setState('busy');
+    try {
+      await api().restartPool({});
+      setMsg('Pool restarted.');
+    } catch (err) {
+      setMsg(`Restart failed: ${errorText(err)}`);
+    } finally {
+      setState('idle');
+    }
+  };
+  if (state === 'confirm')
+    return (
+      <span className="row" role="group" aria-label="Confirm pool restart">
+        <span>Drain and restart every worker?</span>
+        <button className="btn danger" data-testid="restart-pool-confirm" onClick={() => void run()}>
+          Restart
+        </button>
+        <button className="btn" onClick={() => setState('idle')}>
+          Cancel
+        </button>
+      </span>
+    );
+  return (
+    <span className="row">
+      <button className="btn" data-testid="restart-pool" disabled={state === 'busy'} onClick={() => setState('confirm')}>
+        {state === 'busy' ? 'Restarting…' : 'Restart pool'}
+      </button>
+      {msg && <span className="muted">{msg}</span>}
+    </span>
+  );
 }
