@@ -42,6 +42,20 @@ class Job:
         self.started = 0.0
 
 
+class Runner(greenlet):
+    """A reusable greenlet that runs one message at a time (slots: no per-greenlet dict)."""
+
+    __slots__ = ("job", "rt")
+
+    def switch_out(self) -> None:
+        # gevent's Hub.switch calls this whenever the runner yields to the hub. If the reader
+        # is waiting on this runner (direct start), give the reader its turn back.
+        rt = self.rt
+        job = rt._direct
+        if job is not None and self.job is job:
+            rt.loop.run_callback(rt._resume_reader, job)
+
+
 class Runtime(ControlMixin):
     def __init__(self, agent, settings: Dict[str, Any], proto_fd: int, hub) -> None:
         self.agent = agent
@@ -151,7 +165,7 @@ class Runtime(ControlMixin):
             job.state = SCHEDULED
             self.in_flight += 1
             idle = self._idle_runners
-            g = job.greenlet = idle.pop() if idle else greenlet(self._runner, self.hub)
+            g = job.greenlet = idle.pop() if idle else self._new_runner()
             if self.in_flight == 1:
                 self._run_direct(g, job)
             else:
@@ -167,18 +181,18 @@ class Runtime(ControlMixin):
         """Start a message on its runner by switching to it straight from the reader.
 
         Nothing else is in flight, so there is nothing to be fair to: skipping the hub round
-        trip is most of a fast message's latency. If the agent code yields, the runner's
-        ``switch_out`` hook (gevent's Hub.switch calls it) schedules the reader's return and
+        trip is most of a fast message's latency. If the agent code yields,
+        ``Runner.switch_out`` (gevent's Hub.switch calls it) schedules the reader's return and
         the message carries on like any other; if it does not, the runner switches back itself.
         """
         self._direct = job
         g.switch(job)
 
-    def _runner_yields(self) -> None:
-        """gevent calls this on a runner each time it switches to the hub."""
-        job = self._direct
-        if job is not None and getcurrent().job is job:
-            self.loop.run_callback(self._resume_reader, job)
+    def _new_runner(self) -> Runner:
+        g = Runner(self._runner, self.hub)
+        g.rt = self
+        g.job = None
+        return g
 
     def _resume_reader(self, job: Job) -> None:
         if self._direct is job:  # the message yielded: it needs its deadline timer now
@@ -195,7 +209,6 @@ class Runtime(ControlMixin):
     def _runner(self, job: Job) -> None:
         """Body of a runner greenlet: run a job, then queued jobs, then park for reuse."""
         me = getcurrent()
-        me.switch_out = self._runner_yields
         switch_to_hub = self.hub.switch
         queue = self.queue
         while True:
