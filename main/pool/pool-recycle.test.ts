@@ -11,7 +11,12 @@ async function lowestCapacityDuring<T>(pool: GreenletProcessPool, work: Promise<
   let done = false;
   const sampler = (async () => {
     while (!done) {
-      lowest = Math.min(lowest, pool.getStats().inFlightCapacity);
+      const s = pool.getDetailedStats();
+      if (s.inFlightCapacity < lowest) {
+        lowest = s.inFlightCapacity;
+        // Kept for the failure message: which workers were serving at the lowest point.
+        (pool as unknown as { lowestAt?: unknown }).lowestAt = s.workers.map((w) => `${w.id}:${w.state}:${w.inFlight}`);
+      }
       await sleep(5);
     }
   })();
@@ -33,7 +38,8 @@ describe('recycling', () => {
     await waitFor(() => ofType(events, 'worker.recycled').filter((e) => !e.data?.aborted).length >= 2, 'two recycles');
     const recycled = ofType(events, 'worker.recycled').filter((e) => !e.data?.aborted);
     expect(recycled.every((e) => e.data?.reason === 'messages' && (e.data.messagesProcessed as number) >= 60)).toBe(true);
-    expect(lowest).toBeGreaterThanOrEqual(20); // never below minWorkers × concurrencyPerWorker
+    // never below minWorkers × concurrencyPerWorker
+    expect(lowest, JSON.stringify({ at: (pool as unknown as { lowestAt?: unknown }).lowestAt, events })).toBeGreaterThanOrEqual(20);
   });
 
   it('recycles by age (with jitter) under load with no message lost', async () => {
@@ -60,11 +66,21 @@ describe('recycling', () => {
   it('recycles a worker whose RSS passes maxWorkerMemoryMB on a metrics sample', async () => {
     const { pool, events } = makePool({ maxWorkerMemoryMB: 1, healthCheckInterval: 100 });
     await pool.start();
+    await Promise.all([1, 2, 3, 4].map((i) => pool.execute(msg(i)))); // a worker that did no work is never "leaking"
     await waitFor(() => ofType(events, 'worker.recycled').some((e) => e.data?.reason === 'memory' && !e.data.aborted), 'memory recycle');
     pool.updateConfig({ maxWorkerMemoryMB: 0 });
     const ev = ofType(events, 'worker.recycled').find((e) => e.data?.reason === 'memory')!;
     expect(ev.data?.rssBytes as number).toBeGreaterThan(1024 * 1024);
     expect(await pool.execute(msg('after'))).toBe('after');
+  });
+
+  it('a memory limit below a fresh worker\'s RSS warns instead of recycling in a loop', async () => {
+    const { pool, events } = makePool({ maxWorkerMemoryMB: 1, healthCheckInterval: 100 });
+    await pool.start();
+    await waitFor(() => events.filter((e) => e.type === 'pool.config' && e.level === 'warn').length === 2, 'one warning per worker');
+    await sleep(300);
+    expect(events.filter((e) => e.type === 'pool.config' && e.level === 'warn')).toHaveLength(2);
+    expect(ofType(events, 'worker.recycled')).toHaveLength(0);
   });
 
   it('recycleWorker replaces one worker, letting its in-flight message finish', async () => {

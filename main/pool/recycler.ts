@@ -52,6 +52,19 @@ export class Recycler {
   checkMemory(slot: WorkerSlot): void {
     const limitMb = this.host.opts.maxWorkerMemoryMB;
     if (limitMb > 0 && slot.rssBytes > limitMb * 1024 * 1024 && !slot.recycling) {
+      if (slot.messagesThisProcess === 0) {
+        // Over the limit before doing any work: a replacement would be too, so recycling would
+        // only loop. Say so once per worker instead.
+        if (!slot.memoryWarned) {
+          slot.memoryWarned = true;
+          const mb = Math.round(slot.rssBytes / 1048576);
+          this.host.emitEvent('pool.config', 'warn', `maxWorkerMemoryMB (${limitMb}) is below the RSS of an idle fresh worker (${mb} MB); not recycling ${slot.id} for memory`, slot.id, {
+            option: 'maxWorkerMemoryMB',
+            rssBytes: slot.rssBytes,
+          });
+        }
+        return;
+      }
       this.auto(slot, 'memory', { rssBytes: slot.rssBytes, limitMB: limitMb });
     }
   }

@@ -39,6 +39,7 @@ export class WorkerSlot {
   restartTimer: NodeJS.Timeout | null = null;
   healthPending = false;
   memoryPending = false;
+  memoryWarned = false;
   recycling = false; // a recycle is queued or running for this worker
   /** A recycle replacement not yet swapped in: it does not count toward the pool size (surge of one). */
   surge = false;
