@@ -24,6 +24,7 @@ interface MetricsState {
   loading: boolean;
   error: string | null;
   addSample(s: MetricsSample): void;
+  seedLive(samples: readonly MetricsSample[]): void;
   setHistory(samples: MetricsSample[], resolutionMs: number, rangeMs: number): void;
   setRange(rangeMs: number): Promise<void>;
   loadHistory(): Promise<void>;
@@ -38,6 +39,13 @@ export const useMetrics = create<MetricsState>()((set, get) => ({
   loading: false,
   error: null,
   addSample: (s) => set({ live: appendBounded(get().live, s, LIVE_CAP) }),
+  // a page opened mid-run starts with the recent past, not an empty ring
+  seedLive: (samples) => {
+    const live = get().live;
+    const firstT = live[0]?.t ?? Infinity;
+    const older = samples.filter((s) => s.t < firstT);
+    if (older.length) set({ live: appendBounded(older, live, LIVE_CAP) });
+  },
   setHistory: (history, resolutionMs, rangeMs) => {
     if (rangeMs !== get().rangeMs) return; // an answer for a range the operator already left
     set({ history, resolutionMs, loading: false, error: null, historyVersion: get().historyVersion + 1 });
@@ -54,6 +62,7 @@ export const useMetrics = create<MetricsState>()((set, get) => ({
       const h = await api().getMetricsHistory({ rangeMs });
       performance.mark('gcc:history-arrived');
       get().setHistory(h.samples, h.resolutionMs, rangeMs);
+      if (rangeMs <= 3_600_000 && h.resolutionMs <= 1000) get().seedLive(h.samples);
     } catch (err) {
       if (rangeMs === get().rangeMs) set({ loading: false, error: errorText(err) });
     }

@@ -38,6 +38,13 @@ describe('metrics store', () => {
     expect(live[0]!.t).toBe(makeSamples(11)[10]!.t);
   });
 
+  it('seeds the live ring with history older than its first sample', () => {
+    const all = makeSamples(10);
+    useMetrics.setState({ live: all.slice(6) });
+    useMetrics.getState().seedLive(all.slice(0, 8)); // overlaps the live part: no duplicates
+    expect(useMetrics.getState().live.map((s) => s.t)).toEqual(all.map((s) => s.t));
+  });
+
   it('ignores a history answer for a range the operator already left', () => {
     useMetrics.setState({ rangeMs: 3_600_000, history: [], historyVersion: 0 });
     useMetrics.getState().setHistory(makeSamples(3), 1000, 300_000);
