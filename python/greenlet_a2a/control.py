@@ -13,6 +13,7 @@ from gevent.event import Event
 from greenlet import GreenletExit, greenlet
 
 from .codec import encode
+from .job import CANCELLED, QUEUED, RUNNING, SCHEDULED, TIMED_OUT
 from .sysinfo import rss_bytes
 
 DEFAULT_STOP_TIMEOUT_MS = 30000
@@ -71,8 +72,6 @@ class ControlMixin:
 
     # ---- cancel and deadlines ------------------------------------------------------------
     def _on_cancel(self, mid: str, msg: dict) -> None:
-        from .runtime import QUEUED, RUNNING, SCHEDULED
-
         target = msg.get("target")
         job = self.jobs.get(target) if type(target) is str else None
         found = job is not None and job.state in (QUEUED, SCHEDULED, RUNNING)
@@ -81,8 +80,6 @@ class ControlMixin:
         self.send(encode({"type": "agent.result", "id": mid, "result": {"cancelled": found}}))
 
     def _cancel(self, job, why: str) -> None:
-        from .runtime import CANCELLED, QUEUED, RUNNING
-
         state = job.state
         job.state = CANCELLED
         if state is QUEUED:
@@ -100,8 +97,6 @@ class ControlMixin:
     def _expire(self, job) -> None:
         # Hub timer callback: answer first, then kill, so the host gets its reply even if
         # agent code swallows the exception.
-        from .runtime import RUNNING, TIMED_OUT
-
         if job.state is not RUNNING:
             return
         job.state = TIMED_OUT
@@ -130,8 +125,6 @@ class ControlMixin:
             self._all_done.set()
 
     def _drain_and_exit(self, timeout_s: float) -> None:
-        from .runtime import RUNNING, SCHEDULED
-
         self._all_done.wait(timeout_s)
         leftover = list(self.queue) + [j for j in self.jobs.values() if j.state in (SCHEDULED, RUNNING)]
         for job in leftover:

@@ -23,23 +23,9 @@ from greenlet import getcurrent, greenlet
 from .channel import FrameReader, FrameWriter
 from .codec import decode, encode, encode_str, find_id
 from .control import ControlMixin, log
+from .job import DONE, RUNNING, SCHEDULED, Job
 
-# Job states. Whoever moves a job out of QUEUED/SCHEDULED/RUNNING sends its one reply.
-QUEUED, SCHEDULED, RUNNING, DONE, CANCELLED, TIMED_OUT = range(6)
 IDLE_RUNNERS_KEPT = 256  # parked runner greenlets kept for reuse; the rest exit
-
-
-class Job:
-    __slots__ = ("id", "data", "deadline_ms", "state", "greenlet", "timer", "started")
-
-    def __init__(self, job_id: str, data: Any, deadline_ms: Optional[float]) -> None:
-        self.id = job_id
-        self.data = data
-        self.deadline_ms = deadline_ms
-        self.state = QUEUED
-        self.greenlet: Optional[greenlet] = None
-        self.timer = None
-        self.started = 0.0
 
 
 class Runner(greenlet):
