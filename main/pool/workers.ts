@@ -100,6 +100,7 @@ export class WorkerManager {
     } catch (err) {
       adapter.kill();
       slot.adapter = null;
+      if (this.host.closing || slot.retiring) throw errors.poolClosed(); // stopped on purpose, not a start failure
       slot.state = 'failed';
       const text = err instanceof Error ? err.message : String(err);
       slot.lastError = text;
