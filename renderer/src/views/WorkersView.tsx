@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { sortWorkers, type SortDir, type WorkerSortKey } from '../lib/sortWorkers';
 import type { WorkerStats } from '../../../main/pool/types';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../lib/format';
 import { api, errorText } from '../state/api';
@@ -13,6 +14,8 @@ const stateTone = (w: WorkerStats) =>
 export function WorkersView() {
   const workers = useStats((s) => s.stats?.workers);
   const [busy, setBusy] = useState<Record<string, boolean>>({});
+  const [sort, setSort] = useState<{ key: WorkerSortKey; dir: SortDir }>({ key: 'id', dir: 'asc' });
+  const rows = useMemo(() => sortWorkers(workers ?? [], sort.key, sort.dir), [workers, sort]);
   const [message, setMessage] = useState<string | null>(null);
   const recycle = async (id: string) => {
     setBusy((b) => ({ ...b, [id]: true }));
@@ -44,24 +47,19 @@ export function WorkersView() {
         <table data-testid="workers-table">
           <thead>
             <tr>
-              <th>Worker</th>
-              <th className="num">PID</th>
-              <th>State</th>
-              <th>Health</th>
-              <th className="num">Processed</th>
-              <th className="num">Errors</th>
-              <th className="num">In flight</th>
-              <th className="num">Age</th>
-              <th className="num">RSS</th>
-              <th className="num">Avg latency</th>
-              <th className="num" title="How late the worker's gevent loop answers a ping; high means blocked by CPU-bound or blocking code">Loop lag</th>
-              <th className="num">Restarts</th>
-              <th className="num">Output lines</th>
+              {COLUMNS.map(([key, label, num, title]) => (
+                <th key={key} className={num ? 'num' : undefined} aria-sort={sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} title={title}>
+                  <button className="th-sort" data-testid={`sort-${key}`} onClick={() => setSort(nextSort(sort, key))}>
+                    {label}
+                    {sort.key === key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                  </button>
+                </th>
+              ))}
               <th />
             </tr>
           </thead>
           <tbody>
-            {(workers ?? []).map((w) => (
+            {rows.map((w) => (
               <tr key={w.id} data-testid="worker-row" data-worker-id={w.id} data-pid={w.pid ?? ''} title={w.lastError ?? undefined}>
                 <td className="mono">{w.id}</td>
                 <td className="num mono">{w.pid ?? '—'}</td>
@@ -98,6 +96,26 @@ export function WorkersView() {
     </div>
   );
 }
+
+const COLUMNS: [WorkerSortKey, string, boolean, string?][] = [
+  ['id', 'Worker', false],
+  ['pid', 'PID', true],
+  ['state', 'State', false],
+  ['healthy', 'Health', false],
+  ['messagesProcessed', 'Processed', true],
+  ['errors', 'Errors', true],
+  ['inFlight', 'In flight', true],
+  ['age', 'Age', true],
+  ['rssBytes', 'RSS', true],
+  ['averageResponseTime', 'Avg latency', true],
+  ['loopLagMs', 'Loop lag', true, "How late the worker's gevent loop answers a ping; high means blocked by CPU-bound or blocking code"],
+  ['restarts', 'Restarts', true],
+  ['outputLines', 'Output lines', true],
+];
+
+/** Same column again flips the direction; a new numeric column starts with the largest first. */
+const nextSort = (cur: { key: WorkerSortKey; dir: SortDir }, key: WorkerSortKey): { key: WorkerSortKey; dir: SortDir } =>
+  cur.key === key ? { key, dir: cur.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'id' || key === 'state' ? 'asc' : 'desc' };
 
 /** Rolling recycle of every worker; progress counts the recycle events since it began. */
 function RecycleAll() {
