@@ -17,6 +17,7 @@ class CpuAgent(GreenletA2AAgent):
 
     def process(self, data):
         spin_ms = data.get("spin_ms", 20000) if isinstance(data, dict) else 20000
+        print("cpu_agent: spinning for %s ms without yielding" % spin_ms)  # shows up in the worker log
         parent = os.getppid()
         start = time.perf_counter()
         end = start + spin_ms / 1000.0

@@ -21,7 +21,7 @@ def test_ping_is_answered_while_messages_sleep(spawn):
 def test_pong_reports_loop_lag_after_the_hub_was_blocked(spawn):
     w = spawn("cpu_agent:CpuAgent")
     w.send({"type": "agent.process", "id": "spin", "data": {"spin_ms": 1500}})
-    time.sleep(0.5)  # sequencing only: let the spin start so the ping queues behind it
+    w.wait_stderr("cpu_agent: spinning")  # the spin has started, so the ping queues behind it
     w.send({"type": "agent.ping", "id": "p"})
     pong = w.reply("p")
     assert w.frames.index(w.reply("spin")) < w.frames.index(pong)  # the hub could not answer earlier
@@ -50,7 +50,6 @@ def test_metrics_count_process_messages_only(spawn):
 def test_cancel_running_message(spawn):
     w = spawn()
     w.send({"type": "agent.process", "id": "long", "data": {"sleep_ms": 10000}})
-    w.wait_for(lambda f: True)  # register is in; give the frame a moment to start
     ack = w.request({"type": "agent.cancel", "id": "c1", "target": "long"})
     assert ack["result"] == {"cancelled": True}
     assert w.reply("long")["error"]["code"] == "cancelled"

@@ -40,7 +40,7 @@ class StubbornAgent(GreenletA2AAgent):
         try:
             gevent.sleep(data["sleep_ms"] / 1000.0)
         except BaseException:  # noqa: B902 - deliberately misbehaving
-            gevent.sleep(0.2)
+            gevent.sleep(2.0)
         return "finished anyway"
 
 
