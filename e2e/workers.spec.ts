@@ -14,6 +14,12 @@ test('the page shows the live workers of the real pool', async ({ page }) => {
     await expect(row).toContainText('ready');
     await expect(row).toContainText('healthy');
   }
+  // sorting by pid: largest first, then flipped
+  const pids = () => page.getByTestId('worker-row').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-pid'))));
+  await page.getByTestId('sort-pid').click();
+  await expect.poll(pids).toEqual([...stats.workers.map((w) => w.pid!)].sort((a, b) => b - a));
+  await page.getByTestId('sort-pid').click();
+  await expect.poll(pids).toEqual([...stats.workers.map((w) => w.pid!)].sort((a, b) => a - b));
   await page.screenshot({ path: `${ARTIFACTS}/workers.png` });
   expect(problems).toEqual([]);
 });
