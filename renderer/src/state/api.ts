@@ -9,4 +9,6 @@ export function api(): ControlCenterApi {
   return current;
 }
 
-export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** Message of an HTTP ApiCallError or of the plain { code, message } object the Electron bridge rejects with. */
+export const errorText = (err: unknown): string =>
+  err && typeof err === 'object' && 'message' in err ? String((err as { message: unknown }).message) : String(err);
