@@ -61,6 +61,9 @@ describe('appendLive', () => {
     expect(last.rss0).toBeNull(); // w-1 is gone
     expect(last.rss1).toBeCloseTo(live[2]!.workers[0]!.rssBytes / 1_048_576);
     expect(appendLive(base, [])).toBe(base);
+    // a long tail is downsampled to the given budget
+    const long = appendLive(base, makeSamples(3600, 6_000_000), 100);
+    expect(long.throughput.rows.length).toBe(base.throughput.rows.length + 100);
   });
 });
 

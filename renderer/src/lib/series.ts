@@ -184,9 +184,10 @@ export function buildCharts(samples: readonly MetricsSample[], maxPoints = 1000)
  * The history part is built once per arrival; live samples (a handful per
  * refresh) are appended as they are, so streaming never re-shapes 86,400 samples.
  */
-export function appendLive(base: Charts, live: readonly MetricsSample[]): Charts {
+export function appendLive(base: Charts, live: readonly MetricsSample[], maxPoints = Number.MAX_SAFE_INTEGER): Charts {
   if (!live.length) return base;
-  const tail = buildCharts(live, Number.MAX_SAFE_INTEGER);
+  // a view left open for an hour grows a long tail: it is downsampled to the same density as the history
+  const tail = buildCharts(live, maxPoints);
   const out = {} as Charts;
   for (const id of Object.keys(base) as ChartId[]) {
     if (id === 'rss') {

@@ -53,7 +53,10 @@ export function ChartsView() {
   const { charts, from, to } = useMemo(() => {
     const live = useMetrics.getState().live;
     const to = Math.max(live[live.length - 1]?.t ?? 0, history[history.length - 1]?.t ?? 0) || Date.now();
-    return { charts: appendLive(base, liveTail(history, live, rangeMs, to)), from: to - rangeMs, to };
+    const tail = liveTail(history, live, rangeMs, to);
+    const tailSpan = tail.length ? tail[tail.length - 1]!.t - tail[0]!.t : 0;
+    const budget = Math.max(60, Math.ceil((1000 * tailSpan) / rangeMs)); // same points per ms as the history
+    return { charts: appendLive(base, tail, budget), from: to - rangeMs, to };
   }, [base, history, rangeMs, liveKey]);
 
   const lines = useMemo(
