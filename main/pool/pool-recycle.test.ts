@@ -87,7 +87,7 @@ describe('recycling', () => {
     const { pool, events } = makePool({ loadBalancingStrategy: 'round-robin' });
     await pool.start();
     const slow = pool.executeWithInfo(msg({ sleep_ms: 300 }));
-    await pool.recycleWorker('w-1');
+    expect(await pool.recycleWorker('w-1')).toBe(true);
     const outcome = await slow;
     expect(outcome).toMatchObject({ workerId: 'w-1', result: { sleep_ms: 300 } });
     const ids = pool.getDetailedStats().workers.map((w) => w.id);

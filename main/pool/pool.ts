@@ -148,11 +148,14 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     return info ? { agentId: info.agentId, capabilities: [...info.capabilities] } : undefined;
   }
 
-  /** Replaces one worker (replacement first, then drain). Resolves when the old one has stopped. */
-  async recycleWorker(id: string): Promise<void> {
+  /**
+   * Replaces one worker (replacement first, then drain). Resolves when the old one has stopped:
+   * true, or false when it was not serving (restarting) and there was nothing to hand over.
+   */
+  async recycleWorker(id: string): Promise<boolean> {
     const slot = this.manager.find(id);
     if (!slot || slot.retiring) throw errors.invalidOption('workerId', `does not name a live worker of this pool (${id})`);
-    await this.recycler.request(slot, 'manual');
+    return this.recycler.request(slot, 'manual');
   }
 
   /** Rolling recycle of every worker, one at a time. Resolves with how many were recycled. */

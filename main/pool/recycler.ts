@@ -13,7 +13,7 @@ interface Job {
   slot: WorkerSlot;
   reason: RecycleReason;
   detail: Record<string, unknown> | undefined;
-  done: Array<(err?: unknown) => void>;
+  done: Array<(err: unknown, recycled: boolean) => void>;
 }
 
 // After a failed replacement start, automatic triggers wait this long before trying again.
@@ -69,11 +69,14 @@ export class Recycler {
     }
   }
 
-  /** Recycle now (manual / config); resolves when the old worker has stopped. */
-  request(slot: WorkerSlot, reason: RecycleReason, detail?: Record<string, unknown>): Promise<void> {
+  /**
+   * Recycle now (manual / config). Resolves true once the old worker has stopped, false when
+   * there was nothing to hand over (the worker was gone or not serving).
+   */
+  request(slot: WorkerSlot, reason: RecycleReason, detail?: Record<string, unknown>): Promise<boolean> {
     return new Promise((resolve, reject) => {
       const existing = this.jobs.find((j) => j.slot === slot);
-      const done = (err?: unknown) => (err ? reject(err) : resolve());
+      const done = (err: unknown, recycled: boolean) => (err ? reject(err) : resolve(recycled));
       if (existing) existing.done.push(done);
       else this.jobs.push({ slot, reason, detail, done: [done] });
       slot.recycling = true;
@@ -86,8 +89,7 @@ export class Recycler {
     let recycled = 0;
     for (const slot of this.manager.slots.filter((s) => !s.retiring && s.state === 'ready')) {
       try {
-        await this.request(slot, reason);
-        recycled++;
+        if (await this.request(slot, reason)) recycled++;
       } catch (err) {
         return { recycled, error: err as PoolError };
       }
@@ -116,24 +118,25 @@ export class Recycler {
     try {
       for (let job = this.jobs.shift(); job; job = this.jobs.shift()) {
         let error: unknown;
+        let recycled = false;
         try {
-          await this.recycleOne(job);
+          recycled = await this.recycleOne(job);
         } catch (err) {
           error = err;
         }
-        for (const d of job.done) d(error);
+        for (const d of job.done) d(error, recycled);
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async recycleOne({ slot: old, reason, detail }: Job): Promise<void> {
-    if (old.retiring || !this.manager.slots.includes(old) || this.host.closing) return;
+  private async recycleOne({ slot: old, reason, detail }: Job): Promise<boolean> {
+    if (old.retiring || !this.manager.slots.includes(old) || this.host.closing) return false;
     if (old.state !== 'ready') {
-      // Not serving (restarting, failed): nothing to hand over, just restart it fresh.
+      // Not serving (restarting, failed): nothing to hand over; its own restart brings it back.
       old.recycling = false;
-      return;
+      return false;
     }
     const fresh = this.manager.newSlot();
     fresh.surge = true;
@@ -158,5 +161,6 @@ export class Recycler {
     fresh.surge = false;
     old.retiring = true; // from here the replacement counts and the old one does not
     await this.manager.retire(old);
+    return true;
   }
 }
