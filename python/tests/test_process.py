@@ -120,3 +120,10 @@ def test_fast_messages_are_not_cut_by_their_deadline(spawn):
     w = spawn()
     for i in range(20):
         assert w.process("f%d" % i, {"i": i}, deadline_ms=5000)["result"] == {"i": i}
+
+
+def test_threadpool_work_completes_while_no_other_frame_arrives(spawn):
+    w = spawn("fixture_agents:ThreadpoolAgent")
+    reply = w.process("tp", {"sleep_ms": 200})  # nothing else is sent meanwhile
+    assert reply["result"] == {"slept_ms": 200}
+    assert reply["duration_ms"] < 5000  # finished on its own, not when some later frame woke the worker

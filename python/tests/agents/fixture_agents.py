@@ -84,3 +84,13 @@ class RawSwitchAgent(GreenletA2AAgent):
 
         greenlet(child).switch()  # returns here when child finishes (it is child's parent)
         return {"done": done == [True]}
+
+
+class ThreadpoolAgent(GreenletA2AAgent):
+    """Offloads blocking work to gevent's threadpool (the advice for CPU-bound or blocking C code)."""
+
+    def process(self, data):
+        import time
+
+        gevent.get_hub().threadpool.apply(time.sleep, (data["sleep_ms"] / 1000.0,))
+        return {"slept_ms": data["sleep_ms"]}
