@@ -29,6 +29,18 @@ describe('worker crashes', () => {
     expect(ofType(events, 'worker.restarted').some((e) => e.workerId === 'w-1')).toBe(true);
   });
 
+  it('executeWithInfo reports the retry: second attempt, on the surviving worker', async () => {
+    const { pool } = makePool({ loadBalancingStrategy: 'round-robin' });
+    await pool.start();
+    const slow = pool.executeWithInfo(msg({ sleep_ms: 300 }));
+    const w1 = pool.getDetailedStats().workers.find((w) => w.id === 'w-1')!;
+    expect(w1.inFlight).toBe(1);
+    process.kill(w1.pid!, 'SIGKILL');
+    const outcome = await slow;
+    expect(outcome).toMatchObject({ result: { sleep_ms: 300 }, workerId: 'w-2', attempts: 2 });
+    expect(outcome.latencyMs).toBeGreaterThan(outcome.queueWaitMs);
+  });
+
   it('retries a crashed message with exponential backoff', async () => {
     const { pool, events } = makePool({ agent: 'crash_agent:CrashAgent', maxRetries: 3, retryDelay: 20 });
     await pool.start();
