@@ -31,7 +31,7 @@ def main(argv=None) -> None:
         config = _parse_argv(sys.argv[1:] if argv is None else argv)
         settings = _settings(config)
         if settings["monkey_patch"]:
-            # Opt-in: costs ~250 ms of start-up, but lets agents use blocking stdlib I/O cooperatively.
+            # Opt-in: adds ~150 ms of start-up, but lets agents use blocking stdlib I/O cooperatively.
             _step("dependency_missing", "cannot monkey-patch", _monkey_patch)
         hub = _step("dependency_missing", "cannot import gevent/greenlet", _get_hub)
         cls = _step("import_failed", "cannot import agent %r" % config["agent"], _load_class, config["agent"])
