@@ -42,6 +42,15 @@ describe('pickers', () => {
     expect([1, 2, 3, 4].map(() => p.pick(ss)!.id)).toEqual(['w-1', 'w-2', 'w-3', 'w-1']);
   });
 
+  it('p2c-ewma compares a fresh (unmeasured) worker on in-flight, not as free', () => {
+    const ss = slots([3, 0], 10);
+    ss[0]!.ewmaMs = 5; // measured, 3 in flight
+    const p = createPicker('p2c-ewma');
+    expect(p.pick(ss)!.id).toBe('w-2'); // fewer in flight wins
+    ss[1]!.inFlight = 6; // the fresh one is now busier: it must not look free
+    for (let i = 0; i < 20; i++) expect(p.pick(ss)!.id).toBe('w-1');
+  });
+
   it('p2c-ewma prefers the worker with the lower expected wait', () => {
     const ss = slots([1, 1], 10);
     ss[0]!.ewmaMs = 50;

@@ -87,13 +87,12 @@ class P2cEwma implements Picker {
     if (j >= i) j++;
     const a = nthAvailable(slots, i)!;
     const b = nthAvailable(slots, j)!;
-    return cost(a) <= cost(b) ? a : b;
+    // A fresh worker has no EWMA yet: it borrows the other's, so the two compare on in-flight
+    // alone (a zero latency would make it look free and flood it up to its capacity).
+    const la = a.ewmaMs > 0 ? a.ewmaMs : b.ewmaMs > 0 ? b.ewmaMs : 1;
+    const lb = b.ewmaMs > 0 ? b.ewmaMs : la;
+    return (a.inFlight + 1) * la <= (b.inFlight + 1) * lb ? a : b;
   }
-}
-
-function cost(s: WorkerSlot): number {
-  // An unmeasured worker gets a tiny latency so it is tried, not starved.
-  return (s.inFlight + 1) * (s.ewmaMs > 0 ? s.ewmaMs : 0.001);
 }
 
 export function createPicker(name: StrategyName): Picker {
