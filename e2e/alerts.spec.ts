@@ -7,6 +7,7 @@ test('a threshold set low raises an alert that shows, and clears when raised aga
   // steady traffic with a known latency (~40 ms per task) from the real workers
   await call('startLoad', { rate: 20, count: 0, sleepMs: 40, failureRate: 0, payloadBytes: 0 });
   try {
+    await expect(page.getByTestId('load-chip')).toContainText('20 msg/s'); // the header says synthetic load is on
     const field = page.getByTestId('field-alerts.avgResponseTimeMs');
     await field.fill('1');
     await page.getByTestId('thresholds-apply').click();

@@ -1,5 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useAlerts } from './state/alerts';
+import { useLoad } from './state/load';
 import { useConnection } from './state/connection';
 import { poolPhase, useStats } from './state/stats';
 import { useUi, VIEWS, type ViewId } from './state/ui';
@@ -63,6 +64,7 @@ function TopBar() {
         {text}
       </span>
       {stats && <span className="muted">strategy {stats.strategy}</span>}
+      <LoadChip />
       <span className="spacer" />
       <span className="muted">{mode === 'electron' ? 'Desktop' : 'Headless'}</span>
       <span
@@ -183,5 +185,17 @@ function Sidebar() {
         </button>
       ))}
     </nav>
+  );
+}
+
+/** Synthetic load changes every figure on screen: say so in the header while it runs. */
+function LoadChip() {
+  const status = useLoad((s) => s.status);
+  const setView = useUi((s) => s.setView);
+  if (!status?.running) return null;
+  return (
+    <button className="chip warn" style={{ cursor: 'pointer', font: 'inherit', fontSize: 12.5 }} data-testid="load-chip" onClick={() => setView('console')}>
+      synthetic load {status.rate} msg/s · {status.sent.toLocaleString('en-US')} sent
+    </button>
   );
 }
