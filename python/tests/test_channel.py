@@ -63,3 +63,13 @@ def test_crlf_line_endings_are_accepted(spawn):
     w = spawn()
     w.send_raw(b'{"type":"agent.process","id":"crlf","data":5}\r\n')
     assert w.reply("crlf")["result"] == 5
+
+
+def test_output_during_import_and_from_child_processes_goes_to_stderr(spawn):
+    w = spawn("loud_import_agent:LoudImportAgent")
+    assert w.frames[0]["type"] == "agent.register"
+    assert w.process("c", {"x": 1})["result"] == {"x": 1}
+    w.wait_stderr("loud_import_agent: print() during import")
+    w.wait_stderr("loud_import_agent: raw fd-1 write during import")
+    w.wait_stderr("loud_import_agent: child process stdout")
+    assert w.bad_lines == []
