@@ -2,7 +2,7 @@
 // bad one throws ERR_INVALID_OPTION naming it (Piscina style), so a typo never
 // turns into a half-configured pool. Limits mirror preload/schemas.ts.
 import { errors } from './errors';
-import { STRATEGIES, type PoolOptions } from './types';
+import { STRATEGIES, type ExecuteOptions, type PoolOptions } from './types';
 
 export const DEFAULT_OPTIONS: Readonly<PoolOptions> = Object.freeze({
   minWorkers: 2,
@@ -148,4 +148,13 @@ export function mergeOptions(
   }
   validateOptions(next);
   return { next, changed };
+}
+
+/** Per-call execute() options: [name, why] of the first bad one, or null. */
+export function badExecuteOption(o: ExecuteOptions): [string, string] | null {
+  if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout > 0)) return ['timeout', `must be a positive integer (ms), got ${String(o.timeout)}`];
+  if (o.queueTimeout !== undefined && !(Number.isInteger(o.queueTimeout) && o.queueTimeout >= 0)) {
+    return ['queueTimeout', `must be an integer >= 0 (ms), got ${String(o.queueTimeout)}`];
+  }
+  return null;
 }

@@ -112,6 +112,18 @@ describe('pool queue and dispatch', () => {
     expect(await queued).toBe('q');
   });
 
+  it('refuses bad per-call options and unserialisable data without disturbing the pool', async () => {
+    const { pool } = makePool(oneWorker);
+    await pool.start();
+    await expect(pool.execute(msg(1), { timeout: -5 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', details: { option: 'timeout' } });
+    await expect(pool.execute(msg(1), { queueTimeout: 1.5 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', details: { option: 'queueTimeout' } });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(pool.execute(msg(circular))).rejects.toMatchObject({ code: 'ERR_PROTOCOL' });
+    expect(pool.getStats().inFlight).toBe(0);
+    expect(await pool.execute(msg('ok'))).toBe('ok');
+  });
+
   it('refuses work before start() and malformed messages', async () => {
     const { pool } = makePool(oneWorker);
     await expect(pool.execute(msg(1))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { Dispatcher } from './dispatcher';
 import { errors, type PoolError } from './errors';
 import { HealthMonitor } from './health';
-import { mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
+import { badExecuteOption, mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
 import { computeDetailedStats, computeStats, type StatsSource } from './pool-stats';
 import { Recycler } from './recycler';
 import { Scaler } from './scaler';
@@ -120,6 +120,10 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     }
     if (message === null || typeof message !== 'object' || message.type !== 'agent.process') {
       return Promise.reject(errors.invalidOption('message', `must be { type: 'agent.process', data }`));
+    }
+    if (opts !== undefined) {
+      const bad = badExecuteOption(opts);
+      if (bad) return Promise.reject(errors.invalidOption(bad[0], bad[1]));
     }
     const o = this.opts;
     if (!o.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
@@ -304,3 +308,4 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     };
   }
 }
+
