@@ -25,7 +25,14 @@ test('the event log tails live events and filters by worker and level', async ({
   await page.getByTestId('events-worker').selectOption(w);
   await expect(lines.first()).toBeVisible();
   expect(new Set(await lines.evaluateAll((els) => els.map((e) => e.getAttribute('data-worker'))))).toEqual(new Set([w]));
+  // an event with details opens them (config changes carry what was applied)
+  const retries = (await call('getConfig', {})).pool.maxRetries;
+  await call('updateConfig', { patch: { pool: { maxRetries: retries === 4 ? 5 : 4 } } });
+  const changed = page.locator('[data-testid="event-line"][data-type="config.changed"]').first();
   await page.getByTestId('events-worker').selectOption('');
+  await changed.click();
+  await expect(page.getByTestId('event-data')).toContainText('pool.maxRetries');
+  await call('updateConfig', { patch: { pool: { maxRetries: retries } } });
   await page.getByTestId('events-level').selectOption('warn');
   const levels = await lines.evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
   expect(levels.every((l) => l === 'warn' || l === 'error')).toBe(true);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { LogLevel } from '../../../preload/contract';
 import { formatTime } from '../lib/format';
 import { filterEvents, useEvents } from '../state/events';
@@ -11,6 +11,7 @@ export function EventsView() {
   const worker = useEvents((s) => s.workerFilter);
   const level = useEvents((s) => s.levelFilter);
   const paused = useEvents((s) => s.paused);
+  const [open, setOpen] = useState<number | null>(null); // seq of the event whose details are shown
   const { setWorkerFilter, setLevelFilter, setPaused, clear } = useEvents.getState();
   const liveIds = useStats((s) => s.stats?.workers.map((w) => w.id).join(','));
   // while paused the list stays as it was; the store keeps receiving
@@ -54,12 +55,30 @@ export function EventsView() {
       </div>
       <div className="log mono" data-testid="events-list" role="log" aria-live="off">
         {shown.map((e) => (
-          <div key={e.seq} className={`line lvl-${e.level}`} data-testid="event-line" data-type={e.type} data-level={e.level} data-worker={e.workerId ?? ''}>
-            <span>{formatTime(e.time)}</span>
-            <span>{e.level}</span>
-            <span>{e.workerId ?? ''}</span>
-            <span>{e.type}</span>
-            <span className="msg">{e.message}</span>
+          <div key={e.seq}>
+            <div
+              className={`line lvl-${e.level}${e.data ? ' has-data' : ''}`}
+              data-testid="event-line"
+              data-type={e.type}
+              data-level={e.level}
+              data-worker={e.workerId ?? ''}
+              role={e.data ? 'button' : undefined}
+              tabIndex={e.data ? 0 : undefined}
+              aria-expanded={e.data ? open === e.seq : undefined}
+              onClick={() => e.data && setOpen(open === e.seq ? null : e.seq)}
+              onKeyDown={(k) => e.data && (k.key === 'Enter' || k.key === ' ') && (k.preventDefault(), setOpen(open === e.seq ? null : e.seq))}
+            >
+              <span>{formatTime(e.time)}</span>
+              <span>{e.level}</span>
+              <span>{e.workerId ?? ''}</span>
+              <span>{e.type}</span>
+              <span className="msg">{e.message}</span>
+            </div>
+            {open === e.seq && e.data && (
+              <pre className="event-data" data-testid="event-data">
+                {JSON.stringify(e.data, null, 2)}
+              </pre>
+            )}
           </div>
         ))}
         {!shown.length && <div className="empty">No events match.</div>}
