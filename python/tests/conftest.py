@@ -20,10 +20,10 @@ WAIT_S = 20.0  # generous guard for a loaded 2-core machine; never a performance
 
 
 class Worker:
-    def __init__(self, config: Dict[str, Any], wait_register: bool = True) -> None:
+    def __init__(self, config: Dict[str, Any], wait_register: bool = True, python: str = sys.executable) -> None:
         env = dict(os.environ, PYTHONPATH=PYTHONPATH, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "greenlet_a2a.worker", "--config", json.dumps(config)],
+            [python, "-u", "-m", "greenlet_a2a.worker", "--config", json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, bufsize=0,
         )
         self.frames: List[dict] = []
@@ -128,8 +128,9 @@ class Worker:
 def spawn():
     workers: List[Worker] = []
 
-    def _spawn(agent: str = "echo_agent:EchoAgent", wait_register: bool = True, **config: Any) -> Worker:
-        w = Worker({"agent": agent, **config}, wait_register=wait_register)
+    def _spawn(agent: str = "echo_agent:EchoAgent", wait_register: bool = True, python: str = sys.executable,
+               **config: Any) -> Worker:
+        w = Worker({"agent": agent, **config}, wait_register=wait_register, python=python)
         workers.append(w)
         return w
 

@@ -1,5 +1,7 @@
 """Start-up: register frame, config handling, and every start-up failure as agent.fatal + exit 3."""
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +116,13 @@ def test_crashing_agent_takes_the_process_down_without_a_reply(spawn):
     assert w.wait_exit() == 7
     assert not any(f.get("id") == "boom" for f in w.frames)
     assert os.name == "nt" or w.proc.returncode == 7
+
+
+def test_interpreter_without_gevent_reports_dependency_missing(spawn):
+    base = getattr(sys, "_base_executable", None)
+    if not base or base == sys.executable or subprocess.run(
+            [base, "-c", "import gevent"], capture_output=True).returncode == 0:
+        pytest.skip("needs an interpreter without gevent (the venv's base Python has it here)")
+    error = _fatal(spawn(wait_register=False, python=base))
+    assert error["code"] == "dependency_missing"
+    assert "No module named 'gevent'" in error["message"] or "No module named 'greenlet'" in error["message"]
