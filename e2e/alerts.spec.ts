@@ -35,3 +35,25 @@ test('a threshold set low raises an alert that shows, and clears when raised aga
     await call('updateConfig', { patch: { alerts: { avgResponseTimeMs: original } } });
   }
 });
+
+test('a per-worker alert marks its worker in the table and hides a chart series on request', async ({ page }) => {
+  await openApp(page, 'workers');
+  const original = (await call('getConfig', {})).alerts.workerAgeHours;
+  try {
+    await call('updateConfig', { patch: { alerts: { workerAgeHours: 0.0001 } } }); // every worker is "too old"
+    const stats = await call('getDetailedStats', {});
+    const row = page.locator(`[data-testid="worker-row"][data-worker-id="${stats.workers[0]!.id}"]`);
+    await expect(row.getByTestId('worker-alert')).toContainText('workerAge', { timeout: 30_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/workers-alert.png` });
+  } finally {
+    await call('updateConfig', { patch: { alerts: { workerAgeHours: original } } });
+  }
+  await expect(page.getByTestId('worker-alert')).toHaveCount(0, { timeout: 30_000 });
+
+  await page.getByTestId('nav-charts').click();
+  const latency = page.getByTestId('chart-latency');
+  await expect(latency.locator('path.recharts-line-curve')).toHaveCount(3);
+  await latency.getByRole('button', { name: 'p99' }).click();
+  await expect(latency.getByRole('button', { name: 'p99' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(latency.locator('path.recharts-line-curve')).toHaveCount(2);
+});

@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { tickLabel, timeTicks } from '../lib/ticks';
 import type { ChartData } from '../lib/series';
@@ -23,6 +23,14 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
   const [ref, width] = useWidth<HTMLDivElement>();
   const ticks = useMemo(() => timeTicks(from, to), [from, to]);
   const dataMax = useMemo(() => maxOf(data), [data]);
+  // hidden series by label (not key): RSS keys are slots that change as workers come and go
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (label: string) =>
+    setHidden((h) => {
+      const n = new Set(h);
+      if (!n.delete(label)) n.add(label);
+      return n;
+    });
   return (
     <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} aria-label={title} style={{ margin: 0 }}>
       <h4>
@@ -31,10 +39,17 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
       </h4>
       <div className="legend">
         {data.series.map((s) => (
-          <span key={s.key}>
+          <button
+            key={s.key}
+            type="button"
+            className="legend-item"
+            aria-pressed={!hidden.has(s.label)}
+            title={hidden.has(s.label) ? `Show ${s.label}` : `Hide ${s.label}`}
+            onClick={() => toggle(s.label)}
+          >
             <i style={{ background: s.color }} />
             {s.label}
-          </span>
+          </button>
         ))}
         {lines.map((l) => (
           <span key={l.kind} data-testid={`threshold-${l.kind}`} data-y={l.y}>
@@ -70,6 +85,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
                 type="linear"
                 dataKey={s.key}
                 name={s.label}
+                hide={hidden.has(s.label)}
                 stroke={s.color}
                 strokeWidth={1.5}
                 dot={false}

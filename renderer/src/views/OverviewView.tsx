@@ -76,7 +76,7 @@ export function OverviewView() {
               {w.state === 'ready' && !w.healthy ? ' · unhealthy' : ''} · {w.inFlight} in flight
             </div>
             <div className="muted">
-              {formatCount(w.messagesProcessed)} done · {formatMs(w.averageResponseTime)} · {formatBytes(w.rssBytes)}
+              {formatCount(w.messagesProcessed)} done · {formatMs(w.averageResponseTime)} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
             </div>
           </div>
         ))}

@@ -3,6 +3,7 @@ import { sortWorkers, type SortDir, type WorkerSortKey } from '../lib/sortWorker
 import type { WorkerStats } from '../../../main/pool/types';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../lib/format';
 import { api, errorText } from '../state/api';
+import { useAlerts } from '../state/alerts';
 import { useConfig } from '../state/config';
 import { useEvents } from '../state/events';
 import { useStats } from '../state/stats';
@@ -16,6 +17,8 @@ export function WorkersView() {
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [sort, setSort] = useState<{ key: WorkerSortKey; dir: SortDir }>({ key: 'id', dir: 'asc' });
   const rows = useMemo(() => sortWorkers(workers ?? [], sort.key, sort.dir), [workers, sort]);
+  const active = useAlerts((s) => s.active);
+  const alertsFor = (id: string) => active.filter((a) => a.workerId === id);
   const [message, setMessage] = useState<string | null>(null);
   const recycle = async (id: string) => {
     setBusy((b) => ({ ...b, [id]: true }));
@@ -61,7 +64,14 @@ export function WorkersView() {
           <tbody>
             {rows.map((w) => (
               <tr key={w.id} data-testid="worker-row" data-worker-id={w.id} data-pid={w.pid ?? ''} title={w.lastError ?? undefined}>
-                <td className="mono">{w.id}</td>
+                <td className="mono">
+                  {w.id}
+                  {alertsFor(w.id).map((a) => (
+                    <span key={a.id} className={`badge ${a.severity === 'critical' ? 'crit' : 'warnb'}`} title={a.message} data-testid="worker-alert">
+                      {a.kind}
+                    </span>
+                  ))}
+                </td>
                 <td className="num mono">{w.pid ?? '—'}</td>
                 <td>
                   <span className={`chip ${stateTone(w)}`}>{w.state}</span>
@@ -71,7 +81,7 @@ export function WorkersView() {
                 <td className="num">{formatCount(w.errors)}</td>
                 <td className="num">{w.inFlight}</td>
                 <td className="num">{formatDuration(w.age)}</td>
-                <td className="num">{formatBytes(w.rssBytes)}</td>
+                <td className="num">{w.rssBytes > 0 ? formatBytes(w.rssBytes) : "—" /* not measured yet */}</td>
                 <td className="num">{formatMs(w.averageResponseTime)}</td>
                 <td className="num">{formatMs(w.loopLagMs)}</td>
                 <td className="num">{w.restarts}</td>
