@@ -1,6 +1,6 @@
 """The protocol channel: keep it private, read frames from stdin, write frames to it.
 
-Nothing here imports gevent at module level: :func:`protect_stdout` and :func:`write_fatal`
+Nothing here imports gevent at module level: :func:`protect_stdout` and :func:`write_blocking`
 must work before gevent is imported (so a missing gevent is still reported as a frame).
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sys
 from typing import Callable, List
 
 IS_WINDOWS = os.name == "nt"
-# A pipe holds 64 KiB on Linux, so a bigger read gains nothing; and a buffer above glibc's
-# mmap threshold (128 KiB) would cost mmap+mremap+munmap on every read.
+# A Linux pipe holds 64 KiB by default, so a bigger read rarely gains anything; and a buffer
+# above glibc's mmap threshold (128 KiB) would cost mmap+mremap+munmap on every read.
 READ_CHUNK = 64 * 1024
 
 
