@@ -78,18 +78,21 @@ function TopBar() {
   );
 }
 
+const RESTORED_NOTICE_MS = 5_000;
+
 function ConnectionBanner() {
   const status = useConnection((s) => s.status);
   const lostAt = useConnection((s) => s.lostAt);
   const restoredAt = useConnection((s) => s.restoredAt);
   const unauthorized = useConnection((s) => s.unauthorized);
-  const [now, setNow] = useState(Date.now());
-  // one timer only while a restored notice is showing, to hide it again
+  const [, rerender] = useState(0);
+  const restoredFor = restoredAt ? Date.now() - restoredAt : Infinity;
+  // one timer only while the "restored" notice shows, to take it down again
   useEffect(() => {
-    if (!restoredAt || status !== 'connected') return;
-    const t = setTimeout(() => setNow(Date.now()), 5_000);
+    if (status !== 'connected' || restoredFor >= RESTORED_NOTICE_MS) return;
+    const t = setTimeout(() => rerender((n) => n + 1), RESTORED_NOTICE_MS - restoredFor);
     return () => clearTimeout(t);
-  }, [restoredAt, status]);
+  }, [restoredAt, status, restoredFor]);
   if (unauthorized)
     return (
       <div className="banner crit" role="alert" data-testid="banner-unauthorized">
@@ -106,7 +109,7 @@ function ConnectionBanner() {
         <span>{lostAt ? `since ${new Date(lostAt).toLocaleTimeString()}` : ''} — reconnecting automatically; the figures below are frozen.</span>
       </div>
     );
-  if (status === 'connected' && restoredAt && now - restoredAt < 5_000 && Date.now() - restoredAt < 5_000)
+  if (status === 'connected' && restoredFor < RESTORED_NOTICE_MS)
     return (
       <div className="banner ok" role="status" data-testid="banner-connection-restored">
         <strong>Connection restored</strong> <span>Live data resynced.</span>
