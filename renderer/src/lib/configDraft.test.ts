@@ -26,7 +26,8 @@ describe('config draft', () => {
   });
 
   it('schema errors land on their field: max above 64, min above max', () => {
-    expect(checkDraft(config, { ...fresh(), 'pool.maxWorkers': '500' }, ALL_FIELDS).errors['pool.maxWorkers']).toMatch(/64/);
+    expect(checkDraft(config, { ...fresh(), 'pool.maxWorkers': '500' }, ALL_FIELDS).errors['pool.maxWorkers']).toBe('Must be at most 64');
+    expect(checkDraft(config, { ...fresh(), 'pool.healthCheckInterval': '50' }, ALL_FIELDS).errors['pool.healthCheckInterval']).toBe('Must be at least 100');
     const c = checkDraft(config, { ...fresh(), 'pool.minWorkers': '9', 'pool.maxWorkers': '3' }, ALL_FIELDS);
     expect(c.valid).toBe(false);
     expect(c.errors['pool.minWorkers']).toBe('minWorkers must not exceed maxWorkers');

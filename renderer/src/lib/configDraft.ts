@@ -72,7 +72,7 @@ export function checkDraft(config: AppConfig, draft: Draft, fields: readonly Fie
   if (!r.success) {
     for (const i of r.error.issues) {
       const path = i.path.map(String).join('.');
-      errors[path] ??= i.message;
+      errors[path] ??= plainMessage(i);
     }
   }
   return { patch: patch as ConfigPatch, changed, errors, valid: Object.keys(errors).length === 0 };
@@ -83,4 +83,13 @@ export function issuesByPath(issues: readonly ConfigIssue[] | undefined): Record
   const out: Record<string, string> = {};
   for (const i of issues ?? []) out[i.path] ??= i.message;
   return out;
+}
+
+type SchemaIssue = { code: string; message: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean };
+
+/** zod's range messages ("Too big: expected number to be <=64") in the operator's words; custom messages stay. */
+export function plainMessage(i: SchemaIssue): string {
+  if (i.code === 'too_big' && typeof i.maximum === 'number') return i.inclusive === false ? `Must be below ${i.maximum}` : `Must be at most ${i.maximum}`;
+  if (i.code === 'too_small' && typeof i.minimum === 'number') return i.inclusive === false ? `Must be above ${i.minimum}` : `Must be at least ${i.minimum}`;
+  return i.message;
 }
