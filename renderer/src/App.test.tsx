@@ -1,0 +1,86 @@
+// @vitest-environment jsdom
+// The states an operator must read at a glance, rendered from store state
+// alone (the live host behind them is exercised in the Playwright suite).
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DetailedPoolStats } from '../../main/pool/types';
+import { App } from './App';
+import { useConnection } from './state/connection';
+import { useStats } from './state/stats';
+import { useUi } from './state/ui';
+
+const stats = (over: Partial<DetailedPoolStats>): DetailedPoolStats => ({
+  total: 2,
+  available: 2,
+  busy: 0,
+  healthy: 2,
+  starting: 0,
+  totalMessagesProcessed: 0,
+  totalErrors: 0,
+  inFlight: 0,
+  inFlightCapacity: 200,
+  queueDepth: 0,
+  queueCapacity: 100,
+  averageWorkerAge: 0,
+  oldestWorker: 0,
+  averageResponseTime: 0,
+  p50ResponseTime: 0,
+  p95ResponseTime: 0,
+  p99ResponseTime: 0,
+  strategy: 'round-robin',
+  workers: [],
+  ...over,
+});
+
+beforeEach(() => {
+  useUi.setState({ view: 'overview' });
+  useConnection.setState({ status: 'connected', restoredAt: undefined, lostAt: undefined, unauthorized: false });
+  useStats.setState({ stats: null });
+});
+afterEach(cleanup);
+
+describe('App states', () => {
+  it('says it is connecting before the first figures', () => {
+    useConnection.setState({ status: 'connecting' });
+    render(<App />);
+    expect(screen.getByTestId('banner-connecting')).toBeTruthy();
+    expect(screen.getByTestId('pool-status').dataset.phase).toBe('connecting');
+  });
+
+  it('shows the real Python start error and nothing about health', () => {
+    useStats.setState({ stats: stats({ healthy: 0, available: 0, startError: "ModuleNotFoundError: No module named 'greenlet'" }) });
+    render(<App />);
+    expect(screen.getByTestId('start-error').textContent).toContain("No module named 'greenlet'");
+    expect(screen.queryByTestId('banner-no-healthy')).toBeNull();
+  });
+
+  it('distinguishes starting from no healthy workers', () => {
+    useStats.setState({ stats: stats({ healthy: 0, starting: 2 }) });
+    const { unmount } = render(<App />);
+    expect(screen.getByTestId('banner-starting')).toBeTruthy();
+    unmount();
+    useStats.setState({ stats: stats({ healthy: 0, starting: 0 }) });
+    render(<App />);
+    expect(screen.getByTestId('banner-no-healthy')).toBeTruthy();
+  });
+
+  it('says the connection is lost, then restored', () => {
+    useStats.setState({ stats: stats({}) });
+    useConnection.setState({ status: 'lost', lostAt: Date.now() });
+    const { unmount } = render(<App />);
+    expect(screen.getByTestId('connection-status').dataset.status).toBe('lost');
+    expect(screen.getByTestId('banner-connection-lost')).toBeTruthy();
+    unmount();
+    useConnection.getState().setLink('open');
+    render(<App />);
+    expect(screen.getByTestId('banner-connection-restored')).toBeTruthy();
+    expect(screen.queryByTestId('banner-connection-lost')).toBeNull();
+  });
+
+  it('marks the current view for assistive technology', () => {
+    useStats.setState({ stats: stats({}) });
+    render(<App />);
+    expect(screen.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tabpanel').dataset.testid).toBe('view-overview');
+  });
+});
