@@ -28,6 +28,11 @@ test('connection lost while the host is down, restored when it is back', async (
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
     await expect(page.getByTestId('banner-connection-restored')).toBeVisible();
     await expect(page.getByTestId('pool-status')).toHaveAttribute('data-phase', 'running');
+    // the restarted host numbers its events from the start: the log must show them, not skip them
+    const res = await fetch(`${server.url}/api/getDetailedStats`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+    const pid = ((await res.json()) as { workers: { pid: number }[] }).workers[0]!.pid;
+    await page.getByTestId('nav-events').click();
+    await expect(page.getByTestId('events-list')).toContainText(`pid ${pid}`);
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

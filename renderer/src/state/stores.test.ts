@@ -93,6 +93,20 @@ describe('events store', () => {
     expect(useEvents.getState().lastSeq).toBe(EVENTS_CAP + 8);
   });
 
+  it('after a reconnect, a host that restarted its numbering replaces the log', () => {
+    const s = useEvents.getState();
+    s.add([ev(40), ev(41)]);
+    s.sync([ev(41), ev(42)]); // same host: only the new one is added
+    expect(useEvents.getState().events.map((e) => e.seq)).toEqual([40, 41, 42]);
+    s.sync([ev(1), ev(2)]); // restarted host, fewer events so far
+    expect(useEvents.getState().events.map((e) => e.seq)).toEqual([1, 2]);
+    s.add(ev(3));
+    expect(useEvents.getState().lastSeq).toBe(3);
+    // restarted host that already caught up: same seq, different event
+    s.sync([{ ...ev(2), message: 'other host', time: 999 }, ev(3), ev(4)]);
+    expect(useEvents.getState().events.map((e) => e.message)).toEqual(['other host', 'm3', 'm4']);
+  });
+
   it('filters by worker and by minimum level', () => {
     const list = [ev(1, 'debug', 'w-1'), ev(2, 'warn', 'w-1'), ev(3, 'error', 'w-2'), ev(4, 'info')];
     expect(filterEvents(list, '', 'warn').map((e) => e.seq)).toEqual([2, 3]);

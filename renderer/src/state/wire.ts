@@ -29,13 +29,12 @@ export function subscribe(api: ControlCenterApi): () => void {
 
 /** Pulls everything once: at start and after the stream reconnects. */
 export async function resync(api: ControlCenterApi): Promise<void> {
-  const afterSeq = useEvents.getState().lastSeq;
   const results = await Promise.allSettled([
     api.getAppInfo({}).then((i) => useConnection.getState().setAppInfo(i)),
     api.getDetailedStats({}).then((s) => useStats.getState().setStats(s)),
     api.getConfig({}).then((c) => useConfig.getState().setConfig(c)),
     api.getAlerts({}).then((v) => useAlerts.getState().setView(v)),
-    api.getEvents(afterSeq ? { afterSeq, limit: 1000 } : { limit: 500 }).then((e) => useEvents.getState().add(e)),
+    api.getEvents({ limit: 1000 }).then((e) => useEvents.getState().sync(e)),
     api.getLoadStatus({}).then((s) => useLoad.getState().setStatus(s)),
     useMetrics.getState().loadHistory(),
   ]);
