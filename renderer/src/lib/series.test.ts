@@ -33,6 +33,14 @@ describe('buildCharts', () => {
     expect(rss.rows[9]![k1]).toBeNull();
   });
 
+  it('never draws an unmeasured RSS (0) as a drop to zero', () => {
+    const samples = makeSamples(4, 0, 1000, ['w-1']);
+    samples[1]!.workers[0]!.rssBytes = 0;
+    const rss = buildCharts(samples).rss;
+    expect(rss.rows.some((r) => r.rss0 === 0)).toBe(false);
+    expect(rss.rows.filter((r) => typeof r.rss0 === 'number')).toHaveLength(3);
+  });
+
   it('limits RSS lines to the most recently seen workers', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `w-${String(i).padStart(2, '0')}`);
     const samples = ids.flatMap((id, k) => makeSamples(2, k * 10_000, 1000, [id]));

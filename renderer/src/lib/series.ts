@@ -142,7 +142,7 @@ function buildRss(samples: readonly MetricsSample[], maxPoints: number): ChartDa
     const s = samples[i]!;
     for (const w of s.workers) {
       const slot = ids.indexOf(w.id); // k ≤ 8: a scan beats a Map lookup
-      if (slot < 0) continue;
+      if (slot < 0 || !(w.rssBytes > 0)) continue; // 0 = not measured yet: a gap, not a drop to zero
       const j = len[slot]!++;
       at[slot]![j] = i;
       xs[slot]![j] = s.t;
@@ -159,7 +159,7 @@ function buildRss(samples: readonly MetricsSample[], maxPoints: number): ChartDa
     for (const key of keys) row[key] = null;
     for (const w of s.workers) {
       const slot = ids.indexOf(w.id);
-      if (slot >= 0) row[keys[slot]!] = w.rssBytes / 1_048_576;
+      if (slot >= 0 && w.rssBytes > 0) row[keys[slot]!] = w.rssBytes / 1_048_576;
     }
     return row;
   });
