@@ -3,7 +3,9 @@
 import { GreenletBridgeAdapter, GreenletProcessPool } from '../main/pool/index';
 import type { PoolOptions, StrategyName } from '../main/pool/types';
 import { STRATEGIES } from '../main/pool/types';
-import { benchPython, medianOf, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { benchPython, fixtures, medianOf, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';
 
 const AGENT = 'echo_agent:EchoAgent';
 
@@ -80,6 +82,13 @@ export async function measureMemory(rounds: number) {
     return { bytes_per_parked_message: Math.round((during - before) / parked_messages) };
   });
   return { parked_messages, ...r };
+}
+
+/** Bare gevent on the same interpreter: the floor no framework can go below. */
+export async function measureGeventFloor(rounds: number) {
+  return medianOf(rounds, async () => ({
+    bytes_per_parked_greenlet: Number(execFileSync(benchPython(), [join(fixtures, 'gevent_floor.py'), '10000'], { encoding: 'utf8' }).trim()),
+  }));
 }
 
 /** Mixed load on 4 workers: 95 % fast, 5 % slow (40 ms); in-flight per worker capped so placement matters. */
