@@ -91,25 +91,34 @@ export async function measureGeventFloor(rounds: number) {
   }));
 }
 
-/** Mixed load on 4 workers: 95 % fast, 5 % slow (40 ms); in-flight per worker capped so placement matters. */
-async function strategyRun(strategy: StrategyName) {
-  const p = pool({ minWorkers: 4, maxWorkers: 4, loadBalancingStrategy: strategy, concurrencyPerWorker: 4, messageQueueSize: 10_000 });
+/**
+ * Mixed load on 4 workers, 95 % fast and 5 % slow. `kind` says what slow means:
+ * 'cpu' — 8 ms of CPU that blocks the worker's hub (messages placed there wait);
+ * 'io'  — 40 ms of cooperative sleep (other greenlets run meanwhile).
+ * Workers keep the default in-flight limit, so placement — not the pool queue — decides.
+ */
+async function strategyRun(strategy: StrategyName, kind: 'cpu' | 'io') {
+  const p = pool({
+    minWorkers: 4, maxWorkers: 4, loadBalancingStrategy: strategy, concurrencyPerWorker: 100, messageQueueSize: 10_000,
+    agent: 'mixed_agent:MixedAgent', pythonPaths: [fixtures],
+  });
   await p.start();
-  const n = 4_000;
+  const n = kind === 'cpu' ? 3_000 : 4_000;
   const latencies: number[] = [];
+  const slow = kind === 'cpu' ? { spin_ms: 8 } : { sleep_ms: 40 };
   const send = async (i: number) => {
     const t0 = nowUs();
-    await p.execute({ type: 'agent.process', data: { n: i, sleep_ms: i % 20 === 0 ? 40 : 0 } });
+    await p.execute({ type: 'agent.process', data: i % 20 === 0 ? { n: i, ...slow } : { n: i } });
     latencies.push((nowUs() - t0) / 1000);
   };
-  const rate = await pipelined(send, n, 64);
+  const rate = await pipelined(send, n, 32);
   await p.shutdown();
   latencies.sort((a, b) => a - b);
   return { msgs_per_s: Math.round(rate), p99_ms: round(percentile(latencies, 99), 2) };
 }
 
-export async function measureStrategies(rounds: number) {
+export async function measureStrategies(rounds: number, kind: 'cpu' | 'io' = 'cpu') {
   const out: Record<string, { msgs_per_s: number; p99_ms: number }> = {};
-  for (const s of STRATEGIES) out[s] = await medianOf(rounds, () => strategyRun(s));
+  for (const s of STRATEGIES) out[s] = await medianOf(rounds, () => strategyRun(s, kind));
   return out;
 }

@@ -38,6 +38,7 @@ results.memory = await section('memory', () => measureMemory(ROUNDS));
 results.strategies = await section('strategies', () => measureStrategies(ROUNDS));
 // Figures beyond the engine issue's fixed key set go to bench/results-extra.json.
 const extra: Record<string, unknown> = {};
+extra.strategies_io_slow = await section('strategies_io_slow', () => measureStrategies(ROUNDS, 'io'));
 extra.gevent_floor = await section('gevent_floor', () => measureGeventFloor(ROUNDS));
 extra.ui = await section('ui', () => optional('ui.ts', 'runUiBench'));
 extra.a2a = await section('a2a', () => optional('a2a.ts', 'runA2ABench'));

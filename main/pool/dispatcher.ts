@@ -97,7 +97,7 @@ export class Dispatcher {
     task.slot = slot;
     task.attempts++;
     task.dispatchedAt = now;
-    slot.inFlight++;
+    if (slot.inFlight++ === 0) slot.lastProgressAt = now;
     const so = this.sendOpts;
     so.timeout = task.timeout;
     so.signal = task.signal;

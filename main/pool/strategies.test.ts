@@ -58,6 +58,25 @@ describe('pickers', () => {
     const p = createPicker('p2c-ewma');
     for (let i = 0; i < 20; i++) expect(p.pick(ss)!.id).toBe('w-2');
   });
+
+  it('p2c-ewma steers away from a busy worker that has stopped making progress (blocked hub)', () => {
+    const ss = slots([1, 3], 10);
+    const now = performance.now();
+    ss[0]!.ewmaMs = ss[1]!.ewmaMs = 2;
+    ss[0]!.lastProgressAt = now - 500; // one message, no reply for 500 ms: its hub is held
+    ss[1]!.lastProgressAt = now - 1; // more in flight, but replying
+    const p = createPicker('p2c-ewma');
+    for (let i = 0; i < 20; i++) expect(p.pick(ss)!.id).toBe('w-2');
+    expect(createPicker('least-busy').pick(ss)!.id).toBe('w-1'); // in-flight alone cannot tell
+  });
+
+  it('p2c-ewma samples two workers in a large pool and still never picks a full one', () => {
+    const ss = slots(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 10 : 0)), 10); // 10 routable: sampled
+    const p = createPicker('p2c-ewma');
+    const picked = new Set(Array.from({ length: 200 }, () => p.pick(ss)!.id));
+    expect([...picked].every((id) => Number(id.slice(2)) % 2 === 0)).toBe(true);
+    expect(picked.size).toBeGreaterThan(1);
+  });
 });
 
 describe('strategies on a real pool', () => {

@@ -72,26 +72,65 @@ class RandomPick implements Picker {
 }
 
 /**
- * Power of two choices (Mitzenmacher) on expected wait: draw two available
- * workers at random, send to the one with the lower (inFlight + 1) × EWMA run
- * latency. Latency-aware like least-loaded, but without every dispatcher
- * herding onto the single least-loaded worker (Finagle/Linkerd P2C-EWMA).
+ * Expected wait on a worker: messages ahead of this one × how long each takes.
+ * `fallbackMs` stands in for a fresh worker's missing EWMA, so it is compared on load
+ * rather than looking free (a zero latency would flood it up to its capacity).
+ */
+function expectedWait(s: WorkerSlot, now: number, fallbackMs: number): number {
+  // A busy worker that has shown no progress for longer than its usual run time is
+  // probably blocked (CPU-bound agent code holds its hub): trust the stall, not the EWMA.
+  const stall = s.inFlight > 0 && s.lastProgressAt > 0 ? now - s.lastProgressAt : 0;
+  const perMessage = Math.max(s.ewmaMs > 0 ? s.ewmaMs : fallbackMs, stall);
+  return (s.inFlight + 1) * (perMessage > 0 ? perMessage : 1);
+}
+
+/** Pools up to this many routable workers are scored exhaustively instead of sampled. */
+const EXHAUSTIVE_UP_TO = 8;
+
+/**
+ * Power of two choices (Mitzenmacher) on expected wait, (inFlight + 1) × EWMA run
+ * latency (Finagle/Linkerd P2C-EWMA), made stall-aware: a busy worker that has not
+ * replied for longer than its EWMA is scored by that stall, so a hub blocked by CPU
+ * work stops attracting messages at once rather than after its slow reply lands.
+ * Small pools are scored exhaustively (sampling only pays off for large fleets);
+ * ties rotate so equal workers share the load.
  */
 class P2cEwma implements Picker {
   readonly name = 'p2c-ewma' as const;
+  private start = 0;
   pick(slots: readonly WorkerSlot[]): WorkerSlot | null {
     const c = countAvailable(slots);
     if (c <= 1) return c === 0 ? null : nthAvailable(slots, 0);
+    const now = performance.now();
+    if (c <= EXHAUSTIVE_UP_TO) return this.best(slots, now);
     const i = Math.floor(Math.random() * c);
     let j = Math.floor(Math.random() * (c - 1));
     if (j >= i) j++;
     const a = nthAvailable(slots, i)!;
     const b = nthAvailable(slots, j)!;
-    // A fresh worker has no EWMA yet: it borrows the other's, so the two compare on in-flight
-    // alone (a zero latency would make it look free and flood it up to its capacity).
-    const la = a.ewmaMs > 0 ? a.ewmaMs : b.ewmaMs > 0 ? b.ewmaMs : 1;
-    const lb = b.ewmaMs > 0 ? b.ewmaMs : la;
-    return (a.inFlight + 1) * la <= (b.inFlight + 1) * lb ? a : b;
+    const fallback = a.ewmaMs > 0 ? a.ewmaMs : b.ewmaMs;
+    return expectedWait(a, now, fallback) <= expectedWait(b, now, fallback) ? a : b;
+  }
+
+  private best(slots: readonly WorkerSlot[], now: number): WorkerSlot | null {
+    const n = slots.length;
+    let sum = 0;
+    let measured = 0;
+    for (let k = 0; k < n; k++) {
+      const s = slots[k]!;
+      if (s.available && s.ewmaMs > 0) (sum += s.ewmaMs), measured++;
+    }
+    const fallback = measured > 0 ? sum / measured : 0;
+    this.start = this.start + 1 >= n ? 0 : this.start + 1;
+    let best: WorkerSlot | null = null;
+    let bestCost = Infinity;
+    for (let k = 0; k < n; k++) {
+      const s = slots[(this.start + k) % n]!;
+      if (!s.available) continue;
+      const cost = expectedWait(s, now, fallback);
+      if (cost < bestCost) (best = s), (bestCost = cost);
+    }
+    return best;
   }
 }
 

@@ -31,6 +31,9 @@ export class WorkerSlot {
   loopLagMs = 0;
   lastError: string | undefined;
   ewmaMs = 0;
+  // performance.now() of the last sign of progress: a reply, or going from idle to busy.
+  // A worker whose hub is blocked by CPU-bound agent code shows no progress while busy.
+  lastProgressAt = 0;
   readonly latency = new LatencyHistogram();
   readonly restartPolicy = new RestartPolicy();
   messageLimit = 0; // 0 = off
@@ -74,6 +77,7 @@ export class WorkerSlot {
     this.messagesThisProcess++;
     if (failed) this.errors++;
     this.latency.record(runMs, now);
+    this.lastProgressAt = now;
     this.ewmaMs = this.ewmaMs === 0 ? runMs : this.ewmaMs + EWMA_ALPHA * (runMs - this.ewmaMs);
   }
 
