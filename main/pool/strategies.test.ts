@@ -1,5 +1,5 @@
 // Strategies: pickers on slot state, then every strategy on a real pool, and a live switch.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolveOptions } from './options';
 import { installCleanup, makePool, msg } from './pool-test-helpers';
 import { createPicker } from './strategies';
@@ -61,13 +61,15 @@ describe('pickers', () => {
 
   it('p2c-ewma steers away from a busy worker that has stopped making progress (blocked hub)', () => {
     const ss = slots([1, 3], 10);
-    const now = performance.now();
+    const now = 10_000; // a fixed clock: early in a process performance.now() can be < 500
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(now);
     ss[0]!.ewmaMs = ss[1]!.ewmaMs = 2;
     ss[0]!.lastProgressAt = now - 500; // one message, no reply for 500 ms: its hub is held
     ss[1]!.lastProgressAt = now - 1; // more in flight, but replying
     const p = createPicker('p2c-ewma');
     for (let i = 0; i < 20; i++) expect(p.pick(ss)!.id).toBe('w-2');
     expect(createPicker('least-busy').pick(ss)!.id).toBe('w-1'); // in-flight alone cannot tell
+    clock.mockRestore();
   });
 
   it('p2c-ewma samples two workers in a large pool and still never picks a full one', () => {
