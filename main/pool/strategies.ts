@@ -72,7 +72,7 @@ class RandomPick implements Picker {
 }
 
 /**
- * Expected wait on a worker: messages ahead of this one × how long each takes.
+ * Expected wait on a worker before a new message gets going: messages ahead × how long each takes.
  * `fallbackMs` stands in for a fresh worker's missing EWMA, so it is compared on load
  * rather than looking free (a zero latency would flood it up to its capacity).
  */
@@ -81,15 +81,17 @@ function expectedWait(s: WorkerSlot, now: number, fallbackMs: number): number {
   // probably blocked (CPU-bound agent code holds its hub): trust the stall, not the EWMA.
   const stall = s.inFlight > 0 && s.lastProgressAt > 0 ? now - s.lastProgressAt : 0;
   const perMessage = Math.max(s.ewmaMs > 0 ? s.ewmaMs : fallbackMs, stall);
-  return (s.inFlight + 1) * (perMessage > 0 ? perMessage : 1);
+  // The new message's own run time is the same on any worker, so only the work ahead
+  // of it counts: an idle worker costs 0 even if its last message was a slow one.
+  return s.inFlight * (perMessage > 0 ? perMessage : 1);
 }
 
 /** Pools up to this many routable workers are scored exhaustively instead of sampled. */
 const EXHAUSTIVE_UP_TO = 8;
 
 /**
- * Power of two choices (Mitzenmacher) on expected wait, (inFlight + 1) × EWMA run
- * latency (Finagle/Linkerd P2C-EWMA), made stall-aware: a busy worker that has not
+ * Power of two choices (Mitzenmacher) on expected wait, in flight × EWMA run latency
+ * (after Finagle/Linkerd P2C-EWMA), made stall-aware: a busy worker that has not
  * replied for longer than its EWMA is scored by that stall, so a hub blocked by CPU
  * work stops attracting messages at once rather than after its slow reply lands.
  * Small pools are scored exhaustively (sampling only pays off for large fleets);

@@ -6,7 +6,9 @@ import { LatencyHistogram } from './histogram';
 import { RestartPolicy } from './restart-policy';
 import type { PoolOptions, WorkerState, WorkerStats } from './types';
 
-const EWMA_ALPHA = 0.2;
+// Long memory (~20 messages): the EWMA should say how fast a worker is, not echo the
+// last message's size — a 0.2 alpha let one slow message repel work from an idle worker.
+const EWMA_ALPHA = 0.05;
 
 export class WorkerSlot {
   adapter: GreenletBridgeAdapter | null = null;
