@@ -116,6 +116,19 @@ describe('config', () => {
     expect((await cp.handlers.submitTask({ data: 'after restart' })).result).toBe('after restart');
   });
 
+  it('an agent that cannot import is refused with the real Python error; pool and saved config stay as they were', async () => {
+    const configBefore = await cp.handlers.getConfig({});
+    const onDiskBefore = await fs.readFile(path.join(dir, 'config.json'), 'utf8');
+    const pids = (await cp.handlers.getDetailedStats({})).workers.map((w) => w.pid);
+    const err = await rejection(cp.handlers.updateConfig({ patch: { pool: { agent: 'bad_import_agent:BadImportAgent', maxRetries: 1 } } }));
+    expect(err.code).toBe('ERR_VALIDATION');
+    expect(err.issues?.[0]?.path).toBe('pool.agent');
+    expect(err.issues?.[0]?.message).toContain('greenlet_a2a_missing_dependency');
+    expect(await cp.handlers.getConfig({})).toEqual(configBefore);
+    expect(await fs.readFile(path.join(dir, 'config.json'), 'utf8')).toBe(onDiskBefore);
+    expect((await cp.handlers.getDetailedStats({})).workers.map((w) => w.pid)).toEqual(pids);
+  });
+
   it('previews a diff without applying it', async () => {
     const p = await cp.handlers.previewConfig({ patch: { pool: { agent: 'my_pkg.agents:Other', maxRetries: 1 } } });
     expect(p.valid).toBe(true);

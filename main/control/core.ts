@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
 import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import { GreenletProcessPool } from '../pool/index';
-import type { DetailedPoolStats, PoolEvent } from '../pool/types';
+import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/types';
 import { AlertEngine } from './alerts';
 import { ApiError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
@@ -14,10 +14,13 @@ import { ContractEmitter } from './emitter';
 import { EventLog } from './event-log';
 import { MetricsHistoryStore } from './history';
 import { LoadGenerator } from './load-generator';
+import { validateAgent } from './agent-validate';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
 
 export const HISTORY_FILE = 'history.json';
+// Pool options that decide what a worker process loads.
+const LAUNCH_KEYS = ['agent', 'pythonPath', 'pythonPaths'] as const;
 
 export interface CoreOptions extends RuntimeContext {
   mode: 'electron' | 'headless';
@@ -117,6 +120,18 @@ export class PlaneCore {
   }
 
   /** Validates the merged whole (nothing applied when invalid), applies live, persists. */
+  /**
+   * A change to what workers launch (agent, interpreter, PYTHONPATH) is tried on a
+   * throw-away worker first: an import error is refused with its real text, and
+   * neither the running pool nor the saved config changes.
+   */
+  private async checkLaunch(poolPatch: Partial<PoolOptions>, opts: Partial<PoolOptions>): Promise<void> {
+    const changed = LAUNCH_KEYS.find((k) => k in poolPatch);
+    if (!changed || !opts.agent) return;
+    const r = await validateAgent({ agent: opts.agent, pythonPath: opts.pythonPath, pythonPaths: opts.pythonPaths, runtimeDir: this.ctx.runtimeDir });
+    if (!r.ok) throw validationError([{ path: `pool.${changed}`, message: r.errorText ?? 'the agent could not be started' }]);
+  }
+
   updateConfig(patch: ConfigPatch): Promise<ConfigUpdateResult> {
     return this.exclusive(async () => {
       const v = validateConfig(mergePatch(this.config, patch));
@@ -126,6 +141,7 @@ export class PlaneCore {
       if (diff.length === 0) return { config: this.config, applied: [], restartRequired: [] };
       const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), toPoolOptions(next, this.ctx));
       let poolRestart: string[] = [];
+      await this.checkLaunch(poolPatch, toPoolOptions(next, this.ctx));
       if (Object.keys(poolPatch).length > 0) {
         try {
           const change = this.pool.updateConfig(poolPatch);

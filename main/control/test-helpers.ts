@@ -28,11 +28,11 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 15_000, w
   }
 }
 
-export async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string; issues?: Array<{ path: string }> }> {
+export async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string; issues?: Array<{ path: string; message?: string }> }> {
   try {
     await p;
   } catch (err) {
-    return err as { code?: string; message: string; issues?: Array<{ path: string }> };
+    return err as { code?: string; message: string; issues?: Array<{ path: string; message?: string }> };
   }
   throw new Error('expected a rejection');
 }
