@@ -49,6 +49,9 @@ export const alertThresholdsSchema = z.strictObject({
   // critical
   noHealthyWorkers: z.boolean().default(true),
   errorRatePct: z.number().min(0).max(100).default(10),
+  // the error-rate alert needs at least this many finished messages in a sampling interval to
+  // count as a breach: at low traffic 1 failure out of 1 is 100 % and would flap
+  errorRateMinMessages: int(0).default(20),
   avgResponseTimeMs: z.number().min(0).default(5_000),
   // warning
   availableWorkersPct: z.number().min(0).max(100).default(20),
