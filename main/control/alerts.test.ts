@@ -62,4 +62,39 @@ describe('AlertEngine', () => {
     expect(history).toHaveLength(3);
     expect(history.map((h) => h.raisedAt)).toEqual([T0 + 8, T0 + 6, T0 + 4]);
   });
+
+  it('error rate at low traffic (1 failed out of 1) does not breach below errorRateMinMessages', () => {
+    const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1 }); // errorRateMinMessages 20 by default
+    expect(defaults().errorRateMinMessages).toBe(20);
+    for (let i = 0; i < 5; i++) {
+      expect(a.evaluate(sample(T0 + i, { errorRate: 1, messages: 1 }), [], T0 + i).raised).toEqual([]);
+    }
+    expect(a.evaluate(sample(T0 + 9, { errorRate: 0.5, messages: 19 }), [], T0 + 9).raised).toEqual([]);
+    const { raised } = a.evaluate(sample(T0 + 10, { errorRate: 0.5, messages: 20 }), [], T0 + 10);
+    expect(raised.map((r) => r.id)).toEqual(['errorRate']);
+    // An active alert is not cleared by a quiet interval that still fails everything it runs...
+    expect(a.evaluate(sample(T0 + 11, { errorRate: 1, messages: 2 }), [], T0 + 11).cleared).toEqual([]);
+    // ...and clears once nothing fails.
+    expect(a.evaluate(sample(T0 + 12, { errorRate: 0, messages: 0 }), [], T0 + 12).cleared.map((c) => c.id)).toEqual(['errorRate']);
+  });
+
+  it('errorRateMinMessages is configurable (0 = every interval counts)', () => {
+    const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, errorRateMinMessages: 0 });
+    expect(a.evaluate(sample(T0, { errorRate: 1, messages: 1 }), [], T0).raised.map((r) => r.id)).toEqual(['errorRate']);
+    expect(alertThresholdsSchema.safeParse({ errorRateMinMessages: -1 }).success).toBe(false);
+    expect(alertThresholdsSchema.safeParse({ errorRateMinMessages: 1.5 }).success).toBe(false);
+  });
+
+  it('a latency alert clears once the pool is idle (no messages finished, none in flight)', () => {
+    // The pool's latency figures describe the last messages seen and do not age while idle,
+    // so after load stops the average stays above the threshold forever.
+    const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1 });
+    expect(a.evaluate(sample(T0, { avgLatencyMs: 6000, messages: 30 }), [], T0).raised.map((r) => r.id)).toEqual(['avgResponseTime']);
+    // still working on slow messages: keeps the alert
+    expect(a.evaluate(sample(T0 + 1, { avgLatencyMs: 6000, messages: 0, inFlight: 3 }), [], T0 + 1).cleared).toEqual([]);
+    const { cleared } = a.evaluate(sample(T0 + 2, { avgLatencyMs: 6000, messages: 0, inFlight: 0 }), [], T0 + 2);
+    expect(cleared.map((c) => c.id)).toEqual(['avgResponseTime']);
+    // and an idle pool with a stale average does not raise it again
+    expect(a.evaluate(sample(T0 + 3, { avgLatencyMs: 6000, messages: 0, inFlight: 0 }), [], T0 + 3).raised).toEqual([]);
+  });
 });

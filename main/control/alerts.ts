@@ -39,6 +39,11 @@ function below(value: number, threshold: number, hysteresisPct: number) {
   return { breach: value < threshold, clear: value >= threshold * (1 + hysteresisPct / 100) };
 }
 
+/** Messages finished in the sample's interval; older samples without the field: the per-worker sum. */
+function intervalMessages(s: MetricsSample): number {
+  return s.messages ?? s.workers.reduce((n, w) => n + w.messages, 0);
+}
+
 export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: AlertThresholds): Check[] {
   const h = t.hysteresisPct;
   const checks: Check[] = [];
@@ -50,13 +55,21 @@ export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: Alert
     });
   }
   const errPct = s.errorRate * 100;
+  const messages = intervalMessages(s);
+  const err = above(errPct, t.errorRatePct, h);
   checks.push({
     id: 'errorRate', kind: 'errorRate', severity: 'critical', value: r1(errPct), threshold: t.errorRatePct,
-    ...above(errPct, t.errorRatePct, h), message: `Error rate ${r1(errPct)} % is above ${t.errorRatePct} %`,
+    // 1 failure out of 1 message is 100 %: too few messages in the interval cannot raise it (clearing still works)
+    breach: err.breach && messages >= t.errorRateMinMessages, clear: err.clear,
+    message: `Error rate ${r1(errPct)} % is above ${t.errorRatePct} % (${messages} messages in the interval)`,
   });
+  // The pool's latency figures describe the last messages seen and do not age while it is idle:
+  // with nothing finished and nothing running, the average is stale, so it neither raises nor holds the alert.
+  const idle = s.messages === 0 && s.inFlight === 0;
+  const lat = idle ? { breach: false, clear: true } : above(s.avgLatencyMs, t.avgResponseTimeMs, h);
   checks.push({
     id: 'avgResponseTime', kind: 'avgResponseTime', severity: 'critical', value: r1(s.avgLatencyMs), threshold: t.avgResponseTimeMs,
-    ...above(s.avgLatencyMs, t.avgResponseTimeMs, h), message: `Average response time ${r1(s.avgLatencyMs)} ms is above ${t.avgResponseTimeMs} ms`,
+    ...lat, message: `Average response time ${r1(s.avgLatencyMs)} ms is above ${t.avgResponseTimeMs} ms`,
   });
   if (s.total > 0) {
     const pct = (s.available / s.total) * 100;

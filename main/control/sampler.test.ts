@@ -26,6 +26,8 @@ describe('SampleBuilder', () => {
     const s = b.build(stats(300, 20, [worker('w-1', 160), worker('w-2', 140)]), 12_000);
     expect(s.throughput).toBe(100); // 200 messages in 2 s
     expect(s.errorRate).toBe(0.1);
+    expect(s.messages).toBe(200); // finished in the interval: what the error-rate alert's minimum is checked against
+    expect(first.messages).toBe(0);
     expect(s.workers.map((w) => [w.id, w.messages, w.avgLatencyMs])).toEqual([['w-1', 100, 12.346], ['w-2', 100, 12.346]]);
     expect(s).toMatchObject({ queueDepth: 3, queueCapacity: 100, p99LatencyMs: 40, inFlight: 4, healthy: 2 });
   });

@@ -41,6 +41,7 @@ export class SampleBuilder {
       t,
       throughput: dtSec === 0 ? 0 : round(dMsgs / dtSec),
       errorRate: dMsgs === 0 ? 0 : round(Math.min(1, dErrs / dMsgs), 4),
+      messages: dMsgs,
       avgLatencyMs: round(stats.averageResponseTime),
       p95LatencyMs: round(stats.p95ResponseTime),
       p99LatencyMs: round(stats.p99ResponseTime),
