@@ -3,6 +3,7 @@
 // slashes and NUL bytes never reach outside it.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY, sendError } from './http-util';
@@ -84,5 +85,7 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     ...(isHtml ? { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } : {}),
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+  // A read error after the headers are out (file deleted or unreadable since stat) can only cut this
+  // response; left unhandled on the stream it would be an uncaught exception that ends the server.
+  pipeline(createReadStream(file), res).catch(() => res.destroy());
 }
