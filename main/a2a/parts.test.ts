@@ -66,6 +66,24 @@ describe('BoundedTaskStore', () => {
     expect((await store.load('running', ctx))?.status?.state).toBe(TaskState.TASK_STATE_WORKING);
   });
 
+  it('bounds the memory held, not only the count: big payloads evict the oldest finished tasks', async () => {
+    const store = new BoundedTaskStore(10_000, 3_000_000);
+    const big = (id: string, state: TaskState): Task => ({
+      ...task(id, state),
+      history: [{ role: 1, messageId: id, taskId: id, contextId: 'c', parts: [{ content: { $case: 'text', value: 'x'.repeat(1_000_000) } }] } as never],
+    });
+    await store.save(big('running', TaskState.TASK_STATE_WORKING), ctx);
+    for (let i = 0; i < 10; i++) await store.save(big(`done-${i}`, TaskState.TASK_STATE_COMPLETED), ctx);
+    expect(store.bytes).toBeLessThanOrEqual(3_000_000);
+    expect(store.size).toBeLessThanOrEqual(3);
+    expect((await store.load('done-9', ctx))?.id).toBe('done-9'); // the newest stays
+    expect((await store.load('running', ctx))?.status?.state).toBe(TaskState.TASK_STATE_WORKING); // running kept over finished
+    expect(await store.load('done-0', ctx)).toBeUndefined();
+    // saving the same task again replaces its size instead of adding to it
+    await store.save(task('done-9', TaskState.TASK_STATE_COMPLETED), ctx);
+    expect(store.bytes).toBeLessThan(1_500_000);
+  });
+
   it('lists newest first with a page token', async () => {
     const store = new BoundedTaskStore();
     for (const id of ['a', 'b', 'c']) await store.save(task(id, TaskState.TASK_STATE_COMPLETED), ctx);

@@ -2,6 +2,8 @@
 // forever; a gateway taking thousands of messages a second would grow without
 // limit, so this one keeps the newest `maxTasks` and drops the oldest finished
 // ones first (a running task is only dropped when every stored task runs).
+// A task holds its message and result, up to the 4 MB body limit each, so a
+// count alone is no memory bound: the stored JSON size is capped too.
 import { TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from '@a2a-js/sdk';
 import { resolveUserScope, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 
@@ -20,11 +22,21 @@ export class BoundedTaskStore implements TaskStore {
   // Map iteration order is insertion order: re-inserting on save keeps the
   // most recently touched tasks at the end.
   private readonly tasks = new Map<string, Task>();
+  private readonly sizes = new Map<string, number>();
+  private totalBytes = 0;
 
-  constructor(readonly maxTasks = 10_000) {}
+  constructor(
+    readonly maxTasks = 10_000,
+    readonly maxBytes = 128 * 1024 * 1024,
+  ) {}
 
   get size(): number {
     return this.tasks.size;
+  }
+
+  /** Approximate memory held: the stored tasks' JSON length. */
+  get bytes(): number {
+    return this.totalBytes;
   }
 
   async load(taskId: string, ctx: ServerCallContext): Promise<Task | undefined> {
@@ -34,9 +46,18 @@ export class BoundedTaskStore implements TaskStore {
 
   async save(task: Task, ctx: ServerCallContext): Promise<void> {
     const key = keyOf(task.id, ctx);
-    this.tasks.delete(key);
+    this.remove(key);
+    const size = JSON.stringify(task).length;
     this.tasks.set(key, structuredClone(task));
-    if (this.tasks.size > this.maxTasks) this.evict();
+    this.sizes.set(key, size);
+    this.totalBytes += size;
+    if (this.tasks.size > this.maxTasks || this.totalBytes > this.maxBytes) this.evict(key);
+  }
+
+  private remove(key: string): void {
+    this.totalBytes -= this.sizes.get(key) ?? 0;
+    this.sizes.delete(key);
+    this.tasks.delete(key);
   }
 
   async list(params: ListTasksRequest, ctx: ServerCallContext): Promise<ListTasksResponse> {
@@ -60,20 +81,16 @@ export class BoundedTaskStore implements TaskStore {
     return { tasks: page, nextPageToken: next, pageSize, totalSize: all.length };
   }
 
-  private evict(): void {
-    const excess = this.tasks.size - this.maxTasks;
-    let dropped = 0;
+  /** Oldest finished tasks first, then the oldest of any; never `keep` (the one just saved). */
+  private evict(keep: string): void {
+    const over = () => this.tasks.size > this.maxTasks || this.totalBytes > this.maxBytes;
     for (const [k, t] of this.tasks) {
-      if (dropped >= excess) return;
-      if (isTerminal(t.status?.state)) {
-        this.tasks.delete(k);
-        dropped++;
-      }
+      if (!over()) return;
+      if (k !== keep && isTerminal(t.status?.state)) this.remove(k);
     }
     for (const k of this.tasks.keys()) {
-      if (dropped >= excess) return;
-      this.tasks.delete(k);
-      dropped++;
+      if (!over()) return;
+      if (k !== keep) this.remove(k);
     }
   }
 }
