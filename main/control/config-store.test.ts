@@ -26,6 +26,14 @@ describe('validateConfig', () => {
     expect(paths).toEqual(['alerts.errorRatePct', 'pool.agent', 'pool.bogus', 'pool.minWorkers', 'pool.timeout', 'sampling.intervalMs']);
   });
 
+  it('a "__proto__" key in a patch section is refused by name, not silently dropped or inherited', () => {
+    // JSON.parse makes "__proto__" an own key; assigning it while merging would set the prototype instead
+    const patch = JSON.parse('{"pool":{"__proto__":{"pythonPath":"/usr/bin/evil"}}}');
+    const result = validateConfig(mergePatch(defaultConfig(), patch));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((i) => i.path)).toEqual(['pool.__proto__']);
+  });
+
   it('reports min > max even when another pool field fails its type check', () => {
     const result = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 9, maxWorkers: 2, restartOnFailure: 'yes' } }));
     const paths = !result.ok ? result.issues.map((i) => i.path) : [];

@@ -85,7 +85,8 @@ export function mergePatch(current: AppConfig, patch: ConfigPatch): Record<strin
     if (part) {
       for (const [key, value] of Object.entries(part)) {
         if (value === null || value === undefined) delete next[key];
-        else next[key] = value;
+        // defineProperty: a "__proto__" key stays an own (unknown, refused) key instead of setting the prototype
+        else Object.defineProperty(next, key, { value, enumerable: true, writable: true, configurable: true });
       }
     }
     merged[section] = next;
