@@ -25,7 +25,7 @@ export interface MetricsSample {
   t: number; // epoch ms
   throughput: number; // msg/s over the sampling interval
   errorRate: number; // 0..1 over the interval
-  messages?: number; // messages finished in the interval (live samples; absent in older or downsampled history)
+  messages?: number; // outcomes (results or errors) in the interval, the error rate's denominator (live samples only)
   avgLatencyMs: number;
   p95LatencyMs: number;
   p99LatencyMs: number;
