@@ -32,6 +32,14 @@ describe('SampleBuilder', () => {
     expect(s).toMatchObject({ queueDepth: 3, queueCapacity: 100, p99LatencyMs: 40, inFlight: 4, healthy: 2 });
   });
 
+  it('errors with nothing finished (workers crashing, queue timeouts) are a 100 % error rate, not 0 %', () => {
+    const b = new SampleBuilder();
+    b.build(stats(100, 0, [worker('w-1', 100)]), 0);
+    const s = b.build(stats(100, 30, [worker('w-1', 100)]), 1000);
+    expect(s.errorRate).toBe(1);
+    expect(s.messages).toBe(30); // the error rate's denominator: outcomes seen in the interval
+  });
+
   it('counts a new worker from zero and survives counters going backwards (pool replaced)', () => {
     const b = new SampleBuilder();
     b.build(stats(100, 0, [worker('w-1', 100)]), 0);

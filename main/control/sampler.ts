@@ -22,6 +22,7 @@ export class SampleBuilder {
     // Counters can go backwards when the pool is replaced (restart): start a new baseline.
     const dMsgs = this.prevT === undefined || stats.totalMessagesProcessed < this.prevProcessed ? 0 : stats.totalMessagesProcessed - this.prevProcessed;
     const dErrs = this.prevT === undefined || stats.totalErrors < this.prevErrors ? 0 : stats.totalErrors - this.prevErrors;
+    const outcomes = Math.max(dMsgs, dErrs); // lower bound of results + errors seen in the interval
     const workers: WorkerSample[] = [];
     const next = this.nextWorker;
     next.clear();
@@ -40,8 +41,10 @@ export class SampleBuilder {
     return {
       t,
       throughput: dtSec === 0 ? 0 : round(dMsgs / dtSec),
-      errorRate: dMsgs === 0 ? 0 : round(Math.min(1, dErrs / dMsgs), 4),
-      messages: dMsgs,
+      // A message that crashed its worker or timed out in the queue counts as an error but never as
+      // processed: with only those in an interval, dErrs / dMsgs would read 0 % while everything fails.
+      errorRate: outcomes === 0 ? 0 : round(Math.min(1, dErrs / outcomes), 4),
+      messages: outcomes,
       avgLatencyMs: round(stats.averageResponseTime),
       p95LatencyMs: round(stats.p95ResponseTime),
       p99LatencyMs: round(stats.p99ResponseTime),
