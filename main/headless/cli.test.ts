@@ -42,6 +42,13 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--token', 'short'], noEnv)).toThrow(/at least 8/);
     expect(() => parseServeArgs(['--frobnicate'], noEnv)).toThrow(/Usage/);
   });
+
+  it('refuses a token no client could send (whitespace or control characters in it)', () => {
+    // "Authorization: Bearer <t>" carries one whitespace-free token: such a server would answer 401 to everyone.
+    expect(() => parseServeArgs(['--token', 'my secret token'], noEnv)).toThrow(/--token/);
+    expect(() => parseServeArgs([], { GREENLET_CC_TOKEN: 'token-with-newline\n' })).toThrow(/--token/);
+    expect(parseServeArgs(['--token', 'A-zZ_09.~+/=!token'], noEnv).token).toBe('A-zZ_09.~+/=!token');
+  });
 });
 
 describe('isLoopbackHost', () => {

@@ -60,6 +60,10 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
   if (host.trim() === '') throw new CliError('--host must not be empty');
   const token = values.token ?? env.GREENLET_CC_TOKEN;
   if (token !== undefined && token.length < 8) throw new CliError('--token must be at least 8 characters');
+  // It travels as "Authorization: Bearer <t>": whitespace, control or non-ASCII characters would lock everyone out.
+  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
+    throw new CliError('--token (or GREENLET_CC_TOKEN) must be printable ASCII without spaces');
+  }
   if (!token && !isLoopbackHost(host)) {
     throw new CliError(
       `Refusing to bind ${host} without --token: anyone on the network could control the pool. ` +
