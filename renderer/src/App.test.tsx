@@ -83,4 +83,15 @@ describe('App states', () => {
     expect(screen.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected')).toBe('true');
     expect(screen.getByRole('tabpanel').dataset.testid).toBe('view-overview');
   });
+
+  it('keeps the connection state in a live status region that names it', () => {
+    useStats.setState({ stats: stats({}) });
+    useConnection.setState({ status: 'lost', lostAt: Date.now() });
+    render(<App />);
+    expect(screen.getByRole('status', { name: 'Connection: disconnected' }).textContent).toBe('Disconnected');
+    cleanup();
+    useConnection.setState({ status: 'connected' });
+    render(<App />);
+    expect(screen.getByRole('status', { name: 'Connection: live' }).textContent).toBe('Live');
+  });
 });

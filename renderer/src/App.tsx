@@ -1,11 +1,11 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
+import { AlertAnnouncer } from './components/Announcer';
 import { useAlerts } from './state/alerts';
 import { useLoad } from './state/load';
 import { useConnection } from './state/connection';
 import { poolPhase, useStats } from './state/stats';
 import { useUi, VIEWS, type ViewId } from './state/ui';
 import { AlertsView } from './views/AlertsView';
-import { ChartsView } from './views/ChartsView';
 import { ConfigView } from './views/ConfigView';
 import { ConsoleView } from './views/ConsoleView';
 import { EventsView } from './views/EventsView';
@@ -14,7 +14,13 @@ import { OverviewView } from './views/OverviewView';
 import { PythonView } from './views/PythonView';
 import { WorkersView } from './views/WorkersView';
 
-const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
+// recharts is most of the bundle: the charts view is its own chunk so the first
+// paint does not download and parse it. It is fetched once the app is idle, so
+// opening Charts later does not wait on the network either.
+const loadCharts = () => import('./views/ChartsView');
+const ChartsView = lazy(() => loadCharts().then((m) => ({ default: m.ChartsView })));
+
+const VIEW_COMPONENTS: Record<ViewId, React.ComponentType> = {
   overview: OverviewView,
   workers: WorkersView,
   charts: ChartsView,
@@ -29,6 +35,15 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
 export function App() {
   const view = useUi((s) => s.view);
   const View = VIEW_COMPONENTS[view];
+  useEffect(() => {
+    const prefetch = () => void loadCharts().catch(() => undefined); // a failed prefetch retries when the view opens
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(prefetch, { timeout: 3_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const t = setTimeout(prefetch, 1_000);
+    return () => clearTimeout(t);
+  }, []);
   return (
     <div className="app">
       <TopBar />
@@ -38,8 +53,11 @@ export function App() {
       </div>
       <Sidebar />
       <main className="content" id="view" role="tabpanel" aria-labelledby={`nav-${view}`} data-testid={`view-${view}`}>
-        <View />
+        <Suspense fallback={<p className="muted" role="status">Loading charts…</p>}>
+          <View />
+        </Suspense>
       </main>
+      <AlertAnnouncer />
     </div>
   );
 }
@@ -63,7 +81,11 @@ function TopBar() {
       <span className={`chip ${tone}`} data-testid="pool-status" data-phase={phase}>
         {text}
       </span>
-      {stats && <span className="muted">strategy {stats.strategy}</span>}
+      {stats && (
+        <span className="muted topbar-strategy" title={`strategy ${stats.strategy}`}>
+          strategy {stats.strategy}
+        </span>
+      )}
       <LoadChip />
       <span className="spacer" />
       <span className="muted">{mode === 'electron' ? 'Desktop' : 'Headless'}</span>
@@ -71,6 +93,8 @@ function TopBar() {
         className={`chip ${status === 'connected' ? 'ok' : status === 'lost' ? 'crit' : 'muted'}`}
         data-testid="connection-status"
         data-status={status}
+        role="status"
+        aria-label={`Connection: ${status === 'connected' ? 'live' : status === 'lost' ? 'disconnected' : 'connecting'}`}
       >
         {status === 'connected' ? 'Live' : status === 'lost' ? 'Disconnected' : 'Connecting'}
       </span>
