@@ -14,12 +14,14 @@ interface Props {
   unit?: string;
   yFormat?: (v: number) => string;
   height?: number;
+  /** whole-number quantities (workers, messages): no 0.75-worker ticks */
+  integer?: boolean;
 }
 
 const compact = (v: number) => (Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)}k` : Math.abs(v) >= 100 ? v.toFixed(0) : String(+v.toFixed(2)));
 
 // memo: a chart re-renders only when its own series, thresholds or window change
-export const Chart = memo(function Chart({ title, data, lines, from, to, unit, yFormat = compact, height = 210 }: Props) {
+export const Chart = memo(function Chart({ title, data, lines, from, to, unit, yFormat = compact, height = 210, integer = false }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const ticks = useMemo(() => timeTicks(from, to), [from, to]);
   const dataMax = useMemo(() => maxOf(data), [data]);
@@ -53,7 +55,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
         ))}
         {lines.map((l) => (
           <span key={l.kind} data-testid={`threshold-${l.kind}`} data-y={l.y}>
-            <i style={{ background: severityColor(l.severity) }} />
+            <i className="dash" style={{ borderColor: severityColor(l.severity) }} />
             {l.label}
             {!fits(l, dataMax) && <> (off scale: {headroom(l.y, dataMax)} current)</>}
           </span>
@@ -73,7 +75,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
               allowDataOverflow
               tickFormatter={(t: number) => tickLabel(t, to - from)}
             />
-            <YAxis width={46} tickFormatter={yFormat} allowDecimals interval={0} />
+            <YAxis width={46} tickFormatter={yFormat} allowDecimals={!integer} interval={0} />
             <Tooltip
               isAnimationActive={false}
               labelFormatter={(t) => new Date(Number(t)).toLocaleString()}

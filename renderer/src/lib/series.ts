@@ -47,7 +47,7 @@ const SERIES: Record<SimpleId, { key: ColKey; label: string; color: string }[]> 
   latency: [
     { key: 'avg', label: 'Average', color: PALETTE[0]! },
     { key: 'p95', label: 'p95', color: PALETTE[1]! },
-    { key: 'p99', label: 'p99', color: PALETTE[2]! },
+    { key: 'p99', label: 'p99', color: PALETTE[4]! } /* not red: red is the critical threshold */,
   ],
   errorRate: [{ key: 'errorPct', label: 'Error rate (%)', color: PALETTE[2]! }],
   queue: [{ key: 'queueDepth', label: 'Queue depth', color: PALETTE[4]! }],

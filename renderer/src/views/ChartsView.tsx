@@ -102,6 +102,7 @@ export function ChartsView() {
             lines={lines[id] ?? []}
             from={from}
             to={to}
+            integer={id === 'queue' || id === 'workers'}
           />
         ))}
       </div>

@@ -58,7 +58,9 @@ export function WorkersView() {
                   </button>
                 </th>
               ))}
-              <th />
+              <th className="sticky-end">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -86,7 +88,7 @@ export function WorkersView() {
                 <td className="num">{formatMs(w.loopLagMs)}</td>
                 <td className="num">{w.restarts}</td>
                 <td className="num">{formatCount(w.outputLines)}</td>
-                <td>
+                <td className="sticky-end">
                   <button
                     className="btn small"
                     data-testid={`recycle-${w.id}`}
@@ -101,7 +103,11 @@ export function WorkersView() {
             ))}
           </tbody>
         </table>
-        {!workers?.length && <div className="empty">No workers running.</div>}
+        {!workers?.length && (
+          <div className="empty" data-testid="workers-empty">
+            No workers running. The pool starts them up to its minimum; if none appear, the Python view and the event log say why.
+          </div>
+        )}
       </div>
     </div>
   );
