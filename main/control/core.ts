@@ -161,13 +161,18 @@ export class PlaneCore {
       this.alerts.setThresholds(next.alerts);
       this.sampler.setInterval(next.sampling.intervalMs);
       if (next.sampling.persistIntervalMs !== previous.sampling.persistIntervalMs) this.schedulePersist();
-      await saveConfig(this.ctx.dataDir, next);
+      // The change is live by now: a failed save (disk full, read-only data dir) must not hide that
+      // from the UI (config.changed) nor pass for "nothing changed" (a bare fs error).
+      const saveError = await saveConfig(this.ctx.dataDir, next).then(() => undefined, (err: Error) => err);
       const restartRequired = diff.filter((d) => d.restartRequired || poolRestart.includes(d.path.slice('pool.'.length))).map((d) => d.path);
       const applied = diff.map((d) => d.path).filter((p) => !restartRequired.includes(p));
       this.log({ type: 'config.changed', level: 'info', message: `Settings changed: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired } });
       this.emitter.emit('config.changed', next);
+      const notSaved = saveError && `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
+      if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });
       // A pool that never started (Python missing, bad agent) gets another try with the new settings.
       if (!this.running && Object.keys(poolPatch).length > 0) await this.startPool();
+      if (notSaved) throw new ApiError('ERR_CONFIG_NOT_SAVED', notSaved, undefined, { applied, restartRequired });
       return { config: next, applied, restartRequired };
     });
   }
