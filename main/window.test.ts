@@ -10,6 +10,7 @@ const state = vi.hoisted(() => ({
   opened: [] as string[],
   headerHook: null as null | ((d: any, cb: (r: any) => void) => void),
   permission: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+  fail: false, // openExternal and loadFile reject, as they do without a browser or a built renderer
 }));
 
 vi.mock('electron', () => {
@@ -24,7 +25,7 @@ vi.mock('electron', () => {
     once() {}
     loadFile(f: string) {
       state.loaded.push(`file:${f}`);
-      return Promise.resolve();
+      return state.fail ? Promise.reject(new Error('ERR_FILE_NOT_FOUND (-6)')) : Promise.resolve();
     }
     loadURL(u: string) {
       state.loaded.push(u);
@@ -33,7 +34,9 @@ vi.mock('electron', () => {
   }
   return {
     BrowserWindow,
-    shell: { openExternal: (url: string) => (state.opened.push(url), Promise.resolve()) },
+    shell: {
+      openExternal: (url: string) => (state.opened.push(url), state.fail ? Promise.reject(new Error('no browser: xdg-open failed')) : Promise.resolve()),
+    },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (fn: typeof state.headerHook) => (state.headerHook = fn) },
@@ -92,6 +95,28 @@ describe('createMainWindow', () => {
     let granted: boolean | undefined;
     state.permission!({}, 'notifications', (ok) => (granted = ok));
     expect(granted).toBe(false);
+  });
+});
+
+describe('failures the main process must survive', () => {
+  it('a failed page load or a link with no browser to open it is no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => {});
+    state.fail = true;
+    try {
+      createMainWindow({ preload: '/opt/gcc/out/preload/index.cjs', rendererFile: RENDERER });
+      state.openHandler!({ url: 'https://example.org/docs' });
+      state.listeners.get('will-navigate')!({ preventDefault: vi.fn() }, 'https://evil.example/');
+      await new Promise((r) => setTimeout(r, 20)); // let the rejections settle (and be reported if unhandled)
+      expect(unhandled).toEqual([]);
+      expect(warn).toHaveBeenCalled(); // said where it went wrong instead
+    } finally {
+      state.fail = false;
+      warn.mockRestore();
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 

@@ -12,6 +12,12 @@ export interface WindowOptions {
   devServerUrl?: string; // electron-vite dev only
 }
 
+// Both reject in ordinary situations (no browser installed, a load cut short); an unhandled
+// rejection in the main process is at best noise and at worst the end of the app.
+function openInBrowser(url: string): void {
+  shell.openExternal(url).catch((err: unknown) => console.error(`[window] could not open ${url} in the browser:`, err));
+}
+
 export function isExternalWebUrl(url: string): boolean {
   try {
     const { protocol } = new URL(url);
@@ -70,19 +76,19 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   win.once('ready-to-show', () => win.show());
 
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    if (isExternalWebUrl(url)) openInBrowser(url);
     return { action: 'deny' };
   });
   const stayInApp = (event: Electron.Event, url: string) => {
     if (isAppUrl(url)) return;
     event.preventDefault();
-    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    if (isExternalWebUrl(url)) openInBrowser(url);
   };
   win.webContents.on('will-navigate', stayInApp);
   win.webContents.on('will-redirect', stayInApp);
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 
-  if (opts.devServerUrl) void win.loadURL(opts.devServerUrl);
-  else void win.loadFile(opts.rendererFile);
+  const loaded = opts.devServerUrl ? win.loadURL(opts.devServerUrl) : win.loadFile(opts.rendererFile);
+  loaded.catch((err: unknown) => console.error('[window] the app page did not load:', err));
   return win;
 }
