@@ -81,7 +81,13 @@ export function EventsView() {
             )}
           </div>
         ))}
-        {!shown.length && <div className="empty">No events match.</div>}
+        {!shown.length && (
+          <div className="empty" data-testid="events-empty">
+            {events.length
+              ? 'No events match these filters. Choose All workers and “debug and above” to see every event.'
+              : 'No events yet. Pool events and worker output appear here as they happen.'}
+          </div>
+        )}
       </div>
     </div>
   );

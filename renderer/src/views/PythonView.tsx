@@ -24,7 +24,9 @@ export function PythonView() {
       )}
       <div className="row panel">
         <label htmlFor="py-path">Interpreter to check</label>
-        <input id="py-path" data-testid="python-path" placeholder={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'} value={path} onChange={(e) => setPath(e.target.value)} style={{ minWidth: 320 }} />
+        <input id="py-path" data-testid="python-path" placeholder={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'}
+          title={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'}
+          value={path} onChange={(e) => setPath(e.target.value)} style={{ minWidth: 320 }} />
         <button className="btn" data-testid="python-check" disabled={!!busy} onClick={() => void usePython.getState().check(path || undefined)}>
           {busy === 'check' ? 'Checking…' : 'Check'}
         </button>
@@ -39,6 +41,12 @@ export function PythonView() {
         </div>
       )}
       {error && <pre className="error-text" role="alert">{error}</pre>}
+      {!report && !busy && !error && (
+        <p className="muted" data-testid="python-hint" style={{ margin: 0 }}>
+          Check reports the interpreter's version and whether greenlet and gevent import; leave the field empty to check the one the workers
+          use. Create / repair sets up a private venv with greenlet and gevent in the app’s data folder.
+        </p>
+      )}
       <AgentCheck />
       {report && (
         <div className="panel stack" data-testid="python-report" data-ok={report.ok}>
