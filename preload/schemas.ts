@@ -4,7 +4,11 @@
 import { z } from 'zod';
 
 const int = (min: number) => z.number().int().min(min);
-const ms = int(0);
+// Node timers hold at most 2^31-1 ms (~24.8 days); a longer delay silently fires after 1 ms
+// (a sampler every millisecond, workers recycled in a loop), so durations stop there.
+export const MAX_TIMER_MS = 2_147_483_647;
+const msFrom = (min: number) => int(min).max(MAX_TIMER_MS);
+const ms = msFrom(0);
 
 export const STRATEGY_NAMES = ['round-robin', 'least-busy', 'random', 'p2c-ewma'] as const;
 
@@ -16,15 +20,15 @@ export const poolConfigSchema = z
     messageQueueSize: int(1).default(100),
     maxRetries: int(0).max(20).default(3),
     retryDelay: ms.default(1000),
-    healthCheckInterval: int(100).default(30_000),
-    healthCheckTimeout: int(100).default(5_000),
+    healthCheckInterval: msFrom(100).default(30_000),
+    healthCheckTimeout: msFrom(100).default(5_000),
     restartOnFailure: z.boolean().default(true),
     workerRecycleInterval: ms.default(3_600_000),
     workerRecycleJitter: ms.default(360_000),
     maxMessagesPerWorker: int(0).default(10_000),
     maxMessagesJitter: int(0).default(1_000),
     maxWorkerMemoryMB: int(0).default(0),
-    timeout: int(1).default(30_000),
+    timeout: msFrom(1).default(30_000),
     queueTimeout: ms.default(0),
     concurrencyPerWorker: int(1).max(100_000).default(100),
     workerQueueSize: int(0).default(100),
@@ -43,6 +47,15 @@ export const poolConfigSchema = z
   .refine((p) => p.minWorkers <= p.maxWorkers, {
     message: 'minWorkers must not exceed maxWorkers',
     path: ['minWorkers'],
+  })
+  // The pool arms these as one timer each: the recycle age with its jitter, the last retry's backoff.
+  .refine((p) => p.workerRecycleInterval + p.workerRecycleJitter <= MAX_TIMER_MS, {
+    message: `workerRecycleInterval + workerRecycleJitter must not exceed ${MAX_TIMER_MS} ms (~24.8 days)`,
+    path: ['workerRecycleInterval'],
+  })
+  .refine((p) => p.maxRetries === 0 || p.retryDelay * 2 ** (p.maxRetries - 1) * 1.1 <= MAX_TIMER_MS, {
+    message: `retryDelay doubled for each of maxRetries retries must stay under ${MAX_TIMER_MS} ms (~24.8 days)`,
+    path: ['retryDelay'],
   });
 
 export const alertThresholdsSchema = z.strictObject({
@@ -65,8 +78,8 @@ export const alertThresholdsSchema = z.strictObject({
 });
 
 export const samplingSchema = z.strictObject({
-  intervalMs: int(100).default(1_000),
-  persistIntervalMs: int(1_000).default(30_000),
+  intervalMs: msFrom(100).default(1_000),
+  persistIntervalMs: msFrom(1_000).default(30_000),
 });
 
 export const a2aSchema = z.strictObject({
