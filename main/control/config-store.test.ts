@@ -34,6 +34,22 @@ describe('validateConfig', () => {
     expect(!result.ok && result.issues.map((i) => i.path)).toEqual(['pool.__proto__']);
   });
 
+  it('refuses timer settings past what a Node timer can hold (a longer delay silently fires after 1 ms)', () => {
+    const bad = validateConfig(
+      mergePatch(defaultConfig(), {
+        sampling: { intervalMs: 3_000_000_000, persistIntervalMs: 3_000_000_000 },
+        pool: { healthCheckInterval: 3_000_000_000, timeout: 2 ** 31 },
+      }),
+    );
+    expect(!bad.ok && bad.issues.map((i) => i.path).sort()).toEqual(['pool.healthCheckInterval', 'pool.timeout', 'sampling.intervalMs', 'sampling.persistIntervalMs']);
+    // sums and products the pool arms as one timer: recycle interval + jitter, the last retry's backoff
+    const recycle = validateConfig(mergePatch(defaultConfig(), { pool: { workerRecycleInterval: 2_100_000_000, workerRecycleJitter: 100_000_000 } }));
+    expect(!recycle.ok && recycle.issues.map((i) => i.path)).toEqual(['pool.workerRecycleInterval']);
+    const retry = validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 5_000, maxRetries: 20 } }));
+    expect(!retry.ok && retry.issues.map((i) => i.path)).toEqual(['pool.retryDelay']);
+    expect(validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 1_000, maxRetries: 20, workerRecycleInterval: 2_000_000_000 } })).ok).toBe(true);
+  });
+
   it('reports min > max even when another pool field fails its type check', () => {
     const result = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 9, maxWorkers: 2, restartOnFailure: 'yes' } }));
     const paths = !result.ok ? result.issues.map((i) => i.path) : [];

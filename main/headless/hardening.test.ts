@@ -54,3 +54,13 @@ describe('static files', () => {
     expect((await post(base, 'getConfig', {})).status).toBe(200);
   });
 });
+
+describe('config input', () => {
+  it('a timer setting too large for a Node timer is a 400 naming it, and nothing changes', async () => {
+    const before = (await post(base, 'getConfig', {})).body;
+    const res = await post(base, 'updateConfig', { patch: { sampling: { intervalMs: 3_000_000_000 } } });
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['sampling.intervalMs']);
+    expect((await post(base, 'getConfig', {})).body).toEqual(before);
+  });
+});
