@@ -27,6 +27,7 @@ class StartupError(Exception):
 def main(argv=None) -> None:
     proto_fd = protect_stdout()
     _ignore_sigint()
+    _watch_host()
     try:
         config = _parse_argv(sys.argv[1:] if argv is None else argv)
         settings = _settings(config)
@@ -68,6 +69,16 @@ def _ignore_sigint() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except (ValueError, OSError):  # not the main thread, or the platform refuses
         pass
+
+
+def _watch_host() -> None:
+    # Before any monkey-patching: the watchdog must be a real OS thread with unpatched functions.
+    try:
+        from .watchdog import start
+
+        start()
+    except Exception as exc:  # best effort: stdin EOF still ends the worker while the hub runs
+        sys.stderr.write("greenlet_a2a: host watchdog not started: %r\n" % (exc,))
 
 
 def _parse_argv(argv) -> dict:

@@ -1,4 +1,6 @@
 """Tiny agents for guard-path tests (not examples for operators)."""
+import time
+
 import gevent
 from gevent import monkey
 
@@ -94,3 +96,14 @@ class ThreadpoolAgent(GreenletA2AAgent):
 
         gevent.get_hub().threadpool.apply(time.sleep, (data["sleep_ms"] / 1000.0,))
         return {"slept_ms": data["sleep_ms"]}
+
+
+class SpinAgent(GreenletA2AAgent):
+    """Spins without ever yielding and without looking at its parent (unlike cpu_agent): agent
+    code that blocks the hub for good."""
+
+    def process(self, data):
+        end = time.monotonic() + data.get("spin_ms", 600000) / 1000.0
+        while time.monotonic() < end:
+            pass
+        return "spun"
