@@ -2,6 +2,7 @@
 // capacity or park it in the bounded queue, settle it, and re-dispatch work a
 // dead worker took down with it. Per message: one Task object, one promise from
 // the adapter; no timers (queue deadlines share one timer), no stats work.
+import { unwatchAbort, watchAbort } from './abort-watch';
 import { errors, isPoolError, PoolError } from './errors';
 import { LatencyHistogram } from './histogram';
 import { Isolation } from './isolation';
@@ -51,7 +52,7 @@ export class Dispatcher {
       if (signal) {
         if (signal.aborted) return reject(errors.cancelled('Aborted before it was queued'));
         task.onAbort = () => this.onAbort(task);
-        signal.addEventListener('abort', task.onAbort, { once: true });
+        watchAbort(signal, task.onAbort);
       }
       if (this.queue.size === 0) {
         const slot = this.picker.pick(this.host.slots);
@@ -234,7 +235,7 @@ export class Dispatcher {
   }
 
   private finishAbort(task: Task): void {
-    if (task.onAbort) task.signal!.removeEventListener('abort', task.onAbort);
+    if (task.onAbort) unwatchAbort(task.signal!, task.onAbort);
     task.onAbort = null;
   }
 

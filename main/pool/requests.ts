@@ -2,6 +2,7 @@
 // only (never by type); each request leaves the table exactly once — answered,
 // expired, aborted or failed by the worker's death — so none is forgotten and
 // none settles twice.
+import { unwatchAbort, watchAbort } from './abort-watch';
 import { DeadlineTracker } from './deadlines';
 import { errors, type PoolError } from './errors';
 import type { LatencyHistogram } from './latency';
@@ -90,7 +91,7 @@ export class RequestTable {
       this.hooks.sendCancel(p.id);
       p.reject(errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
     };
-    signal.addEventListener('abort', p.onAbort, { once: true });
+    watchAbort(signal, p.onAbort);
   }
 
   settle(p: Pending, frame: wire.Frame): void {
@@ -139,7 +140,7 @@ export class RequestTable {
   private release(p: Pending): boolean {
     if (!this.pending.delete(p.id)) return false;
     if (p.group !== undefined) this.deadlines.remove(p);
-    if (p.signal) p.signal.removeEventListener('abort', p.onAbort!);
+    if (p.signal) unwatchAbort(p.signal, p.onAbort!);
     if (p.kind !== CONTROL) this.messagesInFlight--;
     return true;
   }
