@@ -49,11 +49,12 @@ export const poolConfigSchema = z
     path: ['minWorkers'],
   })
   // The pool arms these as one timer each: the recycle age with its jitter, the last retry's backoff.
-  .refine((p) => p.workerRecycleInterval + p.workerRecycleJitter <= MAX_TIMER_MS, {
+  // (zod still runs these when a field failed its own check: judge only values that passed it)
+  .refine((p) => p.workerRecycleInterval > MAX_TIMER_MS || p.workerRecycleJitter > MAX_TIMER_MS || p.workerRecycleInterval + p.workerRecycleJitter <= MAX_TIMER_MS, {
     message: `workerRecycleInterval + workerRecycleJitter must not exceed ${MAX_TIMER_MS} ms (~24.8 days)`,
     path: ['workerRecycleInterval'],
   })
-  .refine((p) => p.maxRetries === 0 || p.retryDelay * 2 ** (p.maxRetries - 1) * 1.1 <= MAX_TIMER_MS, {
+  .refine((p) => !(p.maxRetries >= 1 && p.maxRetries <= 20 && p.retryDelay <= MAX_TIMER_MS) || p.retryDelay * 2 ** (p.maxRetries - 1) * 1.1 <= MAX_TIMER_MS, {
     message: `retryDelay doubled for each of maxRetries retries must stay under ${MAX_TIMER_MS} ms (~24.8 days)`,
     path: ['retryDelay'],
   });
