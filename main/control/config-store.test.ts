@@ -48,6 +48,9 @@ describe('validateConfig', () => {
     const retry = validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 5_000, maxRetries: 20 } }));
     expect(!retry.ok && retry.issues.map((i) => i.path)).toEqual(['pool.retryDelay']);
     expect(validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 1_000, maxRetries: 20, workerRecycleInterval: 2_000_000_000 } })).ok).toBe(true);
+    // a field that fails its own check is named once, not again by the combined rule
+    const own = validateConfig(mergePatch(defaultConfig(), { pool: { maxRetries: 99, workerRecycleInterval: 3_000_000_000 } }));
+    expect(!own.ok && own.issues.map((i) => i.path).sort()).toEqual(['pool.maxRetries', 'pool.workerRecycleInterval']);
   });
 
   it('reports min > max even when another pool field fails its type check', () => {
