@@ -70,4 +70,18 @@ describe('MetricsHistoryStore', () => {
     expect(later.sizes()[1]!.points).toBe(30);
     expect(new MetricsHistoryStore().load({ version: 99 }, T0)).toBe(0);
   });
+
+  it('drops restored points from the future (the clock went back), so time stays in order', () => {
+    const h = new MetricsHistoryStore();
+    for (let i = 0; i < 300; i++) h.add(sample(T0 + i * 1000));
+    const json = JSON.parse(JSON.stringify(h.toJSON(T0 + 300_000)));
+    const now = T0 + 100_000; // restarted after the system clock was set back 200 s
+    const restored = new MetricsHistoryStore();
+    restored.load(json, now);
+    restored.add(sample(now + 1000));
+    const ts = restored.query(3_600_000, now + 1000).samples.map((s) => s.t);
+    expect(ts.length).toBeGreaterThan(50);
+    expect(ts.every((t) => t <= now + 1000)).toBe(true);
+    expect(ts.every((t, i) => i === 0 || t > ts[i - 1]!)).toBe(true);
+  });
 });

@@ -148,7 +148,8 @@ export class MetricsHistoryStore {
       if (!tier || !Array.isArray(ts)) continue;
       for (let i = 0; i < ts.length; i++) {
         const t = ts[i] as number;
-        if (!(t > now - tier.span)) continue;
+        // expired, or from the future (the clock was set back since the save): either would break time order
+        if (!(t > now - tier.span) || t > now) continue;
         const point = { workers: [] } as Record<string, unknown>;
         for (const f of POOL_FIELDS) point[f] = Number(saved.columns[f]?.[i] ?? 0);
         tier.ring.push(point as unknown as MetricsSample);
