@@ -35,6 +35,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private connecting: Promise<wire.RegisterInfo> | null = null;
   private stopping: Promise<void> | null = null;
   private exitWaiters: Array<() => void> = [];
+  private linesIn = 0;
 
   constructor(protected readonly opts: ResolvedAdapterOptions) {
     super();
@@ -45,6 +46,9 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   get info(): wire.RegisterInfo | null { return this.registerInfo; }
   get connected(): boolean { return this.channelState === 'ready'; }
   get state(): ChannelState { return this.channelState; }
+  /** Protocol lines read from the worker so far. Only its hub writes them (stderr does not
+   * count), so a change means the hub ran: the health check's "busy, not blocked" evidence. */
+  get framesReceived(): number { return this.linesIn; }
 
   connect(): Promise<wire.RegisterInfo> {
     if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);
@@ -160,6 +164,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   }
 
   private onLine(line: string): void {
+    this.linesIn++;
     const frame = wire.parseFrame(line);
     if (typeof frame === 'string') {
       this.protocolError(frame, line);
