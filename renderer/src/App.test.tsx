@@ -84,6 +84,18 @@ describe('App states', () => {
     expect(screen.getByRole('tabpanel').dataset.testid).toBe('view-overview');
   });
 
+  it('shows latency as unknown, not 0 ms, before the first message is processed', () => {
+    useStats.setState({ stats: stats({ totalMessagesProcessed: 0 }) });
+    render(<App />);
+    expect(screen.getByTestId('card-latency-value').textContent).toBe('—');
+    expect(screen.getByTestId('card-latency').textContent).toContain('no messages processed yet');
+    expect(screen.getByTestId('worker-tiles-empty')).toBeTruthy();
+    cleanup();
+    useStats.setState({ stats: stats({ totalMessagesProcessed: 5, averageResponseTime: 30, p95ResponseTime: 42, p99ResponseTime: 49 }) });
+    render(<App />);
+    expect(screen.getByTestId('card-latency-value').textContent).toBe('30 ms');
+  });
+
   it('keeps the connection state in a live status region that names it', () => {
     useStats.setState({ stats: stats({}) });
     useConnection.setState({ status: 'lost', lostAt: Date.now() });

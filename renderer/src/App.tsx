@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
 import { AlertAnnouncer } from './components/Announcer';
+import { formatTime } from './lib/format';
 import { useAlerts } from './state/alerts';
 import { useLoad } from './state/load';
 import { useConnection } from './state/connection';
@@ -130,7 +131,7 @@ function ConnectionBanner() {
     return (
       <div className="banner crit" role="alert" data-testid="banner-connection-lost">
         <strong>Connection to the host lost</strong>
-        <span>{lostAt ? `since ${new Date(lostAt).toLocaleTimeString()}` : ''} — reconnecting automatically; the figures below are frozen.</span>
+        <span>{lostAt ? `since ${formatTime(lostAt)}` : ''} — reconnecting automatically; the figures below are frozen.</span>
       </div>
     );
   if (status === 'connected' && restoredFor < RESTORED_NOTICE_MS)

@@ -21,6 +21,8 @@ export function OverviewView() {
   const qFill = fillRatio(stats.queueDepth, stats.queueCapacity);
   const errTone = th && errRate * 100 > th.errorRatePct ? 'crit' : undefined;
   const latTone = th && stats.averageResponseTime > th.avgResponseTimeMs ? 'crit' : undefined;
+  // before the first reply there is no latency: '—', not a measured-looking 0.00 ms
+  const latencyKnown = stats.totalMessagesProcessed > 0;
   return (
     <div className="stack">
       <h2>Pool overview</h2>
@@ -48,8 +50,8 @@ export function OverviewView() {
           label="Latency"
           testId="card-latency"
           tone={latTone}
-          value={formatMs(stats.averageResponseTime)}
-          sub={`avg · p95 ${formatMs(stats.p95ResponseTime)} · p99 ${formatMs(stats.p99ResponseTime)}`}
+          value={latencyKnown ? formatMs(stats.averageResponseTime) : '—'}
+          sub={latencyKnown ? `avg · p95 ${formatMs(stats.p95ResponseTime)} · p99 ${formatMs(stats.p99ResponseTime)}` : 'no messages processed yet'}
         >
           <Sparkline values={spark.p95} label="p95 latency, last 3 minutes" color="#f59e0b" />
         </Card>
@@ -76,11 +78,16 @@ export function OverviewView() {
               {w.state === 'ready' && !w.healthy ? ' · unhealthy' : ''} · {w.inFlight} in flight
             </div>
             <div className="muted">
-              {formatCount(w.messagesProcessed)} done · {formatMs(w.averageResponseTime)} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
+              {formatCount(w.messagesProcessed)} done · {w.messagesProcessed > 0 ? formatMs(w.averageResponseTime) : 'latency —'} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
             </div>
           </div>
         ))}
       </div>
+      {!stats.workers.length && (
+        <div className="muted" data-testid="worker-tiles-empty">
+          No workers running. The pool starts them up to its minimum; if none appear, the Python view and the event log say why.
+        </div>
+      )}
       <HostInfo />
     </div>
   );
