@@ -107,3 +107,16 @@ class SpinAgent(GreenletA2AAgent):
         while time.monotonic() < end:
             pass
         return "spun"
+
+
+class LeakyTimeoutAgent(GreenletA2AAgent):
+    """Starts a gevent.Timeout and never cancels it (a common agent bug): it fires later into
+    whatever the runner greenlet is doing then, usually parked waiting for its next message."""
+
+    def process(self, data):
+        if data == "leak":
+            gevent.Timeout(0.05).start()
+            return "leaked"
+        if data == "nap":
+            gevent.sleep(0.2)  # past the leaked timeout: the hub runs it meanwhile
+        return data
