@@ -47,6 +47,10 @@ function TaskConsole() {
           {taskError}
         </pre>
       )}
+      {/* always present, so screen readers hear each new result (a region inserted with its text often is not read) */}
+      <span className="sr-only" role="status">
+        {task ? `Result from ${task.workerId} in ${formatMs(task.latencyMs)}` : ''}
+      </span>
       {task && (
         <div data-testid="task-result">
           <dl className="kv">
@@ -87,10 +91,23 @@ function LoadGenerator() {
     <div className="field">
       <label htmlFor={`load-${key}`}>{label}</label>
       <div className="inputline">
-        <input id={`load-${key}`} data-testid={`load-${key}`} value={f[key]} aria-invalid={!!errors[key] || undefined} onChange={(e) => setF({ ...f, [key]: e.target.value })} />
-        <span className="unit">{unit}</span>
+        <input
+          id={`load-${key}`}
+          data-testid={`load-${key}`}
+          value={f[key]}
+          aria-invalid={!!errors[key] || undefined}
+          aria-describedby={`load-${key}-unit${errors[key] ? ` load-${key}-err` : ''}`} // the unit and the error are read with the field
+          onChange={(e) => setF({ ...f, [key]: e.target.value })}
+        />
+        <span className="unit" id={`load-${key}-unit`}>
+          {unit}
+        </span>
       </div>
-      {errors[key] && <div className="error-text">{errors[key]}</div>}
+      {errors[key] && (
+        <div className="error-text" id={`load-${key}-err`}>
+          {errors[key]}
+        </div>
+      )}
     </div>
   );
   const progress = status && status.target > 0 ? Math.min(1, status.sent / status.target) : null;
