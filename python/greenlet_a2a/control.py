@@ -79,12 +79,12 @@ class ControlMixin:
             self._cancel(job, "cancelled by the host (agent.cancel %s)" % mid)
         self.send(encode({"type": "agent.result", "id": mid, "result": {"cancelled": found}}))
 
-    def _cancel(self, job, why: str) -> None:
+    def _cancel(self, job, why: str, code: str = "cancelled") -> None:
         state = job.state
         job.state = CANCELLED
         if state is QUEUED:
             self.queue.remove(job)
-        self._reply_error(job.id, "cancelled", why)
+        self._reply_error(job.id, code, why)
         if state is RUNNING:  # kill from the hub: throwing from here would strand this greenlet
             self.loop.run_callback(self._kill, job)
         # SCHEDULED: its runner sees CANCELLED when it starts and skips the job.
@@ -128,7 +128,9 @@ class ControlMixin:
         self._all_done.wait(timeout_s)
         leftover = list(self.queue) + [j for j in self.jobs.values() if j.state in (SCHEDULED, RUNNING)]
         for job in leftover:
-            self._cancel(job, "agent.stop drain timeout (%g ms) expired first" % (timeout_s * 1000))
+            # "stopping", not "cancelled": the host never asked for this message to end. The
+            # worker is going away (a recycle or shutdown), so the host may run it elsewhere.
+            self._cancel(job, "agent.stop drain timeout (%g ms) expired first" % (timeout_s * 1000), "stopping")
         try:
             self.agent.on_stop()
         except Exception:
