@@ -88,7 +88,7 @@ export function ChartsView() {
           ))}
         </div>
         <span className="muted" data-testid="charts-info">
-          {loading ? 'Loading…' : `${charts.throughput.rows.length} points drawn · ${resolutionMs / 1000} s resolution`}
+          {loading ? 'Loading…' : `${charts.throughput.rows.length} point${charts.throughput.rows.length === 1 ? '' : 's'} drawn · ${resolutionMs / 1000} s resolution`}
         </span>
         {error && <span className="error-text">{error}</span>}
       </div>
