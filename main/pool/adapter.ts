@@ -3,6 +3,7 @@
 // metrics. The pool uses the single-attempt process() (inherited from
 // WorkerChannel) and does its own re-dispatch; sendMessageWithResponse is the
 // standalone path that retries on its own worker, reconnecting after a crash.
+import { unwatchAbort, watchAbort } from './abort-watch';
 import { resolveAdapterOptions, type AdapterOptions } from './adapter-options';
 import { errors, type PoolError } from './errors';
 import type { LatencyHistogram } from './latency';
@@ -62,6 +63,7 @@ export class GreenletBridgeAdapter extends WorkerChannel {
   private draining: Promise<QueueOutcome[]> | null = null;
   private retries = 0;
   private closed = false;
+  private readonly backoffWakers = new Set<() => void>(); // retry waits that disconnect/kill cut short
 
   constructor(options: AdapterOptions) {
     super(resolveAdapterOptions(options));
@@ -79,12 +81,14 @@ export class GreenletBridgeAdapter extends WorkerChannel {
 
   override disconnect(opts?: { timeout?: number }): Promise<void> {
     this.closed = true;
+    this.wakeBackoffs();
     return super.disconnect(opts);
   }
 
   /** SIGKILL now. Unlike a crash, an explicit kill is final: retries do not reconnect after it. */
   override kill(): void {
     this.closed = true;
+    this.wakeBackoffs();
     super.kill();
   }
 
@@ -154,9 +158,31 @@ export class GreenletBridgeAdapter extends WorkerChannel {
         const delayMs = backoffDelay(this.opts.retryDelay, attempt);
         this.retries++;
         this.emit('retry', { attempt: attempt + 1, delayMs, error: e } satisfies RetryEvent);
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await this.backoff(delayMs, opts?.signal);
+        // Woken early: an abort ends the call as cancelled, a disconnect/kill with the last error.
+        if (opts?.signal?.aborted) throw errors.cancelled('Aborted by the caller while waiting to retry');
+        if (this.closed) throw e;
       }
     }
+  }
+
+  /** The wait between retries; ends early on abort, disconnect() or kill(). */
+  private backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.backoffWakers.delete(done);
+        if (signal) unwatchAbort(signal, done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.backoffWakers.add(done);
+      if (signal) watchAbort(signal, done);
+    });
+  }
+
+  private wakeBackoffs(): void {
+    for (const wake of [...this.backoffWakers]) wake();
   }
 
   private sendOnce(msg: OutgoingMessage, opts?: ProcessOptions): Promise<Frame> {
