@@ -45,9 +45,20 @@ export class DeadlineTracker<T extends Deadlined> {
     return this.size;
   }
 
+  /** Timeout values with a group kept (empty ones are dropped on the next sweep). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
   sweep(now: number): void {
     const due: T[] = [];
-    for (const group of this.groups.values()) {
+    for (const [timeoutMs, group] of this.groups) {
+      // Per-call timeouts can take any value (an A2A client's timeoutMs): a group left empty
+      // is dropped, or the map and every sweep would grow with each distinct value ever seen.
+      if (group.size === 0) {
+        this.groups.delete(timeoutMs);
+        continue;
+      }
       for (const item of group) {
         if (item.deadline > now) break;
         due.push(item);
@@ -63,6 +74,7 @@ export class DeadlineTracker<T extends Deadlined> {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    for (const [timeoutMs, group] of this.groups) if (group.size === 0) this.groups.delete(timeoutMs);
   }
 
   clear(): void {
