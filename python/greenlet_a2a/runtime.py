@@ -219,26 +219,33 @@ class Runtime(ControlMixin):
             if self._direct is job:  # started by _run_direct and never yielded: back to the reader
                 self._direct = None
                 self._idle_runners.append(me)
-                job = self._park(self._reader_g.switch)
+                try:
+                    job = self._reader_g.switch()
+                except BaseException as exc:  # noqa: B902 - see _park
+                    job = self._park(exc)
                 continue
             if len(self._idle_runners) >= IDLE_RUNNERS_KEPT:
                 return
             self._idle_runners.append(me)
-            job = self._park(switch_to_hub)  # resumed by run_callback(me.switch, next_job)
-
-    def _park(self, switch) -> Job:
-        """Wait, in the idle list, for the next job. Agent code can leave something that later
-        throws into this greenlet while it is parked (a gevent.Timeout started and never
-        cancelled fires into the greenlet that started it). Dying here would leave a dead
-        runner in the idle list and the next message handed to it never answered, so the
-        exception is logged and the runner keeps waiting, on the hub (whoever threw is there)."""
-        while True:
             try:
-                return switch()
-            except BaseException as exc:  # noqa: B902 - anything agent code left behind
-                log("ignored %s thrown into an idle runner greenlet (left behind by agent code, e.g. "
-                    "a gevent.Timeout that was never cancelled)" % describe(exc))
-                switch = self.hub.switch
+                job = switch_to_hub()  # resumed by run_callback(me.switch, next_job)
+            except BaseException as exc:  # noqa: B902 - see _park
+                job = self._park(exc)
+
+    def _park(self, exc: BaseException) -> Job:
+        """Something was thrown into this runner while it was parked in the idle list. Agent
+        code can leave that behind (a gevent.Timeout started and never cancelled fires into
+        the greenlet that started it). Dying here would leave a dead runner in the idle list
+        and the next message handed to it never answered, so the exception is logged and the
+        runner keeps waiting, on the hub (whoever threw is there). Off the hot path: the
+        parking switches only pay for a zero-cost try."""
+        while True:
+            log("ignored %s thrown into an idle runner greenlet (left behind by agent code, e.g. "
+                "a gevent.Timeout that was never cancelled)" % describe(exc))
+            try:
+                return self.hub.switch()
+            except BaseException as again:  # noqa: B902
+                exc = again
 
     def _run_one(self, job: Job) -> None:
         job.state = RUNNING
