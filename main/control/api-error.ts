@@ -16,6 +16,10 @@ const STATUS: Record<string, number> = {
   ERR_POISON_MESSAGE: 422,
   ERR_CANCELLED: 409,
   ERR_CONFLICT: 409,
+  // the worker went away under the request: the upstream failed, not the server itself
+  ERR_NOT_CONNECTED: 503,
+  ERR_WORKER_CRASHED: 502,
+  ERR_PROTOCOL: 502,
 };
 
 export class ApiError extends Error {

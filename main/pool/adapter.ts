@@ -4,6 +4,7 @@
 // WorkerChannel) and does its own re-dispatch; sendMessageWithResponse is the
 // standalone path that retries on its own worker, reconnecting after a crash.
 import { unwatchAbort, watchAbort } from './abort-watch';
+import { MAX_TIMER_MS } from './options';
 import { resolveAdapterOptions, type AdapterOptions } from './adapter-options';
 import { errors, type PoolError } from './errors';
 import type { LatencyHistogram } from './latency';
@@ -53,7 +54,7 @@ const EXPECTED: Record<OutgoingMessage['type'], ReplyType> = {
 
 /** retryDelay × 2^attempt with "equal jitter": uniformly in [d/2, d], so delays never shrink. */
 export function backoffDelay(base: number, attempt: number, random: () => number = Math.random): number {
-  const d = base * 2 ** attempt;
+  const d = Math.min(base * 2 ** attempt, MAX_TIMER_MS); // past 2^31-1 ms Node would fire at once
   return Math.round(d / 2 + random() * (d / 2));
 }
 

@@ -10,6 +10,7 @@ import { Task, TaskQueue, TaskState } from './pool-queue';
 import { createPicker, type Picker } from './strategies';
 import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from './types';
 import type { WorkerSlot } from './worker-slot';
+import { MAX_TIMER_MS } from './options';
 
 export interface DispatchHost {
   readonly opts: PoolOptions;
@@ -183,7 +184,8 @@ export class Dispatcher {
 
   private scheduleRetry(task: Task, err: PoolError, slot: WorkerSlot): void {
     const base = this.host.opts.retryDelay * 2 ** (task.attempts - 1);
-    const delayMs = Math.round(base * (1 + 0.1 * Math.random())); // jitter: a crash's victims don't return in lockstep
+    // Jitter so a crash's victims don't return in lockstep; capped, as Node fires a longer timer at once.
+    const delayMs = Math.min(Math.round(base * (1 + 0.1 * Math.random())), MAX_TIMER_MS);
     const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
     task.state = TaskState.RetryWait;
     this.retrying.add(task);

@@ -77,6 +77,15 @@ describe('pool options', () => {
     expect(e.message).toMatch(/integer/);
   });
 
+  it.each(['timeout', 'workerRecycleInterval', 'healthCheckInterval', 'retryDelay', 'idleTimeout', 'drainTimeout'])(
+    'rejects %s past the longest delay a Node timer can hold (it would fire after 1 ms)',
+    (name) => {
+      const e = invalid({ [name]: 2 ** 31 });
+      expect(e).toMatchObject({ code: 'ERR_INVALID_OPTION', option: name });
+      expect(e.message).toMatch(/2147483647/);
+    },
+  );
+
   it('rejects zero workers and zero-sized queue', () => {
     expect(invalid({ minWorkers: 0 }).option).toBe('minWorkers');
     expect(invalid({ messageQueueSize: 0 }).option).toBe('messageQueueSize');

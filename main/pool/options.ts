@@ -42,27 +42,31 @@ export const RESTART_FIELDS: ReadonlySet<keyof PoolOptions> = new Set<keyof Pool
   'workerQueueSize',
 ]);
 
+// Node fires any timer longer than 2^31-1 ms after 1 ms, so a larger duration would
+// turn "once a month" into "every millisecond" (recycle loops, health-check storms).
+export const MAX_TIMER_MS = 2_147_483_647;
+
 type IntRule = readonly [keyof PoolOptions, number, number?];
 const INT_RULES: readonly IntRule[] = [
   ['minWorkers', 1, 64],
   ['maxWorkers', 1, 64],
   ['messageQueueSize', 1],
   ['maxRetries', 0, 20],
-  ['retryDelay', 0],
-  ['healthCheckInterval', 100],
-  ['healthCheckTimeout', 100],
-  ['workerRecycleInterval', 0],
-  ['workerRecycleJitter', 0],
+  ['retryDelay', 0, MAX_TIMER_MS],
+  ['healthCheckInterval', 100, MAX_TIMER_MS],
+  ['healthCheckTimeout', 100, MAX_TIMER_MS],
+  ['workerRecycleInterval', 0, MAX_TIMER_MS],
+  ['workerRecycleJitter', 0, MAX_TIMER_MS],
   ['maxMessagesPerWorker', 0],
   ['maxMessagesJitter', 0],
   ['maxWorkerMemoryMB', 0],
-  ['timeout', 1],
-  ['queueTimeout', 0],
+  ['timeout', 1, MAX_TIMER_MS],
+  ['queueTimeout', 0, MAX_TIMER_MS],
   ['concurrencyPerWorker', 1, 100_000],
   ['workerQueueSize', 0],
   ['scaleUpQueueThreshold', 1],
-  ['idleTimeout', 0],
-  ['drainTimeout', 0],
+  ['idleTimeout', 0, MAX_TIMER_MS],
+  ['drainTimeout', 0, MAX_TIMER_MS],
 ];
 
 const KNOWN = new Set<string>([...Object.keys(DEFAULT_OPTIONS), 'pythonPath', 'agentId', 'capabilities', 'env']);

@@ -1,0 +1,23 @@
+// HTTP status per error code: callers retry on 5xx from a lost worker, never on a 4xx.
+import { describe, expect, it } from 'vitest';
+import { errors } from '../pool/errors';
+import { ApiError, httpStatusFor, toApiErrorShape } from './api-error';
+
+describe('api errors', () => {
+  it.each([
+    [errors.queueFull(10), 503],
+    [errors.workerCrashed({ pid: 1, code: null, signal: 'SIGKILL' }), 502],
+    [errors.notConnected('gone'), 503],
+    [errors.timeout(5), 504],
+    [errors.agent('boom'), 422],
+    [new ApiError('ERR_VALIDATION', 'bad'), 400],
+  ])('%s maps to its status', (err, status) => {
+    expect(httpStatusFor(toApiErrorShape(err))).toBe(status);
+  });
+
+  it('an error without a code is an internal error, with its message kept', () => {
+    const shape = toApiErrorShape(new Error('disk on fire'));
+    expect(shape).toEqual({ code: 'ERR_INTERNAL', message: 'disk on fire' });
+    expect(httpStatusFor(shape)).toBe(500);
+  });
+});
