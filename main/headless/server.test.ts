@@ -1,14 +1,13 @@
 // The HTTP transport against a real loopback server and the real control
 // plane with real Python workers: auth, routing, validation, limits, every
 // method, the event stream, Prometheus text, health and static files.
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../../preload/contract';
 import type { MethodInput, MethodName } from '../../preload/contract';
 import { createA2AMount } from '../a2a/index';
 import type { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer } from './server';
-import { TOKEN, makeStaticDir, post, startControlPlane } from './test-helpers';
+import { TOKEN, post, rawRequest, startHeadless } from './test-helpers';
 
 let cp: ControlPlane;
 let server: HeadlessServer;
@@ -16,33 +15,13 @@ let base: string;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const started = await startControlPlane();
-  cp = started.cp;
-  const staticDir = await makeStaticDir(started.dir);
-  server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir });
-  base = server.url;
-  cleanup = async () => {
-    await server.close();
-    await started.cleanup();
-  };
+  const h = await startHeadless();
+  ({ cp, server, base, cleanup } = h);
 }, 60_000);
 
 afterAll(() => cleanup?.(), 60_000);
 
-/** GET with a raw, un-normalised path (fetch and URL would resolve the dots first). */
-function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: 'GET', headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const rawGet = (path: string, headers: Record<string, string> = {}) => rawRequest(base, 'GET', path, headers);
 
 describe('auth', () => {
   it('answers 401 without a token and with a wrong one', async () => {

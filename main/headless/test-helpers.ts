@@ -1,10 +1,12 @@
 // Shared by the headless tests: a real control plane with real Python workers
 // in a temp data dir, and small HTTP helpers against a loopback server.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { vi } from 'vitest';
 import { ControlPlane } from '../control/index';
+import { createHeadlessServer, type HeadlessServer } from './server';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const TOKEN = 'test-token-0123456789';
@@ -51,4 +53,47 @@ export async function post(base: string, method: string, body: unknown, token: s
   });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined, headers: res.headers };
+}
+
+/** A real control plane behind a headless server on a loopback port, with a stand-in static dir. */
+export async function startHeadless(): Promise<{ cp: ControlPlane; server: HeadlessServer; base: string; staticDir: string; cleanup(): Promise<void> }> {
+  const started = await startControlPlane();
+  const staticDir = await makeStaticDir(started.dir);
+  const server = await createHeadlessServer({ controlPlane: started.cp, token: TOKEN, port: 0, staticDir });
+  return {
+    cp: started.cp,
+    server,
+    base: server.url,
+    staticDir,
+    async cleanup() {
+      await server.close();
+      await started.cleanup();
+    },
+  };
+}
+
+/**
+ * A request with a raw, un-normalised path (fetch and URL would resolve the dots first).
+ * A response cut mid-body resolves with what arrived, so a test can see the cut.
+ */
+export function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | number> = {},
+  body?: string,
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method, headers }, (res) => {
+      let text = '';
+      const done = () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers });
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', done);
+      res.on('error', done);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
