@@ -13,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import type { MetricsSample } from '../preload/contract';
+import { makeSamples } from '../renderer/src/lib/testSamples';
+import { median } from './lib';
 import { repoRoot, startServer } from '../e2e/server';
 
 const DAY_MS = 24 * 3_600_000;
@@ -30,35 +31,9 @@ export interface UiBenchResult {
   runs: number;
 }
 
-function daySamples(end: number, workers = ['w-1', 'w-2', 'w-3', 'w-4']): MetricsSample[] {
-  const n = DAY_MS / 1000;
-  const out: MetricsSample[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const wave = Math.sin(i / 900) + 0.3 * Math.sin(i / 37);
-    out[i] = {
-      t: end - (n - 1 - i) * 1000,
-      throughput: 400 + 150 * wave,
-      errorRate: i % 5000 === 0 ? 0.15 : 0.005,
-      avgLatencyMs: 25 + 8 * wave,
-      p95LatencyMs: 60 + 20 * wave,
-      p99LatencyMs: 90 + 40 * wave,
-      queueDepth: Math.max(0, Math.round(20 * wave)),
-      queueCapacity: 100,
-      inFlight: 12,
-      total: workers.length,
-      busy: 3,
-      available: workers.length,
-      healthy: workers.length,
-      workers: workers.map((id, k) => ({ id, messages: 100, inFlight: 3, rssBytes: (40 + 2 * k + wave) * 1_048_576, avgLatencyMs: 25 })),
-    };
-  }
-  return out;
-}
-
 // the page's globals, seen from this Node-typed file
 type W = { __gccChartsRender?: { version: number; ms: number; rows: number }[] };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function ensureBuilt(): void {
   if (existsSync(join(repoRoot, 'out', 'main', 'serve.js')) && existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return;
@@ -92,7 +67,7 @@ export async function runUiBench(): Promise<UiBenchResult> {
       const input = route.request().postDataJSON() as { rangeMs?: number };
       if (input.rangeMs !== DAY_MS) return route.continue();
       // fresh timestamps each time, ending now, so the live samples line up
-      body = JSON.stringify({ resolutionMs: 1000, samples: daySamples(Date.now()) });
+      body = JSON.stringify({ resolutionMs: 1000, samples: makeSamples(DAY_MS / 1000, Date.now() - DAY_MS + 1000, 1000, ['w-1', 'w-2', 'w-3', 'w-4']) });
       return route.fulfill({ status: 200, contentType: 'application/json', body });
     });
     await page.goto(`${server.url}/#token=${encodeURIComponent(server.token)}`);
