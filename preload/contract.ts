@@ -5,7 +5,11 @@
 import { z } from 'zod';
 import { configPatchSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
+// The engine's public value types, re-exported so the renderer never imports main/.
+// Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
+// modules into the web build, so this one type-only import is the boundary's exception.
 import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
+export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
 
 /** Phantom marker carrying an output/payload type; never called at run time for its value. */
 const out = <T>() => undefined as unknown as T;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
 import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import { GreenletProcessPool } from '../pool/index';
-import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/types';
+import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './alerts';
 import { ApiError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';

@@ -4,7 +4,7 @@
 // the latency histogram is fed from the sampler's per-worker figures.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsSample } from '../../preload/contract';
-import type { DetailedPoolStats } from '../pool/types';
+import type { DetailedPoolStats } from '../pool/index';
 import type { ApiHost } from '../transport/dispatch';
 
 export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
