@@ -4,7 +4,7 @@
 // the adapter; no timers (queue deadlines share one timer), no stats work.
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
-import { LatencyHistogram } from '../metrics/histogram';
+import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
 import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
 import { createPicker, type Picker } from './strategies';
@@ -26,7 +26,7 @@ const MEMORY_STEP_MASK = 255;
 
 export class Dispatcher {
   readonly queue: TaskQueue;
-  readonly latency = new LatencyHistogram();
+  readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
   picker: Picker;
   processed = 0;
   errors = 0;

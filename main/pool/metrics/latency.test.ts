@@ -1,6 +1,5 @@
-// The latency histogram and the deadline tracker: pure, no processes.
+// The latency histogram (cumulative and windowed): pure, no processes.
 import { describe, expect, it } from 'vitest';
-import { DeadlineTracker, type Deadlined } from '../worker/deadlines';
 import { LatencyHistogram } from './latency';
 
 describe('LatencyHistogram', () => {
@@ -45,25 +44,24 @@ describe('LatencyHistogram', () => {
   });
 });
 
-describe('DeadlineTracker', () => {
-  const item = (deadline: number, timeoutMs: number): Deadlined & { name: string } => ({ deadline, timeoutMs, name: `${timeoutMs}@${deadline}` });
+describe('LatencyHistogram, windowed (the pool)', () => {
+  it('percentiles are within the bucket resolution', () => {
+    const h = new LatencyHistogram(60_000, 0);
+    for (let i = 1; i <= 1000; i++) h.record(i / 10, 1); // 0.1 .. 100 ms
+    expect(h.count).toBe(1000);
+    expect(h.mean).toBeCloseTo(50.05, 5);
+    expect(h.percentile(50)).toBeGreaterThan(50 * 0.95);
+    expect(h.percentile(50)).toBeLessThan(50 * 1.05);
+    expect(h.percentile(99)).toBeGreaterThan(99 * 0.95);
+    expect(h.percentile(99)).toBeLessThan(99 * 1.05);
+  });
 
-  it('expires due items from every timeout group and keeps the rest', () => {
-    const expired: string[] = [];
-    const t = new DeadlineTracker<ReturnType<typeof item>>(1000, (x) => expired.push(x.name));
-    const a = item(100, 100);
-    const b = item(150, 100);
-    const c = item(120, 20); // shorter timeout, sent later: its own group
-    const d = item(500, 20);
-    for (const x of [a, b, c, d]) t.add(x);
-    t.sweep(130);
-    expect(expired.sort()).toEqual([a.name, c.name].sort());
-    expect(t.count).toBe(2);
-    t.remove(b);
-    t.sweep(1000);
-    expect(expired).toContain(d.name);
-    expect(expired).not.toContain(b.name);
-    expect(t.count).toBe(0);
-    t.clear();
+  it('old samples age out after two windows', () => {
+    const h = new LatencyHistogram(1_000, 0);
+    h.record(500, 10);
+    h.record(1, 1_500); // rotates: the 500 ms sample is in the previous window
+    expect(h.percentile(100)).toBeGreaterThan(400);
+    h.record(1, 2_600); // rotates again: it is gone
+    expect(h.percentile(100)).toBeLessThan(2);
   });
 });

@@ -1,6 +1,6 @@
 // PoolStats / DetailedPoolStats, computed only when asked (O(workers)); the
 // dispatch path only bumps counters.
-import type { LatencyHistogram } from './histogram';
+import type { LatencyHistogram } from './latency';
 import type { DetailedPoolStats, PoolOptions, PoolStats, StrategyName } from '../types';
 import { round, type WorkerSlot } from '../worker/worker-slot';
 
@@ -53,10 +53,10 @@ export function computeStats(src: StatsSource): PoolStats {
     queueCapacity: src.opts.messageQueueSize,
     averageWorkerAge: ageCount === 0 ? 0 : Math.round(ageSum / ageCount),
     oldestWorker: oldest,
-    averageResponseTime: round(src.latency.mean()),
-    p50ResponseTime: round(src.latency.percentile(0.5)),
-    p95ResponseTime: round(src.latency.percentile(0.95)),
-    p99ResponseTime: round(src.latency.percentile(0.99)),
+    averageResponseTime: round(src.latency.mean),
+    p50ResponseTime: round(src.latency.percentile(50)),
+    p95ResponseTime: round(src.latency.percentile(95)),
+    p99ResponseTime: round(src.latency.percentile(99)),
     strategy: src.strategy,
   };
   if (src.startError !== undefined) stats.startError = src.startError;

@@ -35,3 +35,26 @@ describe('DeadlineTracker', () => {
     t.stop();
   });
 });
+
+describe('DeadlineTracker expiry', () => {
+  const item = (deadline: number, timeoutMs: number): Deadlined & { name: string } => ({ deadline, timeoutMs, name: `${timeoutMs}@${deadline}` });
+
+  it('expires due items from every timeout group and keeps the rest', () => {
+    const expired: string[] = [];
+    const t = new DeadlineTracker<ReturnType<typeof item>>(1000, (x) => expired.push(x.name));
+    const a = item(100, 100);
+    const b = item(150, 100);
+    const c = item(120, 20); // shorter timeout, sent later: its own group
+    const d = item(500, 20);
+    for (const x of [a, b, c, d]) t.add(x);
+    t.sweep(130);
+    expect(expired.sort()).toEqual([a.name, c.name].sort());
+    expect(t.count).toBe(2);
+    t.remove(b);
+    t.sweep(1000);
+    expect(expired).toContain(d.name);
+    expect(expired).not.toContain(b.name);
+    expect(t.count).toBe(0);
+    t.clear();
+  });
+});

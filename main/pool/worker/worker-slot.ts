@@ -2,7 +2,7 @@
 // in-flight count the dispatcher routes on, jittered recycle limits, latency
 // (histogram + EWMA for p2c), restart history and the last health sample.
 import type { GreenletBridgeAdapter } from './adapter';
-import { LatencyHistogram } from '../metrics/histogram';
+import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
 import { RestartPolicy } from '../lifecycle/restart-policy';
 import type { PoolOptions, WorkerState, WorkerStats } from '../types';
 
@@ -36,7 +36,7 @@ export class WorkerSlot {
   // performance.now() of the last sign of progress: a reply, or going from idle to busy.
   // A worker whose hub is blocked by CPU-bound agent code shows no progress while busy.
   lastProgressAt = 0;
-  readonly latency = new LatencyHistogram();
+  readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
   readonly restartPolicy = new RestartPolicy();
   messageLimit = 0; // 0 = off
   ageLimitMs = 0; // 0 = off
@@ -99,8 +99,8 @@ export class WorkerSlot {
       age: this.age(now),
       rssBytes: this.rssBytes,
       loopLagMs: this.loopLagMs,
-      averageResponseTime: round(this.latency.mean()),
-      p95ResponseTime: round(this.latency.percentile(0.95)),
+      averageResponseTime: round(this.latency.mean),
+      p95ResponseTime: round(this.latency.percentile(95)),
       restarts: this.restarts,
       outputLines: this.outputLines,
     };
