@@ -1,12 +1,12 @@
 // Worker death: re-dispatch of in-flight work, retry backoff, poison messages, restart.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { installCleanup, makePool, msg, ofType, runLoad, waitFor } from '../test-support/pool-test-helpers';
+import { testAgentsDir } from '../test-support/test-agents';
 
 installCleanup();
 
 // Fixture agent loaded through pythonPaths: slow echoes and delayed self-kill in one worker.
-const fixtures = { agent: 'mixed_agent:MixedAgent', pythonPaths: [fileURLToPath(new URL('../test-agents', import.meta.url))] };
+const fixtures = { agent: 'mixed_agent:MixedAgent', pythonPaths: [testAgentsDir] };
 
 describe('worker crashes', () => {
   it('kill -9 of a busy worker mid-load: every message is still answered', async () => {

@@ -1,12 +1,8 @@
 // Shared set-up for the adapter tests: real workers from python/examples (and
-// the fixtures in __fixtures__), each one killed after its test so a failing
+// the test agents in python/tests/agents, see test-agents.ts), each one killed after its test so a failing
 // test never leaves a Python process spinning on the shared cores.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { GreenletBridgeAdapter, type AdapterOptions } from '../worker/adapter';
-
-export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__');
 
 const live: GreenletBridgeAdapter[] = [];
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backoffDelay, type RetryEvent } from './adapter';
-import { connected, fixturesDir, makeAdapter, rejection, sleep, until } from '../test-support/adapter-test-kit';
+import { connected, makeAdapter, rejection, sleep, until } from '../test-support/adapter-test-kit';
+import { rawPipeAgentsDir, testAgentsDir } from '../test-support/test-agents';
 
 describe('GreenletBridgeAdapter: start-up failures carry the real error', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gcc-adapter-'));
@@ -44,7 +45,7 @@ describe('GreenletBridgeAdapter: start-up failures carry the real error', () => 
   });
 
   it('a worker that does not register in time fails with ERR_START_FAILED and is killed', async () => {
-    const a = makeAdapter({ agent: 'slow_start_agent:Never', pythonPaths: [fixturesDir], startTimeout: 300 });
+    const a = makeAdapter({ agent: 'slow_start_agent:Never', pythonPaths: [testAgentsDir], startTimeout: 300 });
     const err = await rejection(a.connect());
     expect(err.code).toBe('ERR_START_FAILED');
     expect(err.message).toMatch(/did not register within 300 ms/);
@@ -179,7 +180,7 @@ describe('GreenletBridgeAdapter: retries', () => {
 });
 
 describe('GreenletBridgeAdapter: untrusted worker output', () => {
-  const garbage = { agent: 'garbage_agent:GarbageAgent', pythonPaths: [fixturesDir] };
+  const garbage = { agent: 'garbage_agent:GarbageAgent', pythonPaths: [rawPipeAgentsDir] };
 
   it('malformed frames are counted and reported, and never break the channel', async () => {
     const a = await connected({ ...garbage, maxFrameBytes: 4096 });

@@ -1,4 +1,4 @@
-"""Test fixture (adapter tests only): keeps a private handle on the worker's protocol pipe.
+"""Test agent support (adapter tests only; this folder is on PYTHONPATH only for them): keeps a private handle on the worker's protocol pipe.
 
 Python imports ``sitecustomize`` at interpreter start, before the worker moves fd 1 aside,
 so ``os.dup(1)`` here is a second handle on the real protocol channel. GarbageAgent uses it
