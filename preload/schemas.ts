@@ -1,7 +1,9 @@
 // Config schema: the single source of truth for every setting the operator can
 // change. The control plane validates with it, the renderer validates inline
-// with it, and the transports parse inputs with it. Imports only zod.
+// with it, and the transports parse inputs with it. Imports only zod and the engine's pure
+// retry policy (so the retry bound below is the pool's own formula, not a copy).
 import { z } from 'zod';
+import { maxDelay } from '../main/pool/retry-policy';
 
 const int = (min: number) => z.number().int().min(min);
 // Node timers hold at most 2^31-1 ms (~24.8 days); a longer delay silently fires after 1 ms
@@ -54,8 +56,8 @@ export const poolConfigSchema = z
     message: `workerRecycleInterval + workerRecycleJitter must not exceed ${MAX_TIMER_MS} ms (~24.8 days)`,
     path: ['workerRecycleInterval'],
   })
-  .refine((p) => !(p.maxRetries >= 1 && p.maxRetries <= 20 && p.retryDelay <= MAX_TIMER_MS) || p.retryDelay * 2 ** (p.maxRetries - 1) * 1.1 <= MAX_TIMER_MS, {
-    message: `retryDelay doubled for each of maxRetries retries must stay under ${MAX_TIMER_MS} ms (~24.8 days)`,
+  .refine((p) => !(p.maxRetries >= 1 && p.maxRetries <= 20 && p.retryDelay <= MAX_TIMER_MS) || maxDelay(p.maxRetries, p.retryDelay) <= MAX_TIMER_MS, {
+    message: `retryDelay doubled for each of maxRetries retries (retryDelay × 2^maxRetries) must stay under ${MAX_TIMER_MS} ms (~24.8 days)`,
     path: ['retryDelay'],
   });
 

@@ -5,12 +5,12 @@
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
 import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
+import { delay, isRetryable } from '../retry-policy';
 import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
 import { createPicker, type Picker } from './strategies';
 import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from '../types';
 import type { WorkerSlot } from '../worker/worker-slot';
-import { MAX_TIMER_MS } from '../options';
 
 export interface DispatchHost {
   readonly opts: PoolOptions;
@@ -157,9 +157,8 @@ export class Dispatcher {
       this.settleError(task, errors.poolClosed(), false);
       return;
     }
-    const retryable = code === 'ERR_WORKER_CRASHED' || code === 'ERR_NOT_CONNECTED' || (code === 'ERR_WORKER_QUEUE_FULL' && err.retryable);
     const max = this.host.opts.maxRetries;
-    if (!retryable || max === 0 || task.signal?.aborted) {
+    if (!isRetryable(err) || max === 0 || task.signal?.aborted) {
       this.settleError(task, err, true);
     } else if (code === 'ERR_WORKER_CRASHED' && task.crashes >= max) {
       this.host.emitEvent('task.poison', 'error', `message killed ${task.crashes} workers; failed as poison instead of killing more`, slot.id, {
@@ -183,9 +182,7 @@ export class Dispatcher {
   }
 
   private scheduleRetry(task: Task, err: PoolError, slot: WorkerSlot): void {
-    const base = this.host.opts.retryDelay * 2 ** (task.attempts - 1);
-    // Jitter so a crash's victims don't return in lockstep; capped, as Node fires a longer timer at once.
-    const delayMs = Math.min(Math.round(base * (1 + 0.1 * Math.random())), MAX_TIMER_MS);
+    const delayMs = delay(task.attempts, this.host.opts.retryDelay);
     const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
     task.state = TaskState.RetryWait;
     this.retrying.add(task);

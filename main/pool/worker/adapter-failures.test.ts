@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backoffDelay, type RetryEvent } from './adapter';
+import type { RetryEvent } from './adapter';
 import { connected, makeAdapter, rejection, sleep, until } from '../test-support/adapter-test-kit';
 import { rawPipeAgentsDir, testAgentsDir } from '../test-support/test-agents';
 
@@ -121,13 +121,7 @@ describe('GreenletBridgeAdapter: deadlines, cancel and crashes', () => {
 });
 
 describe('GreenletBridgeAdapter: retries', () => {
-  it('backoff doubles per attempt, jittered within [d/2, d], never shrinking', () => {
-    expect(backoffDelay(100, 0, () => 0)).toBe(50);
-    expect(backoffDelay(100, 0, () => 1)).toBe(100);
-    expect(backoffDelay(100, 3, () => 0.5)).toBe(600);
-    for (let n = 0; n < 5; n++) expect(backoffDelay(100, n + 1, () => 0)).toBeGreaterThanOrEqual(backoffDelay(100, n, () => 1));
-  });
-
+  // The backoff formula itself is tested in ../retry-policy.test.ts.
   it('retries after the worker queue refused the message, then succeeds', async () => {
     const a = await connected({ concurrency: 1, workerQueueSize: 0, retryDelay: 100, maxRetries: 6 });
     const retries: RetryEvent[] = [];
@@ -164,6 +158,16 @@ describe('GreenletBridgeAdapter: retries', () => {
     const err = await rejection(a.sendMessageWithResponse({ type: 'agent.process', data: { crash: true } }, 'agent.result'));
     expect(err.code).toBe('ERR_WORKER_CRASHED');
     expect(retries).toHaveLength(2);
+  });
+
+  it('never retries a run deadline (retry-policy.ts: the work may have side effects and would time out again)', async () => {
+    const a = await connected({ retryDelay: 10, maxRetries: 3 });
+    const retries: RetryEvent[] = [];
+    a.on('retry', (ev: RetryEvent) => retries.push(ev));
+    const err = await rejection(a.sendMessageWithResponse({ type: 'agent.process', data: { sleep_ms: 5000 } }, 'agent.result', 3, { timeout: 150 }));
+    expect(err.code).toBe('ERR_TIMEOUT');
+    expect(retries).toHaveLength(0);
+    expect(a.getMetrics().messagesSent).toBe(1);
   });
 
   it('never retries an agent exception', async () => {

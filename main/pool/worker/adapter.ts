@@ -4,7 +4,7 @@
 // WorkerChannel) and does its own re-dispatch; sendMessageWithResponse is the
 // standalone path that retries on its own worker, reconnecting after a crash.
 import { unwatchAbort, watchAbort } from './abort-watch';
-import { MAX_TIMER_MS } from '../options';
+import { delay, isRetryable } from '../retry-policy';
 import { resolveAdapterOptions, type AdapterOptions } from './adapter-options';
 import { errors, type PoolError } from '../errors';
 import type { LatencyHistogram } from '../metrics/latency';
@@ -51,12 +51,6 @@ const EXPECTED: Record<OutgoingMessage['type'], ReplyType> = {
   'agent.ping': 'agent.pong',
   'agent.metrics': 'agent.metrics',
 };
-
-/** retryDelay × 2^attempt with "equal jitter": uniformly in [d/2, d], so delays never shrink. */
-export function backoffDelay(base: number, attempt: number, random: () => number = Math.random): number {
-  const d = Math.min(base * 2 ** attempt, MAX_TIMER_MS); // past 2^31-1 ms Node would fire at once
-  return Math.round(d / 2 + random() * (d / 2));
-}
 
 export class GreenletBridgeAdapter extends WorkerChannel {
   private readonly queue: Array<{ id: string; msg: ProcessMessage }> = [];
@@ -141,9 +135,9 @@ export class GreenletBridgeAdapter extends WorkerChannel {
   }
 
   /**
-   * Sends one message and resolves with its reply frame (matched by id). Retries retryable
-   * failures (timeout, worker crashed — after reconnecting —, worker queue full) up to `retries`
-   * times with exponential backoff and jitter; never retries an agent exception.
+   * Sends one message and resolves with its reply frame (matched by id). Retries what
+   * retry-policy.ts calls retryable (worker crashed — after reconnecting —, worker queue full,
+   * not connected) up to `retries` times with its backoff; never an agent exception or a timeout.
    */
   async sendMessageWithResponse(msg: OutgoingMessage, expectedType: ReplyType, retries = this.opts.maxRetries, opts?: ProcessOptions): Promise<Frame> {
     const want = EXPECTED[msg?.type];
@@ -155,8 +149,8 @@ export class GreenletBridgeAdapter extends WorkerChannel {
         return await this.sendOnce(msg, opts);
       } catch (err) {
         const e = toPoolError(err);
-        if (!e.retryable || attempt >= retries || this.closed || opts?.signal?.aborted) throw e;
-        const delayMs = backoffDelay(this.opts.retryDelay, attempt);
+        if (!isRetryable(e) || attempt >= retries || this.closed || opts?.signal?.aborted) throw e;
+        const delayMs = delay(attempt + 1, this.opts.retryDelay); // attempt + 1 attempts made so far
         this.retries++;
         this.emit('retry', { attempt: attempt + 1, delayMs, error: e } satisfies RetryEvent);
         await this.backoff(delayMs, opts?.signal);
