@@ -120,3 +120,39 @@ class LeakyTimeoutAgent(GreenletA2AAgent):
         if data == "nap":
             gevent.sleep(0.2)  # past the leaked timeout: the hub runs it meanwhile
         return data
+
+
+class ChildProcessAgent(GreenletA2AAgent):
+    """Starts child processes the way careless agent code does: inheriting fds 0, 1 and 2.
+
+    ``{"spawn": [argv]}`` starts a child (no wait) and returns its pid; ``{"poll": pid}``
+    returns its exit code (``None`` while it runs); ``{"fork_sleep_s": n}`` forks a child that
+    sleeps ``n`` s without exec (it keeps every fd the worker had) and returns its pid;
+    ``{"run": [argv], "close_fds": bool}`` runs a command and returns its stdout.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = {}
+
+    def process(self, data):
+        import os
+        import subprocess
+
+        if "spawn" in data:
+            child = subprocess.Popen(data["spawn"], stdout=subprocess.DEVNULL)
+            self.children[child.pid] = child
+            return child.pid
+        if "poll" in data:
+            return self.children[data["poll"]].poll()
+        if "fork_sleep_s" in data:
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                time.sleep(data["fork_sleep_s"])  # the real sleep: gevent is not monkey-patched here
+                os._exit(0)
+            return pid
+        if "run" in data:
+            out = subprocess.run(data["run"], stdout=subprocess.PIPE, close_fds=data.get("close_fds", True))
+            return out.stdout.decode()
+        return data
