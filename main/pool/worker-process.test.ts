@@ -1,0 +1,43 @@
+// Worker death is seen from the process itself: a child that agent code left behind holds
+// the worker's pipes open, and must not hide the death (the pool re-dispatches at once).
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installCleanup, makePool, msg, ofType, waitFor } from './pool-test-helpers';
+
+installCleanup();
+
+const fixtures = { agent: 'child_agent:ChildAgent', pythonPaths: [fileURLToPath(new URL('./test-agents', import.meta.url))] };
+const leftovers: number[] = [];
+
+afterEach(() => {
+  for (const pid of leftovers.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe.skipIf(process.platform === 'win32')('a worker whose child outlives it', () => {
+  for (const how of ['spawn', 'fork'] as const) {
+    it(`kill -9 with a ${how}ed daemon holding the pipes: the pool sees the death and re-dispatches`, async () => {
+      // A host timeout longer than the test's: only the exit (not a timeout) can finish this message.
+      const { pool, events } = makePool({ ...fixtures, loadBalancingStrategy: 'round-robin', timeout: 120_000 });
+      await pool.start();
+      const daemon = await pool.executeWithInfo(msg({ daemon: how }));
+      leftovers.push(daemon.result as number);
+      const victimId = daemon.workerId;
+      const victim = pool.getDetailedStats().workers.find((w) => w.id === victimId)!;
+      // Round-robin: the next message lands on the other worker, the one after on the victim.
+      await pool.execute(msg({ warm: 1 }));
+      const slow = pool.executeWithInfo(msg({ sleep_ms: 300 }));
+      await waitFor(() => pool.getDetailedStats().workers.find((w) => w.id === victimId)!.inFlight === 1, 'message on the victim');
+      process.kill(victim.pid!, 'SIGKILL');
+      const outcome = await slow;
+      expect(outcome).toMatchObject({ result: { sleep_ms: 300 }, attempts: 2 });
+      expect(outcome.workerId).not.toBe(victimId);
+      expect(ofType(events, 'worker.exited').some((e) => e.workerId === victimId && e.data?.signal === 'SIGKILL')).toBe(true);
+    });
+  }
+});
