@@ -92,8 +92,9 @@ export class WorkerManager {
     adapter.on('exit', (ev: { code: number | null; signal: string | null }) => {
       if (slot.adapter === adapter && slot.state !== 'starting') this.onExit(slot, ev.code, ev.signal);
     });
-    adapter.on('protocol-error', (ev: unknown) => {
-      this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${describe(ev)}`, slot.id);
+    adapter.on('protocol-error', (ev) => {
+      // The sample is already bounded and escaped (wire.sampleOf), so it cannot forge or flood log lines.
+      this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${ev.reason}; sample "${ev.sample}"`, slot.id, { reason: ev.reason, sample: ev.sample });
     });
     try {
       await adapter.connect();
@@ -202,10 +203,4 @@ export class WorkerManager {
       s.adapter?.kill();
     }
   }
-}
-
-function describe(ev: unknown): string {
-  if (ev instanceof Error) return ev.message;
-  if (ev && typeof ev === 'object' && 'message' in ev) return String((ev as { message: unknown }).message);
-  return String(ev);
 }
