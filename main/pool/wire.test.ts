@@ -24,7 +24,10 @@ describe('wire', () => {
     expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: ['x', 1], pid: 1 })).toMatch(/capabilities/);
     expect(parseRegister({ type: 'agent.register', capabilities: [], pid: 1 })).toMatch(/agent_id/);
     const ok = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, concurrency: 4, max_queue_size: 2 });
-    expect(ok).toEqual({ agentId: 'a', capabilities: [], pid: 9, versions: { python: '?', greenlet: '?', gevent: '?' }, concurrency: 4, maxQueueSize: 2 });
+    expect(ok).toEqual({ agentId: 'a', capabilities: [], pid: 9, versions: { python: '?', greenlet: '?', gevent: '?' }, concurrency: 4, maxQueueSize: 2, rssBytes: 0 });
+    const withRss = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 31_000_000 });
+    expect(withRss).toMatchObject({ rssBytes: 31_000_000 });
+    expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 'x' })).toMatchObject({ rssBytes: 0 });
   });
 
   it('parseMetrics reads non-numbers as 0 and refuses a missing object', () => {

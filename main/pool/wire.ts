@@ -13,6 +13,7 @@ export interface RegisterInfo {
   versions: { python: string; greenlet: string; gevent: string };
   concurrency: number;
   maxQueueSize: number;
+  rssBytes: number; // resident memory at start-up (0 from a worker that does not report it)
 }
 
 export interface PongInfo {
@@ -83,6 +84,7 @@ export function parseRegister(frame: Frame): RegisterInfo | string {
     versions: { python: str(v.python, '?'), greenlet: str(v.greenlet, '?'), gevent: str(v.gevent, '?') },
     concurrency: num(frame.concurrency),
     maxQueueSize: num(frame.max_queue_size),
+    rssBytes: Math.max(0, num(frame.rss_bytes)),
   };
 }
 

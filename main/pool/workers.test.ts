@@ -8,6 +8,16 @@ installCleanup();
 
 const garbage = { agent: 'garbage_agent:GarbageAgent', pythonPaths: [fileURLToPath(new URL('./__fixtures__', import.meta.url))] };
 
+describe('a worker that has just started', () => {
+  it('shows its RSS from agent.register, before any health sample', async () => {
+    const { pool } = makePool({ healthCheckInterval: 60_000 }); // no sample for a minute
+    await pool.start();
+    const workers = pool.getDetailedStats().workers;
+    expect(workers).toHaveLength(2);
+    for (const w of workers) expect(w.rssBytes).toBeGreaterThan(1024 * 1024); // an interpreter with gevent: MBs
+  });
+});
+
 describe('protocol errors in the pool log', () => {
   it('log the reason and a bounded sample with control characters escaped, not [object Object]', async () => {
     const { pool, events } = makePool({ ...garbage, minWorkers: 1, maxWorkers: 1 });

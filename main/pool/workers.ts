@@ -1,7 +1,7 @@
 // Worker lifecycle: spawn a slot's process, notice when it exits, restart it
 // with backoff, retire it gracefully. The pool core owns dispatch; this file
 // owns processes. Start failures keep their real Python text visible.
-import { GreenletBridgeAdapter } from './adapter';
+import { GreenletBridgeAdapter, type RegisterInfo } from './adapter';
 import { errors, isPoolError } from './errors';
 import type { EventLevel, PoolEventType, PoolOptions } from './types';
 import { WorkerSlot } from './worker-slot';
@@ -96,8 +96,9 @@ export class WorkerManager {
       // The sample is already bounded and escaped (wire.sampleOf), so it cannot forge or flood log lines.
       this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${ev.reason}; sample "${ev.sample}"`, slot.id, { reason: ev.reason, sample: ev.sample });
     });
+    let info: RegisterInfo;
     try {
-      await adapter.connect();
+      info = await adapter.connect();
     } catch (err) {
       adapter.kill();
       slot.adapter = null;
@@ -118,6 +119,10 @@ export class WorkerManager {
     }
     slot.state = 'ready';
     slot.readyAt = Date.now();
+    // From the worker's own start-up report: no "—" (or the last process's figure) until the
+    // first health sample, up to healthCheckInterval later. Loop lag is unknown until a ping.
+    slot.rssBytes = info.rssBytes;
+    slot.loopLagMs = 0;
     slot.messagesThisProcess = 0;
     slot.ewmaMs = 0; // a new process: its latency is learnt afresh
     slot.idleSince = performance.now();
