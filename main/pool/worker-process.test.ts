@@ -1,7 +1,10 @@
 // Worker death is seen from the process itself: a child that agent code left behind holds
 // the worker's pipes open, and must not hide the death (the pool re-dispatches at once).
+// Reading replies is capped by a shared budget: over it, reading pauses; nothing is dropped.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connected } from './adapter-test-kit';
+import { ReplyBudget } from './framing';
 import { installCleanup, makePool, msg, ofType, waitFor } from './pool-test-helpers';
 
 installCleanup();
@@ -40,4 +43,18 @@ describe.skipIf(process.platform === 'win32')('a worker whose child outlives it'
       expect(ofType(events, 'worker.exited').some((e) => e.workerId === victimId && e.data?.signal === 'SIGKILL')).toBe(true);
     });
   }
+});
+
+describe('the reply budget shared by several workers', () => {
+  it('large results from three workers at once: reading pauses over the budget and every result arrives intact', async () => {
+    const budget = new ReplyBudget(256 * 1024);
+    const adapters = await Promise.all([1, 2, 3].map(() => connected({ replyBudget: budget })));
+    const big = (a: number, i: number) => `${a}:${i}:`.padEnd(1024 * 1024, String.fromCharCode(97 + a * 4 + i)); // 1 MiB each
+    const replies = await Promise.all(adapters.flatMap((a, ai) => [0, 1, 2, 3].map((i) => a.process(big(ai, i)))));
+    expect(replies.map((r) => r.result)).toEqual(adapters.flatMap((_, ai) => [0, 1, 2, 3].map((i) => big(ai, i))));
+    expect(budget.pauses).toBeGreaterThan(0); // the workers' replies overlapped past 256 KiB and were held back
+    expect(budget.heldBytes).toBe(0);
+    // Over the limit by at most the one frame being finished plus a pipe read per worker.
+    expect(budget.peakBytes).toBeLessThanOrEqual(256 * 1024 + 1024 * 1024 + 3 * 64 * 1024 + 64);
+  });
 });

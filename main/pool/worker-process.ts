@@ -3,7 +3,7 @@
 // one exit callback once the process has exited and its pipes are read out.
 import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
-import { FrameWriter, LineSplitter } from './framing';
+import { FrameWriter, LineSplitter, type ReplyBudget } from './framing';
 import type { ExitResult } from './start-failure';
 
 export interface WorkerPipes {
@@ -32,7 +32,7 @@ function spawnRaw(file: string, args: string[], env: Record<string, string>) {
 }
 
 /** Throws only when execa itself cannot even try (bad options); a missing interpreter arrives as onExit. */
-export function spawnWorkerProcess(file: string, args: string[], env: Record<string, string>, maxFrameChars: number, pipes: WorkerPipes): { sub: WorkerSubprocess; writer: FrameWriter } {
+export function spawnWorkerProcess(file: string, args: string[], env: Record<string, string>, maxFrameChars: number, budget: ReplyBudget, pipes: WorkerPipes): { sub: WorkerSubprocess; writer: FrameWriter } {
   const sub = spawnRaw(file, args, env);
   const writer = new FrameWriter(sub.stdin, pipes.onStall);
   // EPIPE/ECONNRESET after the worker died: onExit reports the death; an unhandled
@@ -40,12 +40,22 @@ export function spawnWorkerProcess(file: string, args: string[], env: Record<str
   for (const stream of [sub.stdin, sub.stdout, sub.stderr]) stream.on('error', () => {});
   const out = new LineSplitter(pipes.onLine, maxFrameChars, pipes.onOversized);
   const err = new LineSplitter(pipes.onOutput, MAX_OUTPUT_LINE, (_n, head) => pipes.onOutput(`${head}… [line truncated]`));
-  sub.stdout.on('data', (c: Buffer) => out.push(c));
+  let charged = true; // until the exit: a dead worker's last replies are finite, read them out freely
+  sub.stdout.on('data', (c: Buffer) => {
+    out.push(c);
+    if (charged) budget.update(sub.stdout, out.heldChars);
+  });
+  const uncharge = (): void => {
+    if (!charged) return;
+    charged = false;
+    budget.release(sub.stdout);
+  };
   sub.stderr.on('data', (c: Buffer) => err.push(c));
   let done = false;
   const finish = (result: ExitResult): void => {
     if (done) return; // 'exit' and execa's promise both report the end
     done = true;
+    uncharge();
     const lastErr = err.end();
     if (lastErr !== null) pipes.onOutput(lastErr);
     const lastOut = out.end();
@@ -55,6 +65,7 @@ export function spawnWorkerProcess(file: string, args: string[], env: Record<str
     pipes.onExit(result);
   };
   sub.once('exit', (exitCode, signal) => {
+    uncharge();
     // No pid: spawning failed (ENOENT…); execa's promise carries that error's details.
     if (sub.pid !== undefined) void afterExit(sub, () => finish({ exitCode: exitCode ?? undefined, signal: signal ?? undefined }));
   });

@@ -3,8 +3,14 @@
 // owns processes. Start failures keep their real Python text visible.
 import { GreenletBridgeAdapter, type RegisterInfo } from './adapter';
 import { errors, isPoolError } from './errors';
+import { DEFAULT_PENDING_REPLY_BYTES, ReplyBudget } from './framing';
 import type { EventLevel, PoolEventType, PoolOptions } from './types';
 import { WorkerSlot } from './worker-slot';
+
+// Unfinished replies the pool holds at once, across all its workers. Each worker alone may hold
+// maxFrameBytes (64 MiB) of a reply being read, so 16 workers answering big results together
+// could hold 1 GiB before one is parsed. Over this, reading pauses (framing.ts ReplyBudget).
+export const POOL_PENDING_REPLY_BYTES = DEFAULT_PENDING_REPLY_BYTES;
 
 // A cold interpreter importing gevent takes ~0.1–0.3 s; on a starved 2-core box much more.
 const START_TIMEOUT_MS = 20_000;
@@ -20,6 +26,7 @@ export interface WorkerHost {
 
 export class WorkerManager {
   readonly slots: WorkerSlot[] = [];
+  readonly replyBudget = new ReplyBudget(POOL_PENDING_REPLY_BYTES);
   private seq = 0;
 
   constructor(private readonly host: WorkerHost) {}
@@ -83,6 +90,7 @@ export class WorkerManager {
       env: o.env,
       startTimeout: START_TIMEOUT_MS,
       drainTimeout: o.drainTimeout,
+      replyBudget: this.replyBudget,
     });
     slot.adapter = adapter;
     adapter.on('output', (ev: { stream: string; line: string }) => {
