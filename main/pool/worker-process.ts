@@ -23,6 +23,9 @@ const MAX_OUTPUT_LINE = 1024 * 1024;
 // giving up after this long without protocol data, then closes its ends so a leftover child
 // can neither feed it lines nor pin the fds.
 export const PIPE_QUIET_MS = 500;
+// ...and after this long in any case: a leftover child that holds stdout and keeps writing
+// (a fork made below Python, where the worker cannot take the fds back) must not hide it either.
+export const PIPE_DRAIN_MAX_MS = 10_000;
 
 export type WorkerSubprocess = ReturnType<typeof spawnRaw>;
 
@@ -74,19 +77,22 @@ export function spawnWorkerProcess(file: string, args: string[], env: Record<str
   return { sub, writer };
 }
 
-/** Calls `done` once stdout and stderr have ended, or once stdout has been quiet for PIPE_QUIET_MS. */
+/** Calls `done` once stdout and stderr have ended, or stdout has been quiet for PIPE_QUIET_MS, or after PIPE_DRAIN_MAX_MS. */
 async function afterExit(sub: WorkerSubprocess, done: () => void): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const quiet = new Promise<void>((resolve) => {
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(resolve, PIPE_QUIET_MS);
-    };
-    arm();
-    sub.stdout.on('data', arm); // a backlog of replies still being read is progress, not a stall
-  });
-  const ended = Promise.all([sub.stdout, sub.stderr].map((s) => finished(s).catch(() => undefined)));
-  await Promise.race([ended, quiet]);
-  clearTimeout(timer);
+  let stop!: () => void;
+  const over = new Promise<void>((resolve) => (stop = resolve));
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  const rearm = (): void => {
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(stop, PIPE_QUIET_MS);
+  };
+  rearm();
+  const maxTimer = setTimeout(stop, PIPE_DRAIN_MAX_MS);
+  sub.stdout.on('data', rearm); // a backlog of replies still being read is progress, not a stall
+  void Promise.all([sub.stdout, sub.stderr].map((s) => finished(s).catch(() => undefined))).then(stop);
+  await over;
+  clearTimeout(quietTimer);
+  clearTimeout(maxTimer);
+  sub.stdout.off('data', rearm);
   done();
 }

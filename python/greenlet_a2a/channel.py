@@ -55,19 +55,23 @@ def protect_stdin() -> int:
 
 
 def forget_channel_after_fork(in_fd: int, out_fd: int) -> None:
-    """In a child made by ``os.fork()`` (no exec), point the private fds at the null device.
+    """In a child made by ``os.fork()`` (no exec), take the protocol fds away from it.
 
     Close-on-exec does not help a plain fork: the child would share the host's pipes, could
-    read frames meant for the worker or write into its replies. Replacing (not closing) the fds
-    keeps any copied watcher on a valid fd; a copied reader that runs sees end-of-file.
+    read frames meant for the worker or write into its replies. The input fd becomes a pipe
+    nobody ever writes to (a copied reader greenlet in the child parks for good instead of
+    stealing frames or seeing end of file and exiting the child); the output fd becomes the
+    null device. Replacing rather than closing keeps copied gevent watchers on valid fds.
     """
     if not hasattr(os, "register_at_fork"):
         return
 
     def in_child() -> None:
         try:
-            null_fd = os.open(os.devnull, os.O_RDWR)
-            os.dup2(null_fd, in_fd, inheritable=False)
+            never_r, _never_w = os.pipe()  # the write end stays open (and unused) for the child's life
+            os.dup2(never_r, in_fd, inheritable=False)
+            os.close(never_r)
+            null_fd = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null_fd, out_fd, inheritable=False)
             os.close(null_fd)
         except OSError:

@@ -65,3 +65,12 @@ def _kill(pid: int) -> None:
         except ChildProcessError:
             return
         time.sleep(0.01)
+
+
+def test_a_forked_child_running_the_hub_neither_steals_frames_nor_is_ended(spawn):
+    w = spawn("fixture_agents:ForkProbeAgent")
+    w.send({"type": "agent.process", "id": "probe", "data": {"fork_probe_s": 1.0}})
+    for i in range(10):  # while the child's copy of the reader is alive
+        time.sleep(0.02)
+        assert w.request({"type": "agent.process", "id": "m%d" % i, "data": {"i": i}}, timeout=5)["result"] == {"i": i}
+    assert w.reply("probe")["result"] == 7  # the child ran to its own end

@@ -156,3 +156,24 @@ class ChildProcessAgent(GreenletA2AAgent):
             out = subprocess.run(data["run"], stdout=subprocess.PIPE, close_fds=data.get("close_fds", True))
             return out.stdout.decode()
         return data
+
+
+class ForkProbeAgent(GreenletA2AAgent):
+    """``{"fork_probe_s": n}`` forks a child that runs the copied gevent hub for ``n`` s and then
+    exits 7, unless something (the worker's copied reader) ends it first; returns the child's
+    exit code. Anything else is echoed."""
+
+    def process(self, data):
+        import os
+
+        if not isinstance(data, dict) or "fork_probe_s" not in data:
+            return data
+        pid = os.fork()
+        if pid == 0:
+            gevent.sleep(data["fork_probe_s"])  # the copied reader must stay parked meanwhile
+            os._exit(7)
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            gevent.sleep(0.01)
