@@ -1,10 +1,16 @@
 // Worker lifecycle: spawn a slot's process, notice when it exits, restart it
 // with backoff, retire it gracefully. The pool core owns dispatch; this file
 // owns processes. Start failures keep their real Python text visible.
-import { GreenletBridgeAdapter } from '../worker/adapter';
+import { GreenletBridgeAdapter, type RegisterInfo } from '../worker/adapter';
 import { errors, isPoolError } from '../errors';
+import { DEFAULT_PENDING_REPLY_BYTES, ReplyBudget } from '../worker/framing';
 import type { EventLevel, PoolEventType, PoolOptions } from '../types';
 import { WorkerSlot } from '../worker/worker-slot';
+
+// Unfinished replies the pool holds at once, across all its workers. Each worker alone may hold
+// maxFrameBytes (64 MiB) of a reply being read, so 16 workers answering big results together
+// could hold 1 GiB before one is parsed. Over this, reading pauses (framing.ts ReplyBudget).
+export const POOL_PENDING_REPLY_BYTES = DEFAULT_PENDING_REPLY_BYTES;
 
 // A cold interpreter importing gevent takes ~0.1–0.3 s; on a starved 2-core box much more.
 const START_TIMEOUT_MS = 20_000;
@@ -20,6 +26,7 @@ export interface WorkerHost {
 
 export class WorkerManager {
   readonly slots: WorkerSlot[] = [];
+  readonly replyBudget = new ReplyBudget(POOL_PENDING_REPLY_BYTES);
   private seq = 0;
 
   constructor(private readonly host: WorkerHost) {}
@@ -83,6 +90,7 @@ export class WorkerManager {
       env: o.env,
       startTimeout: START_TIMEOUT_MS,
       drainTimeout: o.drainTimeout,
+      replyBudget: this.replyBudget,
     });
     slot.adapter = adapter;
     adapter.on('output', (ev: { stream: string; line: string }) => {
@@ -92,11 +100,13 @@ export class WorkerManager {
     adapter.on('exit', (ev: { code: number | null; signal: string | null }) => {
       if (slot.adapter === adapter && slot.state !== 'starting') this.onExit(slot, ev.code, ev.signal);
     });
-    adapter.on('protocol-error', (ev: unknown) => {
-      this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${describe(ev)}`, slot.id);
+    adapter.on('protocol-error', (ev) => {
+      // The sample is already bounded and escaped (wire.sampleOf), so it cannot forge or flood log lines.
+      this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${ev.reason}; sample "${ev.sample}"`, slot.id, { reason: ev.reason, sample: ev.sample });
     });
+    let info: RegisterInfo;
     try {
-      await adapter.connect();
+      info = await adapter.connect();
     } catch (err) {
       adapter.kill();
       slot.adapter = null;
@@ -117,6 +127,10 @@ export class WorkerManager {
     }
     slot.state = 'ready';
     slot.readyAt = Date.now();
+    // From the worker's own start-up report: no "—" (or the last process's figure) until the
+    // first health sample, up to healthCheckInterval later. Loop lag is unknown until a ping.
+    slot.rssBytes = info.rssBytes;
+    slot.loopLagMs = 0;
     slot.messagesThisProcess = 0;
     slot.ewmaMs = 0; // a new process: its latency is learnt afresh
     slot.idleSince = performance.now();
@@ -202,10 +216,4 @@ export class WorkerManager {
       s.adapter?.kill();
     }
   }
-}
-
-function describe(ev: unknown): string {
-  if (ev instanceof Error) return ev.message;
-  if (ev && typeof ev === 'object' && 'message' in ev) return String((ev as { message: unknown }).message);
-  return String(ev);
 }

@@ -2,6 +2,7 @@
 // checks whose errors name the option (Piscina style), so a bad value fails at
 // construction and not as a confusing worker failure later.
 import { errors } from '../errors';
+import { ReplyBudget } from './framing';
 
 export interface AdapterOptions {
   agent: string; // 'module.path:ClassName', found on PYTHONPATH
@@ -22,10 +23,13 @@ export interface AdapterOptions {
   killGrace?: number; // ms between SIGTERM and SIGKILL; default 2000
   hostTimeoutGrace?: number; // ms the host waits past a run deadline before giving up itself; default 1000
   maxFrameBytes?: number; // longest accepted worker line; default 64 MiB
+  // Cap on unfinished reply text held at once; share one between adapters to cap them together.
+  // Over it, reading pauses (backpressure), nothing is dropped. Default: a private 256 MiB budget.
+  replyBudget?: ReplyBudget;
 }
 
-export type ResolvedAdapterOptions = Required<Omit<AdapterOptions, 'pythonPath' | 'runtimeDir' | 'agentId' | 'capabilities'>> &
-  Pick<AdapterOptions, 'pythonPath' | 'runtimeDir' | 'agentId' | 'capabilities'>;
+type OptionalKeys = 'pythonPath' | 'runtimeDir' | 'agentId' | 'capabilities' | 'replyBudget';
+export type ResolvedAdapterOptions = Required<Omit<AdapterOptions, OptionalKeys>> & Pick<AdapterOptions, OptionalKeys>;
 
 export const ADAPTER_DEFAULTS = {
   timeout: 30_000,
@@ -74,6 +78,7 @@ export function resolveAdapterOptions(input: AdapterOptions): ResolvedAdapterOpt
   if (o.capabilities !== undefined && (!Array.isArray(o.capabilities) || !o.capabilities.every((c) => typeof c === 'string'))) {
     throw errors.invalidOption('capabilities', 'must be an array of strings');
   }
+  if (o.replyBudget !== undefined && !(o.replyBudget instanceof ReplyBudget)) throw errors.invalidOption('replyBudget', 'must be a ReplyBudget');
   for (const key of ['pythonPath', 'runtimeDir', 'agentId'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'string') throw errors.invalidOption(key, 'must be a string');
   }

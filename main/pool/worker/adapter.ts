@@ -14,6 +14,7 @@ import { toPoolError, WorkerChannel } from './worker-channel';
 import type { Frame } from './wire';
 
 export { type AdapterOptions, ADAPTER_DEFAULTS } from './adapter-options';
+export { ReplyBudget } from './framing';
 export type { AdapterEvents, ChannelState, ExitInfo, OutputEvent, ProcessOptions, ProcessResult, ProtocolErrorEvent, RetryEvent } from './adapter-types';
 export type { Frame, PongInfo, RegisterInfo, WorkerMetrics } from './wire';
 

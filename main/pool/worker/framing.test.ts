@@ -1,9 +1,9 @@
 // Framing over real Node streams: line splitting across chunk boundaries
 // (including multi-byte UTF-8 cut in the middle), the line-length bound, and
-// write coalescing with backpressure.
+// write coalescing with backpressure, and the shared budget of unfinished replies.
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FrameWriter, LineSplitter } from './framing';
+import { FrameWriter, LineSplitter, ReplyBudget } from './framing';
 
 function split(chunks: Buffer[], max?: number) {
   const lines: string[] = [];
@@ -101,5 +101,46 @@ describe('FrameWriter', () => {
     w.write('b\n');
     await Promise.resolve();
     expect(writes).toEqual([]);
+  });
+});
+
+describe('ReplyBudget', () => {
+  // Real PassThrough streams stand in for worker stdout: the budget only pauses and resumes them.
+  const reader = () => new PassThrough();
+
+  it('under the limit nobody is paused', () => {
+    const b = new ReplyBudget(100);
+    const [r1, r2] = [reader(), reader()];
+    b.update(r1, 40);
+    b.update(r2, 60);
+    expect([r1.isPaused(), r2.isPaused(), b.pauses, b.heldBytes]).toEqual([false, false, 0, 100]);
+  });
+
+  it('over the limit only the largest holder keeps reading, and all resume once a frame completes', () => {
+    const b = new ReplyBudget(100);
+    const [r1, r2, r3] = [reader(), reader(), reader()];
+    b.update(r1, 30);
+    b.update(r2, 50);
+    b.update(r3, 40); // 120 > 100: r2 holds the most
+    expect([r1.isPaused(), r2.isPaused(), r3.isPaused()]).toEqual([true, false, true]);
+    b.update(r2, 90); // the leader keeps reading past the limit: its frame must be able to finish
+    expect(r2.isPaused()).toBe(false);
+    b.update(r2, 0); // its frame completed: 70 held
+    expect([r1.isPaused(), r2.isPaused(), r3.isPaused()]).toEqual([false, false, false]);
+    expect(b.pauses).toBe(2);
+    expect(b.peakBytes).toBe(160);
+  });
+
+  it('a paused reader becomes the leader when it holds the most, and release() frees a dead reader', () => {
+    const b = new ReplyBudget(100);
+    const [r1, r2] = [reader(), reader()];
+    b.update(r1, 80);
+    b.update(r2, 50); // r2 paused
+    b.update(r1, 20); // still over? 70: no — all resume
+    expect(r2.isPaused()).toBe(false);
+    b.update(r1, 90); // 140: r1 leads, r2 paused again
+    expect(r2.isPaused()).toBe(true);
+    b.release(r1); // r1's process exited: forget what it held
+    expect([r2.isPaused(), b.heldBytes]).toEqual([false, 50]);
   });
 });

@@ -47,6 +47,11 @@ export class LineSplitter {
     if (start < text.length && !this.discarding) this.keep(text, start);
   }
 
+  /** Chars of an unfinished line held right now (what a ReplyBudget charges). */
+  get heldChars(): number {
+    return this.partChars;
+  }
+
   /** The unterminated rest, if any (e.g. the last stderr line of a process that died mid-line). */
   end(): string | null {
     const rest = this.parts.join('') + this.decoder.end();
@@ -131,5 +136,85 @@ export class FrameWriter {
     this.closed = true;
     this.pending = [];
     this.pendingLen = 0;
+  }
+}
+
+// One reader alone holds at most maxFrameBytes (64 MiB) of an unfinished reply; the limit
+// matters when several share a budget (the pool shares one across its workers).
+export const DEFAULT_PENDING_REPLY_BYTES = 256 * 1024 * 1024;
+
+/** A reader the budget can hold back: a worker's stdout stream. */
+export interface BudgetedReader {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/**
+ * Caps the reply text the host holds at once across the workers sharing it: replies read
+ * from the pipes but not yet complete frames (each complete frame is parsed and handed to its
+ * caller at once, so this is where replies pile up: up to maxFrameBytes per worker, times the
+ * workers). Counted in UTF-16 chars, which is bytes for ASCII JSON.
+ *
+ * Over the limit, every reader but the one holding the most is paused (its pipe fills and the
+ * worker's writer waits); the largest keeps reading so its frame can complete — one frame always
+ * can, so this never deadlocks — and readers resume as soon as the total is back under the limit.
+ * Nothing is dropped. The total can pass the limit by at most one frame plus one read per worker.
+ */
+export class ReplyBudget {
+  private readonly held = new Map<BudgetedReader, number>();
+  private readonly paused = new Set<BudgetedReader>();
+  private total = 0;
+  /** The largest total seen. */
+  peakBytes = 0;
+  /** How many times a reader was paused. */
+  pauses = 0;
+
+  constructor(readonly limitBytes = DEFAULT_PENDING_REPLY_BYTES) {}
+
+  get heldBytes(): number {
+    return this.total;
+  }
+
+  /** `reader` now holds `bytes` (0 = nothing pending). */
+  update(reader: BudgetedReader, bytes: number): void {
+    const before = this.held.get(reader) ?? 0;
+    if (bytes === before) return;
+    this.total += bytes - before;
+    if (bytes === 0) this.held.delete(reader);
+    else this.held.set(reader, bytes);
+    if (this.total > this.peakBytes) this.peakBytes = this.total;
+    if (this.total > this.limitBytes || this.paused.size > 0) this.rebalance();
+  }
+
+  /** The reader is gone (its process exited): forget it and let it read out what is left. */
+  release(reader: BudgetedReader): void {
+    this.update(reader, 0);
+    if (this.paused.delete(reader)) reader.resume();
+    this.rebalance();
+  }
+
+  private rebalance(): void {
+    if (this.total <= this.limitBytes) {
+      for (const r of this.paused) r.resume();
+      this.paused.clear();
+      return;
+    }
+    let leader: BudgetedReader | undefined;
+    let most = -1;
+    for (const [r, n] of this.held) {
+      if (n > most) {
+        most = n;
+        leader = r;
+      }
+    }
+    for (const r of this.held.keys()) {
+      if (r === leader) {
+        if (this.paused.delete(r)) r.resume();
+      } else if (!this.paused.has(r)) {
+        this.paused.add(r);
+        this.pauses++;
+        r.pause();
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 // Worker frames are untrusted: parsing and the worker-code → engine-code mapping.
 import { describe, expect, it } from 'vitest';
-import { encodeControl, encodeProcess, errorFromFrame, parseFrame, parseMetrics, parseRegister, type Frame } from './wire';
+import { encodeControl, encodeProcess, errorFromFrame, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
 
 describe('wire', () => {
   it('encodes agent.process with id, deadline and data as one JSON line', () => {
@@ -24,7 +24,10 @@ describe('wire', () => {
     expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: ['x', 1], pid: 1 })).toMatch(/capabilities/);
     expect(parseRegister({ type: 'agent.register', capabilities: [], pid: 1 })).toMatch(/agent_id/);
     const ok = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, concurrency: 4, max_queue_size: 2 });
-    expect(ok).toEqual({ agentId: 'a', capabilities: [], pid: 9, versions: { python: '?', greenlet: '?', gevent: '?' }, concurrency: 4, maxQueueSize: 2 });
+    expect(ok).toEqual({ agentId: 'a', capabilities: [], pid: 9, versions: { python: '?', greenlet: '?', gevent: '?' }, concurrency: 4, maxQueueSize: 2, rssBytes: 0 });
+    const withRss = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 31_000_000 });
+    expect(withRss).toMatchObject({ rssBytes: 31_000_000 });
+    expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 'x' })).toMatchObject({ rssBytes: 0 });
   });
 
   it('parseMetrics reads non-numbers as 0 and refuses a missing object', () => {
@@ -52,5 +55,13 @@ describe('wire', () => {
     }
     expect(err('agent_exception', { traceback: 'Traceback…' }).details).toEqual({ pythonCode: 'agent_exception', traceback: 'Traceback…' });
     expect(errorFromFrame({ type: 'agent.error', error: 'junk' } as Frame, 1, null).code).toBe('ERR_PROTOCOL');
+  });
+
+  it('sampleOf keeps at most SAMPLE_CHARS chars and escapes what could forge or recolour a log line', () => {
+    expect(sampleOf('short')).toBe('short');
+    expect(sampleOf('a\nb\r\u001b[2J\u0000\u2028\u202e')).toBe('a\\u000ab\\u000d\\u001b[2J\\u0000\\u2028\\u202e');
+    const long = sampleOf('y'.repeat(10_000));
+    expect(long).toBe(`${'y'.repeat(SAMPLE_CHARS)}…`);
+    expect(sampleOf(`${'z'.repeat(SAMPLE_CHARS - 1)}😀tail`)).toBe(`${'z'.repeat(SAMPLE_CHARS - 1)}…`); // no half surrogate pair
   });
 });

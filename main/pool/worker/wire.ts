@@ -13,6 +13,7 @@ export interface RegisterInfo {
   versions: { python: string; greenlet: string; gevent: string };
   concurrency: number;
   maxQueueSize: number;
+  rssBytes: number; // resident memory at start-up (0 from a worker that does not report it)
 }
 
 export interface PongInfo {
@@ -83,6 +84,7 @@ export function parseRegister(frame: Frame): RegisterInfo | string {
     versions: { python: str(v.python, '?'), greenlet: str(v.greenlet, '?'), gevent: str(v.gevent, '?') },
     concurrency: num(frame.concurrency),
     maxQueueSize: num(frame.max_queue_size),
+    rssBytes: Math.max(0, num(frame.rss_bytes)),
   };
 }
 
@@ -130,7 +132,18 @@ export function errorFromFrame(frame: Frame, timeoutMs: number, maxQueueSize: nu
   }
 }
 
-/** A short, printable piece of an offending line for logs and events. */
-export function sampleOf(line: string, max = 200): string {
-  return line.length > max ? `${line.slice(0, max)}…` : line;
+// Enough of a bad line to recognise it in a log, short enough that a hostile worker cannot
+// flood the log with it.
+export const SAMPLE_CHARS = 120;
+
+// C0/C1 controls, line/paragraph separators and bidi overrides: raw, they could forge log
+// lines, recolour a terminal or reorder what an operator reads.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A short, printable piece of an offending line for logs and events: at most `max` chars, controls escaped. */
+export function sampleOf(line: string, max = SAMPLE_CHARS): string {
+  let head = line.length > max ? line.slice(0, max) : line;
+  if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1); // never end on half a surrogate pair
+  const printable = head.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return line.length > max ? `${printable}…` : printable;
 }

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ResolvedAdapterOptions } from './adapter-options';
 import type { AdapterEvents, ChannelState, ExitInfo, ProcessOptions, ProcessResult } from './adapter-types';
 import { errors, isPoolError, type PoolError } from '../errors';
-import type { FrameWriter } from './framing';
+import { ReplyBudget, type FrameWriter } from './framing';
 import { LatencyHistogram } from '../metrics/latency';
 import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable } from './requests';
 import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from '../python-runtime';
@@ -36,9 +36,11 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private stopping: Promise<void> | null = null;
   private exitWaiters: Array<() => void> = [];
   private linesIn = 0;
+  private readonly replyBudget: ReplyBudget;
 
   constructor(protected readonly opts: ResolvedAdapterOptions) {
     super();
+    this.replyBudget = opts.replyBudget ?? new ReplyBudget();
   }
 
   get inFlight(): number { return this.requests.inFlight; }
@@ -248,7 +250,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     this.registerInfo = null;
     this.tail.clear();
     try {
-      const { sub, writer } = spawnWorkerProcess(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env), o.maxFrameBytes, {
+      const { sub, writer } = spawnWorkerProcess(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env), o.maxFrameBytes, this.replyBudget, {
         onLine: (line) => this.onLine(line),
         onOversized: (chars, head) => this.onOversized(chars, head),
         onOutput: (line) => this.onOutput(line),
