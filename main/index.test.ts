@@ -124,8 +124,11 @@ describe('Electron shell', () => {
     }, { timeout: 20_000 });
     const { value } = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl: string; a2aUrl: string } };
     expect((await fetch(value.agentCardUrl)).status).toBe(200);
+    // The API says a token is set but never shows it; the operator reads it in config.json (0600).
     const config = (await call('getConfig', {})) as { ok: true; value: { a2a: { token?: string } } };
-    expect(config.value.a2a.token?.length).toBeGreaterThanOrEqual(16);
+    expect(config.value.a2a.token).toBe('<redacted>');
+    const onDisk = JSON.parse(await readFile(join(fake.userData, 'config.json'), 'utf8')) as { a2a: { token?: string } };
+    expect(onDisk.a2a.token?.length).toBeGreaterThanOrEqual(16);
     const rpc = await fetch(`${value.a2aUrl}/a2a/jsonrpc`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(rpc.status).toBe(401);
   });

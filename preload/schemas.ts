@@ -106,11 +106,20 @@ export type AppConfig = z.infer<typeof appConfigSchema>;
 
 // A patch is any subset of the config, section by section; it is merged
 // over the current config and the merged whole is validated.
+// JSON.parse keeps a "__proto__" key as an own key, but zod's record skips it without an issue:
+// a patch would lose that field silently. Refuse it by name before the record sees it.
+const sectionPatch = z.preprocess((value, ctx) => {
+  if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    ctx.issues.push({ code: 'custom', message: '"__proto__" is not a setting; refused', input: value, path: ['__proto__'] });
+  }
+  return value;
+}, z.record(z.string(), z.unknown()));
+
 export const configPatchSchema = z.strictObject({
-  pool: z.record(z.string(), z.unknown()).optional(),
-  alerts: z.record(z.string(), z.unknown()).optional(),
-  sampling: z.record(z.string(), z.unknown()).optional(),
-  a2a: z.record(z.string(), z.unknown()).optional(),
+  pool: sectionPatch.optional(),
+  alerts: sectionPatch.optional(),
+  sampling: sectionPatch.optional(),
+  a2a: sectionPatch.optional(),
 });
 export type ConfigPatch = z.infer<typeof configPatchSchema>;
 

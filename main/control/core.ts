@@ -17,6 +17,7 @@ import { LoadGenerator } from './load-generator';
 import { validateAgent } from './agent-validate';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
+import { redactConfig, withoutRedactedSecrets } from './secrets';
 
 export const HISTORY_FILE = 'history.json';
 // Pool options that decide what a worker process loads.
@@ -114,7 +115,7 @@ export class PlaneCore {
   }
 
   previewConfig(patch: ConfigPatch): ConfigPreview {
-    const v = validateConfig(mergePatch(this.config, patch));
+    const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
     if (!v.ok) return { valid: false, issues: v.issues, diff: [] };
     return { valid: true, issues: [], diff: diffConfig(this.config, v.config) };
   }
@@ -134,7 +135,7 @@ export class PlaneCore {
 
   updateConfig(patch: ConfigPatch): Promise<ConfigUpdateResult> {
     return this.exclusive(async () => {
-      const v = validateConfig(mergePatch(this.config, patch));
+      const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
       if (!v.ok) throw validationError(v.issues);
       const next = v.config;
       const diff = diffConfig(this.config, next);
@@ -167,7 +168,7 @@ export class PlaneCore {
       const restartRequired = diff.filter((d) => d.restartRequired || poolRestart.includes(d.path.slice('pool.'.length))).map((d) => d.path);
       const applied = diff.map((d) => d.path).filter((p) => !restartRequired.includes(p));
       this.log({ type: 'config.changed', level: 'info', message: `Settings changed: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired } });
-      this.emitter.emit('config.changed', next);
+      this.emitter.emit('config.changed', redactConfig(next)); // events reach every UI client
       const notSaved = saveError && `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
       if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });
       // A pool that never started (Python missing, bad agent) gets another try with the new settings.
