@@ -2,7 +2,7 @@
 // so the test never runs a stale build): refusal of an unsafe bind, the URL
 // line, and a SIGTERM that lets running tasks answer before the exit.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -25,7 +25,7 @@ describe('serve CLI', () => {
   it('refuses a non-loopback host without a token: exit 2 and the reason', async () => {
     const { out, exited } = run(['--host', '0.0.0.0', '--port', '0']);
     expect(await exited).toBe(2);
-    expect(out.stderr).toMatch(/Refusing to bind 0\.0\.0\.0 without --token/);
+    expect(out.stderr).toMatch(/Refusing to bind 0\.0\.0\.0 without a token/);
     expect(out.stdout).not.toMatch(/Greenlet Control Center: http/);
   }, 30_000);
 
@@ -40,7 +40,12 @@ describe('serve CLI', () => {
       expect(m, out.stdout + out.stderr).not.toBeNull();
       [, base, token] = m as unknown as [string, string, string];
     }, { timeout: 30_000, interval: 100 });
-    expect(out.stdout).toContain(`generated token: ${decodeURIComponent(token)}`);
+    // the generated token is kept in a file only this user can read, and not printed on its own line
+    const tokenFile = join(dir, 'data', 'token');
+    expect((await readFile(tokenFile, 'utf8')).trim()).toBe(decodeURIComponent(token));
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700);
+    expect(out.stdout).not.toContain(`token: ${decodeURIComponent(token)}`);
     const auth = { authorization: `Bearer ${decodeURIComponent(token)}`, 'content-type': 'application/json' };
     await vi.waitFor(async () => expect((await fetch(`${base}/healthz`)).status).toBe(200), { timeout: 20_000 });
 
