@@ -91,17 +91,27 @@ export const a2aSchema = z.strictObject({
   name: z.string().min(1).default('Greenlet Agent Pool'),
 });
 
+// Interpreters the API may select (pool.pythonPath, checkPythonEnv {pythonPath}), besides the
+// project/app venvs, GREENLET_PYTHON and the default python3, which are always allowed. Set in
+// config.json only: a config patch cannot change it (see configPatchSchema), so whoever holds the
+// API token cannot widen what the server will run.
+export const pythonSettingsSchema = z.strictObject({
+  allowedInterpreters: z.array(z.string().min(1)).default([]),
+});
+
 export const appConfigSchema = z.strictObject({
   pool: poolConfigSchema.prefault({}),
   alerts: alertThresholdsSchema.prefault({}),
   sampling: samplingSchema.prefault({}),
   a2a: a2aSchema.prefault({}),
+  python: pythonSettingsSchema.prefault({}),
 });
 
 export type PoolConfig = z.infer<typeof poolConfigSchema>;
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
 export type SamplingConfig = z.infer<typeof samplingSchema>;
 export type A2AConfig = z.infer<typeof a2aSchema>;
+export type PythonSettings = z.infer<typeof pythonSettingsSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 // A patch is any subset of the config, section by section; it is merged
@@ -120,6 +130,9 @@ export const configPatchSchema = z.strictObject({
   alerts: sectionPatch.optional(),
   sampling: sectionPatch.optional(),
   a2a: sectionPatch.optional(),
+  python: z
+    .custom<never>(() => false, { message: 'python.allowedInterpreters is set in config.json only, not over the API' })
+    .optional(),
 });
 export type ConfigPatch = z.infer<typeof configPatchSchema>;
 

@@ -25,7 +25,8 @@ export const RESTART_POOL_FIELDS: ReadonlySet<string> = new Set([
   'workerQueueSize',
 ]);
 
-const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a'] as const;
+// python (the interpreter allow-list) is carried over and diffed, but never patched: configPatchSchema refuses it.
+const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a', 'python'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function configPath(dataDir: string): string {

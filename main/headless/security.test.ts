@@ -40,3 +40,15 @@ it('over HTTP, a set A2A token reads back as "<redacted>" and a round-trip keeps
   const snap = await post(h.base, 'exportSnapshot', { format: 'json' });
   expect(snap.body.content).not.toContain(secret);
 });
+
+it('over HTTP, the interpreter allow-list cannot be patched and an unlisted pythonPath is refused by name', async () => {
+  const patch = await post(h.base, 'updateConfig', { patch: { python: { allowedInterpreters: ['/bin/sh'] } } });
+  expect(patch.status).toBe(400);
+  expect(patch.body.issues).toEqual([{ path: 'patch.python', message: expect.stringContaining('config.json only') }]);
+  const check = await post(h.base, 'checkPythonEnv', { pythonPath: '/bin/sh' });
+  expect(check.status).toBe(400);
+  expect(check.body.issues).toEqual([{ path: 'pythonPath', message: expect.stringContaining('not an allowed interpreter') }]);
+  const pool = await post(h.base, 'updateConfig', { patch: { pool: { pythonPath: '/bin/sh' } } });
+  expect(pool.status).toBe(400);
+  expect(pool.body.issues[0].path).toBe('pool.pythonPath');
+});
