@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-file';
+import { ensurePrivateDir, writeFileAtomic } from './atomic-file';
 import { loadConfig } from './config-store';
 import type { ControlPlane } from './index';
 import { REDACTED } from './secrets';
@@ -37,6 +37,14 @@ describe('writeFileAtomic', () => {
     const r = spawnSync('bash', ['-c', `ulimit -f 8 && exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], { cwd: REPO, encoding: 'utf8' });
     expect(r.stdout).toContain('FAILED EFBIG');
     return leftovers(sub).then((l) => expect(l).toEqual([]));
+  });
+
+  it.skipIf(process.platform === 'win32')('takes group/other access away from a data dir an older version made 0755', async () => {
+    const old = path.join(dir, 'old-data');
+    await fs.mkdir(old);
+    await fs.chmod(old, 0o755);
+    expect(await ensurePrivateDir(old)).toBeUndefined();
+    expect(await mode(old)).toBe(0o700);
   });
 
   it('writes files 0600 and creates missing folders 0700', async () => {
