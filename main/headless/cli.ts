@@ -1,6 +1,6 @@
 // Command-line options of `npm run serve` / `node out/main/serve.js`, kept
 // apart from the entry point so they can be tested without starting anything.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultDataDir as planeDataDir } from '../control/config-store';
@@ -42,21 +42,27 @@ const TOKEN_ON_ARGV =
  * controls the pool, which runs programs as this user.
  */
 export function readTokenFile(file: string, uid = process.getuid?.()): string {
-  let st;
+  // One open file for the checks and the read: the file cannot be swapped in between.
+  let fd: number;
   try {
-    st = statSync(file);
+    fd = openSync(file, 'r');
   } catch (err) {
     throw new CliError(`--token-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (!st.isFile()) throw new CliError(`--token-file ${file}: not a regular file`);
-  if (process.platform !== 'win32') {
-    if ((st.mode & 0o077) !== 0) {
-      throw new CliError(`--token-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new CliError(`--token-file ${file}: not a regular file`);
+    if (process.platform !== 'win32') {
+      if ((st.mode & 0o077) !== 0) {
+        throw new CliError(`--token-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``);
+      }
+      if (uid !== undefined && st.uid !== uid) throw new CliError(`--token-file ${file}: owned by uid ${st.uid}, not by this user (uid ${uid})`);
     }
-    if (uid !== undefined && st.uid !== uid) throw new CliError(`--token-file ${file}: owned by uid ${st.uid}, not by this user (uid ${uid})`);
+    // One trailing newline is what `echo secret > file` leaves: not part of the token.
+    return readFileSync(fd, 'utf8').replace(/\r?\n$/, '');
+  } finally {
+    closeSync(fd);
   }
-  // One trailing newline is what `echo secret > file` leaves: not part of the token.
-  return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
 }
 
 /** Same place Electron's app.getPath('userData') uses, so both modes share config and history. */
