@@ -1,7 +1,7 @@
 // The Electron shell's lifecycle against a fake `electron` module and the
 // REAL control plane (real Python workers): start-up wiring, the save dialog
 // behind exportSnapshot, and a quit that drains the pool before exiting.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -140,6 +140,8 @@ describe('Electron shell', () => {
     expect(saved).toMatchObject({ ok: true, value: { savedTo: target, mimeType: expect.stringContaining('json') } });
     const written = JSON.parse(await readFile(target, 'utf8'));
     expect(written).toHaveProperty('config');
+    expect(written.config.a2a.token).toBe('<redacted>');
+    if (process.platform !== 'win32') expect((await stat(target)).mode & 0o777).toBe(0o600);
 
     fake.saveChoice = { canceled: true, filePath: undefined };
     expect(await call('exportSnapshot', { format: 'csv' })).toMatchObject({ ok: true, value: { savedTo: null } });
