@@ -93,26 +93,48 @@ export const a2aSchema = z.strictObject({
   name: z.string().min(1).default('Greenlet Agent Pool'),
 });
 
+// Interpreters the API may select (pool.pythonPath, checkPythonEnv {pythonPath}), besides the
+// project/app venvs, GREENLET_PYTHON and the default python3, which are always allowed. Set in
+// config.json only: a config patch cannot change it (see configPatchSchema), so whoever holds the
+// API token cannot widen what the server will run.
+export const pythonSettingsSchema = z.strictObject({
+  allowedInterpreters: z.array(z.string().min(1)).default([]),
+});
+
 export const appConfigSchema = z.strictObject({
   pool: poolConfigSchema.prefault({}),
   alerts: alertThresholdsSchema.prefault({}),
   sampling: samplingSchema.prefault({}),
   a2a: a2aSchema.prefault({}),
+  python: pythonSettingsSchema.prefault({}),
 });
 
 export type PoolConfig = z.infer<typeof poolConfigSchema>;
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
 export type SamplingConfig = z.infer<typeof samplingSchema>;
 export type A2AConfig = z.infer<typeof a2aSchema>;
+export type PythonSettings = z.infer<typeof pythonSettingsSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 // A patch is any subset of the config, section by section; it is merged
 // over the current config and the merged whole is validated.
+// JSON.parse keeps a "__proto__" key as an own key, but zod's record skips it without an issue:
+// a patch would lose that field silently. Refuse it by name before the record sees it.
+const sectionPatch = z.preprocess((value, ctx) => {
+  if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    ctx.issues.push({ code: 'custom', message: '"__proto__" is not a setting; refused', input: value, path: ['__proto__'] });
+  }
+  return value;
+}, z.record(z.string(), z.unknown()));
+
 export const configPatchSchema = z.strictObject({
-  pool: z.record(z.string(), z.unknown()).optional(),
-  alerts: z.record(z.string(), z.unknown()).optional(),
-  sampling: z.record(z.string(), z.unknown()).optional(),
-  a2a: z.record(z.string(), z.unknown()).optional(),
+  pool: sectionPatch.optional(),
+  alerts: sectionPatch.optional(),
+  sampling: sectionPatch.optional(),
+  a2a: sectionPatch.optional(),
+  python: z
+    .custom<never>(() => false, { message: 'python.allowedInterpreters is set in config.json only, not over the API' })
+    .optional(),
 });
 export type ConfigPatch = z.infer<typeof configPatchSchema>;
 

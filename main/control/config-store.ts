@@ -25,7 +25,8 @@ export const RESTART_POOL_FIELDS: ReadonlySet<string> = new Set([
   'workerQueueSize',
 ]);
 
-const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a'] as const;
+// python (the interpreter allow-list) is carried over and diffed, but never patched: configPatchSchema refuses it.
+const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a', 'python'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function configPath(dataDir: string): string {
@@ -35,7 +36,7 @@ export function configPath(dataDir: string): string {
 export interface LoadedConfig {
   config: AppConfig;
   created: boolean; // no file existed; defaults were written
-  warning?: { message: string; keptAs: string; issues?: ConfigIssue[] };
+  warning?: { message: string; keptAs?: string; issues?: ConfigIssue[] };
 }
 
 /** Reads config.json; a missing file gives defaults, a corrupt or invalid one is renamed aside. */
@@ -44,8 +45,15 @@ export async function loadConfig(dataDir: string, now: () => number = Date.now):
   const text = await readFileIfExists(file);
   if (text === undefined) {
     const config = defaultConfig();
-    await saveConfig(dataDir, config);
-    return { config, created: true };
+    // A read-only (or not creatable) data dir must not keep the app from starting:
+    // run on defaults and say that settings will not be kept.
+    const notSaved = await saveConfig(dataDir, config).then(() => undefined, (err: Error) => err);
+    if (!notSaved) return { config, created: true };
+    return {
+      config,
+      created: false,
+      warning: { message: `config.json could not be created in ${dataDir} (${notSaved.message}); defaults are in use and settings changes will not be saved` },
+    };
   }
   let reason: string;
   let issues: ConfigIssue[] | undefined;
