@@ -3,7 +3,7 @@
 // client are all derived from this one table: adding a method is one entry
 // here plus one handler in the control plane. Imports only zod and types.
 import { z } from 'zod';
-import { configPatchSchema } from './schemas';
+import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
 
@@ -206,7 +206,7 @@ export const contract = {
     recycleAll: { input: none, output: out<{ recycled: number }>() },
     restartPool: { input: none, output: out<{ ok: true }>() },
     scale: {
-      input: z.strictObject({ minWorkers: z.number().int().min(1), maxWorkers: z.number().int().min(1).max(64) }),
+      input: z.strictObject({ minWorkers: poolOptionSchema('minWorkers'), maxWorkers: poolOptionSchema('maxWorkers') }),
       output: out<ConfigUpdateResult>(),
     },
     submitTask: {

@@ -2,62 +2,82 @@
 // change. The control plane validates with it, the renderer validates inline
 // with it, and the transports parse inputs with it. Imports only zod.
 import { z } from 'zod';
+import {
+  MAX_TIMER_MS,
+  POOL_OPTION_ENTRIES,
+  POOL_OPTION_TABLE,
+  POOL_RULES,
+  STRATEGIES,
+  optionProblem,
+  type OptionSpec,
+  type PoolConfig,
+  type PoolOptionName,
+  type PoolOptions,
+  type PoolRule,
+} from './pool-options-table';
+
+export { MAX_TIMER_MS, type PoolConfig };
 
 const int = (min: number) => z.number().int().min(min);
 // Node timers hold at most 2^31-1 ms (~24.8 days); a longer delay silently fires after 1 ms
 // (a sampler every millisecond, workers recycled in a loop), so durations stop there.
-export const MAX_TIMER_MS = 2_147_483_647;
 const msFrom = (min: number) => int(min).max(MAX_TIMER_MS);
-const ms = msFrom(0);
 
-export const STRATEGY_NAMES = ['round-robin', 'least-busy', 'random', 'p2c-ewma'] as const;
+/** One pool option's zod type, from its entry in the option table (no default). */
+export function poolOptionSchema<K extends PoolOptionName>(name: K): z.ZodType<Exclude<PoolOptions[K], undefined>> {
+  const spec: OptionSpec = POOL_OPTION_TABLE[name];
+  return zodFor(spec) as unknown as z.ZodType<Exclude<PoolOptions[K], undefined>>;
+}
 
-export const poolConfigSchema = z
-  .strictObject({
-    minWorkers: int(1).default(2),
-    maxWorkers: int(1).max(64).default(10),
-    loadBalancingStrategy: z.enum(STRATEGY_NAMES).default('round-robin'),
-    messageQueueSize: int(1).default(100),
-    maxRetries: int(0).max(20).default(3),
-    retryDelay: ms.default(1000),
-    healthCheckInterval: msFrom(100).default(30_000),
-    healthCheckTimeout: msFrom(100).default(5_000),
-    restartOnFailure: z.boolean().default(true),
-    workerRecycleInterval: ms.default(3_600_000),
-    workerRecycleJitter: ms.default(360_000),
-    maxMessagesPerWorker: int(0).default(10_000),
-    maxMessagesJitter: int(0).default(1_000),
-    maxWorkerMemoryMB: int(0).default(0),
-    timeout: msFrom(1).default(30_000),
-    queueTimeout: ms.default(0),
-    concurrencyPerWorker: int(1).max(100_000).default(100),
-    workerQueueSize: int(0).default(100),
-    scaleUpQueueThreshold: int(1).default(1),
-    idleTimeout: ms.default(30_000),
-    drainTimeout: ms.default(30_000),
-    pythonPath: z.string().min(1).optional(),
-    agent: z
-      .string()
-      .regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, 'must look like "package.module:ClassName"')
-      .default('echo_agent:EchoAgent'),
-    agentId: z.string().min(1).optional(),
-    capabilities: z.array(z.string().min(1)).optional(),
-    pythonPaths: z.array(z.string().min(1)).default([]),
-  })
-  .refine((p) => p.minWorkers <= p.maxWorkers, {
-    message: 'minWorkers must not exceed maxWorkers',
-    path: ['minWorkers'],
-  })
-  // The pool arms these as one timer each: the recycle age with its jitter, the last retry's backoff.
-  // (zod still runs these when a field failed its own check: judge only values that passed it)
-  .refine((p) => p.workerRecycleInterval > MAX_TIMER_MS || p.workerRecycleJitter > MAX_TIMER_MS || p.workerRecycleInterval + p.workerRecycleJitter <= MAX_TIMER_MS, {
-    message: `workerRecycleInterval + workerRecycleJitter must not exceed ${MAX_TIMER_MS} ms (~24.8 days)`,
-    path: ['workerRecycleInterval'],
-  })
-  .refine((p) => !(p.maxRetries >= 1 && p.maxRetries <= 20 && p.retryDelay <= MAX_TIMER_MS) || p.retryDelay * 2 ** (p.maxRetries - 1) * 1.1 <= MAX_TIMER_MS, {
-    message: `retryDelay doubled for each of maxRetries retries must stay under ${MAX_TIMER_MS} ms (~24.8 days)`,
-    path: ['retryDelay'],
-  });
+function zodFor(spec: OptionSpec): z.ZodType {
+  switch (spec.type) {
+    case 'int':
+      return spec.max === undefined ? int(spec.min) : int(spec.min).max(spec.max);
+    case 'bool':
+      return z.boolean();
+    case 'strategy':
+      return z.enum(STRATEGIES);
+    case 'text':
+      return spec.pattern ? z.string().regex(spec.pattern.re, spec.pattern.says) : z.string().min(1);
+    case 'list':
+      return z.array(z.string().min(1));
+    case 'env':
+      return z.record(z.string(), z.string());
+  }
+}
+
+function withDefault(t: z.ZodType, spec: OptionSpec): z.ZodType {
+  if (!('default' in spec) || spec.default === undefined) return t.optional();
+  const d: unknown = spec.default;
+  // a fresh array per parse: a shared default would be one object across configs
+  return t.default((Array.isArray(d) ? () => [...d] : d) as never);
+}
+
+/** Whether each option a rule uses passed its own check (zod still runs refinements after some failures). */
+const usable = (rule: PoolRule, p: Record<string, unknown>) => rule.uses.every((k) => optionProblem(POOL_OPTION_TABLE[k], p[k]) === null);
+
+function buildPoolSchema() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, spec] of POOL_OPTION_ENTRIES) if (!spec.engineOnly) shape[name] = withDefault(zodFor(spec), spec);
+  let schema = z.strictObject(shape);
+  for (const rule of POOL_RULES) {
+    schema = schema.refine((p) => !usable(rule, p) || rule.holds(p as PoolConfig), { message: `${rule.option} ${rule.why}`, path: [rule.option] });
+  }
+  return schema;
+}
+
+// Built from preload/pool-options-table.ts; the cast gives it the table's types (PoolConfig).
+export const poolConfigSchema = buildPoolSchema() as unknown as z.ZodType<PoolConfig, Partial<PoolConfig>>;
+
+/** Cross-option rules a parse did not report: zod skips refinements once a field failed its type check. */
+export function missedPoolRuleIssues(pool: unknown, reported: ReadonlySet<string>): { path: string; message: string }[] {
+  if (typeof pool !== 'object' || pool === null) return [];
+  const p = pool as Record<string, unknown>;
+  return POOL_RULES.filter((r) => !reported.has(r.option) && usable(r, p) && !r.holds(p as PoolConfig)).map((r) => ({
+    path: r.option,
+    message: `${r.option} ${r.why}`,
+  }));
+}
 
 export const alertThresholdsSchema = z.strictObject({
   // critical
@@ -98,7 +118,6 @@ export const appConfigSchema = z.strictObject({
   a2a: a2aSchema.prefault({}),
 });
 
-export type PoolConfig = z.infer<typeof poolConfigSchema>;
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
 export type SamplingConfig = z.infer<typeof samplingSchema>;
 export type A2AConfig = z.infer<typeof a2aSchema>;

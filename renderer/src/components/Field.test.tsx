@@ -29,4 +29,11 @@ describe('Field', () => {
     expect(onChange).toHaveBeenCalledWith('pool.loadBalancingStrategy', 'p2c-ewma');
     expect(screen.queryByRole('alert')).toBeNull();
   });
+
+  it('shows each strategy by its label and explains the chosen one in the help', () => {
+    render(<Field field={strategy} value="p2c-ewma" onChange={() => {}} />);
+    const select = screen.getByLabelText('Load balancing') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Round robin', 'Least busy', 'Random', 'Lowest expected wait (P2C-EWMA)']);
+    expect(document.getElementById('f-pool.loadBalancingStrategy-help')?.textContent).toMatch(/P2C-EWMA\): Lowest messages in flight/);
+  });
 });
