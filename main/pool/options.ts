@@ -16,8 +16,15 @@ import type { ExecuteOptions, PoolOptions } from './types';
 
 export { MAX_TIMER_MS };
 
+/** The table's defaults; entries without one (agentId, pythonPath, ...) are left unset. */
 export const DEFAULT_OPTIONS: Readonly<PoolOptions> = Object.freeze(
-  Object.fromEntries(POOL_OPTION_ENTRIES.flatMap(([name, spec]) => ('default' in spec && spec.default !== undefined ? [[name, spec.default]] : []))),
+  Object.fromEntries(
+    POOL_OPTION_ENTRIES.flatMap(([name, spec]) => {
+      if (!('default' in spec) || spec.default === undefined) return [];
+      const d: unknown = spec.default;
+      return [[name, Array.isArray(d) ? Object.freeze([...d]) : d]]; // a list default is not the table's own array
+    }),
+  ),
 ) as unknown as Readonly<PoolOptions>;
 
 /** Changing one of these needs new worker processes (they are baked into the spawn). */
