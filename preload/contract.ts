@@ -3,7 +3,7 @@
 // client are all derived from this one table: adding a method is one entry
 // here plus one handler in the control plane. Imports only zod and types.
 import { z } from 'zod';
-import { configPatchSchema } from './schemas';
+import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 // The engine's public value types, re-exported so the renderer never imports main/.
 // Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
@@ -210,7 +210,7 @@ export const contract = {
     recycleAll: { input: none, output: out<{ recycled: number }>() },
     restartPool: { input: none, output: out<{ ok: true }>() },
     scale: {
-      input: z.strictObject({ minWorkers: z.number().int().min(1), maxWorkers: z.number().int().min(1).max(64) }),
+      input: z.strictObject({ minWorkers: poolOptionSchema('minWorkers'), maxWorkers: poolOptionSchema('maxWorkers') }),
       output: out<ConfigUpdateResult>(),
     },
     submitTask: {

@@ -7,8 +7,9 @@ const tree = (files: Record<string, string>): SourceFiles => new Map(Object.entr
 const ENGINE = {
   'main/pool/index.ts': "export { GreenletProcessPool } from './pool';\nexport type * from './types';",
   'main/pool/pool.ts': "import { Dispatcher } from './dispatch/dispatcher';\nexport class GreenletProcessPool {}",
-  'main/pool/types.ts': 'export interface WorkerStats { id: string }',
-  'main/pool/options.ts': 'export const MAX_TIMER_MS = 1;',
+  'main/pool/types.ts': "export { MAX_TIMER_MS } from './options';\nexport interface WorkerStats { id: string }",
+  'main/pool/options.ts': "import { MAX_TIMER_MS } from '../../preload/pool-options-table';\nexport { MAX_TIMER_MS };",
+  'preload/pool-options-table.ts': 'export const MAX_TIMER_MS = 1;',
   'main/pool/retry-policy.ts': "import { MAX_TIMER_MS } from './options';\nexport const delay = () => MAX_TIMER_MS;",
   'main/pool/dispatch/dispatcher.ts': "import { delay } from '../retry-policy';\nexport class Dispatcher {}",
 };
@@ -28,7 +29,7 @@ describe('the boundary check catches', () => {
       ...ENGINE,
       'main/control/core.ts': "import { GreenletProcessPool } from '../pool/index';\nimport type { WorkerStats } from '../pool';",
       'preload/contract.ts': "import type { WorkerStats } from '../main/pool/types';",
-      'preload/schemas.ts': "import { delay } from '../main/pool/retry-policy';",
+      'preload/schemas.ts': "import { MAX_TIMER_MS } from './pool-options-table';",
       'renderer/src/a.ts': "import type { WorkerStats } from '../../preload/contract';\n// import x from '../../main/pool/pool'\nconst s = \"from '../../main/x'\";",
     });
     expect(checkBoundaries(ok)).toEqual([]);
@@ -79,6 +80,11 @@ describe('the boundary check catches', () => {
       { file: 'main/pool/options.ts', spec: 'node:os', rule: 'node-in-shared' },
       { file: 'main/pool/options.ts', spec: 'events', rule: 'node-in-shared' },
     ]);
+  });
+
+  it('a Node built-in in the option table the engine and the renderer share', () => {
+    const bad = tree({ ...ENGINE, 'preload/pool-options-table.ts': "import { cpus } from 'node:os';\nexport const MAX_TIMER_MS = cpus().length;" });
+    expect(checkBoundaries(bad)).toEqual([{ file: 'preload/pool-options-table.ts', spec: 'node:os', rule: 'node-in-shared' }]);
   });
 
   it('reads specifiers the way TypeScript does (not from comments or strings)', () => {

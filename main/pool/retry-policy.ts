@@ -1,10 +1,10 @@
 // The engine's one retry policy: which failures are retried automatically and how long to
 // wait before each retry. The adapter (sendMessageWithResponse, processQueue) and the pool
-// (Dispatcher) both ask here, and preload/schemas.ts bounds retryDelay × maxRetries with
-// maxDelay() below, so the rule lives in one place. Pure: no Node APIs, no value imports
-// beyond options.ts, so the config schema (also compiled for the renderer) can use it.
+// (Dispatcher) both ask here. The backoff window's formula is the option table's
+// backoffWindow(), which the config schema's retryDelay rule bounds, so it lives in one place.
 import type { PoolError } from './errors';
 import { MAX_TIMER_MS } from './options';
+import { backoffWindow } from '../../preload/pool-options-table';
 
 /**
  * Is this failure retried automatically (within maxRetries)? Only when the error is
@@ -33,11 +33,11 @@ export function isRetryable(error: PoolError): boolean {
  * back in lockstep. Capped at 2^31-1 ms: Node fires a longer timer at once.
  */
 export function delay(attempt: number, base: number, random: () => number = Math.random): number {
-  const d = Math.min(base * 2 ** attempt, MAX_TIMER_MS);
+  const d = Math.min(backoffWindow(attempt, base), MAX_TIMER_MS);
   return Math.floor(d / 2 + random() * (d / 2));
 }
 
 /** The longest wait `maxRetries` retries can reach (the last retry's window), uncapped. */
 export function maxDelay(maxRetries: number, base: number): number {
-  return base * 2 ** maxRetries;
+  return backoffWindow(maxRetries, base);
 }
