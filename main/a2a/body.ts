@@ -6,6 +6,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { MAX_BODY_BYTES } from '../headless/http-util';
 import { JsonLimitError, parseClientJson } from '../transport/json-limits';
+import { leanRequestBody } from './lean-json';
 
 // JSON-RPC 2.0 error codes.
 const PARSE_ERROR = -32700;
@@ -33,6 +34,7 @@ const parseChecked: RequestHandler = (req, res, next) => {
   const text = req.body.toString('utf8');
   try {
     req.body = parseClientJson(text);
+    leanRequestBody(req.body);
   } catch (err) {
     if (err instanceof JsonLimitError) {
       return rpcError(res, 400, idOf(text), INVALID_PARAMS, `Invalid params: ${err.message}`, { code: err.code, path: err.path });

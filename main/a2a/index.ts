@@ -14,6 +14,7 @@ import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
 import { a2aSchema, type A2AConfig } from '../../preload/schemas';
 import { bearerUserBuilder, requireBearer } from './auth';
 import { jsonRpcBody } from './body';
+import { expandLeanResponses } from './lean-json';
 import { agentCardJson, buildAgentCard, JSONRPC_PATH } from './card';
 import { PoolAgentExecutor } from './executor';
 import { BoundedTaskStore } from './task-store';
@@ -113,6 +114,7 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
     requireBearer(token),
     // The SDK's own parser stops at express's 100 kB default; agent payloads may be larger.
     ...jsonRpcBody(opts.maxBodyBytes),
+    expandLeanResponses,
     jsonRpcHandler({ requestHandler, userBuilder: bearerUserBuilder, legacyCompat: { enabled: true } }),
   );
 
