@@ -42,7 +42,9 @@ export interface A2ALargeBenchResult {
   a2a_large_ms: number;
   http_large_ms: number;
   large_ratio: number;
-  a2a_large_max_loop_block_ms: number;
+  a2a_large_loop_block_ms: number; // median over rounds of the longest stall during one request
+  http_large_loop_block_ms: number;
+  a2a_large_max_loop_block_ms: number; // the longest over all rounds (a major GC can land in any)
   http_large_max_loop_block_ms: number;
 }
 
@@ -179,6 +181,8 @@ export async function runA2ALargeBench(rounds = Number(process.env.BENCH_ROUNDS 
       a2a_large_ms: round(aMs, 1),
       http_large_ms: round(hMs, 1),
       large_ratio: round(aMs / hMs),
+      a2a_large_loop_block_ms: round(median(a.map((x) => x.blockMs)), 1),
+      http_large_loop_block_ms: round(median(h.map((x) => x.blockMs)), 1),
       a2a_large_max_loop_block_ms: round(Math.max(...a.map((x) => x.blockMs)), 1),
       http_large_max_loop_block_ms: round(Math.max(...h.map((x) => x.blockMs)), 1),
     };

@@ -34,7 +34,7 @@ const parseChecked: RequestHandler = (req, res, next) => {
   const text = req.body.toString('utf8');
   try {
     req.body = parseClientJson(text);
-    leanRequestBody(req.body);
+    res.locals.leanValues = leanRequestBody(req.body); // alive as long as the request: see lean-json.ts
   } catch (err) {
     if (err instanceof JsonLimitError) {
       return rpcError(res, 400, idOf(text), INVALID_PARAMS, `Invalid params: ${err.message}`, { code: err.code, path: err.path });

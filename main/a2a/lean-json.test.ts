@@ -26,6 +26,16 @@ describe('toLean / fromLean', () => {
     expect(fromLean(structuredClone(obj))).toEqual(bigObject());
     expect(toLean(arr)).toBe(arr); // never held twice
   });
+
+  it('a value kept from a request body comes back as the same object (no second parse); any other is parsed from the text', () => {
+    const kept = bigArray();
+    const held = structuredClone(toLean(kept, true)); // the SDK's copies of the holder
+    expect(fromLean(held)).toBe(kept);
+    const notKept = bigArray();
+    const parsed = fromLean(toLean(notKept));
+    expect(parsed).not.toBe(notKept);
+    expect(parsed).toEqual(notKept);
+  });
 });
 
 describe('expandLean', () => {
@@ -48,8 +58,11 @@ describe('leanRequestBody', () => {
       jsonrpc: '2.0', id: 1, method: 'SendMessage',
       params: { message: { parts: [{ data: bigArray() }, { text: 'hi' }, { data: { small: true } }, { kind: 'data', data: { value: bigArray() }, metadata: { data_part_compat: true } }] } },
     };
-    leanRequestBody(body);
+    const original = body.params.message.parts[0]!.data;
+    const replaced = leanRequestBody(body);
     const [v1, text, small, compat] = body.params.message.parts as any[];
+    expect(replaced).toHaveLength(2);
+    expect(replaced[0]).toBe(original);
     expect(fromLean(v1.data)).toEqual(bigArray());
     expect(v1.data).toHaveLength(2);
     expect(text).toEqual({ text: 'hi' });
