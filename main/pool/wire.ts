@@ -72,7 +72,7 @@ export function parseFrame(line: string): Frame | string {
 // cheap test keeps the walk off the hot path. greenlet_a2a's codec refuses such results
 // itself; this catches any other worker, whose 1e400 JSON.parse would turn into
 // Infinity (and JSON.stringify later into null) without a word.
-const MAY_OVERFLOW = /\d{309}|[eE]\+?\d{3}/;
+const MAY_OVERFLOW = /(?<!\d)\d{309}|[eE]\+?\d{3}/; // lookbehind: tried only where a digit run starts (linear)
 
 function nonFinitePath(v: unknown, path: string): string | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : path;
