@@ -112,9 +112,10 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   app.use(
     JSONRPC_PATH,
     requireBearer(token),
-    // The SDK's own parser stops at express's 100 kB default; agent payloads may be larger.
+    // Our reader (body.ts: the API's byte, depth and number limits) parses first; the SDK's
+    // own parser, which would stop at express's 100 kB default, then leaves the body alone.
     ...jsonRpcBody(opts.maxBodyBytes),
-    expandLeanResponses,
+    expandLeanResponses, // large data values go out as the raw JSON they stand for (lean-json.ts)
     jsonRpcHandler({ requestHandler, userBuilder: bearerUserBuilder, legacyCompat: { enabled: true } }),
   );
 
