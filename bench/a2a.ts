@@ -5,14 +5,25 @@
 // same number of requests outstanding from the same process; each round runs
 // both, in alternating order, and the medians are reported.
 //   overhead_ratio = http_submit_task_per_s / a2a_send_per_s  (>1: A2A costs that many times more per message)
+//
+// runA2ALargeBench: one message of many small objects (`[{},{},…]`) as big as
+// the body limit allows, sent alone, A2A vs submitTask of the same data (issue 9:
+// such a message once cost A2A seconds of blocked loop and gigabytes of heap).
+//   large_ratio = a2a_large_ms / http_large_ms  (target ≤ 2)
+// `node --import tsx bench/a2a.ts large` runs only that row and merges it into
+// bench/results-extra.json (key a2a_large).
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ControlPlane } from '../main/control/index';
-import { createHeadlessServer } from '../main/headless/server';
+import { createHeadlessServer, type HeadlessServer } from '../main/headless/server';
+import { MAX_BODY_BYTES } from '../main/headless/http-util';
 import { createA2AMount } from '../main/a2a/index';
 import { connectA2A, dataPart, messageRequest } from '../main/a2a/sdk-client';
-import { medianOf, pipelined, root } from './lib';
+import { median, medianOf, pipelined, root, round } from './lib';
 
 const TOKEN = 'bench-token-0123456789';
 const CONCURRENCY = 32; // requests outstanding at once (one per simulated client)
@@ -25,7 +36,25 @@ export interface A2ABenchResult {
   overhead_ratio: number;
 }
 
-export async function runA2ABench(rounds = Number(process.env.BENCH_ROUNDS ?? 3)): Promise<A2ABenchResult> {
+export interface A2ALargeBenchResult {
+  body_bytes: number;
+  objects: number;
+  a2a_large_ms: number;
+  http_large_ms: number;
+  large_ratio: number;
+  a2a_large_loop_block_ms: number; // median over rounds of the longest stall during one request
+  http_large_loop_block_ms: number;
+  a2a_large_max_loop_block_ms: number; // the longest over all rounds (a major GC can land in any)
+  http_large_max_loop_block_ms: number;
+}
+
+interface Rig {
+  cp: ControlPlane;
+  server: HeadlessServer;
+}
+
+/** The headless server, its control plane and 2 ready workers, with the A2A gateway mounted; `fn` runs against it. */
+async function withRig<T>(fn: (rig: Rig) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-bench-a2a-'));
   const cp = await ControlPlane.create({
     dataDir: join(dir, 'data'),
@@ -50,38 +79,114 @@ export async function runA2ABench(rounds = Number(process.env.BENCH_ROUNDS ?? 3)
     await waitHealthy(cp, 2);
     const mount = createA2AMount(cp, { token: TOKEN, baseUrl: server.url });
     for (const prefix of mount.prefixes) server.addMount({ prefix, handler: mount.handler });
-    const client = await connectA2A(server.url, TOKEN);
-
-    const a2aSend = async (n: number) => {
-      const r = await client.sendMessage(messageRequest([dataPart({ n })]));
-      if (!('status' in r) || r.status?.state !== 3 /* COMPLETED */) throw new Error(`A2A send ${n} did not complete`);
-    };
-    const httpSubmit = async (n: number) => {
-      const res = await fetch(`${server.url}/api/submitTask`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ data: { n } }),
-      });
-      if (res.status !== 200) throw new Error(`submitTask ${n}: HTTP ${res.status}`);
-      await res.json();
-    };
-
-    await pipelined(a2aSend, WARMUP, CONCURRENCY);
-    await pipelined(httpSubmit, WARMUP, CONCURRENCY);
-    let r = 0;
-    const m = await medianOf(rounds, async () => {
-      const a2aFirst = r++ % 2 === 0;
-      const a = a2aFirst ? await pipelined(a2aSend, MESSAGES, CONCURRENCY) : undefined;
-      const h = await pipelined(httpSubmit, MESSAGES, CONCURRENCY);
-      const a2 = a ?? (await pipelined(a2aSend, MESSAGES, CONCURRENCY));
-      return { a2a: Math.round(a2), http: Math.round(h), ratio: h / a2 };
-    });
-    return { a2a_send_per_s_2_workers: m.a2a, http_submit_task_per_s_2_workers: m.http, overhead_ratio: m.ratio };
+    return await fn({ cp, server });
   } finally {
     await server.close();
     await cp.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const authJson = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+
+async function httpSubmit(url: string, data: unknown): Promise<void> {
+  const res = await fetch(`${url}/api/submitTask`, { method: 'POST', headers: authJson, body: JSON.stringify({ data }) });
+  if (res.status !== 200) throw new Error(`submitTask: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  await res.json();
+}
+
+export async function runA2ABench(rounds = Number(process.env.BENCH_ROUNDS ?? 3)): Promise<A2ABenchResult> {
+  return withRig(async ({ server }) => {
+    const client = await connectA2A(server.url, TOKEN);
+    const a2aSend = async (n: number) => {
+      const r = await client.sendMessage(messageRequest([dataPart({ n })]));
+      if (!('status' in r) || r.status?.state !== 3 /* COMPLETED */) throw new Error(`A2A send ${n} did not complete`);
+    };
+    const submit = (n: number) => httpSubmit(server.url, { n });
+
+    await pipelined(a2aSend, WARMUP, CONCURRENCY);
+    await pipelined(submit, WARMUP, CONCURRENCY);
+    let r = 0;
+    const m = await medianOf(rounds, async () => {
+      const a2aFirst = r++ % 2 === 0;
+      const a = a2aFirst ? await pipelined(a2aSend, MESSAGES, CONCURRENCY) : undefined;
+      const h = await pipelined(submit, MESSAGES, CONCURRENCY);
+      const a2 = a ?? (await pipelined(a2aSend, MESSAGES, CONCURRENCY));
+      return { a2a: Math.round(a2), http: Math.round(h), ratio: h / a2 };
+    });
+    return { a2a_send_per_s_2_workers: m.a2a, http_submit_task_per_s_2_workers: m.http, overhead_ratio: m.ratio };
+  });
+}
+
+/** A raw SendMessage carrying one data part, as a non-SDK client would post it. */
+const sendMessageBody = (data: unknown) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'SendMessage',
+    params: { message: { messageId: `bench-${randomUUID()}`, role: 'ROLE_USER', parts: [{ data }] } },
+  });
+
+// The large-message clients read the reply as text and look only at its head: the client
+// runs in the server's process, and parsing a reply (A2A's carries the data four times:
+// the message in history, the artifact, the final status message and its history copy)
+// would be counted as the server's cost.
+async function a2aRaw(url: string, body: string): Promise<void> {
+  const res = await fetch(`${url}/a2a/jsonrpc`, { method: 'POST', headers: { ...authJson, 'A2A-Version': '1.0' }, body });
+  const head = (await res.text()).slice(0, 400);
+  if (res.status !== 200 || !head.includes('"state":"TASK_STATE_COMPLETED"')) throw new Error(`A2A large send: HTTP ${res.status} ${head}`);
+}
+
+async function httpSubmitLarge(url: string, body: string): Promise<void> {
+  const res = await fetch(`${url}/api/submitTask`, { method: 'POST', headers: authJson, body });
+  const head = (await res.text()).slice(0, 200);
+  if (res.status !== 200 || !head.startsWith('{"result":[')) throw new Error(`submitTask large: HTTP ${res.status} ${head}`);
+}
+
+/** Wall time of `fn` and the longest event-loop stall seen meanwhile (the server runs in this process). */
+async function timed(fn: () => Promise<void>): Promise<{ ms: number; blockMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  h.disable();
+  return { ms, blockMs: h.max / 1e6 };
+}
+
+export async function runA2ALargeBench(rounds = Number(process.env.BENCH_ROUNDS ?? 5)): Promise<A2ALargeBenchResult> {
+  // As many `{}` as fit the A2A body limit, envelope included (3 bytes each: `{},`).
+  const objects = Math.floor((MAX_BODY_BYTES - sendMessageBody([]).length - 64) / 3);
+  const data = Array.from({ length: objects }, () => ({}));
+  const body = sendMessageBody(data);
+  const submitBody = JSON.stringify({ data });
+  return withRig(async ({ server }) => {
+    await a2aRaw(server.url, body); // warm-up: JIT, worker import paths
+    await httpSubmitLarge(server.url, submitBody);
+    const a: Array<{ ms: number; blockMs: number }> = [];
+    const h: Array<{ ms: number; blockMs: number }> = [];
+    for (let r = 0; r < rounds; r++) {
+      // Alternate the order so neither path always runs after the other's garbage.
+      const roundBody = sendMessageBody(data); // a fresh messageId, built outside the timing
+      const runA = async () => void a.push(await timed(() => a2aRaw(server.url, roundBody)));
+      const runH = async () => void h.push(await timed(() => httpSubmitLarge(server.url, submitBody)));
+      if (r % 2 === 0) await runA().then(runH);
+      else await runH().then(runA);
+    }
+    const aMs = median(a.map((x) => x.ms));
+    const hMs = median(h.map((x) => x.ms));
+    return {
+      body_bytes: Buffer.byteLength(body),
+      objects,
+      a2a_large_ms: round(aMs, 1),
+      http_large_ms: round(hMs, 1),
+      large_ratio: round(aMs / hMs),
+      a2a_large_loop_block_ms: round(median(a.map((x) => x.blockMs)), 1),
+      http_large_loop_block_ms: round(median(h.map((x) => x.blockMs)), 1),
+      a2a_large_max_loop_block_ms: round(Math.max(...a.map((x) => x.blockMs)), 1),
+      http_large_max_loop_block_ms: round(Math.max(...h.map((x) => x.blockMs)), 1),
+    };
+  });
 }
 
 async function waitHealthy(cp: ControlPlane, workers: number): Promise<void> {
@@ -94,7 +199,19 @@ async function waitHealthy(cp: ControlPlane, workers: number): Promise<void> {
   }
 }
 
+/** Merges one section into bench/results-extra.json, leaving the other sections as the last full run wrote them. */
+function recordExtra(key: string, value: unknown): void {
+  const file = join(root, 'bench', 'results-extra.json');
+  const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  current[key] = { measuredAt: new Date().toISOString(), ...(value as object) };
+  writeFileSync(file, JSON.stringify(current, null, 2) + '\n');
+}
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '\0')) {
-  console.log(JSON.stringify(await runA2ABench()));
+  if (process.argv[2] === 'large') {
+    const r = await runA2ALargeBench();
+    console.log(JSON.stringify(r));
+    recordExtra('a2a_large', r);
+  } else console.log(JSON.stringify(await runA2ABench()));
   process.exit(0);
 }

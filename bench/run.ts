@@ -42,6 +42,7 @@ extra.strategies_io_slow = await section('strategies_io_slow', () => measureStra
 extra.gevent_floor = await section('gevent_floor', () => measureGeventFloor(ROUNDS));
 extra.ui = await section('ui', () => optional('ui.ts', 'runUiBench'));
 extra.a2a = await section('a2a', () => optional('a2a.ts', 'runA2ABench'));
+extra.a2a_large = await section('a2a_large', () => optional('a2a.ts', 'runA2ALargeBench'));
 
 type Num = Record<string, number>;
 const raw = results.raw as Num | undefined, shell = results.python_shell as Num | undefined;
@@ -67,6 +68,8 @@ checks.push(['charts render, 24 h at 1 s (median ms)', ui?.charts_render_ms_24h,
 checks.push(['charts render, first (cold) ms', ui?.charts_render_ms_24h_first, '(information)', undefined]);
 checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(information)', undefined]);
 checks.push(['HTTP submitTask/s ÷ A2A sends/s', a2a?.overhead_ratio, '(information)', undefined]);
+const large = extra.a2a_large as Num | undefined;
+checks.push(['A2A 1 MiB [{},…] ms ÷ submitTask ms', large?.large_ratio, '≤ 2', large ? large.large_ratio! <= 2 : undefined]);
 if (strategies) {
   const base = strategies['round-robin']?.msgs_per_s;
   for (const [name, s] of Object.entries(strategies)) {

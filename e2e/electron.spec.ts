@@ -42,6 +42,8 @@ test.describe('Electron app', () => {
     try {
       const page = await app.firstWindow();
       await expect(page).toHaveTitle(/Greenlet Control Center/);
+      // Served from the app's own scheme, not file:// (main/app-protocol.ts; the file fuse is off).
+      expect(page.url()).toBe('app://renderer/index.html');
 
       // No Node in the page (nodeIntegration off, sandboxed, isolated): only the bridge.
       const globals = await page.evaluate(() => ({

@@ -18,6 +18,9 @@ const fake = vi.hoisted(() => ({
   exitCode: null as number | null,
   notifications: [] as Array<{ title: string; body: string }>,
   onExit: null as null | (() => void),
+  schemes: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
+  schemesBeforeReady: 0,
+  protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
 }));
 
 vi.mock('electron', () => {
@@ -39,7 +42,8 @@ vi.mock('electron', () => {
       this.webContents.mainFrame.url = pathToFileURL(file).href;
       return Promise.resolve();
     }
-    loadURL() {
+    loadURL(url: string) {
+      this.webContents.mainFrame.url = url;
       return Promise.resolve();
     }
   }
@@ -53,7 +57,7 @@ vi.mock('electron', () => {
       getAppPath: () => resolve(import.meta.dirname, '..'),
       requestSingleInstanceLock: () => true,
       on: (event: string, fn: (...args: any[]) => void) => fake.appListeners.set(event, fn),
-      whenReady: () => Promise.resolve(),
+      whenReady: () => ((fake.schemesBeforeReady = fake.schemes.length), Promise.resolve()),
       quit: () => {},
       exit: (code: number) => {
         fake.exitCode = code;
@@ -72,6 +76,10 @@ vi.mock('electron', () => {
       show() {
         fake.notifications.push(this.opts);
       }
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: typeof fake.schemes) => fake.schemes.push(...schemes),
+      handle: (scheme: string, fn: (req: Request) => Promise<Response>) => fake.protocolHandlers.set(scheme, fn),
     },
     ipcMain: {
       handle: (channel: string, fn: any) => fake.ipc.set(channel, fn),
@@ -116,6 +124,22 @@ describe('Electron shell', () => {
     const info = await call('getAppInfo', {});
     expect(info).toMatchObject({ ok: true, value: { mode: 'electron', version: '9.9.9-test', dataDir: fake.userData } });
   }, 30_000);
+
+  it('loads the renderer from app://renderer/, a scheme registered before ready and served by a handler', async () => {
+    expect(fake.windows[0].webContents.mainFrame.url).toBe('app://renderer/index.html');
+    expect(fake.schemes.map((s) => s.scheme)).toEqual(['app']);
+    expect(fake.schemes[0]?.privileges).toMatchObject({ standard: true, secure: true });
+    expect(fake.schemesBeforeReady).toBe(1);
+    const handle = fake.protocolHandlers.get('app')!;
+    expect((await handle(new Request('app://renderer/..%2f..%2fpackage.json'))).status).toBe(403);
+    // IPC accepts the app:// main frame and refuses the same window once it shows file://.
+    const win = fake.windows[0];
+    const fileFrame = { ...win.webContents.mainFrame, url: 'file:///opt/gcc/out/renderer/index.html' };
+    expect(await fake.ipc.get(ipcChannel('getAppInfo'))!({ sender: win.webContents, senderFrame: fileFrame }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_FORBIDDEN' },
+    });
+  });
 
   it('starts the A2A gateway on a loopback port with a token saved in the config', async () => {
     await vi.waitFor(async () => {

@@ -3,17 +3,19 @@
 // wires windows, the native save dialog, notifications and a draining quit.
 import { app, BrowserWindow, dialog, Notification } from 'electron';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ApiHandlers, MethodName, SnapshotFile } from '../preload/contract';
 import { startA2AServer, type A2AServer } from './a2a/index';
 import { ControlPlane } from './control/index';
 import { generateToken } from './headless/auth';
 import { registerIpc } from './ipc';
-import { appUrlMatcher, createMainWindow } from './window';
+import { appUrlMatcher, createMainWindow, registerAppScheme, serveAppScheme } from './window';
 
 const preload = join(import.meta.dirname, '../preload/index.cjs');
-const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+// The built page, named by its file so main/packaging.test.ts can check it is packaged; app://renderer/ serves its folder.
+const rendererDir = dirname(join(import.meta.dirname, '../renderer/index.html'));
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+registerAppScheme(); // must precede app 'ready'
 
 // `--data-dir=<dir>` keeps config and history apart (tests, a second profile).
 const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
@@ -27,7 +29,7 @@ let a2aStarting: Promise<void> | null = null;
 let quitState: 'running' | 'draining' | 'done' = 'running';
 
 function openWindow(): void {
-  win = createMainWindow({ preload, rendererFile, devServerUrl });
+  win = createMainWindow({ preload, devServerUrl });
   win.on('closed', () => (win = null));
 }
 
@@ -82,9 +84,10 @@ async function launchA2A(plane: ControlPlane): Promise<void> {
 async function start(): Promise<void> {
   const runtimeDir = app.isPackaged ? join(process.resourcesPath, 'python') : join(app.getAppPath(), 'python');
   cp = await ControlPlane.create({ dataDir: app.getPath('userData'), mode: 'electron', version: app.getVersion(), runtimeDir });
+  serveAppScheme(rendererDir);
   disposeIpc = registerIpc(cp, {
     getWindow: () => win,
-    isAppUrl: appUrlMatcher(rendererFile, devServerUrl),
+    isAppUrl: appUrlMatcher(devServerUrl),
     handlers: shellHandlers(cp),
   });
   notifyCriticalAlerts(cp);

@@ -22,8 +22,9 @@ vi.mock('electron', () => ({
 }));
 
 const { registerIpc, senderProblem } = await import('./ipc');
+const { isAppProtocolUrl } = await import('./app-protocol');
 
-const APP_URL = 'file:///opt/gcc/out/renderer/index.html';
+const APP_URL = 'app://renderer/index.html';
 function fakeWindow() {
   const mainFrame = { processId: 4, routingId: 1, url: APP_URL };
   const webContents = { mainFrame, send: vi.fn() };
@@ -61,7 +62,7 @@ describe('registerIpc', () => {
   beforeEach(() => {
     win = fakeWindow();
     host = makeHost();
-    dispose = registerIpc(host, { getWindow: () => win as never, isAppUrl: (u) => u.startsWith('file:///opt/gcc/out/renderer/') });
+    dispose = registerIpc(host, { getWindow: () => win as never, isAppUrl: isAppProtocolUrl });
   });
   afterEach(() => dispose());
 
@@ -91,9 +92,11 @@ describe('registerIpc', () => {
     expect(host.calls).toEqual([]);
   });
 
-  it('refuses our main frame once it shows a foreign origin', async () => {
+  it('refuses our main frame once it shows a foreign origin, file:// included', async () => {
     const r = await call('getConfig', eventFrom(win, { url: 'https://evil.example/' }), {});
     expect(r).toMatchObject({ ok: false, error: { code: 'ERR_FORBIDDEN', message: expect.stringMatching(/evil\.example/) } });
+    const file = await call('getConfig', eventFrom(win, { url: 'file:///opt/gcc/out/renderer/index.html' }), {});
+    expect(file).toMatchObject({ ok: false, error: { code: 'ERR_FORBIDDEN', message: expect.stringMatching(/file:/) } });
   });
 
   it('refuses everything when the window is gone', async () => {

@@ -10,7 +10,7 @@ import { dispatch, onEveryEvent, type ApiHost, type Envelope } from './transport
 export interface IpcOptions {
   /** The one window allowed to call; null while none is open. */
   getWindow(): BrowserWindow | null;
-  /** True for our renderer's URL: the built file:// bundle or the dev server's origin. */
+  /** True for our renderer's URL: app://renderer/ (the built bundle) or the dev server's origin; never file://. */
   isAppUrl(url: string): boolean;
   /** Handlers to call instead of the control plane's (the shell wraps exportSnapshot). */
   handlers?: ApiHandlers;

@@ -202,7 +202,7 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     expect(r).toEqual({ ok: true, agentId: 'echo', capabilities: ['echo'] });
   });
 
-  it('the fuses are flipped as electron-builder.yml says (RunAsNode off)', async () => {
+  it('the fuses are flipped as electron-builder.yml says (RunAsNode and file:// extra privileges off)', async () => {
     const wire = await getCurrentFuseWire(join(appDir, 'greenlet-control-center'));
     const on = 49, off = 48;
     expect(wire[0]).toBe(off); // RunAsNode
@@ -211,7 +211,7 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     expect(wire[3]).toBe(off); // EnableNodeCliInspectArguments
     expect(wire[4]).toBe(on); // EnableEmbeddedAsarIntegrityValidation
     expect(wire[5]).toBe(on); // OnlyLoadAppFromAsar
-    expect(wire[7]).toBe(on); // GrantFileProtocolExtraPrivileges left at Electron's default
+    expect(wire[7]).toBe(off); // GrantFileProtocolExtraPrivileges: the renderer loads from app://, not file://
   });
 });
 

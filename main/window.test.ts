@@ -1,5 +1,8 @@
 // Window hardening against a fake `electron` module: the options the real
 // BrowserWindow receives, and what happens to window.open and navigation.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const state = vi.hoisted(() => ({
@@ -10,7 +13,9 @@ const state = vi.hoisted(() => ({
   opened: [] as string[],
   headerHook: null as null | ((d: any, cb: (r: any) => void) => void),
   permission: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
-  fail: false, // openExternal and loadFile reject, as they do without a browser or a built renderer
+  fail: false, // openExternal and loadURL reject, as they do without a browser or a built renderer
+  schemes: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
+  handlers: new Map<string, (req: Request) => Promise<Response>>(),
 }));
 
 vi.mock('electron', () => {
@@ -25,15 +30,19 @@ vi.mock('electron', () => {
     once() {}
     loadFile(f: string) {
       state.loaded.push(`file:${f}`);
-      return state.fail ? Promise.reject(new Error('ERR_FILE_NOT_FOUND (-6)')) : Promise.resolve();
+      return Promise.resolve();
     }
     loadURL(u: string) {
       state.loaded.push(u);
-      return Promise.resolve();
+      return state.fail ? Promise.reject(new Error('ERR_FILE_NOT_FOUND (-6)')) : Promise.resolve();
     }
   }
   return {
     BrowserWindow,
+    protocol: {
+      registerSchemesAsPrivileged: (s: typeof state.schemes) => state.schemes.push(...s),
+      handle: (scheme: string, fn: (req: Request) => Promise<Response>) => state.handlers.set(scheme, fn),
+    },
     shell: {
       openExternal: (url: string) => (state.opened.push(url), state.fail ? Promise.reject(new Error('no browser: xdg-open failed')) : Promise.resolve()),
     },
@@ -47,15 +56,14 @@ vi.mock('electron', () => {
   };
 });
 
-const { appUrlMatcher, createMainWindow } = await import('./window');
-const RENDERER = '/opt/gcc/out/renderer/index.html';
+const { appUrlMatcher, createMainWindow, registerAppScheme, serveAppScheme } = await import('./window');
 
 describe('createMainWindow', () => {
   beforeEach(() => {
     state.loaded = [];
     state.opened = [];
     state.listeners.clear();
-    createMainWindow({ preload: '/opt/gcc/out/preload/index.cjs', rendererFile: RENDERER });
+    createMainWindow({ preload: '/opt/gcc/out/preload/index.cjs' });
   });
 
   it('isolates the page: context isolation, sandbox, no node integration, the CJS preload', () => {
@@ -66,7 +74,7 @@ describe('createMainWindow', () => {
       webviewTag: false,
       preload: '/opt/gcc/out/preload/index.cjs',
     });
-    expect(state.loaded).toEqual([`file:${RENDERER}`]);
+    expect(state.loaded).toEqual(['app://renderer/index.html']); // never file://
   });
 
   it('denies window.open, sending http(s) links to the browser and nothing else', () => {
@@ -83,8 +91,11 @@ describe('createMainWindow', () => {
     expect(away.preventDefault).toHaveBeenCalled();
     expect(state.opened).toEqual(['https://evil.example/']);
     const inside = { preventDefault: vi.fn() };
-    navigate(inside, 'file:///opt/gcc/out/renderer/index.html#/workers');
+    navigate(inside, 'app://renderer/index.html#/workers');
     expect(inside.preventDefault).not.toHaveBeenCalled();
+    const file = { preventDefault: vi.fn() };
+    navigate(file, 'file:///opt/gcc/out/renderer/index.html');
+    expect(file.preventDefault).toHaveBeenCalled();
   });
 
   it('sets the CSP header on responses and denies permission requests', () => {
@@ -106,7 +117,7 @@ describe('failures the main process must survive', () => {
     const warn = vi.spyOn(console, 'error').mockImplementation(() => {});
     state.fail = true;
     try {
-      createMainWindow({ preload: '/opt/gcc/out/preload/index.cjs', rendererFile: RENDERER });
+      createMainWindow({ preload: '/opt/gcc/out/preload/index.cjs' });
       state.openHandler!({ url: 'https://example.org/docs' });
       state.listeners.get('will-navigate')!({ preventDefault: vi.fn() }, 'https://evil.example/');
       await new Promise((r) => setTimeout(r, 20)); // let the rejections settle (and be reported if unhandled)
@@ -120,13 +131,35 @@ describe('failures the main process must survive', () => {
   });
 });
 
+describe('app:// scheme', () => {
+  it('registers app as a standard, secure scheme with fetch, and serves the renderer directory through it', async () => {
+    registerAppScheme();
+    expect(state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+    const dir = await mkdtemp(join(tmpdir(), 'gcc-window-'));
+    try {
+      await writeFile(join(dir, 'index.html'), '<!doctype html><title>GCC</title>');
+      serveAppScheme(dir);
+      const handle = state.handlers.get('app')!;
+      const page = await handle(new Request('app://renderer/index.html'));
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      expect(await page.text()).toContain('<title>GCC</title>');
+      expect((await handle(new Request('app://renderer/..%2f..%2f..%2fetc%2fpasswd'))).status).toBe(403);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('appUrlMatcher', () => {
-  it('matches the built bundle directory, and the dev server origin only when given', () => {
-    const prod = appUrlMatcher(RENDERER);
-    expect(prod('file:///opt/gcc/out/renderer/index.html')).toBe(true);
-    expect(prod('file:///opt/gcc/out/other/index.html')).toBe(false);
+  it('matches app://renderer/, never file://, and the dev server origin only when given', () => {
+    const prod = appUrlMatcher();
+    expect(prod('app://renderer/index.html')).toBe(true);
+    expect(prod('app://other/index.html')).toBe(false);
+    expect(prod('file:///opt/gcc/out/renderer/index.html')).toBe(false);
     expect(prod('http://localhost:5173/')).toBe(false);
-    const dev = appUrlMatcher(RENDERER, 'http://localhost:5173/');
+    const dev = appUrlMatcher('http://localhost:5173/');
     expect(dev('http://localhost:5173/#/alerts')).toBe(true);
     expect(dev('http://localhost:5174/')).toBe(false);
   });

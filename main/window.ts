@@ -1,15 +1,25 @@
 // The application window, hardened per Electron's security checklist:
 // isolated, sandboxed preload; no Node in the page; no new windows and no
 // navigation away from the app (http/https links open in the browser);
-// a CSP on every response; every permission request denied.
-import { BrowserWindow, session, shell } from 'electron';
-import { pathToFileURL } from 'node:url';
+// a CSP on every response; every permission request denied. The built
+// renderer is served from app://renderer/ (main/app-protocol.ts), not file://.
+import { BrowserWindow, protocol, session, shell } from 'electron';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppProtocolUrl, serveAppRequest } from './app-protocol';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from './transport/csp';
 
 export interface WindowOptions {
   preload: string; // out/preload/index.cjs
-  rendererFile: string; // out/renderer/index.html
-  devServerUrl?: string; // electron-vite dev only
+  devServerUrl?: string; // electron-vite dev only; otherwise app://renderer/index.html
+}
+
+/** Before app 'ready' (Electron's rule for privileged schemes). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+}
+
+/** After app 'ready': serve app://renderer/ from the built renderer directory (out/renderer). */
+export function serveAppScheme(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
 }
 
 // Both reject in ordinary situations (no browser installed, a load cut short); an unhandled
@@ -27,12 +37,11 @@ export function isExternalWebUrl(url: string): boolean {
   }
 }
 
-/** Recognises our renderer: the built bundle's directory on file://, or the dev server's origin. */
-export function appUrlMatcher(rendererFile: string, devServerUrl?: string): (url: string) => boolean {
-  const fileBase = pathToFileURL(rendererFile).href.replace(/[^/]*$/, '');
+/** Recognises our renderer: app://renderer/, or the dev server's origin. Never file://. */
+export function appUrlMatcher(devServerUrl?: string): (url: string) => boolean {
   const devOrigin = devServerUrl ? new URL(devServerUrl).origin : null;
   return (url) => {
-    if (url.startsWith(fileBase) && !url.slice(fileBase.length).includes('..')) return true;
+    if (isAppProtocolUrl(url)) return true;
     if (!devOrigin) return false;
     try {
       return new URL(url).origin === devOrigin;
@@ -44,7 +53,7 @@ export function appUrlMatcher(rendererFile: string, devServerUrl?: string): (url
 
 function enforceCsp(devServerUrl?: string): void {
   const policy = devServerUrl ? devContentSecurityPolicy(new URL(devServerUrl).origin) : CONTENT_SECURITY_POLICY;
-  // Covers http(s) responses (the dev server); the built file:// page carries the same policy in its meta tag.
+  // Covers http(s) responses (the dev server); app:// responses carry it from serveAppRequest.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
@@ -54,7 +63,7 @@ function enforceCsp(devServerUrl?: string): void {
 
 export function createMainWindow(opts: WindowOptions): BrowserWindow {
   enforceCsp(opts.devServerUrl);
-  const isAppUrl = appUrlMatcher(opts.rendererFile, opts.devServerUrl);
+  const isAppUrl = appUrlMatcher(opts.devServerUrl);
   const win = new BrowserWindow({
     width: 1360,
     height: 880,
@@ -88,7 +97,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   win.webContents.on('will-redirect', stayInApp);
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 
-  const loaded = opts.devServerUrl ? win.loadURL(opts.devServerUrl) : win.loadFile(opts.rendererFile);
+  const loaded = win.loadURL(opts.devServerUrl ?? APP_INDEX_URL);
   loaded.catch((err: unknown) => console.error('[window] the app page did not load:', err));
   return win;
 }

@@ -6,13 +6,15 @@
 // startA2AServer() gives it its own loopback port (desktop app, tests, bench).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
 import { a2aSchema, type A2AConfig } from '../../preload/schemas';
 import { bearerUserBuilder, requireBearer } from './auth';
+import { jsonRpcBody } from './body';
+import { expandLeanResponses } from './lean-json';
 import { agentCardJson, buildAgentCard, JSONRPC_PATH } from './card';
 import { PoolAgentExecutor } from './executor';
 import { BoundedTaskStore } from './task-store';
@@ -38,6 +40,7 @@ export interface A2AMountOptions {
   baseUrl: string; // where clients reach this app, e.g. http://127.0.0.1:8080
   version?: string; // agent card version
   maxTasks?: number; // tasks kept for tasks/get, default 10000
+  maxBodyBytes?: number; // JSON-RPC body limit, default the HTTP API's (MAX_BODY_BYTES, 1 MiB)
 }
 
 export interface A2AMount {
@@ -79,16 +82,6 @@ function resolveHost(host: A2AHost): ResolvedHost {
   };
 }
 
-const jsonRpcBodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
-  if (res.headersSent) return next(err);
-  const tooLarge = (err as { type?: string }).type === 'entity.too.large';
-  res.status(tooLarge ? 413 : 400).json({
-    jsonrpc: '2.0',
-    id: null,
-    error: { code: tooLarge ? -32600 : -32700, message: tooLarge ? 'Request body too large' : 'Parse error: body is not valid JSON' },
-  });
-};
-
 export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   const h = resolveHost(host);
   const token = () => h.config().token ?? opts.token;
@@ -119,9 +112,10 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   app.use(
     JSONRPC_PATH,
     requireBearer(token),
-    // The SDK's own parser stops at express's 100 kB default; agent payloads may be larger.
-    express.json({ limit: '4mb' }),
-    jsonRpcBodyErrors,
+    // Our reader (body.ts: the API's byte, depth and number limits) parses first; the SDK's
+    // own parser, which would stop at express's 100 kB default, then leaves the body alone.
+    ...jsonRpcBody(opts.maxBodyBytes),
+    expandLeanResponses, // large data values go out as the raw JSON they stand for (lean-json.ts)
     jsonRpcHandler({ requestHandler, userBuilder: bearerUserBuilder, legacyCompat: { enabled: true } }),
   );
 

@@ -11,8 +11,10 @@
 //   file parts (raw bytes / url)  -> refused: the pooled agents take JSON only
 //
 // A string result becomes one text part (text/plain); any other JSON value one
-// data part (application/json).
+// data part (application/json). Large data values are held as JSON text while
+// they pass through the SDK (lean-json.ts); clients never see the difference.
 import type { Part } from '@a2a-js/sdk';
+import { fromLean, toLean } from './lean-json';
 
 export class PartsError extends Error {
   readonly code = 'ERR_VALIDATION';
@@ -24,7 +26,7 @@ export function partsToData(parts: readonly Part[]): unknown {
   for (const p of parts) {
     const c = p.content;
     if (c?.$case === 'text') texts.push(c.value);
-    else if (c?.$case === 'data') datas.push(c.value ?? null);
+    else if (c?.$case === 'data') datas.push(fromLean(c.value) ?? null);
     else if (c?.$case === 'raw' || c?.$case === 'url') {
       throw new PartsError(`File parts are not accepted (part "${p.filename || c.$case}"); send text or data parts`);
     }
@@ -44,5 +46,5 @@ export function textPart(text: string): Part {
 
 export function resultToParts(result: unknown): Part[] {
   if (typeof result === 'string') return [textPart(result)];
-  return [{ content: { $case: 'data', value: result ?? null }, mediaType: 'application/json', filename: '', metadata: undefined }];
+  return [{ content: { $case: 'data', value: toLean(result ?? null) }, mediaType: 'application/json', filename: '', metadata: undefined }];
 }

@@ -2,9 +2,21 @@
 // forever; a gateway taking thousands of messages a second would grow without
 // limit, so this one keeps the newest `maxTasks` and drops the oldest finished
 // ones first (a running task is only dropped when every stored task runs).
-// A task holds its message and result, up to the 4 MB body limit each, so a
-// count alone is no memory bound: the stored JSON size is capped too.
-import { TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from '@a2a-js/sdk';
+// A task holds its message and result, up to the body limit each, so a count
+// alone is no memory bound: the stored JSON size is capped too.
+//
+// Cost: a task is saved about four times per message (submitted, working,
+// artifact, final) and loaded as often. Deep-copying or serializing the whole
+// task each time made one 3.8 MB message of `[{},{},…]` block the loop for
+// seconds and take gigabytes of heap (issue 9). What @a2a-js/sdk 1.3 does with
+// a loaded task (server/index.js, ResultManager and DefaultRequestHandler) is
+// reassign its top-level fields (`status`, `metadata`, `history`), push onto
+// `artifacts` and reassign fields of an artifact; it never edits a message, a
+// part or a status in place. So a shallow copy of the task, its two arrays and
+// its artifacts, on save and on load, isolates the stored task at a cost
+// linear in the number of messages, not in their bytes; and each message's
+// (or artifact's parts') JSON size is measured once, the first time it is seen.
+import { TaskState, type Artifact, type ListTasksRequest, type ListTasksResponse, type Message, type Part, type Task } from '@a2a-js/sdk';
 import { resolveUserScope, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 
 const TERMINAL = new Set<TaskState>([
@@ -18,9 +30,49 @@ export const isTerminal = (s: TaskState | undefined): boolean => s !== undefined
 
 const keyOf = (taskId: string, ctx: ServerCallContext) => `${ctx.tenant ?? ''}\u0000${resolveUserScope(ctx)}\u0000${taskId}`;
 
+/** The copy a store keeps or hands out: new task, status, arrays and artifacts; shared messages and parts. */
+function copyTask(t: Task): Task {
+  return {
+    ...t,
+    status: t.status ? { ...t.status } : undefined,
+    metadata: t.metadata ? { ...t.metadata } : undefined,
+    history: [...(t.history ?? [])],
+    artifacts: (t.artifacts ?? []).map((a) => ({ ...a })),
+  };
+}
+
+// Keyed by object identity: a message is shared by every copy of its task, and
+// an artifact's parts array is replaced (never edited) when the SDK appends to it.
+const messageBytes = new WeakMap<Message, number>();
+const partsBytes = new WeakMap<readonly Part[], number>();
+
+function cachedSize<K extends object>(cache: WeakMap<K, number>, key: K, value: unknown = key): number {
+  let n = cache.get(key);
+  if (n === undefined) {
+    n = JSON.stringify(value)?.length ?? 0;
+    cache.set(key, n);
+  }
+  return n;
+}
+
+/** The task's JSON length, give or take a few punctuation bytes; big fields measured once per object. */
+export function taskBytes(t: Task): number {
+  const { history, artifacts, status, ...rest } = t;
+  let n = JSON.stringify({ ...rest, status: status ? { ...status, message: undefined } : undefined }).length;
+  if (status?.message) n += cachedSize(messageBytes, status.message);
+  for (const m of history ?? []) n += cachedSize(messageBytes, m) + 1;
+  for (const a of artifacts ?? []) n += artifactBytes(a) + 1;
+  return n;
+}
+
+function artifactBytes(a: Artifact): number {
+  const { parts, ...rest } = a;
+  return JSON.stringify(rest).length + cachedSize(partsBytes, parts ?? []);
+}
+
 export class BoundedTaskStore implements TaskStore {
   // Map iteration order is insertion order: re-inserting on save keeps the
-  // most recently touched tasks at the end.
+  // most recently touched tasks at the end. Stored tasks are never handed out.
   private readonly tasks = new Map<string, Task>();
   private readonly sizes = new Map<string, number>();
   private totalBytes = 0;
@@ -41,14 +93,14 @@ export class BoundedTaskStore implements TaskStore {
 
   async load(taskId: string, ctx: ServerCallContext): Promise<Task | undefined> {
     const t = this.tasks.get(keyOf(taskId, ctx));
-    return t ? structuredClone(t) : undefined;
+    return t ? copyTask(t) : undefined;
   }
 
   async save(task: Task, ctx: ServerCallContext): Promise<void> {
     const key = keyOf(task.id, ctx);
     this.remove(key);
-    const size = JSON.stringify(task).length;
-    this.tasks.set(key, structuredClone(task));
+    const size = taskBytes(task);
+    this.tasks.set(key, copyTask(task));
     this.sizes.set(key, size);
     this.totalBytes += size;
     if (this.tasks.size > this.maxTasks || this.totalBytes > this.maxBytes) this.evict(key);
@@ -73,7 +125,7 @@ export class BoundedTaskStore implements TaskStore {
       .reverse(); // newest first
     const start = params.pageToken ? Math.max(0, Number.parseInt(params.pageToken, 10) || 0) : 0;
     const page = all.slice(start, start + pageSize).map((t) => {
-      const copy = structuredClone(t);
+      const copy = copyTask(t);
       if (!params.includeArtifacts) copy.artifacts = [];
       return copy;
     });

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { httpStatusFor } from '../control/api-error';
 import { dispatch, isMethodName, type ApiHost } from '../transport/dispatch';
+import { JsonLimitError, parseClientJson } from '../transport/json-limits';
 import { isAuthorized } from './auth';
 import { createEventStream } from './events';
 import { BodyTooLargeError, MAX_BODY_BYTES, discardBody, readBody, securityHeaders, sendError, sendJson } from './http-util';
@@ -86,8 +87,9 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     }
     let raw: unknown;
     try {
-      raw = text.trim() === '' ? {} : JSON.parse(text);
+      raw = text.trim() === '' ? {} : parseClientJson(text);
     } catch (err) {
+      if (err instanceof JsonLimitError) return sendError(res, 400, err.code, err.message, { issues: [{ path: err.path, message: err.message }] });
       return sendError(res, 400, 'ERR_VALIDATION', `Body is not valid JSON: ${(err as Error).message}`, {
         issues: [{ path: '(root)', message: 'invalid JSON' }],
       });

@@ -3,7 +3,9 @@
 ``json.dumps``/``JSONEncoder.encode`` build a new C encoder on every call (~1 µs); here
 one C encoder and one C scanner are built once and called directly. Output is compact
 and ASCII-only (non-ASCII is \\u-escaped, so the channel never carries invalid UTF-8),
-and NaN/Infinity are refused because JSON.parse on the host would reject them.
+and NaN/Infinity are refused because JSON.parse on the host would reject them. A result
+(``encode_result``) is also refused when an integer lies beyond 2**53, which the host's
+doubles would round: an agent's ``10**400`` fails its message instead of arriving as null.
 """
 from __future__ import annotations
 
@@ -34,6 +36,60 @@ if _c_make_encoder is not None:
         return _join(_iterencode(obj, 0))
 else:  # pragma: no cover - CPython always has the C encoder
     encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+
+# JSON numbers reach the host as IEEE doubles: an int beyond 2**53 would arrive rounded and
+# 10**400 as Infinity (then null), silently. Such a result is refused instead, with where.
+MAX_SAFE_INTEGER = 2 ** 53 - 1
+# An integer token of 16+ digits outside a float (fast pre-check on the encoded text; digits
+# inside strings match too and are cleared by the walk below).
+_LONG_INT_RE = re.compile(r"(?<![\d.eE+-])-?\d{16,}(?![\d.eE])")
+
+
+class UnrepresentableResult(ValueError):
+    """A result JSON can encode but the host cannot read back unchanged."""
+
+
+def _path(parts: "list[Any]") -> str:
+    return "$" + "".join("[%d]" % p if isinstance(p, int) else (".%s" % p if p.isidentifier() else "[%s]" % json.dumps(p))
+                         for p in parts)
+
+
+def find_unrepresentable(obj: Any) -> Optional[str]:
+    """Why ``obj`` cannot round-trip through JSON to the host (with its path), or None."""
+    stack: "list[Tuple[Any, list[Any]]]" = [(obj, [])]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+                return "integer beyond 2^53 at %s" % _path(path)
+        elif isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                return "non-finite float %r at %s" % (value, _path(path))
+        elif isinstance(value, dict):
+            stack.extend((v, path + [k if isinstance(k, str) else str(k)]) for k, v in reversed(list(value.items())))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, path + [i]) for i, v in reversed(list(enumerate(value))))
+    return None
+
+
+def encode_result(obj: Any) -> str:
+    """``encode`` for an agent's result; raises UnrepresentableResult for a number the host
+    would read back changed (beyond 2**53, NaN, Infinity), TypeError/ValueError otherwise."""
+    try:
+        text = encode(obj)
+    except ValueError:  # allow_nan=False: say which value and where
+        why = find_unrepresentable(obj)
+        if why is None:
+            raise
+        raise UnrepresentableResult("result not representable in JSON: " + why) from None
+    if _LONG_INT_RE.search(text) is not None:
+        why = find_unrepresentable(obj)
+        if why is not None:
+            raise UnrepresentableResult("result not representable in JSON: " + why)
+    return text
+
 
 _decoder = json.JSONDecoder()
 _scan = _c_make_scanner(_decoder) if _c_make_scanner is not None else _decoder.scan_once

@@ -21,7 +21,7 @@ from typing import Any, Deque, Dict, List, Optional
 from greenlet import getcurrent, greenlet
 
 from .channel import FrameReader, FrameWriter
-from .codec import decode, encode, encode_str, find_id
+from .codec import UnrepresentableResult, decode, encode, encode_result, encode_str, find_id
 from .control import ControlMixin, log
 from .job import DONE, RUNNING, SCHEDULED, Job
 
@@ -274,7 +274,10 @@ class Runtime(ControlMixin):
     # ---- replies ---------------------------------------------------------------------
     def _reply_result(self, mid: str, result: Any, seconds: float) -> None:
         try:
-            body = encode(result)
+            body = encode_result(result)
+        except UnrepresentableResult as exc:
+            self._reply_error(mid, "unserializable_result", str(exc))
+            return
         except (TypeError, ValueError, RecursionError) as exc:
             self._reply_error(mid, "unserializable_result", "result of type %s is not JSON-serialisable: %s"
                               % (type(result).__name__, exc))

@@ -16,6 +16,9 @@ import pytest
 
 PYTHON_DIR = Path(__file__).resolve().parent.parent
 PYTHONPATH = os.pathsep.join(str(p) for p in (PYTHON_DIR, PYTHON_DIR / "examples", PYTHON_DIR / "tests" / "agents"))
+# In-process tests (test_codec.py) import the package itself, from this checkout, not an install.
+if str(PYTHON_DIR) not in sys.path:
+    sys.path.insert(0, str(PYTHON_DIR))
 WAIT_S = 20.0  # generous guard for a loaded 2-core machine; never a performance assertion
 
 

@@ -20,6 +20,21 @@ describe('wire', () => {
     expect(parseFrame('{"type":"x","id":7}')).toBe('frame "id" is not a string');
   });
 
+  it('a result holding a number beyond a double (JSON.parse: Infinity) turns into the agent error it is', () => {
+    const frame = parseFrame(`{"type":"agent.result","id":"9","result":{"x":[1,1${'0'.repeat(400)}]}}`) as Frame;
+    expect(frame).toEqual({
+      type: 'agent.error',
+      id: '9',
+      error: { code: 'unserializable_result', message: "result not representable in JSON: number beyond a double's range at $.x[1]" },
+    });
+    expect(errorFromFrame(frame, 0, null).code).toBe('ERR_AGENT');
+    expect((parseFrame('{"type":"agent.result","id":"8","result":-1e400}') as Frame).type).toBe('agent.error');
+    // In range, or only in a string: untouched.
+    expect(parseFrame('{"type":"agent.result","id":"7","result":[1.7976931348623157e+308,"1e400"]}')).toEqual({
+      type: 'agent.result', id: '7', result: [1.7976931348623157e308, '1e400'],
+    });
+  });
+
   it('parseRegister rejects a malformed registration and defaults missing versions', () => {
     expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: ['x', 1], pid: 1 })).toMatch(/capabilities/);
     expect(parseRegister({ type: 'agent.register', capabilities: [], pid: 1 })).toMatch(/agent_id/);

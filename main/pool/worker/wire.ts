@@ -65,7 +65,31 @@ export function parseFrame(line: string): Frame | string {
   if (typeof (value as { type?: unknown }).type !== 'string') return 'frame has no string "type"';
   const id = (value as { id?: unknown }).id;
   if (id !== undefined && typeof id !== 'string') return 'frame "id" is not a string';
+  if ((value as Frame).type === 'agent.result' && MAY_OVERFLOW.test(line)) return refuseNonFinite(value as Frame);
   return value as Frame;
+}
+
+// A number overflows a double only with 309+ integer digits or a 3-digit exponent: the
+// cheap test keeps the walk off the hot path. greenlet_a2a's codec refuses such results
+// itself; this catches any other worker, whose 1e400 JSON.parse would turn into
+// Infinity (and JSON.stringify later into null) without a word.
+const MAY_OVERFLOW = /(?<!\d)\d{309}|[eE]\+?\d{3}/; // lookbehind: tried only where a digit run starts (linear)
+
+function nonFinitePath(v: unknown, path: string): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path;
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const found = nonFinitePath(x, Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function refuseNonFinite(frame: Frame): Frame {
+  const path = nonFinitePath(frame.result, '$');
+  if (path === undefined) return frame;
+  const message = `result not representable in JSON: number beyond a double's range at ${path}`;
+  return { type: 'agent.error', id: frame.id, error: { code: 'unserializable_result', message } };
 }
 
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);

@@ -177,3 +177,15 @@ class ForkProbeAgent(GreenletA2AAgent):
             if done:
                 return os.waitstatus_to_exitcode(status)
             gevent.sleep(0.01)
+
+
+class BigNumberAgent(GreenletA2AAgent):
+    """Given ``{"kind": ...}``, returns a number JSON can write but the host's doubles cannot
+    read back unchanged (``kind`` "safe": the largest one they can); anything else is echoed."""
+
+    def process(self, data):
+        if not (isinstance(data, dict) and "kind" in data):
+            return data
+        kind = data["kind"]
+        value = {"huge": 10 ** 400, "past_2_53": 2 ** 53 + 1, "inf": float("inf"), "nan": float("nan")}.get(kind, 2 ** 53 - 1)
+        return {"ok": True, "x": [0, {"y": value}]}
