@@ -45,7 +45,12 @@ export async function makeStaticDir(parent: string): Promise<string> {
   return dir;
 }
 
-export async function post(base: string, method: string, body: unknown, token: string | null = TOKEN) {
+export async function post(
+  base: string,
+  method: string,
+  body: unknown,
+  token: string | null = TOKEN,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${base}/api/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
