@@ -33,7 +33,7 @@ export interface HeadlessServerOptions {
   /** Names besides loopback and `host` that clients may put in the Host header (DNS rebinding guard). */
   allowedHosts?: string[];
   /** Defaults in server-guards.ts and events.ts; tests lower them. */
-  limits?: Partial<ServerLimits & { maxEventClients: number }>;
+  limits?: Partial<ServerLimits & { maxEventClients: number; replayMaxEvents: number }>;
 }
 
 export interface HeadlessServer {
@@ -71,7 +71,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   const mounts = [...(options.mounts ?? [])];
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const limits = { ...DEFAULT_SERVER_LIMITS, maxEventClients: MAX_EVENT_CLIENTS, ...options.limits };
-  const events = createEventStream(controlPlane, { maxClients: limits.maxEventClients });
+  const events = createEventStream(controlPlane, { maxClients: limits.maxEventClients, replayMaxEvents: options.limits?.replayMaxEvents });
   const metrics = createPoolMetrics(controlPlane);
 
   async function callMethod(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
