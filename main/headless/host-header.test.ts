@@ -74,10 +74,14 @@ describe("Host header on the desktop app's A2A port", () => {
 
 describe('hostChecker', () => {
   it('accepts the configured host name, and extra names the operator allows', () => {
-    const ok = hostChecker('gcc.lan', 7420, ['ops.example.com']);
+    const ok = hostChecker('gcc.lan', 7420, ['ops.example.com', '127.0.0.1:8080']);
     expect(ok('gcc.lan:7420')).toBe(true);
     expect(ok('GCC.LAN:7420')).toBe(true);
-    expect(ok('ops.example.com:7420')).toBe(true);
+    expect(ok('gcc.lan:7421')).toBe(false);
+    expect(ok('ops.example.com')).toBe(true); // a reverse proxy on :80 passing its own Host
+    expect(ok('ops.example.com:8443')).toBe(true);
+    expect(ok('127.0.0.1:8080')).toBe(true); // a local proxy on another port
+    expect(ok('127.0.0.1:8081')).toBe(false);
     expect(ok('127.0.0.1:7420')).toBe(true);
     expect(ok('other.lan:7420')).toBe(false);
     expect(ok(undefined)).toBe(false);
@@ -90,6 +94,10 @@ describe('hostChecker', () => {
     expect(ok('attacker.example:7420')).toBe(false);
     expect(hostChecker('::', 80)('10.0.0.1')).toBe(true); // browsers omit :80
     expect(hostChecker('127.0.0.1', 7420)('192.168.1.20:7420')).toBe(false);
+  });
+
+  it('refuses a malformed allowedHosts entry by name', () => {
+    expect(() => hostChecker('127.0.0.1', 1, ['http://x/'])).toThrow(/options.allowedHosts entry "http:\/\/x\/"/);
   });
 
   it('normalises an IPv6 bind address', () => {

@@ -55,21 +55,31 @@ function parseHost(value: string): { hostname: string; port: string } | null {
 /**
  * Which `Host` headers this listener accepts: the loopback names
  * (127.0.0.1, localhost, [::1]) and the address it is bound to, each with its
- * port, plus `extraHosts` (names the operator reaches it by). A wildcard bind
- * (0.0.0.0, ::) also accepts any IP literal: rebinding needs the attacker's DNS
- * name in the Host header, which an address can never be.
+ * port, plus `extraHosts`: names the operator reaches it by (a reverse proxy
+ * passing its own Host), `name` for any port or `name:port` for one. A
+ * wildcard bind (0.0.0.0, ::) also accepts any IP literal: rebinding needs the
+ * attacker's DNS name in the Host header, which an address can never be.
  */
 export function hostChecker(bindHost: string, port: number, extraHosts: string[] = []): (hostHeader: string | undefined) => boolean {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
-  for (const h of [bindHost, ...extraHosts]) {
-    if (isWildcard(h)) continue;
-    const parsed = parseHost(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+  if (!isWildcard(bindHost)) {
+    const parsed = parseHost(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
     if (parsed) names.add(parsed.hostname);
+  }
+  const anyPort = new Set<string>();
+  const exact = new Set<string>();
+  for (const h of extraHosts) {
+    const parsed = parseHost(h);
+    if (!parsed) throw new TypeError(`options.allowedHosts entry "${h}" must be a host name or host:port`);
+    if (/:\d+$/.test(h)) exact.add(`${parsed.hostname}:${parsed.port}`);
+    else anyPort.add(parsed.hostname);
   }
   const wildcard = isWildcard(bindHost);
   return (hostHeader) => {
     const parsed = hostHeader === undefined ? null : parseHost(hostHeader);
-    if (!parsed || parsed.port !== String(port)) return false;
+    if (!parsed) return false;
+    if (anyPort.has(parsed.hostname) || exact.has(`${parsed.hostname}:${parsed.port}`)) return true;
+    if (parsed.port !== String(port)) return false;
     return names.has(parsed.hostname) || (wildcard && isIpLiteral(parsed.hostname));
   };
 }

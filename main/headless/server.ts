@@ -60,6 +60,7 @@ function checkOptions(o: HeadlessServerOptions): void {
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) {
     throw new TypeError('options.port must be an integer 0..65535');
   }
+  hostChecker('127.0.0.1', 0, o.allowedHosts); // throws naming a malformed allowedHosts entry
   for (const m of o.mounts ?? []) {
     if (!m.prefix.startsWith('/')) throw new TypeError(`options.mounts prefix "${m.prefix}" must start with "/"`);
   }
