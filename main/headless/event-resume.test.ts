@@ -22,11 +22,13 @@ interface ClientTransport {
 type CreateHttpTransport = (o: { baseUrl: string; token: string; EventSourceImpl: unknown; reconnectDelaysMs: number[] }) => ClientTransport;
 const CLIENT_MODULE = '../../renderer/src/api/http'; // not a literal import: keeps DOM types out of the node project
 
-/** A TCP proxy to `target` that remembers each request's line and headers and can cut every connection. */
+/** A TCP proxy to `target` that remembers each request's line and headers, can cut every connection and refuse new ones. */
 function startProxy(target: () => number) {
   const sockets = new Set<Socket>();
   const requests: string[] = [];
+  let down = false;
   const server: Server = createServer((client) => {
+    if (down) return void client.destroy();
     const upstream = connect(target(), '127.0.0.1');
     sockets.add(client).add(upstream);
     // Requests may share a kept-alive connection: note every chunk that starts one.
@@ -43,6 +45,7 @@ function startProxy(target: () => number) {
     requests,
     listen: () => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port))),
     cut: () => sockets.forEach((s) => s.destroy()),
+    setDown: (d: boolean) => void (down = d),
     close: () => (sockets.forEach((s) => s.destroy()), new Promise<void>((r) => server.close(() => r()))),
   };
 }
@@ -87,14 +90,16 @@ describe('HTTP client resuming the event stream', () => {
       await logSomething(server.url);
       await vi.waitFor(() => expect(seqs.length).toBeGreaterThan(0), WAIT);
 
+      proxy.setDown(true);
       proxy.cut();
-      // Take the only stream slot before the client's retry (2 s later): its retry gets 503,
-      // EventSource gives up, and the client has to open a new one.
+      // Take the only stream slot while the client cannot reach the server: its next retry
+      // gets 503, EventSource gives up, and the client has to open a new one.
       const blocker = new AbortController();
       await vi.waitFor(async () => {
         const res = await fetch(`${server.url}/api/events?token=${TOKEN}`, { signal: blocker.signal });
         expect(res.status).toBe(200);
       }, WAIT);
+      proxy.setDown(false);
       const missedFrom = (await logSomething(server.url), await logSomething(server.url), await logSomething(server.url));
       expect(missedFrom.status).toBe(200);
       await vi.waitFor(() => expect(proxy.requests.some((r) => /^last-event-id: /im.test(r))).toBe(true), WAIT);
