@@ -94,7 +94,9 @@ describe('connections', () => {
   });
 });
 
-describe('slow clients', () => {
+// With a 400 ms limit the cut comes within about half a second; the 10 s test timeout is only a
+// generous bound that the old settings (20 s headers, 60 s request, 30 s check interval) overrun.
+describe('slow clients', { timeout: 10_000 }, () => {
   let s: HeadlessServer;
   beforeAll(async () => {
     s = await serve({ requestTimeoutMs: 400 });
