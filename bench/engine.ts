@@ -1,8 +1,8 @@
 // The project's own figures: adapter round trips, pool throughput, I/O-bound
 // concurrency, memory per parked message, and strategies on a mixed workload.
 import { GreenletBridgeAdapter, GreenletProcessPool } from '../main/pool/index';
-import type { PoolOptions, StrategyName } from '../main/pool/types';
-import { STRATEGIES } from '../main/pool/types';
+import type { PoolOptions, StrategyName } from '../main/pool/index';
+import { STRATEGIES } from '../main/pool/index';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { benchPython, fixtures, medianOf, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';

@@ -34,9 +34,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gcc-e2e-'));
   const token = opts.token ?? randomBytes(18).toString('base64url');
-  const args = [entry, '--port', String(opts.port ?? 0), '--token', token, '--data-dir', dataDir];
+  const args = [entry, '--port', String(opts.port ?? 0), '--data-dir', dataDir];
   if (opts.staticDir) args.push('--static-dir', opts.staticDir);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The token goes by environment, never argv: any local user can read a command line.
+  const env = { ...process.env, GREENLET_CC_TOKEN: token };
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

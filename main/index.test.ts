@@ -1,7 +1,7 @@
 // The Electron shell's lifecycle against a fake `electron` module and the
 // REAL control plane (real Python workers): start-up wiring, the save dialog
 // behind exportSnapshot, and a quit that drains the pool before exiting.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -124,8 +124,11 @@ describe('Electron shell', () => {
     }, { timeout: 20_000 });
     const { value } = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl: string; a2aUrl: string } };
     expect((await fetch(value.agentCardUrl)).status).toBe(200);
+    // The API says a token is set but never shows it; the operator reads it in config.json (0600).
     const config = (await call('getConfig', {})) as { ok: true; value: { a2a: { token?: string } } };
-    expect(config.value.a2a.token?.length).toBeGreaterThanOrEqual(16);
+    expect(config.value.a2a.token).toBe('<redacted>');
+    const onDisk = JSON.parse(await readFile(join(fake.userData, 'config.json'), 'utf8')) as { a2a: { token?: string } };
+    expect(onDisk.a2a.token?.length).toBeGreaterThanOrEqual(16);
     const rpc = await fetch(`${value.a2aUrl}/a2a/jsonrpc`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(rpc.status).toBe(401);
   });
@@ -137,6 +140,8 @@ describe('Electron shell', () => {
     expect(saved).toMatchObject({ ok: true, value: { savedTo: target, mimeType: expect.stringContaining('json') } });
     const written = JSON.parse(await readFile(target, 'utf8'));
     expect(written).toHaveProperty('config');
+    expect(written.config.a2a.token).toBe('<redacted>');
+    if (process.platform !== 'win32') expect((await stat(target)).mode & 0o777).toBe(0o600);
 
     fake.saveChoice = { canceled: true, filePath: undefined };
     expect(await call('exportSnapshot', { format: 'csv' })).toMatchObject({ ok: true, value: { savedTo: null } });

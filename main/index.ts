@@ -38,7 +38,7 @@ function shellHandlers(plane: ControlPlane): ApiHandlers {
     const options = { defaultPath: join(app.getPath('downloads'), file.filename), filters: [{ name: input.format.toUpperCase(), extensions: [input.format] }] };
     const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
     if (choice.canceled || !choice.filePath) return { ...file, savedTo: null };
-    await writeFile(choice.filePath, file.content, 'utf8');
+    await writeFile(choice.filePath, file.content, { encoding: 'utf8', mode: 0o600 }); // private like the data dir's files
     return { ...file, savedTo: choice.filePath };
   };
   return new Proxy(plane.handlers, {

@@ -3,9 +3,13 @@
 // client are all derived from this one table: adding a method is one entry
 // here plus one handler in the control plane. Imports only zod and types.
 import { z } from 'zod';
-import { configPatchSchema } from './schemas';
+import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
+// The engine's public value types, re-exported so the renderer never imports main/.
+// Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
+// modules into the web build, so this one type-only import is the boundary's exception.
 import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
+export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
 
 /** Phantom marker carrying an output/payload type; never called at run time for its value. */
 const out = <T>() => undefined as unknown as T;
@@ -206,7 +210,7 @@ export const contract = {
     recycleAll: { input: none, output: out<{ recycled: number }>() },
     restartPool: { input: none, output: out<{ ok: true }>() },
     scale: {
-      input: z.strictObject({ minWorkers: z.number().int().min(1), maxWorkers: z.number().int().min(1).max(64) }),
+      input: z.strictObject({ minWorkers: poolOptionSchema('minWorkers'), maxWorkers: poolOptionSchema('maxWorkers') }),
       output: out<ConfigUpdateResult>(),
     },
     submitTask: {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureEnvAndBuild, runServe } from './serve.mjs';
+import { ensureEnvAndBuild, forwardSignals, refuseTokenOnArgv, runServe } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,15 +29,14 @@ export function electronUnavailable(env = process.env, platform = process.platfo
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await ensureEnvAndBuild();
   const args = process.argv.slice(2);
+  refuseTokenOnArgv(args, '[start]'); // never passed on to a child's command line
+  await ensureEnvAndBuild();
   const { reason, electronPath } = electronUnavailable();
   if (reason) {
     console.log(`[start] ${reason} — starting headless mode`);
     runServe(args);
   } else {
-    const child = spawn(electronPath, [root, ...args], { cwd: root, stdio: 'inherit' });
-    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+    forwardSignals(spawn(electronPath, [root, ...args], { cwd: root, stdio: 'inherit' }));
   }
 }

@@ -3,7 +3,7 @@
 // against a bare pool. Nothing here imports the engine's implementation.
 import type { A2AConfig } from '../../preload/schemas';
 import type { AppInfo } from '../../preload/contract';
-import type { ExecuteOptions, ProcessMessage, TaskOutcome } from '../pool/types';
+import type { ExecuteOptions, ProcessMessage, TaskOutcome } from '../pool/index';
 
 /** The agent as its workers announced it in `agent.register`. */
 export interface AgentInfo {

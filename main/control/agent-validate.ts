@@ -4,7 +4,7 @@
 // same start-failure text) instead of a second spawner, and it never touches the running pool.
 import { statSync } from 'node:fs';
 import type { AgentValidation } from '../../preload/contract';
-import { GreenletBridgeAdapter } from '../pool/adapter';
+import { GreenletBridgeAdapter } from '../pool/index';
 
 export interface ValidateAgentOptions {
   agent: string; // 'package.module:ClassName'

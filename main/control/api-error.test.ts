@@ -1,6 +1,6 @@
 // HTTP status per error code: callers retry on 5xx from a lost worker, never on a 4xx.
 import { describe, expect, it } from 'vitest';
-import { errors } from '../pool/errors';
+import { errors } from '../pool/index';
 import { ApiError, httpStatusFor, toApiErrorShape } from './api-error';
 
 describe('api errors', () => {

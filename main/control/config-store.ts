@@ -4,9 +4,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appConfigSchema, defaultConfig } from '../../preload/schemas';
+import { appConfigSchema, defaultConfig, missedPoolRuleIssues } from '../../preload/schemas';
 import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import type { ConfigDiffEntry, ConfigIssue } from '../../preload/contract';
+import { RESTART_FIELDS } from '../pool/index';
 import { issuesFromZod } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
 
@@ -15,17 +16,11 @@ export const CONFIG_FILE = 'config.json';
 // Pool settings that are part of the Python worker's launch command or
 // --config: changing them only takes effect in a new process, so applying
 // them restarts workers (rolling). Everything else is host-side and live.
-export const RESTART_POOL_FIELDS: ReadonlySet<string> = new Set([
-  'pythonPath',
-  'agent',
-  'agentId',
-  'capabilities',
-  'pythonPaths',
-  'concurrencyPerWorker',
-  'workerQueueSize',
-]);
+// (`restartsWorkers` in preload/pool-options-table.ts)
+export const RESTART_POOL_FIELDS: ReadonlySet<string> = RESTART_FIELDS;
 
-const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a'] as const;
+// python (the interpreter allow-list) is carried over and diffed, but never patched: configPatchSchema refuses it.
+const SECTIONS = ['pool', 'alerts', 'sampling', 'a2a', 'python'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function configPath(dataDir: string): string {
@@ -35,7 +30,7 @@ export function configPath(dataDir: string): string {
 export interface LoadedConfig {
   config: AppConfig;
   created: boolean; // no file existed; defaults were written
-  warning?: { message: string; keptAs: string; issues?: ConfigIssue[] };
+  warning?: { message: string; keptAs?: string; issues?: ConfigIssue[] };
 }
 
 /** Reads config.json; a missing file gives defaults, a corrupt or invalid one is renamed aside. */
@@ -44,8 +39,15 @@ export async function loadConfig(dataDir: string, now: () => number = Date.now):
   const text = await readFileIfExists(file);
   if (text === undefined) {
     const config = defaultConfig();
-    await saveConfig(dataDir, config);
-    return { config, created: true };
+    // A read-only (or not creatable) data dir must not keep the app from starting:
+    // run on defaults and say that settings will not be kept.
+    const notSaved = await saveConfig(dataDir, config).then(() => undefined, (err: Error) => err);
+    if (!notSaved) return { config, created: true };
+    return {
+      config,
+      created: false,
+      warning: { message: `config.json could not be created in ${dataDir} (${notSaved.message}); defaults are in use and settings changes will not be saved` },
+    };
   }
   let reason: string;
   let issues: ConfigIssue[] | undefined;
@@ -122,15 +124,13 @@ export function toConfigIssues(
   return out;
 }
 
-// zod skips an object's refinement when a field inside it already failed, so
-// min > max would go unreported next to, say, a bad timeout. Report it anyway:
-// the operator should see every problem at once.
+// zod skips an object's refinement when a field inside it already failed its
+// type check, so min > max would go unreported next to, say, a bad boolean.
+// Report it anyway: the operator should see every problem at once.
 function addCrossFieldIssues(candidate: unknown, issues: ConfigIssue[]): void {
-  const pool = (candidate as { pool?: { minWorkers?: unknown; maxWorkers?: unknown } } | undefined)?.pool;
-  if (!pool || typeof pool.minWorkers !== 'number' || typeof pool.maxWorkers !== 'number') return;
-  if (pool.minWorkers <= pool.maxWorkers) return;
-  if (issues.some((i) => i.path === 'pool.minWorkers')) return;
-  issues.push({ path: 'pool.minWorkers', message: 'minWorkers must not exceed maxWorkers' });
+  const pool = (candidate as { pool?: unknown } | undefined)?.pool;
+  const reported = new Set(issues.filter((i) => i.path.startsWith('pool.')).map((i) => i.path.slice('pool.'.length)));
+  for (const i of missedPoolRuleIssues(pool, reported)) issues.push({ path: `pool.${i.path}`, message: i.message });
 }
 
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);

@@ -292,10 +292,11 @@ describe('python environment methods', () => {
     expect(r.geventVersion).toMatch(/^\d+\./);
   });
 
-  it('checkPythonEnv names a missing interpreter', async () => {
-    const r = await cp.handlers.checkPythonEnv({ pythonPath: '/nonexistent/bin/python3' });
-    expect(r.ok).toBe(false);
-    expect(r.problem).toContain('/nonexistent/bin/python3');
+  it('checkPythonEnv refuses an interpreter off the allow-list by name (interpreter-guard.test.ts has the rest)', async () => {
+    await expect(cp.handlers.checkPythonEnv({ pythonPath: '/nonexistent/bin/python3' })).rejects.toMatchObject({
+      code: 'ERR_VALIDATION',
+      issues: [{ path: 'pythonPath', message: expect.stringContaining('/nonexistent/bin/python3') }],
+    });
   });
 
   it('validateAgent loads a good agent and returns the real Python error for a bad one', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
 import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import { GreenletProcessPool } from '../pool/index';
-import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/types';
+import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './alerts';
 import { ApiError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
@@ -15,8 +15,10 @@ import { EventLog } from './event-log';
 import { MetricsHistoryStore } from './history';
 import { LoadGenerator } from './load-generator';
 import { validateAgent } from './agent-validate';
+import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './interpreter-guard';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
+import { redactConfig, withoutRedactedSecrets } from './secrets';
 
 export const HISTORY_FILE = 'history.json';
 // Pool options that decide what a worker process loads.
@@ -26,6 +28,16 @@ export interface CoreOptions extends RuntimeContext {
   mode: 'electron' | 'headless';
   version: string;
   now: () => number;
+}
+
+/**
+ * The transports' schema already refuses `python` in a patch; this also covers in-process
+ * callers of the handlers, so the allow-list changes only through config.json.
+ */
+function refuseAllowListPatch(patch: ConfigPatch): void {
+  if (Object.prototype.hasOwnProperty.call(patch, 'python')) {
+    throw validationError([{ path: 'python', message: 'python.allowedInterpreters is set in config.json only, not over the API' }]);
+  }
 }
 
 export class PlaneCore {
@@ -42,6 +54,9 @@ export class PlaneCore {
   appInfo: AppInfo;
   running = false; // the pool started at least one worker
   startError: string | undefined;
+  // pool.pythonPath as config.json (or the CLI/test overrides) had it at start: the operator's
+  // own choice, so it stays selectable over the API even when it is not on the allow-list.
+  private readonly trustedPythons: string[];
   private persistTimer: NodeJS.Timeout | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private stopped: Promise<void> | undefined;
@@ -50,6 +65,7 @@ export class PlaneCore {
     this.ctx = { dataDir: opts.dataDir, runtimeDir: opts.runtimeDir };
     this.now = opts.now;
     this.config = config;
+    this.trustedPythons = config.pool.pythonPath ? [config.pool.pythonPath] : [];
     this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
     this.alerts = new AlertEngine(config.alerts);
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
@@ -68,6 +84,11 @@ export class PlaneCore {
     });
   }
 
+  /** The interpreters the API may select (interpreter-guard.ts). */
+  allowedPythons(): ReadonlySet<string> {
+    return allowedInterpreters(this.config, this.ctx, this.trustedPythons);
+  }
+
   log(e: Omit<LogEvent, 'seq' | 'time'> & { time?: number }): LogEvent {
     return this.events.append({ ...e, time: e.time ?? this.now() });
   }
@@ -75,6 +96,8 @@ export class PlaneCore {
   /** Starts the pool; a failure is recorded (stats.startError, log) rather than thrown, so the app still opens. */
   async startPool(): Promise<void> {
     try {
+      // A configured interpreter is confirmed to be Python before the pool runs it.
+      if (this.config.pool.pythonPath) await checkIsPython(this.config.pool.pythonPath, 'pool.pythonPath');
       await this.pool.start();
       this.running = true;
       this.startError = undefined;
@@ -114,7 +137,8 @@ export class PlaneCore {
   }
 
   previewConfig(patch: ConfigPatch): ConfigPreview {
-    const v = validateConfig(mergePatch(this.config, patch));
+    refuseAllowListPatch(patch);
+    const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
     if (!v.ok) return { valid: false, issues: v.issues, diff: [] };
     return { valid: true, issues: [], diff: diffConfig(this.config, v.config) };
   }
@@ -134,11 +158,16 @@ export class PlaneCore {
 
   updateConfig(patch: ConfigPatch): Promise<ConfigUpdateResult> {
     return this.exclusive(async () => {
-      const v = validateConfig(mergePatch(this.config, patch));
+      refuseAllowListPatch(patch);
+      const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
       if (!v.ok) throw validationError(v.issues);
       const next = v.config;
       const diff = diffConfig(this.config, next);
       if (diff.length === 0) return { config: this.config, applied: [], restartRequired: [] };
+      // A new interpreter from the API: allow-listed, a regular file, answers as Python — before anything runs it.
+      if (next.pool.pythonPath && next.pool.pythonPath !== this.config.pool.pythonPath) {
+        await checkSelectableInterpreter(next.pool.pythonPath, 'pool.pythonPath', this.allowedPythons());
+      }
       const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), toPoolOptions(next, this.ctx));
       let poolRestart: string[] = [];
       await this.checkLaunch(poolPatch, toPoolOptions(next, this.ctx));
@@ -167,7 +196,7 @@ export class PlaneCore {
       const restartRequired = diff.filter((d) => d.restartRequired || poolRestart.includes(d.path.slice('pool.'.length))).map((d) => d.path);
       const applied = diff.map((d) => d.path).filter((p) => !restartRequired.includes(p));
       this.log({ type: 'config.changed', level: 'info', message: `Settings changed: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired } });
-      this.emitter.emit('config.changed', next);
+      this.emitter.emit('config.changed', redactConfig(next)); // events reach every UI client
       const notSaved = saveError && `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
       if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });
       // A pool that never started (Python missing, bad agent) gets another try with the new settings.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ApiHandlers } from '../../preload/contract';
 import { validateAgent } from './agent-validate';
 import type { PlaneCore } from './core';
+import { checkSelectableInterpreter } from './interpreter-guard';
 import { appVenvDir, workerPython } from './pool-options';
 import { checkPythonEnv, setupPythonEnv } from './python-env';
 import { venvPythonPath } from './python-probe';
@@ -14,7 +15,11 @@ type PythonHandlers = Pick<ApiHandlers, 'checkPythonEnv' | 'setupPythonEnv' | 'v
 export function pythonHandlers(core: PlaneCore): PythonHandlers {
   const venvDir = appVenvDir(core.ctx.dataDir);
   return {
-    checkPythonEnv: async ({ pythonPath }) => checkPythonEnv({ pythonPath: pythonPath ?? core.config.pool.pythonPath, venvDir }),
+    checkPythonEnv: async ({ pythonPath }) => {
+      // A path from the caller runs only if it is allowed and answers as Python (interpreter-guard.ts).
+      if (pythonPath !== undefined) await checkSelectableInterpreter(pythonPath, 'pythonPath', core.allowedPythons());
+      return checkPythonEnv({ pythonPath: pythonPath ?? core.config.pool.pythonPath, venvDir });
+    },
 
     setupPythonEnv: async () => {
       const runtimeDir = core.ctx.runtimeDir;

@@ -1,9 +1,10 @@
 // One async handler per contract method. Inputs arrive parsed by the
 // transport; handlers throw ApiError (or pass an engine PoolError through).
-import type { ApiHandlers, TaskResult } from '../../preload/contract';
+import type { ApiHandlers, ConfigUpdateResult, TaskResult } from '../../preload/contract';
 import { ApiError, validationError } from './api-error';
 import type { PlaneCore } from './core';
 import { pythonHandlers } from './handlers-python';
+import { redactConfig, redactDiff } from './secrets';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
@@ -13,9 +14,13 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
 
   const handlers: ApiHandlers = {
     getAppInfo: async () => ({ ...core.appInfo }),
-    getConfig: async () => core.config,
-    updateConfig: async ({ patch }) => core.updateConfig(patch),
-    previewConfig: async ({ patch }) => core.previewConfig(patch),
+    // Secrets never leave through the API (secrets.ts): a set token reads as "<redacted>".
+    getConfig: async () => redactConfig(core.config),
+    updateConfig: async ({ patch }) => redactResult(await core.updateConfig(patch)),
+    previewConfig: async ({ patch }) => {
+      const preview = core.previewConfig(patch);
+      return { ...preview, diff: redactDiff(preview.diff) };
+    },
     getStats: async () => core.pool.getStats(),
     getDetailedStats: async () => core.pool.getDetailedStats(),
     getMetricsHistory: async ({ rangeMs, maxPoints }) => core.history.query(rangeMs, core.now(), maxPoints),
@@ -41,7 +46,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       await core.restartPool();
       return { ok: true };
     },
-    scale: async ({ minWorkers, maxWorkers }) => core.updateConfig({ pool: { minWorkers, maxWorkers } }),
+    scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } })),
 
     submitTask: async ({ data, timeoutMs }) => {
       try {
@@ -68,7 +73,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       const detailedStats = core.pool.getDetailedStats();
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
-        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: core.config, stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view() },
+        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view() },
         now,
       );
     },
@@ -77,6 +82,8 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
   };
   return withErrorMapping(handlers);
 }
+
+const redactResult = (r: ConfigUpdateResult): ConfigUpdateResult => ({ ...r, config: redactConfig(r.config) });
 
 /**
  * An engine ERR_INVALID_OPTION reaching a handler means the caller sent a bad

@@ -2,11 +2,11 @@
 // (config, metrics history, alerts, event log, load generator, snapshots).
 // The Electron shell, the headless HTTP server and the A2A gateway all use
 // this facade; the typed API is `handlers` (preload/contract.ts).
-import { promises as fs } from 'node:fs';
 import type { ApiHandlers, AppInfo, EventName, EventPayload } from '../../preload/contract';
 import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import type { GreenletProcessPool } from '../pool/index';
 import { validationError } from './api-error';
+import { ensurePrivateDir } from './atomic-file';
 import { loadConfig, mergePatch, validateConfig } from './config-store';
 import { PlaneCore } from './core';
 import { createHandlers } from './handlers';
@@ -41,7 +41,10 @@ export class ControlPlane {
   /** Loads config (defaults on first start), restores history, starts the pool and the sampler. */
   static async create(opts: ControlPlaneOptions): Promise<ControlPlane> {
     const now = opts.now ?? Date.now;
-    await fs.mkdir(opts.dataDir, { recursive: true });
+    // The data dir holds config (maybe the A2A token) and history: private to the user.
+    // One that cannot be created (read-only disk, a file in the way) is not fatal: loadConfig
+    // then falls back to defaults with a warning.
+    const dirProblem = await ensurePrivateDir(opts.dataDir).catch((err: Error) => `data directory ${opts.dataDir} is not usable (${err.message})`);
     const loaded = await loadConfig(opts.dataDir, now);
     let config = loaded.config;
     if (opts.configOverrides) {
@@ -50,6 +53,7 @@ export class ControlPlane {
       config = v.config;
     }
     const core = new PlaneCore({ dataDir: opts.dataDir, runtimeDir: opts.runtimeDir, mode: opts.mode, version: opts.version, now }, config);
+    if (dirProblem) core.log({ type: 'config.warning', level: 'warn', message: dirProblem });
     if (loaded.warning) {
       core.log({ type: 'config.warning', level: 'warn', message: loaded.warning.message, data: { keptAs: loaded.warning.keptAs, issues: loaded.warning.issues } });
     }

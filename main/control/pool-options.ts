@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../../preload/schemas';
-import { defaultRuntimeDir, resolvePython } from '../pool/python-runtime';
-import type { PoolOptions } from '../pool/types';
+import { defaultRuntimeDir, resolvePython } from '../pool/index';
+import type { PoolOptions } from '../pool/index';
 import { venvPythonPath } from './python-probe';
 
 export interface RuntimeContext {

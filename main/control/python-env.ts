@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
-import { defaultRuntimeDir } from '../pool/python-runtime';
+import { defaultRuntimeDir } from '../pool/index';
 import type { PythonEnvReport, PythonSetupProgress } from '../../preload/contract';
 import {
   MIN_PACKAGES,

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import type { PythonSource } from '../pool/python-runtime';
+import type { PythonSource } from '../pool/index';
 
 export interface PythonCandidate {
   /** What is spawned: an absolute path, or a command looked up on PATH ('py' on Windows). */

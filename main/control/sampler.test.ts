@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DetailedPoolStats, WorkerStats } from '../pool/types';
+import type { DetailedPoolStats, WorkerStats } from '../pool/index';
 import { SampleBuilder } from './sampler';
 
 function worker(id: string, messagesProcessed: number): WorkerStats {

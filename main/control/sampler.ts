@@ -2,7 +2,7 @@
 // Runs every sampling.intervalMs; each tick reads one DetailedPoolStats and
 // reuses its delta maps, so an idle pool costs a few microseconds a second.
 import type { MetricsSample, WorkerSample } from '../../preload/contract';
-import type { DetailedPoolStats } from '../pool/types';
+import type { DetailedPoolStats } from '../pool/index';
 import { round } from './sample-math';
 
 export interface StatsSource {

@@ -3,7 +3,7 @@
 // pool-level history columns for a spreadsheet.
 import type { AlertsView, AppInfo, MetricsHistory, SnapshotFile } from '../../preload/contract';
 import type { AppConfig } from '../../preload/schemas';
-import type { DetailedPoolStats, PoolStats } from '../pool/types';
+import type { DetailedPoolStats, PoolStats } from '../pool/index';
 import { POOL_FIELDS } from './sample-math';
 
 export const DEFAULT_SNAPSHOT_RANGE_MS = 3_600_000;

@@ -1,5 +1,17 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliError, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, isLoopbackHost, parseServeArgs } from './cli';
+import { CliError, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, isLoopbackHost, parseServeArgs, readTokenFile } from './cli';
+
+const tmp = mkdtempSync(join(tmpdir(), 'gcc-cli-'));
+/** A token file with the given mode (chmod after writing: the umask must not decide). */
+function tokenFile(content: string, mode: number): string {
+  const file = join(tmp, `token-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(file, content);
+  chmodSync(file, mode);
+  return file;
+}
 
 const noEnv = {} as NodeJS.ProcessEnv;
 
@@ -13,17 +25,17 @@ describe('parseServeArgs', () => {
 
   it('reads every option', () => {
     const o = parseServeArgs(
-      ['--port', '0', '--host', '0.0.0.0', '--token', 'secret-token', '--data-dir', '/tmp/x', '--static-dir', '/tmp/s', '--metrics-public'],
+      ['--port', '0', '--host', '0.0.0.0', '--token-file', tokenFile('secret-token\n', 0o600), '--data-dir', '/tmp/x', '--static-dir', '/tmp/s', '--metrics-public'],
       noEnv,
     );
-    expect(o).toEqual({ port: 0, host: '0.0.0.0', token: 'secret-token', dataDir: '/tmp/x', staticDir: '/tmp/s', metricsPublic: true });
+    expect(o).toEqual({ port: 0, host: '0.0.0.0', token: 'secret-token', tokenSource: 'file', dataDir: '/tmp/x', staticDir: '/tmp/s', metricsPublic: true });
   });
 
   it('refuses a non-loopback host without a token, with exit code 2 and a reason', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.org']) {
       const attempt = () => parseServeArgs(['--host', host], noEnv);
       expect(attempt).toThrow(CliError);
-      expect(attempt).toThrow(/without --token/);
+      expect(attempt).toThrow(/without a token.*--token-file/);
       try {
         attempt();
       } catch (e) {
@@ -39,15 +51,42 @@ describe('parseServeArgs', () => {
   it('refuses a bad port, a short token and unknown flags', () => {
     expect(() => parseServeArgs(['--port', '70000'], noEnv)).toThrow(/--port/);
     expect(() => parseServeArgs(['--port', 'abc'], noEnv)).toThrow(/--port/);
-    expect(() => parseServeArgs(['--token', 'short'], noEnv)).toThrow(/at least 8/);
+    expect(() => parseServeArgs([], { GREENLET_CC_TOKEN: 'short' })).toThrow(/at least 8/);
     expect(() => parseServeArgs(['--frobnicate'], noEnv)).toThrow(/Usage/);
   });
 
   it('refuses a token no client could send (whitespace or control characters in it)', () => {
     // "Authorization: Bearer <t>" carries one whitespace-free token: such a server would answer 401 to everyone.
-    expect(() => parseServeArgs(['--token', 'my secret token'], noEnv)).toThrow(/--token/);
-    expect(() => parseServeArgs([], { GREENLET_CC_TOKEN: 'token-with-newline\n' })).toThrow(/--token/);
-    expect(parseServeArgs(['--token', 'A-zZ_09.~+/=!token'], noEnv).token).toBe('A-zZ_09.~+/=!token');
+    expect(() => parseServeArgs(['--token-file', tokenFile('my secret token', 0o600)], noEnv)).toThrow(/printable ASCII/);
+    expect(() => parseServeArgs([], { GREENLET_CC_TOKEN: 'token-with-newline\n' })).toThrow(/GREENLET_CC_TOKEN/);
+    expect(parseServeArgs([], { GREENLET_CC_TOKEN: 'A-zZ_09.~+/=!token' }).token).toBe('A-zZ_09.~+/=!token');
+  });
+
+  it('refuses --token on the command line (any local user can read argv) and says to use a file or the env', () => {
+    for (const args of [['--token', 'a-long-enough-token'], ['--token=a-long-enough-token']]) {
+      expect(() => parseServeArgs(args, noEnv)).toThrow(CliError);
+      expect(() => parseServeArgs(args, noEnv)).toThrow(/--token-file.*GREENLET_CC_TOKEN/);
+    }
+  });
+});
+
+describe('--token-file', () => {
+  it('reads a 0600 file owned by this user, without its trailing newline', () => {
+    expect(readTokenFile(tokenFile('file-token-0123\n', 0o600))).toBe('file-token-0123');
+    expect(parseServeArgs(['--token-file', tokenFile('file-token-0123', 0o400)], noEnv).token).toBe('file-token-0123');
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a group- or world-readable file, naming the mode and the fix', () => {
+    for (const mode of [0o640, 0o604, 0o644]) {
+      const file = tokenFile('file-token-0123', mode);
+      expect(() => readTokenFile(file)).toThrow(new RegExp(`readable by group or others \\(mode 0${mode.toString(8)}\\).*chmod 600`));
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a file owned by another user, a directory and a missing file', () => {
+    expect(() => readTokenFile(tokenFile('file-token-0123', 0o600), 4242)).toThrow(/owned by uid \d+, not by this user/);
+    expect(() => readTokenFile(tmp)).toThrow(/not a regular file/);
+    expect(() => readTokenFile(join(tmp, 'missing'))).toThrow(/cannot read it \(ENOENT\)/);
   });
 });
 

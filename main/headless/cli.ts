@@ -1,5 +1,6 @@
 // Command-line options of `npm run serve` / `node out/main/serve.js`, kept
 // apart from the entry point so they can be tested without starting anything.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultDataDir as planeDataDir } from '../control/config-store';
@@ -12,6 +13,7 @@ export interface ServeOptions {
   port: number;
   host: string;
   token?: string; // absent: generate one
+  tokenSource?: 'file' | 'env'; // where a given token came from (for the start-up line; never the token itself)
   dataDir: string;
   staticDir?: string;
   metricsPublic: boolean;
@@ -24,7 +26,44 @@ export class CliError extends Error {
   }
 }
 
-export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token <t>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public]`;
+export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public]
+  The token comes from --token-file or the GREENLET_CC_TOKEN environment variable (never from the command line); without either, one is generated.`;
+
+/** Env var that carries the token to the server (and from scripts/serve.mjs to its child). */
+export const TOKEN_ENV = 'GREENLET_CC_TOKEN';
+
+const TOKEN_ON_ARGV =
+  '--token on the command line is readable by every local user (ps, /proc/<pid>/cmdline) and is refused. ' +
+  `Put the token in a file only you can read (chmod 600) and pass --token-file <path>, or set ${TOKEN_ENV}.`;
+
+/**
+ * The token from a file that only its owner can read. A group- or world-readable
+ * file (or one owned by someone else) is refused: anyone who can read the token
+ * controls the pool, which runs programs as this user.
+ */
+export function readTokenFile(file: string, uid = process.getuid?.()): string {
+  // One open file for the checks and the read: the file cannot be swapped in between.
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new CliError(`--token-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new CliError(`--token-file ${file}: not a regular file`);
+    if (process.platform !== 'win32') {
+      if ((st.mode & 0o077) !== 0) {
+        throw new CliError(`--token-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``);
+      }
+      if (uid !== undefined && st.uid !== uid) throw new CliError(`--token-file ${file}: owned by uid ${st.uid}, not by this user (uid ${uid})`);
+    }
+    // One trailing newline is what `echo secret > file` leaves: not part of the token.
+    return readFileSync(fd, 'utf8').replace(/\r?\n$/, '');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Same place Electron's app.getPath('userData') uses, so both modes share config and history. */
 export function defaultDataDir(env = process.env, platform = process.platform, home = homedir()): string {
@@ -45,7 +84,8 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
-        token: { type: 'string' },
+        token: { type: 'string' }, // recognised only to refuse it with the reason
+        'token-file': { type: 'string' },
         'data-dir': { type: 'string' },
         'static-dir': { type: 'string' },
         'metrics-public': { type: 'boolean', default: false },
@@ -58,22 +98,27 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port must be an integer 0..65535, got "${values.port}"`);
   const host = values.host ?? DEFAULT_HOST;
   if (host.trim() === '') throw new CliError('--host must not be empty');
-  const token = values.token ?? env.GREENLET_CC_TOKEN;
-  if (token !== undefined && token.length < 8) throw new CliError('--token must be at least 8 characters');
+  if (values.token !== undefined) throw new CliError(TOKEN_ON_ARGV);
+  const fromFile = values['token-file'];
+  const tokenSource = fromFile !== undefined ? 'file' : env[TOKEN_ENV] !== undefined ? 'env' : undefined;
+  const token = fromFile !== undefined ? readTokenFile(fromFile) : env[TOKEN_ENV];
+  const what = fromFile !== undefined ? `the token in --token-file ${fromFile}` : TOKEN_ENV;
+  if (token !== undefined && token.length < 8) throw new CliError(`${what} must be at least 8 characters`);
   // It travels as "Authorization: Bearer <t>": whitespace, control or non-ASCII characters would lock everyone out.
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
-    throw new CliError('--token (or GREENLET_CC_TOKEN) must be printable ASCII without spaces');
+    throw new CliError(`${what} must be printable ASCII without spaces`);
   }
   if (!token && !isLoopbackHost(host)) {
     throw new CliError(
-      `Refusing to bind ${host} without --token: anyone on the network could control the pool. ` +
-        `Pass --token <secret> (or GREENLET_CC_TOKEN), or bind 127.0.0.1.`,
+      `Refusing to bind ${host} without a token: anyone on the network could control the pool. ` +
+        `Pass --token-file <0600 file> (or set ${TOKEN_ENV}), or bind 127.0.0.1.`,
     );
   }
   return {
     port,
     host,
     token,
+    tokenSource,
     dataDir: values['data-dir'] ?? defaultDataDir(),
     staticDir: values['static-dir'],
     metricsPublic: values['metrics-public'] ?? false,

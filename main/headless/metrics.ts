@@ -7,7 +7,7 @@
 // plane at scrape time; the latency figures are fed from the sampler.
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 import type { MetricsSample } from '../../preload/contract';
-import type { DetailedPoolStats, WorkerStats } from '../pool/types';
+import type { DetailedPoolStats, WorkerStats } from '../pool/index';
 import type { ApiHost } from '../transport/dispatch';
 
 export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

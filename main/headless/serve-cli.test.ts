@@ -2,7 +2,7 @@
 // so the test never runs a stale build): refusal of an unsafe bind, the URL
 // line, and a SIGTERM that lets running tasks answer before the exit.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -22,10 +22,37 @@ function run(args: string[]) {
 }
 
 describe('serve CLI', () => {
+  it('npm run serve / npm start refuse --token on the command line before setting anything up or starting a child', async () => {
+    for (const script of ['serve.mjs', 'start.mjs']) {
+      const child = spawn(process.execPath, [join(REPO, 'scripts', script), '--port', '0', '--token=a-long-enough-secret'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+      expect(stderr).toMatch(/--token on the command line .* refused.*--token-file <path>, or set GREENLET_CC_TOKEN/);
+      expect(stdout).toBe(''); // no setup step and no server ran
+    }
+  }, 30_000);
+
+  it('the server refuses --token too, and a group-readable --token-file, with exit 2 and the fix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-cli-'));
+    dirs.push(dir);
+    const a = run(['--port', '0', '--token', 'a-long-enough-secret']);
+    expect(await a.exited).toBe(2);
+    expect(a.out.stderr).toMatch(/--token-file/);
+    const file = join(dir, 'token');
+    await writeFile(file, 'a-long-enough-secret\n', { mode: 0o644 });
+    await chmod(file, 0o644);
+    const b = run(['--port', '0', '--token-file', file]);
+    expect(await b.exited).toBe(2);
+    expect(b.out.stderr).toMatch(/readable by group or others \(mode 0644\).*chmod 600/);
+  }, 30_000);
+
   it('refuses a non-loopback host without a token: exit 2 and the reason', async () => {
     const { out, exited } = run(['--host', '0.0.0.0', '--port', '0']);
     expect(await exited).toBe(2);
-    expect(out.stderr).toMatch(/Refusing to bind 0\.0\.0\.0 without --token/);
+    expect(out.stderr).toMatch(/Refusing to bind 0\.0\.0\.0 without a token/);
     expect(out.stdout).not.toMatch(/Greenlet Control Center: http/);
   }, 30_000);
 
@@ -40,7 +67,12 @@ describe('serve CLI', () => {
       expect(m, out.stdout + out.stderr).not.toBeNull();
       [, base, token] = m as unknown as [string, string, string];
     }, { timeout: 30_000, interval: 100 });
-    expect(out.stdout).toContain(`generated token: ${decodeURIComponent(token)}`);
+    // the generated token is kept in a file only this user can read, and not printed on its own line
+    const tokenFile = join(dir, 'data', 'token');
+    expect((await readFile(tokenFile, 'utf8')).trim()).toBe(decodeURIComponent(token));
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700);
+    expect(out.stdout).not.toContain(`token: ${decodeURIComponent(token)}`);
     const auth = { authorization: `Bearer ${decodeURIComponent(token)}`, 'content-type': 'application/json' };
     await vi.waitFor(async () => expect((await fetch(`${base}/healthz`)).status).toBe(200), { timeout: 20_000 });
 

@@ -1,15 +1,18 @@
 // Headless entry point (plain Node; nothing here may reach `electron`):
 // starts the control plane and the HTTP server, prints the URL to open,
-// and drains the pool on SIGINT/SIGTERM.
+// and drains the pool on SIGINT/SIGTERM. The token never comes from argv
+// (cli.ts); a generated one is written to <data dir>/token (0600).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createA2AMount } from '../a2a/index';
+import { writeFileAtomic } from '../control/atomic-file';
 import { ControlPlane } from '../control/index';
 import { generateToken } from './auth';
-import { CliError, parseServeArgs } from './cli';
+import { CliError, TOKEN_ENV, parseServeArgs } from './cli';
 import { createHeadlessServer } from './server';
 
+const REPEAT_WINDOW_MS = 1_000;
 const here = dirname(fileURLToPath(import.meta.url));
 // Built: out/main/serve.js. From source (tsx): main/headless/serve.ts.
 const repoRoot = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) =>
@@ -26,6 +29,8 @@ function readVersion(): string {
 
 async function main(): Promise<void> {
   const opts = parseServeArgs(process.argv.slice(2));
+  // Python workers (agent code) inherit this environment: they have no use for the token.
+  delete process.env[TOKEN_ENV];
   const generated = !opts.token;
   const token = opts.token ?? generateToken();
   const staticDir = opts.staticDir ?? join(repoRoot, 'out', 'renderer');
@@ -56,18 +61,31 @@ async function main(): Promise<void> {
   const a2a = createA2AMount(cp, { token, baseUrl: server.url, version: readVersion() });
   for (const prefix of a2a.prefixes) server.addMount({ prefix, handler: a2a.handler });
 
-  if (generated) console.log(`[serve] generated token: ${token}`);
+  if (generated) {
+    // A file only this user can read, for scripts and curl (the URL below carries it for the browser).
+    const tokenFile = join(opts.dataDir, 'token');
+    await writeFileAtomic(tokenFile, `${token}\n`).then(
+      () => console.log(`[serve] generated a token; it is in ${tokenFile} (mode 0600)`),
+      (err: Error) => console.warn(`[serve] generated a token but could not save it to ${tokenFile} (${err.message}); it is only in the URL below`),
+    );
+  } else {
+    console.log(`[serve] token from ${opts.tokenSource === 'file' ? '--token-file' : TOKEN_ENV}`);
+  }
   console.log(`[serve] data directory: ${opts.dataDir}`);
   console.log(`[serve] A2A agent card: ${a2a.agentCardUrl}`);
   console.log(`Greenlet Control Center: ${server.url}/#token=${encodeURIComponent(token)}`);
 
-  let stopping = false;
+  // Ctrl-C signals the whole process group (npm, scripts/serve.mjs and this process), and a
+  // wrapper may forward it once more; systemd does the same with SIGTERM. Copies arriving within
+  // REPEAT_WINDOW_MS of the first are that same signal: only a later, separate one forces the exit.
+  let stoppingSince: number | undefined;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < REPEAT_WINDOW_MS) return;
       console.error(`[serve] ${signal} again — exiting without waiting for the drain`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`[serve] ${signal}: draining the pool…`);
     // New requests are refused at once; tasks already running finish and their HTTP answers go out.
     server.stopAccepting();

@@ -45,12 +45,8 @@ export async function makeStaticDir(parent: string): Promise<string> {
   return dir;
 }
 
-export async function post(
-  base: string,
-  method: string,
-  body: unknown,
-  token: string | null = TOKEN,
-): Promise<{ status: number; body: any; headers: Headers }> {
+// Return type spelled out: inferred, it names undici-types by a path through the shared node_modules symlink (TS2742).
+export async function post(base: string, method: string, body: unknown, token: string | null = TOKEN): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${base}/api/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -1,8 +1,9 @@
 // The engine's one error factory (Piscina `src/errors.ts` style): every error
 // the adapter and the pool raise is a PoolError with a stable `code` the
-// control plane, the UI and tests match on, and a `retryable` flag the retry
-// loops consult — a retry must never re-run work whose failure was the agent's
-// own (an exception is deterministic; re-running it only multiplies side effects).
+// control plane, the UI and tests match on, and a `retryable` flag: the failure
+// was transient, not the agent's own verdict (an exception is deterministic;
+// re-running it only multiplies side effects). What the engine retries by itself
+// is decided in retry-policy.ts, which also leaves out timeouts.
 import type { PoolErrorCode } from './types';
 
 export class PoolError extends Error {
@@ -51,6 +52,7 @@ export const errors = {
     return new PoolError('ERR_WORKER_QUEUE_FULL', msg, { details: { capacity, where }, retryable: where === 'worker' });
   },
   timeout(timeoutMs: number, detail = 'run deadline passed'): PoolError {
+    // retryable for callers who know their work is safe to repeat; the engine itself never retries it (retry-policy.ts).
     return new PoolError('ERR_TIMEOUT', `Message timed out after ${timeoutMs} ms (${detail})`, {
       details: { timeoutMs },
       retryable: true,

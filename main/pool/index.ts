@@ -1,9 +1,10 @@
 // Public facade of the engine (Piscina style: a small surface over private
-// internals). Import from here, not from the files behind it.
+// internals). Code outside main/pool imports from here, never from the files
+// behind it (worker/, dispatch/, lifecycle/, metrics/); scripts/boundaries.test.ts checks it.
 export { GreenletProcessPool, type ConfigChange, type ShutdownOptions } from './pool';
-export { GreenletBridgeAdapter, type AdapterOptions } from './adapter';
+export { GreenletBridgeAdapter, type AdapterOptions } from './worker/adapter';
 export { errors, isPoolError, PoolError } from './errors';
-export { DEFAULT_OPTIONS, RESTART_FIELDS } from './options';
-export { resolvePython, defaultRuntimeDir } from './python-runtime';
+export { DEFAULT_OPTIONS, RESTART_FIELDS, mergeOptions, resolveOptions } from './options';
+export { resolvePython, defaultRuntimeDir, type PythonSource } from './python-runtime';
 export { STRATEGIES } from './types';
 export type * from './types';

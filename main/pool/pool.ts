@@ -3,13 +3,13 @@
 // retries), WorkerManager (processes, restarts), Recycler (rolling recycle),
 // HealthMonitor (pings, RSS), Scaler (min..max).
 import { EventEmitter } from 'node:events';
-import { Dispatcher } from './dispatcher';
+import { Dispatcher } from './dispatch/dispatcher';
 import { errors, type PoolError } from './errors';
-import { HealthMonitor } from './health';
+import { HealthMonitor } from './lifecycle/health';
 import { badExecuteOption, mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
-import { computeDetailedStats, computeStats, type StatsSource } from './pool-stats';
-import { Recycler } from './recycler';
-import { Scaler } from './scaler';
+import { computeDetailedStats, computeStats, type StatsSource } from './metrics/pool-stats';
+import { Recycler } from './lifecycle/recycler';
+import { Scaler } from './lifecycle/scaler';
 import type {
   DetailedPoolStats,
   EventLevel,
@@ -21,8 +21,8 @@ import type {
   ProcessMessage,
   TaskOutcome,
 } from './types';
-import { WorkerManager, type WorkerHost } from './workers';
-import type { WorkerSlot } from './worker-slot';
+import { WorkerManager, type WorkerHost } from './lifecycle/workers';
+import type { WorkerSlot } from './worker/worker-slot';
 
 export interface ConfigChange {
   applied: (keyof PoolOptions)[]; // took effect live

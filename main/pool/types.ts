@@ -1,38 +1,10 @@
 // Public types of the engine. The control plane, the transports and the UI
 // depend on these shapes; change them only together with their users.
+// The options and strategies come from the one option table, shared with the
+// config schema and the form.
+import type { StrategyName } from '../../preload/pool-options-table';
 
-export const STRATEGIES = ['round-robin', 'least-busy', 'random', 'p2c-ewma'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
-
-export interface PoolOptions {
-  minWorkers: number; // default 2
-  maxWorkers: number; // default 10
-  loadBalancingStrategy: StrategyName; // default 'round-robin'
-  messageQueueSize: number; // pool queue bound, default 100
-  maxRetries: number; // default 3
-  retryDelay: number; // ms, base of exponential backoff, default 1000
-  healthCheckInterval: number; // ms, default 30000
-  healthCheckTimeout: number; // ms a ping may take before the hub counts as blocked, default 5000
-  restartOnFailure: boolean; // default true
-  workerRecycleInterval: number; // ms max worker age, default 3600000 (0 = off)
-  workerRecycleJitter: number; // ms, random 0..jitter added per worker, default 10% of interval
-  maxMessagesPerWorker: number; // default 10000 (0 = off)
-  maxMessagesJitter: number; // random 0..jitter added per worker, default 10% of max
-  maxWorkerMemoryMB: number; // RSS limit, 0 = off (default)
-  timeout: number; // ms run deadline per message, default 30000
-  queueTimeout: number; // ms max wait in the pool queue, 0 = no limit (default)
-  concurrencyPerWorker: number; // in-flight limit per worker, default 100
-  workerQueueSize: number; // the Python worker's own deque bound, default 100
-  scaleUpQueueThreshold: number; // queued messages that trigger adding a worker, default 1
-  idleTimeout: number; // ms an extra worker (above min) may stay idle before it is stopped, default 30000
-  drainTimeout: number; // ms graceful drain before SIGKILL, default 30000
-  pythonPath?: string; // interpreter; else env GREENLET_PYTHON, else python/.venv, else python3
-  agent: string; // 'module.path:ClassName', default 'echo_agent:EchoAgent'
-  agentId?: string;
-  capabilities?: string[];
-  pythonPaths: string[]; // extra PYTHONPATH entries for operator agent packages
-  env?: Record<string, string>;
-}
+export { STRATEGIES, type PoolOptions, type StrategyName } from '../../preload/pool-options-table';
 
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopping' | 'exited' | 'failed';
 

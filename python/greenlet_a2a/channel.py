@@ -1,4 +1,4 @@
-"""The protocol channel: keep it private, read frames from stdin, write frames to it.
+"""The protocol channel: keep it private (off fds 0 and 1), read frames from it, write frames to it.
 
 Nothing here imports gevent at module level: :func:`protect_stdout` and :func:`write_blocking`
 must work before gevent is imported (so a missing gevent is still reported as a frame).
@@ -35,6 +35,64 @@ def protect_stdout() -> int:
     return proto_fd
 
 
+def protect_stdin() -> int:
+    """Move the host's frames off fd 0 and point fd 0 (and ``sys.stdin``) at the null device.
+
+    Returns the private fd the frames now arrive on. Why: every child process inherits fd 0,
+    so a ``Popen(["head"])`` in agent code read (and swallowed) the host's frames, and a
+    long-lived child kept the request pipe open after the worker died. ``os.dup`` makes the
+    private fd non-inheritable (close-on-exec), so a child now reads end-of-file at once.
+    """
+    in_fd = os.dup(0)
+    null_fd = os.open(os.devnull, os.O_RDONLY)
+    try:
+        os.dup2(null_fd, 0)
+    finally:
+        os.close(null_fd)
+    if IS_WINDOWS:
+        _windows_redirect_stdin_handle(in_fd)
+    return in_fd
+
+
+def forget_channel_after_fork(in_fd: int, out_fd: int) -> None:
+    """In a child made by ``os.fork()`` (no exec), take the protocol fds away from it.
+
+    Close-on-exec does not help a plain fork: the child would share the host's pipes, could
+    read frames meant for the worker or write into its replies. The input fd becomes a pipe
+    nobody ever writes to (a copied reader greenlet in the child parks for good instead of
+    stealing frames or seeing end of file and exiting the child); the output fd becomes the
+    null device. Replacing rather than closing keeps copied gevent watchers on valid fds.
+    """
+    if not hasattr(os, "register_at_fork"):
+        return
+
+    def in_child() -> None:
+        try:
+            never_r, _never_w = os.pipe()  # the write end stays open (and unused) for the child's life
+            os.dup2(never_r, in_fd, inheritable=False)
+            os.close(never_r)
+            null_fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null_fd, out_fd, inheritable=False)
+            os.close(null_fd)
+        except OSError:
+            pass
+
+    os.register_at_fork(after_in_child=in_child)
+
+
+def _windows_redirect_stdin_handle(in_fd: int) -> None:
+    # Why: code may read through GetStdHandle(STD_INPUT_HANDLE) rather than the CRT fd 0.
+    try:
+        import ctypes
+        import msvcrt
+
+        msvcrt.setmode(in_fd, os.O_BINARY)
+        STD_INPUT_HANDLE = -10
+        ctypes.windll.kernel32.SetStdHandle(STD_INPUT_HANDLE, msvcrt.get_osfhandle(0))
+    except Exception as exc:  # best effort: fd-level protection is already in place
+        sys.stderr.write("greenlet_a2a: could not redirect the Win32 stdin handle: %r\n" % (exc,))
+
+
 def _windows_redirect_std_handle(proto_fd: int) -> None:
     # Why: on Windows C code may write through GetStdHandle(STD_OUTPUT_HANDLE) rather than
     # the CRT fd 1, so the Win32 handle has to follow fd 2 as well. Binary mode keeps the
@@ -44,7 +102,6 @@ def _windows_redirect_std_handle(proto_fd: int) -> None:
         import msvcrt
 
         msvcrt.setmode(proto_fd, os.O_BINARY)
-        msvcrt.setmode(0, os.O_BINARY)
         STD_OUTPUT_HANDLE = -11
         ctypes.windll.kernel32.SetStdHandle(STD_OUTPUT_HANDLE, msvcrt.get_osfhandle(2))
     except Exception as exc:  # best effort: fd-level protection is already in place
@@ -65,7 +122,7 @@ def write_blocking(fd: int, data: bytes) -> None:
 
 
 class FrameReader:
-    """Reads raw chunks from stdin; returns b"" at end of file.
+    """Reads raw chunks from the private input fd (the host's stdin pipe); returns b"" at end of file.
 
     The fd stays blocking. While anything else may need the hub, the reader first waits
     for readiness on the hub (so a read never blocks the hub). When nothing else can run —

@@ -43,7 +43,7 @@ class Runner(greenlet):
 
 
 class Runtime(ControlMixin):
-    def __init__(self, agent, settings: Dict[str, Any], proto_fd: int, hub) -> None:
+    def __init__(self, agent, settings: Dict[str, Any], in_fd: int, proto_fd: int, hub) -> None:
         self.agent = agent
         self.process = agent.process
         self.hub = hub
@@ -59,7 +59,7 @@ class Runtime(ControlMixin):
         self._idle_runners: List[greenlet] = []
         self._direct: Optional[Job] = None
         self._reader_g: Optional[greenlet] = None
-        self.reader = FrameReader(0, hub)
+        self.reader = FrameReader(in_fd, hub)
         self.writer = FrameWriter(proto_fd, hub, self._on_broken_channel)
         self.send = self.writer.send
         self._init_control(settings)

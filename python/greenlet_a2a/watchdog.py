@@ -17,7 +17,8 @@ import os
 POLL_S = 0.5
 
 
-def start() -> None:
+def start(in_fd: int = 0) -> None:
+    """Watch ``in_fd``, the fd the host's frames arrive on (private after ``protect_stdin``)."""
     if os.name == "nt" or not hasattr(os, "getppid"):
         return  # no reparenting to observe; stdin EOF still ends the worker when the hub runs
     parent = os.getppid()
@@ -34,7 +35,7 @@ def start() -> None:
 
     def stdin_hung_up() -> bool:
         p = poll()
-        p.register(0, 0)  # no events asked for: only HUP/ERR/NVAL are reported, nothing is read
+        p.register(in_fd, 0)  # no events asked for: only HUP/ERR/NVAL are reported, nothing is read
         return any(ev & hup for _fd, ev in p.poll(0))
 
     def watch() -> None:

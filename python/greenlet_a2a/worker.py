@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .channel import protect_stdout, write_blocking
+from .channel import forget_channel_after_fork, protect_stdin, protect_stdout, write_blocking
 
 EXIT_FATAL = 3
 DEFAULTS = {"concurrency": 100, "max_queue_size": 100, "lag_interval_ms": 50, "monkey_patch": False}
@@ -26,8 +26,10 @@ class StartupError(Exception):
 
 def main(argv=None) -> None:
     proto_fd = protect_stdout()
+    in_fd = protect_stdin()
+    forget_channel_after_fork(in_fd, proto_fd)
     _ignore_sigint()
-    _watch_host()
+    _watch_host(in_fd)
     try:
         config = _parse_argv(sys.argv[1:] if argv is None else argv)
         settings = _settings(config)
@@ -42,9 +44,9 @@ def main(argv=None) -> None:
         _step("start_failed", "agent %r on_start() raised" % config["agent"], agent.on_start)
         from .codec import encode as _dumps
         from .runtime import Runtime
-        from .sysinfo import versions
+        from .sysinfo import rss_bytes, versions
 
-        runtime = Runtime(agent, settings, proto_fd, hub)
+        runtime = Runtime(agent, settings, in_fd, proto_fd, hub)
     except StartupError as err:
         _fatal(proto_fd, err)
     except BaseException as exc:  # a bug in the worker itself still gets reported as a frame
@@ -55,6 +57,8 @@ def main(argv=None) -> None:
         "type": "agent.register", "agent_id": agent.agent_id, "capabilities": agent.capabilities,
         "pid": os.getpid(), "versions": versions(), "concurrency": settings["concurrency"],
         "max_queue_size": settings["max_queue_size"],
+        # The host shows memory from the first moment, not only after its first health sample.
+        "rss_bytes": rss_bytes(),
     }))
     runtime.serve()
 
@@ -71,12 +75,12 @@ def _ignore_sigint() -> None:
         pass
 
 
-def _watch_host() -> None:
+def _watch_host(in_fd: int) -> None:
     # Before any monkey-patching: the watchdog must be a real OS thread with unpatched functions.
     try:
         from .watchdog import start
 
-        start()
+        start(in_fd)
     except Exception as exc:  # best effort: stdin EOF still ends the worker while the hub runs
         sys.stderr.write("greenlet_a2a: host watchdog not started: %r\n" % (exc,))
 

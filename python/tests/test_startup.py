@@ -20,6 +20,13 @@ def test_register_frame_announces_the_worker(spawn):
     assert w.frames[0] is reg  # register is the first frame on the channel
 
 
+def test_register_frame_reports_rss_so_the_host_need_not_wait_for_a_sample(spawn):
+    w = spawn()
+    rss = w.register["rss_bytes"]
+    assert isinstance(rss, int) and rss > 1024 * 1024  # an interpreter with gevent loaded is MBs
+    assert abs(rss - w.metrics()["rss_bytes"]) < 64 * 1024 * 1024  # the same measure as agent.metrics
+
+
 def test_config_agent_id_and_capabilities_override_class_defaults(spawn):
     w = spawn(agent_id="w-42", capabilities=["echo", "extra"])
     assert w.register["agent_id"] == "w-42"

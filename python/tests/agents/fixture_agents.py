@@ -120,3 +120,60 @@ class LeakyTimeoutAgent(GreenletA2AAgent):
         if data == "nap":
             gevent.sleep(0.2)  # past the leaked timeout: the hub runs it meanwhile
         return data
+
+
+class ChildProcessAgent(GreenletA2AAgent):
+    """Starts child processes the way careless agent code does: inheriting fds 0, 1 and 2.
+
+    ``{"spawn": [argv]}`` starts a child (no wait) and returns its pid; ``{"poll": pid}``
+    returns its exit code (``None`` while it runs); ``{"fork_sleep_s": n}`` forks a child that
+    sleeps ``n`` s without exec (it keeps every fd the worker had) and returns its pid;
+    ``{"run": [argv], "close_fds": bool}`` runs a command and returns its stdout.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = {}
+
+    def process(self, data):
+        import os
+        import subprocess
+
+        if "spawn" in data:
+            child = subprocess.Popen(data["spawn"], stdout=subprocess.DEVNULL)
+            self.children[child.pid] = child
+            return child.pid
+        if "poll" in data:
+            return self.children[data["poll"]].poll()
+        if "fork_sleep_s" in data:
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                time.sleep(data["fork_sleep_s"])  # the real sleep: gevent is not monkey-patched here
+                os._exit(0)
+            return pid
+        if "run" in data:
+            out = subprocess.run(data["run"], stdout=subprocess.PIPE, close_fds=data.get("close_fds", True))
+            return out.stdout.decode()
+        return data
+
+
+class ForkProbeAgent(GreenletA2AAgent):
+    """``{"fork_probe_s": n}`` forks a child that runs the copied gevent hub for ``n`` s and then
+    exits 7, unless something (the worker's copied reader) ends it first; returns the child's
+    exit code. Anything else is echoed."""
+
+    def process(self, data):
+        import os
+
+        if not isinstance(data, dict) or "fork_probe_s" not in data:
+            return data
+        pid = os.fork()
+        if pid == 0:
+            gevent.sleep(data["fork_probe_s"])  # the copied reader must stay parked meanwhile
+            os._exit(7)
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            gevent.sleep(0.01)

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { STRATEGY_TABLE } from '../../../preload/pool-options-table';
 import { POOL_FIELDS } from '../lib/configFields';
 import { Field } from './Field';
 
@@ -28,5 +29,13 @@ describe('Field', () => {
     fireEvent.change(select, { target: { value: 'p2c-ewma' } });
     expect(onChange).toHaveBeenCalledWith('pool.loadBalancingStrategy', 'p2c-ewma');
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows each strategy by its label and explains the chosen one in the help', () => {
+    render(<Field field={strategy} value="p2c-ewma" onChange={() => {}} />);
+    const select = screen.getByLabelText('Load balancing') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(STRATEGY_TABLE.map((s) => s.label));
+    const p2c = STRATEGY_TABLE.find((s) => s.name === 'p2c-ewma')!;
+    expect(document.getElementById('f-pool.loadBalancingStrategy-help')?.textContent).toContain(`${p2c.label}: ${p2c.description}`);
   });
 });

@@ -21,6 +21,7 @@ export function Field({ field, value, error, changed, onChange }: Props) {
     'aria-invalid': error ? true : undefined,
     'aria-describedby': describe,
   } as const;
+  const chosen = field.options?.find((o) => o.value === value);
   let input;
   if (field.kind === 'bool')
     input = <input type="checkbox" {...common} checked={Boolean(value)} onChange={(e) => onChange(path, e.target.checked)} />;
@@ -28,8 +29,8 @@ export function Field({ field, value, error, changed, onChange }: Props) {
     input = (
       <select {...common} value={String(value ?? '')} onChange={(e) => onChange(path, e.target.value)}>
         {field.options?.map((o) => (
-          <option key={o} value={o}>
-            {o}
+          <option key={o.value} value={o.value} title={o.description}>
+            {o.label}
           </option>
         ))}
       </select>
@@ -55,6 +56,7 @@ export function Field({ field, value, error, changed, onChange }: Props) {
       </div>
       <div className="help" id={`${id}-help`}>
         {field.help}
+        {chosen?.description && ` ${chosen.label}: ${chosen.description}`}
       </div>
       {error && (
         <div className="error-text" id={`${id}-err`} role="alert" data-testid={`error-${path}`}>

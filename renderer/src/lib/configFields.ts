@@ -1,9 +1,16 @@
 // Every setting the operator can edit, with its unit and a one-line help.
 // Validation is NOT here: values are checked with the shared zod schema.
-import { STRATEGY_NAMES } from '../../../preload/schemas';
+// Pool fields are derived from the option table; alerts and sampling are listed here.
+import { OPTION_GROUPS, POOL_OPTION_ENTRIES, STRATEGY_TABLE, boundsHint, type OptionSpec } from '../../../preload/pool-options-table';
 
 export type Section = 'pool' | 'alerts' | 'sampling';
 export type FieldKind = 'int' | 'number' | 'bool' | 'enum' | 'string' | 'list';
+
+export interface FieldOption {
+  value: string;
+  label: string;
+  description?: string;
+}
 
 export interface FieldMeta {
   section: Section;
@@ -12,57 +19,33 @@ export interface FieldMeta {
   kind: FieldKind;
   unit?: string;
   help: string;
-  options?: readonly string[];
+  options?: readonly FieldOption[];
   optional?: boolean; // empty input means "not set"
   group?: string;
 }
 
-const pool = (key: string, label: string, kind: FieldKind, help: string, extra: Partial<FieldMeta> = {}): FieldMeta => ({
-  section: 'pool',
-  key,
-  label,
-  kind,
-  help,
-  ...extra,
-});
+const KIND: Record<OptionSpec['type'], FieldKind> = { int: 'int', bool: 'bool', strategy: 'enum', text: 'string', list: 'list', env: 'string' };
+const STRATEGY_OPTIONS: readonly FieldOption[] = STRATEGY_TABLE.map((s) => ({ value: s.name, label: s.label, description: s.description }));
 
-export const POOL_FIELDS: FieldMeta[] = [
-  pool('minWorkers', 'Minimum workers', 'int', 'Workers kept running even when idle.', { unit: 'workers', group: 'Size' }),
-  pool('maxWorkers', 'Maximum workers', 'int', 'Upper bound when scaling up under load (1–64).', { unit: 'workers', group: 'Size' }),
-  pool('loadBalancingStrategy', 'Load balancing', 'enum', 'How a message picks its worker. p2c-ewma weighs in-flight work and latency.', {
-    options: STRATEGY_NAMES,
-    group: 'Size',
-  }),
-  pool('scaleUpQueueThreshold', 'Scale-up threshold', 'int', 'Queued messages that trigger adding a worker.', { unit: 'messages', group: 'Size' }),
-  pool('idleTimeout', 'Idle timeout', 'int', 'How long an extra worker above the minimum may stay idle before it stops.', { unit: 'ms', group: 'Size' }),
-  pool('messageQueueSize', 'Pool queue size', 'int', 'Messages waiting for a worker; beyond this, submits are refused (backpressure).', {
-    unit: 'messages',
-    group: 'Queues and concurrency',
-  }),
-  pool('concurrencyPerWorker', 'Concurrency per worker', 'int', 'Messages one worker runs at once, each on its own greenlet.', {
-    unit: 'messages',
-    group: 'Queues and concurrency',
-  }),
-  pool('workerQueueSize', 'Worker queue size', 'int', "Bound of the Python worker's own queue.", { unit: 'messages', group: 'Queues and concurrency' }),
-  pool('queueTimeout', 'Queue timeout', 'int', 'Longest wait in the pool queue; 0 = no limit.', { unit: 'ms', group: 'Queues and concurrency' }),
-  pool('timeout', 'Run timeout', 'int', 'Run deadline per message; the greenlet is killed past it.', { unit: 'ms', group: 'Queues and concurrency' }),
-  pool('maxRetries', 'Max retries', 'int', 'Attempts after a worker crash before the message counts as poison (0–20).', { unit: 'retries', group: 'Failures' }),
-  pool('retryDelay', 'Retry delay', 'int', 'Base of the exponential backoff between retries.', { unit: 'ms', group: 'Failures' }),
-  pool('restartOnFailure', 'Restart on failure', 'bool', 'Replace a worker that crashed.', { group: 'Failures' }),
-  pool('healthCheckInterval', 'Health check interval', 'int', 'How often each worker is pinged (min 100).', { unit: 'ms', group: 'Health' }),
-  pool('healthCheckTimeout', 'Health check timeout', 'int', 'A ping slower than this marks the worker’s loop as blocked (min 100).', { unit: 'ms', group: 'Health' }),
-  pool('drainTimeout', 'Drain timeout', 'int', 'Graceful drain before a stopping worker is killed.', { unit: 'ms', group: 'Health' }),
-  pool('workerRecycleInterval', 'Recycle after age', 'int', 'Maximum worker age; 0 = off.', { unit: 'ms', group: 'Recycling' }),
-  pool('workerRecycleJitter', 'Age jitter', 'int', 'Random 0..jitter added per worker so they do not all recycle together.', { unit: 'ms', group: 'Recycling' }),
-  pool('maxMessagesPerWorker', 'Recycle after messages', 'int', 'Messages before a worker is recycled; 0 = off.', { unit: 'messages', group: 'Recycling' }),
-  pool('maxMessagesJitter', 'Messages jitter', 'int', 'Random 0..jitter added per worker.', { unit: 'messages', group: 'Recycling' }),
-  pool('maxWorkerMemoryMB', 'Memory limit', 'int', 'Recycle a worker whose RSS passes this; 0 = off.', { unit: 'MB', group: 'Recycling' }),
-  pool('agent', 'Agent class', 'string', 'Python class as "package.module:ClassName".', { group: 'Agent' }),
-  pool('agentId', 'Agent id', 'string', 'Overrides the class default; empty = class default.', { optional: true, group: 'Agent' }),
-  pool('capabilities', 'Capabilities', 'list', 'Comma-separated; empty = class default.', { optional: true, group: 'Agent' }),
-  pool('pythonPath', 'Python interpreter', 'string', 'Empty = GREENLET_PYTHON, then python/.venv, then python3.', { optional: true, group: 'Agent' }),
-  pool('pythonPaths', 'Extra PYTHONPATH', 'list', 'Comma-separated folders holding your agent packages.', { group: 'Agent' }),
-];
+function poolField(key: string, spec: OptionSpec): FieldMeta {
+  const hint = boundsHint(spec);
+  return {
+    section: 'pool',
+    key,
+    label: spec.label,
+    kind: KIND[spec.type],
+    help: hint ? `${spec.help} ${hint}` : spec.help,
+    group: spec.group,
+    ...(spec.unit && { unit: spec.unit }),
+    ...(spec.type === 'strategy' && { options: STRATEGY_OPTIONS }),
+    ...(!('default' in spec) && { optional: true }),
+  };
+}
+
+/** The pool form: every option of the table an operator may set (preload/pool-options-table.ts), by group. */
+export const POOL_FIELDS: FieldMeta[] = OPTION_GROUPS.flatMap((g) =>
+  POOL_OPTION_ENTRIES.filter(([, s]) => s.group === g && !s.engineOnly).map(([key, s]) => poolField(key, s)),
+);
 
 const alert = (key: string, label: string, kind: FieldKind, help: string, unit?: string): FieldMeta => ({
   section: 'alerts',

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { WorkerStats } from '../../../main/pool/types';
+import type { WorkerStats } from '../../../preload/contract';
 import { sortWorkers } from './sortWorkers';
 
 const w = (id: string, rssBytes: number, healthy = true): WorkerStats =>

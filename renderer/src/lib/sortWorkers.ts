@@ -1,4 +1,4 @@
-import type { WorkerStats } from '../../../main/pool/types';
+import type { WorkerStats } from '../../../preload/contract';
 
 export type WorkerSortKey = keyof Pick<
   WorkerStats,

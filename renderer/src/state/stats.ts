@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DetailedPoolStats } from '../../../main/pool/types';
+import type { DetailedPoolStats } from '../../../preload/contract';
 
 interface StatsState {
   stats: DetailedPoolStats | null;

@@ -1,11 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { POOL_OPTION_TABLE } from '../../../preload/pool-options-table';
 import { issuesByPath } from '../lib/configDraft';
 import { api, errorText } from '../state/api';
 import { useConfig } from '../state/config';
 
 const intOrNaN = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s) : NaN);
+// The bounds come from the option table, like the API's own check of scale().
+const { minWorkers: MIN, maxWorkers: MAX } = POOL_OPTION_TABLE;
+const outside = (n: number, b: { min: number; max: number }) => !(n >= b.min && n <= b.max);
 
-/** Scale min/max; checked here with the scale method's bounds before sending. */
+/** Scale min/max; checked here with the option table's bounds before sending. */
 export function ScaleForm() {
   const pool = useConfig((s) => s.config?.pool);
   const [min, setMin] = useState('');
@@ -22,8 +26,8 @@ export function ScaleForm() {
     const e: Record<string, string> = {};
     const lo = intOrNaN(min);
     const hi = intOrNaN(max);
-    if (!(lo >= 1)) e.min = 'Whole number ≥ 1';
-    if (!(hi >= 1 && hi <= 64)) e.max = 'Whole number 1–64';
+    if (outside(lo, MIN)) e.min = `Whole number ${MIN.min}–${MIN.max}`;
+    if (outside(hi, MAX)) e.max = `Whole number ${MAX.min}–${MAX.max}`;
     if (!e.min && !e.max && lo > hi) e.min = 'Must not exceed max';
     return e;
   };

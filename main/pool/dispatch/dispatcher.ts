@@ -1,0 +1,250 @@
+// The hot path: accept a message, hand it to a worker with spare in-flight
+// capacity or park it in the bounded queue, settle it, and re-dispatch work a
+// dead worker took down with it. Per message: one Task object, one promise from
+// the adapter; no timers (queue deadlines share one timer), no stats work.
+import { unwatchAbort, watchAbort } from '../worker/abort-watch';
+import { errors, isPoolError, PoolError } from '../errors';
+import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
+import { delay, isRetryable } from '../retry-policy';
+import { Isolation } from './isolation';
+import { Task, TaskQueue, TaskState } from './pool-queue';
+import { createPicker, type Picker } from './strategies';
+import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from '../types';
+import type { WorkerSlot } from '../worker/worker-slot';
+
+export interface DispatchHost {
+  readonly opts: PoolOptions;
+  readonly slots: readonly WorkerSlot[];
+  readonly closing: boolean;
+  emitEvent(type: PoolEventType, level: EventLevel, message: string, workerId?: string, data?: Record<string, unknown>): void;
+  onQueued(depth: number): void;
+  onWorkerDone(slot: WorkerSlot): void; // recycle-by-count / memory-step checks
+}
+
+// Memory limit: sample RSS every this many messages per worker (plus every health check).
+const MEMORY_STEP_MASK = 255;
+
+export class Dispatcher {
+  readonly queue: TaskQueue;
+  readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
+  picker: Picker;
+  processed = 0;
+  errors = 0;
+  private readonly retrying = new Set<Task>();
+  private readonly isolation: Isolation;
+  // Reused for every adapter.process() call: the adapter reads it synchronously and keeps
+  // nothing, so one object instead of one allocation per message.
+  private readonly sendOpts: { timeout: number; signal: AbortSignal | undefined } = { timeout: 0, signal: undefined };
+
+  constructor(private readonly host: DispatchHost) {
+    this.queue = new TaskQueue(host.opts.messageQueueSize, (t) => this.onQueueExpired(t));
+    this.picker = createPicker(host.opts.loadBalancingStrategy);
+    this.isolation = new Isolation(host.slots, (t, s) => this.dispatch(t, s, performance.now()));
+  }
+
+  setStrategy(name: StrategyName): void {
+    if (this.picker.name !== name) this.picker = createPicker(name);
+  }
+
+  submit(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined, withInfo: boolean): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const now = performance.now();
+      const task = new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, now);
+      if (signal) {
+        if (signal.aborted) return reject(errors.cancelled('Aborted before it was queued'));
+        task.onAbort = () => this.onAbort(task);
+        watchAbort(signal, task.onAbort);
+      }
+      if (this.queue.size === 0) {
+        const slot = this.picker.pick(this.host.slots);
+        if (slot) return this.dispatch(task, slot, now);
+      }
+      if (this.queue.full) {
+        this.finishAbort(task);
+        this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
+          capacity: this.queue.capacity,
+        });
+        return reject(errors.queueFull(this.queue.capacity));
+      }
+      this.queue.push(task, now);
+      this.host.onQueued(this.queue.size);
+    });
+  }
+
+  /** Moves queued messages onto workers with spare capacity (a worker freed up or joined). */
+  drain(): void {
+    if (this.isolation.size > 0) this.isolation.place();
+    while (this.queue.size > 0) {
+      const slot = this.picker.pick(this.host.slots);
+      if (!slot) return;
+      const task = this.queue.shift()!;
+      this.dispatch(task, slot, performance.now());
+    }
+  }
+
+  /** Fails every waiting message (queued or waiting to retry) with `err`: shutdown/destroy. */
+  failWaiting(err: PoolError): void {
+    for (const t of this.queue.drainAll()) this.settleError(t, err, false);
+    for (const t of this.retrying) {
+      if (t.retryTimer) clearTimeout(t.retryTimer);
+      this.settleError(t, err, false);
+    }
+    this.retrying.clear();
+    for (const t of this.isolation.drainAll()) this.settleError(t, err, false);
+  }
+
+  private dispatch(task: Task, slot: WorkerSlot, now: number): void {
+    if (task.attempts === 0) task.queueWaitMs = now - task.createdAt;
+    task.state = TaskState.Running;
+    task.slot = slot;
+    task.attempts++;
+    task.dispatchedAt = now;
+    if (slot.inFlight++ === 0) slot.lastProgressAt = now;
+    const so = this.sendOpts;
+    so.timeout = task.timeout;
+    so.signal = task.signal;
+    slot.adapter!.process(task.data, so).then(
+      (r) => this.onResult(task, r.result),
+      (e: unknown) => this.onError(task, e),
+    );
+  }
+
+  private release(task: Task, now: number): WorkerSlot {
+    const slot = task.slot!;
+    if (task.solo) slot.solo = task.solo = false;
+    if (--slot.inFlight === 0) {
+      slot.idleSince = now;
+      if (this.isolation.size > 0) this.isolation.place(); // a reserved worker just drained
+    }
+    return slot;
+  }
+
+  private onResult(task: Task, result: unknown): void {
+    const now = performance.now();
+    const slot = this.release(task, now);
+    slot.recordDone(now - task.dispatchedAt, now, false);
+    this.processed++;
+    this.latency.record(now - task.createdAt, now);
+    task.state = TaskState.Done;
+    this.finishAbort(task);
+    task.resolve(task.withInfo ? this.outcome(task, result, slot, now) : result);
+    this.afterDone(slot);
+  }
+
+  private onError(task: Task, e: unknown): void {
+    const now = performance.now();
+    const slot = this.release(task, now);
+    const err = isPoolError(e) ? e : errors.protocol(e instanceof Error ? e.message : String(e));
+    const code = err.code;
+    if (code === 'ERR_AGENT' || code === 'ERR_TIMEOUT' || code === 'ERR_CANCELLED') {
+      // The worker answered (or the host gave up on this message only): counts as processed.
+      slot.recordDone(now - task.dispatchedAt, now, code !== 'ERR_CANCELLED');
+      this.processed++;
+      this.latency.record(now - task.createdAt, now);
+      if (code === 'ERR_TIMEOUT') {
+        this.host.emitEvent('task.timeout', 'warn', `message ran past its ${task.timeout} ms deadline on ${slot.id}`, slot.id, {
+          phase: 'run',
+          timeoutMs: task.timeout,
+        });
+      }
+      this.settleError(task, err, code !== 'ERR_CANCELLED');
+      this.afterDone(slot);
+      return;
+    }
+    if (code === 'ERR_WORKER_CRASHED') task.crashes++;
+    if (this.host.closing) {
+      // Shutdown's grace ran out or destroy() killed the worker: the pool is gone, not the message's fault.
+      this.settleError(task, errors.poolClosed(), false);
+      return;
+    }
+    const max = this.host.opts.maxRetries;
+    if (!isRetryable(err) || max === 0 || task.signal?.aborted) {
+      this.settleError(task, err, true);
+    } else if (code === 'ERR_WORKER_CRASHED' && task.crashes >= max) {
+      this.host.emitEvent('task.poison', 'error', `message killed ${task.crashes} workers; failed as poison instead of killing more`, slot.id, {
+        attempts: task.attempts,
+        crashes: task.crashes,
+      });
+      this.settleError(task, errors.poison(task.crashes, err.message), true);
+    } else if (task.attempts > max) {
+      this.settleError(task, err, true);
+    } else {
+      this.scheduleRetry(task, err, slot);
+    }
+    this.drain();
+  }
+
+  private afterDone(slot: WorkerSlot): void {
+    if (slot.messageLimit !== 0 || (this.host.opts.maxWorkerMemoryMB > 0 && (slot.messagesThisProcess & MEMORY_STEP_MASK) === 0)) {
+      this.host.onWorkerDone(slot);
+    }
+    if (this.queue.size > 0) this.drain();
+  }
+
+  private scheduleRetry(task: Task, err: PoolError, slot: WorkerSlot): void {
+    const delayMs = delay(task.attempts, this.host.opts.retryDelay);
+    const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
+    task.state = TaskState.RetryWait;
+    this.retrying.add(task);
+    const how = isolated ? ' alone on an idle worker (last chance before poison)' : '';
+    this.host.emitEvent('task.retry', 'warn', `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`, slot.id, {
+      attempt: task.attempts + 1,
+      delayMs,
+      reason: err.code,
+      isolated,
+    });
+    task.retryTimer = setTimeout(() => {
+      task.retryTimer = null;
+      this.retrying.delete(task);
+      if (isolated) return this.isolation.add(task);
+      const next = this.picker.pick(this.host.slots);
+      if (next && this.queue.size === 0) this.dispatch(task, next, performance.now());
+      else {
+        this.queue.pushFront(task, performance.now());
+        this.drain();
+      }
+    }, delayMs);
+  }
+
+  private onQueueExpired(task: Task): void {
+    const waited = Math.round(performance.now() - task.createdAt);
+    this.host.emitEvent('task.timeout', 'warn', `message waited ${waited} ms in the queue (limit ${task.queueTimeout} ms)`, undefined, {
+      phase: 'queue',
+      timeoutMs: task.queueTimeout,
+    });
+    this.settleError(task, errors.queueTimeout(waited, task.queueTimeout), true);
+  }
+
+  private onAbort(task: Task): void {
+    if (task.state === TaskState.Queued) this.queue.remove(task);
+    else if (task.state === TaskState.RetryWait) {
+      if (task.retryTimer) clearTimeout(task.retryTimer);
+      this.retrying.delete(task);
+      this.isolation.remove(task);
+    } else return; // running: the adapter got the same signal and cancels it in the worker
+    this.settleError(task, errors.cancelled('Aborted by the caller'), false);
+  }
+
+  private settleError(task: Task, err: PoolError, count: boolean): void {
+    if (task.state === TaskState.Done) return;
+    task.state = TaskState.Done;
+    if (count) this.errors++;
+    this.finishAbort(task);
+    task.reject(err);
+  }
+
+  private finishAbort(task: Task): void {
+    if (task.onAbort) unwatchAbort(task.signal!, task.onAbort);
+    task.onAbort = null;
+  }
+
+  private outcome(task: Task, result: unknown, slot: WorkerSlot, now: number): TaskOutcome {
+    return {
+      result,
+      workerId: slot.id,
+      latencyMs: now - task.createdAt,
+      queueWaitMs: task.queueWaitMs,
+      attempts: task.attempts,
+    };
+  }
+}

@@ -1,0 +1,160 @@
+// The table of requests waiting for a worker reply. Replies are matched by id
+// only (never by type); each request leaves the table exactly once — answered,
+// expired, aborted or failed by the worker's death — so none is forgotten and
+// none settles twice.
+import { unwatchAbort, watchAbort } from './abort-watch';
+import { DeadlineTracker } from './deadlines';
+import { errors, type PoolError } from '../errors';
+import type { LatencyHistogram } from '../metrics/latency';
+import * as wire from './wire';
+
+export const PROCESS = 0; // agent.process resolving { result, durationMs }
+export const PROCESS_FRAME = 1; // agent.process resolving the raw reply frame
+export const CONTROL = 2; // ping / metrics: not counted as messages
+
+export interface ChannelStats {
+  messagesSent: number;
+  messagesReceived: number;
+  errors: number;
+  lastMessageTime: number;
+  timeouts: number;
+  protocolErrors: number;
+  lateReplies: number;
+  outputLines: number;
+  writeStalls: number;
+}
+
+export function emptyStats(): ChannelStats {
+  return { messagesSent: 0, messagesReceived: 0, errors: 0, lastMessageTime: 0, timeouts: 0, protocolErrors: 0, lateReplies: 0, outputLines: 0, writeStalls: 0 };
+}
+
+export interface Pending {
+  id: string;
+  kind: number;
+  expect: string;
+  start: number;
+  limitMs: number; // the caller's timeout, for error messages
+  timeoutMs: number; // deadline - start (the tracker's group key)
+  deadline: number;
+  resolve: (value: never) => void;
+  reject: (err: PoolError) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  group: Set<unknown> | undefined;
+}
+
+export interface RequestHooks {
+  sendCancel(target: string): void;
+  protocolError(reason: string, line: string): PoolError;
+  maxQueueSize(): number | null;
+}
+
+const SWEEP_MS = 50;
+
+export class RequestTable {
+  private readonly pending = new Map<string, Pending>();
+  private readonly deadlines = new DeadlineTracker<Pending>(SWEEP_MS, (p) => this.expire(p));
+  private messagesInFlight = 0;
+
+  constructor(
+    private readonly stats: ChannelStats,
+    private readonly latency: LatencyHistogram,
+    private readonly hooks: RequestHooks,
+  ) {}
+
+  /** agent.process requests awaiting a reply (control requests excluded). */
+  get inFlight(): number {
+    return this.messagesInFlight;
+  }
+
+  get(id: string): Pending | undefined {
+    return this.pending.get(id);
+  }
+
+  add(id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void): Pending {
+    const start = performance.now();
+    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined };
+    this.pending.set(id, p);
+    if (timeoutMs > 0) this.deadlines.add(p);
+    if (kind !== CONTROL) {
+      this.messagesInFlight++;
+      this.stats.messagesSent++;
+    }
+    return p;
+  }
+
+  watchAbort(p: Pending, signal: AbortSignal): void {
+    p.signal = signal;
+    p.onAbort = () => {
+      if (!this.release(p)) return;
+      this.stats.errors++;
+      this.hooks.sendCancel(p.id);
+      p.reject(errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
+    };
+    watchAbort(signal, p.onAbort);
+  }
+
+  settle(p: Pending, frame: wire.Frame): void {
+    this.release(p);
+    const type = frame.type;
+    if (p.kind === CONTROL) {
+      if (type === p.expect) p.resolve(frame as never);
+      else if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
+      else p.reject(this.hooks.protocolError(`reply "${type}" to a request expecting "${p.expect}"`, JSON.stringify(frame)));
+      return;
+    }
+    const now = performance.now();
+    const ms = now - p.start;
+    this.stats.messagesReceived++;
+    this.stats.lastMessageTime = performance.timeOrigin + now; // epoch ms without a second clock read
+    this.latency.record(ms);
+    if (type === 'agent.result') {
+      p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
+      return;
+    }
+    this.stats.errors++;
+    if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
+    else p.reject(this.hooks.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+  }
+
+  /** Fails one request with `err` (e.g. its reply was unreadable). */
+  fail(p: Pending, err: PoolError): void {
+    if (!this.release(p)) return;
+    if (p.kind !== CONTROL) this.stats.errors++;
+    p.reject(err);
+  }
+
+  /** The worker is gone: every request rejects with `err`. Returns the ids of the messages among them. */
+  failAll(err: PoolError): string[] {
+    const all = [...this.pending.values()];
+    this.deadlines.clear();
+    for (const p of all) {
+      this.release(p);
+      if (p.kind !== CONTROL) this.stats.errors++;
+      p.reject(err);
+    }
+    return all.filter((p) => p.kind !== CONTROL).map((p) => p.id);
+  }
+
+  /** Removes p from every structure; false when it was already settled. */
+  private release(p: Pending): boolean {
+    if (!this.pending.delete(p.id)) return false;
+    if (p.group !== undefined) this.deadlines.remove(p);
+    if (p.signal) unwatchAbort(p.signal, p.onAbort!);
+    if (p.kind !== CONTROL) this.messagesInFlight--;
+    return true;
+  }
+
+  private expire(p: Pending): void {
+    if (!this.release(p)) return;
+    if (p.kind === CONTROL) {
+      const what = p.expect === 'agent.pong' ? 'agent.ping' : p.expect;
+      p.reject(errors.timeout(p.limitMs, `${what} not answered; the worker's hub may be blocked`));
+      return;
+    }
+    this.stats.errors++;
+    this.stats.timeouts++;
+    this.hooks.sendCancel(p.id);
+    p.reject(errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
+  }
+}

@@ -1,0 +1,67 @@
+// Worker frames are untrusted: parsing and the worker-code → engine-code mapping.
+import { describe, expect, it } from 'vitest';
+import { encodeControl, encodeProcess, errorFromFrame, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
+
+describe('wire', () => {
+  it('encodes agent.process with id, deadline and data as one JSON line', () => {
+    const line = encodeProcess('1z', { a: 'ü' }, 250);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(JSON.parse(line)).toEqual({ type: 'agent.process', id: '1z', deadline_ms: 250, data: { a: 'ü' } });
+    expect(JSON.parse(encodeProcess('2', undefined, 0))).toEqual({ type: 'agent.process', id: '2', data: null });
+    expect(JSON.parse(encodeControl('agent.cancel', '3', { target: '1z' }))).toEqual({ type: 'agent.cancel', id: '3', target: '1z' });
+  });
+
+  it('parseFrame names what is wrong with a line', () => {
+    expect(parseFrame('{"type":"agent.pong","id":"1"}')).toEqual({ type: 'agent.pong', id: '1' });
+    expect(parseFrame('nope')).toBe('line is not valid JSON');
+    expect(parseFrame('"str"')).toBe('frame is not a JSON object');
+    expect(parseFrame('null')).toBe('frame is not a JSON object');
+    expect(parseFrame('{"type":1}')).toBe('frame has no string "type"');
+    expect(parseFrame('{"type":"x","id":7}')).toBe('frame "id" is not a string');
+  });
+
+  it('parseRegister rejects a malformed registration and defaults missing versions', () => {
+    expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: ['x', 1], pid: 1 })).toMatch(/capabilities/);
+    expect(parseRegister({ type: 'agent.register', capabilities: [], pid: 1 })).toMatch(/agent_id/);
+    const ok = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, concurrency: 4, max_queue_size: 2 });
+    expect(ok).toEqual({ agentId: 'a', capabilities: [], pid: 9, versions: { python: '?', greenlet: '?', gevent: '?' }, concurrency: 4, maxQueueSize: 2, rssBytes: 0 });
+    const withRss = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 31_000_000 });
+    expect(withRss).toMatchObject({ rssBytes: 31_000_000 });
+    expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 'x' })).toMatchObject({ rssBytes: 0 });
+  });
+
+  it('parseMetrics reads non-numbers as 0 and refuses a missing object', () => {
+    expect(parseMetrics({ type: 'agent.metrics' })).toMatch(/not an object/);
+    const m = parseMetrics({ type: 'agent.metrics', metrics: { rss_bytes: 5, in_flight: 'x' } });
+    expect(m).toMatchObject({ rss_bytes: 5, in_flight: 0, messages_received: 0 });
+  });
+
+  it('maps worker error codes to engine codes; only transient ones are retryable', () => {
+    const err = (code: string, extra: Record<string, unknown> = {}) =>
+      errorFromFrame({ type: 'agent.error', id: '1', error: { code, message: 'm', ...extra } } as Frame, 100, 10);
+    const cases: Array<[string, string, boolean]> = [
+      ['agent_exception', 'ERR_AGENT', false],
+      ['unserializable_result', 'ERR_AGENT', false],
+      ['queue_full', 'ERR_WORKER_QUEUE_FULL', true],
+      ['timeout', 'ERR_TIMEOUT', true],
+      ['cancelled', 'ERR_CANCELLED', false],
+      ['stopping', 'ERR_NOT_CONNECTED', true],
+      ['bad_request', 'ERR_PROTOCOL', false],
+      ['made_up', 'ERR_PROTOCOL', false],
+    ];
+    for (const [worker, engine, retryable] of cases) {
+      const e = err(worker);
+      expect([e.code, e.retryable], worker).toEqual([engine, retryable]);
+    }
+    expect(err('agent_exception', { traceback: 'Traceback…' }).details).toEqual({ pythonCode: 'agent_exception', traceback: 'Traceback…' });
+    expect(errorFromFrame({ type: 'agent.error', error: 'junk' } as Frame, 1, null).code).toBe('ERR_PROTOCOL');
+  });
+
+  it('sampleOf keeps at most SAMPLE_CHARS chars and escapes what could forge or recolour a log line', () => {
+    expect(sampleOf('short')).toBe('short');
+    expect(sampleOf('a\nb\r\u001b[2J\u0000\u2028\u202e')).toBe('a\\u000ab\\u000d\\u001b[2J\\u0000\\u2028\\u202e');
+    const long = sampleOf('y'.repeat(10_000));
+    expect(long).toBe(`${'y'.repeat(SAMPLE_CHARS)}…`);
+    expect(sampleOf(`${'z'.repeat(SAMPLE_CHARS - 1)}😀tail`)).toBe(`${'z'.repeat(SAMPLE_CHARS - 1)}…`); // no half surrogate pair
+  });
+});

@@ -1,0 +1,149 @@
+// The host side of docs/protocol.md: building request frames and turning
+// worker frames — untrusted input — into typed values or clear reasons.
+// Hand-written checks instead of a schema library: this runs per message on
+// the hot path, and each check names the field it rejects.
+import { errors, type PoolError } from '../errors';
+
+export type Frame = { type: string; id?: string } & Record<string, unknown>;
+
+export interface RegisterInfo {
+  agentId: string;
+  capabilities: string[];
+  pid: number;
+  versions: { python: string; greenlet: string; gevent: string };
+  concurrency: number;
+  maxQueueSize: number;
+  rssBytes: number; // resident memory at start-up (0 from a worker that does not report it)
+}
+
+export interface PongInfo {
+  loopLagMs: number;
+  inFlight: number;
+  queueSize: number;
+}
+
+/** agent.metrics as the worker names the fields (docs/protocol.md); non-numbers read as 0. */
+export interface WorkerMetrics {
+  messages_received: number;
+  messages_sent: number;
+  errors: number;
+  uptime_s: number;
+  queue_size: number;
+  in_flight: number;
+  rss_bytes: number;
+  loop_lag_ms: number;
+  max_queue_size: number;
+  concurrency: number;
+}
+
+/** One `agent.process` line. Throws ERR_PROTOCOL when data cannot be sent as JSON. */
+export function encodeProcess(id: string, data: unknown, deadlineMs: number): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch (err) {
+    throw errors.protocol(`message data is not JSON-serialisable: ${(err as Error).message}`);
+  }
+  // Ids are base-36 counters, safe to splice without escaping.
+  const deadline = deadlineMs > 0 ? `,"deadline_ms":${deadlineMs}` : '';
+  return `{"type":"agent.process","id":"${id}"${deadline},"data":${json ?? 'null'}}\n`;
+}
+
+export function encodeControl(type: string, id: string, extra?: Record<string, unknown>): string {
+  return JSON.stringify({ type, id, ...extra }) + '\n';
+}
+
+/** Parses one line; returns a reason string when it is not a frame. */
+export function parseFrame(line: string): Frame | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'line is not valid JSON';
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'frame is not a JSON object';
+  if (typeof (value as { type?: unknown }).type !== 'string') return 'frame has no string "type"';
+  const id = (value as { id?: unknown }).id;
+  if (id !== undefined && typeof id !== 'string') return 'frame "id" is not a string';
+  return value as Frame;
+}
+
+const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+export function parseRegister(frame: Frame): RegisterInfo | string {
+  if (typeof frame.agent_id !== 'string') return 'agent.register: "agent_id" is not a string';
+  const caps = frame.capabilities;
+  if (!Array.isArray(caps) || !caps.every((c) => typeof c === 'string')) return 'agent.register: "capabilities" is not a string array';
+  if (typeof frame.pid !== 'number') return 'agent.register: "pid" is not a number';
+  const v = (frame.versions ?? {}) as Record<string, unknown>;
+  return {
+    agentId: frame.agent_id,
+    capabilities: caps as string[],
+    pid: frame.pid,
+    versions: { python: str(v.python, '?'), greenlet: str(v.greenlet, '?'), gevent: str(v.gevent, '?') },
+    concurrency: num(frame.concurrency),
+    maxQueueSize: num(frame.max_queue_size),
+    rssBytes: Math.max(0, num(frame.rss_bytes)),
+  };
+}
+
+export function parsePong(frame: Frame): PongInfo {
+  return { loopLagMs: num(frame.loop_lag_ms), inFlight: num(frame.in_flight), queueSize: num(frame.queue_size) };
+}
+
+export function parseMetrics(frame: Frame): WorkerMetrics | string {
+  const m = frame.metrics;
+  if (m === null || typeof m !== 'object') return 'agent.metrics: "metrics" is not an object';
+  const r = m as Record<string, unknown>;
+  const out = {} as WorkerMetrics;
+  for (const key of METRIC_KEYS) out[key] = num(r[key]);
+  return out;
+}
+
+const METRIC_KEYS: ReadonlyArray<keyof WorkerMetrics> = [
+  'messages_received', 'messages_sent', 'errors', 'uptime_s', 'queue_size',
+  'in_flight', 'rss_bytes', 'loop_lag_ms', 'max_queue_size', 'concurrency',
+];
+
+/** `agent.error` → PoolError with the engine's code; unknown worker codes stay visible in the message. */
+export function errorFromFrame(frame: Frame, timeoutMs: number, maxQueueSize: number | null): PoolError {
+  const e = (frame.error ?? {}) as Record<string, unknown>;
+  const code = str(e.code, 'unknown');
+  const message = str(e.message, 'worker reported an error without a message');
+  const traceback = typeof e.traceback === 'string' ? e.traceback : undefined;
+  switch (code) {
+    case 'agent_exception':
+      return errors.agent(message, traceback);
+    case 'unserializable_result':
+      return errors.agent(message, traceback, code);
+    case 'queue_full':
+      return errors.workerQueueFull(maxQueueSize, 'worker');
+    case 'timeout':
+      return errors.timeout(timeoutMs, 'the worker killed the greenlet');
+    case 'cancelled':
+      return errors.cancelled(`Cancelled in the worker: ${message}`);
+    case 'stopping':
+      return errors.notConnected(`Worker is stopping and refused the message: ${message}`);
+    case 'bad_request':
+      return errors.protocol(`worker rejected the request: ${message}`);
+    default:
+      return errors.protocol(`worker answered unknown error code "${code}": ${message}`);
+  }
+}
+
+// Enough of a bad line to recognise it in a log, short enough that a hostile worker cannot
+// flood the log with it.
+export const SAMPLE_CHARS = 120;
+
+// C0/C1 controls, line/paragraph separators and bidi overrides: raw, they could forge log
+// lines, recolour a terminal or reorder what an operator reads.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A short, printable piece of an offending line for logs and events: at most `max` chars, controls escaped. */
+export function sampleOf(line: string, max = SAMPLE_CHARS): string {
+  let head = line.length > max ? line.slice(0, max) : line;
+  if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1); // never end on half a surrogate pair
+  const printable = head.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return line.length > max ? `${printable}…` : printable;
+}

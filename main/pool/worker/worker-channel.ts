@@ -1,0 +1,313 @@
+// One Python worker process and the request/reply channel to it: spawn,
+// start-up handshake, id-matched replies, host-side deadlines, cancel, drain
+// and kill. GreenletBridgeAdapter (adapter.ts) adds the spec's queue, retry
+// and metrics API on top. Everything read from the worker is untrusted: a bad
+// frame is counted and reported, never thrown into the host.
+import { EventEmitter } from 'node:events';
+import type { ResolvedAdapterOptions } from './adapter-options';
+import type { AdapterEvents, ChannelState, ExitInfo, ProcessOptions, ProcessResult } from './adapter-types';
+import { errors, isPoolError, type PoolError } from '../errors';
+import { ReplyBudget, type FrameWriter } from './framing';
+import { LatencyHistogram } from '../metrics/latency';
+import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable } from './requests';
+import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from '../python-runtime';
+import { startFailureText, StderrTail, type ExitResult } from './start-failure';
+import { spawnWorkerProcess, type WorkerSubprocess } from './worker-process';
+import * as wire from './wire';
+
+export class WorkerChannel extends EventEmitter<AdapterEvents> {
+  protected readonly stats = emptyStats();
+  protected readonly latency = new LatencyHistogram();
+  private readonly requests = new RequestTable(this.stats, this.latency, {
+    sendCancel: (target) => this.sendCancel(target),
+    protocolError: (reason, line) => this.protocolError(reason, line),
+    maxQueueSize: () => this.registerInfo?.maxQueueSize ?? null,
+  });
+  protected everConnected = false;
+  private channelState: ChannelState = 'idle';
+  private sub: WorkerSubprocess | null = null;
+  private writer: FrameWriter | null = null;
+  private seq = 0;
+  private registerInfo: wire.RegisterInfo | null = null;
+  private childPid: number | null = null;
+  private readonly tail = new StderrTail();
+  private starting: { resolve: (info: wire.RegisterInfo) => void; reject: (e: PoolError) => void; timer: ReturnType<typeof setTimeout>; python: ResolvedPython } | null = null;
+  private connecting: Promise<wire.RegisterInfo> | null = null;
+  private stopping: Promise<void> | null = null;
+  private exitWaiters: Array<() => void> = [];
+  private linesIn = 0;
+  private readonly replyBudget: ReplyBudget;
+
+  constructor(protected readonly opts: ResolvedAdapterOptions) {
+    super();
+    this.replyBudget = opts.replyBudget ?? new ReplyBudget();
+  }
+
+  get inFlight(): number { return this.requests.inFlight; }
+  get pid(): number | null { return this.childPid; }
+  get info(): wire.RegisterInfo | null { return this.registerInfo; }
+  get connected(): boolean { return this.channelState === 'ready'; }
+  get state(): ChannelState { return this.channelState; }
+  /** Protocol lines read from the worker so far. Only its hub writes them (stderr does not
+   * count), so a change means the hub ran: the health check's "busy, not blocked" evidence. */
+  get framesReceived(): number { return this.linesIn; }
+
+  connect(): Promise<wire.RegisterInfo> {
+    if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);
+    if (this.connecting) return this.connecting;
+    if (this.channelState === 'stopping') return Promise.reject(errors.notConnected('Worker is stopping; cannot connect now'));
+    this.connecting = this.spawn().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  /** One attempt: deadline_ms goes to the worker (it kills the greenlet); a coarse host timer backs it up. */
+  process(data: unknown, opts?: ProcessOptions): Promise<ProcessResult> {
+    return this.send(PROCESS, data, opts);
+  }
+
+  protected processFrame(data: unknown, opts?: ProcessOptions): Promise<wire.Frame> {
+    return this.send(PROCESS_FRAME, data, opts);
+  }
+
+  async ping(timeoutMs: number): Promise<wire.PongInfo> {
+    return wire.parsePong(await this.control('agent.ping', 'agent.pong', timeoutMs));
+  }
+
+  async fetchMetrics(timeoutMs = 5000): Promise<wire.WorkerMetrics> {
+    const m = wire.parseMetrics(await this.control('agent.metrics', 'agent.metrics', timeoutMs));
+    if (typeof m === 'string') throw errors.protocol(m);
+    return m;
+  }
+
+  /** Graceful: agent.stop lets the worker drain; SIGTERM after the drain limit, SIGKILL after killGrace. */
+  disconnect(opts: { timeout?: number } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.channelState === 'idle' || this.channelState === 'exited') return Promise.resolve();
+    if (this.channelState === 'starting') {
+      this.killProcess();
+      return this.exited();
+    }
+    const drainMs = opts.timeout ?? this.opts.drainTimeout;
+    // Tracked like any request so its agent.stopped reply is expected, not a stray frame.
+    this.fireAndForget('agent.stop', 'agent.stopped', { timeout_ms: drainMs });
+    this.channelState = 'stopping';
+    this.stopping = (async () => {
+      // The worker answers agent.stopped and exits on its own; its drain limit plus slack for exit.
+      if (await this.exitedWithin(drainMs + 1000)) return;
+      this.sub?.kill('SIGTERM');
+      if (await this.exitedWithin(this.opts.killGrace)) return;
+      this.killProcess();
+      await this.exited();
+    })().finally(() => (this.stopping = null));
+    return this.stopping;
+  }
+
+  /** Immediate SIGKILL; pending requests reject with ERR_WORKER_CRASHED when the exit is seen. */
+  kill(): void {
+    this.killProcess();
+  }
+
+  private killProcess(): void {
+    if (this.sub && this.channelState !== 'exited' && this.channelState !== 'idle') this.sub.kill('SIGKILL');
+  }
+
+  protected issuedId(id: string): boolean {
+    const n = parseInt(id, 36);
+    return n > 0 && n <= this.seq;
+  }
+
+  private nextId(): string {
+    return (++this.seq).toString(36);
+  }
+
+  private send(kind: number, data: unknown, opts: ProcessOptions | undefined): Promise<never> {
+    if (this.channelState !== 'ready') return Promise.reject(this.notReady());
+    const signal = opts?.signal;
+    if (signal?.aborted) return Promise.reject(errors.cancelled('Aborted before it was sent'));
+    const limit = opts?.timeout ?? this.opts.timeout;
+    const id = this.nextId();
+    let line: string;
+    try {
+      line = wire.encodeProcess(id, data, limit);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<never>((resolve, reject) => {
+      const p = this.requests.add(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject);
+      if (signal) this.requests.watchAbort(p, signal);
+      this.writer!.write(line);
+    });
+  }
+
+  protected control(type: string, expect: string, timeoutMs: number): Promise<wire.Frame> {
+    if (this.channelState !== 'ready') return Promise.reject(this.notReady());
+    const id = this.nextId();
+    return new Promise<wire.Frame>((resolve, reject) => {
+      this.requests.add(id, CONTROL, expect, timeoutMs, timeoutMs, resolve as (v: never) => void, reject);
+      this.writer!.write(wire.encodeControl(type, id));
+    });
+  }
+
+  private sendCancel(target: string): void {
+    if (this.channelState === 'ready' || this.channelState === 'stopping') this.fireAndForget('agent.cancel', 'agent.result', { target });
+  }
+
+  /** A control request nobody awaits; its reply (or the worker's death) just closes it. */
+  private fireAndForget(type: string, expect: string, extra: Record<string, unknown>): void {
+    const id = this.nextId();
+    this.requests.add(id, CONTROL, expect, 0, 0, noop, noop);
+    this.writer?.write(wire.encodeControl(type, id, extra));
+  }
+
+  private notReady(): PoolError {
+    if (this.channelState === 'stopping') return errors.notConnected('Worker is stopping; message refused');
+    if (this.channelState === 'starting') return errors.notConnected('Worker is still starting; message refused');
+    return errors.notConnected(this.everConnected ? 'Worker is not running (it exited)' : 'Adapter is not connected; call connect() first', this.everConnected);
+  }
+
+  private onLine(line: string): void {
+    this.linesIn++;
+    const frame = wire.parseFrame(line);
+    if (typeof frame === 'string') {
+      this.protocolError(frame, line);
+      return;
+    }
+    const id = frame.id;
+    if (id !== undefined) {
+      const p = this.requests.get(id);
+      if (p) return this.requests.settle(p, frame);
+      // Replies to requests the host already gave up on (timeout, abort, stop) are expected.
+      if (this.issuedId(id)) this.stats.lateReplies++;
+      else this.protocolError(`reply to unknown id "${id}"`, line);
+      return;
+    }
+    if (this.starting && (frame.type === 'agent.register' || frame.type === 'agent.fatal')) return this.onHandshake(frame, line);
+    this.protocolError(`unexpected frame "${frame.type}" without id`, line);
+  }
+
+  /** A dropped oversized reply must not leave its caller waiting for the deadline: its id is near the start. */
+  private onOversized(bytes: number, head: string): void {
+    const err = this.protocolError(`frame of ${bytes} bytes exceeds maxFrameBytes (${this.opts.maxFrameBytes})`, head);
+    const id = /"id"\s*:\s*"([0-9a-z]+)"/.exec(head)?.[1];
+    const p = id === undefined ? undefined : this.requests.get(id);
+    if (p) this.requests.fail(p, err);
+  }
+
+  private protocolError(reason: string, line: string): PoolError {
+    this.stats.protocolErrors++;
+    const sample = wire.sampleOf(line);
+    this.emit('protocol-error', { reason, sample });
+    return errors.protocol(reason, sample);
+  }
+
+  private onHandshake(frame: wire.Frame, line: string): void {
+    if (frame.type === 'agent.fatal') {
+      const e = (frame.error ?? {}) as Record<string, unknown>;
+      const message = typeof e.message === 'string' ? e.message : 'agent.fatal without a message';
+      const traceback = typeof e.traceback === 'string' ? e.traceback : undefined;
+      const python = this.starting?.python;
+      this.failStart(errors.startFailed(`Worker failed to start: ${message}${python ? ` [python: ${python.path}, ${python.source}]` : ''}`, { python: python?.path, traceback }));
+      // The worker exits with code 3 by itself; make sure it does.
+      const sub = this.sub;
+      setTimeout(() => {
+        if (this.sub === sub) this.killProcess(); // not a newer process started meanwhile
+      }, 2000).unref();
+      return;
+    }
+    const info = wire.parseRegister(frame);
+    if (typeof info === 'string') {
+      this.protocolError(info, line);
+      this.failStart(errors.startFailed(`Worker sent an invalid agent.register: ${info}`));
+      this.killProcess();
+      return;
+    }
+    const waiter = this.starting!;
+    this.starting = null;
+    clearTimeout(waiter.timer);
+    this.registerInfo = info;
+    this.channelState = 'ready';
+    this.everConnected = true;
+    this.emit('register', info);
+    waiter.resolve(info);
+  }
+
+  private failStart(err: PoolError): void {
+    const waiter = this.starting;
+    if (!waiter) return;
+    this.starting = null;
+    clearTimeout(waiter.timer);
+    waiter.reject(err);
+  }
+
+  private spawn(): Promise<wire.RegisterInfo> {
+    const o = this.opts;
+    const runtimeDir = o.runtimeDir ?? defaultRuntimeDir();
+    const python = resolvePython(o.pythonPath, runtimeDir);
+    const config: WorkerConfig = { agent: o.agent, max_queue_size: o.workerQueueSize, concurrency: o.concurrency };
+    if (o.agentId !== undefined) config.agent_id = o.agentId;
+    if (o.capabilities !== undefined) config.capabilities = o.capabilities;
+    this.channelState = 'starting';
+    this.registerInfo = null;
+    this.tail.clear();
+    try {
+      const { sub, writer } = spawnWorkerProcess(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env), o.maxFrameBytes, this.replyBudget, {
+        onLine: (line) => this.onLine(line),
+        onOversized: (chars, head) => this.onOversized(chars, head),
+        onOutput: (line) => this.onOutput(line),
+        onStall: () => this.stats.writeStalls++,
+        onExit: (result) => this.onExit(result, python),
+      });
+      this.sub = sub;
+      this.writer = writer;
+      this.childPid = sub.pid ?? null;
+    } catch (err) {
+      this.channelState = 'exited';
+      return Promise.reject(errors.startFailed(`Cannot start "${python.path}": ${(err as Error).message}`, { python: python.path }));
+    }
+    return new Promise<wire.RegisterInfo>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.failStart(errors.startFailed(`Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`, { python: python.path, stderrTail: this.tail.text() }));
+        this.killProcess();
+      }, o.startTimeout);
+      this.starting = { resolve, reject, timer, python };
+    });
+  }
+
+  private onOutput(line: string): void {
+    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    this.stats.outputLines++;
+    this.tail.push(clean);
+    this.emit('output', { stream: 'stderr', line: clean });
+  }
+
+  private onExit(result: ExitResult, python: ResolvedPython): void {
+    const code = result.exitCode ?? null;
+    const signal = result.signal ?? null;
+    this.channelState = 'exited';
+    this.writer?.close();
+    const pendingIds = this.requests.failAll(errors.workerCrashed({ pid: this.childPid, code, signal }));
+    if (this.starting) this.failStart(errors.startFailed(startFailureText(result, python, this.tail.text()), { python: python.path, exitCode: code, signal, stderrTail: this.tail.text() }));
+    this.emit('exit', { code, signal, pendingIds } satisfies ExitInfo);
+    for (const w of this.exitWaiters.splice(0)) w();
+  }
+
+  /** Resolves once the worker process has exited (at once when none runs). */
+  exited(): Promise<void> {
+    if (this.channelState === 'exited' || this.channelState === 'idle') return Promise.resolve();
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  private async exitedWithin(ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([this.exited().then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return done;
+  }
+}
+
+const noop = (): void => {};
+
+export function toPoolError(err: unknown): PoolError {
+  return isPoolError(err) ? err : errors.protocol(err instanceof Error ? err.message : String(err));
+}
