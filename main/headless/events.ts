@@ -50,6 +50,7 @@ export function formatSse(event: string, payload: unknown, id?: string): string 
 interface Frame {
   seq: number;
   text: string;
+  bytes: number;
 }
 
 /** The id a reconnecting client sends: the header EventSource sets, else the query a new stream carries. */
@@ -73,15 +74,16 @@ export function createEventStream(host: ApiHost, opts: EventStreamOptions = {}):
 
   function remember(frame: Frame): void {
     replay.push(frame);
-    replayBytes += frame.text.length;
+    replayBytes += frame.bytes;
     while (replay.length > replayMaxEvents || (replayBytes > replayMaxBytes && replay.length > 1)) {
-      replayBytes -= replay.shift()!.text.length;
+      replayBytes -= replay.shift()!.bytes;
     }
   }
 
   const off = onEveryEvent(host, (event: EventName, payload) => {
     seq++;
-    const frame = { seq, text: formatSse(event, payload, idOf(seq)) };
+    const text = formatSse(event, payload, idOf(seq));
+    const frame = { seq, text, bytes: Buffer.byteLength(text) };
     remember(frame);
     for (const res of clients) {
       if (res.writableLength > MAX_BUFFERED_BYTES) {
