@@ -1,6 +1,10 @@
-// Browser tests: Debian's Chromium against the REAL headless server with real
-// Python workers (started once in e2e/global-setup.ts). `npm test` builds first.
+// Browser tests: Chromium against the REAL headless server with real Python
+// workers (started once in e2e/global-setup.ts). `npm test` builds first and
+// makes sure a Chromium exists; scripts/browser.mjs says which one (env var,
+// Playwright's cache, the system package, PATH). With none found, Playwright
+// falls back to its own and says how to install it.
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/browser.mjs';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -18,7 +22,7 @@ export default defineConfig({
     acceptDownloads: true,
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: findChromium()?.path,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './browser.mjs';
+import { ensurePromtool } from './promtool.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, '.tmp');
@@ -29,6 +31,20 @@ function record(suite, status, counts) {
 }
 
 if (sh('node', ['scripts/ensure-env.mjs']) !== 0) process.exit(1);
+const hasSpecs = existsSync(join(root, 'e2e')) && readdirSync(join(root, 'e2e')).some((f) => f.endsWith('.spec.ts'));
+// Like npm packages and the venv, the test tools set themselves up: Chromium for
+// the e2e suite (found or installed, one line saying which) and, best effort,
+// promtool for the /metrics format check (skipped with a reason when absent).
+let browserError = null;
+if (want('e2e') && hasSpecs) {
+  try {
+    ensureChromium({ cwd: root });
+  } catch (err) {
+    browserError = err;
+    console.log(`[setup] could not set up Chromium: ${err.message}`);
+  }
+}
+if (want('vitest')) ensurePromtool();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (want('typecheck')) {
@@ -53,8 +69,8 @@ if (want('pytest')) {
   record('pytest', status, text ? { passed: total - failed - skipped, failed, skipped } : null);
 }
 
-const hasSpecs = existsSync(join(root, 'e2e')) && readdirSync(join(root, 'e2e')).some((f) => f.endsWith('.spec.ts'));
-if (want('e2e') && hasSpecs) {
+if (want('e2e') && hasSpecs && browserError) record('e2e (Chromium setup)', 1, null);
+else if (want('e2e') && hasSpecs) {
   const build = sh('npm', ['run', 'build', '--silent']);
   if (build !== 0) record('e2e (build)', build, null);
   else {

@@ -4,7 +4,7 @@
 // advertises the bearer scheme) and JSON-RPC at /a2a/jsonrpc (bearer token).
 // createA2AMount() hands that app to the headless server's port;
 // startA2AServer() gives it its own loopback port (desktop app, tests, bench).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
@@ -12,6 +12,7 @@ import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
 import { a2aSchema, type A2AConfig } from '../../preload/schemas';
+import { createLimitedServer, hostChecker, refuseHost } from '../headless/server-guards';
 import { bearerUserBuilder, requireBearer } from './auth';
 import { jsonRpcBody } from './body';
 import { expandLeanResponses } from './lean-json';
@@ -172,13 +173,18 @@ export async function startA2AServer(opts: StartA2AServerOptions): Promise<A2ASe
   if (!token) throw new A2AGatewayError('ERR_A2A_NO_TOKEN', 'startA2AServer needs a token (option or config a2a.token)');
 
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server = createServer((req, res) => handler?.(req, res));
+  let hostOk: (host: string | undefined) => boolean = () => false;
+  let expectedHost = '';
+  // Same guards as the headless server: Host header (DNS rebinding), connection cap, slow-client cut.
+  const server = createLimitedServer((req, res) => (hostOk(req.headers.host) ? handler?.(req, res) : refuseHost(req, res, expectedHost)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? cfg.port, bindHost, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  hostOk = hostChecker(bindHost, port);
   const urlHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  expectedHost = `${urlHost}:${port}`;
   const mount = createA2AMount(deps, { token, baseUrl: `http://${urlHost}:${port}`, version: opts.version });
   handler = mount.handler;
   return {

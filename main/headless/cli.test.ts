@@ -28,7 +28,17 @@ describe('parseServeArgs', () => {
       ['--port', '0', '--host', '0.0.0.0', '--token-file', tokenFile('secret-token\n', 0o600), '--data-dir', '/tmp/x', '--static-dir', '/tmp/s', '--metrics-public'],
       noEnv,
     );
-    expect(o).toEqual({ port: 0, host: '0.0.0.0', token: 'secret-token', tokenSource: 'file', dataDir: '/tmp/x', staticDir: '/tmp/s', metricsPublic: true });
+    expect(o).toEqual({ port: 0, host: '0.0.0.0', token: 'secret-token', tokenSource: 'file', dataDir: '/tmp/x', staticDir: '/tmp/s', metricsPublic: true, allowedHosts: [] });
+  });
+
+  it('takes --allowed-host more than once (a reverse proxy passing its own Host) and refuses a malformed one', () => {
+    expect(parseServeArgs(['--allowed-host', 'ops.example.com', '--allowed-host', '127.0.0.1:8080'], noEnv).allowedHosts).toEqual([
+      'ops.example.com',
+      '127.0.0.1:8080',
+    ]);
+    const bad = () => parseServeArgs(['--allowed-host', 'http://x/'], noEnv);
+    expect(bad).toThrow(CliError);
+    expect(bad).toThrow(/--allowed-host: entry "http:\/\/x\/" must be a host name or host:port/);
   });
 
   it('refuses a non-loopback host without a token, with exit code 2 and a reason', () => {

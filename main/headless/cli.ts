@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultDataDir as planeDataDir } from '../control/config-store';
+import { hostChecker } from './server-guards';
 
 export const DEFAULT_PORT = 7420;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -17,6 +18,7 @@ export interface ServeOptions {
   dataDir: string;
   staticDir?: string;
   metricsPublic: boolean;
+  allowedHosts: string[]; // extra Host header names (a reverse proxy's), see server-guards.ts
 }
 
 /** A refusal with the exit code the CLI should use (2 = bad usage). */
@@ -26,7 +28,7 @@ export class CliError extends Error {
   }
 }
 
-export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public]
+export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public] [--allowed-host <name[:port]>]...
   The token comes from --token-file or the GREENLET_CC_TOKEN environment variable (never from the command line); without either, one is generated.`;
 
 /** Env var that carries the token to the server (and from scripts/serve.mjs to its child). */
@@ -89,6 +91,7 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
         'data-dir': { type: 'string' },
         'static-dir': { type: 'string' },
         'metrics-public': { type: 'boolean', default: false },
+        'allowed-host': { type: 'string', multiple: true },
       },
     }));
   } catch (err) {
@@ -114,6 +117,12 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
         `Pass --token-file <0600 file> (or set ${TOKEN_ENV}), or bind 127.0.0.1.`,
     );
   }
+  const allowedHosts = values['allowed-host'] ?? [];
+  try {
+    hostChecker(host, port, allowedHosts);
+  } catch (err) {
+    throw new CliError(`--allowed-host: ${(err as Error).message.replace(/^options\.allowedHosts /, '')}`);
+  }
   return {
     port,
     host,
@@ -122,5 +131,6 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
     dataDir: values['data-dir'] ?? defaultDataDir(),
     staticDir: values['static-dir'],
     metricsPublic: values['metrics-public'] ?? false,
+    allowedHosts,
   };
 }

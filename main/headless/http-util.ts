@@ -5,6 +5,15 @@ import type { ApiErrorShape } from '../../preload/contract';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * A request's headers and whole body must arrive within this time. With the
+ * server's 1 s deadline check (server-guards.ts) a slow client is cut within
+ * 10 s. On loopback a 4 MiB body takes milliseconds; over a network 9 s still
+ * allows ~450 kB/s. Only the request is timed, never a long-running call's
+ * answer or the event stream.
+ */
+export const REQUEST_TIMEOUT_MS = 9_000;
+
 export { CONTENT_SECURITY_POLICY } from '../transport/csp';
 
 export function securityHeaders(res: ServerResponse): void {
@@ -34,24 +43,49 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads the whole body as text; rejects with BodyTooLargeError past `limit`. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+export class BodyTimeoutError extends Error {
+  readonly code = 'ERR_BODY_TIMEOUT';
+  constructor(ms: number) {
+    super(`Request body not received within ${ms} ms`);
+  }
+}
+
+/**
+ * Reads the whole body as text; rejects with BodyTooLargeError past `limit`
+ * and BodyTimeoutError when it has not all arrived within `timeoutMs` (a
+ * trickling client would otherwise hold the handler and its buffer).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, timeoutMs = REQUEST_TIMEOUT_MS): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return reject(new BodyTooLargeError(limit));
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new BodyTimeoutError(timeoutMs));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        req.off('data', onData);
+        stop();
         return reject(new BodyTooLargeError(limit));
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 

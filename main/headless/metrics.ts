@@ -1,13 +1,27 @@
 // Prometheus exposition for the pool (prom-client), named in the spirit of
-// Flower's exporter. Gauges are read from the control plane at scrape time;
-// counters only ever grow even when the pool restarts and its totals reset;
-// the latency histogram is fed from the sampler's per-worker figures.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+// Flower's exporter and linted by `promtool check metrics` in the tests:
+// things that only go up are counters named `_total`, times are start
+// timestamps (not ages), latencies are sum/count (not pre-computed averages),
+// and worker states are one metric with a `state` label. Node's default
+// process_*/nodejs_* metrics come along. Gauges are read from the control
+// plane at scrape time; the latency figures are fed from the sampler.
+import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 import type { MetricsSample } from '../../preload/contract';
-import type { DetailedPoolStats } from '../pool/index';
+import type { DetailedPoolStats, WorkerStats } from '../pool/index';
 import type { ApiHost } from '../transport/dispatch';
 
 export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * Values of `greenlet_pool_workers{state}`; they partition the pool, so
+ * sum() is the worker count. A ready worker is `idle` or `busy` while its
+ * health checks pass and `unhealthy` (hub blocked, pings late) when not.
+ */
+export const WORKER_STATES = ['starting', 'idle', 'busy', 'unhealthy', 'draining', 'stopping', 'exited', 'failed'] as const;
+
+// prom-client's defaults name three gauges `…_total`, which Prometheus reserves for counters
+// (promtool flags them); they are left out rather than exported under a misleading type.
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 export interface PoolMetrics {
   readonly registry: Registry;
@@ -27,16 +41,20 @@ function monotonic(counter: Counter) {
   };
 }
 
+function stateOf(w: WorkerStats): (typeof WORKER_STATES)[number] {
+  if (w.state !== 'ready') return w.state;
+  if (!w.healthy) return 'unhealthy';
+  return w.inFlight > 0 ? 'busy' : 'idle';
+}
+
 export function createPoolMetrics(host: ApiHost): PoolMetrics {
   const registry = new Registry();
-  const g = (name: string, help: string, labelNames: string[] = []) =>
-    new Gauge({ name, help, labelNames, registers: [registry] });
+  collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const c = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
 
-  const workers = g('greenlet_pool_workers', 'Worker processes in the pool');
-  const available = g('greenlet_pool_workers_available', 'Ready workers with spare in-flight capacity');
-  const busy = g('greenlet_pool_workers_busy', 'Ready workers with at least one message in flight');
-  const healthy = g('greenlet_pool_workers_healthy', 'Workers passing health checks');
-  const starting = g('greenlet_pool_workers_starting', 'Workers still starting');
+  const workers = g('greenlet_pool_workers', 'Worker processes in the pool, by state (the states partition the pool)', ['state']);
   const queueDepth = g('greenlet_pool_queue_depth', 'Messages waiting in the pool queue');
   const queueCapacity = g('greenlet_pool_queue_capacity', 'Pool queue bound (messageQueueSize)');
   const inFlight = g('greenlet_pool_in_flight', 'Messages being processed by workers');
@@ -44,18 +62,23 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
   const wOnline = g('greenlet_worker_online', 'Worker is ready (1) or not (0)', ['worker']);
   const wHealthy = g('greenlet_worker_healthy', 'Worker passes health checks (1) or not (0)', ['worker']);
   const wExecuting = g('greenlet_worker_number_of_currently_executing_tasks', 'Messages in flight on the worker', ['worker']);
-  const wProcessed = g('greenlet_worker_messages_processed', 'Messages the worker processed since it started', ['worker']);
   const wRss = g('greenlet_worker_rss_bytes', 'Resident memory of the worker process', ['worker']);
-  const wLatency = g('greenlet_worker_avg_latency_seconds', 'Average response time of the worker', ['worker']);
-  const wAge = g('greenlet_worker_age_seconds', 'Time since the worker became ready', ['worker']);
-  const wRestarts = g('greenlet_worker_restarts', 'Times the worker slot was restarted after a failure', ['worker']);
+  const wStart = g('greenlet_worker_start_time_seconds', 'Unix time the worker became ready', ['worker']);
+  // Counters mirroring the pool's own per-worker totals: set to them at each scrape. A new
+  // worker is a new series; a slot restarted under the same id starts again, which
+  // Prometheus reads as a counter reset.
+  const wProcessed = c('greenlet_worker_messages_processed_total', 'Messages the worker processed since it started', ['worker']);
+  const wRestarts = c('greenlet_worker_restarts_total', 'Times the worker slot was restarted after a failure', ['worker']);
+  const wRuntime = new Summary({
+    name: 'greenlet_worker_task_runtime_seconds',
+    help: 'Task run time per worker, from the sampler: each processed message counted at its worker’s recent mean',
+    labelNames: ['worker'],
+    percentiles: [], // sum and count only: rate(sum)/rate(count) gives the mean over any range
+    registers: [registry],
+  });
 
-  const processed = monotonic(
-    new Counter({ name: 'greenlet_pool_messages_processed_total', help: 'Messages processed (results and agent errors)', registers: [registry] }),
-  );
-  const errors = monotonic(
-    new Counter({ name: 'greenlet_pool_errors_total', help: 'Messages that ended in an error', registers: [registry] }),
-  );
+  const processed = monotonic(c('greenlet_pool_messages_processed_total', 'Messages processed (results and agent errors)'));
+  const errors = monotonic(c('greenlet_pool_errors_total', 'Messages that ended in an error'));
   const runtime = new Histogram({
     name: 'greenlet_pool_task_runtime_seconds',
     help: 'Task latency, from the sampler: each processed message observed at its worker’s average for the interval',
@@ -67,16 +90,18 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     for (const w of s.workers) {
       if (!(w.messages > 0) || !Number.isFinite(w.avgLatencyMs)) continue;
       const seconds = w.avgLatencyMs / 1000;
-      for (let i = 0; i < w.messages; i++) runtime.observe(seconds);
+      for (let i = 0; i < w.messages; i++) {
+        runtime.observe(seconds);
+        wRuntime.observe({ worker: w.id }, seconds);
+      }
     }
   });
 
-  function apply(stats: DetailedPoolStats): void {
-    workers.set(stats.total);
-    available.set(stats.available);
-    busy.set(stats.busy);
-    healthy.set(stats.healthy);
-    starting.set(stats.starting);
+  let known = new Set<string>();
+  function apply(stats: DetailedPoolStats, now: number): void {
+    const byState = new Map<string, number>(WORKER_STATES.map((s) => [s, 0]));
+    for (const w of stats.workers) byState.set(stateOf(w), (byState.get(stateOf(w)) ?? 0) + 1);
+    for (const [state, n] of byState) workers.set({ state }, n);
     queueDepth.set(stats.queueDepth);
     queueCapacity.set(stats.queueCapacity);
     inFlight.set(stats.inFlight);
@@ -84,17 +109,19 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     processed(stats.totalMessagesProcessed);
     errors(stats.totalErrors);
     // Per-worker series are rebuilt each scrape so a recycled worker's id disappears.
-    for (const gauge of [wOnline, wHealthy, wExecuting, wProcessed, wRss, wLatency, wAge, wRestarts]) gauge.reset();
+    for (const m of [wOnline, wHealthy, wExecuting, wRss, wStart, wProcessed, wRestarts]) m.reset();
+    const current = new Set(stats.workers.map((w) => w.id));
+    for (const id of known) if (!current.has(id)) wRuntime.remove({ worker: id });
+    known = current;
     for (const w of stats.workers) {
       const l = { worker: w.id };
       wOnline.set(l, w.state === 'ready' ? 1 : 0);
       wHealthy.set(l, w.healthy ? 1 : 0);
       wExecuting.set(l, w.inFlight);
-      wProcessed.set(l, w.messagesProcessed);
       wRss.set(l, w.rssBytes);
-      wLatency.set(l, w.averageResponseTime / 1000);
-      wAge.set(l, w.age / 1000);
-      wRestarts.set(l, w.restarts);
+      if (w.state !== 'starting') wStart.set(l, Math.round(now - w.age) / 1000);
+      wProcessed.inc(l, w.messagesProcessed);
+      wRestarts.inc(l, w.restarts);
     }
   }
 
@@ -102,7 +129,7 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     registry,
     contentType: registry.contentType,
     async render() {
-      apply(await host.handlers.getDetailedStats({}));
+      apply(await host.handlers.getDetailedStats({}), Date.now());
       return registry.metrics();
     },
     close: off,

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     port: opts.port,
     staticDir,
     metricsPublic: opts.metricsPublic,
+    allowedHosts: opts.allowedHosts,
   }).catch(async (err: unknown) => {
     await cp.stop(); // don't leave Python workers behind when the port is taken
     throw err;

@@ -122,7 +122,8 @@ describe('health and metrics', () => {
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(sampleLine);
     expect(text).toMatch(/^# TYPE greenlet_pool_task_runtime_seconds histogram$/m);
     expect(text).toMatch(/^# TYPE greenlet_pool_messages_processed_total counter$/m);
-    expect(Number(/^greenlet_pool_workers (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    const ready = [...text.matchAll(/^greenlet_pool_workers\{state="(?:idle|busy)"\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(ready).toBeGreaterThanOrEqual(1);
     expect(Number(/^greenlet_pool_messages_processed_total (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(5);
     expect(text).toMatch(/^greenlet_worker_online\{worker="[^"]+"\} 1$/m);
 

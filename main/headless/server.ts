@@ -3,15 +3,16 @@
 // event stream at `GET /api/events`, Prometheus text at `GET /metrics` and
 // a liveness probe at `GET /healthz`. Other apps (the A2A gateway) mount
 // under their own prefixes on the same port.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { httpStatusFor } from '../control/api-error';
 import { dispatch, isMethodName, type ApiHost } from '../transport/dispatch';
 import { JsonLimitError, parseClientJson } from '../transport/json-limits';
 import { isAuthorized } from './auth';
-import { createEventStream } from './events';
-import { BodyTooLargeError, MAX_BODY_BYTES, discardBody, readBody, securityHeaders, sendError, sendJson } from './http-util';
+import { createEventStream, MAX_EVENT_CLIENTS } from './events';
+import { BodyTimeoutError, BodyTooLargeError, MAX_BODY_BYTES, discardBody, readBody, securityHeaders, sendError, sendJson } from './http-util';
 import { createPoolMetrics } from './metrics';
+import { createLimitedServer, DEFAULT_SERVER_LIMITS, hostChecker, refuseHost, type ServerLimits } from './server-guards';
 import { serveStatic } from './static';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -30,6 +31,10 @@ export interface HeadlessServerOptions {
   mounts?: Mount[];
   metricsPublic?: boolean; // serve /metrics without the token
   maxBodyBytes?: number;
+  /** Names besides loopback and `host` that clients may put in the Host header (DNS rebinding guard). */
+  allowedHosts?: string[];
+  /** Defaults in server-guards.ts and events.ts; tests lower them. */
+  limits?: Partial<ServerLimits & { maxEventClients: number; replayMaxEvents: number }>;
 }
 
 export interface HeadlessServer {
@@ -56,6 +61,7 @@ function checkOptions(o: HeadlessServerOptions): void {
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) {
     throw new TypeError('options.port must be an integer 0..65535');
   }
+  hostChecker('127.0.0.1', 0, o.allowedHosts); // throws naming a malformed allowedHosts entry
   for (const m of o.mounts ?? []) {
     if (!m.prefix.startsWith('/')) throw new TypeError(`options.mounts prefix "${m.prefix}" must start with "/"`);
   }
@@ -66,7 +72,8 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   const { controlPlane, token, host = '127.0.0.1', port = 7420, staticDir } = options;
   const mounts = [...(options.mounts ?? [])];
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const events = createEventStream(controlPlane);
+  const limits = { ...DEFAULT_SERVER_LIMITS, maxEventClients: MAX_EVENT_CLIENTS, ...options.limits };
+  const events = createEventStream(controlPlane, { maxClients: limits.maxEventClients, replayMaxEvents: options.limits?.replayMaxEvents });
   const metrics = createPoolMetrics(controlPlane);
 
   async function callMethod(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
@@ -77,11 +84,15 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     if (!isMethodName(method)) return sendError(res, 404, 'ERR_NOT_FOUND', `Unknown method "${method}"`);
     let text: string;
     try {
-      text = await readBody(req, maxBody);
+      text = await readBody(req, maxBody, limits.requestTimeoutMs);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         discardBody(req);
         return sendError(res, 413, err.code, err.message);
+      }
+      if (err instanceof BodyTimeoutError) {
+        res.setHeader('Connection', 'close');
+        return sendError(res, 408, err.code, err.message);
       }
       throw err;
     }
@@ -128,7 +139,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     if (path === '/api/events') {
       if (!isAuthorized(req, url, token, true)) return unauthorized(res);
       if (req.method !== 'GET') return sendError(res, 405, 'ERR_METHOD_NOT_ALLOWED', 'The event stream is read with GET');
-      return events.attach(req, res);
+      return events.attach(req, res, url);
     }
     if (path.startsWith('/api/')) {
       if (!isAuthorized(req, url, token)) {
@@ -145,15 +156,16 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     sendError(res, 401, 'ERR_UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>"');
   }
 
-  const server = createServer((req, res) => {
+  let hostOk: (host: string | undefined) => boolean = () => false; // set once the port is known
+  let expectedHost = '';
+  const server = createLimitedServer((req, res) => {
+    // Before routing, so the mounted A2A routes are guarded too.
+    if (!hostOk(req.headers.host)) return refuseHost(req, res, expectedHost);
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       sendError(res, 500, 'ERR_INTERNAL', err instanceof Error ? err.message : String(err));
     });
-  });
-  // A slow client must not hold a socket forever; the event stream is exempt (requestTimeout covers only the request).
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  }, limits);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -165,6 +177,8 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   const actualPort = (server.address() as AddressInfo).port;
   let closed: Promise<void> | null = null;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  hostOk = hostChecker(host, actualPort, options.allowedHosts);
+  expectedHost = `${urlHost}:${actualPort}`;
 
   const api: HeadlessServer = {
     url: `http://${urlHost}:${actualPort}`,

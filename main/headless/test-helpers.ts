@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { vi } from 'vitest';
 import { ControlPlane } from '../control/index';
-import { createHeadlessServer, type HeadlessServer } from './server';
+import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const TOKEN = 'test-token-0123456789';
@@ -57,10 +57,12 @@ export async function post(base: string, method: string, body: unknown, token: s
 }
 
 /** A real control plane behind a headless server on a loopback port, with a stand-in static dir. */
-export async function startHeadless(): Promise<{ cp: ControlPlane; server: HeadlessServer; base: string; staticDir: string; cleanup(): Promise<void> }> {
+export async function startHeadless(
+  options: Partial<HeadlessServerOptions> = {},
+): Promise<{ cp: ControlPlane; server: HeadlessServer; base: string; staticDir: string; cleanup(): Promise<void> }> {
   const started = await startControlPlane();
   const staticDir = await makeStaticDir(started.dir);
-  const server = await createHeadlessServer({ controlPlane: started.cp, token: TOKEN, port: 0, staticDir });
+  const server = await createHeadlessServer({ controlPlane: started.cp, token: TOKEN, port: 0, staticDir, ...options });
   return {
     cp: started.cp,
     server,

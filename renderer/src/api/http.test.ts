@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // The HTTP client itself runs against the real headless server in the
-// Playwright suite (every e2e test goes through it, reconnect included);
+// Playwright suite (every e2e test goes through it, reconnect included) and
+// in main/headless/event-resume.test.ts (resuming by Last-Event-ID, resync);
 // here: the token hand-over from the URL fragment.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { takeToken } from './http';

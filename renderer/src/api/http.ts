@@ -1,7 +1,9 @@
 // HTTP transport for headless mode, generic over the contract: one POST per
 // method (names come from the contract table, never a hand-written list) and
 // one EventSource for every contract event. Reconnects on its own and reports
-// the connection state so the UI can say "lost" and "restored".
+// the connection state so the UI can say "lost" and "restored". Reconnecting
+// resumes from the last event id (the browser sends Last-Event-ID itself; a new
+// EventSource carries ?lastEventId=), so the server replays what was missed.
 import {
   eventNames,
   methodNames,
@@ -60,6 +62,7 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let lastEventId = ''; // the newest id seen; survives a new EventSource
 
   const setLink = (s: LinkState, detail?: string) => {
     if (s === link && !detail) return;
@@ -93,7 +96,9 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
 
   function open() {
     if (closed) return;
-    const source = new ES(`${base}/api/events?token=${encodeURIComponent(opts.token)}`);
+    // EventSource sends Last-Event-ID only on its own retries; a fresh one cannot set headers, so the id rides in the query.
+    const resume = lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : '';
+    const source = new ES(`${base}/api/events?token=${encodeURIComponent(opts.token)}${resume}`);
     es = source;
     source.onopen = () => {
       attempt = 0;
@@ -111,8 +116,21 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
         timer = setTimeout(open, delay);
       }
     };
+    const noteId = (e: Event) => {
+      const id = (e as MessageEvent).lastEventId;
+      if (id) lastEventId = id;
+    };
+    source.addEventListener('connected', noteId);
+    // The server could not replay the gap (it restarted, or we were away too long):
+    // report the gap as a lost-and-restored link, which makes the UI re-read state.
+    source.addEventListener('resync', (e) => {
+      noteId(e);
+      setLink('lost', 'events missed while disconnected: catching up');
+      setLink('open');
+    });
     for (const name of eventNames) {
       source.addEventListener(name, (e) => {
+        noteId(e);
         const set = listeners.get(name);
         if (!set?.size) return;
         let payload: unknown;

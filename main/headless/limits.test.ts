@@ -1,0 +1,139 @@
+// Connection caps and slow-client cut-offs (server-guards.ts, events.ts),
+// with the limits lowered so the tests need no large numbers: real loopback
+// servers over one real control plane with real Python workers.
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createA2AMount } from '../a2a/index';
+import type { ControlPlane } from '../control/index';
+import { MAX_EVENT_CLIENTS } from './events';
+import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './server-guards';
+import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
+import { TOKEN, makeStaticDir, post, rawRequest, startControlPlane } from './test-helpers';
+
+let cp: ControlPlane;
+let staticDir: string;
+let stopPlane: () => Promise<void>;
+const servers: HeadlessServer[] = [];
+
+beforeAll(async () => {
+  const p = await startControlPlane();
+  ({ cp } = p);
+  stopPlane = p.cleanup;
+  staticDir = await makeStaticDir(p.dir);
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of servers) await s.close();
+  await stopPlane?.();
+}, 60_000);
+
+async function serve(limits: HeadlessServerOptions['limits']): Promise<HeadlessServer> {
+  const s = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir, limits });
+  servers.push(s);
+  return s;
+}
+
+/** An event stream held open until aborted; resolves once its status is known. */
+async function openStream(base: string) {
+  const ctrl = new AbortController();
+  const res = await fetch(`${base}/api/events?token=${TOKEN}`, { signal: ctrl.signal });
+  return { res, close: () => ctrl.abort() };
+}
+
+/** Writes `text` on a raw socket and never finishes the request; resolves with all it got once the server closes. */
+function stall(base: string, text: string): Promise<string> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(port), '127.0.0.1', () => sock.write(text));
+    let got = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (c: string) => (got += c));
+    sock.on('close', () => resolve(got));
+    sock.on('error', reject);
+  });
+}
+
+it('ships caps that leave room for real use', () => {
+  expect(MAX_CONNECTIONS).toBe(256);
+  expect(MAX_EVENT_CLIENTS).toBe(16);
+  expect(REQUEST_TIMEOUT_MS).toBeLessThan(10_000);
+});
+
+describe('event-stream clients', () => {
+  it('past the cap a new client gets 503 ERR_TOO_MANY_STREAMS; closing one makes room', async () => {
+    const s = await serve({ maxEventClients: 2 });
+    const a = await openStream(s.url);
+    const b = await openStream(s.url);
+    expect([a.res.status, b.res.status]).toEqual([200, 200]);
+    const refused = await fetch(`${s.url}/api/events?token=${TOKEN}`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ code: 'ERR_TOO_MANY_STREAMS', details: { limit: 2 } });
+    // API calls are not event streams and still work.
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+
+    a.close();
+    await vi.waitFor(async () => {
+      const again = await openStream(s.url);
+      again.close();
+      expect(again.res.status).toBe(200);
+    }, { timeout: 10_000, interval: 50 });
+    b.close();
+  });
+});
+
+describe('connections', () => {
+  it('past server.maxConnections a new socket is closed without an answer', async () => {
+    const s = await serve({ maxConnections: 2 });
+    const a = await openStream(s.url);
+    const b = await openStream(s.url);
+    await expect(rawRequest(s.url, 'GET', '/healthz')).rejects.toThrow(/socket hang up|ECONNRESET/);
+    a.close();
+    b.close();
+    await vi.waitFor(async () => expect((await rawRequest(s.url, 'GET', '/healthz')).status).toBe(200), { timeout: 10_000, interval: 50 });
+  });
+});
+
+// With a 400 ms limit the cut comes within about half a second; the 10 s test timeout is only a
+// generous bound that the old settings (20 s headers, 60 s request, 30 s check interval) overrun.
+describe('slow clients', { timeout: 10_000 }, () => {
+  let s: HeadlessServer;
+  beforeAll(async () => {
+    s = await serve({ requestTimeoutMs: 400 });
+    const a2a = createA2AMount(cp, { token: TOKEN, baseUrl: s.url });
+    for (const prefix of a2a.prefixes) s.addMount({ prefix, handler: a2a.handler });
+  });
+
+  it('headers that never finish get 408 and the socket closed', async () => {
+    const got = await stall(s.url, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nX-Slow: `);
+    expect(got).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('a body that never finishes gets 408 and the socket closed', async () => {
+    const head = `POST /api/getConfig HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    const got = await stall(s.url, `${head}{"a":`);
+    expect(got).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('the mounted A2A route (its own body parser) is cut the same way', async () => {
+    const head = `POST /a2a/jsonrpc HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    expect(await stall(s.url, `${head}{"jsonrpc":`)).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('only the request is timed: an answer that takes longer than the limit still arrives, and so do events', async () => {
+    const res = await post(s.url, 'submitTask', { data: { sleep_ms: 1_200 } });
+    expect(res.status).toBe(200);
+    const stream = await openStream(s.url);
+    const reader = stream.res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const started = Date.now();
+    // samples arrive every 200 ms: read until well past the 400 ms limit
+    while (Date.now() - started < 1_200) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    stream.close();
+    expect(text.match(/^event: metrics\.sample$/gm)?.length ?? 0).toBeGreaterThan(2);
+  });
+});
