@@ -12,6 +12,7 @@ from gevent import Timeout
 from gevent.event import Event
 from greenlet import GreenletExit, greenlet
 
+from . import sigterm
 from .codec import encode
 from .job import CANCELLED, QUEUED, RUNNING, SCHEDULED, TIMED_OUT
 from .sysinfo import rss_bytes
@@ -41,6 +42,8 @@ class ControlMixin:
         self._last_tick = perf_counter()
         self._lag_timer = self.loop.timer(self._lag_interval, self._lag_interval, ref=False)
         self._lag_timer.start(self._tick)
+        self.asleep_in_read = False  # set by serve() around its blocking read: idle, not blocked
+        sigterm.attach(lambda: self.stopping, self.hub_blocked_s)
 
     def _tick(self) -> None:
         if self._direct is not None:
@@ -56,6 +59,12 @@ class ControlMixin:
         # An overdue tick is lag happening right now (the hub was blocked until just now).
         overdue = perf_counter() - self._last_tick - self._lag_interval
         return round(max(self._lag, overdue, 0.0) * 1000.0, 3)
+
+    def hub_blocked_s(self) -> float:
+        """How long the hub has missed its lag tick (0 while the reader sleeps in read())."""
+        if self.asleep_in_read:
+            return 0.0
+        return max(perf_counter() - self._last_tick - self._lag_interval, 0.0)
 
     def _on_ping(self, mid: str, msg: dict) -> None:
         self.send(encode({"type": "agent.pong", "id": mid, "loop_lag_ms": self.loop_lag_ms(),
@@ -116,6 +125,7 @@ class ControlMixin:
         if self.stopping:
             return  # the drain already running answers every stop id
         self.stopping = True
+        sigterm.restore_default()  # a SIGTERM now is the host's escalation after the drain limit
         self._on_drain_progress()
         g = greenlet(self._drain_and_exit, self.hub)
         self.loop.run_callback(g.switch, timeout_ms / 1000.0)

@@ -81,7 +81,9 @@ class Runtime(ControlMixin):
             # socket, sleeping greenlet or pending write could need the hub before our next frame.
             if can_block and loop.activecnt == 0 and writer.flushed:
                 asleep = perf_counter()
+                self.asleep_in_read = True
                 chunk = read(True)
+                self.asleep_in_read = False
                 self._last_tick += perf_counter() - asleep  # sleeping in read() is not loop lag
             else:
                 chunk = read(False)

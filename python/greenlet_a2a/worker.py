@@ -29,6 +29,7 @@ def main(argv=None) -> None:
     in_fd = protect_stdin()
     forget_channel_after_fork(in_fd, proto_fd)
     _ignore_sigint()
+    _defer_sigterm()
     _watch_host(in_fd)
     try:
         config = _parse_argv(sys.argv[1:] if argv is None else argv)
@@ -73,6 +74,14 @@ def _ignore_sigint() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except (ValueError, OSError):  # not the main thread, or the platform refuses
         pass
+
+
+def _defer_sigterm() -> None:
+    # A SIGTERM to the whole cgroup/process group (systemd's default KillMode) must not cut
+    # running messages short: the host drains this worker itself. See sigterm.py.
+    from .sigterm import install
+
+    install()
 
 
 def _watch_host(in_fd: int) -> None:
