@@ -96,6 +96,22 @@ describe.skipIf(process.platform === 'win32')('npm run serve and signals', () =>
     expect(s.out.stderr).not.toMatch(/exiting without waiting/);
   }, 60_000);
 
+  it('one SIGTERM to every process of the group (systemd KillMode=control-group) drains: the workers wait for the host', async () => {
+    // systemd's default stop signals the host and each Python worker at once; a worker that
+    // died of it failed the running task instead of letting the host's drain answer it.
+    const s = await startWrapped();
+    const workers = groupMembers(s.pgid).filter((m) => m.cmdline.includes('greenlet_a2a.worker'));
+    expect(workers.length).toBeGreaterThan(0);
+    const { answer } = await slowTask(s.base, 1500);
+    process.kill(-s.pgid, 'SIGTERM');
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ result: { sleep_ms: 1500, n: 7 } });
+    expect(await s.exited, s.out.stdout + s.out.stderr).toBe(0);
+    expect(s.out.stdout).toMatch(/SIGTERM: draining the pool/);
+    expect(s.out.stderr).not.toMatch(/exiting without waiting/);
+  }, 60_000);
+
   it('the copies of one signal (group delivery + the wrapper forwarding it) are one drain, whatever their timing', async () => {
     // Deterministic form of the race above: the kernel merges copies that arrive while one is
     // still pending, so the group test alone does not always see two. Here the server surely does.
