@@ -71,7 +71,7 @@ export class ClusterMonitor extends EventEmitter {
     if (hostId !== 'all') return [decode<HostControlReply>((await this.nc.request(subject, encode(req), { timeout: timeoutMs })).data)];
     const expect = this.list().filter((h) => h.status === 'up').length;
     const replies: HostControlReply[] = [];
-    const it = await this.nc.requestMany(subject, encode(req), { maxWait: timeoutMs, maxMessages: Math.max(1, expect) });
+    const it = await this.nc.requestMany(subject, encode(req), { strategy: 'count', maxWait: timeoutMs, maxMessages: Math.max(1, expect) });
     for await (const m of it) replies.push(decode<HostControlReply>(m.data));
     return replies;
   }

@@ -118,6 +118,15 @@ export class HostProcess {
     if (this.pid) process.kill(-this.pid, signal);
   }
 
+  /** Like signalGroup, for clean-up: a group already gone is fine. */
+  signalGroupSafe(signal: NodeJS.Signals): void {
+    try {
+      this.signalGroup(signal);
+    } catch {
+      // ESRCH: nothing left to signal
+    }
+  }
+
   /** kill -9 of the whole process group; resolves when the host process is gone. */
   async killGroup(): Promise<void> {
     const c = this.child;
