@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { configPatchSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
+import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
+
+export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
 
 /** Phantom marker carrying an output/payload type; never called at run time for its value. */
 const out = <T>() => undefined as unknown as T;
@@ -37,6 +40,15 @@ export interface MetricsSample {
   available: number;
   healthy: number;
   workers: WorkerSample[];
+  hosts?: HostSample[]; // cluster mode only
+}
+
+export interface HostSample {
+  id: string;
+  status: HostState;
+  throughput: number;
+  inFlight: number;
+  capacity: number;
 }
 
 export interface MetricsHistory {
@@ -51,7 +63,9 @@ export type AlertKind =
   | 'avgResponseTime'
   | 'availableWorkers'
   | 'workerAge'
-  | 'queueFill';
+  | 'queueFill'
+  | 'hostDown' // cluster: a host's heartbeat is older than downAfterMs
+  | 'clusterAckPending'; // cluster: ack-pending near max_ack_pending
 
 export interface Alert {
   id: string; // kind, plus ':' + workerId for per-worker alerts
@@ -63,6 +77,7 @@ export interface Alert {
   raisedAt: number;
   clearedAt?: number;
   workerId?: string;
+  hostId?: string;
 }
 
 export interface AlertsView {
@@ -75,7 +90,7 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter';
   level: LogLevel;
   workerId?: string;
   message: string;
@@ -241,6 +256,20 @@ export const contract = {
       input: z.strictObject({ agent: z.string().min(1), pythonPaths: z.array(z.string()).default([]) }),
       output: out<AgentValidation>(),
     },
+    // Scale-out (docs/cluster.md). getHosts answers { enabled: false } in single-machine mode.
+    getHosts: { input: none, output: out<HostsView>() },
+    controlHost: {
+      input: z.strictObject({
+        hostId: z.string().regex(/^([A-Za-z0-9_-]{1,64})$/), // 'all' reaches every host
+        op: z.enum(['stats', 'recycle', 'recycleWorker', 'scale']),
+        workerId: z.string().min(1).optional(),
+        minWorkers: z.number().int().min(1).optional(),
+        maxWorkers: z.number().int().min(1).max(64).optional(),
+      }),
+      output: out<HostControlReply[]>(),
+    },
+    getDeadLetters: { input: none, output: out<DeadLetter[]>() },
+    requeueDeadLetter: { input: z.strictObject({ seq: z.number().int().min(1) }), output: out<{ messageId: string }>() },
   },
   events: {
     'metrics.sample': out<MetricsSample>(),
@@ -251,6 +280,7 @@ export const contract = {
     'config.changed': out<AppConfig>(),
     'load.status': out<LoadStatus>(),
     'python.setup': out<PythonSetupProgress>(),
+    hosts: out<HostsView>(),
   },
 } as const;
 

@@ -37,6 +37,7 @@ export class ClusterClient {
   private results: KV | null = null;
   private seq = 0;
   private closed = false;
+  private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
   private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
 
@@ -48,6 +49,7 @@ export class ClusterClient {
   }
 
   async start(nc?: NatsConnection): Promise<void> {
+    this.ownsConnection = nc === undefined;
     this.nc = nc ?? (await connectCluster(this.o, `gcc-client-${this.clientId}`));
     this.js = jetstream(this.nc);
     const topo = await ensureStreams(this.nc, await jetstreamManager(this.nc), this.o);
@@ -81,7 +83,7 @@ export class ClusterClient {
   async close(): Promise<void> {
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, null, errors.poolClosed());
-    await this.nc?.drain().catch(() => undefined);
+    if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
   }
 
   /** Retries until a PubAck or the deadline: the same Nats-Msg-Id makes a repeat harmless. */

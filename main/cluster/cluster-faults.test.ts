@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterOutcome } from './client';
 import { ClusterMonitor } from './monitor';
 import { resolveClusterOptions, type ClusterOptions } from './options';
-import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './test-support';
+import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');

@@ -10,16 +10,8 @@ import type { KV } from '@nats-io/kv';
 import { errors } from '../pool/index';
 import type { ClusterOptions } from './options';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
+import type { DeadLetter } from './types';
 import { encode, errorRecord } from './wire';
-
-export interface DeadLetter {
-  seq: number; // in the dead-letter stream
-  messageId: string;
-  caller: string;
-  deliveries: number;
-  time: number;
-  data: string; // the payload as text, truncated for display
-}
 
 const HDR_DELIVERIES = 'Gcc-Deliveries';
 

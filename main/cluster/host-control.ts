@@ -4,24 +4,11 @@
 // as unknown and checked before anything is applied.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { PoolOptions } from '../pool/index';
+import type { HostControlReply, HostControlRequest } from './types';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
 import { names } from './topology';
 import { decode, encode } from './wire';
-
-export type HostControlRequest =
-  | { op: 'stats' }
-  | { op: 'recycle' } // rolling recycle of every worker on the host
-  | { op: 'recycleWorker'; workerId: string }
-  | { op: 'scale'; minWorkers: number; maxWorkers: number }
-  | { op: 'config'; patch: Partial<PoolOptions> };
-
-export interface HostControlReply {
-  hostId: string;
-  ok: boolean;
-  result?: unknown;
-  error?: { code: string; message: string };
-}
 
 export class HostControl {
   private subs: Subscription[] = [];
@@ -64,7 +51,7 @@ export class HostControl {
         }
         case 'config': {
           if (req.patch === null || typeof req.patch !== 'object') throw Object.assign(new Error('patch must be an object'), { code: 'ERR_INVALID_OPTION' });
-          const c = pool.updateConfig(req.patch);
+          const c = pool.updateConfig(req.patch as Partial<PoolOptions>);
           return { hostId, ok: true, result: { applied: c.applied, restartRequired: c.restartRequired } };
         }
         default:

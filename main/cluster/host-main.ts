@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { PoolOptions } from '../pool/index';
 import { HostAgent } from './host-agent';
-import { readClusterFile, resolveClusterOptions, type ClusterOptions } from './options';
+import { readClusterFile, resolveClusterOptions, type ClusterFile, type ClusterOptions } from './options';
 
 export interface HostArgs {
   join: string;
@@ -34,13 +34,13 @@ export function parseHostArgs(argv: string[]): HostArgs {
 }
 
 export async function runHostAgent(args: HostArgs, log = (s: string) => console.log(s)): Promise<HostAgent> {
-  const file = args.config ? readClusterFile(args.config) : {};
+  const file: ClusterFile = args.config ? readClusterFile(args.config) : {};
   const cluster: ClusterOptions = resolveClusterOptions({ ...(file.cluster ?? {}), servers: args.join.split(',') });
   const pool: Partial<PoolOptions> = { ...((file.pool ?? {}) as Partial<PoolOptions>) };
   if (args.agent) pool.agent = args.agent;
   if (args.workers) pool.minWorkers = pool.maxWorkers = Number(args.workers);
   const hostId = args.hostId ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
-  const agent = new HostAgent({ cluster, hostId, pool, slots: args.slots ? Number(args.slots) : undefined });
+  const agent = new HostAgent({ cluster, hostId, pool, slots: args.slots ? Number(args.slots) : file.slots });
   agent.on('warn', (m: string) => log(`[host ${hostId}] ${m}`));
   await agent.start();
   log(`[host ${hostId}] joined ${cluster.servers.join(',')} pool "${cluster.pool}" with ${agent.capacity} slots (pid ${process.pid})`);

@@ -8,22 +8,10 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
-import type { HostControlReply, HostControlRequest } from './host-control';
+import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
 import type { ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
-import { decode, encode, type HostRecord, type HostState } from './wire';
-
-export interface HostView extends HostRecord {
-  status: HostState;
-  heartbeatAgeMs: number;
-}
-
-export interface AckPendingView {
-  ackPending: number;
-  maxAckPending: number;
-  pending: number; // not yet delivered
-  redelivered: number;
-}
+import { decode, encode } from './wire';
 
 export class ClusterMonitor extends EventEmitter {
   private readonly hosts = new Map<string, { rec: HostRecord; receivedAt: number; status: HostState }>();

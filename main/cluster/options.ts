@@ -90,9 +90,15 @@ export function authFromEnv(auth: ClusterAuth, env = process.env): ClusterAuth {
 }
 
 /** Reads a JSON file holding `{ cluster?: {...}, pool?: {...} }` (the same shape as the app config's sections). */
-export function readClusterFile(path: string): { cluster?: Partial<ClusterOptions>; pool?: Record<string, unknown> } {
+export interface ClusterFile {
+  cluster?: Partial<ClusterOptions>;
+  pool?: Record<string, unknown>; // this host's local pool (PoolOptions)
+  slots?: number; // messages this host takes at once
+}
+
+export function readClusterFile(path: string): ClusterFile {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as { cluster?: Partial<ClusterOptions>; pool?: Record<string, unknown> };
+    return JSON.parse(readFileSync(path, 'utf8')) as ClusterFile;
   } catch (err) {
     throw new ClusterError('ERR_CLUSTER_OPTION', `cluster config ${path} could not be read: ${(err as Error).message}`, { field: 'config' });
   }

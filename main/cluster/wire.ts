@@ -1,7 +1,7 @@
 // What travels between callers and hosts besides the payload: the result
 // record stored (first writer wins) in the results bucket, and the host
 // record each host announces in the hosts bucket.
-import type { PoolErrorCode, PoolStats, WorkerStats } from '../pool/index';
+import type { PoolErrorCode } from '../pool/index';
 
 export interface ResultRecord {
   ok: boolean;
@@ -13,24 +13,7 @@ export interface ResultRecord {
   runMs?: number;
 }
 
-export type HostState = 'up' | 'draining' | 'stale' | 'down';
-
-export interface HostRecord {
-  hostId: string;
-  pid: number;
-  state: 'up' | 'draining';
-  startedAt: number;
-  time: number; // host clock at publish; the registry ages records by its own receipt time (clock skew)
-  capacity: number; // messages this host takes at once
-  inFlight: number;
-  processed: number; // results written by this host
-  duplicates: number; // results another host had already written (a redelivery raced us)
-  naks: number;
-  terms: number;
-  throughput: number; // results/s over the last heartbeat period
-  pool: Pick<PoolStats, 'total' | 'healthy' | 'p50ResponseTime' | 'p99ResponseTime' | 'totalErrors'>;
-  workers: Pick<WorkerStats, 'id' | 'pid' | 'state' | 'healthy' | 'messagesProcessed' | 'inFlight' | 'rssBytes' | 'restarts'>[];
-}
+export type { HostRecord, HostState } from './types';
 
 export const encode = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
 export const decode = <T>(b: Uint8Array): T => JSON.parse(new TextDecoder().decode(b)) as T;

@@ -17,6 +17,8 @@ import { LoadGenerator } from './load-generator';
 import { validateAgent } from './agent-validate';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
+import { ClusterView } from './cluster-view';
+import type { ClusterOptions } from '../cluster/index';
 
 export const HISTORY_FILE = 'history.json';
 // Pool options that decide what a worker process loads.
@@ -26,6 +28,7 @@ export interface CoreOptions extends RuntimeContext {
   mode: 'electron' | 'headless';
   version: string;
   now: () => number;
+  cluster?: ClusterOptions; // scale-out: show and control this cluster's hosts
 }
 
 export class PlaneCore {
@@ -36,6 +39,7 @@ export class PlaneCore {
   readonly sampler: Sampler;
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
+  readonly cluster: ClusterView | null;
   readonly ctx: RuntimeContext;
   readonly now: () => number;
   config: AppConfig;
@@ -52,11 +56,13 @@ export class PlaneCore {
     this.config = config;
     this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
     this.alerts = new AlertEngine(config.alerts);
+    this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
     this.pool.on('event', (ev: PoolEvent) => this.log(ev));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
     this.load = new LoadGenerator({
-      submit: (data) => this.pool.execute({ type: 'agent.process', data }),
+      // Cluster mode: load goes through JetStream to the hosts once the cluster view is connected.
+      submit: (data) => (this.cluster?.executor ? this.cluster.executor.execute(data) : this.pool.execute({ type: 'agent.process', data })),
       now: this.now,
       onStatus: (status) => this.emitter.emit('load.status', status),
       // Bounded outstanding work: what the pool can hold (queue + in-flight slots), plus some slack
@@ -84,6 +90,11 @@ export class PlaneCore {
     }
   }
 
+  /** Joins the cluster view in the background; until it connects, getHosts says connected: false. */
+  startCluster(): void {
+    this.cluster?.start().catch((err: Error) => this.log({ type: 'host.state', level: 'error', message: `Cluster view could not start: ${err.message}` }));
+  }
+
   startBackground(): void {
     this.sampler.start();
     this.sampler.tick(); // baseline for the first delta
@@ -91,11 +102,15 @@ export class PlaneCore {
   }
 
   private onSample(sample: MetricsSample, stats: DetailedPoolStats): void {
+    if (this.cluster) {
+      sample.hosts = this.cluster.samples();
+      this.emitter.emit('hosts', this.cluster.view());
+    }
     this.history.add(sample);
     this.emitter.emit('metrics.sample', sample);
     this.emitter.emit('stats', stats);
     const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
-    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t);
+    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, this.cluster?.checks() ?? []);
     for (const a of raised) {
       this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });
       this.emitter.emit('alert.raised', a);
@@ -228,6 +243,7 @@ export class PlaneCore {
     this.sampler.stop();
     if (this.persistTimer) clearInterval(this.persistTimer);
     await Promise.allSettled([this.persistHistory(), saveConfig(this.ctx.dataDir, this.config)]);
+    await this.cluster?.stop();
     await this.pool.shutdown({ timeout: this.config.pool.drainTimeout });
   }
 }

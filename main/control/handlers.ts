@@ -3,6 +3,7 @@
 import type { ApiHandlers, TaskResult } from '../../preload/contract';
 import { ApiError, validationError } from './api-error';
 import type { PlaneCore } from './core';
+import { clusterHandlers } from './handlers-cluster';
 import { pythonHandlers } from './handlers-python';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
 
@@ -44,6 +45,11 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
     scale: async ({ minWorkers, maxWorkers }) => core.updateConfig({ pool: { minWorkers, maxWorkers } }),
 
     submitTask: async ({ data, timeoutMs }) => {
+      const viaCluster = core.cluster?.executor;
+      if (viaCluster) {
+        const o = await viaCluster.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
+      }
       try {
         const o = await core.pool.executeWithInfo({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
         const result: TaskResult = { result: o.result, workerId: o.workerId, latencyMs: o.latencyMs, queueWaitMs: o.queueWaitMs, attempts: o.attempts };
@@ -68,12 +74,13 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       const detailedStats = core.pool.getDetailedStats();
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
-        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: core.config, stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view() },
+        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: core.config, stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(), ...(core.cluster ? { hosts: core.cluster.view() } : {}) },
         now,
       );
     },
 
     ...pythonHandlers(core),
+    ...clusterHandlers(core),
   };
   return withErrorMapping(handlers);
 }

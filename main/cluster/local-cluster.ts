@@ -1,15 +1,17 @@
-// Test and demo set-up: a real nats-server with JetStream on a free loopback
+// Local cluster for tests, the bench and `--cluster-demo`: a real nats-server with JetStream on a free loopback
 // port and a temp store dir, and host agents as real child processes in their
 // own process group (so kill -9 of the group is a real host death).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterOptions } from './options';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// main/cluster/ from source; out/main/ or out/main/chunks/ when bundled: walk up to package.json.
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) => existsSync(join(d, 'package.json'))) ?? process.cwd();
 
 /** The nats-server binary (found or installed by scripts/ensure-nats.mjs), or null. */
 export function natsServerBinary(): string | null {
@@ -93,16 +95,19 @@ export class HostProcess {
   constructor(
     readonly hostId: string,
     private readonly args: string[],
+    private readonly entry: string[],
   ) {}
 
-  static async start(url: string, hostId: string, configFile: string, extra: string[] = []): Promise<HostProcess> {
-    const h = new HostProcess(hostId, ['--join', url, '--host-id', hostId, '--config', configFile, ...extra]);
+  /** From source by default; `entry` = [out/main/serve.js] runs the built headless server with --join. */
+  static async start(url: string, hostId: string, configFile: string, extra: string[] = [], entry = ['--import', 'tsx', join(repoRoot, 'main', 'cluster', 'host-main.ts')]): Promise<HostProcess> {
+    const isServe = entry.some((e) => e.endsWith('serve.js'));
+    const h = new HostProcess(hostId, ['--join', url, '--host-id', hostId, isServe ? '--cluster-config' : '--config', configFile, ...extra], entry);
     await h.start();
     return h;
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'main', 'cluster', 'host-main.ts'), ...this.args], {
+    this.child = spawn(process.execPath, [...this.entry, ...this.args], {
       cwd: repoRoot,
       detached: true, // its own process group: kill(-pid) takes its Python workers too
       stdio: ['ignore', 'pipe', 'pipe'],
