@@ -29,6 +29,8 @@ function record(suite, status, counts) {
 }
 
 if (sh('node', ['scripts/ensure-env.mjs']) !== 0) process.exit(1);
+// Cluster tests need nats-server: found, or installed with `go install` (one line); they skip without it.
+if (want('vitest')) sh('node', ['scripts/ensure-nats.mjs']);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (want('typecheck')) {
