@@ -42,6 +42,7 @@ extra.strategies_io_slow = await section('strategies_io_slow', () => measureStra
 extra.gevent_floor = await section('gevent_floor', () => measureGeventFloor(ROUNDS));
 extra.ui = await section('ui', () => optional('ui.ts', 'runUiBench'));
 extra.a2a = await section('a2a', () => optional('a2a.ts', 'runA2ABench'));
+extra.cluster = await section('cluster', () => optional('cluster.ts', 'runClusterBench'));
 
 type Num = Record<string, number>;
 const raw = results.raw as Num | undefined, shell = results.python_shell as Num | undefined;
@@ -67,6 +68,11 @@ checks.push(['charts render, 24 h at 1 s (median ms)', ui?.charts_render_ms_24h,
 checks.push(['charts render, first (cold) ms', ui?.charts_render_ms_24h_first, '(information)', undefined]);
 checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(information)', undefined]);
 checks.push(['HTTP submitTask/s ÷ A2A sends/s', a2a?.overhead_ratio, '(information)', undefined]);
+const cl = extra.cluster as Num | undefined;
+checks.push(['cluster loaded p50 / local, 1 host', cl?.loaded_p50_ratio_1_host, '≤ 3', cl?.loaded_p50_ratio_1_host === undefined ? undefined : cl.loaded_p50_ratio_1_host <= 3]);
+checks.push(['cluster sequential p50 / local, 1 host', cl?.seq_p50_ratio_1_host, '(information)', undefined]);
+checks.push(['cluster msg/s / local, 3 hosts', cl?.throughput_ratio_3_hosts, '(information)', undefined]);
+checks.push(['redelivery after host kill, ms', cl?.redelivery_max_ms, '≤ ack_wait + 1000', cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000]);
 if (strategies) {
   const base = strategies['round-robin']?.msgs_per_s;
   for (const [name, s] of Object.entries(strategies)) {

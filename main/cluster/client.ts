@@ -20,6 +20,7 @@ export interface ClusterOutcome {
   workerId?: string;
   delivery: number;
   latencyMs: number;
+  runMs?: number; // time on the host, pool included
 }
 
 interface Pending {
@@ -130,6 +131,6 @@ export class ClusterClient {
     if (this.answered.size > 100_000) this.answered.delete(this.answered.keys().next().value!);
     this.stats.settled++;
     if (err) p.reject(err);
-    else p.resolve({ result: rec!.result, hostId: rec!.hostId, workerId: rec!.workerId, delivery: rec!.delivery, latencyMs: Date.now() - p.startedAt });
+    else p.resolve({ result: rec!.result, hostId: rec!.hostId, workerId: rec!.workerId, delivery: rec!.delivery, latencyMs: Date.now() - p.startedAt, runMs: rec!.runMs });
   }
 }
