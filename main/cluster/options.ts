@@ -59,7 +59,7 @@ export const DEFAULT_CLUSTER: Omit<ClusterOptions, 'servers'> = {
 const bad = (field: string, why: string) => new ClusterError('ERR_CLUSTER_OPTION', `cluster.${field} ${why}`, { field });
 
 /** Checks every field up front and names the first bad one. */
-export function resolveClusterOptions(input: Partial<ClusterOptions> & { servers?: string[] | string }, env = process.env): ClusterOptions {
+export function resolveClusterOptions(input: Omit<Partial<ClusterOptions>, 'servers'> & { servers?: string[] | string }, env = process.env): ClusterOptions {
   const servers = typeof input.servers === 'string' ? input.servers.split(',') : (input.servers ?? []);
   if (servers.length === 0) throw bad('servers', 'must name at least one nats:// URL');
   for (const s of servers) if (!/^(nats|tls):\/\/[^\s/]+$/.test(s.trim())) throw bad('servers', `must be nats://host:port URLs, got "${s}"`);
