@@ -16,6 +16,7 @@ const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, heal
 const SEQ = 2_000;
 const PIPE = 10_000;
 const WINDOW = 200;
+const WORK = 100; // sequential messages that do 20 ms of (gevent.sleep) work: the broker's fixed cost against real work
 
 /** p50 of each message's own latency while `window` are outstanding (queueing included on both paths). */
 async function loadedP50(send: () => Promise<unknown>, n: number, window: number) {
@@ -34,10 +35,11 @@ async function local() {
   await p.start();
   const send = () => p.execute({ type: 'agent.process', data: { n: 1 } });
   const seq = await sequentialLatency(send, SEQ);
+  const work = await sequentialLatency(() => p.execute({ type: 'agent.process', data: { sleep_ms: 20 } }), WORK, 5);
   const loaded = await loadedP50(send, PIPE, WINDOW);
   const rate = await pipelined(send, PIPE, WINDOW);
   await p.shutdown();
-  return { ...seq, ...loaded, msgs_per_s: Math.round(rate) };
+  return { ...seq, work20ms_p50_us: work.seq_p50_us, ...loaded, msgs_per_s: Math.round(rate) };
 }
 
 async function viaCluster(server: NatsServer, dir: string, hostsN: number) {
@@ -50,9 +52,10 @@ async function viaCluster(server: NatsServer, dir: string, hostsN: number) {
   try {
     const send = () => client.execute({ n: 1 });
     const seq = await sequentialLatency(send, SEQ, 200);
+    const work = await sequentialLatency(() => client.execute({ sleep_ms: 20 }), WORK, 5);
     const loaded = await loadedP50(send, PIPE, WINDOW);
     const rate = await pipelined(send, PIPE, WINDOW);
-    return { ...seq, ...loaded, msgs_per_s: Math.round(rate) };
+    return { ...seq, work20ms_p50_us: work.seq_p50_us, ...loaded, msgs_per_s: Math.round(rate) };
   } finally {
     await client.close();
     for (const h of hosts) await h.killGroup();
@@ -100,6 +103,7 @@ export async function runClusterBench() {
       hosts_1: one,
       hosts_3: three,
       seq_p50_ratio_1_host: round(one.seq_p50_us / l.seq_p50_us),
+      work20ms_p50_ratio_1_host: round(one.work20ms_p50_us / l.work20ms_p50_us),
       loaded_p50_ratio_1_host: round(one.loaded_p50_us / l.loaded_p50_us),
       loaded_p50_ratio_3_hosts: round(three.loaded_p50_us / l.loaded_p50_us),
       throughput_ratio_1_host: round(one.msgs_per_s / l.msgs_per_s),

