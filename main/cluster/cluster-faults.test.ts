@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterOutcome } from './client';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { ClusterMonitor } from './monitor';
+import { names } from './topology';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
 
@@ -115,6 +117,16 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(rec?.duplicates).toBeGreaterThan(0);
   });
 
+  it('a message running past ack_wait is kept alive by working() heartbeats: delivered once', async () => {
+    const o = await cluster('long', 2, { ackWaitMs: 1_500 }, 4);
+    const outs = await Promise.all([client!.execute({ sleep_ms: 4_000 }), client!.execute({ sleep_ms: 4_000 })]);
+    expect(outs.map((x) => x.delivery)).toEqual([1, 1]);
+    const jsm = await jetstreamManager(client!.connection);
+    const info = await jsm.consumers.info(names(o.pool).stream, names(o.pool).consumer);
+    expect(info.num_redelivered).toBe(0); // without working() both would have gone out again after 1.5 s
+    expect(info.num_ack_pending).toBe(0);
+  });
+
   it('nats-server restarted mid-load: hosts reconnect and nothing is lost', async () => {
     await cluster('restart', 2, { ackWaitMs: 3_000 });
     let restarted: Promise<void> | null = null;
@@ -126,5 +138,8 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(client!.stats.duplicateResults).toBe(0);
     expect(client!.stats.settled).toBe(N);
+    // both hosts came back: they answer new work after the restart
+    const after = await Promise.all(Array.from({ length: 40 }, (_, i) => client!.execute({ after: i })));
+    expect(new Set(after.map((x) => x.hostId))).toEqual(new Set(['restart-h1', 'restart-h2']));
   });
 });

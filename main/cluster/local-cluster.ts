@@ -57,20 +57,27 @@ export class NatsServer {
   constructor(
     readonly bin: string,
     readonly port: number,
+    private readonly configText?: string, // nats-server config (auth …), written 0600 into the store dir, never argv
   ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  static async start(bin: string): Promise<NatsServer> {
-    const s = new NatsServer(bin, await freePort());
+  static async start(bin: string, configText?: string): Promise<NatsServer> {
+    const s = new NatsServer(bin, await freePort(), configText);
     await s.start();
     return s;
   }
 
   async start(): Promise<void> {
-    this.child = spawn(this.bin, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir, '--http_port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir];
+    if (this.configText) {
+      const file = join(this.storeDir, 'server.conf');
+      writeFileSync(file, this.configText, { mode: 0o600 });
+      args.push('-c', file);
+    }
+    this.child = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     await waitForLine(this.child, /Server is ready/, 'nats-server');
   }
 
