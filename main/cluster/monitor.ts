@@ -71,7 +71,10 @@ export class ClusterMonitor extends EventEmitter {
         if (e.operation === 'PUT') {
           const rec = e.json<HostRecord>();
           const prev = this.hosts.get(rec.hostId);
-          this.hosts.set(rec.hostId, { rec, receivedAt: this.now(), status: prev?.status ?? 'down' });
+          // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
+          // it counts as already stale until a live heartbeat arrives.
+          const receivedAt = e.isUpdate ? this.now() : this.now() - this.o.staleAfterMs;
+          this.hosts.set(rec.hostId, { rec, receivedAt, status: prev?.status ?? 'down' });
         } else {
           // A host that stopped cleanly deleted its key; one whose key expired is simply gone.
           const prev = this.hosts.get(e.key);
