@@ -11,6 +11,29 @@ import { rejection, SMALL, tempDir, waitFor } from './test-helpers';
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster plane tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
+describe('control plane with a cluster that is not reachable', () => {
+  it('opens anyway; tasks are refused ERR_CLUSTER_UNAVAILABLE, never run locally in silence', async () => {
+    const dir = await tempDir();
+    const plane = await ControlPlane.create({
+      dataDir: dir,
+      mode: 'headless',
+      version: '9.9.9-test',
+      configOverrides: SMALL,
+      cluster: resolveClusterOptions({ servers: ['nats://127.0.0.1:1'], pool: 'nowhere' }),
+    });
+    try {
+      expect(await plane.handlers.getHosts({})).toMatchObject({ enabled: true, connected: false, hosts: [] });
+      expect(await rejection(plane.handlers.submitTask({ data: 1 }))).toMatchObject({ code: 'ERR_CLUSTER_UNAVAILABLE' });
+      expect(await rejection(plane.handlers.getDeadLetters({}))).toMatchObject({ code: 'ERR_CLUSTER_UNAVAILABLE' });
+      const log = await waitFor(async () => (await plane.handlers.getEvents({ limit: 100 })).find((e) => e.type === 'host.state'));
+      expect(log.message).toMatch(/not connected yet \(retrying every 2 s\)/);
+    } finally {
+      await plane.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () => {
   let server: NatsServer;
   let dir: string;

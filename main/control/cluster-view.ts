@@ -26,7 +26,26 @@ export class ClusterView {
     private readonly log: Log,
   ) {}
 
-  /** Connects in the background: a server that is not up yet must not keep the control center from opening. */
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  /**
+   * Connects in the background and keeps trying every 2 s: a server that is not up yet must not
+   * keep the control center from opening. The first failure is logged, not every retry.
+   */
+  startInBackground(onFirstError: (err: Error) => void): void {
+    let reported = false;
+    const attempt = () => {
+      if (this.stopped) return;
+      this.start().catch((err: Error) => {
+        if (!reported) onFirstError(err);
+        reported = true;
+        this.retry = setTimeout(attempt, 2_000);
+      });
+    };
+    attempt();
+  }
+
   async start(): Promise<void> {
     const nc = await connectCluster(this.o, 'gcc-control-center');
     this.close = async () => void (await nc.drain().catch(() => undefined));
@@ -40,18 +59,22 @@ export class ClusterView {
       this.log({ type: 'cluster.dead_letter', level: 'error', message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries`, data: { ...d } }),
     );
     await m.start();
-    this.monitor = m;
     const client = new ClusterClient(this.o);
     await client.start(nc);
+    // Both at once: "connected" must mean tasks can go out too.
+    this.monitor = m;
     this.client = client;
   }
 
   /** Where the control center's tasks and load go in cluster mode: through JetStream to the hosts. */
-  get executor(): ClusterClient | null {
+  get executor(): ClusterClient {
+    if (!this.client) throw Object.assign(new Error(`Not connected to the cluster at ${this.o.servers.join(', ')} yet; tasks go to the cluster's hosts once it is`), { code: 'ERR_CLUSTER_UNAVAILABLE' });
     return this.client;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
     this.monitor?.stop();
     await this.client?.close();
     await this.close?.();

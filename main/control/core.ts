@@ -61,8 +61,8 @@ export class PlaneCore {
     this.pool.on('event', (ev: PoolEvent) => this.log(ev));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
     this.load = new LoadGenerator({
-      // Cluster mode: load goes through JetStream to the hosts once the cluster view is connected.
-      submit: (data) => (this.cluster?.executor ? this.cluster.executor.execute(data) : this.pool.execute({ type: 'agent.process', data })),
+      // Cluster mode: load goes through JetStream to the hosts (refused while not connected, never silently local).
+      submit: (data) => (this.cluster ? this.clusterExecute(data) : this.pool.execute({ type: 'agent.process', data })),
       now: this.now,
       onStatus: (status) => this.emitter.emit('load.status', status),
       // Bounded outstanding work: what the pool can hold (queue + in-flight slots), plus some slack
@@ -90,9 +90,13 @@ export class PlaneCore {
     }
   }
 
+  private async clusterExecute(data: unknown): Promise<unknown> {
+    return (await this.cluster!.executor.execute(data)).result;
+  }
+
   /** Joins the cluster view in the background; until it connects, getHosts says connected: false. */
   startCluster(): void {
-    this.cluster?.start().catch((err: Error) => this.log({ type: 'host.state', level: 'error', message: `Cluster view could not start: ${err.message}` }));
+    this.cluster?.startInBackground((err) => this.log({ type: 'host.state', level: 'error', message: `Cluster view not connected yet (retrying every 2 s): ${err.message}` }));
   }
 
   startBackground(): void {

@@ -45,9 +45,8 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
     scale: async ({ minWorkers, maxWorkers }) => core.updateConfig({ pool: { minWorkers, maxWorkers } }),
 
     submitTask: async ({ data, timeoutMs }) => {
-      const viaCluster = core.cluster?.executor;
-      if (viaCluster) {
-        const o = await viaCluster.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+      if (core.cluster) {
+        const o = await core.cluster.executor.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
         return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
       }
       try {
