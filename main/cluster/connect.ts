@@ -11,6 +11,9 @@ export async function connectCluster(o: ClusterOptions, name: string): Promise<N
     reconnectTimeWait: 250,
     waitOnFirstConnect: false,
     pingInterval: 5_000,
+    // Every request (each publish's PubAck, each result create) otherwise builds two Error objects
+    // up front for their stack traces: measured at ~55 µs per message, a third of the host's CPU.
+    noAsyncTraces: true,
   };
   const a = o.auth;
   if (a.user !== undefined) opts.user = a.user;
