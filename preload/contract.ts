@@ -261,10 +261,11 @@ export const contract = {
     controlHost: {
       input: z.strictObject({
         hostId: z.string().regex(/^([A-Za-z0-9_-]{1,64})$/), // 'all' reaches every host
-        op: z.enum(['stats', 'recycle', 'recycleWorker', 'scale']),
+        op: z.enum(['stats', 'recycle', 'recycleWorker', 'scale', 'config']),
         workerId: z.string().min(1).optional(),
         minWorkers: z.number().int().min(1).optional(),
         maxWorkers: z.number().int().min(1).max(64).optional(),
+        patch: z.record(z.string(), z.unknown()).optional(), // op 'config': pool options, checked by the host's engine
       }),
       output: out<HostControlReply[]>(),
     },

@@ -1,8 +1,6 @@
 // Public shapes of the scale-out layer that the control plane, the transports
 // and the UI share. Types only (preload/contract.ts and the renderer import
 // this file): no runtime imports here.
-// Types only, like preload/contract.ts: the renderer's type-check must not follow pool/index into Node code.
-import type { PoolStats, WorkerStats } from '../pool/types';
 
 export type HostState = 'up' | 'draining' | 'stale' | 'down';
 
@@ -19,8 +17,9 @@ export interface HostRecord {
   naks: number;
   terms: number;
   throughput: number; // results/s over the last heartbeat period
-  pool: Pick<PoolStats, 'total' | 'healthy' | 'p50ResponseTime' | 'p99ResponseTime' | 'totalErrors'>;
-  workers: Pick<WorkerStats, 'id' | 'pid' | 'state' | 'healthy' | 'messagesProcessed' | 'inFlight' | 'rssBytes' | 'restarts'>[];
+  // The host pool's PoolStats / WorkerStats fields the Hosts view shows (restated, so this file imports nothing).
+  pool: { total: number; healthy: number; p50ResponseTime: number; p99ResponseTime: number; totalErrors: number };
+  workers: { id: string; pid: number | null; state: string; healthy: boolean; messagesProcessed: number; inFlight: number; rssBytes: number; restarts: number }[];
 }
 
 export interface HostView extends HostRecord {

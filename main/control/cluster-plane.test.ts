@@ -81,6 +81,10 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
     const [reply] = await plane.handlers.controlHost({ hostId: 'p1', op: 'stats' });
     expect(reply).toMatchObject({ hostId: 'p1', ok: true, result: { total: 1 } });
     expect(await rejection(plane.handlers.controlHost({ hostId: 'p1', op: 'scale' }))).toMatchObject({ code: 'ERR_VALIDATION' });
+    const [cfg] = await plane.handlers.controlHost({ hostId: 'p2', op: 'config', patch: { timeout: 12_345 } });
+    expect(cfg).toMatchObject({ hostId: 'p2', ok: true, result: { applied: ['timeout'] } });
+    const [bad] = await plane.handlers.controlHost({ hostId: 'p2', op: 'config', patch: { timeout: -1 } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_OPTION', message: expect.stringContaining('timeout') } });
     expect(await plane.handlers.getDeadLetters({})).toEqual([]);
   });
 

@@ -14,8 +14,12 @@ export function clusterHandlers(core: PlaneCore): ClusterHandlers {
   };
   return {
     getHosts: async () => core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, hosts: [], ackPending: null },
-    controlHost: async ({ hostId, op, workerId, minWorkers, maxWorkers }) => {
+    controlHost: async ({ hostId, op, workerId, minWorkers, maxWorkers, patch }) => {
       const c = need();
+      if (op === 'config') {
+        if (!patch) throw new ApiError('ERR_VALIDATION', 'Invalid input — patch: required for config', [{ path: 'patch', message: 'required for config' }]);
+        return c.control(hostId, { op, patch });
+      }
       if (op === 'recycleWorker') {
         if (!workerId) throw new ApiError('ERR_VALIDATION', 'Invalid input — workerId: required for recycleWorker', [{ path: 'workerId', message: 'required for recycleWorker' }]);
         return c.control(hostId, { op, workerId });

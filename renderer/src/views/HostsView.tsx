@@ -123,6 +123,7 @@ function HostWorkers({ h }: { h: HostView }) {
   return (
     <tr data-testid={`host-workers-${h.hostId}`}>
       <td colSpan={9}>
+        <HostScale h={h} />
         <table>
           <thead>
             <tr>
@@ -151,6 +152,40 @@ function HostWorkers({ h }: { h: HostView }) {
         </table>
       </td>
     </tr>
+  );
+}
+
+/** Resize one host's local pool (min..max workers), through its control subject. */
+function HostScale({ h }: { h: HostView }) {
+  const [min, setMin] = useState(String(h.workers.length || 1));
+  const [max, setMax] = useState(String(h.workers.length || 1));
+  const [note, setNote] = useState<string | null>(null);
+  const scale = async () => {
+    setNote(null);
+    try {
+      const [r] = await api().controlHost({ hostId: h.hostId, op: 'scale', minWorkers: Number(min), maxWorkers: Number(max) });
+      setNote(r?.ok ? `${h.hostId} scaled to ${min}..${max} workers.` : `Scale refused: ${r?.error?.message ?? 'no answer'}`);
+    } catch (err) {
+      setNote(`Scale failed: ${errorText(err)}`);
+    }
+  };
+  return (
+    <div className="row" style={{ marginBottom: 8 }}>
+      <label>
+        min <input type="number" min={1} max={64} value={min} onChange={(e) => setMin(e.target.value)} style={{ width: 64 }} aria-label={`Minimum workers on ${h.hostId}`} />
+      </label>
+      <label>
+        max <input type="number" min={1} max={64} value={max} onChange={(e) => setMax(e.target.value)} style={{ width: 64 }} aria-label={`Maximum workers on ${h.hostId}`} />
+      </label>
+      <button className="btn small" disabled={h.status !== 'up'} onClick={() => void scale()} data-testid={`host-scale-${h.hostId}`}>
+        Scale host
+      </button>
+      {note && (
+        <span className="muted" role="status">
+          {note}
+        </span>
+      )}
+    </div>
   );
 }
 
