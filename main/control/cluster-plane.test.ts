@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
 import { resolveClusterOptions } from '../cluster/options';
+import { createPoolMetrics } from '../headless/metrics';
 import { ControlPlane } from './index';
 import { rejection, SMALL, tempDir, waitFor } from './test-helpers';
 
@@ -96,6 +97,9 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
     expect(log.some((e) => e.type === 'host.state' && /p2: stale → down/.test(e.message))).toBe(true);
     const snap = JSON.parse((await plane.handlers.exportSnapshot({ format: 'json' })).content) as { hosts: { hosts: Array<{ hostId: string; status: string }> } };
     expect(snap.hosts.hosts.map((h) => [h.hostId, h.status])).toEqual([['p1', 'up'], ['p2', 'down']]);
+    const prom = await createPoolMetrics(plane).render();
+    expect(prom).toMatch(/greenlet_cluster_host_up\{host="p2",status="down"\} 0/);
+    expect(prom).toMatch(/greenlet_cluster_host_up\{host="p1",status="up"\} 1/);
     const hist = await plane.handlers.getMetricsHistory({ rangeMs: 60_000 });
     expect(hist.samples.some((s) => s.hosts?.some((h) => h.id === 'p2' && h.status === 'down'))).toBe(true);
   });
