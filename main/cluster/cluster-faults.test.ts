@@ -138,8 +138,11 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(client!.stats.duplicateResults).toBe(0);
     expect(client!.stats.settled).toBe(N);
-    // both hosts came back: they answer new work after the restart
-    const after = await Promise.all(Array.from({ length: 40 }, (_, i) => client!.execute({ after: i })));
+    // both hosts came back: 200 slow messages need more than one host's 64 slots
+    const after = await Promise.all(Array.from({ length: 200 }, (_, i) => client!.execute({ after: i, sleep_ms: 100 })));
     expect(new Set(after.map((x) => x.hostId))).toEqual(new Set(['restart-h1', 'restart-h2']));
+    // and their heartbeats reach the registry again
+    for (let i = 0; i < 100 && monitor!.list().filter((h) => h.status === 'up').length < 2; i++) await sleep(100);
+    expect(monitor!.list().map((h) => [h.hostId, h.status])).toEqual([['restart-h1', 'up'], ['restart-h2', 'up']]);
   });
 });

@@ -60,7 +60,7 @@ export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o
   });
   const kvm = new Kvm(nc);
   const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File });
-  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.Memory });
+  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File }); // file: a memory stream comes back empty and watchers stall after a server restart
   return { results, hosts };
 }
 
