@@ -91,7 +91,10 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     const down = downs.find((d) => d.hostId === 'kill-h3' && d.to === 'down');
     expect(down).toBeDefined();
     expect(down!.heartbeatAgeMs).toBeGreaterThanOrEqual(o.downAfterMs);
-    expect(monitor!.list().filter((h) => h.status === 'up').map((h) => h.hostId)).toEqual(['kill-h1', 'kill-h2']);
+    // The survivors: up (a heartbeat delayed by the load may have shown one stale for a moment).
+    const live = () => monitor!.list().filter((h) => h.status === 'up').map((h) => h.hostId);
+    for (let i = 0; i < 50 && live().length < 2; i++) await sleep(100);
+    expect(live()).toEqual(['kill-h1', 'kill-h2']);
   });
 
   it('a host paused with SIGSTOP past ack_wait and resumed: no duplicate result reaches a caller', async () => {
@@ -122,7 +125,12 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     const outs = await Promise.all([client!.execute({ sleep_ms: 4_000 }), client!.execute({ sleep_ms: 4_000 })]);
     expect(outs.map((x) => x.delivery)).toEqual([1, 1]);
     const jsm = await jetstreamManager(client!.connection);
-    const info = await jsm.consumers.info(names(o.pool).stream, names(o.pool).consumer);
+    // The ack follows the stored result, so the caller may hear first: wait for the acks to land.
+    let info = await jsm.consumers.info(names(o.pool).stream, names(o.pool).consumer);
+    for (let i = 0; i < 50 && info.num_ack_pending > 0; i++) {
+      await sleep(100);
+      info = await jsm.consumers.info(names(o.pool).stream, names(o.pool).consumer);
+    }
     expect(info.num_redelivered).toBe(0); // without working() both would have gone out again after 1.5 s
     expect(info.num_ack_pending).toBe(0);
   });
