@@ -42,11 +42,13 @@ test('the Hosts view shows three hosts, one going down and coming back', async (
     await expect(b).toHaveAttribute('data-status', 'down', { timeout: 20_000 });
     await expect(page.getByTestId('hosts-summary')).toContainText('2 up');
     await expect(page.getByTestId('hosts-summary')).toContainText('1 down');
+    await expect(b.getByTestId('host-alert')).toContainText('hostDown'); // the critical alert marks its host
     await page.screenshot({ path: `${ARTIFACTS}/hosts-one-down.png`, fullPage: true });
 
     hosts[1] = await HostProcess.start(nats.url, 'host-b', cfg, [], SERVE);
     await expect(b).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
     await expect(page.getByTestId('hosts-summary')).toContainText('3 up');
+    await expect(b.getByTestId('host-alert')).toHaveCount(0); // cleared once it is back
   } finally {
     await server?.stop();
     for (const h of hosts) await h.killGroup();

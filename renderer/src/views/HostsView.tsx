@@ -2,6 +2,7 @@ import { Fragment, useEffect, useState } from 'react';
 import type { DeadLetter, HostView } from '../../../preload/contract';
 import { formatBytes, formatCount, formatMs, formatRate, formatTime } from '../lib/format';
 import { api, errorText } from '../state/api';
+import { useAlerts } from '../state/alerts';
 import { hostCounts, liveThroughput, statusTone, useHosts } from '../state/hosts';
 
 /** Cluster hosts (docs/cluster.md): state by heartbeat age, capacity, throughput; each opens onto its workers. */
@@ -92,12 +93,18 @@ export function HostsView() {
 
 function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; toggle: () => void; recycle: () => void }) {
   const tp = liveThroughput(h);
+  const alerts = useAlerts((s) => s.active).filter((a) => a.hostId === h.hostId);
   return (
     <tr data-testid="host-row" data-host-id={h.hostId} data-status={h.status}>
       <td className="mono">
         <button className="th-sort" aria-expanded={open} data-testid={`host-open-${h.hostId}`} onClick={toggle}>
           {open ? '▾' : '▸'} {h.hostId}
         </button>
+        {alerts.map((a) => (
+          <span key={a.id} className={`badge ${a.severity === 'critical' ? 'crit' : 'warnb'}`} title={a.message} data-testid="host-alert">
+            {a.kind}
+          </span>
+        ))}
       </td>
       <td>
         <span className={`chip ${statusTone(h.status)}`} data-testid="host-status">
