@@ -43,6 +43,7 @@ extra.gevent_floor = await section('gevent_floor', () => measureGeventFloor(ROUN
 extra.ui = await section('ui', () => optional('ui.ts', 'runUiBench'));
 extra.a2a = await section('a2a', () => optional('a2a.ts', 'runA2ABench'));
 extra.a2a_large = await section('a2a_large', () => optional('a2a.ts', 'runA2ALargeBench'));
+extra.cluster = await section('cluster', () => optional('cluster.ts', 'runClusterBench'));
 
 type Num = Record<string, number>;
 const raw = results.raw as Num | undefined, shell = results.python_shell as Num | undefined;
@@ -70,6 +71,14 @@ checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(informat
 checks.push(['HTTP submitTask/s ÷ A2A sends/s', a2a?.overhead_ratio, '(information)', undefined]);
 const large = extra.a2a_large as Num | undefined;
 checks.push(['A2A 1 MiB [{},…] ms ÷ submitTask ms', large?.large_ratio, '≤ 2', large ? large.large_ratio! <= 2 : undefined]);
+const cl = extra.cluster as Num | undefined;
+// The issue's p50 target (≤ 3×), judged on bare echo (the broker's fixed cost against ~30 µs) and on messages doing 20 ms of work.
+const le3 = (v?: number) => (v === undefined ? undefined : v <= 3);
+checks.push(['cluster p50 / local, bare echo, sequential', cl?.seq_p50_ratio_1_host, '≤ 3', le3(cl?.seq_p50_ratio_1_host)]);
+checks.push(['cluster p50 / local, 20 ms messages, sequential', cl?.work20ms_p50_ratio_1_host, '≤ 3', le3(cl?.work20ms_p50_ratio_1_host)]);
+checks.push(['cluster p50 / local, echo, 200 outstanding', cl?.loaded_p50_ratio_1_host, '(information)', undefined]);
+checks.push(['cluster msg/s / local, 3 hosts', cl?.throughput_ratio_3_hosts, '(information)', undefined]);
+checks.push(['redelivery after host kill, ms', cl?.redelivery_max_ms, '≤ ack_wait + 1000', cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000]);
 if (strategies) {
   const base = strategies['round-robin']?.msgs_per_s;
   for (const [name, s] of Object.entries(strategies)) {

@@ -26,6 +26,7 @@ export interface StartOptions {
   timeoutMs?: number;
   port?: number; // to restart a server where the page expects it
   token?: string;
+  args?: string[]; // extra serve flags (e.g. --cluster nats://…)
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -36,6 +37,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const token = opts.token ?? randomBytes(18).toString('base64url');
   const args = [entry, '--port', String(opts.port ?? 0), '--data-dir', dataDir];
   if (opts.staticDir) args.push('--static-dir', opts.staticDir);
+  if (opts.args) args.push(...opts.args);
   // The token goes by environment, never argv: any local user can read a command line.
   const env = { ...process.env, GREENLET_CC_TOKEN: token };
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,6 +10,9 @@ import type { AlertThresholds, AppConfig } from './schemas';
 // modules into the web build, so this one type-only import is the boundary's exception.
 import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
 export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
+import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
+
+export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
 
 /** Phantom marker carrying an output/payload type; never called at run time for its value. */
 const out = <T>() => undefined as unknown as T;
@@ -41,6 +44,15 @@ export interface MetricsSample {
   available: number;
   healthy: number;
   workers: WorkerSample[];
+  hosts?: HostSample[]; // cluster mode only
+}
+
+export interface HostSample {
+  id: string;
+  status: HostState;
+  throughput: number;
+  inFlight: number;
+  capacity: number;
 }
 
 export interface MetricsHistory {
@@ -55,7 +67,9 @@ export type AlertKind =
   | 'avgResponseTime'
   | 'availableWorkers'
   | 'workerAge'
-  | 'queueFill';
+  | 'queueFill'
+  | 'hostDown' // cluster: a host's heartbeat is older than downAfterMs
+  | 'clusterAckPending'; // cluster: ack-pending near max_ack_pending
 
 export interface Alert {
   id: string; // kind, plus ':' + workerId for per-worker alerts
@@ -67,6 +81,7 @@ export interface Alert {
   raisedAt: number;
   clearedAt?: number;
   workerId?: string;
+  hostId?: string;
 }
 
 export interface AlertsView {
@@ -79,7 +94,7 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter';
   level: LogLevel;
   workerId?: string;
   message: string;
@@ -245,6 +260,21 @@ export const contract = {
       input: z.strictObject({ agent: z.string().min(1), pythonPaths: z.array(z.string()).default([]) }),
       output: out<AgentValidation>(),
     },
+    // Scale-out (docs/cluster.md). getHosts answers { enabled: false } in single-machine mode.
+    getHosts: { input: none, output: out<HostsView>() },
+    controlHost: {
+      input: z.strictObject({
+        hostId: z.string().regex(/^([A-Za-z0-9_-]{1,64})$/), // 'all' reaches every host
+        op: z.enum(['stats', 'recycle', 'recycleWorker', 'scale', 'config']),
+        workerId: z.string().min(1).optional(),
+        minWorkers: z.number().int().min(1).optional(),
+        maxWorkers: z.number().int().min(1).max(64).optional(),
+        patch: z.record(z.string(), z.unknown()).optional(), // op 'config': pool options, checked by the host's engine
+      }),
+      output: out<HostControlReply[]>(),
+    },
+    getDeadLetters: { input: none, output: out<DeadLetter[]>() },
+    requeueDeadLetter: { input: z.strictObject({ seq: z.number().int().min(1) }), output: out<{ messageId: string }>() },
   },
   events: {
     'metrics.sample': out<MetricsSample>(),
@@ -255,6 +285,7 @@ export const contract = {
     'config.changed': out<AppConfig>(),
     'load.status': out<LoadStatus>(),
     'python.setup': out<PythonSetupProgress>(),
+    hosts: out<HostsView>(),
   },
 } as const;
 

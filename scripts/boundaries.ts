@@ -3,7 +3,8 @@
 //  1. renderer/ never imports main/: it gets the engine's types through preload/contract.ts.
 //  2. Outside main/pool, the engine is imported only through main/pool/index.ts. Exceptions:
 //     the contract layer (compiled into the renderer too) may take pure engine modules that
-//     pull no Node API in: preload/contract.ts → main/pool/types.ts.
+//     pull no Node API in: preload/contract.ts → main/pool/types.ts (and main/cluster/types.ts,
+//     outside the engine but held to rule 5 the same way).
 //  3. main/pool imports nothing else of the app (it is the engine: plain Node, no app layers),
 //     except the pool option table (preload/pool-options-table.ts), pure data shared by the
 //     engine's checks, the config schema and the form.
@@ -32,7 +33,7 @@ const POOL = 'main/pool/';
 const POOL_INDEX = 'main/pool/index.ts';
 /** importer → the pure engine modules it may import past the index. */
 const SHARED_PURE: Record<string, readonly string[]> = {
-  'preload/contract.ts': ['main/pool/types.ts'],
+  'preload/contract.ts': ['main/pool/types.ts', 'main/cluster/types.ts'],
 };
 /** App modules the engine may import: pure tables, checked by rule 5 like SHARED_PURE. */
 const ENGINE_MAY_IMPORT: readonly string[] = ['preload/pool-options-table.ts'];

@@ -45,6 +45,8 @@ if (want('e2e') && hasSpecs) {
   }
 }
 if (want('vitest')) ensurePromtool();
+// Cluster tests need nats-server: found, or installed with `go install` (one line); they skip without it.
+if (want('vitest')) sh('node', ['scripts/ensure-nats.mjs']);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (want('typecheck')) {

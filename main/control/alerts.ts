@@ -9,7 +9,7 @@ export interface WorkerAge {
   ageMs: number;
 }
 
-interface Check {
+export interface AlertCheck {
   id: string;
   kind: AlertKind;
   severity: AlertSeverity;
@@ -19,7 +19,10 @@ interface Check {
   clear: boolean; // back past the threshold by the hysteresis margin
   message: string;
   workerId?: string;
+  hostId?: string;
 }
+
+type Check = AlertCheck;
 
 export interface AlertChanges {
   raised: Alert[];
@@ -109,10 +112,11 @@ export class AlertEngine {
     this.thresholds = t;
   }
 
-  evaluate(sample: MetricsSample, ages: readonly WorkerAge[], now: number): AlertChanges {
+  /** `extra`: rules from outside the pool sample (cluster hosts), judged with the same streak and hysteresis. */
+  evaluate(sample: MetricsSample, ages: readonly WorkerAge[], now: number, extra: readonly AlertCheck[] = []): AlertChanges {
     const changes: AlertChanges = { raised: [], cleared: [] };
     const seen = new Set<string>();
-    for (const c of checksFor(sample, ages, this.thresholds)) {
+    for (const c of [...checksFor(sample, ages, this.thresholds), ...extra]) {
       seen.add(c.id);
       const current = this.active.get(c.id);
       if (current) {
@@ -143,6 +147,7 @@ export class AlertEngine {
     this.streaks.delete(c.id);
     const alert: Alert = { id: c.id, kind: c.kind, severity: c.severity, message: c.message, value: c.value, threshold: c.threshold, raisedAt: now };
     if (c.workerId) alert.workerId = c.workerId;
+    if (c.hostId) alert.hostId = c.hostId;
     this.active.set(c.id, alert);
     this.history.unshift(alert); // same object: clearing it stamps clearedAt in the history too
     if (this.history.length > this.historyLimit) this.history.length = this.historyLimit;

@@ -20,6 +20,8 @@ const STATUS: Record<string, number> = {
   ERR_NOT_CONNECTED: 503,
   ERR_WORKER_CRASHED: 502,
   ERR_PROTOCOL: 502,
+  ERR_CLUSTER_DISABLED: 409, // single-machine mode: no cluster configured
+  ERR_CLUSTER_UNAVAILABLE: 503,
 };
 
 export class ApiError extends Error {

@@ -19,6 +19,8 @@ import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from '
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
 import { redactConfig, withoutRedactedSecrets } from './secrets';
+import { ClusterView } from './cluster-view';
+import type { ClusterOptions } from '../cluster/index';
 
 export const HISTORY_FILE = 'history.json';
 // Pool options that decide what a worker process loads.
@@ -28,6 +30,7 @@ export interface CoreOptions extends RuntimeContext {
   mode: 'electron' | 'headless';
   version: string;
   now: () => number;
+  cluster?: ClusterOptions; // scale-out: show and control this cluster's hosts
 }
 
 /**
@@ -48,6 +51,7 @@ export class PlaneCore {
   readonly sampler: Sampler;
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
+  readonly cluster: ClusterView | null;
   readonly ctx: RuntimeContext;
   readonly now: () => number;
   config: AppConfig;
@@ -68,11 +72,13 @@ export class PlaneCore {
     this.trustedPythons = config.pool.pythonPath ? [config.pool.pythonPath] : [];
     this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
     this.alerts = new AlertEngine(config.alerts);
+    this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
     this.pool.on('event', (ev: PoolEvent) => this.log(ev));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
     this.load = new LoadGenerator({
-      submit: (data) => this.pool.execute({ type: 'agent.process', data }),
+      // Cluster mode: load goes through JetStream to the hosts (refused while not connected, never silently local).
+      submit: (data) => (this.cluster ? this.clusterExecute(data) : this.pool.execute({ type: 'agent.process', data })),
       now: this.now,
       onStatus: (status) => this.emitter.emit('load.status', status),
       // Bounded outstanding work: what the pool can hold (queue + in-flight slots), plus some slack
@@ -107,6 +113,15 @@ export class PlaneCore {
     }
   }
 
+  private async clusterExecute(data: unknown): Promise<unknown> {
+    return (await this.cluster!.executor.execute(data)).result;
+  }
+
+  /** Joins the cluster view in the background; until it connects, getHosts says connected: false. */
+  startCluster(): void {
+    this.cluster?.startInBackground((err) => this.log({ type: 'host.state', level: 'error', message: `Cluster view not connected yet (retrying every 2 s): ${err.message}` }));
+  }
+
   startBackground(): void {
     this.sampler.start();
     this.sampler.tick(); // baseline for the first delta
@@ -114,11 +129,15 @@ export class PlaneCore {
   }
 
   private onSample(sample: MetricsSample, stats: DetailedPoolStats): void {
+    if (this.cluster) {
+      sample.hosts = this.cluster.samples();
+      this.emitter.emit('hosts', this.cluster.view());
+    }
     this.history.add(sample);
     this.emitter.emit('metrics.sample', sample);
     this.emitter.emit('stats', stats);
     const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
-    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t);
+    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, this.cluster?.checks() ?? []);
     for (const a of raised) {
       this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });
       this.emitter.emit('alert.raised', a);
@@ -257,6 +276,7 @@ export class PlaneCore {
     this.sampler.stop();
     if (this.persistTimer) clearInterval(this.persistTimer);
     await Promise.allSettled([this.persistHistory(), saveConfig(this.ctx.dataDir, this.config)]);
+    await this.cluster?.stop();
     await this.pool.shutdown({ timeout: this.config.pool.drainTimeout });
   }
 }

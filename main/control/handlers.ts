@@ -3,6 +3,7 @@
 import type { ApiHandlers, ConfigUpdateResult, TaskResult } from '../../preload/contract';
 import { ApiError, validationError } from './api-error';
 import type { PlaneCore } from './core';
+import { clusterHandlers } from './handlers-cluster';
 import { pythonHandlers } from './handlers-python';
 import { redactConfig, redactDiff } from './secrets';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
@@ -49,6 +50,10 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
     scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } })),
 
     submitTask: async ({ data, timeoutMs }) => {
+      if (core.cluster) {
+        const o = await core.cluster.executor.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
+      }
       try {
         const o = await core.pool.executeWithInfo({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
         const result: TaskResult = { result: o.result, workerId: o.workerId, latencyMs: o.latencyMs, queueWaitMs: o.queueWaitMs, attempts: o.attempts };
@@ -73,12 +78,13 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       const detailedStats = core.pool.getDetailedStats();
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
-        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view() },
+        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(), ...(core.cluster ? { hosts: core.cluster.view() } : {}) },
         now,
       );
     },
 
     ...pythonHandlers(core),
+    ...clusterHandlers(core),
   };
   return withErrorMapping(handlers);
 }

@@ -10,6 +10,7 @@ import { ensurePrivateDir } from './atomic-file';
 import { loadConfig, mergePatch, validateConfig } from './config-store';
 import { PlaneCore } from './core';
 import { createHandlers } from './handlers';
+import type { ClusterOptions } from '../cluster/index';
 
 export { ApiError, toApiErrorShape, httpStatusFor } from './api-error';
 export { defaultDataDir } from './config-store';
@@ -21,6 +22,7 @@ export interface ControlPlaneOptions {
   runtimeDir?: string; // folder with greenlet_a2a/ (resources/python when packaged)
   configOverrides?: ConfigPatch; // applied over the file for this run (CLI flags, tests)
   now?: () => number;
+  cluster?: ClusterOptions; // scale-out: show and control this cluster's hosts (docs/cluster.md)
 }
 
 export interface ExternalTaskInfo {
@@ -52,7 +54,7 @@ export class ControlPlane {
       if (!v.ok) throw validationError(v.issues);
       config = v.config;
     }
-    const core = new PlaneCore({ dataDir: opts.dataDir, runtimeDir: opts.runtimeDir, mode: opts.mode, version: opts.version, now }, config);
+    const core = new PlaneCore({ dataDir: opts.dataDir, runtimeDir: opts.runtimeDir, mode: opts.mode, version: opts.version, now, cluster: opts.cluster }, config);
     if (dirProblem) core.log({ type: 'config.warning', level: 'warn', message: dirProblem });
     if (loaded.warning) {
       core.log({ type: 'config.warning', level: 'warn', message: loaded.warning.message, data: { keptAs: loaded.warning.keptAs, issues: loaded.warning.issues } });
@@ -60,6 +62,7 @@ export class ControlPlane {
     await core.loadHistory();
     await core.startPool();
     core.startBackground();
+    core.startCluster();
     return new ControlPlane(core);
   }
 

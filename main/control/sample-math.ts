@@ -86,7 +86,10 @@ export class SampleAggregator {
     for (const [id, a] of this.workers) {
       out.workers.push({ id, messages: a.messages, inFlight: round(a.inFlight / a.n), rssBytes: a.rssBytes, avgLatencyMs: round(a.latency / a.n) });
     }
-    return out as MetricsSample;
+    // Cluster hosts (fine tier only, like workers): their state at the bucket's end is what the bucket shows.
+    const result = out as unknown as MetricsSample;
+    if (this.perWorker && this.last.hosts) result.hosts = this.last.hosts;
+    return result;
   }
 
   reset(): void {

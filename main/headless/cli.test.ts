@@ -115,3 +115,21 @@ describe('defaultDataDir', () => {
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\op\\AppData\\Roaming' }, 'win32', 'C:\\Users\\op')).toMatch(/Roaming.Greenlet Control Center$/);
   });
 });
+
+describe('parseServeArgs: cluster options', () => {
+  it('reads --join with --host-id, and --cluster-config', () => {
+    const o = parseServeArgs(['--join', 'nats://127.0.0.1:4222', '--host-id', 'h-1', '--cluster-config', '/tmp/c.json'], noEnv);
+    expect(o).toMatchObject({ join: 'nats://127.0.0.1:4222', hostId: 'h-1', clusterConfig: '/tmp/c.json' });
+  });
+
+  it('refuses credentials in the URL (they would show in ps), naming the flag', () => {
+    expect(() => parseServeArgs(['--join', 'nats://user:secret@127.0.0.1:4222'], noEnv)).toThrow(/--join must be nats:\/\/host:port/);
+    expect(() => parseServeArgs(['--cluster', 'http://x'], noEnv)).toThrow(/--cluster must be/);
+  });
+
+  it('refuses two cluster modes at once and a host id without --join', () => {
+    expect(() => parseServeArgs(['--join', 'nats://a:1', '--cluster-demo'], noEnv)).toThrow(/exclude each other/);
+    expect(() => parseServeArgs(['--host-id', 'h1'], noEnv)).toThrow(/--host-id needs --join/);
+    expect(() => parseServeArgs(['--join', 'nats://a:1', '--host-id', 'bad id'], noEnv)).toThrow(/--host-id must be/);
+  });
+});

@@ -19,6 +19,12 @@ export interface ServeOptions {
   staticDir?: string;
   metricsPublic: boolean;
   allowedHosts: string[]; // extra Host header names (a reverse proxy's), see server-guards.ts
+  // Scale-out (docs/cluster.md): host agent, cluster monitoring, or the one-command demo.
+  join?: string; // nats://… — run as a host agent of that cluster instead of a control center
+  hostId?: string;
+  cluster?: string; // nats://… — a control center that shows that cluster's hosts
+  clusterConfig?: string; // JSON { cluster, pool }; default <data-dir>/cluster.json when present
+  clusterDemo?: boolean;
 }
 
 /** A refusal with the exit code the CLI should use (2 = bad usage). */
@@ -29,6 +35,7 @@ export class CliError extends Error {
 }
 
 export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public] [--allowed-host <name[:port]>]...
+       [--join nats://host:4222 --host-id NAME | --cluster nats://host:4222 | --cluster-demo] [--cluster-config <file.json>]
   The token comes from --token-file or the GREENLET_CC_TOKEN environment variable (never from the command line); without either, one is generated.`;
 
 /** Env var that carries the token to the server (and from scripts/serve.mjs to its child). */
@@ -92,6 +99,11 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
         'static-dir': { type: 'string' },
         'metrics-public': { type: 'boolean', default: false },
         'allowed-host': { type: 'string', multiple: true },
+        join: { type: 'string' },
+        'host-id': { type: 'string' },
+        cluster: { type: 'string' },
+        'cluster-config': { type: 'string' },
+        'cluster-demo': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -132,5 +144,21 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
     staticDir: values['static-dir'],
     metricsPublic: values['metrics-public'] ?? false,
     allowedHosts,
+    ...clusterArgs(values),
   };
+}
+
+function clusterArgs(v: { join?: string; 'host-id'?: string; cluster?: string; 'cluster-config'?: string; 'cluster-demo'?: boolean }) {
+  const modes = [v.join !== undefined, v.cluster !== undefined, v['cluster-demo'] === true].filter(Boolean).length;
+  if (modes > 1) throw new CliError('--join, --cluster and --cluster-demo exclude each other');
+  for (const [flag, url] of [['--join', v.join], ['--cluster', v.cluster]] as const) {
+    // Credentials in a URL would show in `ps`: they belong in the config file or GCC_NATS_* variables.
+    if (url !== undefined && !/^(nats|tls):\/\/[^\s/@]+(,(nats|tls):\/\/[^\s/@]+)*$/.test(url)) {
+      throw new CliError(`${flag} must be nats://host:port (comma-separated for several; no credentials — use GCC_NATS_* or --cluster-config)`);
+    }
+  }
+  if (v['host-id'] !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(v['host-id'])) throw new CliError('--host-id must be 1-64 letters, digits, _ or -');
+  if (v['host-id'] !== undefined && v.join === undefined) throw new CliError('--host-id needs --join');
+  const out = { join: v.join, hostId: v['host-id'], cluster: v.cluster, clusterConfig: v['cluster-config'], clusterDemo: v['cluster-demo'] };
+  return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as Partial<typeof out>;
 }

@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } f
 import type { MetricsSample } from '../../preload/contract';
 import type { DetailedPoolStats, WorkerStats } from '../pool/index';
 import type { ApiHost } from '../transport/dispatch';
+import { clusterGauges } from './metrics-cluster';
 
 export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -125,11 +126,13 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     }
   }
 
+  const applyHosts = clusterGauges(registry);
   return {
     registry,
     contentType: registry.contentType,
     async render() {
       apply(await host.handlers.getDetailedStats({}), Date.now());
+      applyHosts(await host.handlers.getHosts({}));
       return registry.metrics();
     },
     close: off,

@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createA2AMount } from '../a2a/index';
 import { writeFileAtomic } from '../control/atomic-file';
+import { runHostAgent } from '../cluster/host-main';
+import { clusterConfigPath, clusterForServe } from '../cluster/serve-cluster';
 import { ControlPlane } from '../control/index';
 import { generateToken } from './auth';
 import { CliError, TOKEN_ENV, parseServeArgs } from './cli';
@@ -31,6 +33,13 @@ async function main(): Promise<void> {
   const opts = parseServeArgs(process.argv.slice(2));
   // Python workers (agent code) inherit this environment: they have no use for the token.
   delete process.env[TOKEN_ENV];
+  if (opts.join) {
+    // Host agent of a cluster: pulls work from NATS for its local workers; no UI, no HTTP port.
+    await runHostAgent({ join: opts.join, hostId: opts.hostId, config: clusterConfigPath(opts) });
+    return;
+  }
+  const builtServe = fileURLToPath(import.meta.url).endsWith('.js') ? fileURLToPath(import.meta.url) : null;
+  const cluster = await clusterForServe(opts, builtServe);
   const generated = !opts.token;
   const token = opts.token ?? generateToken();
   const staticDir = opts.staticDir ?? join(repoRoot, 'out', 'renderer');
@@ -44,6 +53,7 @@ async function main(): Promise<void> {
     mode: 'headless',
     version: readVersion(),
     runtimeDir: existsSync(runtimeDir) ? runtimeDir : undefined,
+    cluster: cluster.options,
   });
   const server = await createHeadlessServer({
     controlPlane: cp,
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
     allowedHosts: opts.allowedHosts,
   }).catch(async (err: unknown) => {
     await cp.stop(); // don't leave Python workers behind when the port is taken
+    await cluster.stop();
     throw err;
   });
 
@@ -91,6 +102,7 @@ async function main(): Promise<void> {
     // New requests are refused at once; tasks already running finish and their HTTP answers go out.
     server.stopAccepting();
     await cp.stop();
+    await cluster.stop();
     await server.close();
     process.exit(0);
   };

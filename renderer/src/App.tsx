@@ -11,6 +11,7 @@ import { ConfigView } from './views/ConfigView';
 import { ConsoleView } from './views/ConsoleView';
 import { EventsView } from './views/EventsView';
 import { ExportView } from './views/ExportView';
+import { HostsView } from './views/HostsView';
 import { OverviewView } from './views/OverviewView';
 import { PythonView } from './views/PythonView';
 import { WorkersView } from './views/WorkersView';
@@ -24,6 +25,7 @@ const ChartsView = lazy(() => loadCharts().then((m) => ({ default: m.ChartsView 
 const VIEW_COMPONENTS: Record<ViewId, React.ComponentType> = {
   overview: OverviewView,
   workers: WorkersView,
+  hosts: HostsView,
   charts: ChartsView,
   config: ConfigView,
   alerts: AlertsView,

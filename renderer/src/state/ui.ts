@@ -3,6 +3,7 @@ import { create } from 'zustand';
 export const VIEWS = [
   { id: 'overview', label: 'Overview' },
   { id: 'workers', label: 'Workers' },
+  { id: 'hosts', label: 'Hosts' },
   { id: 'charts', label: 'Charts' },
   { id: 'config', label: 'Configuration' },
   { id: 'alerts', label: 'Alerts' },

@@ -8,6 +8,7 @@ import { useAlerts } from './alerts';
 import { useConfig } from './config';
 import { useConnection } from './connection';
 import { useEvents } from './events';
+import { useHosts } from './hosts';
 import { useLoad } from './load';
 import { useMetrics } from './metrics';
 import { usePython } from './python';
@@ -23,6 +24,7 @@ export function subscribe(api: ControlCenterApi): () => void {
     api.on('config.changed', (c) => useConfig.getState().setConfig(c)),
     api.on('load.status', (s) => useLoad.getState().setStatus(s)),
     api.on('python.setup', (p) => usePython.getState().setProgress(p)),
+    api.on('hosts', (v) => useHosts.getState().setView(v)),
   ];
   return () => offs.forEach((off) => off());
 }
@@ -36,6 +38,7 @@ export async function resync(api: ControlCenterApi): Promise<void> {
     api.getAlerts({}).then((v) => useAlerts.getState().setView(v)),
     api.getEvents({ limit: 1000 }).then((e) => useEvents.getState().sync(e)),
     api.getLoadStatus({}).then((s) => useLoad.getState().setStatus(s)),
+    api.getHosts({}).then((v) => useHosts.getState().setView(v)),
     useMetrics.getState().loadHistory(),
   ]);
   // a wrong or missing token fails every call the same way: say so once, plainly

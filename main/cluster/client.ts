@@ -1,0 +1,136 @@
+// Cluster client: execute() publishes to the work stream with Nats-Msg-Id =
+// message id (a re-publish after a lost PubAck is dropped by the server's
+// duplicate window) and a deadline header, waits for the PubAck, then for the
+// result. Results arrive through one KV watch on this client's own key prefix;
+// the bucket's create()-only writes mean one result per message can exist,
+// and `pending` settles each caller once whatever arrives.
+import { randomBytes } from 'node:crypto';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { KvWatchInclude, type KV } from '@nats-io/kv';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { errors, PoolError } from '../pool/index';
+import { connectCluster } from './connect';
+import { ClusterError, type ClusterOptions } from './options';
+import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
+import type { ResultRecord } from './wire';
+
+export interface ClusterOutcome {
+  result: unknown;
+  hostId: string;
+  workerId?: string;
+  delivery: number;
+  latencyMs: number;
+  runMs?: number; // time on the host, pool included
+}
+
+interface Pending {
+  resolve: (o: ClusterOutcome) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  startedAt: number;
+}
+
+export class ClusterClient {
+  readonly clientId = `c${randomBytes(6).toString('hex')}`;
+  readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
+  private nc: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
+  private results: KV | null = null;
+  private seq = 0;
+  private closed = false;
+  private ownsConnection = false;
+  private readonly pending = new Map<string, Pending>();
+  private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
+
+  constructor(readonly o: ClusterOptions) {}
+
+  get connection(): NatsConnection {
+    if (!this.nc) throw new ClusterError('ERR_CLUSTER_CLOSED', 'cluster client is not started');
+    return this.nc;
+  }
+
+  async start(nc?: NatsConnection): Promise<void> {
+    this.ownsConnection = nc === undefined;
+    this.nc = nc ?? (await connectCluster(this.o, `gcc-client-${this.clientId}`));
+    this.js = jetstream(this.nc);
+    const topo = await ensureStreams(this.nc, await jetstreamManager(this.nc), this.o);
+    this.results = topo.results;
+    const watch = await this.results.watch({ key: `${this.clientId}.>`, include: KvWatchInclude.UpdatesOnly });
+    void (async () => {
+      for await (const e of watch) {
+        if (e.operation !== 'PUT') continue;
+        this.onResult(e.key.slice(this.clientId.length + 1), e.json<ResultRecord>());
+      }
+    })();
+  }
+
+  /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */
+  execute(data: unknown, opts: { timeout?: number; runTimeout?: number } = {}): Promise<ClusterOutcome> {
+    if (this.closed || !this.js) return Promise.reject(errors.poolClosed());
+    const id = `${this.clientId}-${++this.seq}`;
+    const timeout = opts.timeout ?? this.o.timeoutMs;
+    const startedAt = Date.now();
+    return new Promise<ClusterOutcome>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(id, null, errors.timeout(timeout, 'no host answered within the cluster deadline')), timeout);
+      this.pending.set(id, { resolve, reject, timer, startedAt });
+      void this.publish(id, data, startedAt + timeout, opts.runTimeout);
+    });
+  }
+
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) this.settle(id, null, errors.poolClosed());
+    if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
+  }
+
+  /** Retries until a PubAck or the deadline: the same Nats-Msg-Id makes a repeat harmless. */
+  private async publish(id: string, data: unknown, deadline: number, runTimeout?: number): Promise<void> {
+    const h = headers();
+    h.set(HDR_DEADLINE, String(deadline));
+    h.set(HDR_REPLY, this.clientId);
+    if (runTimeout !== undefined) h.set(HDR_TIMEOUT, String(runTimeout));
+    const payload = JSON.stringify(data ?? null);
+    for (let attempt = 0; this.pending.has(id); attempt++) {
+      try {
+        await this.js!.publish(names(this.o.pool).workSubject, payload, { msgID: id, headers: h, timeout: 5_000 });
+        this.stats.published++;
+        return;
+      } catch (err) {
+        if (this.closed || Date.now() >= deadline) return; // the deadline timer answers the caller
+        this.stats.republished++;
+        void err;
+        await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * 2 ** Math.min(attempt, 4))));
+      }
+    }
+  }
+
+  private onResult(id: string, rec: ResultRecord): void {
+    if (!this.pending.has(id)) {
+      // A second result for one message would be a broken first-writer-wins; a result after a timeout is merely late.
+      if (this.answered.get(id) === 'result') this.stats.duplicateResults++;
+      else this.stats.lateResults++;
+      return;
+    }
+    if (rec.ok) this.settle(id, rec, null);
+    else {
+      const e = rec.error!;
+      this.settle(id, null, new PoolError(e.code as PoolError['code'], e.message, { details: e.details }));
+    }
+  }
+
+  private settle(id: string, rec: ResultRecord | null, err: Error | null): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    this.answered.set(id, rec || (err instanceof PoolError && err.code !== 'ERR_TIMEOUT' && err.code !== 'ERR_POOL_CLOSED') ? 'result' : 'other');
+    if (this.answered.size > 100_000) this.answered.delete(this.answered.keys().next().value!);
+    this.stats.settled++;
+    if (err) p.reject(err);
+    else p.resolve({ result: rec!.result, hostId: rec!.hostId, workerId: rec!.workerId, delivery: rec!.delivery, latencyMs: Date.now() - p.startedAt, runMs: rec!.runMs });
+  }
+}

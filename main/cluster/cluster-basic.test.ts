@@ -1,0 +1,95 @@
+// Cluster basics against a real nats-server and real Python workers in host
+// agent child processes: results, poison → dead letters, requeue, per-host
+// control, and a host's state in the registry.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterClient } from './client';
+import { ClusterMonitor } from './monitor';
+import { resolveClusterOptions, type ClusterOptions } from './options';
+import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
+
+const bin = natsServerBinary();
+if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
+
+describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
+  let server: NatsServer;
+  let dir: string;
+  let o: ClusterOptions;
+  const hosts: HostProcess[] = [];
+  let client: ClusterClient;
+  let monitor: ClusterMonitor;
+
+  beforeAll(async () => {
+    server = await NatsServer.start(bin!);
+    dir = mkdtempSync(join(tmpdir(), 'gcc-cluster-'));
+    const cluster = { pool: 'basic', ackWaitMs: 2_000, maxDeliver: 3, nakDelayMs: 50, nakJitterMs: 50, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, timeoutMs: 30_000 };
+    o = resolveClusterOptions({ ...cluster, servers: [server.url] });
+    const cfg = writeClusterConfig(dir, cluster, { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1, restartOnFailure: true, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 });
+    hosts.push(await HostProcess.start(server.url, 'h1', cfg, ['--slots', '16']), await HostProcess.start(server.url, 'h2', cfg, ['--slots', '16']));
+    client = new ClusterClient(o);
+    await client.start();
+    monitor = new ClusterMonitor(client.connection, o);
+    await monitor.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    monitor?.stop();
+    await client?.close();
+    for (const h of hosts) await h.killGroup();
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every message with its own result, each once', async () => {
+    const outs = await Promise.all(Array.from({ length: 300 }, (_, i) => client.execute({ i })));
+    expect(outs.map((o) => (o.result as { i: number }).i)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(new Set(outs.map((o) => o.hostId))).toEqual(new Set(['h1', 'h2']));
+    expect(client.stats.duplicateResults).toBe(0);
+  });
+
+  it('a poison message ends in dead letters with ERR_POISON_MESSAGE after max_deliver tries, and can be requeued', async () => {
+    const err = await client.execute({ crash: true, tag: 'poison-1' }).catch((e: unknown) => e as { code: string; details: { attempts: number } });
+    expect(err).toMatchObject({ code: 'ERR_POISON_MESSAGE', details: { attempts: o.maxDeliver } });
+    // The advisory-fed router moves it; poll the dead-letter stream until it shows.
+    let dead = await monitor.deadLetters!.list();
+    for (let i = 0; i < 100 && !dead.some((d) => d.data.includes('poison-1')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      dead = await monitor.deadLetters!.list();
+    }
+    const letter = dead.find((d) => d.data.includes('poison-1'));
+    expect(letter).toMatchObject({ caller: client.clientId, deliveries: o.maxDeliver });
+    const again = await monitor.deadLetters!.requeue(letter!.seq);
+    expect(again.messageId).not.toBe(letter!.messageId);
+    expect((await monitor.deadLetters!.list()).some((d) => d.seq === letter!.seq)).toBe(false);
+    // Still poison: it comes back as a new dead letter.
+    let back = false;
+    for (let i = 0; i < 150 && !back; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      back = (await monitor.deadLetters!.list()).some((d) => d.data.includes('poison-1') && d.seq !== letter!.seq);
+    }
+    expect(back).toBe(true);
+  });
+
+  it('per-host control: stats of one host, scale on all', async () => {
+    const [stats] = await monitor.control('h1', { op: 'stats' });
+    expect(stats).toMatchObject({ hostId: 'h1', ok: true, result: { total: 1 } });
+    const replies = await monitor.control('all', { op: 'scale', minWorkers: 2, maxWorkers: 2 });
+    expect(replies.map((r) => r.hostId).sort()).toEqual(['h1', 'h2']);
+    expect(replies.every((r) => r.ok)).toBe(true);
+    const bad = await monitor.control('h2', { op: 'scale', minWorkers: 3, maxWorkers: 1 });
+    expect(bad[0]).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_OPTION' } });
+  });
+
+  it('hosts show up, and a killed host shows down within the heartbeat window', async () => {
+    expect(monitor.list().filter((h) => h.status === 'up').map((h) => h.hostId)).toEqual(['h1', 'h2']);
+    const changes: { hostId: string; to: string }[] = [];
+    monitor.on('host', (c: { hostId: string; to: string }) => changes.push(c));
+    await hosts[1]!.killGroup();
+    const killedAt = Date.now();
+    while (!changes.some((c) => c.hostId === 'h2' && c.to === 'down') && Date.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 50));
+    expect(changes.filter((c) => c.hostId === 'h2').map((c) => c.to)).toEqual(['stale', 'down']);
+    expect(monitor.list().find((h) => h.hostId === 'h1')?.status).toBe('up');
+  });
+});

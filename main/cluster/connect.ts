@@ -1,0 +1,37 @@
+// One NATS connection with the configured credentials. Reconnects forever
+// (hosts must outlive a server restart); the caller decides when to give up.
+import { connect, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { ClusterError, type ClusterOptions } from './options';
+
+export async function connectCluster(o: ClusterOptions, name: string): Promise<NatsConnection> {
+  const opts: NodeConnectionOptions = {
+    servers: o.servers,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: false,
+    pingInterval: 5_000,
+    // Every request (each publish's PubAck, each result create) otherwise builds two Error objects
+    // up front for their stack traces: measured at ~55 µs per message, a third of the host's CPU.
+    noAsyncTraces: true,
+  };
+  const a = o.auth;
+  if (a.user !== undefined) opts.user = a.user;
+  if (a.pass !== undefined) opts.pass = a.pass;
+  if (a.token !== undefined) opts.token = a.token;
+  if (a.nkeySeed !== undefined) opts.authenticator = nkeyAuthenticator(new TextEncoder().encode(a.nkeySeed));
+  if (a.tls) {
+    // File paths, read by the client itself: key material never passes through our logs or argv.
+    opts.tls = {};
+    if (a.tls.caFile) opts.tls.caFile = a.tls.caFile;
+    if (a.tls.certFile) opts.tls.certFile = a.tls.certFile;
+    if (a.tls.keyFile) opts.tls.keyFile = a.tls.keyFile;
+  }
+  try {
+    return await connect(opts);
+  } catch (err) {
+    throw new ClusterError('ERR_CLUSTER_UNAVAILABLE', `cannot reach NATS at ${o.servers.join(', ')}: ${(err as Error).message}`, {
+      servers: o.servers,
+    });
+  }
+}

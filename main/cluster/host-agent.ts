@@ -1,0 +1,235 @@
+// Host agent: one machine's share of a cluster pool. It pulls from the
+// work-queue consumer only as many messages as it has free slots, runs each on
+// its local GreenletProcessPool (which keeps recycling, health, deadlines),
+// writes the result first-writer-wins, and only then acks. A worker crash
+// naks with a delay (a plain nak would redeliver at once, ignoring backoff);
+// an expired deadline terms. Poison is JetStream's max_deliver: the host that
+// sees the last crash answers ERR_POISON_MESSAGE and the dead-letter router
+// moves the message when the server's MAX_DELIVERIES advisory comes.
+import { EventEmitter } from 'node:events';
+import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
+import { connectCluster } from './connect';
+import { HostControl } from './host-control';
+import { HostHeartbeat } from './host-heartbeat';
+import type { ClusterOptions } from './options';
+import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
+import { encode, errorRecord, type ResultRecord } from './wire';
+
+export interface HostAgentOptions {
+  cluster: ClusterOptions;
+  hostId: string;
+  pool: Partial<PoolOptions>;
+  slots?: number; // messages taken at once; default minWorkers × concurrencyPerWorker, at most 256
+}
+
+interface InFlight {
+  msg: JsMsg;
+  progressAt: number; // last ack/working() sent
+}
+
+const FETCH_EXPIRES_MS = 2_000;
+const MAX_FETCHES = 2;
+const NOT_THE_MESSAGES_FAULT = new Set(['ERR_POOL_CLOSED', 'ERR_NOT_CONNECTED', 'ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL', 'ERR_START_FAILED']);
+
+export class HostAgent extends EventEmitter {
+  readonly hostId: string;
+  readonly pool: GreenletProcessPool;
+  readonly capacity: number;
+  readonly counters = { processed: 0, duplicates: 0, naks: 0, terms: 0 };
+  private readonly o: ClusterOptions;
+  private nc: NatsConnection | null = null;
+  private consumer: Consumer | null = null;
+  private topo: Topology | null = null;
+  private readonly inflight = new Map<JsMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
+  private requested = 0; // asked for in open fetches, not yet received
+  private fetches = 0;
+  private stopping = false;
+  private workingTimer: NodeJS.Timeout | null = null;
+  private heartbeat: HostHeartbeat | null = null;
+  private control: HostControl | null = null;
+
+  constructor(opts: HostAgentOptions) {
+    super();
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.hostId)) throw errors.invalidOption('hostId', 'must be 1-64 letters, digits, _ or -');
+    this.hostId = opts.hostId;
+    this.o = opts.cluster;
+    // maxRetries 0: a crash goes back to JetStream, so redelivery (maybe on another host) and the
+    // poison count are the cluster's, not one host's.
+    this.pool = new GreenletProcessPool({ ...opts.pool, maxRetries: 0 });
+    const p = this.pool.opts;
+    this.capacity = opts.slots ?? Math.min(256, p.minWorkers * p.concurrencyPerWorker);
+    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw errors.invalidOption('slots', 'must be a positive integer');
+  }
+
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  async start(): Promise<void> {
+    await this.pool.start();
+    this.nc = await connectCluster(this.o, `gcc-host-${this.hostId}`);
+    const jsm = await jetstreamManager(this.nc);
+    this.topo = await ensureStreams(this.nc, jsm, this.o);
+    await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
+    this.consumer = await jetstream(this.nc).consumers.get(names(this.o.pool).stream, names(this.o.pool).consumer);
+    this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
+    this.heartbeat.start();
+    this.control = new HostControl(this, this.nc, this.o);
+    this.control.start();
+    const every = Math.floor(this.o.ackWaitMs / 3);
+    this.workingTimer = setInterval(() => this.sendWorking(every), Math.max(250, Math.floor(every / 2)));
+    this.pump();
+  }
+
+  /** Stops pulling, lets in-flight messages finish and their results go out, then leaves. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.heartbeat?.markDraining();
+    const until = Date.now() + this.pool.opts.drainTimeout;
+    while (this.inflight.size > 0 && Date.now() < until) await sleep(50);
+    if (this.workingTimer) clearInterval(this.workingTimer);
+    await this.heartbeat?.stop();
+    await this.pool.shutdown();
+    await this.nc?.drain().catch(() => undefined);
+  }
+
+  // ---- pulling ----
+
+  /** Issues fetches for the free slots; never more than MAX_FETCHES open, and small top-ups wait. */
+  private pump(): void {
+    while (!this.stopping && this.consumer && this.fetches < MAX_FETCHES) {
+      const free = this.capacity - this.inflight.size - this.requested;
+      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / 4))) return;
+      this.fetches++;
+      this.requested += free;
+      void this.fetchBatch(this.consumer, free);
+    }
+  }
+
+  private async fetchBatch(consumer: Consumer, n: number): Promise<void> {
+    let got = 0;
+    try {
+      const batch = await consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
+      for await (const m of batch) {
+        got++;
+        this.requested--;
+        this.handle(m);
+      }
+    } catch (err) {
+      this.emit('warn', `fetch failed: ${(err as Error).message}`);
+      await sleep(250); // server away (restart): do not spin
+    } finally {
+      this.requested -= n - got;
+      this.fetches--;
+      this.pump();
+    }
+  }
+
+  // ---- one message ----
+
+  private handle(m: JsMsg): void {
+    const delivery = m.info.deliveryCount;
+    const deadline = Number(m.headers?.get(HDR_DEADLINE) || 0);
+    const reply = m.headers?.get(HDR_REPLY) ?? '';
+    const id = m.headers?.get('Nats-Msg-Id') ?? '';
+    this.inflight.set(m, { msg: m, progressAt: Date.now() });
+    if (this.stopping) return this.finish(m, null, 'nak'); // fetched while leaving: another host takes it now
+    if (!id || !reply) return this.finish(m, null, 'term');
+    const key = `${reply}.${id}`;
+    const left = deadline > 0 ? deadline - Date.now() : Infinity;
+    if (left <= 0) return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')) }, 'term');
+    let data: unknown;
+    try {
+      data = m.json();
+    } catch {
+      return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, errors.protocol('payload is not JSON')) }, 'term');
+    }
+    const runTimeout = Number(m.headers?.get(HDR_TIMEOUT) || this.pool.opts.timeout);
+    const timeout = Math.max(1, Math.min(runTimeout, Number.isFinite(left) ? left : runTimeout));
+    const started = Date.now();
+    this.pool.executeWithInfo({ type: 'agent.process', data }, { timeout }).then(
+      (out: TaskOutcome) => {
+        const rec: ResultRecord = { ok: true, result: out.result, hostId: this.hostId, workerId: out.workerId, delivery, runMs: Date.now() - started };
+        this.finish(m, { key, rec }, 'ack');
+      },
+      (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err),
+    );
+  }
+
+  private onFailure(m: JsMsg, key: string, delivery: number, err: { code?: string; message?: string }): void {
+    const code = err.code ?? '';
+    if (code === 'ERR_WORKER_CRASHED' || code === 'ERR_POISON_MESSAGE') {
+      if (delivery >= this.o.maxDeliver) {
+        // Last try: answer the caller now; the nak lets the server raise MAX_DELIVERIES for the dead-letter router.
+        const poison = errors.poison(delivery, err.message);
+        return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, poison) }, 'nak');
+      }
+      return this.finish(m, null, 'nak');
+    }
+    if (NOT_THE_MESSAGES_FAULT.has(code)) return this.finish(m, null, 'nak');
+    // The agent's own error, a run timeout, a protocol error: deterministic, answered once.
+    this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err) }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
+  }
+
+  private finish(m: JsMsg, out: { key: string; rec: ResultRecord } | null, then: 'ack' | 'nak' | 'term'): void {
+    const settle = (stored = true) => {
+      if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
+      this.inflight.delete(m);
+      if (then === 'ack') m.ack();
+      else if (then === 'term') (this.counters.terms++, m.term());
+      else (this.counters.naks++, m.nak(this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1))));
+      this.pump();
+    };
+    if (!out) return settle();
+    void this.writeResult(out.key, out.rec).then(
+      () => settle(),
+      () => settle(false),
+    );
+  }
+
+  /** First writer wins; retried through a server restart (the in-flight entry keeps working() going meanwhile). */
+  private async writeResult(key: string, rec: ResultRecord): Promise<void> {
+    const results = this.topo!.results;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await results.create(key, encode(rec));
+        this.counters.processed++;
+        return;
+      } catch (err) {
+        if (isAlreadyExists(err)) {
+          this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
+          return;
+        }
+        if (this.nc?.isClosed() || attempt > 600) throw err;
+        await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  }
+
+  private sendWorking(every: number): void {
+    const now = Date.now();
+    for (const f of this.inflight.values()) {
+      if (now - f.progressAt >= every) {
+        f.msg.working(); // long message: tell the server we are on it so ack_wait does not redeliver it
+        f.progressAt = now;
+      }
+    }
+  }
+
+  private async clusterCapacity(hosts: KV): Promise<number> {
+    let total = this.capacity;
+    for await (const key of await hosts.keys()) {
+      if (key === this.hostId) continue;
+      const e = await hosts.get(key);
+      if (e?.operation === 'PUT') total += (e.json<{ capacity?: number }>().capacity ?? 0);
+    }
+    // Room for a stalled host's messages until their ack_wait expires, on top of everyone's slots.
+    return Math.max(64, total * 2);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

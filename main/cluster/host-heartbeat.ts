@@ -1,0 +1,75 @@
+// A host's announcement: its record in the hosts bucket (short max-age, so a
+// dead host's entry expires on its own) and the same record on its metrics
+// subject, every heartbeatMs. A failed put during a server restart is skipped,
+// not queued: the next beat carries fresher numbers.
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { HostAgent } from './host-agent';
+import type { ClusterOptions } from './options';
+import { names } from './topology';
+import { encode, type HostRecord } from './wire';
+
+export class HostHeartbeat {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly startedAt = Date.now();
+  private state: HostRecord['state'] = 'up';
+  private lastProcessed = 0;
+  private lastAt = Date.now();
+
+  constructor(
+    private readonly host: HostAgent,
+    private readonly nc: NatsConnection,
+    private readonly kv: KV,
+    private readonly o: ClusterOptions,
+  ) {}
+
+  start(): void {
+    void this.beat();
+    this.timer = setInterval(() => void this.beat(), this.o.heartbeatMs);
+  }
+
+  markDraining(): void {
+    this.state = 'draining';
+    void this.beat();
+  }
+
+  /** Leaves the bucket at once so the control center shows the host gone, not merely stale. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.kv.delete(this.host.hostId).catch(() => undefined);
+  }
+
+  record(): HostRecord {
+    const now = Date.now();
+    const c = this.host.counters;
+    const throughput = ((c.processed - this.lastProcessed) * 1000) / Math.max(1, now - this.lastAt);
+    this.lastProcessed = c.processed;
+    this.lastAt = now;
+    const s = this.host.pool.getDetailedStats();
+    return {
+      hostId: this.host.hostId,
+      pid: process.pid,
+      state: this.state,
+      startedAt: this.startedAt,
+      time: now,
+      capacity: this.host.capacity,
+      inFlight: this.host.inFlight,
+      ...c,
+      throughput: Math.round(throughput * 10) / 10,
+      pool: { total: s.total, healthy: s.healthy, p50ResponseTime: s.p50ResponseTime, p99ResponseTime: s.p99ResponseTime, totalErrors: s.totalErrors },
+      workers: s.workers.map((w) => ({ id: w.id, pid: w.pid, state: w.state, healthy: w.healthy, messagesProcessed: w.messagesProcessed, inFlight: w.inFlight, rssBytes: w.rssBytes, restarts: w.restarts })),
+    };
+  }
+
+  private async beat(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    const data = encode(this.record());
+    try {
+      this.nc.publish(names(this.o.pool).metricsSubject(this.host.hostId), data);
+      await this.kv.put(this.host.hostId, data);
+    } catch {
+      // Server away: the registry will see this host stale, which is the truth.
+    }
+  }
+}

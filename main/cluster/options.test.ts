@@ -1,0 +1,50 @@
+// Cluster options are checked up front, each refusal naming its field; credentials come from env when the config leaves them out.
+import { describe, expect, it } from 'vitest';
+import { authFromEnv, describeAuth, resolveClusterOptions } from './options';
+import { backoffFor } from './topology';
+
+const servers = ['nats://127.0.0.1:4222'];
+const refusal = (input: Parameters<typeof resolveClusterOptions>[0]) => {
+  try {
+    resolveClusterOptions(input, {});
+  } catch (e) {
+    return e as { code: string; message: string; details: { field: string } };
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('resolveClusterOptions', () => {
+  it('fills defaults and accepts a comma-separated server list', () => {
+    const o = resolveClusterOptions({ servers: 'nats://a:4222,nats://b:4222' }, {});
+    expect(o).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], pool: 'default', maxDeliver: 3, ackWaitMs: 30_000, auth: {} });
+  });
+
+  it.each([
+    [{ servers: [] }, 'servers'],
+    [{ servers: ['http://x:1'] }, 'servers'],
+    [{ servers, pool: 'a.b' }, 'pool'],
+    [{ servers, ackWaitMs: 500 }, 'ackWaitMs'],
+    [{ servers, ackWaitMs: 2 ** 31 }, 'ackWaitMs'],
+    [{ servers, maxDeliver: 0 }, 'maxDeliver'],
+    [{ servers, heartbeatMs: 1_000, staleAfterMs: 900 }, 'downAfterMs'],
+    [{ servers, ackPendingAlertRatio: 1.5 }, 'ackPendingAlertRatio'],
+    [{ servers, auth: { pass: 'x' } }, 'auth.pass'],
+  ])('refuses %j naming cluster.%s', (input, field) => {
+    const e = refusal(input as Parameters<typeof resolveClusterOptions>[0]);
+    expect(e.code).toBe('ERR_CLUSTER_OPTION');
+    expect(e.details.field).toBe(field);
+    expect(e.message).toContain(`cluster.${field}`);
+  });
+
+  it('takes credentials from GCC_NATS_* when the config has none; config wins over env', () => {
+    const env = { GCC_NATS_USER: 'u', GCC_NATS_PASS: 'p', GCC_NATS_TOKEN: 't', GCC_NATS_TLS_CA: '/ca.pem' } as NodeJS.ProcessEnv;
+    expect(authFromEnv({}, env)).toEqual({ user: 'u', pass: 'p', token: 't', tls: { caFile: '/ca.pem', certFile: undefined, keyFile: undefined } });
+    expect(authFromEnv({ user: 'cfg' }, env).user).toBe('cfg');
+    expect(describeAuth(authFromEnv({}, env))).toEqual(['user', 'pass', 'token', 'tls']); // names only, never values
+  });
+
+  it('backs off redeliveries from ack_wait, one entry per redelivery at most', () => {
+    const o = resolveClusterOptions({ servers, ackWaitMs: 2_000, maxDeliver: 3 }, {});
+    expect(backoffFor(o)).toEqual([2e9, 4e9, 8e9]);
+  });
+});

@@ -1,0 +1,104 @@
+// Names and server-side objects of one cluster pool: the work-queue stream,
+// its one durable pull consumer, the dead-letter stream and the two KV
+// buckets. Creating them is idempotent, so every host and client calls
+// ensureTopology() on start and whichever comes first creates them.
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ClusterOptions } from './options';
+
+export const HDR_DEADLINE = 'Gcc-Deadline'; // epoch ms after which nobody should start the message
+export const HDR_REPLY = 'Gcc-Reply'; // the caller's id: the prefix of its result keys
+export const HDR_TIMEOUT = 'Gcc-Timeout'; // run deadline for the local pool, ms
+export const HDR_REQUEUED = 'Gcc-Requeued'; // set when an operator requeued a dead letter
+
+export function names(pool: string) {
+  return {
+    stream: `GCC_WORK_${pool}`,
+    workSubject: `gcc.${pool}.work`,
+    consumer: 'workers',
+    dlqStream: `GCC_DLQ_${pool}`,
+    dlqSubject: `gcc.${pool}.dead`,
+    results: `gcc_results_${pool}`,
+    hosts: `gcc_hosts_${pool}`,
+    metricsSubject: (hostId: string) => `gcc.${pool}.metrics.${hostId}`,
+    controlSubject: (hostId: string) => `gcc.${pool}.control.${hostId}`,
+    maxDeliveriesAdvisory: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.GCC_WORK_${pool}.workers`,
+  };
+}
+
+export const nanos = (ms: number) => ms * 1_000_000;
+
+/** Redeliveries after an ack timeout back off: ack_wait, 2×, 4× … (one entry per redelivery, as the server requires ≤ max_deliver). */
+export function backoffFor(o: ClusterOptions): number[] {
+  const n = Math.max(1, Math.min(o.maxDeliver, 5));
+  return Array.from({ length: n }, (_, i) => nanos(o.ackWaitMs * 2 ** i));
+}
+
+export interface Topology {
+  results: KV;
+  hosts: KV;
+}
+
+/** Streams and buckets: created by whichever host or client comes first. */
+export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o: ClusterOptions): Promise<Topology> {
+  const n = names(o.pool);
+  await upsertStream(jsm, {
+    name: n.stream,
+    subjects: [n.workSubject],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File, // survives a server restart: "nothing lost"
+    duplicate_window: nanos(o.duplicateWindowMs),
+  });
+  await upsertStream(jsm, {
+    name: n.dlqStream,
+    subjects: [n.dlqSubject],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(7 * 24 * 3_600_000),
+    duplicate_window: nanos(o.duplicateWindowMs),
+  });
+  const kvm = new Kvm(nc);
+  const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File });
+  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File }); // file: a memory stream comes back empty and watchers stall after a server restart
+  return { results, hosts };
+}
+
+/** The one durable pull consumer; hosts create it, sized to the capacity they know of. */
+export async function ensureConsumer(jsm: JetStreamManager, o: ClusterOptions, maxAckPending: number): Promise<void> {
+  const n = names(o.pool);
+  const consumer = {
+    durable_name: n.consumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(o.ackWaitMs),
+    max_deliver: o.maxDeliver,
+    backoff: backoffFor(o),
+    // The default (1,000) silently stops delivery past it; hosts size it to the cluster's capacity.
+    max_ack_pending: maxAckPending,
+    max_waiting: 512,
+  };
+  try {
+    await jsm.consumers.add(n.stream, consumer);
+  } catch {
+    // Exists with other settings (another host's capacity): raise max_ack_pending only, never shrink it under a running host.
+    const info = await jsm.consumers.info(n.stream, n.consumer);
+    const { durable_name: _d, deliver_policy: _p, ...update } = consumer;
+    update.max_ack_pending = Math.max(info.config.max_ack_pending ?? 0, maxAckPending);
+    await jsm.consumers.update(n.stream, n.consumer, update);
+  }
+}
+
+async function upsertStream(jsm: JetStreamManager, cfg: Parameters<JetStreamManager['streams']['add']>[0]): Promise<void> {
+  try {
+    await jsm.streams.info(cfg.name!);
+  } catch {
+    await jsm.streams.add(cfg);
+  }
+}
+
+/** KV create() lost the race: the key exists (first writer won). */
+export function isAlreadyExists(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 10071 || code === 10164 || /wrong last sequence/i.test(String((err as Error)?.message));
+}
