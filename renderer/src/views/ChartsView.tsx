@@ -1,21 +1,12 @@
 import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { Chart } from '../components/Chart';
-import { appendLive, buildCharts, clipHistory, liveTail, type ChartId } from '../lib/series';
+import { CHART_TABLE } from '../lib/charts';
+import { appendLive, buildCharts, clipHistory, liveTail } from '../lib/series';
 import { thresholdLines } from '../lib/thresholds';
 import { useAlerts } from '../state/alerts';
 import { RANGES, useMetrics } from '../state/metrics';
 import { useStats } from '../state/stats';
 import { markChartsRendered } from './chartsMark';
-
-const TITLES: Record<ChartId, [string, string?]> = {
-  throughput: ['Throughput', 'msg/s'],
-  latency: ['Latency', 'ms'],
-  errorRate: ['Error rate', '%'],
-  queue: ['Queue depth', 'messages'],
-  workers: ['Workers', 'count'],
-  rss: ['Memory per worker (RSS)', 'MB'],
-};
-const ORDER: ChartId[] = ['throughput', 'latency', 'errorRate', 'queue', 'workers', 'rss'];
 
 /** Short ranges redraw on every live sample; long ones (where 1 s is below a pixel) every 10 s. */
 const refreshEvery = (rangeMs: number) => (rangeMs <= 3_600_000 ? 1 : 10_000);
@@ -60,7 +51,7 @@ export function ChartsView() {
   }, [base, history, rangeMs, liveKey]);
 
   const lines = useMemo(
-    () => Object.fromEntries(ORDER.map((id) => [id, thresholdLines(id, thresholds, { queueCapacity, totalWorkers })])),
+    () => Object.fromEntries(CHART_TABLE.map(({ id }) => [id, thresholdLines(id, thresholds, { queueCapacity, totalWorkers })])),
     [thresholds, queueCapacity, totalWorkers],
   );
 
@@ -93,16 +84,16 @@ export function ChartsView() {
         {error && <span className="error-text">{error}</span>}
       </div>
       <div className="charts-grid">
-        {ORDER.map((id) => (
+        {CHART_TABLE.map((c) => (
           <Chart
-            key={id}
-            title={TITLES[id][0]}
-            unit={TITLES[id][1]}
-            data={charts[id]}
-            lines={lines[id] ?? []}
+            key={c.id}
+            title={c.title}
+            unit={c.unit}
+            data={charts[c.id]}
+            lines={lines[c.id] ?? []}
             from={from}
             to={to}
-            integer={id === 'queue' || id === 'workers'}
+            integer={'integer' in c && c.integer}
           />
         ))}
       </div>
