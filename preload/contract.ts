@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { configPatchSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
+import { experimentSpecSchema, type Experiment } from './tuning';
+
+export * from './tuning';
 
 /** Phantom marker carrying an output/payload type; never called at run time for its value. */
 const out = <T>() => undefined as unknown as T;
@@ -241,6 +244,14 @@ export const contract = {
       input: z.strictObject({ agent: z.string().min(1), pythonPaths: z.array(z.string()).default([]) }),
       output: out<AgentValidation>(),
     },
+    // tuning assistant: experiments on throw-away pools beside the live one
+    startExperiment: { input: z.strictObject({ spec: experimentSpecSchema }), output: out<Experiment>() },
+    cancelExperiment: { input: z.strictObject({ id: z.string().min(1) }), output: out<Experiment>() },
+    listExperiments: { input: none, output: out<Experiment[]>() },
+    exportExperiment: {
+      input: z.strictObject({ id: z.string().min(1), format: z.enum(['json', 'csv', 'html']) }),
+      output: out<SnapshotFile>(),
+    },
   },
   events: {
     'metrics.sample': out<MetricsSample>(),
@@ -251,6 +262,7 @@ export const contract = {
     'config.changed': out<AppConfig>(),
     'load.status': out<LoadStatus>(),
     'python.setup': out<PythonSetupProgress>(),
+    'tuning.progress': out<Experiment>(),
   },
 } as const;
 

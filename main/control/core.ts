@@ -17,8 +17,10 @@ import { LoadGenerator } from './load-generator';
 import { validateAgent } from './agent-validate';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
+import { TuningService } from './tuning/service';
 
 export const HISTORY_FILE = 'history.json';
+export const TUNING_FILE = 'tuning.json';
 // Pool options that decide what a worker process loads.
 const LAUNCH_KEYS = ['agent', 'pythonPath', 'pythonPaths'] as const;
 
@@ -36,6 +38,7 @@ export class PlaneCore {
   readonly sampler: Sampler;
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
+  readonly tuning: TuningService;
   readonly ctx: RuntimeContext;
   readonly now: () => number;
   config: AppConfig;
@@ -65,6 +68,15 @@ export class PlaneCore {
         const p = this.pool.opts;
         return p.messageQueueSize + p.maxWorkers * p.concurrencyPerWorker + 100;
       },
+    });
+    // experiments run on throw-away pools of their own; the live pool is only read here
+    this.tuning = new TuningService({
+      config: () => this.config,
+      poolOptions: (c) => toPoolOptions(c, this.ctx),
+      liveWorkers: () => this.pool.getStats().total,
+      emit: (exp) => this.emitter.emit('tuning.progress', exp),
+      now: this.now,
+      file: path.join(opts.dataDir, TUNING_FILE),
     });
   }
 
@@ -225,6 +237,7 @@ export class PlaneCore {
 
   private async doStop(): Promise<void> {
     this.load.stop();
+    await this.tuning.stop();
     this.sampler.stop();
     if (this.persistTimer) clearInterval(this.persistTimer);
     await Promise.allSettled([this.persistHistory(), saveConfig(this.ctx.dataDir, this.config)]);

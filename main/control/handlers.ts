@@ -4,6 +4,7 @@ import type { ApiHandlers, TaskResult } from '../../preload/contract';
 import { ApiError, validationError } from './api-error';
 import type { PlaneCore } from './core';
 import { pythonHandlers } from './handlers-python';
+import { tuningHandlers } from './handlers-tuning';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
@@ -74,6 +75,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
     },
 
     ...pythonHandlers(core),
+    ...tuningHandlers(core),
   };
   return withErrorMapping(handlers);
 }
