@@ -4,6 +4,7 @@ export const VIEWS = [
   { id: 'overview', label: 'Overview' },
   { id: 'workers', label: 'Workers' },
   { id: 'charts', label: 'Charts' },
+  { id: 'tuning', label: 'Tuning' },
   { id: 'config', label: 'Configuration' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'events', label: 'Event log' },

@@ -12,6 +12,7 @@ import { useLoad } from './load';
 import { useMetrics } from './metrics';
 import { usePython } from './python';
 import { useStats } from './stats';
+import { useTuning } from './tuning';
 
 export function subscribe(api: ControlCenterApi): () => void {
   const offs = [
@@ -23,6 +24,7 @@ export function subscribe(api: ControlCenterApi): () => void {
     api.on('config.changed', (c) => useConfig.getState().setConfig(c)),
     api.on('load.status', (s) => useLoad.getState().setStatus(s)),
     api.on('python.setup', (p) => usePython.getState().setProgress(p)),
+    api.on('tuning.progress', (e) => useTuning.getState().upsert(e)),
   ];
   return () => offs.forEach((off) => off());
 }
@@ -37,6 +39,7 @@ export async function resync(api: ControlCenterApi): Promise<void> {
     api.getEvents({ limit: 1000 }).then((e) => useEvents.getState().sync(e)),
     api.getLoadStatus({}).then((s) => useLoad.getState().setStatus(s)),
     useMetrics.getState().loadHistory(),
+    useTuning.getState().load(),
   ]);
   // a wrong or missing token fails every call the same way: say so once, plainly
   if (results.some((r) => r.status === 'rejected' && (r.reason as { code?: string })?.code === 'ERR_UNAUTHORIZED'))
