@@ -29,7 +29,7 @@ export const TuningChartPanel = memo(function TuningChartPanel({ exp, metric, ti
       </h4>
       <div ref={ref} style={{ height: 220 }}>
         {width > 0 && (
-          <LineChart width={width} height={220} data={chart.rows} margin={{ top: 12, right: 24, bottom: 0, left: 0 }}>
+          <LineChart width={width} height={220} data={chart.rows} margin={{ top: 24, right: 28, bottom: 0, left: 0 }}>
             <CartesianGrid vertical={false} />
             <XAxis dataKey="x" type="category" />
             <YAxis width={52} />

@@ -38,7 +38,7 @@ export function TuningFormPanel() {
   const settingSelect = (key: 'setting1' | 'setting2', label: string, optional: boolean) => (
     <div className="field">
       <label htmlFor={`tuning-${key}`}>{label}</label>
-      <select id={`tuning-${key}`} data-testid={`tuning-${key}`} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value as TuningSetting | '' })}>
+      <select id={`tuning-${key}`} data-testid={`tuning-${key}`} style={{ width: '100%' }} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value as TuningSetting | '' })}>
         {optional && <option value="">(none)</option>}
         {TUNING_SETTINGS.map((s) => (
           <option key={s} value={s}>
