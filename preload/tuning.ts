@@ -27,6 +27,8 @@ export const tuningLoadSchema = z.strictObject({
   cpuMs: z.number().min(0).max(1_000).default(0), // CPU work per message that does not yield
   failureRate: z.number().min(0).max(1).default(0),
   payloadBytes: int(0, 1_000_000).default(0),
+  /** replay the live pool's recent traffic (arrival gaps, sizes, run times, failures) instead of the shapes above */
+  replay: z.boolean().default(false),
 });
 
 export const experimentSpecSchema = z
@@ -84,6 +86,15 @@ export interface TuningRecommendation {
   throughputRatio: number; // against the baseline step (0 when none qualified)
 }
 
+export interface ReplaySummary {
+  messages: number;
+  spanMs: number;
+  rate: number; // msg/s over the recorded span
+  meanBytes: number;
+  meanRunMs: number;
+  errorRate: number;
+}
+
 export type ExperimentStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface Experiment {
@@ -95,6 +106,7 @@ export interface Experiment {
   spec: ExperimentSpec;
   current: Partial<Record<TuningSetting, SettingValue>>; // the live pool's values when it started
   p99BudgetMs?: number; // the budget used (given, or from the baseline)
+  replay?: ReplaySummary; // the recorded traffic the steps replayed
   steps: TuningStep[];
   kneeStep?: number; // where more of the setting stops paying
   recommendation?: TuningRecommendation;

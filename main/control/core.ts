@@ -18,6 +18,7 @@ import { validateAgent } from './agent-validate';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
 import { TuningService } from './tuning/service';
+import { TrafficLog } from './tuning/traffic-log';
 
 export const HISTORY_FILE = 'history.json';
 export const TUNING_FILE = 'tuning.json';
@@ -39,6 +40,7 @@ export class PlaneCore {
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
   readonly tuning: TuningService;
+  readonly traffic = new TrafficLog();
   readonly ctx: RuntimeContext;
   readonly now: () => number;
   config: AppConfig;
@@ -57,6 +59,8 @@ export class PlaneCore {
     this.alerts = new AlertEngine(config.alerts);
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
     this.pool.on('event', (ev: PoolEvent) => this.log(ev));
+    // shapes only (time, size, run time, outcome) for the tuning assistant's replay load
+    this.pool.setTrafficRecorder((r) => this.traffic.add(r));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
     this.load = new LoadGenerator({
       submit: (data) => this.pool.execute({ type: 'agent.process', data }),
@@ -74,6 +78,7 @@ export class PlaneCore {
       config: () => this.config,
       poolOptions: (c) => toPoolOptions(c, this.ctx),
       liveWorkers: () => this.pool.getStats().total,
+      traffic: () => this.traffic.recent(this.now()),
       emit: (exp) => this.emitter.emit('tuning.progress', exp),
       now: this.now,
       file: path.join(opts.dataDir, TUNING_FILE),

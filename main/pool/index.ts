@@ -6,4 +6,5 @@ export { errors, isPoolError, PoolError } from './errors';
 export { DEFAULT_OPTIONS, RESTART_FIELDS } from './options';
 export { resolvePython, defaultRuntimeDir } from './python-runtime';
 export { STRATEGIES } from './types';
+export type { TrafficRecord } from './traffic';
 export type * from './types';

@@ -29,7 +29,7 @@ const experiment = (steps: TuningStep[], p99BudgetMs?: number): Experiment => ({
   name: 'workers',
   createdAt: 0,
   status: 'done',
-  spec: { vary: [{ setting: 'workers', values: steps.filter((s) => !s.baseline || s.index > 0).map((s) => s.settings.workers!) }], load: { rate: 1000, sleepMs: 0, cpuMs: 0, failureRate: 0, payloadBytes: 0 }, warmupMs: 0, measureMs: 1000, p99BudgetMs },
+  spec: { vary: [{ setting: 'workers', values: steps.filter((s) => !s.baseline || s.index > 0).map((s) => s.settings.workers!) }], load: { rate: 1000, sleepMs: 0, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false }, warmupMs: 0, measureMs: 1000, p99BudgetMs },
   current: { workers: 2 },
   steps,
 });

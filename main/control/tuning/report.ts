@@ -51,7 +51,10 @@ function stepRow(s: TuningStep, knee: number | undefined): string {
 
 export function experimentHtml(exp: Experiment, now: number): string {
   const load = exp.spec.load;
-  const loadText = `${load.rate} msg/s offered; sleep ${load.sleepMs} ms, CPU ${load.cpuMs} ms, failures ${(load.failureRate * 100).toFixed(1)} %, payload ${load.payloadBytes} B; warm-up ${exp.spec.warmupMs} ms, measured ${exp.spec.measureMs} ms per step`;
+  const replay = exp.replay;
+  const loadText = replay
+    ? `replay of ${replay.messages} recorded messages (${replay.rate.toFixed(1)} msg/s over ${(replay.spanMs / 1000).toFixed(0)} s, mean ${replay.meanBytes.toFixed(0)} B, mean run ${replay.meanRunMs.toFixed(1)} ms, ${(replay.errorRate * 100).toFixed(1)} % failed); warm-up ${exp.spec.warmupMs} ms, measured ${exp.spec.measureMs} ms per step`
+    : `${load.rate} msg/s offered; sleep ${load.sleepMs} ms, CPU ${load.cpuMs} ms, failures ${(load.failureRate * 100).toFixed(1)} %, payload ${load.payloadBytes} B; warm-up ${exp.spec.warmupMs} ms, measured ${exp.spec.measureMs} ms per step`;
   const varied = exp.spec.vary.map((v) => `${SETTING_LABELS[v.setting]}: ${v.values.join(', ')}`).join('; ');
   const rec = exp.recommendation;
   const knee = rec?.step ?? exp.kneeStep ?? undefined;

@@ -7,20 +7,24 @@ import { randomUUID } from 'node:crypto';
 import type { SnapshotFile } from '../../../preload/contract';
 import type { AppConfig } from '../../../preload/schemas';
 import type { Experiment, ExperimentSpec, TuningStep } from '../../../preload/tuning';
-import type { PoolOptions } from '../../pool/index';
+import type { PoolOptions, TrafficRecord } from '../../pool/index';
 import { ApiError, validationError } from '../api-error';
 import { readFileIfExists, writeFileAtomic } from '../atomic-file';
 import { recommend } from './recommend';
 import { experimentFile, type ReportFormat } from './report';
 import { checkValues, currentValues, currentWorkers, stepGrid, stepOptions } from './settings';
 import { runStep, type StepRun } from './step';
+import { summarize } from './traffic-log';
 
 export const MAX_EXPERIMENTS = 20;
+export const MIN_REPLAY = 10;
 
 export interface TuningDeps {
   config: () => AppConfig;
   poolOptions: (config: AppConfig) => Partial<PoolOptions>;
   liveWorkers: () => number;
+  /** the live pool's recent traffic shapes (for load.replay) */
+  traffic?: () => TrafficRecord[];
   emit: (exp: Experiment) => void;
   now: () => number;
   file?: string; // where experiments are kept between runs
@@ -41,6 +45,9 @@ export class TuningService {
     const config = this.deps.config();
     const issues = checkValues(spec, config);
     if (issues.length) throw validationError(issues);
+    const traffic = spec.load.replay ? (this.deps.traffic?.() ?? []) : undefined;
+    if (traffic && traffic.length < MIN_REPLAY)
+      throw validationError([{ path: 'spec.load.replay', message: `needs recorded traffic: ${traffic.length} messages in the last 10 minutes, at least ${MIN_REPLAY}` }]);
     const liveWorkers = this.deps.liveWorkers();
     const current = currentValues(spec, config, liveWorkers);
     const steps: TuningStep[] = stepGrid(spec, current).map((s, index) => ({ index, ...s, status: 'pending', ...emptyFigures }));
@@ -54,10 +61,11 @@ export class TuningService {
       current,
       steps,
     };
+    if (traffic) exp.replay = summarize(traffic);
     this.experiments = [exp, ...this.experiments].slice(0, MAX_EXPERIMENTS);
     const abort = new AbortController();
     const base = this.deps.poolOptions(config);
-    const done = this.run(exp, config, base, currentWorkers(config, liveWorkers), abort.signal).finally(() => {
+    const done = this.run(exp, config, base, currentWorkers(config, liveWorkers), traffic, abort.signal).finally(() => {
       this.active = undefined;
       void this.save();
     });
@@ -124,7 +132,7 @@ export class TuningService {
     this.deps.emit(this.copy(exp));
   }
 
-  private async run(exp: Experiment, config: AppConfig, base: Partial<PoolOptions>, workers: number, signal: AbortSignal): Promise<void> {
+  private async run(exp: Experiment, config: AppConfig, base: Partial<PoolOptions>, workers: number, traffic: TrafficRecord[] | undefined, signal: AbortSignal): Promise<void> {
     for (const step of exp.steps) {
       if (signal.aborted) break;
       step.status = 'running';
@@ -133,6 +141,7 @@ export class TuningService {
         const figures = await runStep({
           options: stepOptions(step.settings, base, workers),
           load: exp.spec.load,
+          traffic,
           warmupMs: exp.spec.warmupMs,
           measureMs: exp.spec.measureMs,
           signal,

@@ -5,8 +5,9 @@
 // gone (pids checked) before the step returns.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TuningLoad } from '../../../preload/tuning';
-import { GreenletProcessPool, type PoolOptions } from '../../pool/index';
+import { GreenletProcessPool, type PoolOptions, type TrafficRecord } from '../../pool/index';
 import { LoadGenerator } from '../load-generator';
+import { ReplayLoad } from './replay';
 
 export interface StepFigures {
   throughput: number;
@@ -24,6 +25,8 @@ export interface StepFigures {
 export interface StepRun {
   options: Partial<PoolOptions>;
   load: TuningLoad;
+  /** recorded traffic to replay when load.replay is set */
+  traffic?: readonly TrafficRecord[];
   warmupMs: number;
   measureMs: number;
   signal: AbortSignal;
@@ -47,7 +50,7 @@ export async function runStep(run: StepRun): Promise<StepFigures> {
   const stopOnAbort = () => void pool.destroy();
   run.signal.addEventListener('abort', stopOnAbort, { once: true });
   let pids: number[] = [];
-  let load: LoadGenerator | undefined;
+  let load: { stop(): unknown } | undefined;
   try {
     run.signal.throwIfAborted();
     await pool.start();
@@ -55,13 +58,18 @@ export async function runStep(run: StepRun): Promise<StepFigures> {
     pids = livePids(pool);
     run.onPids?.(pids);
     const m = new Measurement();
-    load = new LoadGenerator({
-      submit: (data) => m.track(pool.execute({ type: 'agent.process', data })),
-      now: Date.now,
-      onStatus: () => undefined,
-      maxOutstanding: () => pool.opts.messageQueueSize + pool.opts.maxWorkers * pool.opts.concurrencyPerWorker + 100,
-    });
-    load.start({ ...run.load, count: 0 });
+    const submit = (data: unknown) => m.track(pool.execute({ type: 'agent.process', data }));
+    // what the pool can hold plus some slack, so a full queue is reached and its rejections counted
+    const maxOutstanding = () => pool.opts.messageQueueSize + pool.opts.maxWorkers * pool.opts.concurrencyPerWorker + 100;
+    if (run.load.replay) {
+      const replay = new ReplayLoad(run.traffic ?? [], submit, maxOutstanding);
+      replay.start();
+      load = replay;
+    } else {
+      const gen = new LoadGenerator({ submit, now: Date.now, onStatus: () => undefined, maxOutstanding });
+      gen.start({ ...run.load, count: 0 });
+      load = gen;
+    }
     if (run.warmupMs > 0) await sleep(run.warmupMs, undefined, { signal: run.signal });
     m.begin();
     await sleep(run.measureMs, undefined, { signal: run.signal });

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const spec = (over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({
   vary: [{ setting: 'workers', values: [1, 2] }],
-  load: { rate: 200, sleepMs: 5, cpuMs: 0, failureRate: 0, payloadBytes: 0 },
+  load: { rate: 200, sleepMs: 5, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false },
   warmupMs: 300,
   measureMs: 1_000,
   ...over,
@@ -137,6 +137,29 @@ describe('tuning experiments', () => {
     expect(err.code).toBe('ERR_VALIDATION');
     expect(err.issues).toEqual([expect.objectContaining({ path: 'spec.vary.0.values', message: expect.stringContaining('pool.concurrencyPerWorker') })]);
     expect(s.list()).toEqual([]);
+  });
+
+  it('replays the live pool\'s recent traffic as shapes (sizes, run times), never its contents', async () => {
+    const cp = await plane();
+    for (let i = 0; i < 30; i++) await cp.handlers.submitTask({ data: { sleep_ms: 5, secret: 'TOP-SECRET-CONTENT' } });
+    const seen: unknown[] = [];
+    cp.on('tuning.progress', (e) => seen.push(e));
+    const started = await cp.handlers.startExperiment({ spec: { ...spec({ vary: [{ setting: 'workers', values: [1] }] }), load: { ...spec().load, replay: true } } });
+    expect(started.replay?.messages).toBeGreaterThanOrEqual(30);
+    expect(started.replay?.meanRunMs).toBeGreaterThanOrEqual(5);
+    const exp = await finished(cp, started.id);
+    expect(exp.status).toBe('done');
+    expect(exp.steps[0]!.throughput).toBeGreaterThan(0);
+    expect(exp.steps[0]!.p50Ms).toBeGreaterThanOrEqual(5); // each replayed message waits its recorded run time
+    const json = (await cp.handlers.exportExperiment({ id: exp.id, format: 'json' })).content;
+    expect(json + JSON.stringify(seen)).not.toContain('TOP-SECRET');
+  }, 90_000);
+
+  it('refuses a replay when no traffic was recorded, naming the field', async () => {
+    const { s } = await service({ minWorkers: 1, maxWorkers: 2 });
+    const err = await rejection(Promise.resolve().then(() => s.start({ ...spec(), load: { ...spec().load, replay: true } })));
+    expect(err.code).toBe('ERR_VALIDATION');
+    expect(err.issues?.[0]?.path).toBe('spec.load.replay');
   });
 
   it('runs one experiment at a time', async () => {

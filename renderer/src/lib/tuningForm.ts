@@ -16,6 +16,7 @@ export interface TuningForm {
   warmupMs: string;
   measureMs: string;
   p99BudgetMs: string; // empty = today's p99 + 10 %
+  replay: boolean; // replay the live pool's recent traffic instead of the shapes
 }
 
 export const DEFAULT_TUNING_FORM: TuningForm = {
@@ -32,6 +33,7 @@ export const DEFAULT_TUNING_FORM: TuningForm = {
   warmupMs: '1000',
   measureMs: '3000',
   p99BudgetMs: '',
+  replay: false,
 };
 
 /** "1, 2, 4" → [1, 2, 4]; strategy names stay text. */
@@ -60,6 +62,7 @@ const FIELD_OF: Record<string, keyof TuningForm> = {
   measureMs: 'measureMs',
   p99BudgetMs: 'p99BudgetMs',
   name: 'name',
+  'load.replay': 'replay',
 };
 
 export function checkTuningForm(f: TuningForm): FormCheck {
@@ -68,7 +71,7 @@ export function checkTuningForm(f: TuningForm): FormCheck {
   const candidate = {
     ...(f.name.trim() ? { name: f.name.trim() } : {}),
     vary,
-    load: { rate: num(f.rate), sleepMs: num(f.sleepMs), cpuMs: num(f.cpuMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes) },
+    load: { rate: num(f.rate), sleepMs: num(f.sleepMs), cpuMs: num(f.cpuMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes), replay: f.replay },
     warmupMs: num(f.warmupMs),
     measureMs: num(f.measureMs),
     ...(f.p99BudgetMs.trim() ? { p99BudgetMs: num(f.p99BudgetMs) } : {}),

@@ -6,7 +6,7 @@ import { SETTING_LABELS } from '../../../preload/tuning-series';
 import { checkTuningForm, DEFAULT_TUNING_FORM, type TuningForm } from '../lib/tuningForm';
 import { useTuning } from '../state/tuning';
 
-type TextKey = Exclude<keyof TuningForm, 'setting1' | 'setting2'>;
+type TextKey = Exclude<keyof TuningForm, 'setting1' | 'setting2' | 'replay'>;
 
 export function TuningFormPanel() {
   const [f, setF] = useState<TuningForm>(DEFAULT_TUNING_FORM);
@@ -76,6 +76,11 @@ export function TuningFormPanel() {
         {text('p99BudgetMs', 'p99 budget', 'ms (empty: today)')}
         {text('name', 'Name')}
       </div>
+      <label className="row" style={{ gap: 6 }}>
+        <input type="checkbox" data-testid="tuning-replay" checked={f.replay} onChange={(e) => setF({ ...f, replay: e.target.checked })} />
+        Replay the live pool's last 10 minutes of traffic instead (arrival gaps, sizes, run times, failures — never contents)
+      </label>
+      {errors.replay && <div className="error-text">{errors.replay}</div>}
       <div className="row">
         <button type="submit" className="btn primary" data-testid="tuning-run" disabled={!check.ok || starting || running}>
           Run experiment

@@ -69,6 +69,11 @@ function Progress({ exp }: { exp: Experiment }) {
         )}
       </div>
       <progress max={exp.steps.length} value={done} aria-label="Steps measured" />
+      {exp.replay && (
+        <span className="muted" data-testid="tuning-replay-summary">
+          Replaying {exp.replay.messages} recorded messages ({exp.replay.rate.toFixed(1)} msg/s, mean run {exp.replay.meanRunMs.toFixed(1)} ms, mean {Math.round(exp.replay.meanBytes)} B).
+        </span>
+      )}
       {exp.error && (
         <div className="error-text" role="alert" data-testid="tuning-error">
           {exp.error.code}: {exp.error.message}
