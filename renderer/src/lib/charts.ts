@@ -8,12 +8,16 @@ import type { ThresholdContext, ThresholdLine } from './thresholds';
 
 export const PALETTE = ['#3b82f6', '#f59e0b', '#ef4444', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
 
-/** One line of a chart: a column of values read from each sample, in the chart's unit. */
+/** The per-sample numbers a line can draw (series.ts reads each with its own monomorphic loop). */
+export type SampleField = Exclude<{ [K in keyof MetricsSample]: MetricsSample[K] extends number ? K : never }[keyof MetricsSample], 't' | undefined>;
+
+/** One line of a chart: a sample field, times `scale`, in the chart's unit. */
 export interface ColumnDef {
   key: string;
   label: string;
   color: string;
-  value: (s: MetricsSample) => number;
+  field: SampleField;
+  scale?: number;
 }
 
 export interface ChartDef {
@@ -28,23 +32,23 @@ export interface ChartDef {
   thresholds?: (th: AlertThresholds, ctx: ThresholdContext) => ThresholdLine[];
 }
 
-const col = (key: string, label: string, color: string, value: (s: MetricsSample) => number): ColumnDef => ({ key, label, color, value });
+const col = (key: string, label: string, color: string, field: SampleField, scale?: number): ColumnDef => ({ key, label, color, field, scale });
 
 export const CHART_TABLE = [
   {
     id: 'throughput',
     title: 'Throughput',
     unit: 'msg/s',
-    series: [col('throughput', 'Throughput (msg/s)', PALETTE[0]!, (s) => s.throughput)],
+    series: [col('throughput', 'Throughput (msg/s)', PALETTE[0]!, 'throughput')],
   },
   {
     id: 'latency',
     title: 'Latency',
     unit: 'ms',
     series: [
-      col('avg', 'Average', PALETTE[0]!, (s) => s.avgLatencyMs),
-      col('p95', 'p95', PALETTE[1]!, (s) => s.p95LatencyMs),
-      col('p99', 'p99', PALETTE[4]! /* not red: red is the critical threshold */, (s) => s.p99LatencyMs),
+      col('avg', 'Average', PALETTE[0]!, 'avgLatencyMs'),
+      col('p95', 'p95', PALETTE[1]!, 'p95LatencyMs'),
+      col('p99', 'p99', PALETTE[4]! /* not red: red is the critical threshold */, 'p99LatencyMs'),
     ],
     thresholds: (th) => [{ y: th.avgResponseTimeMs, label: `avg > ${th.avgResponseTimeMs} ms`, severity: 'critical', kind: 'avgResponseTime' }],
   },
@@ -52,7 +56,7 @@ export const CHART_TABLE = [
     id: 'errorRate',
     title: 'Error rate',
     unit: '%',
-    series: [col('errorPct', 'Error rate (%)', PALETTE[2]!, (s) => s.errorRate * 100)],
+    series: [col('errorPct', 'Error rate (%)', PALETTE[2]!, 'errorRate', 100)],
     thresholds: (th) => [{ y: th.errorRatePct, label: `errors > ${th.errorRatePct} %`, severity: 'critical', kind: 'errorRate' }],
   },
   {
@@ -60,7 +64,7 @@ export const CHART_TABLE = [
     title: 'Queue depth',
     unit: 'messages',
     integer: true,
-    series: [col('queueDepth', 'Queue depth', PALETTE[4]!, (s) => s.queueDepth)],
+    series: [col('queueDepth', 'Queue depth', PALETTE[4]!, 'queueDepth')],
     thresholds: (th, ctx) =>
       ctx.queueCapacity > 0
         ? [{ y: (th.queueFillPct / 100) * ctx.queueCapacity, label: `queue > ${th.queueFillPct} % full`, severity: 'warning', kind: 'queueFill' }]
@@ -72,9 +76,9 @@ export const CHART_TABLE = [
     unit: 'count',
     integer: true,
     series: [
-      col('busy', 'Busy', PALETTE[1]!, (s) => s.busy),
-      col('available', 'Available', PALETTE[3]!, (s) => s.available),
-      col('healthy', 'Healthy', PALETTE[0]!, (s) => s.healthy),
+      col('busy', 'Busy', PALETTE[1]!, 'busy'),
+      col('available', 'Available', PALETTE[3]!, 'available'),
+      col('healthy', 'Healthy', PALETTE[0]!, 'healthy'),
     ],
     thresholds: (th, ctx) =>
       ctx.totalWorkers > 0

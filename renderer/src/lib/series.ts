@@ -4,7 +4,7 @@
 // chart shares one row set (union of its series' picks, each series given an
 // equal share of the point budget) so every line draws ~maxPoints points.
 import type { MetricsSample } from '../../../preload/contract';
-import { CHART_TABLE, PALETTE, type ChartId, type ColumnDef } from './charts';
+import { CHART_TABLE, PALETTE, type ChartId, type ColumnDef, type SampleField } from './charts';
 import { lttbIndices } from './lttb';
 
 export { PALETTE, type ChartId } from './charts';
@@ -45,16 +45,62 @@ function unionIndices(n: number, picks: number[][]): number[] {
   return out;
 }
 
-function columns(samples: readonly MetricsSample[]): { ts: Float64Array; cols: Columns } {
+/**
+ * Every numeric sample field as a typed column, in ONE pass over the samples:
+ * 86,400 sample objects lie scattered in the heap, so a pass per column costs
+ * a cache miss per sample per column, and a generic accessor per column makes
+ * its call site megamorphic. The table's lines then pick their field's column.
+ */
+function sampleColumns(samples: readonly MetricsSample[]): { ts: Float64Array; fields: Record<SampleField, Float64Array> } {
   const n = samples.length;
-  const ts = new Float64Array(n);
-  for (let i = 0; i < n; i++) ts[i] = samples[i]!.t;
-  // column by column: each loop calls one accessor, which the JIT inlines
+  const col = () => new Float64Array(n);
+  const ts = col();
+  const f: Record<SampleField, Float64Array> = {
+    throughput: col(),
+    errorRate: col(),
+    avgLatencyMs: col(),
+    p95LatencyMs: col(),
+    p99LatencyMs: col(),
+    queueDepth: col(),
+    queueCapacity: col(),
+    inFlight: col(),
+    total: col(),
+    busy: col(),
+    available: col(),
+    healthy: col(),
+  };
+  const { throughput, errorRate, avgLatencyMs, p95LatencyMs, p99LatencyMs, queueDepth, queueCapacity, inFlight, total, busy, available, healthy } = f;
+  for (let i = 0; i < n; i++) {
+    const s = samples[i]!;
+    ts[i] = s.t;
+    throughput[i] = s.throughput;
+    errorRate[i] = s.errorRate;
+    avgLatencyMs[i] = s.avgLatencyMs;
+    p95LatencyMs[i] = s.p95LatencyMs;
+    p99LatencyMs[i] = s.p99LatencyMs;
+    queueDepth[i] = s.queueDepth;
+    queueCapacity[i] = s.queueCapacity;
+    inFlight[i] = s.inFlight;
+    total[i] = s.total;
+    busy[i] = s.busy;
+    available[i] = s.available;
+    healthy[i] = s.healthy;
+  }
+  return { ts, fields: f };
+}
+
+function columns(samples: readonly MetricsSample[]): { ts: Float64Array; cols: Columns } {
+  const { ts, fields } = sampleColumns(samples);
   const cols: Columns = new Map();
   for (const d of COLUMN_DEFS) {
-    const a = new Float64Array(n);
-    const value = d.value;
-    for (let i = 0; i < n; i++) a[i] = value(samples[i]!);
+    const src = fields[d.field];
+    const k = d.scale ?? 1;
+    if (k === 1) {
+      cols.set(d.key, src);
+      continue;
+    }
+    const a = new Float64Array(src.length);
+    for (let i = 0; i < a.length; i++) a[i] = src[i]! * k;
     cols.set(d.key, a);
   }
   return { ts, cols };
@@ -92,10 +138,13 @@ function buildSimple(id: ChartId, defs: readonly ColumnDef[], ts: Float64Array, 
 function buildPerWorker(id: ChartId, samples: readonly MetricsSample[], maxPoints: number): ChartData {
   const n = samples.length;
   // walk backwards: the first MAX_RSS_WORKERS distinct ids met are the most recent ones
-  const recent: string[] = [];
-  for (let i = n - 1; i >= 0 && recent.length < MAX_RSS_WORKERS; i--)
-    for (const w of samples[i]!.workers) if (recent.length < MAX_RSS_WORKERS && !recent.includes(w.id)) recent.push(w.id);
-  const ids = recent.sort();
+  // (indexed loops and a Set: with fewer than MAX_RSS_WORKERS workers this walks every sample)
+  const recent = new Set<string>();
+  for (let i = n - 1; i >= 0 && recent.size < MAX_RSS_WORKERS; i--) {
+    const ws = samples[i]!.workers;
+    for (let j = 0; j < ws.length && recent.size < MAX_RSS_WORKERS; j++) recent.add(ws[j]!.id);
+  }
+  const ids = [...recent].sort();
   const k = ids.length;
   // Memory moves slowly and a 24 h chart has ~86 s per pixel column, so the
   // per-worker scan (the costliest part: one entry per worker per sample)
@@ -109,7 +158,9 @@ function buildPerWorker(id: ChartId, samples: readonly MetricsSample[], maxPoint
   const len = new Int32Array(k);
   for (let i = 0; i < n; i += stride) {
     const s = samples[i]!;
-    for (const w of s.workers) {
+    const ws = s.workers;
+    for (let q = 0; q < ws.length; q++) {
+      const w = ws[q]!;
       const slot = ids.indexOf(w.id); // k ≤ 8: a scan beats a Map lookup
       if (slot < 0 || !(w.rssBytes > 0)) continue; // 0 = not measured yet: a gap, not a drop to zero
       const j = len[slot]!++;

@@ -10,7 +10,7 @@ import { thresholdLines } from '../lib/thresholds';
 import { useAlerts } from '../state/alerts';
 import { useMetrics } from '../state/metrics';
 import { useStats } from '../state/stats';
-import { ChartsView } from './ChartsView';
+import { ChartsView, pointBudget } from './ChartsView';
 
 afterEach(cleanup);
 
@@ -38,5 +38,15 @@ describe('ChartsView', () => {
     }
     // latency, error rate, queue fill and available workers
     expect(linesSeen).toBe(4);
+  });
+});
+
+describe('pointBudget', () => {
+  it('draws about one point per pixel of a chart plot, none before layout', () => {
+    expect(pointBudget(0)).toBe(0);
+    expect(pointBudget(1200)).toBe(500); // two charts a row: (1200 - 12) / 2 - 94 = 500
+    expect(pointBudget(900)).toBe(850); // one chart a row: 900 - 94 = 806, rounded up to 50
+    expect(pointBudget(400)).toBe(350);
+    expect(pointBudget(3000)).toBe(400); // six charts a row, each narrower
   });
 });
