@@ -80,6 +80,26 @@ describe('report', () => {
     expect(experimentCsv(exp).trim().split('\n')).toHaveLength(4);
   });
 
+  it('draws one line per value of a second setting, and today apart when it is outside the grid', () => {
+    const two = (index: number, workers: number, c: number, tp: number, baseline = false): TuningStep => ({ ...step(index, workers, tp, 10, { baseline }), settings: { workers, concurrencyPerWorker: c } });
+    const exp: Experiment = {
+      ...experiment([]),
+      spec: { ...experiment([]).spec, vary: [{ setting: 'workers', values: [1, 4] }, { setting: 'concurrencyPerWorker', values: [10, 50] }] },
+      current: { workers: 2, concurrencyPerWorker: 100 },
+      steps: [two(0, 2, 100, 900, true), two(1, 1, 10, 300), two(2, 1, 50, 600), two(3, 4, 10, 1200), two(4, 4, 50, 2000)],
+    };
+    const chart = tuningChart(exp, 'throughput');
+    expect(chart.series.map((s) => s.label)).toEqual(['10 per worker', '50 per worker', 'today']);
+    expect(chart.rows).toEqual([
+      { x: '1', s0: 300, s1: 600, today: null },
+      { x: '2', s0: null, s1: null, today: 900 },
+      { x: '4', s0: 1200, s1: 2000, today: null },
+    ]);
+    const r = recommend(exp, config);
+    expect(r.recommendation.patch).toEqual({ pool: { minWorkers: 4, maxWorkers: 10, concurrencyPerWorker: 50 } });
+    expect(r.recommendation.reason).toMatch(/^4 workers × 50 per worker: 2\.2× today's throughput/);
+  });
+
   it('escapes the experiment name in the HTML report', () => {
     const exp = { ...experiment([step(0, 2, 1000, 10, { baseline: true })]), name: '<img src=x onerror=alert(1)>' };
     expect(experimentHtml(exp, 0)).not.toContain('<img');

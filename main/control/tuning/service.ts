@@ -31,6 +31,13 @@ export interface TuningDeps {
   onPids?: StepRun['onPids'];
 }
 
+/** An experiment the app stopped in the middle of: it and its unfinished steps end as cancelled. */
+const interrupted = (e: Experiment): Experiment => ({
+  ...e,
+  status: 'cancelled',
+  steps: e.steps.map((s) => (s.status === 'running' || s.status === 'pending' ? { ...s, status: 'cancelled' } : s)),
+});
+
 const emptyFigures = { throughput: 0, offered: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, rejectionRate: 0, messages: 0, rssBytes: 0, loopLagMs: 0 };
 
 export class TuningService {
@@ -107,7 +114,7 @@ export class TuningService {
     try {
       const saved = JSON.parse(text) as { experiments?: Experiment[] };
       // one that was running when the app stopped did not finish
-      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map((e) => (e.status === 'running' ? { ...e, status: 'cancelled' } : e));
+      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map((e) => (e.status === 'running' ? interrupted(e) : e));
     } catch {
       // kept experiments are a convenience; a damaged file starts an empty list
     }

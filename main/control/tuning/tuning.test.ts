@@ -1,6 +1,7 @@
 // The tuning assistant on real Python workers: experiments run on throw-away
 // pools beside the live one, which keeps its workers and its counts.
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Experiment, ExperimentSpec } from '../../../preload/contract';
 import { defaultConfig, type AppConfig } from '../../../preload/schemas';
@@ -160,6 +161,20 @@ describe('tuning experiments', () => {
     const err = await rejection(Promise.resolve().then(() => s.start({ ...spec(), load: { ...spec().load, replay: true } })));
     expect(err.code).toBe('ERR_VALIDATION');
     expect(err.issues?.[0]?.path).toBe('spec.load.replay');
+  });
+
+  it('keeps experiments across restarts; one the app stopped mid-run comes back cancelled', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'tuning.json');
+    const step = { index: 0, settings: { workers: 1 }, baseline: true, status: 'running', throughput: 0, offered: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, rejectionRate: 0, messages: 0, rssBytes: 0, loopLagMs: 0 };
+    await fs.writeFile(file, JSON.stringify({ experiments: [{ id: 'a1', name: 'x', createdAt: 1, status: 'running', spec: spec(), current: { workers: 1 }, steps: [step, { ...step, index: 1, status: 'pending' }] }] }));
+    const c = config({});
+    const s = new TuningService({ config: () => c, poolOptions: () => ({}), liveWorkers: () => 1, emit: () => undefined, now: Date.now, file });
+    await s.load();
+    const [exp] = s.list();
+    expect(exp).toMatchObject({ id: 'a1', status: 'cancelled' });
+    expect(exp!.steps.map((st) => st.status)).toEqual(['cancelled', 'cancelled']);
   });
 
   it('runs one experiment at a time', async () => {
