@@ -44,6 +44,7 @@ extra.ui = await section('ui', () => optional('ui.ts', 'runUiBench'));
 extra.a2a = await section('a2a', () => optional('a2a.ts', 'runA2ABench'));
 extra.a2a_large = await section('a2a_large', () => optional('a2a.ts', 'runA2ALargeBench'));
 extra.cluster = await section('cluster', () => optional('cluster.ts', 'runClusterBench'));
+extra.recovery = await section('recovery', () => optional('recovery.ts', 'runRecoveryBench'));
 
 type Num = Record<string, number>;
 const raw = results.raw as Num | undefined, shell = results.python_shell as Num | undefined;
@@ -67,6 +68,11 @@ checks.push(['  worker / bare gevent floor', ratio(mem?.bytes_per_parked_message
 const ui = extra.ui as Num | undefined, a2a = extra.a2a as Num | undefined;
 checks.push(['charts render, 24 h at 1 s (median ms)', ui?.charts_render_ms_24h, '< 200', ui ? ui.charts_render_ms_24h! < 200 : undefined]);
 checks.push(['charts render, first (cold) ms', ui?.charts_render_ms_24h_first, '(information)', undefined]);
+const rec = extra.recovery as Num | undefined;
+checks.push(['kill -9 busy worker → replacement ready (ms)', rec?.kill_to_replacement_ready_ms, '< 150', rec ? rec.kill_to_replacement_ready_ms! < 150 : undefined]);
+checks.push(['  spawn → ready, same run (ms)', rec?.spawn_ready_ms, '(information)', undefined]);
+checks.push(['kill -9 → re-dispatched answered (ms, retryDelay 0)', rec?.kill_to_redispatched_answered_ms, '< 150', rec ? rec.kill_to_redispatched_answered_ms! < 150 : undefined]);
+checks.push(['  same, default retryDelay 1000 ms', rec?.kill_to_redispatched_answered_ms_default_retry_delay, '(information)', undefined]);
 checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(information)', undefined]);
 checks.push(['HTTP submitTask/s ÷ A2A sends/s', a2a?.overhead_ratio, '(information)', undefined]);
 const large = extra.a2a_large as Num | undefined;

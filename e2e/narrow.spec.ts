@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { ARTIFACTS, call, openApp } from './helpers';
 
-const VIEWS = ['overview', 'workers', 'charts', 'config', 'alerts', 'events', 'console', 'export', 'python'];
+const VIEWS = ['overview', 'workers', 'charts', 'tuning', 'config', 'alerts', 'events', 'console', 'export', 'python'];
 
 test('every view fits a 1024×768 window without page-wide horizontal scrolling (light and dark)', async ({ page }) => {
   test.setTimeout(150_000);

@@ -33,18 +33,20 @@ function openWindow(): void {
   win.on('closed', () => (win = null));
 }
 
-/** exportSnapshot over IPC also saves the file through the native dialog. */
+/** Exports over IPC (snapshots, tuning reports) also save the file through the native dialog. */
 function shellHandlers(plane: ControlPlane): ApiHandlers {
-  const exportSnapshot: ApiHandlers['exportSnapshot'] = async (input) => {
-    const file: SnapshotFile = await plane.handlers.exportSnapshot(input);
-    const options = { defaultPath: join(app.getPath('downloads'), file.filename), filters: [{ name: input.format.toUpperCase(), extensions: [input.format] }] };
+  const save = async (file: SnapshotFile, format: string): Promise<SnapshotFile> => {
+    const options = { defaultPath: join(app.getPath('downloads'), file.filename), filters: [{ name: format.toUpperCase(), extensions: [format] }] };
     const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
     if (choice.canceled || !choice.filePath) return { ...file, savedTo: null };
     await writeFile(choice.filePath, file.content, { encoding: 'utf8', mode: 0o600 }); // private like the data dir's files
     return { ...file, savedTo: choice.filePath };
   };
+  const exportSnapshot: ApiHandlers['exportSnapshot'] = async (input) => save(await plane.handlers.exportSnapshot(input), input.format);
+  const exportExperiment: ApiHandlers['exportExperiment'] = async (input) => save(await plane.handlers.exportExperiment(input), input.format);
+  const wrapped: Partial<Record<MethodName, unknown>> = { exportSnapshot, exportExperiment };
   return new Proxy(plane.handlers, {
-    get: (target, key) => (key === ('exportSnapshot' satisfies MethodName) ? exportSnapshot : Reflect.get(target, key)),
+    get: (target, key) => (typeof key === 'string' && key in wrapped ? wrapped[key as MethodName] : Reflect.get(target, key)),
   });
 }
 

@@ -13,6 +13,9 @@ export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../
 import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
 
 export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
+import { experimentSpecSchema, type Experiment } from './tuning';
+
+export * from './tuning';
 
 /** Phantom marker carrying an output/payload type; never called at run time for its value. */
 const out = <T>() => undefined as unknown as T;
@@ -275,6 +278,14 @@ export const contract = {
     },
     getDeadLetters: { input: none, output: out<DeadLetter[]>() },
     requeueDeadLetter: { input: z.strictObject({ seq: z.number().int().min(1) }), output: out<{ messageId: string }>() },
+    // tuning assistant: experiments on throw-away pools beside the live one
+    startExperiment: { input: z.strictObject({ spec: experimentSpecSchema }), output: out<Experiment>() },
+    cancelExperiment: { input: z.strictObject({ id: z.string().min(1) }), output: out<Experiment>() },
+    listExperiments: { input: none, output: out<Experiment[]>() },
+    exportExperiment: {
+      input: z.strictObject({ id: z.string().min(1), format: z.enum(['json', 'csv', 'html']) }),
+      output: out<SnapshotFile>(),
+    },
   },
   events: {
     'metrics.sample': out<MetricsSample>(),
@@ -286,6 +297,7 @@ export const contract = {
     'load.status': out<LoadStatus>(),
     'python.setup': out<PythonSetupProgress>(),
     hosts: out<HostsView>(),
+    'tuning.progress': out<Experiment>(),
   },
 } as const;
 

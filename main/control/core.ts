@@ -21,8 +21,11 @@ import { Sampler } from './sampler';
 import { redactConfig, withoutRedactedSecrets } from './secrets';
 import { ClusterView } from './cluster-view';
 import type { ClusterOptions } from '../cluster/index';
+import { TuningService } from './tuning/service';
+import { TrafficLog } from './tuning/traffic-log';
 
 export const HISTORY_FILE = 'history.json';
+export const TUNING_FILE = 'tuning.json';
 // Pool options that decide what a worker process loads.
 const LAUNCH_KEYS = ['agent', 'pythonPath', 'pythonPaths'] as const;
 
@@ -52,6 +55,8 @@ export class PlaneCore {
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
   readonly cluster: ClusterView | null;
+  readonly tuning: TuningService;
+  readonly traffic = new TrafficLog();
   readonly ctx: RuntimeContext;
   readonly now: () => number;
   config: AppConfig;
@@ -75,6 +80,8 @@ export class PlaneCore {
     this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
     this.pool.on('event', (ev: PoolEvent) => this.log(ev));
+    // shapes only (time, size, run time, outcome) for the tuning assistant's replay load
+    this.pool.setTrafficRecorder((r) => this.traffic.add(r));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
     this.load = new LoadGenerator({
       // Cluster mode: load goes through JetStream to the hosts (refused while not connected, never silently local).
@@ -87,6 +94,16 @@ export class PlaneCore {
         const p = this.pool.opts;
         return p.messageQueueSize + p.maxWorkers * p.concurrencyPerWorker + 100;
       },
+    });
+    // experiments run on throw-away pools of their own; the live pool is only read here
+    this.tuning = new TuningService({
+      config: () => this.config,
+      poolOptions: (c) => toPoolOptions(c, this.ctx),
+      liveWorkers: () => this.pool.getStats().total,
+      traffic: () => this.traffic.recent(this.now()),
+      emit: (exp) => this.emitter.emit('tuning.progress', exp),
+      now: this.now,
+      file: path.join(opts.dataDir, TUNING_FILE),
     });
   }
 
@@ -273,6 +290,7 @@ export class PlaneCore {
 
   private async doStop(): Promise<void> {
     this.load.stop();
+    await this.tuning.stop();
     this.sampler.stop();
     if (this.persistTimer) clearInterval(this.persistTimer);
     await Promise.allSettled([this.persistHistory(), saveConfig(this.ctx.dataDir, this.config)]);

@@ -6,6 +6,7 @@ import type { PlaneCore } from './core';
 import { clusterHandlers } from './handlers-cluster';
 import { pythonHandlers } from './handlers-python';
 import { redactConfig, redactDiff } from './secrets';
+import { tuningHandlers } from './handlers-tuning';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
@@ -85,6 +86,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
 
     ...pythonHandlers(core),
     ...clusterHandlers(core),
+    ...tuningHandlers(core),
   };
   return withErrorMapping(handlers);
 }

@@ -60,6 +60,7 @@ export class ControlPlane {
       core.log({ type: 'config.warning', level: 'warn', message: loaded.warning.message, data: { keptAs: loaded.warning.keptAs, issues: loaded.warning.issues } });
     }
     await core.loadHistory();
+    await core.tuning.load();
     await core.startPool();
     core.startBackground();
     core.startCluster();

@@ -1,5 +1,5 @@
 // Load generator for tuning against real traffic: sends echo-agent messages
-// ({sleep_ms, fail, payload}) at a steady rate from a timer. A token bucket
+// ({sleep_ms, fail, payload, cpu_ms}) at a steady rate from a timer. A token bucket
 // with a small burst cap plus a bound on outstanding messages keeps memory
 // flat: when the pool cannot keep up, the generator falls behind instead of
 // piling up promises (the queue-full rejections it does see are counted).
@@ -11,6 +11,7 @@ export interface LoadSpec {
   sleepMs: number;
   failureRate: number; // 0..1
   payloadBytes: number;
+  cpuMs?: number; // CPU work per message that does not yield (the tuning assistant's load)
 }
 
 export interface LoadDeps {
@@ -114,6 +115,7 @@ export class LoadGenerator {
     const random = this.deps.random ?? Math.random;
     const data: Record<string, unknown> = { sleep_ms: spec.sleepMs, fail: spec.failureRate > 0 && random() < spec.failureRate };
     if (spec.payloadBytes > 0) data.payload = this.payload;
+    if (spec.cpuMs) data.cpu_ms = spec.cpuMs;
     const run = this.run;
     this.status.sent++;
     this.outstanding++;

@@ -263,12 +263,18 @@ const minimal: { [M in MethodName]: MethodInput<M> | 'skip' } = {
   controlHost: 'skip',
   getDeadLetters: 'skip',
   requeueDeadLetter: 'skip',
+  // one short step on a throw-away pool; cancel and export then name it
+  startExperiment: { spec: { vary: [{ setting: 'workers', values: [1] }], load: { rate: 5 }, warmupMs: 0, measureMs: 500 } },
+  cancelExperiment: { id: '<the started experiment>' },
+  listExperiments: {},
+  exportExperiment: { id: '<the started experiment>', format: 'html' },
 };
 
 describe('every contract method', () => {
   it('answers 200 over HTTP with a valid minimal input', async () => {
     const workers = (await post(base, 'getDetailedStats', {})).body.workers as Array<{ id: string }>;
     const answered: string[] = [];
+    let experimentId = '';
     for (const method of methodNames) {
       let input = minimal[method];
       if (input === 'skip') {
@@ -279,7 +285,10 @@ describe('every contract method', () => {
         continue;
       }
       if (method === 'recycleWorker') input = { workerId: workers[0]!.id };
+      if (method === 'cancelExperiment') input = { id: experimentId };
+      if (method === 'exportExperiment') input = { id: experimentId, format: 'html' };
       const r = await post(base, method, input);
+      if (method === 'startExperiment') experimentId = r.body.id;
       expect(r.status, `${method}: ${JSON.stringify(r.body)}`).toBe(200);
       answered.push(method);
     }

@@ -7,4 +7,5 @@ export { errors, isPoolError, PoolError } from './errors';
 export { DEFAULT_OPTIONS, RESTART_FIELDS, mergeOptions, resolveOptions } from './options';
 export { resolvePython, defaultRuntimeDir, type PythonSource } from './python-runtime';
 export { STRATEGIES } from './types';
+export type { TrafficRecord } from './traffic';
 export type * from './types';

@@ -23,6 +23,7 @@ import type {
 } from './types';
 import { WorkerManager, type WorkerHost } from './lifecycle/workers';
 import type { WorkerSlot } from './worker/worker-slot';
+import { recordTraffic, type TrafficRecord } from './traffic';
 
 export interface ConfigChange {
   applied: (keyof PoolOptions)[]; // took effect live
@@ -58,6 +59,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
   private readonly recycler: Recycler;
   private readonly health: HealthMonitor;
   private readonly scaler: Scaler;
+  private recorder: ((r: TrafficRecord) => void) | undefined;
 
   constructor(options: Partial<PoolOptions> = {}) {
     super();
@@ -129,7 +131,17 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     if (!o.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
       return Promise.reject(errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false));
     }
-    return this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo);
+    const rec = this.recorder;
+    const p = this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo || !!rec);
+    return rec ? recordTraffic(p, rec, message.data, withInfo) : p;
+  }
+
+  /**
+   * Calls `fn` once per settled message with its shape — arrival time, size, run time, outcome —
+   * never its contents (the tuning assistant replays this). Off (zero cost) until set; undefined stops it.
+   */
+  setTrafficRecorder(fn: ((r: TrafficRecord) => void) | undefined): void {
+    this.recorder = fn;
   }
 
   getStats(): PoolStats {

@@ -21,12 +21,15 @@ import { WorkersView } from './views/WorkersView';
 // opening Charts later does not wait on the network either.
 const loadCharts = () => import('./views/ChartsView');
 const ChartsView = lazy(() => loadCharts().then((m) => ({ default: m.ChartsView })));
+// the tuning assistant draws with recharts too: its own chunk, fetched when opened
+const TuningView = lazy(() => import('./views/TuningView').then((m) => ({ default: m.TuningView })));
 
 const VIEW_COMPONENTS: Record<ViewId, React.ComponentType> = {
   overview: OverviewView,
   workers: WorkersView,
   hosts: HostsView,
   charts: ChartsView,
+  tuning: TuningView,
   config: ConfigView,
   alerts: AlertsView,
   events: EventsView,

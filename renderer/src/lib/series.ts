@@ -4,9 +4,10 @@
 // chart shares one row set (union of its series' picks, each series given an
 // equal share of the point budget) so every line draws ~maxPoints points.
 import type { MetricsSample } from '../../../preload/contract';
+import { CHART_TABLE, PALETTE, type ChartId, type ColumnDef, type SampleField } from './charts';
 import { lttbIndices } from './lttb';
 
-export type ChartId = 'throughput' | 'latency' | 'errorRate' | 'queue' | 'workers' | 'rss';
+export { PALETTE, type ChartId } from './charts';
 
 export interface SeriesDef {
   key: string;
@@ -24,39 +25,13 @@ export interface ChartData {
 
 export type Charts = Record<ChartId, ChartData>;
 
-export const PALETTE = ['#3b82f6', '#f59e0b', '#ef4444', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
 export const MAX_RSS_WORKERS = 8;
 
-type SimpleId = Exclude<ChartId, 'rss'>;
-// column name → value of one sample, in the chart's unit
-const COLUMNS = {
-  throughput: (s: MetricsSample) => s.throughput,
-  avg: (s: MetricsSample) => s.avgLatencyMs,
-  p95: (s: MetricsSample) => s.p95LatencyMs,
-  p99: (s: MetricsSample) => s.p99LatencyMs,
-  errorPct: (s: MetricsSample) => s.errorRate * 100,
-  queueDepth: (s: MetricsSample) => s.queueDepth,
-  busy: (s: MetricsSample) => s.busy,
-  available: (s: MetricsSample) => s.available,
-  healthy: (s: MetricsSample) => s.healthy,
-};
-type ColKey = keyof typeof COLUMNS;
-
-const SERIES: Record<SimpleId, { key: ColKey; label: string; color: string }[]> = {
-  throughput: [{ key: 'throughput', label: 'Throughput (msg/s)', color: PALETTE[0]! }],
-  latency: [
-    { key: 'avg', label: 'Average', color: PALETTE[0]! },
-    { key: 'p95', label: 'p95', color: PALETTE[1]! },
-    { key: 'p99', label: 'p99', color: PALETTE[4]! } /* not red: red is the critical threshold */,
-  ],
-  errorRate: [{ key: 'errorPct', label: 'Error rate (%)', color: PALETTE[2]! }],
-  queue: [{ key: 'queueDepth', label: 'Queue depth', color: PALETTE[4]! }],
-  workers: [
-    { key: 'busy', label: 'Busy', color: PALETTE[1]! },
-    { key: 'available', label: 'Available', color: PALETTE[3]! },
-    { key: 'healthy', label: 'Healthy', color: PALETTE[0]! },
-  ],
-};
+type Columns = Map<string, Float64Array>;
+// every column any table entry draws, once (two charts may share one)
+const COLUMN_DEFS: ColumnDef[] = [
+  ...new Map(CHART_TABLE.flatMap((c): readonly ColumnDef[] => (c.series === 'perWorkerRss' ? [] : c.series)).map((d) => [d.key, d])).values(),
+];
 
 const share = (maxPoints: number, k: number) => Math.max(3, Math.ceil(maxPoints / Math.max(1, k)));
 
@@ -70,23 +45,63 @@ function unionIndices(n: number, picks: number[][]): number[] {
   return out;
 }
 
-function columns(samples: readonly MetricsSample[]) {
+/**
+ * Every numeric sample field as a typed column, in ONE pass over the samples:
+ * 86,400 sample objects lie scattered in the heap, so a pass per column costs
+ * a cache miss per sample per column, and a generic accessor per column makes
+ * its call site megamorphic. The table's lines then pick their field's column.
+ */
+function sampleColumns(samples: readonly MetricsSample[]): { ts: Float64Array; fields: Record<SampleField, Float64Array> } {
   const n = samples.length;
-  const ts = new Float64Array(n);
-  const cols = Object.fromEntries(Object.keys(COLUMNS).map((k) => [k, new Float64Array(n)])) as Record<ColKey, Float64Array>;
-  const { throughput, avg, p95, p99, errorPct, queueDepth, busy, available, healthy } = cols;
+  const col = () => new Float64Array(n);
+  const ts = col();
+  const f: Record<SampleField, Float64Array> = {
+    throughput: col(),
+    errorRate: col(),
+    avgLatencyMs: col(),
+    p95LatencyMs: col(),
+    p99LatencyMs: col(),
+    queueDepth: col(),
+    queueCapacity: col(),
+    inFlight: col(),
+    total: col(),
+    busy: col(),
+    available: col(),
+    healthy: col(),
+  };
+  const { throughput, errorRate, avgLatencyMs, p95LatencyMs, p99LatencyMs, queueDepth, queueCapacity, inFlight, total, busy, available, healthy } = f;
   for (let i = 0; i < n; i++) {
     const s = samples[i]!;
     ts[i] = s.t;
     throughput[i] = s.throughput;
-    avg[i] = s.avgLatencyMs;
-    p95[i] = s.p95LatencyMs;
-    p99[i] = s.p99LatencyMs;
-    errorPct[i] = s.errorRate * 100;
+    errorRate[i] = s.errorRate;
+    avgLatencyMs[i] = s.avgLatencyMs;
+    p95LatencyMs[i] = s.p95LatencyMs;
+    p99LatencyMs[i] = s.p99LatencyMs;
     queueDepth[i] = s.queueDepth;
+    queueCapacity[i] = s.queueCapacity;
+    inFlight[i] = s.inFlight;
+    total[i] = s.total;
     busy[i] = s.busy;
     available[i] = s.available;
     healthy[i] = s.healthy;
+  }
+  return { ts, fields: f };
+}
+
+function columns(samples: readonly MetricsSample[]): { ts: Float64Array; cols: Columns } {
+  const { ts, fields } = sampleColumns(samples);
+  const cols: Columns = new Map();
+  for (const d of COLUMN_DEFS) {
+    const src = fields[d.field];
+    const k = d.scale ?? 1;
+    if (k === 1) {
+      cols.set(d.key, src);
+      continue;
+    }
+    const a = new Float64Array(src.length);
+    for (let i = 0; i < a.length; i++) a[i] = src[i]! * k;
+    cols.set(d.key, a);
   }
   return { ts, cols };
 }
@@ -106,27 +121,30 @@ export function sharedIndices(n: number, pick: (budget: number) => number[][], k
   return idx;
 }
 
-function buildSimple(id: SimpleId, ts: Float64Array, cols: Record<ColKey, Float64Array>, maxPoints: number): ChartData {
-  const defs = SERIES[id];
-  const idx = sharedIndices(ts.length, (b) => defs.map((d) => lttbIndices(ts, cols[d.key], b)), defs.length, maxPoints);
+function buildSimple(id: ChartId, defs: readonly ColumnDef[], ts: Float64Array, cols: Columns, maxPoints: number): ChartData {
+  const picked = defs.map((d) => cols.get(d.key)!);
+  const idx = sharedIndices(ts.length, (b) => picked.map((ys) => lttbIndices(ts, ys, b)), defs.length, maxPoints);
   const rows = new Array<Row>(idx.length);
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
     const row = { t: ts[i]! } as Row;
-    for (const d of defs) row[d.key] = cols[d.key][i]!;
+    for (let k = 0; k < defs.length; k++) row[defs[k]!.key] = picked[k]![i]!;
     rows[r] = row;
   }
   return { id, rows, series: defs.map(({ key, label, color }) => ({ key, label, color })) };
 }
 
 /** RSS in MB per worker; the most recently seen workers win when there are too many to draw. */
-function buildRss(samples: readonly MetricsSample[], maxPoints: number): ChartData {
+function buildPerWorker(id: ChartId, samples: readonly MetricsSample[], maxPoints: number): ChartData {
   const n = samples.length;
   // walk backwards: the first MAX_RSS_WORKERS distinct ids met are the most recent ones
-  const recent: string[] = [];
-  for (let i = n - 1; i >= 0 && recent.length < MAX_RSS_WORKERS; i--)
-    for (const w of samples[i]!.workers) if (recent.length < MAX_RSS_WORKERS && !recent.includes(w.id)) recent.push(w.id);
-  const ids = recent.sort();
+  // (indexed loops and a Set: with fewer than MAX_RSS_WORKERS workers this walks every sample)
+  const recent = new Set<string>();
+  for (let i = n - 1; i >= 0 && recent.size < MAX_RSS_WORKERS; i--) {
+    const ws = samples[i]!.workers;
+    for (let j = 0; j < ws.length && recent.size < MAX_RSS_WORKERS; j++) recent.add(ws[j]!.id);
+  }
+  const ids = [...recent].sort();
   const k = ids.length;
   // Memory moves slowly and a 24 h chart has ~86 s per pixel column, so the
   // per-worker scan (the costliest part: one entry per worker per sample)
@@ -140,7 +158,9 @@ function buildRss(samples: readonly MetricsSample[], maxPoints: number): ChartDa
   const len = new Int32Array(k);
   for (let i = 0; i < n; i += stride) {
     const s = samples[i]!;
-    for (const w of s.workers) {
+    const ws = s.workers;
+    for (let q = 0; q < ws.length; q++) {
+      const w = ws[q]!;
       const slot = ids.indexOf(w.id); // k ≤ 8: a scan beats a Map lookup
       if (slot < 0 || !(w.rssBytes > 0)) continue; // 0 = not measured yet: a gap, not a drop to zero
       const j = len[slot]!++;
@@ -164,19 +184,15 @@ function buildRss(samples: readonly MetricsSample[], maxPoints: number): ChartDa
     return row;
   });
   const series = ids.map((id, slot) => ({ key: keys[slot]!, label: id, color: PALETTE[slot % PALETTE.length]! }));
-  return { id: 'rss', rows, series };
+  return { id, rows, series };
 }
 
 export function buildCharts(samples: readonly MetricsSample[], maxPoints = 1000): Charts {
   const { ts, cols } = columns(samples);
-  return {
-    throughput: buildSimple('throughput', ts, cols, maxPoints),
-    latency: buildSimple('latency', ts, cols, maxPoints),
-    errorRate: buildSimple('errorRate', ts, cols, maxPoints),
-    queue: buildSimple('queue', ts, cols, maxPoints),
-    workers: buildSimple('workers', ts, cols, maxPoints),
-    rss: buildRss(samples, maxPoints),
-  };
+  const out = {} as Charts;
+  for (const c of CHART_TABLE)
+    out[c.id] = c.series === 'perWorkerRss' ? buildPerWorker(c.id, samples, maxPoints) : buildSimple(c.id, c.series, ts, cols, maxPoints);
+  return out;
 }
 
 /**
@@ -189,18 +205,13 @@ export function appendLive(base: Charts, live: readonly MetricsSample[], maxPoin
   // a view left open for an hour grows a long tail: it is downsampled to the same density as the history
   const tail = buildCharts(live, maxPoints);
   const out = {} as Charts;
-  for (const id of Object.keys(base) as ChartId[]) {
-    if (id === 'rss') {
-      out.rss = mergeRss(base.rss, tail.rss);
-      continue;
-    }
-    out[id] = { ...base[id], rows: base[id].rows.concat(tail[id].rows) };
-  }
+  for (const { id, series } of CHART_TABLE)
+    out[id] = series === 'perWorkerRss' ? mergePerWorker(base[id], tail[id]) : { ...base[id], rows: base[id].rows.concat(tail[id].rows) };
   return out;
 }
 
-/** RSS keys are per-chart slots; re-key the live tail onto the base's worker slots (new workers get new slots). */
-function mergeRss(base: ChartData, tail: ChartData): ChartData {
+/** Per-worker keys are per-chart slots; re-key the live tail onto the base's worker slots (new workers get new slots). */
+function mergePerWorker(base: ChartData, tail: ChartData): ChartData {
   const series = [...base.series];
   const keyOf = new Map(series.map((s) => [s.label, s.key]));
   for (const s of tail.series) {
@@ -218,7 +229,7 @@ function mergeRss(base: ChartData, tail: ChartData): ChartData {
     }
     return row;
   });
-  return { id: 'rss', series, rows: base.rows.concat(rows) };
+  return { id: base.id, series, rows: base.rows.concat(rows) };
 }
 
 /** History samples inside [now - range, now]. */

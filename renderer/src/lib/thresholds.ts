@@ -2,7 +2,7 @@
 // so the operator sees how much headroom the pool has before an alert.
 import type { AlertSeverity } from '../../../preload/contract';
 import type { AlertThresholds } from '../../../preload/schemas';
-import type { ChartId } from './series';
+import { chartDef, type ChartId } from './charts';
 
 export interface ThresholdLine {
   y: number;
@@ -16,36 +16,10 @@ export interface ThresholdContext {
   totalWorkers: number;
 }
 
+/** The lines the chart table gives this chart, or none before the thresholds are known. */
 export function thresholdLines(chart: ChartId, th: AlertThresholds | null | undefined, ctx: ThresholdContext): ThresholdLine[] {
   if (!th) return [];
-  switch (chart) {
-    case 'latency':
-      return [{ y: th.avgResponseTimeMs, label: `avg > ${th.avgResponseTimeMs} ms`, severity: 'critical', kind: 'avgResponseTime' }];
-    case 'errorRate':
-      return [{ y: th.errorRatePct, label: `errors > ${th.errorRatePct} %`, severity: 'critical', kind: 'errorRate' }];
-    case 'queue':
-      if (!(ctx.queueCapacity > 0)) return [];
-      return [
-        {
-          y: (th.queueFillPct / 100) * ctx.queueCapacity,
-          label: `queue > ${th.queueFillPct} % full`,
-          severity: 'warning',
-          kind: 'queueFill',
-        },
-      ];
-    case 'workers':
-      if (!(ctx.totalWorkers > 0)) return [];
-      return [
-        {
-          y: (th.availableWorkersPct / 100) * ctx.totalWorkers,
-          label: `available < ${th.availableWorkersPct} %`,
-          severity: 'warning',
-          kind: 'availableWorkers',
-        },
-      ];
-    default:
-      return [];
-  }
+  return chartDef(chart).thresholds?.(th, ctx) ?? [];
 }
 
 export const severityColor = (s: AlertSeverity) => (s === 'critical' ? '#dc2626' : '#d97706');

@@ -5,6 +5,7 @@ export const VIEWS = [
   { id: 'workers', label: 'Workers' },
   { id: 'hosts', label: 'Hosts' },
   { id: 'charts', label: 'Charts' },
+  { id: 'tuning', label: 'Tuning' },
   { id: 'config', label: 'Configuration' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'events', label: 'Event log' },

@@ -13,6 +13,7 @@ import { useLoad } from './load';
 import { useMetrics } from './metrics';
 import { usePython } from './python';
 import { useStats } from './stats';
+import { useTuning } from './tuning';
 
 export function subscribe(api: ControlCenterApi): () => void {
   const offs = [
@@ -25,6 +26,7 @@ export function subscribe(api: ControlCenterApi): () => void {
     api.on('load.status', (s) => useLoad.getState().setStatus(s)),
     api.on('python.setup', (p) => usePython.getState().setProgress(p)),
     api.on('hosts', (v) => useHosts.getState().setView(v)),
+    api.on('tuning.progress', (e) => useTuning.getState().upsert(e)),
   ];
   return () => offs.forEach((off) => off());
 }
@@ -40,6 +42,7 @@ export async function resync(api: ControlCenterApi): Promise<void> {
     api.getLoadStatus({}).then((s) => useLoad.getState().setStatus(s)),
     api.getHosts({}).then((v) => useHosts.getState().setView(v)),
     useMetrics.getState().loadHistory(),
+    useTuning.getState().load(),
   ]);
   // a wrong or missing token fails every call the same way: say so once, plainly
   if (results.some((r) => r.status === 'rejected' && (r.reason as { code?: string })?.code === 'ERR_UNAUTHORIZED'))

@@ -1,21 +1,27 @@
 import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { Chart } from '../components/Chart';
-import { appendLive, buildCharts, clipHistory, liveTail, type ChartId } from '../lib/series';
+import { useWidth } from '../components/useWidth';
+import { CHART_TABLE } from '../lib/charts';
+import { appendLive, buildCharts, clipHistory, liveTail } from '../lib/series';
 import { thresholdLines } from '../lib/thresholds';
 import { useAlerts } from '../state/alerts';
 import { RANGES, useMetrics } from '../state/metrics';
 import { useStats } from '../state/stats';
 import { markChartsRendered } from './chartsMark';
 
-const TITLES: Record<ChartId, [string, string?]> = {
-  throughput: ['Throughput', 'msg/s'],
-  latency: ['Latency', 'ms'],
-  errorRate: ['Error rate', '%'],
-  queue: ['Queue depth', 'messages'],
-  workers: ['Workers', 'count'],
-  rss: ['Memory per worker (RSS)', 'MB'],
-};
-const ORDER: ChartId[] = ['throughput', 'latency', 'errorRate', 'queue', 'workers', 'rss'];
+const MAX_POINTS = 1000;
+// the grid's geometry (styles.css .charts-grid, .chart; Chart's Y axis and right margin)
+const CHART_MIN = 460;
+const GAP = 12;
+const CHROME = 20 + 46 + 28;
+
+/** Points per series: the plot's width in pixels (rounded to 50 so a resize by a few pixels does not rebuild), at most 1,000; 0 before layout. */
+export function pointBudget(gridWidth: number): number {
+  if (!(gridWidth > 0)) return 0;
+  const cols = Math.max(1, Math.floor((gridWidth + GAP) / (CHART_MIN + GAP)));
+  const plot = (gridWidth - GAP * (cols - 1)) / cols - CHROME;
+  return Math.min(MAX_POINTS, Math.max(200, Math.ceil(plot / 50) * 50));
+}
 
 /** Short ranges redraw on every live sample; long ones (where 1 s is below a pixel) every 10 s. */
 const refreshEvery = (rangeMs: number) => (rangeMs <= 3_600_000 ? 1 : 10_000);
@@ -41,26 +47,31 @@ export function ChartsView() {
     void useMetrics.getState().loadHistory();
   }, []);
 
+  // one point per pixel column of a chart's plot: more is drawn over itself (and recharts' cost grows with points)
+  const [gridRef, gridWidth] = useWidth<HTMLDivElement>();
+  const maxPoints = pointBudget(gridWidth);
   // the expensive part (LTTB over up to 86,400 samples) runs once per history arrival
   const base = useMemo(() => {
+    // before the grid has a size there is nothing to draw: no build to throw away a frame later
+    if (!maxPoints) return buildCharts([]);
     const t0 = performance.now();
     const end = history[history.length - 1]?.t ?? Date.now();
-    const charts = buildCharts(clipHistory(history, rangeMs, end), 1000);
+    const charts = buildCharts(clipHistory(history, rangeMs, end), maxPoints);
     performance.measure('gcc:series-build', { start: t0, end: performance.now() });
     return charts;
-  }, [history, rangeMs]);
+  }, [history, rangeMs, maxPoints]);
   // live samples after the history are appended as they are: cheap on every sample
   const { charts, from, to } = useMemo(() => {
     const live = useMetrics.getState().live;
     const to = Math.max(live[live.length - 1]?.t ?? 0, history[history.length - 1]?.t ?? 0) || Date.now();
     const tail = liveTail(history, live, rangeMs, to);
     const tailSpan = tail.length ? tail[tail.length - 1]!.t - tail[0]!.t : 0;
-    const budget = Math.max(60, Math.ceil((1000 * tailSpan) / rangeMs)); // same points per ms as the history
+    const budget = Math.max(60, Math.ceil(((maxPoints || MAX_POINTS) * tailSpan) / rangeMs)); // same points per ms as the history
     return { charts: appendLive(base, tail, budget), from: to - rangeMs, to };
-  }, [base, history, rangeMs, liveKey]);
+  }, [base, history, rangeMs, liveKey, maxPoints]);
 
   const lines = useMemo(
-    () => Object.fromEntries(ORDER.map((id) => [id, thresholdLines(id, thresholds, { queueCapacity, totalWorkers })])),
+    () => Object.fromEntries(CHART_TABLE.map(({ id }) => [id, thresholdLines(id, thresholds, { queueCapacity, totalWorkers })])),
     [thresholds, queueCapacity, totalWorkers],
   );
 
@@ -92,17 +103,17 @@ export function ChartsView() {
         </span>
         {error && <span className="error-text">{error}</span>}
       </div>
-      <div className="charts-grid">
-        {ORDER.map((id) => (
+      <div className="charts-grid" ref={gridRef}>
+        {CHART_TABLE.map((c) => (
           <Chart
-            key={id}
-            title={TITLES[id][0]}
-            unit={TITLES[id][1]}
-            data={charts[id]}
-            lines={lines[id] ?? []}
+            key={c.id}
+            title={c.title}
+            unit={c.unit}
+            data={charts[c.id]}
+            lines={lines[c.id] ?? []}
             from={from}
             to={to}
-            integer={id === 'queue' || id === 'workers'}
+            integer={'integer' in c && c.integer}
           />
         ))}
       </div>

@@ -1,10 +1,9 @@
 // A form over a set of config fields, shared by Configuration and the
 // alert thresholds editor: inline errors, diff preview, apply.
+import { DiffTable } from '../components/DiffTable';
 import { Field } from '../components/Field';
 import { fieldPath, type FieldMeta, type Section } from '../lib/configFields';
 import { sectionCheck, useConfig } from '../state/config';
-
-const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
 
 export function ConfigForm({ fields, section, testId }: { fields: FieldMeta[]; section: Section; testId: string }) {
   const config = useConfig((s) => s.config);
@@ -52,33 +51,7 @@ export function ConfigForm({ fields, section, testId }: { fields: FieldMeta[]; s
         </section>
       ))}
       <div className="actions">
-        {preview && preview.diff.length > 0 && (
-          <div className="diff" data-testid="config-diff">
-            <strong>Changes to apply</strong>
-            <table>
-              <thead>
-                <tr>
-                  <th>Setting</th>
-                  <th>From</th>
-                  <th>To</th>
-                  <th>Effect</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.diff.map((d) => (
-                  <tr key={d.path} data-testid="diff-row" data-path={d.path}>
-                    <td className="mono">{d.path}</td>
-                    <td className="mono">{show(d.from)}</td>
-                    <td className="mono">{show(d.to)}</td>
-                    <td>
-                      {d.restartRequired ? <span className="badge restart">restarts workers</span> : <span className="badge live">applies live</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {preview && preview.diff.length > 0 && <DiffTable diff={preview.diff} testId="config-diff" />}
         <div className="row">
           <button type="button" className="btn" data-testid={`${testId}-preview`} disabled={busy || !c.valid || !c.changed.length} onClick={() => void previewChanges(section)}>
             Preview changes
