@@ -54,6 +54,12 @@ if (want('typecheck')) {
   record('typecheck', status, { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 });
 }
 
+// One build before the suites that read out/: the vitest checks of the built preload bundle
+// and the e2e server. A stale out/ from an older checkout would test yesterday's code.
+const needsBuild = want('vitest') || (want('e2e') && hasSpecs && !browserError);
+const buildStatus = needsBuild ? sh('npm', ['run', 'build', '--silent']) : 0;
+if (buildStatus !== 0) record('build', buildStatus, null);
+
 if (want('vitest')) {
   const out = join(tmp, 'vitest.json');
   const status = sh(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
@@ -73,8 +79,7 @@ if (want('pytest')) {
 
 if (want('e2e') && hasSpecs && browserError) record('e2e (Chromium setup)', 1, null);
 else if (want('e2e') && hasSpecs) {
-  const build = sh('npm', ['run', 'build', '--silent']);
-  if (build !== 0) record('e2e (build)', build, null);
+  if (buildStatus !== 0) record('e2e (needs the build)', buildStatus, null);
   else {
     const out = join(tmp, 'playwright.json');
     const status = sh(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
