@@ -59,7 +59,7 @@ export class HealthMonitor {
     if (!a) return;
     const timeout = this.host.opts.healthCheckTimeout;
     slot.healthPending = true;
-    const framesBefore = a.framesReceived;
+    const bytesBefore = a.protocolBytesReceived;
     const [pong, metrics] = await Promise.allSettled([a.ping(timeout), a.fetchMetrics(timeout)]);
     slot.healthPending = false;
     if (slot.adapter !== a || slot.retiring) return; // replaced or going away meanwhile
@@ -78,10 +78,10 @@ export class HealthMonitor {
       return;
     }
     if (!a.connected) return; // the process died; the exit handler reports 'process-dead'
-    // Frames kept arriving while the ping waited: the hub runs (only it writes frames), the pong
-    // is just queued behind megabytes of backpressure. Killing this busy worker would fail every
-    // message it holds; a blocked hub sends nothing, so the next check still catches it.
-    if (a.framesReceived !== framesBefore) return;
+    // Replies kept arriving while the ping waited: the hub runs (only it writes the protocol
+    // pipe), the pong is just queued behind megabytes of backpressure. Killing this busy worker
+    // would fail every message it holds; a blocked hub sends nothing, so the next check still catches it.
+    if (a.protocolBytesReceived !== bytesBefore) return;
     this.onHubBlocked(slot, pong.reason);
   }
 

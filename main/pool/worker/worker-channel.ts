@@ -35,7 +35,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private connecting: Promise<wire.RegisterInfo> | null = null;
   private stopping: Promise<void> | null = null;
   private exitWaiters: Array<() => void> = [];
-  private linesIn = 0;
+  private bytesIn = 0;
   private readonly replyBudget: ReplyBudget;
 
   constructor(protected readonly opts: ResolvedAdapterOptions) {
@@ -48,9 +48,11 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   get info(): wire.RegisterInfo | null { return this.registerInfo; }
   get connected(): boolean { return this.channelState === 'ready'; }
   get state(): ChannelState { return this.channelState; }
-  /** Protocol lines read from the worker so far. Only its hub writes them (stderr does not
-   * count), so a change means the hub ran: the health check's "busy, not blocked" evidence. */
-  get framesReceived(): number { return this.linesIn; }
+  /** Bytes read from the worker's protocol pipe so far. Only its hub writes there (stderr does
+   * not count), so a change means the hub ran: the health check's "busy, not blocked" evidence.
+   * Bytes, not whole frames: on a starved machine one multi-megabyte reply can take longer to
+   * read than a ping may wait, and a frame count would not move meanwhile. */
+  get protocolBytesReceived(): number { return this.bytesIn; }
 
   connect(): Promise<wire.RegisterInfo> {
     if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);
@@ -166,7 +168,6 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   }
 
   private onLine(line: string): void {
-    this.linesIn++;
     const frame = wire.parseFrame(line);
     if (typeof frame === 'string') {
       this.protocolError(frame, line);
@@ -259,6 +260,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
       });
       this.sub = sub;
       this.writer = writer;
+      sub.stdout.on('data', (c: Buffer) => (this.bytesIn += c.length));
       this.childPid = sub.pid ?? null;
     } catch (err) {
       this.channelState = 'exited';
