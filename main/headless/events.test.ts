@@ -1,67 +1,15 @@
 // The event stream's ids, replay buffer and Last-Event-ID: a client that
 // reconnects misses nothing, and one whose gap is too old is told to resync.
 // Real loopback servers over a real control plane (samples every 200 ms).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControlPlane } from '../control/index';
-import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
-import { TOKEN, makeStaticDir, startControlPlane } from './test-helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HeadlessServer } from './server';
+import { TOKEN, readEventFrames, sharedPlane, type EventFrame as Frame } from './test-helpers';
 
-interface Frame {
-  id?: string;
-  event?: string;
-  data?: unknown;
-}
-
-let cp: ControlPlane;
-let staticDir: string;
-let stopPlane: () => Promise<void>;
-const servers: HeadlessServer[] = [];
-
-beforeAll(async () => {
-  const p = await startControlPlane();
-  ({ cp } = p);
-  stopPlane = p.cleanup;
-  staticDir = await makeStaticDir(p.dir);
-}, 60_000);
-
-afterAll(async () => {
-  for (const s of servers) await s.close();
-  await stopPlane?.();
-}, 60_000);
-
-async function serve(limits?: HeadlessServerOptions['limits']): Promise<HeadlessServer> {
-  const s = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir, limits });
-  servers.push(s);
-  return s;
-}
+const { serve } = sharedPlane();
 
 /** Opens the stream and reads frames until `until` says stop (or the stream ends); then closes it. */
-async function readFrames(url: string, until: (frames: Frame[]) => boolean, headers: Record<string, string> = {}): Promise<Frame[]> {
-  const ctrl = new AbortController();
-  const res = await fetch(url, { signal: ctrl.signal, headers });
-  expect(res.status).toBe(200);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const frames: Frame[] = [];
-  let buffer = '';
-  try {
-    while (!until(frames)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(block)?.[1];
-        const data = field('data');
-        if (field('event')) frames.push({ id: field('id'), event: field('event'), data: data === undefined ? undefined : JSON.parse(data) });
-      }
-    }
-  } finally {
-    ctrl.abort();
-  }
-  return frames;
-}
+const readFrames = (url: string, until: (frames: Frame[]) => boolean, headers: Record<string, string> = {}) =>
+  readEventFrames(url, until, { headers });
 
 const seqOf = (id: string | undefined) => Number(/-(\d+)$/.exec(id ?? '')?.[1]);
 const eventsOnly = (frames: Frame[]) => frames.filter((f) => f.event !== 'connected' && f.event !== 'resync');

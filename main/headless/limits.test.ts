@@ -2,36 +2,14 @@
 // with the limits lowered so the tests need no large numbers: real loopback
 // servers over one real control plane with real Python workers.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createA2AMount } from '../a2a/index';
-import type { ControlPlane } from '../control/index';
 import { MAX_EVENT_CLIENTS } from './events';
 import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './server-guards';
-import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
-import { TOKEN, makeStaticDir, post, rawRequest, startControlPlane } from './test-helpers';
+import type { HeadlessServer } from './server';
+import { TOKEN, post, rawRequest, sharedPlane } from './test-helpers';
 
-let cp: ControlPlane;
-let staticDir: string;
-let stopPlane: () => Promise<void>;
-const servers: HeadlessServer[] = [];
-
-beforeAll(async () => {
-  const p = await startControlPlane();
-  ({ cp } = p);
-  stopPlane = p.cleanup;
-  staticDir = await makeStaticDir(p.dir);
-}, 60_000);
-
-afterAll(async () => {
-  for (const s of servers) await s.close();
-  await stopPlane?.();
-}, 60_000);
-
-async function serve(limits: HeadlessServerOptions['limits']): Promise<HeadlessServer> {
-  const s = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir, limits });
-  servers.push(s);
-  return s;
-}
+const { cp, serve } = sharedPlane();
 
 /** An event stream held open until aborted; resolves once its status is known. */
 async function openStream(base: string) {
@@ -100,7 +78,7 @@ describe('slow clients', { timeout: 10_000 }, () => {
   let s: HeadlessServer;
   beforeAll(async () => {
     s = await serve({ requestTimeoutMs: 400 });
-    const a2a = createA2AMount(cp, { token: TOKEN, baseUrl: s.url });
+    const a2a = createA2AMount(cp(), { token: TOKEN, baseUrl: s.url });
     for (const prefix of a2a.prefixes) s.addMount({ prefix, handler: a2a.handler });
   });
 

@@ -7,7 +7,7 @@ import type { MethodInput, MethodName } from '../../preload/contract';
 import { createA2AMount } from '../a2a/index';
 import type { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer } from './server';
-import { TOKEN, post, rawRequest, startHeadless } from './test-helpers';
+import { TOKEN, post, rawRequest, readEventFrames, startHeadless } from './test-helpers';
 
 let cp: ControlPlane;
 let server: HeadlessServer;
@@ -162,30 +162,24 @@ describe('health and metrics', () => {
 
 describe('event stream', () => {
   it('delivers metrics.sample and log events as server-sent events', async () => {
-    const ctrl = new AbortController();
-    const res = await fetch(`${base}/api/events?token=${TOKEN}`, { signal: ctrl.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let change: ReturnType<typeof post> | undefined;
     const seen = new Map<string, unknown>();
-    let buffer = '';
-    // A config change is logged; samples arrive every 200 ms on their own.
-    const change = post(base, 'updateConfig', { patch: { alerts: { errorRatePct: 12 } } });
-    while (!(seen.has('metrics.sample') && seen.has('log'))) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const name = /^event: (.+)$/m.exec(frame)?.[1];
-        const data = /^data: (.+)$/m.exec(frame)?.[1];
-        if (name && data) seen.set(name, JSON.parse(data));
-      }
-    }
-    ctrl.abort();
-    expect((await change).status).toBe(200);
+    await readEventFrames(
+      `${base}/api/events?token=${TOKEN}`,
+      (fs) => {
+        for (const f of fs) if (f.event && f.data !== undefined) seen.set(f.event, f.data);
+        return seen.has('metrics.sample') && seen.has('log');
+      },
+      {
+        onOpen: (res) => {
+          expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+          // A config change is logged; samples arrive every 200 ms on their own.
+          change = post(base, 'updateConfig', { patch: { alerts: { errorRatePct: 12 } } });
+        },
+      },
+    );
+    expect(change).toBeDefined();
+    expect((await change!).status).toBe(200);
     expect(seen.get('metrics.sample')).toMatchObject({ t: expect.any(Number), workers: expect.any(Array) });
     expect(seen.get('log')).toMatchObject({ seq: expect.any(Number), message: expect.any(String) });
   });

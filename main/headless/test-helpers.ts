@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
 
@@ -73,6 +73,83 @@ export async function startHeadless(
       await started.cleanup();
     },
   };
+}
+
+/**
+ * One real control plane for a whole test file, started in beforeAll and stopped in afterAll,
+ * with `serve(limits)` opening another headless server over it (each closed in afterAll):
+ * for files that compare servers with different limits over the same workers.
+ */
+export function sharedPlane(): {
+  cp(): ControlPlane;
+  serve(limits?: HeadlessServerOptions['limits']): Promise<HeadlessServer>;
+} {
+  let started: Awaited<ReturnType<typeof startControlPlane>> | undefined;
+  let staticDir = '';
+  const servers: HeadlessServer[] = [];
+  beforeAll(async () => {
+    started = await startControlPlane();
+    staticDir = await makeStaticDir(started.dir);
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+    await started?.cleanup();
+  }, 60_000);
+  // Plain closures, not methods, so a test file can destructure them.
+  const cp = (): ControlPlane => {
+    if (!started) throw new Error('sharedPlane().cp() called before beforeAll ran');
+    return started.cp;
+  };
+  const serve = async (limits?: HeadlessServerOptions['limits']): Promise<HeadlessServer> => {
+    const s = await createHeadlessServer({ controlPlane: cp(), token: TOKEN, port: 0, staticDir, limits });
+    servers.push(s);
+    return s;
+  };
+  return { cp, serve };
+}
+
+/** One parsed server-sent event: the fields a frame carried (data JSON-parsed). */
+export interface EventFrame {
+  id?: string;
+  event?: string;
+  data?: unknown;
+}
+
+/**
+ * Opens the event stream at `url` (expecting 200) and reads frames until `until` says stop or the
+ * stream ends, then aborts it. `onOpen` sees the response before the first read (to check headers
+ * or to start whatever should produce the events).
+ */
+export async function readEventFrames(
+  url: string,
+  until: (frames: EventFrame[]) => boolean,
+  { headers = {}, onOpen }: { headers?: Record<string, string>; onOpen?: (res: Response) => void } = {},
+): Promise<EventFrame[]> {
+  const ctrl = new AbortController();
+  const res = await fetch(url, { signal: ctrl.signal, headers });
+  expect(res.status).toBe(200);
+  onOpen?.(res);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const frames: EventFrame[] = [];
+  let buffer = '';
+  try {
+    while (!until(frames)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(block)?.[1];
+        const data = field('data');
+        if (field('event')) frames.push({ id: field('id'), event: field('event'), data: data === undefined ? undefined : JSON.parse(data) });
+      }
+    }
+  } finally {
+    ctrl.abort();
+  }
+  return frames;
 }
 
 /**
