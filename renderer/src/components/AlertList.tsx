@@ -24,3 +24,16 @@ export function AlertList({ alerts, empty, testId, past }: { alerts: readonly Al
     </ul>
   );
 }
+
+/** The active alerts on one worker or host, as small badges beside its name (Workers and Hosts tables). */
+export function AlertBadges({ alerts, testId }: { alerts: readonly Alert[]; testId: string }) {
+  return (
+    <>
+      {alerts.map((a) => (
+        <span key={a.id} className={`badge ${a.severity === 'critical' ? 'crit' : 'warnb'}`} title={a.message} data-testid={testId}>
+          {a.kind}
+        </span>
+      ))}
+    </>
+  );
+}

@@ -1,5 +1,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { DeadLetter, HostView } from '../../../preload/contract';
+import { AlertBadges } from '../components/AlertList';
+import { StatusNote } from '../components/StatusNote';
 import { formatBytes, formatCount, formatMs, formatRate, formatTime } from '../lib/format';
 import { api, errorText } from '../state/api';
 import { useAlerts } from '../state/alerts';
@@ -100,11 +102,7 @@ function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; tog
         <button className="th-sort" aria-expanded={open} data-testid={`host-open-${h.hostId}`} onClick={toggle}>
           {open ? '▾' : '▸'} {h.hostId}
         </button>
-        {alerts.map((a) => (
-          <span key={a.id} className={`badge ${a.severity === 'critical' ? 'crit' : 'warnb'}`} title={a.message} data-testid="host-alert">
-            {a.kind}
-          </span>
-        ))}
+        <AlertBadges alerts={alerts} testId="host-alert" />
       </td>
       <td>
         <span className={`chip ${statusTone(h.status)}`} data-testid="host-status">
@@ -187,11 +185,7 @@ function HostScale({ h }: { h: HostView }) {
       <button className="btn small" disabled={h.status !== 'up'} onClick={() => void scale()} data-testid={`host-scale-${h.hostId}`}>
         Scale host
       </button>
-      {note && (
-        <span className="muted" role="status">
-          {note}
-        </span>
-      )}
+      <StatusNote note={note} />
     </div>
   );
 }
@@ -224,11 +218,7 @@ function DeadLetters() {
         <button className="btn small" onClick={() => void load()}>
           Refresh
         </button>
-        {note && (
-          <span className="muted" role="status">
-            {note}
-          </span>
-        )}
+        <StatusNote note={note} />
       </div>
       {letters?.length === 0 && <div className="muted">None: no message has used up its deliveries.</div>}
       {!!letters?.length && (

@@ -7,6 +7,7 @@ import { useAlerts } from '../state/alerts';
 import { useConfig } from '../state/config';
 import { useEvents } from '../state/events';
 import { useStats } from '../state/stats';
+import { AlertBadges } from '../components/AlertList';
 import { ScaleForm } from './ScaleForm';
 
 const stateTone = (w: WorkerStats) =>
@@ -68,11 +69,7 @@ export function WorkersView() {
               <tr key={w.id} data-testid="worker-row" data-worker-id={w.id} data-pid={w.pid ?? ''} title={w.lastError ?? undefined}>
                 <td className="mono">
                   {w.id}
-                  {alertsFor(w.id).map((a) => (
-                    <span key={a.id} className={`badge ${a.severity === 'critical' ? 'crit' : 'warnb'}`} title={a.message} data-testid="worker-alert">
-                      {a.kind}
-                    </span>
-                  ))}
+                  <AlertBadges alerts={alertsFor(w.id)} testId="worker-alert" />
                 </td>
                 <td className="num mono">{w.pid ?? '—'}</td>
                 <td>
