@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TaskState, type Part, type Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
-import { GreenletProcessPool } from '../pool/index';
-import { startA2AServer, type A2AServer, type ExternalTaskRecord } from './index';
+import type { GreenletProcessPool } from '../pool/index';
+import type { A2AServer, ExternalTaskRecord } from './index';
 import { connectA2A, dataPart, messageRequest, textPart } from './sdk-client';
+import { startGateway } from './test-helpers';
 
 const TOKEN = 'test-token-0123456789';
 // Bounds for polling a state change on a busy 2-core machine; not speed assertions.
@@ -28,17 +29,17 @@ describe('A2A gateway (2 echo workers)', () => {
   let client: Client;
   const records: ExternalTaskRecord[] = [];
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    pool = new GreenletProcessPool({ ...poolOpts, minWorkers: 2, maxWorkers: 2, messageQueueSize: 1_000 });
-    await pool.start();
-    server = await startA2AServer({ pool, token: TOKEN, record: (r) => records.push(r) });
-    client = await connectA2A(server.url, TOKEN);
+    ({ pool, server, client, close } = await startGateway(
+      TOKEN,
+      { ...poolOpts, minWorkers: 2, maxWorkers: 2, messageQueueSize: 1_000 },
+      { record: (r) => records.push(r) },
+    ));
   }, 60_000);
 
-  afterAll(async () => {
-    await server?.close();
-    await pool?.shutdown({ timeout: 2_000 });
-  });
+  afterAll(() => close?.());
 
   it('serves the Agent Card publicly with skills from agent.register and the bearer scheme', async () => {
     const res = await fetch(server.agentCardUrl, { headers: { 'A2A-Version': '1.0' } });

@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TaskState, type Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
-import { GreenletProcessPool } from '../pool/index';
+import type { GreenletProcessPool } from '../pool/index';
 import { startA2AServer, type A2AServer } from './index';
-import { connectA2A, dataPart, messageRequest, textPart } from './sdk-client';
+import { dataPart, messageRequest, textPart } from './sdk-client';
+import { startGateway } from './test-helpers';
 
 const TOKEN = 'guard-token-0123456789';
 // Bounds for polling a state change on a busy 2-core machine; not speed assertions.
@@ -20,26 +21,26 @@ describe('A2A gateway guards (1 worker, 1 message at a time, queue of 1)', () =>
   let client: Client;
   const config = { enabled: true };
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    pool = new GreenletProcessPool({
-      minWorkers: 1,
-      maxWorkers: 1,
-      concurrencyPerWorker: 1,
-      messageQueueSize: 1,
-      maxRetries: 0, // a timed-out message is not re-run, so the deadline test sees one attempt
-      healthCheckInterval: 60_000,
-      workerRecycleInterval: 0,
-      maxMessagesPerWorker: 0,
-    });
-    await pool.start();
-    server = await startA2AServer({ pool, token: TOKEN, config });
-    client = await connectA2A(server.url, TOKEN);
+    ({ pool, server, client, close } = await startGateway(
+      TOKEN,
+      {
+        minWorkers: 1,
+        maxWorkers: 1,
+        concurrencyPerWorker: 1,
+        messageQueueSize: 1,
+        maxRetries: 0, // a timed-out message is not re-run, so the deadline test sees one attempt
+        healthCheckInterval: 60_000,
+        workerRecycleInterval: 0,
+        maxMessagesPerWorker: 0,
+      },
+      { config },
+    ));
   }, 60_000);
 
-  afterAll(async () => {
-    await server?.close();
-    await pool?.shutdown({ timeout: 2_000 });
-  });
+  afterAll(() => close?.());
 
   it('a full queue gives a failed task saying so at once; cancel then frees the greenlet for the next message', async () => {
     const long = () => client.sendMessage(messageRequest([dataPart({ sleep_ms: 600_000 })], { returnImmediately: true })) as Promise<Task>;

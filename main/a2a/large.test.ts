@@ -5,28 +5,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TaskState, type Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
-import { GreenletProcessPool } from '../pool/index';
-import { startA2AServer, type A2AServer } from './index';
-import { connectA2A, dataPart, messageRequest } from './sdk-client';
+import type { A2AServer } from './index';
+import { dataPart, messageRequest } from './sdk-client';
+import { startGateway } from './test-helpers';
 
 const TOKEN = 'large-token-0123456789';
 const data = Array.from({ length: 20_000 }, (_, i) => ({ i, tag: `r${i % 7}` })); // ~0.4 MB, 20k objects
 
-let pool: GreenletProcessPool;
 let server: A2AServer;
 let client: Client;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  pool = new GreenletProcessPool({ minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 });
-  await pool.start();
-  server = await startA2AServer({ pool, token: TOKEN, config: { enabled: true } });
-  client = await connectA2A(server.url, TOKEN);
+  ({ server, client, close } = await startGateway(
+    TOKEN,
+    { minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 },
+    { config: { enabled: true } },
+  ));
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  await pool?.shutdown({ timeout: 2_000 });
-});
+afterAll(() => close?.());
 
 afterEach(() => vi.restoreAllMocks());
 

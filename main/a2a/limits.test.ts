@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskState, type Task } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { MAX_BODY_BYTES } from '../headless/http-util';
-import { GreenletProcessPool } from '../pool/index';
+import type { GreenletProcessPool } from '../pool/index';
 import { MAX_JSON_DEPTH } from '../transport/json-limits';
-import { startA2AServer, type A2AServer } from './index';
-import { connectA2A, dataPart, messageRequest } from './sdk-client';
+import type { A2AServer } from './index';
+import { dataPart, messageRequest } from './sdk-client';
+import { startGateway } from './test-helpers';
 
 const TOKEN = 'limits-token-0123456789';
 const AGENTS = join(resolve(import.meta.dirname, '..', '..'), 'python', 'tests', 'agents');
@@ -20,20 +21,20 @@ let pool: GreenletProcessPool;
 let server: A2AServer;
 let client: Client;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  pool = new GreenletProcessPool({
-    minWorkers: 1, maxWorkers: 1, agent: 'fixture_agents:BigNumberAgent', pythonPaths: [AGENTS],
-    healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0,
-  });
-  await pool.start();
-  server = await startA2AServer({ pool, token: TOKEN, config: { enabled: true } });
-  client = await connectA2A(server.url, TOKEN);
+  ({ pool, server, client, close } = await startGateway(
+    TOKEN,
+    {
+      minWorkers: 1, maxWorkers: 1, agent: 'fixture_agents:BigNumberAgent', pythonPaths: [AGENTS],
+      healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0,
+    },
+    { config: { enabled: true } },
+  ));
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  await pool?.shutdown({ timeout: 2_000 });
-});
+afterAll(() => close?.());
 
 /** A SendMessage as a non-SDK client posts it, with the data part's JSON spliced in as text. */
 const sendRaw = async (dataJson: string, id: number | string = 7) => {
