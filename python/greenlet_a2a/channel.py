@@ -82,30 +82,26 @@ def forget_channel_after_fork(in_fd: int, out_fd: int) -> None:
 
 def _windows_redirect_stdin_handle(in_fd: int) -> None:
     # Why: code may read through GetStdHandle(STD_INPUT_HANDLE) rather than the CRT fd 0.
-    try:
-        import ctypes
-        import msvcrt
-
-        msvcrt.setmode(in_fd, os.O_BINARY)
-        STD_INPUT_HANDLE = -10
-        ctypes.windll.kernel32.SetStdHandle(STD_INPUT_HANDLE, msvcrt.get_osfhandle(0))
-    except Exception as exc:  # best effort: fd-level protection is already in place
-        sys.stderr.write("greenlet_a2a: could not redirect the Win32 stdin handle: %r\n" % (exc,))
+    _windows_point_std_handle(in_fd, -10, 0, "stdin")  # STD_INPUT_HANDLE
 
 
 def _windows_redirect_std_handle(proto_fd: int) -> None:
     # Why: on Windows C code may write through GetStdHandle(STD_OUTPUT_HANDLE) rather than
-    # the CRT fd 1, so the Win32 handle has to follow fd 2 as well. Binary mode keeps the
-    # CRT from turning "\n" into "\r\n" on the protocol channel.
+    # the CRT fd 1, so the Win32 handle has to follow fd 2 as well.
+    _windows_point_std_handle(proto_fd, -11, 2, "stdout")  # STD_OUTPUT_HANDLE
+
+
+def _windows_point_std_handle(binary_fd: int, std_handle: int, target_fd: int, name: str) -> None:
+    # Binary mode on binary_fd keeps the CRT from turning "\n" into "\r\n" on the
+    # protocol channel; then the Win32 std handle is pointed at target_fd's OS handle.
     try:
         import ctypes
         import msvcrt
 
-        msvcrt.setmode(proto_fd, os.O_BINARY)
-        STD_OUTPUT_HANDLE = -11
-        ctypes.windll.kernel32.SetStdHandle(STD_OUTPUT_HANDLE, msvcrt.get_osfhandle(2))
+        msvcrt.setmode(binary_fd, os.O_BINARY)
+        ctypes.windll.kernel32.SetStdHandle(std_handle, msvcrt.get_osfhandle(target_fd))
     except Exception as exc:  # best effort: fd-level protection is already in place
-        sys.stderr.write("greenlet_a2a: could not redirect the Win32 stdout handle: %r\n" % (exc,))
+        sys.stderr.write("greenlet_a2a: could not redirect the Win32 %s handle: %r\n" % (name, exc))
 
 
 def write_blocking(fd: int, data: bytes) -> None:
