@@ -77,6 +77,16 @@ async function slowTask(base: string, sleepMs: number): Promise<{ answer: Promis
   return { answer }; // wrapped: an async function would otherwise wait for the answer itself
 }
 
+/** One drain for `signal`: the running 1.5 s task is answered in full, then the server exits 0 without a forced exit. */
+async function expectDrained(s: Awaited<ReturnType<typeof startWrapped>>, answer: Promise<Response>, signal: 'SIGINT' | 'SIGTERM') {
+  const res = await answer;
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ result: { sleep_ms: 1500, n: 7 } });
+  expect(await s.exited, s.out.stdout + s.out.stderr).toBe(0);
+  expect(s.out.stdout).toMatch(new RegExp(`${signal}: draining the pool`));
+  expect(s.out.stderr).not.toMatch(/exiting without waiting/);
+}
+
 describe.skipIf(process.platform === 'win32')('npm run serve and signals', () => {
   it('one SIGINT to the whole process group drains: the running task answers and the exit code is 0', async () => {
     const s = await startWrapped();
@@ -88,12 +98,7 @@ describe.skipIf(process.platform === 'win32')('npm run serve and signals', () =>
 
     const { answer } = await slowTask(s.base, 1500);
     process.kill(-s.pgid, 'SIGINT'); // what Ctrl-C in the terminal does
-    const res = await answer;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ result: { sleep_ms: 1500, n: 7 } });
-    expect(await s.exited, s.out.stdout + s.out.stderr).toBe(0);
-    expect(s.out.stdout).toMatch(/SIGINT: draining the pool/);
-    expect(s.out.stderr).not.toMatch(/exiting without waiting/);
+    await expectDrained(s, answer, 'SIGINT');
   }, 60_000);
 
   it('one SIGTERM to every process of the group (systemd KillMode=control-group) drains: the workers wait for the host', async () => {
@@ -104,12 +109,7 @@ describe.skipIf(process.platform === 'win32')('npm run serve and signals', () =>
     expect(workers.length).toBeGreaterThan(0);
     const { answer } = await slowTask(s.base, 1500);
     process.kill(-s.pgid, 'SIGTERM');
-    const res = await answer;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ result: { sleep_ms: 1500, n: 7 } });
-    expect(await s.exited, s.out.stdout + s.out.stderr).toBe(0);
-    expect(s.out.stdout).toMatch(/SIGTERM: draining the pool/);
-    expect(s.out.stderr).not.toMatch(/exiting without waiting/);
+    await expectDrained(s, answer, 'SIGTERM');
   }, 60_000);
 
   it('the copies of one signal (group delivery + the wrapper forwarding it) are one drain, whatever their timing', async () => {
