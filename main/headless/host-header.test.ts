@@ -4,9 +4,9 @@
 // A2A port — answers 421 to a Host that is not this server. Real loopback
 // servers and a real control plane with real Python workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createA2AMount, startA2AServer, type A2AServer } from '../a2a/index';
+import { startA2AServer, type A2AServer } from '../a2a/index';
 import { hostChecker } from './server-guards';
-import { TOKEN, rawRequest, startHeadless } from './test-helpers';
+import { TOKEN, mountA2A, rawRequest, startHeadless } from './test-helpers';
 
 let base: string;
 let port: number;
@@ -17,8 +17,7 @@ beforeAll(async () => {
   const h = await startHeadless();
   ({ base, cleanup } = h);
   port = h.server.port;
-  const mount = createA2AMount(h.cp, { token: TOKEN, baseUrl: base });
-  for (const prefix of mount.prefixes) h.server.addMount({ prefix, handler: mount.handler });
+  mountA2A(h.server, h.cp);
   a2a = await startA2AServer({ controlPlane: h.cp, token: TOKEN });
 }, 60_000);
 

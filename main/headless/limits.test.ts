@@ -3,11 +3,10 @@
 // servers over one real control plane with real Python workers.
 import { connect } from 'node:net';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createA2AMount } from '../a2a/index';
 import { MAX_EVENT_CLIENTS } from './events';
 import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './server-guards';
 import type { HeadlessServer } from './server';
-import { TOKEN, post, rawRequest, sharedPlane } from './test-helpers';
+import { TOKEN, mountA2A, post, rawRequest, sharedPlane } from './test-helpers';
 
 const { cp, serve } = sharedPlane();
 
@@ -78,8 +77,7 @@ describe('slow clients', { timeout: 10_000 }, () => {
   let s: HeadlessServer;
   beforeAll(async () => {
     s = await serve({ requestTimeoutMs: 400 });
-    const a2a = createA2AMount(cp(), { token: TOKEN, baseUrl: s.url });
-    for (const prefix of a2a.prefixes) s.addMount({ prefix, handler: a2a.handler });
+    mountA2A(s, cp());
   });
 
   it('headers that never finish get 408 and the socket closed', async () => {

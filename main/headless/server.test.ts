@@ -4,10 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../../preload/contract';
 import type { MethodInput, MethodName } from '../../preload/contract';
-import { createA2AMount } from '../a2a/index';
 import type { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer } from './server';
-import { TOKEN, post, rawRequest, readEventFrames, startHeadless } from './test-helpers';
+import { TOKEN, mountA2A, post, rawRequest, readEventFrames, startHeadless } from './test-helpers';
 
 let cp: ControlPlane;
 let server: HeadlessServer;
@@ -216,8 +215,7 @@ describe('static files', () => {
 
 describe('mounts', () => {
   it('routes mounted prefixes (the real A2A gateway) before its own routes', async () => {
-    const a2a = createA2AMount(cp, { token: TOKEN, baseUrl: base });
-    for (const prefix of a2a.prefixes) server.addMount({ prefix, handler: a2a.handler });
+    mountA2A(server, cp);
     const card = await fetch(`${base}/.well-known/agent-card.json`);
     expect(card.status).toBe(200);
     const json = await card.json();

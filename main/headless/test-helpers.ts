@@ -5,6 +5,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { createA2AMount } from '../a2a/index';
 import { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
 
@@ -73,6 +74,12 @@ export async function startHeadless(
       await started.cleanup();
     },
   };
+}
+
+/** Mounts the real A2A gateway on `server` (Agent Card and JSON-RPC on its port, the test token), as serve.ts does. */
+export function mountA2A(server: HeadlessServer, cp: ControlPlane): void {
+  const mount = createA2AMount(cp, { token: TOKEN, baseUrl: server.url });
+  for (const prefix of mount.prefixes) server.addMount({ prefix, handler: mount.handler });
 }
 
 /**
