@@ -1,17 +1,15 @@
-// Bearer-token guard for the JSON-RPC endpoint. Tokens are compared through
-// their SHA-256 digests: timingSafeEqual needs equal lengths, and hashing first
-// keeps the comparison time independent of the guess's length and content.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Bearer-token guard for the JSON-RPC endpoint. Tokens are compared with the
+// headless server's constant-time tokensEqual (SHA-256 digests first), so both
+// ports check the one token the same way.
 import type { Request, RequestHandler } from 'express';
 import type { User } from '@a2a-js/sdk/server';
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+import { tokensEqual } from '../headless/auth';
 
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   // Compare something even when there is no token, so a missing header costs the same.
   const given = m?.[1] ?? '';
-  return timingSafeEqual(digest(given), digest(token)) && given !== '';
+  return tokensEqual(given, token) && given !== '';
 }
 
 /** 401 unless `Authorization: Bearer <token>`; `token()` is read per request so a config change applies at once. */
