@@ -155,7 +155,8 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-const alive = (pid: number) => {
+/** Whether a process with this pid still exists (EPERM: it exists, owned by someone else). */
+export const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -167,5 +168,5 @@ const alive = (pid: number) => {
 /** The next step must not be measured beside the last one's dying workers. */
 async function waitGone(pids: readonly number[]): Promise<void> {
   const until = Date.now() + EXIT_WAIT_MS;
-  while (pids.some(alive) && Date.now() < until) await sleep(20);
+  while (pids.some(processAlive) && Date.now() < until) await sleep(20);
 }

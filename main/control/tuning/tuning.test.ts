@@ -10,6 +10,7 @@ import type { ControlPlane } from '../index';
 import { toPoolOptions } from '../pool-options';
 import { createPlane, rejection, tempDir, waitFor } from '../test-helpers';
 import { TuningService } from './service';
+import { processAlive } from './step';
 
 const dirs: string[] = [];
 const planes: ControlPlane[] = [];
@@ -54,15 +55,6 @@ async function service(pool: Record<string, unknown>, onPids?: (pids: number[]) 
 
 const finished = async (cp: ControlPlane, id: string) =>
   waitFor(async () => (await cp.handlers.listExperiments({})).find((e) => e.id === id && e.status !== 'running'), 60_000, 'the experiment to end');
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('tuning experiments', () => {
   it('varying workers 1→2 measures two steps on throw-away pools and leaves the live pool alone', async () => {
@@ -111,12 +103,12 @@ describe('tuning experiments', () => {
     const { s, events } = await service({ minWorkers: 1, maxWorkers: 2 }, (p) => pids.push(...p));
     const exp = s.start(spec({ vary: [{ setting: 'workers', values: [2, 1] }], measureMs: 120_000 }));
     await waitFor(() => pids.length >= 2, 30_000, 'the step pool to start');
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(processAlive)).toBe(true);
 
     const cancelled = await s.cancel(exp.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.steps.map((st) => st.status)).toEqual(['cancelled', 'cancelled']); // 2 workers (running), then 1 (never started)
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(processAlive)).toEqual([]);
     expect(events.at(-1)!.status).toBe('cancelled');
   }, 60_000);
 
