@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { DeadLetter, HostView } from '../../../preload/contract';
 import { AlertBadges } from '../components/AlertList';
-import { StatusNote } from '../components/StatusNote';
+import { ActionsHeader, StatusNote } from '../components/StatusNote';
 import { formatBytes, formatCount, formatMs, formatRate, formatTime } from '../lib/format';
 import { api, errorText } from '../state/api';
 import { useAlerts } from '../state/alerts';
@@ -51,11 +51,7 @@ export function HostsView() {
           Recycle all hosts (rolling)
         </button>
       </div>
-      {message && (
-        <div className="muted" role="status" data-testid="hosts-message">
-          {message}
-        </div>
-      )}
+      <StatusNote note={message} testId="hosts-message" block />
       <div className="panel" style={{ padding: 0, overflow: 'auto' }}>
         <table data-testid="hosts-table">
           <thead>
@@ -68,9 +64,7 @@ export function HostsView() {
               <th className="num">Throughput</th>
               <th className="num">Processed</th>
               <th className="num">Workers</th>
-              <th className="sticky-end">
-                <span className="sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -229,9 +223,7 @@ function DeadLetters() {
               <th>Message</th>
               <th className="num">Deliveries</th>
               <th>Payload</th>
-              <th className="sticky-end">
-                <span className="sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

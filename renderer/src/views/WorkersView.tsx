@@ -8,6 +8,7 @@ import { useConfig } from '../state/config';
 import { useEvents } from '../state/events';
 import { useStats } from '../state/stats';
 import { AlertBadges } from '../components/AlertList';
+import { ActionsHeader, StatusNote } from '../components/StatusNote';
 import { ScaleForm } from './ScaleForm';
 
 const stateTone = (w: WorkerStats) =>
@@ -42,11 +43,7 @@ export function WorkersView() {
         <span className="spacer" style={{ flex: 1 }} />
         <ScaleForm />
       </div>
-      {message && (
-        <div className="muted" role="status" data-testid="workers-message">
-          {message}
-        </div>
-      )}
+      <StatusNote note={message} testId="workers-message" block />
       <div className="panel" style={{ padding: 0, overflow: 'auto' }}>
         <table data-testid="workers-table">
           <thead>
@@ -59,9 +56,7 @@ export function WorkersView() {
                   </button>
                 </th>
               ))}
-              <th className="sticky-end">
-                <span className="sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
