@@ -1,7 +1,8 @@
 // The hot path: accept a message, hand it to a worker with spare in-flight
 // capacity or park it in the bounded queue, settle it, and re-dispatch work a
-// dead worker took down with it. Per message: one Task object, one promise from
-// the adapter; no timers (queue deadlines share one timer), no stats work.
+// dead worker took down with it. Per message: one Task object and the caller's
+// promise; the worker's reply comes back through ReplySink (no promise per
+// attempt); no timers (queue deadlines share one timer), no stats work.
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
 import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
@@ -10,6 +11,7 @@ import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
 import { createPicker, type Picker } from './strategies';
 import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from '../types';
+import type { ReplySink } from '../worker/requests';
 import type { WorkerSlot } from '../worker/worker-slot';
 
 export interface DispatchHost {
@@ -24,7 +26,7 @@ export interface DispatchHost {
 // Memory limit: sample RSS every this many messages per worker (plus every health check).
 const MEMORY_STEP_MASK = 255;
 
-export class Dispatcher {
+export class Dispatcher implements ReplySink<Task> {
   readonly queue: TaskQueue;
   readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
   picker: Picker;
@@ -32,7 +34,7 @@ export class Dispatcher {
   errors = 0;
   private readonly retrying = new Set<Task>();
   private readonly isolation: Isolation;
-  // Reused for every adapter.process() call: the adapter reads it synchronously and keeps
+  // Reused for every adapter.processTo() call: the adapter reads it synchronously and keeps
   // nothing, so one object instead of one allocation per message.
   private readonly sendOpts: { timeout: number; signal: AbortSignal | undefined } = { timeout: 0, signal: undefined };
 
@@ -103,10 +105,7 @@ export class Dispatcher {
     const so = this.sendOpts;
     so.timeout = task.timeout;
     so.signal = task.signal;
-    slot.adapter!.process(task.data, so).then(
-      (r) => this.onResult(task, r.result),
-      (e: unknown) => this.onError(task, e),
-    );
+    slot.adapter!.processTo(task.data, so, task, this);
   }
 
   private release(task: Task, now: number): WorkerSlot {
@@ -119,7 +118,8 @@ export class Dispatcher {
     return slot;
   }
 
-  private onResult(task: Task, result: unknown): void {
+  /** ReplySink: the worker answered agent.result (called from the channel's frame reader). */
+  onReply(task: Task, result: unknown): void {
     const now = performance.now();
     const slot = this.release(task, now);
     slot.recordDone(now - task.dispatchedAt, now, false);
@@ -131,7 +131,8 @@ export class Dispatcher {
     this.afterDone(slot);
   }
 
-  private onError(task: Task, e: unknown): void {
+  /** ReplySink: the attempt failed (always in a microtask after the failure was seen). */
+  onFailure(task: Task, e: unknown): void {
     const now = performance.now();
     const slot = this.release(task, now);
     const err = isPoolError(e) ? e : errors.protocol(e instanceof Error ? e.message : String(e));

@@ -28,6 +28,17 @@ export function emptyStats(): ChannelStats {
   return { messagesSent: 0, messagesReceived: 0, errors: 0, lastMessageTime: 0, timeouts: 0, protocolErrors: 0, lateReplies: 0, outputLines: 0, writeStalls: 0 };
 }
 
+/**
+ * Where a message's outcome goes when no promise is wanted (the pool's hot path): one
+ * object for every message, the message's own context passed back. A reply's result is
+ * delivered synchronously from the frame reader; every failure in a later microtask, like a
+ * promise rejection, so a failure never re-enters the code that is sending.
+ */
+export interface ReplySink<C> {
+  onReply(ctx: C, result: unknown): void;
+  onFailure(ctx: C, err: PoolError): void;
+}
+
 export interface Pending {
   id: string;
   kind: number;
@@ -41,6 +52,15 @@ export interface Pending {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   group: Set<unknown> | undefined;
+  sink: ReplySink<unknown> | undefined; // set: the outcome goes here instead of resolve/reject
+  ctx: unknown;
+}
+
+/** Fails `p` through its sink (in a microtask) or its promise. */
+export function rejectPending(p: Pending, err: PoolError): void {
+  const sink = p.sink;
+  if (sink === undefined) p.reject(err);
+  else queueMicrotask(() => sink.onFailure(p.ctx, err));
 }
 
 export interface RequestHooks {
@@ -71,9 +91,12 @@ export class RequestTable {
     return this.pending.get(id);
   }
 
-  add(id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void): Pending {
+  add(
+    id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void,
+    sink?: ReplySink<unknown>, ctx?: unknown,
+  ): Pending {
     const start = performance.now();
-    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined };
+    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, sink, ctx };
     this.pending.set(id, p);
     if (timeoutMs > 0) this.deadlines.add(p);
     if (kind !== CONTROL) {
@@ -89,7 +112,7 @@ export class RequestTable {
       if (!this.release(p)) return;
       this.stats.errors++;
       this.hooks.sendCancel(p.id);
-      p.reject(errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
+      rejectPending(p, errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
     };
     watchAbort(signal, p.onAbort);
   }
@@ -109,19 +132,20 @@ export class RequestTable {
     this.stats.lastMessageTime = performance.timeOrigin + now; // epoch ms without a second clock read
     this.latency.record(ms);
     if (type === 'agent.result') {
-      p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
+      if (p.sink !== undefined) p.sink.onReply(p.ctx, frame.result);
+      else p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
       return;
     }
     this.stats.errors++;
-    if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
-    else p.reject(this.hooks.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+    if (type === 'agent.error') rejectPending(p, wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
+    else rejectPending(p, this.hooks.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
   }
 
   /** Fails one request with `err` (e.g. its reply was unreadable). */
   fail(p: Pending, err: PoolError): void {
     if (!this.release(p)) return;
     if (p.kind !== CONTROL) this.stats.errors++;
-    p.reject(err);
+    rejectPending(p, err);
   }
 
   /** The worker is gone: every request rejects with `err`. Returns the ids of the messages among them. */
@@ -131,7 +155,7 @@ export class RequestTable {
     for (const p of all) {
       this.release(p);
       if (p.kind !== CONTROL) this.stats.errors++;
-      p.reject(err);
+      rejectPending(p, err);
     }
     return all.filter((p) => p.kind !== CONTROL).map((p) => p.id);
   }
@@ -155,6 +179,6 @@ export class RequestTable {
     this.stats.errors++;
     this.stats.timeouts++;
     this.hooks.sendCancel(p.id);
-    p.reject(errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
+    rejectPending(p, errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
   }
 }
