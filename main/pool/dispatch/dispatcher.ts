@@ -105,7 +105,7 @@ export class Dispatcher implements ReplySink<Task> {
     const so = this.sendOpts;
     so.timeout = task.timeout;
     so.signal = task.signal;
-    slot.adapter!.processTo(task.data, so, task, this);
+    slot.adapter!.processTo(task.data, so, task, this, now);
   }
 
   private release(task: Task, now: number): WorkerSlot {
@@ -119,8 +119,7 @@ export class Dispatcher implements ReplySink<Task> {
   }
 
   /** ReplySink: the worker answered agent.result (called from the channel's frame reader). */
-  onReply(task: Task, result: unknown): void {
-    const now = performance.now();
+  onReply(task: Task, result: unknown, now: number): void {
     const slot = this.release(task, now);
     slot.recordDone(now - task.dispatchedAt, now, false);
     this.processed++;

@@ -3,7 +3,7 @@
 // expired, aborted or failed by the worker's death — so none is forgotten and
 // none settles twice.
 import { unwatchAbort, watchAbort } from './abort-watch';
-import { DeadlineTracker } from './deadlines';
+import { DeadlineTracker, type DeadlineGroup, type Deadlined } from './deadlines';
 import { errors, type PoolError } from '../errors';
 import type { LatencyHistogram } from '../metrics/latency';
 import * as wire from './wire';
@@ -35,7 +35,7 @@ export function emptyStats(): ChannelStats {
  * promise rejection, so a failure never re-enters the code that is sending.
  */
 export interface ReplySink<C> {
-  onReply(ctx: C, result: unknown): void;
+  onReply(ctx: C, result: unknown, now: number): void; // now: performance.now() when the reply was read
   onFailure(ctx: C, err: PoolError): void;
 }
 
@@ -51,7 +51,9 @@ export interface Pending {
   reject: (err: PoolError) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-  group: Set<unknown> | undefined;
+  group: DeadlineGroup | undefined; // the deadline tracker's links
+  dlPrev: Deadlined | null;
+  dlNext: Deadlined | null;
   sink: ReplySink<unknown> | undefined; // set: the outcome goes here instead of resolve/reject
   ctx: unknown;
 }
@@ -93,10 +95,9 @@ export class RequestTable {
 
   add(
     id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void,
-    sink?: ReplySink<unknown>, ctx?: unknown,
+    sink?: ReplySink<unknown>, ctx?: unknown, start = performance.now(),
   ): Pending {
-    const start = performance.now();
-    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, sink, ctx };
+    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, dlPrev: null, dlNext: null, sink, ctx };
     this.pending.set(id, p);
     if (timeoutMs > 0) this.deadlines.add(p);
     if (kind !== CONTROL) {
@@ -118,27 +119,37 @@ export class RequestTable {
   }
 
   settle(p: Pending, frame: wire.Frame): void {
-    this.release(p);
     const type = frame.type;
     if (p.kind === CONTROL) {
+      this.release(p);
       if (type === p.expect) p.resolve(frame as never);
       else if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
       else p.reject(this.hooks.protocolError(`reply "${type}" to a request expecting "${p.expect}"`, JSON.stringify(frame)));
       return;
     }
-    const now = performance.now();
-    const ms = now - p.start;
-    this.stats.messagesReceived++;
-    this.stats.lastMessageTime = performance.timeOrigin + now; // epoch ms without a second clock read
-    this.latency.record(ms);
-    if (type === 'agent.result') {
-      if (p.sink !== undefined) p.sink.onReply(p.ctx, frame.result);
-      else p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
-      return;
-    }
+    if (type === 'agent.result') return this.settleResult(p, frame.result, frame);
+    this.received(p);
     this.stats.errors++;
     if (type === 'agent.error') rejectPending(p, wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
     else rejectPending(p, this.hooks.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+  }
+
+  /** An agent.process answered with `result`; `frame` is needed only by PROCESS_FRAME requests. */
+  settleResult(p: Pending, result: unknown, frame?: wire.Frame): void {
+    const now = this.received(p);
+    if (p.sink !== undefined) p.sink.onReply(p.ctx, result, now);
+    else if (p.kind === PROCESS) p.resolve({ result, durationMs: now - p.start } as never);
+    else p.resolve((frame ?? { type: 'agent.result', id: p.id, result }) as never);
+  }
+
+  /** Bookkeeping for any reply to an agent.process; returns the time it was seen. */
+  private received(p: Pending): number {
+    this.release(p);
+    const now = performance.now();
+    this.stats.messagesReceived++;
+    this.stats.lastMessageTime = performance.timeOrigin + now; // epoch ms without a second clock read
+    this.latency.record(now - p.start);
+    return now;
   }
 
   /** Fails one request with `err` (e.g. its reply was unreadable). */

@@ -1,6 +1,6 @@
 // Worker frames are untrusted: parsing and the worker-code → engine-code mapping.
 import { describe, expect, it } from 'vitest';
-import { encodeControl, encodeProcess, errorFromFrame, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
+import { encodeControl, encodeProcess, errorFromFrame, fastResultId, fastResultValue, NOT_FAST, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
 
 describe('wire', () => {
   it('encodes agent.process with id, deadline and data as one JSON line', () => {
@@ -9,6 +9,22 @@ describe('wire', () => {
     expect(JSON.parse(line)).toEqual({ type: 'agent.process', id: '1z', deadline_ms: 250, data: { a: 'ü' } });
     expect(JSON.parse(encodeProcess('2', undefined, 0))).toEqual({ type: 'agent.process', id: '2', data: null });
     expect(JSON.parse(encodeControl('agent.cancel', '3', { target: '1z' }))).toEqual({ type: 'agent.cancel', id: '3', target: '1z' });
+  });
+
+  it('reads the worker\'s agent.result layout without the full parse, and only that layout', () => {
+    const line = '{"type":"agent.result","id":"1z","result":{"n":1,"s":"a,\\"duration_ms\\":2}"},"duration_ms":0.012}';
+    expect(fastResultId(line)).toBe('1z');
+    expect(fastResultValue(line, '1z')).toEqual((JSON.parse(line) as Frame).result);
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":null,"duration_ms":5}', '1')).toBeNull();
+    // Anything else takes the full parse, which keeps rejecting what it rejected.
+    expect(fastResultId('{"type":"agent.error","id":"1","error":{}}')).toBeUndefined();
+    expect(fastResultId('{"id":"1","type":"agent.result","result":1,"duration_ms":1}')).toBeUndefined();
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":{"a":1,"duration_ms":5}', '1')).toBe(NOT_FAST); // cut short
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":1,"duration_ms":x}', '1')).toBe(NOT_FAST);
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":1,"duration_ms":1,"x":2}', '1')).toBe(NOT_FAST);
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":{bad},"duration_ms":1}', '1')).toBe(NOT_FAST);
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":1,"duration_ms":01}', '1')).toBe(NOT_FAST);
+    expect(fastResultValue('{"type":"agent.result","id":"1","result":1,"duration_ms":1} ', '1')).toBe(NOT_FAST);
   });
 
   it('parseFrame names what is wrong with a line', () => {

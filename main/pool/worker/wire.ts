@@ -68,6 +68,46 @@ export function parseFrame(line: string): Frame | string {
   return value as Frame;
 }
 
+// The worker's own agent.result layout (python/greenlet_a2a/runtime.py `_reply_result`):
+// {"type":"agent.result","id":"<id>","result":<json>,"duration_ms":<number>}
+const RESULT_HEAD = '{"type":"agent.result","id":"';
+const RESULT_MID = '","result":';
+const DURATION = ',"duration_ms":';
+const NUMBER_TO_END = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\}$/y;
+/** Returned by fastResultValue when the line must take the full parse. */
+export const NOT_FAST: unique symbol = Symbol('not fast');
+
+/**
+ * The id of a line laid out exactly as the worker writes agent.result, or undefined. Only a
+ * lookup key: the caller uses the fast path only when it names a pending request (the host's
+ * ids are plain base-36, so an id with escapes never does).
+ */
+export function fastResultId(line: string): string | undefined {
+  if (!line.startsWith(RESULT_HEAD)) return undefined;
+  const q = line.indexOf('"', RESULT_HEAD.length);
+  return q > 0 && line.startsWith(RESULT_MID, q) ? line.slice(RESULT_HEAD.length, q) : undefined;
+}
+
+/**
+ * The `result` of an agent.result line whose id fastResultId() returned, parsing only that value
+ * (not the envelope: a reply's JSON.parse was the host's largest cost per message). NOT_FAST when
+ * the rest of the line is not exactly the layout: the caller then parses it in full, so a line
+ * the full parse rejects is still rejected with the same reason. Sound because the line is then
+ * a fixed head, a JSON value and a JSON number in a fixed frame, which is valid JSON.
+ */
+export function fastResultValue(line: string, id: string): unknown {
+  const start = RESULT_HEAD.length + id.length + RESULT_MID.length;
+  const d = line.lastIndexOf(DURATION);
+  if (d <= start) return NOT_FAST;
+  NUMBER_TO_END.lastIndex = d + DURATION.length;
+  if (!NUMBER_TO_END.test(line)) return NOT_FAST;
+  try {
+    return JSON.parse(line.slice(start, d));
+  } catch {
+    return NOT_FAST;
+  }
+}
+
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 

@@ -122,18 +122,18 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 
   /**
    * The pool's hot path: process() without a promise or a result object per message. The
-   * result reaches `sink.onReply(ctx, result)`; any failure reaches `sink.onFailure(ctx, err)`
+   * result reaches `sink.onReply(ctx, result, now)`; any failure reaches `sink.onFailure(ctx, err)`
    * in a later microtask (never inside this call), as process()'s rejection would.
    */
-  processTo<C>(data: unknown, opts: ProcessOptions | undefined, ctx: C, sink: ReplySink<C>): void {
-    this.request(PROCESS, data, opts, noop, noop, sink as ReplySink<unknown>, ctx);
+  processTo<C>(data: unknown, opts: ProcessOptions | undefined, ctx: C, sink: ReplySink<C>, now = performance.now()): void {
+    this.request(PROCESS, data, opts, noop, noop, sink as ReplySink<unknown>, ctx, now);
   }
 
   private send(kind: number, data: unknown, opts: ProcessOptions | undefined): Promise<never> {
-    return new Promise<never>((resolve, reject) => this.request(kind, data, opts, resolve, reject, undefined, undefined));
+    return new Promise<never>((resolve, reject) => this.request(kind, data, opts, resolve, reject, undefined, undefined, performance.now()));
   }
 
-  private request(kind: number, data: unknown, opts: ProcessOptions | undefined, resolve: (v: never) => void, reject: (e: PoolError) => void, sink: ReplySink<unknown> | undefined, ctx: unknown): void {
+  private request(kind: number, data: unknown, opts: ProcessOptions | undefined, resolve: (v: never) => void, reject: (e: PoolError) => void, sink: ReplySink<unknown> | undefined, ctx: unknown, now: number): void {
     if (this.channelState !== 'ready') return failEarly(this.notReady(), reject, sink, ctx);
     const signal = opts?.signal;
     if (signal?.aborted) return failEarly(errors.cancelled('Aborted before it was sent'), reject, sink, ctx);
@@ -145,7 +145,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     } catch (err) {
       return failEarly(toPoolError(err), reject, sink, ctx);
     }
-    const p = this.requests.add(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject, sink, ctx);
+    const p = this.requests.add(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject, sink, ctx, now);
     if (signal) this.requests.watchAbort(p, signal);
     this.writer!.write(line);
   }
@@ -178,6 +178,15 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 
   private onLine(line: string): void {
     this.linesIn++;
+    // Fast path for the common reply: a message's result, laid out as the worker writes it.
+    const fastId = wire.fastResultId(line);
+    if (fastId !== undefined) {
+      const p = this.requests.get(fastId);
+      if (p !== undefined && p.kind === PROCESS) {
+        const result = wire.fastResultValue(line, fastId);
+        if (result !== wire.NOT_FAST) return this.requests.settleResult(p, result);
+      }
+    }
     const frame = wire.parseFrame(line);
     if (typeof frame === 'string') {
       this.protocolError(frame, line);
