@@ -23,6 +23,16 @@ export interface DispatchHost {
   onWorkerDone(slot: WorkerSlot): void; // recycle-by-count / memory-step checks
 }
 
+// One executor shared by every submit(): it hands the resolving functions over through these
+// two slots (the executor runs synchronously inside new Promise), so a message costs no
+// executor closure and context of its own. Node 20 has no Promise.withResolvers.
+let capturedResolve: (v: unknown) => void = () => {};
+let capturedReject: (e: unknown) => void = () => {};
+function captureResolvers(resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 // Memory limit: sample RSS every this many messages per worker (plus every health check).
 const MEMORY_STEP_MASK = 255;
 
@@ -49,28 +59,38 @@ export class Dispatcher implements ReplySink<Task> {
   }
 
   submit(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined, withInfo: boolean): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const now = performance.now();
-      const task = new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, now);
-      if (signal) {
-        if (signal.aborted) return reject(errors.cancelled('Aborted before it was queued'));
-        task.onAbort = () => this.onAbort(task);
-        watchAbort(signal, task.onAbort);
-      }
-      if (this.queue.size === 0) {
-        const slot = this.picker.pick(this.host.slots);
-        if (slot) return this.dispatch(task, slot, now);
-      }
-      if (this.queue.full) {
-        this.finishAbort(task);
-        this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
-          capacity: this.queue.capacity,
-        });
-        return reject(errors.queueFull(this.queue.capacity));
-      }
-      this.queue.push(task, now);
-      this.host.onQueued(this.queue.size);
-    });
+    const promise = new Promise(captureResolvers);
+    const resolve = capturedResolve;
+    const reject = capturedReject;
+    try {
+      this.admit(new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, performance.now()));
+    } catch (err) {
+      reject(err); // as a throwing Promise executor would
+    }
+    return promise;
+  }
+
+  private admit(task: Task): void {
+    const now = task.createdAt;
+    const signal = task.signal;
+    if (signal) {
+      if (signal.aborted) return task.reject(errors.cancelled('Aborted before it was queued'));
+      task.onAbort = () => this.onAbort(task);
+      watchAbort(signal, task.onAbort);
+    }
+    if (this.queue.size === 0) {
+      const slot = this.picker.pick(this.host.slots);
+      if (slot) return this.dispatch(task, slot, now);
+    }
+    if (this.queue.full) {
+      this.finishAbort(task);
+      this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
+        capacity: this.queue.capacity,
+      });
+      return task.reject(errors.queueFull(this.queue.capacity));
+    }
+    this.queue.push(task, now);
+    this.host.onQueued(this.queue.size);
   }
 
   /** Moves queued messages onto workers with spare capacity (a worker freed up or joined). */

@@ -45,8 +45,19 @@ export function encodeProcess(id: string, data: unknown, deadlineMs: number): st
     throw errors.protocol(`message data is not JSON-serialisable: ${(err as Error).message}`);
   }
   // Ids are base-36 counters, safe to splice without escaping.
-  const deadline = deadlineMs > 0 ? `,"deadline_ms":${deadlineMs}` : '';
-  return `{"type":"agent.process","id":"${id}"${deadline},"data":${json ?? 'null'}}\n`;
+  return PROCESS_HEAD + id + deadlinePart(deadlineMs) + (json ?? 'null') + '}\n';
+}
+
+const PROCESS_HEAD = '{"type":"agent.process","id":"';
+// Every message of a pool usually carries the same deadline: its piece of the frame is built once.
+let lastDeadline = 0;
+let lastDeadlinePart = '","data":';
+function deadlinePart(deadlineMs: number): string {
+  if (deadlineMs !== lastDeadline) {
+    lastDeadline = deadlineMs;
+    lastDeadlinePart = deadlineMs > 0 ? `","deadline_ms":${deadlineMs},"data":` : '","data":';
+  }
+  return lastDeadlinePart;
 }
 
 export function encodeControl(type: string, id: string, extra?: Record<string, unknown>): string {
