@@ -41,6 +41,7 @@ export interface ReplySink<C> {
 
 export interface Pending {
   id: string;
+  key: number; // wire.idKeyOf(id): the table's key (a number hashes and compares cheaper than a string)
   kind: number;
   expect: string;
   start: number;
@@ -74,7 +75,7 @@ export interface RequestHooks {
 const SWEEP_MS = 50;
 
 export class RequestTable {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<number, Pending>();
   private readonly deadlines = new DeadlineTracker<Pending>(SWEEP_MS, (p) => this.expire(p));
   private messagesInFlight = 0;
 
@@ -90,15 +91,22 @@ export class RequestTable {
   }
 
   get(id: string): Pending | undefined {
-    return this.pending.get(id);
+    return this.byKey(wire.idKeyOf(id));
+  }
+
+  /** The request whose id has this wire.idKeyOf() number (-1: none). */
+  byKey(key: number): Pending | undefined {
+    return key < 0 ? undefined : this.pending.get(key);
   }
 
   add(
     id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void,
     sink?: ReplySink<unknown>, ctx?: unknown, start = performance.now(),
   ): Pending {
-    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, dlPrev: null, dlNext: null, sink, ctx };
-    this.pending.set(id, p);
+    const key = wire.idKeyOf(id);
+    if (key < 0) throw new Error(`request id "${id}" is not canonical base 36`); // a host bug, not input
+    const p: Pending = { id, key, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, dlPrev: null, dlNext: null, sink, ctx };
+    this.pending.set(key, p);
     if (timeoutMs > 0) this.deadlines.add(p);
     if (kind !== CONTROL) {
       this.messagesInFlight++;
@@ -173,7 +181,7 @@ export class RequestTable {
 
   /** Removes p from every structure; false when it was already settled. */
   private release(p: Pending): boolean {
-    if (!this.pending.delete(p.id)) return false;
+    if (!this.pending.delete(p.key)) return false;
     if (p.group !== undefined) this.deadlines.remove(p);
     if (p.signal) unwatchAbort(p.signal, p.onAbort!);
     if (p.kind !== CONTROL) this.messagesInFlight--;

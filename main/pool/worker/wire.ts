@@ -89,25 +89,45 @@ const NUMBER_TO_END = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\}$/y;
 export const NOT_FAST: unique symbol = Symbol('not fast');
 
 /**
- * The id of a line laid out exactly as the worker writes agent.result, or undefined. Only a
- * lookup key: the caller uses the fast path only when it names a pending request (the host's
- * ids are plain base-36, so an id with escapes never does).
+ * Where the id of a line laid out exactly as the worker writes agent.result ends (the index of
+ * its closing quote), or -1. The id runs from RESULT_ID_START to there; the caller uses the fast
+ * path only when that id names a pending request (idKey: the host's ids are plain base-36).
  */
-export function fastResultId(line: string): string | undefined {
-  if (!line.startsWith(RESULT_HEAD)) return undefined;
+export function fastResultQuote(line: string): number {
+  if (!line.startsWith(RESULT_HEAD)) return -1;
   const q = line.indexOf('"', RESULT_HEAD.length);
-  return q > 0 && line.startsWith(RESULT_MID, q) ? line.slice(RESULT_HEAD.length, q) : undefined;
+  return q > 0 && line.startsWith(RESULT_MID, q) ? q : -1;
+}
+export const RESULT_ID_START = RESULT_HEAD.length;
+
+/**
+ * The number a host-issued id stands for: `line[from, to)` in canonical base 36 (digits and
+ * lower-case letters, no leading zero, at most 10 chars so it stays exact), else -1. Request
+ * tables key on this number; an id in any other spelling ("0a", "A", "1.5") maps to -1 and so
+ * never matches a request, as a string key would not have either.
+ */
+export function idKeyOf(text: string, from = 0, to = text.length): number {
+  const len = to - from;
+  if (len < 1 || len > 10 || text.charCodeAt(from) === 48) return -1; // empty, too long, leading '0'
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n = n * 36 + (c - 48);
+    else if (c >= 97 && c <= 122) n = n * 36 + (c - 87);
+    else return -1;
+  }
+  return n;
 }
 
 /**
- * The `result` of an agent.result line whose id fastResultId() returned, parsing only that value
+ * The `result` of an agent.result line whose id ends at `quote` (fastResultQuote), parsing only that value
  * (not the envelope: a reply's JSON.parse was the host's largest cost per message). NOT_FAST when
  * the rest of the line is not exactly the layout: the caller then parses it in full, so a line
  * the full parse rejects is still rejected with the same reason. Sound because the line is then
  * a fixed head, a JSON value and a JSON number in a fixed frame, which is valid JSON.
  */
-export function fastResultValue(line: string, id: string): unknown {
-  const start = RESULT_HEAD.length + id.length + RESULT_MID.length;
+export function fastResultValue(line: string, quote: number): unknown {
+  const start = quote + RESULT_MID.length;
   const d = line.lastIndexOf(DURATION);
   if (d <= start) return NOT_FAST;
   NUMBER_TO_END.lastIndex = d + DURATION.length;

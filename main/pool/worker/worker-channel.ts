@@ -179,11 +179,11 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private onLine(line: string): void {
     this.linesIn++;
     // Fast path for the common reply: a message's result, laid out as the worker writes it.
-    const fastId = wire.fastResultId(line);
-    if (fastId !== undefined) {
-      const p = this.requests.get(fastId);
+    const quote = wire.fastResultQuote(line);
+    if (quote > 0) {
+      const p = this.requests.byKey(wire.idKeyOf(line, wire.RESULT_ID_START, quote));
       if (p !== undefined && p.kind === PROCESS) {
-        const result = wire.fastResultValue(line, fastId);
+        const result = wire.fastResultValue(line, quote);
         if (result !== wire.NOT_FAST) return this.requests.settleResult(p, result);
       }
     }
