@@ -59,9 +59,18 @@ async function poolRound(): Promise<{ rate: number; hostUs: number; pyUs: number
 
 const rows: Array<Record<string, number>> = [];
 for (let r = 0; r < rounds; r++) {
+  // The order alternates, so whatever one leaves behind (garbage, a process still exiting) is
+  // borne by both sides alike.
   const sm = cpuMeter();
-  const shell = await measurePythonShellPipelined(sm.hook);
-  const pl = await poolRound();
+  let shell: number;
+  let pl: Awaited<ReturnType<typeof poolRound>>;
+  if (r % 2 === 0) {
+    shell = await measurePythonShellPipelined(sm.hook);
+    pl = await poolRound();
+  } else {
+    pl = await poolRound();
+    shell = await measurePythonShellPipelined(sm.hook);
+  }
   const row = {
     shell: shell, pool: pl.rate, ratio: round(pl.rate / shell, 3),
     shellHostUs: round(sm.out.hostUs, 2), shellPyUs: round(sm.out.pyUs, 2),
