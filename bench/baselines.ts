@@ -47,7 +47,7 @@ function shellEcho() {
       pending.set(i, resolve);
       shell.send({ id: i, data: { n: i } });
     });
-  return { send, close: () => shell.end(() => undefined) };
+  return { send, close: () => shell.end(() => undefined), pid: shell.childProcess.pid };
 }
 
 async function measure(make: () => { send: (i: number) => Promise<unknown>; close: () => void }, rounds: number) {
@@ -63,3 +63,16 @@ async function measure(make: () => { send: (i: number) => Promise<unknown>; clos
 
 export const measureRaw = (rounds: number) => measure(rawEcho, rounds);
 export const measurePythonShell = (rounds: number) => measure(shellEcho, rounds);
+
+/** python-shell's pipelined rate alone (warm-up, then the same 50,000 × window 1,000 as measure()). */
+export async function measurePythonShellPipelined(onMeasure?: (phase: 'start' | 'end', pids: number[]) => void): Promise<number> {
+  const echo = shellEcho();
+  let id = 0;
+  await pipelined(() => echo.send(id++), 5_000, 1_000);
+  const pids = echo.pid === undefined ? [] : [echo.pid];
+  onMeasure?.('start', pids);
+  const rate = await pipelined(() => echo.send(id++), 50_000, 1_000);
+  onMeasure?.('end', pids);
+  echo.close();
+  return Math.round(rate);
+}

@@ -9,7 +9,7 @@ import { benchPython, fixtures, medianOf, nowUs, percentile, pipelined, round, s
 
 const AGENT = 'echo_agent:EchoAgent';
 
-function pool(opts: Partial<PoolOptions>) {
+export function pool(opts: Partial<PoolOptions>) {
   return new GreenletProcessPool({
     pythonPath: benchPython(),
     agent: AGENT,
@@ -32,7 +32,7 @@ export async function measureAdapter(rounds: number) {
   });
 }
 
-async function poolRate(workers: number) {
+export async function poolRate(workers: number) {
   const p = pool({ minWorkers: workers, maxWorkers: workers, concurrencyPerWorker: 1_000, messageQueueSize: 10_000 });
   await p.start();
   let i = 0;

@@ -1,7 +1,8 @@
 // The hot path: accept a message, hand it to a worker with spare in-flight
 // capacity or park it in the bounded queue, settle it, and re-dispatch work a
-// dead worker took down with it. Per message: one Task object, one promise from
-// the adapter; no timers (queue deadlines share one timer), no stats work.
+// dead worker took down with it. Per message: one Task object and the caller's
+// promise; the worker's reply comes back through ReplySink (no promise per
+// attempt); no timers (queue deadlines share one timer), no stats work.
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
 import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
@@ -10,6 +11,7 @@ import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
 import { createPicker, type Picker } from './strategies';
 import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from '../types';
+import type { ReplySink } from '../worker/requests';
 import type { WorkerSlot } from '../worker/worker-slot';
 
 export interface DispatchHost {
@@ -21,10 +23,20 @@ export interface DispatchHost {
   onWorkerDone(slot: WorkerSlot): void; // recycle-by-count / memory-step checks
 }
 
+// One executor shared by every submit(): it hands the resolving functions over through these
+// two slots (the executor runs synchronously inside new Promise), so a message costs no
+// executor closure and context of its own. Node 20 has no Promise.withResolvers.
+let capturedResolve: (v: unknown) => void = () => {};
+let capturedReject: (e: unknown) => void = () => {};
+function captureResolvers(resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 // Memory limit: sample RSS every this many messages per worker (plus every health check).
 const MEMORY_STEP_MASK = 255;
 
-export class Dispatcher {
+export class Dispatcher implements ReplySink<Task> {
   readonly queue: TaskQueue;
   readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
   picker: Picker;
@@ -32,7 +44,7 @@ export class Dispatcher {
   errors = 0;
   private readonly retrying = new Set<Task>();
   private readonly isolation: Isolation;
-  // Reused for every adapter.process() call: the adapter reads it synchronously and keeps
+  // Reused for every adapter.processTo() call: the adapter reads it synchronously and keeps
   // nothing, so one object instead of one allocation per message.
   private readonly sendOpts: { timeout: number; signal: AbortSignal | undefined } = { timeout: 0, signal: undefined };
 
@@ -47,28 +59,38 @@ export class Dispatcher {
   }
 
   submit(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined, withInfo: boolean): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const now = performance.now();
-      const task = new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, now);
-      if (signal) {
-        if (signal.aborted) return reject(errors.cancelled('Aborted before it was queued'));
-        task.onAbort = () => this.onAbort(task);
-        watchAbort(signal, task.onAbort);
-      }
-      if (this.queue.size === 0) {
-        const slot = this.picker.pick(this.host.slots);
-        if (slot) return this.dispatch(task, slot, now);
-      }
-      if (this.queue.full) {
-        this.finishAbort(task);
-        this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
-          capacity: this.queue.capacity,
-        });
-        return reject(errors.queueFull(this.queue.capacity));
-      }
-      this.queue.push(task, now);
-      this.host.onQueued(this.queue.size);
-    });
+    const promise = new Promise(captureResolvers);
+    const resolve = capturedResolve;
+    const reject = capturedReject;
+    try {
+      this.admit(new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, performance.now()));
+    } catch (err) {
+      reject(err); // as a throwing Promise executor would
+    }
+    return promise;
+  }
+
+  private admit(task: Task): void {
+    const now = task.createdAt;
+    const signal = task.signal;
+    if (signal) {
+      if (signal.aborted) return task.reject(errors.cancelled('Aborted before it was queued'));
+      task.onAbort = () => this.onAbort(task);
+      watchAbort(signal, task.onAbort);
+    }
+    if (this.queue.size === 0) {
+      const slot = this.picker.pick(this.host.slots);
+      if (slot) return this.dispatch(task, slot, now);
+    }
+    if (this.queue.full) {
+      this.finishAbort(task);
+      this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
+        capacity: this.queue.capacity,
+      });
+      return task.reject(errors.queueFull(this.queue.capacity));
+    }
+    this.queue.push(task, now);
+    this.host.onQueued(this.queue.size);
   }
 
   /** Moves queued messages onto workers with spare capacity (a worker freed up or joined). */
@@ -103,10 +125,7 @@ export class Dispatcher {
     const so = this.sendOpts;
     so.timeout = task.timeout;
     so.signal = task.signal;
-    slot.adapter!.process(task.data, so).then(
-      (r) => this.onResult(task, r.result),
-      (e: unknown) => this.onError(task, e),
-    );
+    slot.adapter!.processTo(task.data, so, task, this, now);
   }
 
   private release(task: Task, now: number): WorkerSlot {
@@ -119,8 +138,8 @@ export class Dispatcher {
     return slot;
   }
 
-  private onResult(task: Task, result: unknown): void {
-    const now = performance.now();
+  /** ReplySink: the worker answered agent.result (called from the channel's frame reader). */
+  onReply(task: Task, result: unknown, now: number): void {
     const slot = this.release(task, now);
     slot.recordDone(now - task.dispatchedAt, now, false);
     this.processed++;
@@ -131,7 +150,8 @@ export class Dispatcher {
     this.afterDone(slot);
   }
 
-  private onError(task: Task, e: unknown): void {
+  /** ReplySink: the attempt failed (always in a microtask after the failure was seen). */
+  onFailure(task: Task, e: unknown): void {
     const now = performance.now();
     const slot = this.release(task, now);
     const err = isPoolError(e) ? e : errors.protocol(e instanceof Error ? e.message : String(e));

@@ -3,7 +3,7 @@
 // expired, aborted or failed by the worker's death — so none is forgotten and
 // none settles twice.
 import { unwatchAbort, watchAbort } from './abort-watch';
-import { DeadlineTracker } from './deadlines';
+import { DeadlineTracker, type DeadlineGroup, type Deadlined } from './deadlines';
 import { errors, type PoolError } from '../errors';
 import type { LatencyHistogram } from '../metrics/latency';
 import * as wire from './wire';
@@ -28,8 +28,20 @@ export function emptyStats(): ChannelStats {
   return { messagesSent: 0, messagesReceived: 0, errors: 0, lastMessageTime: 0, timeouts: 0, protocolErrors: 0, lateReplies: 0, outputLines: 0, writeStalls: 0 };
 }
 
+/**
+ * Where a message's outcome goes when no promise is wanted (the pool's hot path): one
+ * object for every message, the message's own context passed back. A reply's result is
+ * delivered synchronously from the frame reader; every failure in a later microtask, like a
+ * promise rejection, so a failure never re-enters the code that is sending.
+ */
+export interface ReplySink<C> {
+  onReply(ctx: C, result: unknown, now: number): void; // now: performance.now() when the reply was read
+  onFailure(ctx: C, err: PoolError): void;
+}
+
 export interface Pending {
   id: string;
+  key: number; // wire.idKeyOf(id): the table's key (a number hashes and compares cheaper than a string)
   kind: number;
   expect: string;
   start: number;
@@ -40,7 +52,18 @@ export interface Pending {
   reject: (err: PoolError) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-  group: Set<unknown> | undefined;
+  group: DeadlineGroup | undefined; // the deadline tracker's links
+  dlPrev: Deadlined | null;
+  dlNext: Deadlined | null;
+  sink: ReplySink<unknown> | undefined; // set: the outcome goes here instead of resolve/reject
+  ctx: unknown;
+}
+
+/** Fails `p` through its sink (in a microtask) or its promise. */
+export function rejectPending(p: Pending, err: PoolError): void {
+  const sink = p.sink;
+  if (sink === undefined) p.reject(err);
+  else queueMicrotask(() => sink.onFailure(p.ctx, err));
 }
 
 export interface RequestHooks {
@@ -52,7 +75,7 @@ export interface RequestHooks {
 const SWEEP_MS = 50;
 
 export class RequestTable {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<number, Pending>();
   private readonly deadlines = new DeadlineTracker<Pending>(SWEEP_MS, (p) => this.expire(p));
   private messagesInFlight = 0;
 
@@ -68,13 +91,22 @@ export class RequestTable {
   }
 
   get(id: string): Pending | undefined {
-    return this.pending.get(id);
+    return this.byKey(wire.idKeyOf(id));
   }
 
-  add(id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void): Pending {
-    const start = performance.now();
-    const p: Pending = { id, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined };
-    this.pending.set(id, p);
+  /** The request whose id has this wire.idKeyOf() number (-1: none). */
+  byKey(key: number): Pending | undefined {
+    return key < 0 ? undefined : this.pending.get(key);
+  }
+
+  add(
+    id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void,
+    sink?: ReplySink<unknown>, ctx?: unknown, start = performance.now(),
+  ): Pending {
+    const key = wire.idKeyOf(id);
+    if (key < 0) throw new Error(`request id "${id}" is not canonical base 36`); // a host bug, not input
+    const p: Pending = { id, key, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, dlPrev: null, dlNext: null, sink, ctx };
+    this.pending.set(key, p);
     if (timeoutMs > 0) this.deadlines.add(p);
     if (kind !== CONTROL) {
       this.messagesInFlight++;
@@ -89,39 +121,50 @@ export class RequestTable {
       if (!this.release(p)) return;
       this.stats.errors++;
       this.hooks.sendCancel(p.id);
-      p.reject(errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
+      rejectPending(p, errors.cancelled('Aborted by the caller; agent.cancel sent to the worker'));
     };
     watchAbort(signal, p.onAbort);
   }
 
   settle(p: Pending, frame: wire.Frame): void {
-    this.release(p);
     const type = frame.type;
     if (p.kind === CONTROL) {
+      this.release(p);
       if (type === p.expect) p.resolve(frame as never);
       else if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
       else p.reject(this.hooks.protocolError(`reply "${type}" to a request expecting "${p.expect}"`, JSON.stringify(frame)));
       return;
     }
+    if (type === 'agent.result') return this.settleResult(p, frame.result, frame);
+    this.received(p);
+    this.stats.errors++;
+    if (type === 'agent.error') rejectPending(p, wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
+    else rejectPending(p, this.hooks.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+  }
+
+  /** An agent.process answered with `result`; `frame` is needed only by PROCESS_FRAME requests. */
+  settleResult(p: Pending, result: unknown, frame?: wire.Frame): void {
+    const now = this.received(p);
+    if (p.sink !== undefined) p.sink.onReply(p.ctx, result, now);
+    else if (p.kind === PROCESS) p.resolve({ result, durationMs: now - p.start } as never);
+    else p.resolve((frame ?? { type: 'agent.result', id: p.id, result }) as never);
+  }
+
+  /** Bookkeeping for any reply to an agent.process; returns the time it was seen. */
+  private received(p: Pending): number {
+    this.release(p);
     const now = performance.now();
-    const ms = now - p.start;
     this.stats.messagesReceived++;
     this.stats.lastMessageTime = performance.timeOrigin + now; // epoch ms without a second clock read
-    this.latency.record(ms);
-    if (type === 'agent.result') {
-      p.resolve((p.kind === PROCESS ? { result: frame.result, durationMs: ms } : frame) as never);
-      return;
-    }
-    this.stats.errors++;
-    if (type === 'agent.error') p.reject(wire.errorFromFrame(frame, p.limitMs, this.hooks.maxQueueSize()));
-    else p.reject(this.hooks.protocolError(`reply "${type}" to agent.process`, JSON.stringify(frame)));
+    this.latency.record(now - p.start);
+    return now;
   }
 
   /** Fails one request with `err` (e.g. its reply was unreadable). */
   fail(p: Pending, err: PoolError): void {
     if (!this.release(p)) return;
     if (p.kind !== CONTROL) this.stats.errors++;
-    p.reject(err);
+    rejectPending(p, err);
   }
 
   /** The worker is gone: every request rejects with `err`. Returns the ids of the messages among them. */
@@ -131,14 +174,14 @@ export class RequestTable {
     for (const p of all) {
       this.release(p);
       if (p.kind !== CONTROL) this.stats.errors++;
-      p.reject(err);
+      rejectPending(p, err);
     }
     return all.filter((p) => p.kind !== CONTROL).map((p) => p.id);
   }
 
   /** Removes p from every structure; false when it was already settled. */
   private release(p: Pending): boolean {
-    if (!this.pending.delete(p.id)) return false;
+    if (!this.pending.delete(p.key)) return false;
     if (p.group !== undefined) this.deadlines.remove(p);
     if (p.signal) unwatchAbort(p.signal, p.onAbort!);
     if (p.kind !== CONTROL) this.messagesInFlight--;
@@ -155,6 +198,6 @@ export class RequestTable {
     this.stats.errors++;
     this.stats.timeouts++;
     this.hooks.sendCancel(p.id);
-    p.reject(errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
+    rejectPending(p, errors.timeout(p.limitMs, 'the worker did not answer within the deadline plus grace; agent.cancel sent'));
   }
 }

@@ -1,6 +1,6 @@
 // Worker frames are untrusted: parsing and the worker-code → engine-code mapping.
 import { describe, expect, it } from 'vitest';
-import { encodeControl, encodeProcess, errorFromFrame, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
+import { encodeControl, encodeProcess, errorFromFrame, fastResultQuote, fastResultValue, idKeyOf, NOT_FAST, RESULT_ID_START, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
 
 describe('wire', () => {
   it('encodes agent.process with id, deadline and data as one JSON line', () => {
@@ -9,6 +9,33 @@ describe('wire', () => {
     expect(JSON.parse(line)).toEqual({ type: 'agent.process', id: '1z', deadline_ms: 250, data: { a: 'ü' } });
     expect(JSON.parse(encodeProcess('2', undefined, 0))).toEqual({ type: 'agent.process', id: '2', data: null });
     expect(JSON.parse(encodeControl('agent.cancel', '3', { target: '1z' }))).toEqual({ type: 'agent.cancel', id: '3', target: '1z' });
+  });
+
+  it('reads the worker\'s agent.result layout without the full parse, and only that layout', () => {
+    const line = '{"type":"agent.result","id":"1z","result":{"n":1,"s":"a,\\"duration_ms\\":2}"},"duration_ms":0.012}';
+    const q = fastResultQuote(line);
+    expect(line.slice(RESULT_ID_START, q)).toBe('1z');
+    expect(fastResultValue(line, q)).toEqual((JSON.parse(line) as Frame).result);
+    const fast = (l: string) => fastResultValue(l, fastResultQuote(l));
+    expect(fast('{"type":"agent.result","id":"1","result":null,"duration_ms":5}')).toBeNull();
+    // Anything else takes the full parse, which keeps rejecting what it rejected.
+    expect(fastResultQuote('{"type":"agent.error","id":"1","error":{}}')).toBe(-1);
+    expect(fastResultQuote('{"id":"1","type":"agent.result","result":1,"duration_ms":1}')).toBe(-1);
+    expect(fast('{"type":"agent.result","id":"1","result":{"a":1,"duration_ms":5}')).toBe(NOT_FAST); // cut short
+    expect(fast('{"type":"agent.result","id":"1","result":1,"duration_ms":x}')).toBe(NOT_FAST);
+    expect(fast('{"type":"agent.result","id":"1","result":1,"duration_ms":1,"x":2}')).toBe(NOT_FAST);
+    expect(fast('{"type":"agent.result","id":"1","result":{bad},"duration_ms":1}')).toBe(NOT_FAST);
+    expect(fast('{"type":"agent.result","id":"1","result":1,"duration_ms":01}')).toBe(NOT_FAST);
+    expect(fast('{"type":"agent.result","id":"1","result":1,"duration_ms":1} ')).toBe(NOT_FAST);
+    // a number JSON.parse would turn into Infinity leaves the fast path, so parseFrame refuses it
+    expect(fast('{"type":"agent.result","id":"1","result":{"x":1e400},"duration_ms":1}')).toBe(NOT_FAST);
+    expect(fast(`{"type":"agent.result","id":"1","result":${'9'.repeat(400)},"duration_ms":1}`)).toBe(NOT_FAST);
+  });
+
+  it('maps only canonical base-36 ids to request keys', () => {
+    expect(idKeyOf('1z')).toBe(71);
+    expect(idKeyOf((123456789).toString(36))).toBe(123456789);
+    for (const bad of ['', '0', '01', '1Z', 'a-b', '1.5', ' 1', 'zzzzzzzzzzz', '\\u0031']) expect(idKeyOf(bad)).toBe(-1);
   });
 
   it('parseFrame names what is wrong with a line', () => {

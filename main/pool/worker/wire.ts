@@ -45,8 +45,19 @@ export function encodeProcess(id: string, data: unknown, deadlineMs: number): st
     throw errors.protocol(`message data is not JSON-serialisable: ${(err as Error).message}`);
   }
   // Ids are base-36 counters, safe to splice without escaping.
-  const deadline = deadlineMs > 0 ? `,"deadline_ms":${deadlineMs}` : '';
-  return `{"type":"agent.process","id":"${id}"${deadline},"data":${json ?? 'null'}}\n`;
+  return PROCESS_HEAD + id + deadlinePart(deadlineMs) + (json ?? 'null') + '}\n';
+}
+
+const PROCESS_HEAD = '{"type":"agent.process","id":"';
+// Every message of a pool usually carries the same deadline: its piece of the frame is built once.
+let lastDeadline = 0;
+let lastDeadlinePart = '","data":';
+function deadlinePart(deadlineMs: number): string {
+  if (deadlineMs !== lastDeadline) {
+    lastDeadline = deadlineMs;
+    lastDeadlinePart = deadlineMs > 0 ? `","deadline_ms":${deadlineMs},"data":` : '","data":';
+  }
+  return lastDeadlinePart;
 }
 
 export function encodeControl(type: string, id: string, extra?: Record<string, unknown>): string {
@@ -90,6 +101,67 @@ function refuseNonFinite(frame: Frame): Frame {
   if (path === undefined) return frame;
   const message = `result not representable in JSON: number beyond a double's range at ${path}`;
   return { type: 'agent.error', id: frame.id, error: { code: 'unserializable_result', message } };
+}
+
+// The worker's own agent.result layout (python/greenlet_a2a/runtime.py `_reply_result`):
+// {"type":"agent.result","id":"<id>","result":<json>,"duration_ms":<number>}
+const RESULT_HEAD = '{"type":"agent.result","id":"';
+const RESULT_MID = '","result":';
+const DURATION = ',"duration_ms":';
+const NUMBER_TO_END = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\}$/y;
+/** Returned by fastResultValue when the line must take the full parse. */
+export const NOT_FAST: unique symbol = Symbol('not fast');
+
+/**
+ * Where the id of a line laid out exactly as the worker writes agent.result ends (the index of
+ * its closing quote), or -1. The id runs from RESULT_ID_START to there; the caller uses the fast
+ * path only when that id names a pending request (idKey: the host's ids are plain base-36).
+ */
+export function fastResultQuote(line: string): number {
+  if (!line.startsWith(RESULT_HEAD)) return -1;
+  const q = line.indexOf('"', RESULT_HEAD.length);
+  return q > 0 && line.startsWith(RESULT_MID, q) ? q : -1;
+}
+export const RESULT_ID_START = RESULT_HEAD.length;
+
+/**
+ * The number a host-issued id stands for: `line[from, to)` in canonical base 36 (digits and
+ * lower-case letters, no leading zero, at most 10 chars so it stays exact), else -1. Request
+ * tables key on this number; an id in any other spelling ("0a", "A", "1.5") maps to -1 and so
+ * never matches a request, as a string key would not have either.
+ */
+export function idKeyOf(text: string, from = 0, to = text.length): number {
+  const len = to - from;
+  if (len < 1 || len > 10 || text.charCodeAt(from) === 48) return -1; // empty, too long, leading '0'
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n = n * 36 + (c - 48);
+    else if (c >= 97 && c <= 122) n = n * 36 + (c - 87);
+    else return -1;
+  }
+  return n;
+}
+
+/**
+ * The `result` of an agent.result line whose id ends at `quote` (fastResultQuote), parsing only that value
+ * (not the envelope: a reply's JSON.parse was the host's largest cost per message). NOT_FAST when
+ * the rest of the line is not exactly the layout: the caller then parses it in full, so a line
+ * the full parse rejects is still rejected with the same reason. Sound because the line is then
+ * a fixed head, a JSON value and a JSON number in a fixed frame, which is valid JSON.
+ */
+export function fastResultValue(line: string, quote: number): unknown {
+  const start = quote + RESULT_MID.length;
+  const d = line.lastIndexOf(DURATION);
+  if (d <= start) return NOT_FAST;
+  NUMBER_TO_END.lastIndex = d + DURATION.length;
+  if (!NUMBER_TO_END.test(line)) return NOT_FAST;
+  if (MAY_OVERFLOW.test(line)) return NOT_FAST; // parseFrame refuses a number JSON would turn into Infinity
+  try {
+    return JSON.parse(line.slice(start, d));
+  } catch {
+    return NOT_FAST;
+  }
 }
 
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);

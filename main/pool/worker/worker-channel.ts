@@ -9,7 +9,7 @@ import type { AdapterEvents, ChannelState, ExitInfo, ProcessOptions, ProcessResu
 import { errors, isPoolError, type PoolError } from '../errors';
 import { ReplyBudget, type FrameWriter } from './framing';
 import { LatencyHistogram } from '../metrics/latency';
-import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable } from './requests';
+import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable, type ReplySink } from './requests';
 import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from '../python-runtime';
 import { startFailureText, StderrTail, type ExitResult } from './start-failure';
 import { spawnWorkerProcess, type WorkerSubprocess } from './worker-process';
@@ -122,23 +122,34 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     return (++this.seq).toString(36);
   }
 
+  /**
+   * The pool's hot path: process() without a promise or a result object per message. The
+   * result reaches `sink.onReply(ctx, result, now)`; any failure reaches `sink.onFailure(ctx, err)`
+   * in a later microtask (never inside this call), as process()'s rejection would.
+   */
+  processTo<C>(data: unknown, opts: ProcessOptions | undefined, ctx: C, sink: ReplySink<C>, now = performance.now()): void {
+    this.request(PROCESS, data, opts, noop, noop, sink as ReplySink<unknown>, ctx, now);
+  }
+
   private send(kind: number, data: unknown, opts: ProcessOptions | undefined): Promise<never> {
-    if (this.channelState !== 'ready') return Promise.reject(this.notReady());
+    return new Promise<never>((resolve, reject) => this.request(kind, data, opts, resolve, reject, undefined, undefined, performance.now()));
+  }
+
+  private request(kind: number, data: unknown, opts: ProcessOptions | undefined, resolve: (v: never) => void, reject: (e: PoolError) => void, sink: ReplySink<unknown> | undefined, ctx: unknown, now: number): void {
+    if (this.channelState !== 'ready') return failEarly(this.notReady(), reject, sink, ctx);
     const signal = opts?.signal;
-    if (signal?.aborted) return Promise.reject(errors.cancelled('Aborted before it was sent'));
+    if (signal?.aborted) return failEarly(errors.cancelled('Aborted before it was sent'), reject, sink, ctx);
     const limit = opts?.timeout ?? this.opts.timeout;
     const id = this.nextId();
     let line: string;
     try {
       line = wire.encodeProcess(id, data, limit);
     } catch (err) {
-      return Promise.reject(err);
+      return failEarly(toPoolError(err), reject, sink, ctx);
     }
-    return new Promise<never>((resolve, reject) => {
-      const p = this.requests.add(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject);
-      if (signal) this.requests.watchAbort(p, signal);
-      this.writer!.write(line);
-    });
+    const p = this.requests.add(id, kind, 'agent.result', limit, limit > 0 ? limit + this.opts.hostTimeoutGrace : 0, resolve, reject, sink, ctx, now);
+    if (signal) this.requests.watchAbort(p, signal);
+    this.writer!.write(line);
   }
 
   protected control(type: string, expect: string, timeoutMs: number): Promise<wire.Frame> {
@@ -168,6 +179,15 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   }
 
   private onLine(line: string): void {
+    // Fast path for the common reply: a message's result, laid out as the worker writes it.
+    const quote = wire.fastResultQuote(line);
+    if (quote > 0) {
+      const p = this.requests.byKey(wire.idKeyOf(line, wire.RESULT_ID_START, quote));
+      if (p !== undefined && p.kind === PROCESS) {
+        const result = wire.fastResultValue(line, quote);
+        if (result !== wire.NOT_FAST) return this.requests.settleResult(p, result);
+      }
+    }
     const frame = wire.parseFrame(line);
     if (typeof frame === 'string') {
       this.protocolError(frame, line);
@@ -309,6 +329,11 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 }
 
 const noop = (): void => {};
+
+function failEarly(err: PoolError, reject: (e: PoolError) => void, sink: ReplySink<unknown> | undefined, ctx: unknown): void {
+  if (sink === undefined) reject(err);
+  else queueMicrotask(() => sink.onFailure(ctx, err));
+}
 
 export function toPoolError(err: unknown): PoolError {
   return isPoolError(err) ? err : errors.protocol(err instanceof Error ? err.message : String(err));
