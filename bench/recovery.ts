@@ -34,6 +34,9 @@ async function spawnReady(): Promise<number> {
 async function killBusy(retryDelay: number) {
   const p = pool({ minWorkers: 2, maxWorkers: 2, retryDelay });
   await p.start();
+  // A worker that has been serving, as in production: one dying within its first second (the
+  // restart policy's minUptime) is treated as a possible crash loop and restarts after 100 ms.
+  await new Promise((r) => setTimeout(r, 1_200));
   let replacementAt = 0;
   p.on('event', (ev) => {
     if (ev.type === 'worker.restarted' && !replacementAt) replacementAt = performance.now();
