@@ -78,7 +78,10 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     const downs: { hostId: string; to: string; heartbeatAgeMs: number }[] = [];
     monitor!.on('host', (c: { hostId: string; to: string; heartbeatAgeMs: number }) => downs.push(c));
     let killed: Promise<void> | null = null;
-    const outs = await load(client!, N, 1_000, (i) => ({ i }), (done) => {
+    // Each message sleeps 10 ms (cooperatively), so every host always holds a few dozen of them
+    // in its workers: the kill then always catches messages whose results were never stored.
+    // (With bare echo, a fast machine could kill a host whose fetched messages were all stored.)
+    const outs = await load(client!, N, 1_000, (i) => ({ i, sleep_ms: 10 }), (done) => {
       if (done === 5_000) killed = hosts[2]!.killGroup();
     });
     await killed;
