@@ -6,9 +6,12 @@ import { expect, test } from '@playwright/test';
 import { ARTIFACTS, call, openApp } from './helpers';
 
 test('runs an experiment, applies its recommendation through the diff preview, downloads the HTML report', async ({ page }) => {
-  const before = (await call('getConfig', {})).pool.concurrencyPerWorker;
-  // today: 2 messages per worker, so 20 ms tasks at 300 msg/s queue up; 50 per worker keeps up
-  await call('updateConfig', { patch: { pool: { concurrencyPerWorker: 2 } } });
+  const { concurrencyPerWorker, minWorkers, maxWorkers } = (await call('getConfig', {})).pool;
+  // today: one worker taking 2 messages at once, so 20 ms tasks at 300 msg/s queue up (~100 msg/s);
+  // 50 per worker keeps up. The steps run as many workers as the live pool has, so it is pinned
+  // to one: earlier specs' load may have scaled it up, and then "today" kept up too.
+  await call('updateConfig', { patch: { pool: { concurrencyPerWorker: 2, minWorkers: 1, maxWorkers: 1 } } });
+  await expect.poll(async () => (await call('getStats', {})).total, { timeout: 30_000 }).toBe(1);
   try {
     const problems = await openApp(page, 'tuning');
     await expect(page.getByTestId('tuning-form')).toBeVisible();
@@ -53,6 +56,6 @@ test('runs an experiment, applies its recommendation through the diff preview, d
     expect(html).not.toMatch(/<script|src="http/i);
     expect(problems).toEqual([]);
   } finally {
-    await call('updateConfig', { patch: { pool: { concurrencyPerWorker: before } } });
+    await call('updateConfig', { patch: { pool: { concurrencyPerWorker, minWorkers, maxWorkers } } });
   }
 });
