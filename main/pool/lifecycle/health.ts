@@ -8,6 +8,9 @@ import type { Recycler } from './recycler';
 import type { WorkerHost, WorkerManager } from './workers';
 import type { WorkerSlot } from '../worker/worker-slot';
 
+// Linux's default pipe capacity; macOS's is 16-64 KiB, Windows' smaller: the largest is the safe bound.
+const PIPE_BUFFER_BYTES = 65_536;
+
 export class HealthMonitor {
   private timer: NodeJS.Timeout | null = null;
 
@@ -60,6 +63,7 @@ export class HealthMonitor {
     const timeout = this.host.opts.healthCheckTimeout;
     slot.healthPending = true;
     const bytesBefore = a.protocolBytesReceived;
+    const inputBefore = a.protocolInputConsumed;
     const [pong, metrics] = await Promise.allSettled([a.ping(timeout), a.fetchMetrics(timeout)]);
     slot.healthPending = false;
     if (slot.adapter !== a || slot.retiring) return; // replaced or going away meanwhile
@@ -78,10 +82,12 @@ export class HealthMonitor {
       return;
     }
     if (!a.connected) return; // the process died; the exit handler reports 'process-dead'
-    // Replies kept arriving while the ping waited: the hub runs (only it writes the protocol
-    // pipe), the pong is just queued behind megabytes of backpressure. Killing this busy worker
-    // would fail every message it holds; a blocked hub sends nothing, so the next check still catches it.
-    if (a.protocolBytesReceived !== bytesBefore) return;
+    // Replies kept arriving, or the worker kept reading our frames, while the ping waited: the hub
+    // runs (only it reads and writes the protocol pipes), the ping is just queued behind megabytes
+    // of traffic. Killing this busy worker would fail every message it holds; a blocked hub moves
+    // neither pipe, so the next check still catches it. Input counts only beyond one pipe buffer:
+    // the kernel takes that much (our ping among it) even from a worker that never reads.
+    if (a.protocolBytesReceived !== bytesBefore || a.protocolInputConsumed - inputBefore > PIPE_BUFFER_BYTES) return;
     this.onHubBlocked(slot, pong.reason);
   }
 

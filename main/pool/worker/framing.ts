@@ -83,6 +83,7 @@ export class LineSplitter {
 export class FrameWriter {
   private pending: string[] = [];
   private pendingLen = 0;
+  private written = 0; // chars ever passed to write()
   private scheduled = false;
   private blocked = false;
   private closed = false;
@@ -104,6 +105,7 @@ export class FrameWriter {
     if (this.closed) return;
     this.pending.push(frame);
     this.pendingLen += frame.length;
+    this.written += frame.length;
     if (!this.scheduled && !this.blocked) {
       this.scheduled = true;
       queueMicrotask(this.flushTask);
@@ -117,6 +119,15 @@ export class FrameWriter {
 
   get pendingChars(): number {
     return this.pendingLen;
+  }
+
+  /**
+   * How much of what was written the OS has taken from us (grows only as the reader drains the
+   * pipe). Chars minus the stream's buffered length, which counts bytes: for non-ASCII frames it
+   * can dip when frames move to the stream, never rise without the pipe being read.
+   */
+  get consumed(): number {
+    return this.written - this.pendingLen - this.stream.writableLength;
   }
 
   flush(): void {

@@ -53,6 +53,9 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
    * Bytes, not whole frames: on a starved machine one multi-megabyte reply can take longer to
    * read than a ping may wait, and a frame count would not move meanwhile. */
   get protocolBytesReceived(): number { return this.bytesIn; }
+  /** How much of the host's frames the worker has read off its input pipe (FrameWriter.consumed):
+   * a hub decoding megabytes of input is busy too, though it writes nothing meanwhile. */
+  get protocolInputConsumed(): number { return this.writer?.consumed ?? 0; }
 
   connect(): Promise<wire.RegisterInfo> {
     if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);
