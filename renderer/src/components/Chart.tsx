@@ -1,7 +1,7 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { tickLabel, timeTicks } from '../lib/ticks';
-import type { ChartData } from '../lib/series';
+import type { ChartData, SeriesDef } from '../lib/series';
 import { severityColor, type ThresholdLine } from '../lib/thresholds';
 import { useWidth } from './useWidth';
 
@@ -18,6 +18,8 @@ interface Props {
   integer?: boolean;
 }
 
+const MARGIN = { top: 6, right: 28, bottom: 0, left: 0 };
+
 const compact = (v: number) => (Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)}k` : Math.abs(v) >= 100 ? v.toFixed(0) : String(+v.toFixed(2)));
 
 // memo: a chart re-renders only when its own series, thresholds or window change
@@ -27,6 +29,58 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
   const dataMax = useMemo(() => maxOf(data), [data]);
   // hidden series by label (not key): RSS keys are slots that change as workers come and go
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  // recharts' axis, line and reference-line components re-register their
+  // settings in its store on every render they get (each a store update that
+  // re-runs the chart's selectors). On a data change only the data and the
+  // time axis differ, so the other children are kept as the same elements,
+  // which React does not re-render.
+  const series = useSameSeries(data.series);
+  const grid = useMemo(() => <CartesianGrid vertical={false} />, []);
+  const yAxis = useMemo(() => <YAxis width={46} tickFormatter={yFormat} allowDecimals={!integer} interval={0} />, [yFormat, integer]);
+  const tooltip = useMemo(
+    () => (
+      <Tooltip
+        isAnimationActive={false}
+        labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+        formatter={(v) => (typeof v === 'number' ? yFormat(v) : String(v))}
+      />
+    ),
+    [yFormat],
+  );
+  const curves = useMemo(
+    () =>
+      series.map((s) => (
+        <Line
+          key={s.key}
+          type="linear"
+          dataKey={s.key}
+          name={s.label}
+          hide={hidden.has(s.label)}
+          stroke={s.color}
+          strokeWidth={1.5}
+          dot={false}
+          activeDot={false}
+          isAnimationActive={false}
+          connectNulls={false}
+        />
+      )),
+    [series, hidden],
+  );
+  const fitting = lines.map((l) => (fits(l, dataMax) ? '1' : '0')).join(''); // a string: equal while no line changes side
+  const refLines = useMemo(
+    () =>
+      lines.map((l, i) => (
+        <ReferenceLine
+          key={l.kind}
+          y={l.y}
+          stroke={severityColor(l.severity)}
+          strokeDasharray="5 4"
+          ifOverflow={fitting[i] === '1' ? 'extendDomain' : 'discard'}
+          label={{ value: l.label, position: 'insideTopLeft', fill: severityColor(l.severity) }}
+        />
+      )),
+    [lines, fitting],
+  );
   const toggle = (label: string) =>
     setHidden((h) => {
       const n = new Set(h);
@@ -63,8 +117,8 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
       </div>
       <div ref={ref} style={{ height }}>
         {width > 0 && (
-          <LineChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 28, bottom: 0, left: 0 }}>
-            <CartesianGrid vertical={false} />
+          <LineChart width={width} height={height} data={data.rows} margin={MARGIN}>
+            {grid}
             <XAxis
               dataKey="t"
               type="number"
@@ -75,43 +129,25 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
               allowDataOverflow
               tickFormatter={(t: number) => tickLabel(t, to - from)}
             />
-            <YAxis width={46} tickFormatter={yFormat} allowDecimals={!integer} interval={0} />
-            <Tooltip
-              isAnimationActive={false}
-              labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-              formatter={(v) => (typeof v === 'number' ? yFormat(v) : String(v))}
-            />
-            {data.series.map((s) => (
-              <Line
-                key={s.key}
-                type="linear"
-                dataKey={s.key}
-                name={s.label}
-                hide={hidden.has(s.label)}
-                stroke={s.color}
-                strokeWidth={1.5}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-                connectNulls={false}
-              />
-            ))}
-            {lines.map((l) => (
-              <ReferenceLine
-                key={l.kind}
-                y={l.y}
-                stroke={severityColor(l.severity)}
-                strokeDasharray="5 4"
-                ifOverflow={fits(l, dataMax) ? 'extendDomain' : 'discard'}
-                label={{ value: l.label, position: 'insideTopLeft', fill: severityColor(l.severity) }}
-              />
-            ))}
+            {yAxis}
+            {tooltip}
+            {curves}
+            {refLines}
           </LineChart>
         )}
       </div>
     </figure>
   );
 });
+
+/** The previous series array while its keys, labels and colours are unchanged (each history build makes a new one). */
+function useSameSeries(series: SeriesDef[]): SeriesDef[] {
+  const prev = useRef(series);
+  const p = prev.current;
+  if (p !== series && (p.length !== series.length || p.some((s, i) => s.key !== series[i]!.key || s.label !== series[i]!.label || s.color !== series[i]!.color)))
+    prev.current = series;
+  return prev.current;
+}
 
 function maxOf(data: ChartData): number {
   let m = 0;

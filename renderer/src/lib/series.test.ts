@@ -4,6 +4,15 @@ import { appendLive, buildCharts, MAX_RSS_WORKERS, mergeSamples } from './series
 import { makeSamples } from './testSamples';
 
 describe('buildCharts', () => {
+  it('hands out frozen rows (recharts\' Immer store then skips walking them), live tail included', () => {
+    const base = buildCharts(makeSamples(50), 1000);
+    const charts = appendLive(base, makeSamples(3, 1_700_000_050_000), 10);
+    for (const c of Object.values(charts)) {
+      expect(Object.isFrozen(c.rows)).toBe(true);
+      expect(c.rows.every((r) => Object.isFrozen(r))).toBe(true);
+    }
+  });
+
   it('downsamples 24 h of 1 s samples to about 1,000 points per series', () => {
     const charts = buildCharts(makeSamples(86_400), 1000);
     expect(charts.throughput.rows.length).toBe(1000);

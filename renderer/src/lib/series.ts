@@ -33,6 +33,19 @@ const COLUMN_DEFS: ColumnDef[] = [
   ...new Map(CHART_TABLE.flatMap((c): readonly ColumnDef[] => (c.series === 'perWorkerRss' ? [] : c.series)).map((d) => [d.key, d])).values(),
 ];
 
+/**
+ * Rows are handed to recharts frozen. recharts 3 keeps a chart's data in its
+ * Immer-backed store, and Immer walks every new object it is given (to
+ * finalize and deep-freeze it) unless it is already frozen: 500 rows × 6
+ * charts walked key by key on each data change, plus the garbage of that
+ * walk. Freezing them here, where they are made, makes that walk return at
+ * the array. Rows are never changed after they are built anyway.
+ */
+function frozen(rows: Row[]): Row[] {
+  for (let i = 0; i < rows.length; i++) Object.freeze(rows[i]);
+  return Object.freeze(rows) as Row[];
+}
+
 const share = (maxPoints: number, k: number) => Math.max(3, Math.ceil(maxPoints / Math.max(1, k)));
 
 /** Marks the union of per-series LTTB picks, so every series keeps its own peaks. */
@@ -131,26 +144,32 @@ function buildSimple(id: ChartId, defs: readonly ColumnDef[], ts: Float64Array, 
     for (let k = 0; k < defs.length; k++) row[defs[k]!.key] = picked[k]![i]!;
     rows[r] = row;
   }
-  return { id, rows, series: defs.map(({ key, label, color }) => ({ key, label, color })) };
+  return { id, rows: frozen(rows), series: defs.map(({ key, label, color }) => ({ key, label, color })) };
 }
 
 /** RSS in MB per worker; the most recently seen workers win when there are too many to draw. */
 function buildPerWorker(id: ChartId, samples: readonly MetricsSample[], maxPoints: number): ChartData {
   const n = samples.length;
-  // walk backwards: the first MAX_RSS_WORKERS distinct ids met are the most recent ones
-  // (indexed loops and a Set: with fewer than MAX_RSS_WORKERS workers this walks every sample)
+  // Memory moves slowly and a 24 h chart has ~86 s per pixel column, so the
+  // per-worker reads (the costliest part: one entry per worker per sample,
+  // scattered over the heap) visit every stride-th sample once there are over
+  // 10 samples per point — for the worker ids as for the values, so every
+  // listed worker has points to draw.
+  const stride = Math.max(1, Math.floor(n / (10 * maxPoints)));
+  const m = Math.ceil(n / stride);
+  // walk backwards: the first MAX_RSS_WORKERS distinct ids met are the most recent ones.
+  // Consecutive samples nearly always list the same workers in the same order:
+  // such a sample costs a string compare per worker, not a Set add.
   const recent = new Set<string>();
-  for (let i = n - 1; i >= 0 && recent.size < MAX_RSS_WORKERS; i--) {
+  let same: readonly { id: string }[] = [];
+  for (let i = (m - 1) * stride; i >= 0 && recent.size < MAX_RSS_WORKERS; i -= stride) {
     const ws = samples[i]!.workers;
+    if (sameIds(ws, same)) continue;
+    same = ws;
     for (let j = 0; j < ws.length && recent.size < MAX_RSS_WORKERS; j++) recent.add(ws[j]!.id);
   }
   const ids = [...recent].sort();
   const k = ids.length;
-  // Memory moves slowly and a 24 h chart has ~86 s per pixel column, so the
-  // per-worker scan (the costliest part: one entry per worker per sample)
-  // reads every stride-th sample once there are over 10 samples per point.
-  const stride = Math.max(1, Math.floor(n / (10 * maxPoints)));
-  const m = Math.ceil(n / stride);
   // per worker: its lifetime as (sample index, t, MB) columns
   const at = ids.map(() => new Int32Array(m));
   const xs = ids.map(() => new Float64Array(m));
@@ -184,7 +203,13 @@ function buildPerWorker(id: ChartId, samples: readonly MetricsSample[], maxPoint
     return row;
   });
   const series = ids.map((id, slot) => ({ key: keys[slot]!, label: id, color: PALETTE[slot % PALETTE.length]! }));
-  return { id, rows, series };
+  return { id, rows: frozen(rows), series };
+}
+
+function sameIds(a: readonly { id: string }[], b: readonly { id: string }[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j]!.id !== b[j]!.id) return false;
+  return true;
 }
 
 export function buildCharts(samples: readonly MetricsSample[], maxPoints = 1000): Charts {
@@ -206,7 +231,7 @@ export function appendLive(base: Charts, live: readonly MetricsSample[], maxPoin
   const tail = buildCharts(live, maxPoints);
   const out = {} as Charts;
   for (const { id, series } of CHART_TABLE)
-    out[id] = series === 'perWorkerRss' ? mergePerWorker(base[id], tail[id]) : { ...base[id], rows: base[id].rows.concat(tail[id].rows) };
+    out[id] = series === 'perWorkerRss' ? mergePerWorker(base[id], tail[id]) : { ...base[id], rows: frozen(base[id].rows.concat(tail[id].rows)) };
   return out;
 }
 
@@ -229,7 +254,7 @@ function mergePerWorker(base: ChartData, tail: ChartData): ChartData {
     }
     return row;
   });
-  return { id: base.id, series, rows: base.rows.concat(rows) };
+  return { id: base.id, series, rows: frozen(base.rows.concat(rows)) };
 }
 
 /** History samples inside [now - range, now]. */
