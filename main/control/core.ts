@@ -104,6 +104,7 @@ export class PlaneCore {
       emit: (exp) => this.emitter.emit('tuning.progress', exp),
       now: this.now,
       file: path.join(opts.dataDir, TUNING_FILE),
+      warn: (message) => this.log({ type: 'config.warning', level: 'warn', message }),
     });
   }
 

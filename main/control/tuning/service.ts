@@ -29,6 +29,8 @@ export interface TuningDeps {
   now: () => number;
   file?: string; // where experiments are kept between runs
   onPids?: StepRun['onPids'];
+  /** told when experiments could not be written to `file` (they stay in memory) */
+  warn?: (message: string) => void;
 }
 
 /** An experiment the app stopped in the middle of: it and its unfinished steps end as cancelled. */
@@ -122,7 +124,11 @@ export class TuningService {
 
   private async save(): Promise<void> {
     if (!this.deps.file) return;
-    await writeFileAtomic(this.deps.file, JSON.stringify({ experiments: this.experiments })).catch(() => undefined);
+    const file = this.deps.file;
+    await writeFileAtomic(file, JSON.stringify({ experiments: this.experiments })).catch((err: unknown) => {
+      // Measured figures are still here to see and export; only the copy kept across restarts is missing.
+      this.deps.warn?.(`tuning experiments not saved to ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    });
   }
 
   private find(id: string): Experiment {

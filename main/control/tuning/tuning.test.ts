@@ -57,6 +57,30 @@ const finished = async (cp: ControlPlane, id: string) =>
   waitFor(async () => (await cp.handlers.listExperiments({})).find((e) => e.id === id && e.status !== 'running'), 60_000, 'the experiment to end');
 
 describe('tuning experiments', () => {
+  it('says when experiments cannot be kept on disk, and keeps them in memory', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    await fs.writeFile(path.join(dir, 'not-a-dir'), 'x'); // a data "dir" under a regular file: no write can succeed
+    const warnings: string[] = [];
+    const c = config({});
+    const s = new TuningService({
+      config: () => c,
+      poolOptions: (cc) => toPoolOptions(cc, { dataDir: dir }),
+      liveWorkers: () => 1,
+      emit: () => undefined,
+      now: Date.now,
+      file: path.join(dir, 'not-a-dir', 'tuning.json'),
+      warn: (m) => warnings.push(m),
+    });
+    services.push(s);
+    const exp = s.start(spec({ vary: [{ setting: 'workers', values: [1] }], measureMs: 60_000 }));
+    await s.cancel(exp.id);
+    await waitFor(() => warnings.length > 0, 10_000, 'the save warning');
+    expect(warnings[0]).toContain('tuning experiments not saved to');
+    expect(warnings[0]).toContain('tuning.json');
+    expect(s.list().map((e) => e.id)).toEqual([exp.id]);
+  });
+
   it('varying workers 1→2 measures two steps on throw-away pools and leaves the live pool alone', async () => {
     const cp = await plane();
     const before = cp.getPool().getDetailedStats();
