@@ -59,7 +59,7 @@ function ensureVenv() {
     log('creating python/.venv');
     run(findBasePython(), ['-m', 'venv', join(root, 'python', '.venv')]);
   }
-  log('installing greenlet, gevent and pytest into python/.venv');
+  log('installing greenlet, gevent, pytest, ruff and mypy into python/.venv');
   run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', reqs[1]], { cwd: join(root, 'python') });
   writeFileSync(stampFile, want);
 }

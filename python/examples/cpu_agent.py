@@ -13,7 +13,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class CpuAgent(GreenletA2AAgent):
     agent_id = "cpu"
-    capabilities = ["cpu"]
+    capabilities = ("cpu",)
 
     def process(self, data):
         spin_ms = data.get("spin_ms", 20000) if isinstance(data, dict) else 20000

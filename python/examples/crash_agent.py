@@ -13,7 +13,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class CrashAgent(GreenletA2AAgent):
     agent_id = "crash"
-    capabilities = ["echo", "crash"]
+    capabilities = ("echo", "crash")
 
     def process(self, data):
         if isinstance(data, dict):

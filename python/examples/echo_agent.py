@@ -14,7 +14,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class EchoAgent(GreenletA2AAgent):
     agent_id = "echo"
-    capabilities = ["echo"]
+    capabilities = ("echo",)
 
     def process(self, data):
         if type(data) is dict:

@@ -13,7 +13,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class NoisyAgent(GreenletA2AAgent):
     agent_id = "noisy"
-    capabilities = ["echo", "noisy"]
+    capabilities = ("echo", "noisy")
 
     def process(self, data):
         lines = data.get("lines", 20) if isinstance(data, dict) else 20

@@ -1,7 +1,9 @@
 """The base class operators subclass."""
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, Optional, Sequence
+
+from .settings import DEFAULT_MAX_QUEUE_SIZE
 
 
 class GreenletA2AAgent:
@@ -16,9 +18,11 @@ class GreenletA2AAgent:
     ``__init__``; values from the worker config override both.
     """
 
+    # Class-level defaults only (a tuple: a shared list would be one list for every subclass);
+    # each instance gets its own list in __init__. The host's config overrides all three.
     agent_id: str = ""
-    capabilities: List[str] = []
-    max_queue_size: int = 100
+    capabilities: Sequence[str] = ()
+    max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE
 
     def __init__(
         self,

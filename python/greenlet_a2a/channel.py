@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, List
+from typing import Any, Callable, List
 
 IS_WINDOWS = os.name == "nt"
 # A Linux pipe holds 64 KiB by default, so a bigger read rarely gains anything; and a buffer
@@ -94,6 +94,8 @@ def _windows_redirect_std_handle(proto_fd: int) -> None:
 def _windows_point_std_handle(binary_fd: int, std_handle: int, target_fd: int, name: str) -> None:
     # Binary mode on binary_fd keeps the CRT from turning "\n" into "\r\n" on the
     # protocol channel; then the Win32 std handle is pointed at target_fd's OS handle.
+    if sys.platform != "win32":  # only called on Windows; tells the type checker msvcrt exists
+        return
     try:
         import ctypes
         import msvcrt
@@ -127,7 +129,7 @@ class FrameReader:
     (epoll, hub switches) per message.
     """
 
-    def __init__(self, fd: int, hub) -> None:
+    def __init__(self, fd: int, hub: Any) -> None:
         self._fd = fd
         self._hub = hub
         # Windows pipes cannot be polled by the loop: read on gevent's threadpool instead.
@@ -148,7 +150,7 @@ class FrameReader:
                 self._hub.wait(self._watcher)
 
 
-def activecnt_works(loop) -> bool:
+def activecnt_works(loop: Any) -> bool:
     """True when ``loop.activecnt`` really counts referenced watchers (libev does; gevent's
     libuv loop always reports 0, which would make an idle blocking read unsafe)."""
     try:
@@ -174,7 +176,7 @@ class FrameWriter:
     half-written, so both paths cannot interleave.
     """
 
-    def __init__(self, fd: int, hub, on_broken: Callable[[BaseException], None]) -> None:
+    def __init__(self, fd: int, hub: Any, on_broken: Callable[[BaseException], None]) -> None:
         from greenlet import greenlet
 
         self._fd = fd

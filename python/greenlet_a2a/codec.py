@@ -14,8 +14,9 @@ import re
 from typing import Any, Optional, Tuple
 
 try:
-    from json.encoder import c_make_encoder as _c_make_encoder
-    from json.scanner import c_make_scanner as _c_make_scanner
+    # The C accelerators behind json; private, so typeshed does not list them.
+    from json.encoder import c_make_encoder as _c_make_encoder  # type: ignore[attr-defined]
+    from json.scanner import c_make_scanner as _c_make_scanner  # type: ignore[attr-defined]
 except ImportError:  # pure-Python builds: fall back to the stdlib objects
     _c_make_encoder = None
     _c_make_scanner = None
@@ -35,7 +36,7 @@ if _c_make_encoder is not None:
         """Compact JSON text; raises TypeError/ValueError/RecursionError when not serialisable."""
         return _join(_iterencode(obj, 0))
 else:  # pragma: no cover - CPython always has the C encoder
-    encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+    encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode  # type: ignore[assignment]
 
 # JSON numbers reach the host as IEEE doubles: an int beyond 2**53 would arrive rounded and
 # 10**400 as Infinity (then null), silently. Such a result is refused instead, with where.
@@ -132,7 +133,7 @@ def encode_result(obj: Any) -> str:
 
 
 _decoder = json.JSONDecoder()
-_scan = _c_make_scanner(_decoder) if _c_make_scanner is not None else _decoder.scan_once
+_scan = _c_make_scanner(_decoder) if _c_make_scanner is not None else _decoder.scan_once  # type: ignore[attr-defined]
 
 
 def decode(line: str) -> Tuple[Any, Optional[str]]:

@@ -5,7 +5,7 @@ import os
 import sys
 import traceback
 from time import perf_counter
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional
 
 import gevent
 from gevent import Timeout
@@ -14,8 +14,13 @@ from greenlet import GreenletExit, greenlet
 
 from . import sigterm
 from .codec import encode
-from .job import CANCELLED, QUEUED, RUNNING, SCHEDULED, TIMED_OUT
+from .job import CANCELLED, QUEUED, RUNNING, SCHEDULED, TIMED_OUT, Job
+from .settings import Settings
 from .sysinfo import rss_bytes
+
+if TYPE_CHECKING:
+    from .agent import GreenletA2AAgent
+    from .channel import FrameWriter
 
 DEFAULT_STOP_TIMEOUT_MS = 30000
 
@@ -23,7 +28,27 @@ DEFAULT_STOP_TIMEOUT_MS = 30000
 class ControlMixin:
     """Mixed into Runtime; relies on its jobs/queue/counters and reply helpers."""
 
-    def _init_control(self, settings: Dict[str, Any]) -> None:
+    if TYPE_CHECKING:  # what Runtime provides, declared for the type checker only
+        agent: GreenletA2AAgent
+        hub: Any
+        loop: Any
+        writer: FrameWriter
+        send: Callable[[str], None]
+        jobs: Dict[str, Job]
+        queue: Deque[Job]
+        in_flight: int
+        received: int
+        sent: int
+        errors: int
+        concurrency: int
+        max_queue: int
+        _direct: Optional[Job]
+
+        def _resume_reader(self, job: Job) -> None: ...
+        def _reply_error(self, mid: str, code: str, message: str, tb: Optional[str] = None) -> None: ...
+        def _error(self, mid: str, code: str, message: str, tb: Optional[str] = None) -> None: ...
+
+    def _init_control(self, settings: Settings) -> None:
         self.started_at = perf_counter()
         self.stopping = False
         self._stop_ids: List[str] = []
@@ -37,7 +62,7 @@ class ControlMixin:
         }
         # Loop lag: a periodic hub timer notes how late it fires. ref=False: it must not
         # keep the loop alive by itself.
-        self._lag_interval = settings["lag_interval_ms"] / 1000.0
+        self._lag_interval = settings.lag_interval_ms / 1000.0
         self._lag = 0.0
         self._last_tick = perf_counter()
         self._lag_timer = self.loop.timer(self._lag_interval, self._lag_interval, ref=False)
@@ -83,12 +108,13 @@ class ControlMixin:
     def _on_cancel(self, mid: str, msg: dict) -> None:
         target = msg.get("target")
         job = self.jobs.get(target) if type(target) is str else None
-        found = job is not None and job.state in (QUEUED, SCHEDULED, RUNNING)
-        if found:
+        found = False
+        if job is not None and job.state in (QUEUED, SCHEDULED, RUNNING):
+            found = True
             self._cancel(job, "cancelled by the host (agent.cancel %s)" % mid)
         self.send(encode({"type": "agent.result", "id": mid, "result": {"cancelled": found}}))
 
-    def _cancel(self, job, why: str, code: str = "cancelled") -> None:
+    def _cancel(self, job: Job, why: str, code: str = "cancelled") -> None:
         state = job.state
         job.state = CANCELLED
         if state is QUEUED:
@@ -98,12 +124,12 @@ class ControlMixin:
             self.loop.run_callback(self._kill, job)
         # SCHEDULED: its runner sees CANCELLED when it starts and skips the job.
 
-    def _kill(self, job) -> None:
+    def _kill(self, job: Job) -> None:
         g = job.greenlet
         if g and getattr(g, "job", None) is job:  # runner still inside this very job
             g.throw(GreenletExit)
 
-    def _expire(self, job) -> None:
+    def _expire(self, job: Job) -> None:
         # Hub timer callback: answer first, then kill, so the host gets its reply even if
         # agent code swallows the exception.
         if job.state is not RUNNING:

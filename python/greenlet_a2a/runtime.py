@@ -16,7 +16,7 @@ from __future__ import annotations
 import traceback
 from collections import deque
 from time import perf_counter
-from typing import Any, Deque, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
 
 from greenlet import getcurrent, greenlet
 
@@ -24,6 +24,10 @@ from .channel import FrameReader, FrameWriter
 from .codec import UnrepresentableResult, decode, encode, encode_result, encode_str, find_id
 from .control import ControlMixin, log
 from .job import DONE, RUNNING, SCHEDULED, Job
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .agent import GreenletA2AAgent
 
 IDLE_RUNNERS_KEPT = 256  # parked runner greenlets kept for reuse; the rest exit
 
@@ -43,13 +47,13 @@ class Runner(greenlet):
 
 
 class Runtime(ControlMixin):
-    def __init__(self, agent, settings: Dict[str, Any], in_fd: int, proto_fd: int, hub) -> None:
+    def __init__(self, agent: GreenletA2AAgent, settings: Settings, in_fd: int, proto_fd: int, hub: Any) -> None:
         self.agent = agent
         self.process = agent.process
         self.hub = hub
         self.loop = hub.loop
-        self.concurrency: int = settings["concurrency"]
-        self.max_queue: int = settings["max_queue_size"]
+        self.concurrency: int = settings.concurrency
+        self.max_queue: int = settings.max_queue_size
         self.jobs: Dict[str, Job] = {}
         self.queue: Deque[Job] = deque()
         self.in_flight = 0
@@ -58,7 +62,7 @@ class Runtime(ControlMixin):
         self.errors = 0
         self._idle_runners: List[greenlet] = []
         self._direct: Optional[Job] = None
-        self._reader_g: Optional[greenlet] = None
+        self._reader_g: Any = None  # the main greenlet, set by serve() before any runner exists
         self.reader = FrameReader(in_fd, hub)
         self.writer = FrameWriter(proto_fd, hub, self._on_broken_channel)
         self.send = self.writer.send
@@ -123,7 +127,7 @@ class Runtime(ControlMixin):
             if kind == "agent.process":
                 self._on_process(mid, msg)
                 return
-            handler = self._control.get(kind)
+            handler = self._control.get(kind) if type(kind) is str else None
             if handler is None:
                 self._error(mid, "bad_request", "unknown frame type %r" % (kind,))
             else:

@@ -29,8 +29,16 @@ from typing import Callable, Optional
 BLOCKED_S = 0.5
 
 # Set by the runtime once it serves: (is it stopping?, seconds the hub has been blocked).
-_stopping: Callable[[], bool] = lambda: False
-_blocked_s: Callable[[], float] = lambda: 0.0
+def _never_stopping() -> bool:
+    return False
+
+
+def _never_blocked() -> float:
+    return 0.0
+
+
+_stopping: Callable[[], bool] = _never_stopping
+_blocked_s: Callable[[], float] = _never_blocked
 
 
 def install() -> None:
@@ -39,7 +47,7 @@ def install() -> None:
         return
     parent = os.getppid()
 
-    def on_sigterm(signum, frame) -> None:
+    def on_sigterm(signum: int, frame: object) -> None:
         why = _exit_reason(parent)
         if why is None:
             _write("SIGTERM ignored: the host has not asked this worker to stop; it drains it "

@@ -28,6 +28,8 @@ def rss_bytes() -> int:
 
 
 def _windows_rss() -> int:
+    if sys.platform != "win32":  # only called on Windows; tells the type checker ctypes.windll exists
+        return 0
     try:
         import ctypes
         from ctypes import wintypes

@@ -7,13 +7,17 @@ the same traceback on stderr, and exit code 3.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TypeVar
 
+from .agent import GreenletA2AAgent
 from .channel import forget_channel_after_fork, protect_stdin, protect_stdout, write_blocking
+from .settings import DEFAULT_MAX_QUEUE_SIZE, BadConfig, Settings, check_agent_reference
 
 EXIT_FATAL = 3
-DEFAULTS = {"concurrency": 100, "max_queue_size": 100, "lag_interval_ms": 50, "monkey_patch": False}
+T = TypeVar("T")
 
 
 class StartupError(Exception):
@@ -24,7 +28,7 @@ class StartupError(Exception):
         self.tb = tb
 
 
-def main(argv=None) -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     proto_fd = protect_stdout()
     in_fd = protect_stdin()
     forget_channel_after_fork(in_fd, proto_fd)
@@ -34,14 +38,14 @@ def main(argv=None) -> None:
     try:
         config = _parse_argv(sys.argv[1:] if argv is None else argv)
         settings = _settings(config)
-        if settings["monkey_patch"]:
+        if settings.monkey_patch:
             # Opt-in: adds ~150 ms of start-up, but lets agents use blocking stdlib I/O cooperatively.
             _step("dependency_missing", "cannot monkey-patch", _monkey_patch)
         hub = _step("dependency_missing", "cannot import gevent/greenlet", _get_hub)
         cls = _step("import_failed", "cannot import agent %r" % config["agent"], _load_class, config["agent"])
         agent = _step("agent_init_failed", "agent %r constructor raised" % config["agent"], _construct, cls, config)
-        if "max_queue_size" not in config:
-            settings["max_queue_size"] = agent.max_queue_size
+        if "max_queue_size" not in config:  # the host always sends it; a hand-started worker may not
+            settings = dataclasses.replace(settings, max_queue_size=agent.max_queue_size)
         _step("start_failed", "agent %r on_start() raised" % config["agent"], agent.on_start)
         from .codec import encode as _dumps
         from .runtime import Runtime
@@ -56,8 +60,8 @@ def main(argv=None) -> None:
         _fatal(proto_fd, StartupError("start_failed", _describe(exc), traceback.format_exc()))
     runtime.send(_dumps({
         "type": "agent.register", "agent_id": agent.agent_id, "capabilities": agent.capabilities,
-        "pid": os.getpid(), "versions": versions(), "concurrency": settings["concurrency"],
-        "max_queue_size": settings["max_queue_size"],
+        "pid": os.getpid(), "versions": versions(), "concurrency": settings.concurrency,
+        "max_queue_size": settings.max_queue_size,
         # The host shows memory from the first moment, not only after its first health sample.
         "rss_bytes": rss_bytes(),
     }))
@@ -94,7 +98,7 @@ def _watch_host(in_fd: int) -> None:
         sys.stderr.write("greenlet_a2a: host watchdog not started: %r\n" % (exc,))
 
 
-def _parse_argv(argv) -> dict:
+def _parse_argv(argv: Sequence[str]) -> Dict[str, Any]:
     import json
 
     raw = None
@@ -108,12 +112,13 @@ def _parse_argv(argv) -> dict:
     try:
         config = json.loads(raw)
     except ValueError as exc:
-        raise StartupError("bad_config", "--config is not valid JSON: %s" % exc)
+        raise StartupError("bad_config", "--config is not valid JSON: %s" % exc) from None
     if not isinstance(config, dict):
         raise StartupError("bad_config", "--config must be a JSON object")
-    agent = config.get("agent")
-    if not isinstance(agent, str) or not agent.strip():
-        raise StartupError("bad_config", 'config "agent" must be a "module.path:ClassName" string')
+    try:
+        check_agent_reference(config.get("agent"))
+    except BadConfig as exc:
+        raise StartupError("bad_config", str(exc)) from None
     if "agent_id" in config and not isinstance(config["agent_id"], str):
         raise StartupError("bad_config", 'config "agent_id" must be a string')
     caps = config.get("capabilities", [])
@@ -122,21 +127,14 @@ def _parse_argv(argv) -> dict:
     return config
 
 
-def _settings(config: dict) -> dict:
-    settings = dict(DEFAULTS)
-    for key, minimum in (("concurrency", 1), ("max_queue_size", 0), ("lag_interval_ms", 1)):
-        value = config.get(key, settings[key])
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise StartupError("bad_config", 'config "%s" must be an integer >= %d, got %r' % (key, minimum, value))
-        settings[key] = value
-    patch = config.get("monkey_patch", False)
-    if not isinstance(patch, bool):
-        raise StartupError("bad_config", 'config "monkey_patch" must be true or false')
-    settings["monkey_patch"] = patch
-    return settings
+def _settings(config: Dict[str, Any]) -> Settings:
+    try:
+        return Settings.from_config(config)
+    except BadConfig as exc:
+        raise StartupError("bad_config", str(exc)) from None
 
 
-def _step(code: str, context: str, fn, *args):
+def _step(code: str, context: str, fn: Callable[..., T], *args: Any) -> T:
     try:
         return fn(*args)
     except StartupError:
@@ -144,7 +142,7 @@ def _step(code: str, context: str, fn, *args):
     except BaseException as exc:
         import traceback
 
-        raise StartupError(code, "%s: %s" % (context, _describe(exc)), traceback.format_exc())
+        raise StartupError(code, "%s: %s" % (context, _describe(exc)), traceback.format_exc()) from None
 
 
 def _monkey_patch() -> None:
@@ -153,31 +151,25 @@ def _monkey_patch() -> None:
     monkey.patch_all()
 
 
-def _get_hub():
-    import greenlet  # noqa: F401 - named in the error if missing
+def _get_hub() -> Any:
     import gevent
+    import greenlet  # noqa: F401 - named in the error if missing
 
     return gevent.get_hub()
 
 
-def _load_class(path: str):
+def _load_class(path: str) -> type:
     import importlib
 
-    module_name, sep, attr = path.partition(":")
-    if not sep:
-        module_name, _, attr = path.rpartition(".")
-    if not module_name or not attr:
-        raise ValueError('agent path %r is not "module.path:ClassName"' % path)
-    obj = importlib.import_module(module_name)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
+    module_name, _, attr = path.partition(":")  # the form was checked by _parse_argv
+    obj = getattr(importlib.import_module(module_name), attr)
     if not isinstance(obj, type) or not callable(getattr(obj, "process", None)):
         raise TypeError("%s is not an agent class with a process(self, data) method" % path)
     return obj
 
 
-def _construct(cls, config: dict):
-    kwargs = {k: config[k] for k in ("agent_id", "capabilities", "max_queue_size") if k in config}
+def _construct(cls: type, config: Dict[str, Any]) -> GreenletA2AAgent:
+    kwargs: Dict[str, Any] = {k: config[k] for k in ("agent_id", "capabilities", "max_queue_size") if k in config}
     try:
         agent = cls(**kwargs)
     except TypeError:
@@ -189,15 +181,16 @@ def _construct(cls, config: dict):
             agent = cls()
         else:
             raise
-    for key, value in kwargs.items():  # config overrides class defaults even if __init__ ignored them
-        setattr(agent, key, list(value) if key == "capabilities" else value)
-    for key, default in (("agent_id", cls.__name__), ("capabilities", []), ("max_queue_size", 100)):
-        if not hasattr(agent, key):
-            setattr(agent, key, default)
-    return agent
+    for name, value in kwargs.items():  # config overrides class defaults even if __init__ ignored them
+        setattr(agent, name, list(value) if name == "capabilities" else value)
+    defaults: List[Any] = [cls.__name__, [], DEFAULT_MAX_QUEUE_SIZE]
+    for name, default in zip(("agent_id", "capabilities", "max_queue_size"), defaults):
+        if not hasattr(agent, name):  # a class with process() that does not subclass GreenletA2AAgent
+            setattr(agent, name, default)
+    return agent  # duck-typed: any class with process() is served as an agent
 
 
-def _fatal(proto_fd: int, err: StartupError) -> None:
+def _fatal(proto_fd: int, err: StartupError) -> NoReturn:
     import json
 
     frame = {"type": "agent.fatal", "error": {"code": err.code, "message": err.message, "traceback": err.tb}}

@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import WAIT_S
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc and uses fork")

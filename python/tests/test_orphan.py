@@ -12,7 +12,6 @@ import textwrap
 import time
 
 import pytest
-
 from conftest import PYTHONPATH, WAIT_S
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX parent death (SIGKILL, reparenting)")

@@ -133,3 +133,15 @@ def test_interpreter_without_gevent_reports_dependency_missing(spawn):
     error = _fatal(spawn(wait_register=False, python=base))
     assert error["code"] == "dependency_missing"
     assert "No module named 'gevent'" in error["message"] or "No module named 'greenlet'" in error["message"]
+
+
+@pytest.mark.parametrize("agent", [
+    "echo_agent.EchoAgent",  # the bare module.Class form the worker once took: one form now, with the colon
+    "echo_agent:EchoAgent.process",  # a dotted attribute after the colon
+    ".echo_agent:EchoAgent",  # a relative module
+    "echo_agent..x:EchoAgent",  # an empty module segment
+])
+def test_agent_reference_must_be_module_colon_class(spawn, agent):
+    error = _fatal(spawn(agent, wait_register=False))
+    assert error["code"] == "bad_config"
+    assert '"agent"' in error["message"] and "package.module:ClassName" in error["message"]

@@ -16,7 +16,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class ChildAgent(GreenletA2AAgent):
     agent_id = "child"
-    capabilities = ["echo"]
+    capabilities = ("echo",)
 
     def process(self, data):
         daemon = data.get("daemon") if isinstance(data, dict) else None

@@ -12,7 +12,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class MixedAgent(GreenletA2AAgent):
     agent_id = "mixed"
-    capabilities = ["echo", "crash"]
+    capabilities = ("echo", "crash")
 
     def process(self, data):
         if isinstance(data, dict):

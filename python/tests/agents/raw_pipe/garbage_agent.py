@@ -14,7 +14,7 @@ from greenlet_a2a import GreenletA2AAgent
 
 class GarbageAgent(GreenletA2AAgent):
     agent_id = "garbage"
-    capabilities = ["echo"]
+    capabilities = ("echo",)
 
     def process(self, data):
         if isinstance(data, dict) and ("garbage" in data or "garbage_hex" in data):
