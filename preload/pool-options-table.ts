@@ -76,7 +76,16 @@ export interface EnvSpec extends Common {
 }
 export type OptionSpec = IntSpec | BoolSpec | StrategySpec | TextSpec | ListSpec | EnvSpec;
 
-const AGENT_PATTERN = { re: /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/, says: 'must look like "package.module:ClassName"' };
+/**
+ * The one agent reference form, "package.module:ClassName": dotted Python identifiers, a colon,
+ * one class name. The engine (main/pool/worker/adapter-options.ts), the agent check
+ * (main/control/agent-validate.ts), the config schema and the Python worker
+ * (python/greenlet_a2a/settings.py, same pattern) all test this one; docs/adapter.md.
+ */
+export const AGENT_PATTERN = {
+  re: /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$/,
+  says: 'must look like "package.module:ClassName"',
+} as const;
 
 // Order = the form's order within each group.
 export const POOL_OPTION_TABLE = {

@@ -25,7 +25,7 @@ writeFileSync(
     '',
     'class Summarizer(GreenletA2AAgent):',
     '    agent_id = "acme-summarizer"',
-    '    capabilities = ["summarize", "translate"]',
+    '    capabilities = ("summarize", "translate")',
     '',
     '    def __init__(self, *args, **kwargs):',
     '        super().__init__(*args, **kwargs)',
@@ -101,6 +101,11 @@ describe('validateAgent', () => {
     const r = await validateAgent({ ...base, agent: 'echo_agent.EchoAgent' });
     expect(r.ok).toBe(false);
     expect(r.errorText).toContain('package.module:ClassName');
+  });
+
+  it('refuses a relative module before starting Python (one pattern with the engine and the worker)', async () => {
+    const r = await validateAgent({ ...base, agent: 'echo_agent..x:EchoAgent' });
+    expect(r).toEqual({ ok: false, errorText: 'Agent must look like "package.module:ClassName" (got "echo_agent..x:EchoAgent").' });
   });
 
   it('names the interpreter when it does not exist', async () => {

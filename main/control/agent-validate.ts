@@ -4,6 +4,7 @@
 // same start-failure text) instead of a second spawner, and it never touches the running pool.
 import { statSync } from 'node:fs';
 import type { AgentValidation } from '../../preload/contract';
+import { AGENT_PATTERN } from '../../preload/pool-options-table';
 import { GreenletBridgeAdapter } from '../pool/index';
 
 export interface ValidateAgentOptions {
@@ -17,7 +18,6 @@ export interface ValidateAgentOptions {
   env?: Record<string, string>;
 }
 
-const AGENT_RE = /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/;
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 function isDirectory(path: string): boolean {
@@ -37,8 +37,8 @@ function failureText(err: unknown): string {
 }
 
 export async function validateAgent(opts: ValidateAgentOptions): Promise<AgentValidation> {
-  if (!AGENT_RE.test(opts.agent ?? '')) {
-    return { ok: false, errorText: `Agent must look like "package.module:ClassName" (got ${JSON.stringify(opts.agent)}).` };
+  if (!AGENT_PATTERN.re.test(opts.agent ?? '')) {
+    return { ok: false, errorText: `Agent ${AGENT_PATTERN.says} (got ${JSON.stringify(opts.agent)}).` };
   }
   // Python silently skips a PYTHONPATH entry that does not exist and then reports only
   // "No module named ...", which hides the real mistake: say it here.

@@ -1,6 +1,7 @@
 // GreenletBridgeAdapter options: defaults from the product spec and up-front
 // checks whose errors name the option (Piscina style), so a bad value fails at
 // construction and not as a confusing worker failure later.
+import { AGENT_PATTERN } from '../../../preload/pool-options-table';
 import { errors } from '../errors';
 import { ReplyBudget } from './framing';
 
@@ -55,8 +56,8 @@ function int(name: string, value: unknown, min: number): number {
 export function resolveAdapterOptions(input: AdapterOptions): ResolvedAdapterOptions {
   if (input === null || typeof input !== 'object') throw errors.invalidOption('agent', 'is required (options object missing)');
   const o = { ...ADAPTER_DEFAULTS, pythonPaths: [] as string[], env: {} as Record<string, string>, ...stripUndefined(input) };
-  if (typeof o.agent !== 'string' || !/^[\w.]+:[A-Za-z_]\w*$/.test(o.agent)) {
-    throw errors.invalidOption('agent', `must look like "package.module:ClassName" (got ${JSON.stringify(o.agent)})`);
+  if (typeof o.agent !== 'string' || !AGENT_PATTERN.re.test(o.agent)) {
+    throw errors.invalidOption('agent', `${AGENT_PATTERN.says} (got ${JSON.stringify(o.agent)})`);
   }
   int('timeout', o.timeout, 0);
   int('maxRetries', o.maxRetries, 0);

@@ -1,0 +1,37 @@
+// One agent reference pattern: the engine's adapter, the option table (config schema, form) and
+// the agent check all test AGENT_PATTERN, and the Python worker the same regex (test_startup.py).
+// Before, the adapter took a looser form ('[\w.]+:…') and the table a laxer module part.
+import { describe, expect, it } from 'vitest';
+import { AGENT_PATTERN, POOL_OPTION_TABLE, optionProblem } from '../../../preload/pool-options-table';
+import { poolOptionSchema } from '../../../preload/pool-schema';
+import { resolveAdapterOptions } from './adapter-options';
+
+const refusedNow = [
+  '.echo_agent:EchoAgent', // a relative module: the adapter's old pattern took it
+  '2fast:Agent', // a module name starting with a digit: the adapter's old pattern took it
+  'echo_agent..x:EchoAgent', // an empty module segment: both old patterns took it
+  'echo_agent.:EchoAgent', // a trailing dot: both old patterns took it
+  'echo_agent.EchoAgent', // no colon: the Python worker took it
+];
+const accepted = ['echo_agent:EchoAgent', 'acme_agents.summarizer:Summarizer', '_private.mod_2:Agent_X'];
+
+describe('the agent reference pattern', () => {
+  it.each(refusedNow)('the engine refuses %s, naming the option', (agent) => {
+    expect(() => resolveAdapterOptions({ agent })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION', details: { option: 'agent' } }));
+  });
+
+  it.each(refusedNow)('the option table refuses %s', (agent) => {
+    expect(optionProblem(POOL_OPTION_TABLE.agent, agent)).toContain('package.module:ClassName');
+  });
+
+  it.each(accepted)('engine and table accept %s', (agent) => {
+    expect(resolveAdapterOptions({ agent }).agent).toBe(agent);
+    expect(optionProblem(POOL_OPTION_TABLE.agent, agent)).toBeNull();
+  });
+
+  it('is the one the config schema uses', () => {
+    expect(POOL_OPTION_TABLE.agent.pattern).toBe(AGENT_PATTERN);
+    for (const agent of refusedNow) expect(poolOptionSchema('agent').safeParse(agent).success).toBe(false);
+    for (const agent of accepted) expect(poolOptionSchema('agent').safeParse(agent).success).toBe(true);
+  });
+});
