@@ -42,7 +42,6 @@ async function killBusy(retryDelay: number) {
     if (ev.type === 'worker.restarted' && !replacementAt) replacementAt = performance.now();
   });
   const answered: number[] = [];
-  let t0 = 0;
   const all = Array.from({ length: MESSAGES }, (_, n) =>
     p.executeWithInfo({ type: 'agent.process', data: { n, sleep_ms: RUN_MS } }).then((o) => {
       if (o.attempts > 1) answered.push(performance.now());
@@ -52,7 +51,7 @@ async function killBusy(retryDelay: number) {
   const victim = p.getDetailedStats().workers.find((w) => w.inFlight > 0 && w.pid);
   if (!victim?.pid) throw new Error('no busy worker to kill');
   const inFlight = victim.inFlight;
-  t0 = performance.now();
+  const t0 = performance.now();
   process.kill(victim.pid, 'SIGKILL');
   await Promise.all(all);
   while (!replacementAt) await new Promise((r) => setTimeout(r, 5));

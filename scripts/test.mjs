@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: sets up what is missing, then runs every suite — typecheck,
-// vitest (engine, control plane, transports, renderer), pytest (agent runtime)
+// `npm test`: sets up what is missing, then runs every suite — typecheck and lint
+// (tsc, ESLint, ruff, mypy; each counted as one check), vitest (engine, control plane, transports, renderer), pytest (agent runtime)
 // and Playwright (real Chromium against headless mode) — and ends with one
 // summary line "N passed, N failed, N skipped" over all of them.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './browser.mjs';
+import { LINTERS, runLinter } from './lint.mjs';
 import { ensurePromtool } from './promtool.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +26,10 @@ const failures = [];
 function record(suite, status, counts) {
   if (!counts) counts = { passed: 0, failed: status === 0 ? 0 : 1, skipped: 0 };
   for (const k of Object.keys(totals)) totals[k] += counts[k];
-  if (status !== 0 && counts.failed === 0) counts.failed = 1, totals.failed += 1; // runner crashed
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed = 1; // the runner crashed
+    totals.failed += 1;
+  }
   console.log(`[test] ${suite}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   if (status !== 0) failures.push(suite);
 }
@@ -52,6 +56,12 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 if (want('typecheck')) {
   const status = sh(bin('tsc'), ['-b', '--pretty']);
   record('typecheck', status, { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 });
+}
+if (want('typecheck') || want('lint')) {
+  for (const l of LINTERS) {
+    const status = runLinter(l);
+    record(`lint (${l.name})`, status, { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 });
+  }
 }
 
 // One build before the suites that read out/: the vitest checks of the built preload bundle

@@ -180,8 +180,13 @@ export class HostAgent extends EventEmitter {
       if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
       this.inflight.delete(m);
       if (then === 'ack') m.ack();
-      else if (then === 'term') (this.counters.terms++, m.term());
-      else (this.counters.naks++, m.nak(this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1))));
+      else if (then === 'term') {
+        this.counters.terms++;
+        m.term();
+      } else {
+        this.counters.naks++;
+        m.nak(this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1)));
+      }
       this.pump();
     };
     if (!out) return settle();

@@ -67,7 +67,7 @@ function windowsInstalls(env: NodeJS.ProcessEnv): string[] {
   );
   const found: string[] = [];
   for (const root of roots) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(root).filter((n) => /^Python3\d+/i.test(n));
     } catch {

@@ -40,6 +40,8 @@ export interface ShutdownOptions {
   timeout?: number; // ms each worker may take to drain its in-flight messages; default drainTimeout
 }
 
+// Typed 'event' overloads merged into the class (@types/node 20's EventEmitter takes no event map).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface only narrows inherited methods
 export declare interface GreenletProcessPool {
   on(event: 'event', listener: (ev: PoolEvent) => void): this;
   off(event: 'event', listener: (ev: PoolEvent) => void): this;
@@ -49,6 +51,7 @@ export declare interface GreenletProcessPool {
 
 type Phase = 'new' | 'starting' | 'running' | 'closing' | 'closed';
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class GreenletProcessPool extends EventEmitter implements WorkerHost {
   opts: PoolOptions;
   private phase: Phase = 'new';
@@ -65,7 +68,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     super();
     this.opts = resolveOptions(options);
     this.manager = new WorkerManager(this);
-    const pool = this;
+    const pool = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getters below must read the live opts
     this.dispatcher = new Dispatcher({
       get opts() {
         return pool.opts; // a getter, so updateConfig() is seen at once

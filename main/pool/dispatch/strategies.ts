@@ -120,7 +120,10 @@ class P2cEwma implements Picker {
     let measured = 0;
     for (let k = 0; k < n; k++) {
       const s = slots[k]!;
-      if (s.available && s.ewmaMs > 0) (sum += s.ewmaMs), measured++;
+      if (s.available && s.ewmaMs > 0) {
+        sum += s.ewmaMs;
+        measured++;
+      }
     }
     const fallback = measured > 0 ? sum / measured : 0;
     this.start = this.start + 1 >= n ? 0 : this.start + 1;
@@ -130,7 +133,10 @@ class P2cEwma implements Picker {
       const s = slots[(this.start + k) % n]!;
       if (!s.available) continue;
       const cost = expectedWait(s, now, fallback);
-      if (cost < bestCost) (best = s), (bestCost = cost);
+      if (cost < bestCost) {
+        best = s;
+        bestCost = cost;
+      }
     }
     return best;
   }

@@ -234,6 +234,7 @@ export const SAMPLE_CHARS = 120;
 
 // C0/C1 controls, line/paragraph separators and bidi overrides: raw, they could forge log
 // lines, recolour a terminal or reorder what an operator reads.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** A short, printable piece of an offending line for logs and events: at most `max` chars, controls escaped. */

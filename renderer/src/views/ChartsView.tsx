@@ -68,6 +68,7 @@ export function ChartsView() {
     const tailSpan = tail.length ? tail[tail.length - 1]!.t - tail[0]!.t : 0;
     const budget = Math.max(60, Math.ceil(((maxPoints || MAX_POINTS) * tailSpan) / rangeMs)); // same points per ms as the history
     return { charts: appendLive(base, tail, budget), from: to - rangeMs, to };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- liveKey changes per live sample; the memo reads the samples via getState()
   }, [base, history, rangeMs, liveKey, maxPoints]);
 
   const lines = useMemo(

@@ -15,6 +15,7 @@ export function EventsView() {
   const { setWorkerFilter, setLevelFilter, setPaused, clear } = useEvents.getState();
   const liveIds = useStats((s) => s.stats?.workers.map((w) => w.id).join(','));
   // while paused the list stays as it was; the store keeps receiving
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- deliberately stale: the list as it was when paused
   const frozen = useMemo(() => events, [paused]);
   const source = paused ? frozen : events;
   const workerIds = useMemo(() => {

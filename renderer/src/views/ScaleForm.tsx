@@ -21,6 +21,7 @@ export function ScaleForm() {
       setMin(String(pool.minWorkers));
       setMax(String(pool.maxWorkers));
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset the fields only when these two values change, not on any config edit
   }, [pool?.minWorkers, pool?.maxWorkers]);
   const check = (): Record<string, string> => {
     const e: Record<string, string> = {};
