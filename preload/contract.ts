@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
+import type { ErrorCode } from './error-table';
 // The engine's public value types, re-exported so the renderer never imports main/.
 // Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
 // modules into the web build, so this one type-only import is the boundary's exception.
@@ -191,7 +192,7 @@ export interface AppInfo {
 }
 
 export interface ApiErrorShape {
-  code: string; // 'ERR_VALIDATION', 'ERR_QUEUE_FULL', 'ERR_AGENT', ...
+  code: ErrorCode; // one of preload/error-table.ts: 'ERR_VALIDATION', 'ERR_QUEUE_FULL', 'ERR_AGENT', ...
   message: string;
   issues?: ConfigIssue[];
   details?: unknown;

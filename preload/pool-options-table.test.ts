@@ -132,3 +132,10 @@ describe('engine option checks derived from the table', () => {
     expect(resolveOptions({ workerRecycleInterval: 2_100_000_000, workerRecycleJitter: 0 }).workerRecycleInterval).toBe(2_100_000_000);
   });
 });
+
+describe('the agent reference in the config schema', () => {
+  // one pattern (AGENT_PATTERN): the engine's side is main/pool/worker/adapter-options.test.ts
+  it.each(['.echo_agent:EchoAgent', 'echo_agent..x:EchoAgent', 'echo_agent.EchoAgent'])('refuses %s', (agent) => {
+    expect(appConfigSchema.safeParse({ ...defaultConfig(), pool: { ...defaultConfig().pool, agent } }).success).toBe(false);
+  });
+});

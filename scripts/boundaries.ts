@@ -7,7 +7,8 @@
 //     outside the engine but held to rule 5 the same way).
 //  3. main/pool imports nothing else of the app (it is the engine: plain Node, no app layers),
 //     except the pool option table (preload/pool-options-table.ts), pure data shared by the
-//     engine's checks, the config schema and the form.
+//     engine's checks, the config schema and the form, and the error table
+//     (preload/error-table.ts), pure data shared by the engine's errors and every door.
 //  4. main/pool and main/control never import 'electron' (headless mode runs them in plain Node).
 //  5. The pure engine modules of rule 2, and everything they import, import no Node built-in
 //     and no 'electron' (they end up in the renderer's bundle).
@@ -36,7 +37,7 @@ const SHARED_PURE: Record<string, readonly string[]> = {
   'preload/contract.ts': ['main/pool/types.ts', 'main/cluster/types.ts'],
 };
 /** App modules the engine may import: pure tables, checked by rule 5 like SHARED_PURE. */
-const ENGINE_MAY_IMPORT: readonly string[] = ['preload/pool-options-table.ts'];
+const ENGINE_MAY_IMPORT: readonly string[] = ['preload/pool-options-table.ts', 'preload/error-table.ts'];
 const NODE_BUILTINS = new Set(builtinModules);
 
 /** Reads every .ts/.tsx file under the scanned folders of `root`. */

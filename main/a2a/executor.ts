@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role, TaskState, type Message, type Part, type Task } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
+import { errorCodeOf } from '../../preload/error-table';
 import { partsToData, resultToParts, textPart } from './parts';
 import type { ResolvedHost } from './types';
 
@@ -14,10 +15,8 @@ interface Running {
 
 const now = () => new Date().toISOString();
 
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'ERR_INTERNAL';
-}
+// The error table's code (ERR_INTERNAL for an error without one), as at every other door.
+const errorCode = errorCodeOf;
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -118,7 +118,8 @@ export class ClusterClient {
     if (rec.ok) this.settle(id, rec, null);
     else {
       const e = rec.error!;
-      this.settle(id, null, new PoolError(e.code as PoolError['code'], e.message, { details: e.details }));
+      // final: the cluster already redelivered what a host could not finish, so not retryable here
+      this.settle(id, null, new PoolError(e.code as PoolError['code'], e.message, { details: e.details, retryable: false }));
     }
   }
 

@@ -17,6 +17,7 @@ import { HostHeartbeat } from './host-heartbeat';
 import type { ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
 import { encode, errorRecord, type ResultRecord } from './wire';
+import { isHostSide } from '../../preload/error-table';
 
 export interface HostAgentOptions {
   cluster: ClusterOptions;
@@ -32,7 +33,6 @@ interface InFlight {
 
 const FETCH_EXPIRES_MS = 2_000;
 const MAX_FETCHES = 2;
-const NOT_THE_MESSAGES_FAULT = new Set(['ERR_POOL_CLOSED', 'ERR_NOT_CONNECTED', 'ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL', 'ERR_START_FAILED']);
 
 export class HostAgent extends EventEmitter {
   readonly hostId: string;
@@ -170,7 +170,7 @@ export class HostAgent extends EventEmitter {
       }
       return this.finish(m, null, 'nak');
     }
-    if (NOT_THE_MESSAGES_FAULT.has(code)) return this.finish(m, null, 'nak');
+    if (isHostSide(code)) return this.finish(m, null, 'nak'); // not the message's fault: another host may take it
     // The agent's own error, a run timeout, a protocol error: deterministic, answered once.
     this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err) }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
   }

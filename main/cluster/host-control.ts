@@ -7,6 +7,7 @@ import type { PoolOptions } from '../pool/index';
 import type { HostControlReply, HostControlRequest } from './types';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
+import { errorCodeOf } from '../../preload/error-table';
 import { names } from './topology';
 import { decode, encode } from './wire';
 
@@ -58,8 +59,8 @@ export class HostControl {
           return { hostId, ok: false, error: { code: 'ERR_INVALID_OPTION', message: 'op must be stats, recycle, recycleWorker, scale or config' } };
       }
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      return { hostId, ok: false, error: { code: e.code ?? 'ERR_PROTOCOL', message: e.message ?? String(err) } };
+      // mapped like every other door (preload/error-table.ts): an error without a known code is ERR_INTERNAL
+      return { hostId, ok: false, error: { code: errorCodeOf(err), message: (err as { message?: string }).message ?? String(err) } };
     }
   }
 }

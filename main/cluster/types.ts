@@ -1,6 +1,7 @@
 // Public shapes of the scale-out layer that the control plane, the transports
 // and the UI share. Types only (preload/contract.ts and the renderer import
 // this file): no runtime imports here.
+import type { ErrorCode } from '../../preload/error-table';
 
 export type HostState = 'up' | 'draining' | 'stale' | 'down';
 
@@ -63,5 +64,5 @@ export interface HostControlReply {
   hostId: string;
   ok: boolean;
   result?: unknown;
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }

@@ -20,4 +20,18 @@ describe('api errors', () => {
     expect(shape).toEqual({ code: 'ERR_INTERNAL', message: 'disk on fire' });
     expect(httpStatusFor(shape)).toBe(500);
   });
+
+  it('a code the error table does not know (a Node ENOENT) is an internal error too', () => {
+    expect(toApiErrorShape(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toEqual({ code: 'ERR_INTERNAL', message: 'no such file' });
+  });
+
+  it("an engine option error is the caller's mistake (400), not the server's (500)", () => {
+    expect(httpStatusFor(toApiErrorShape(errors.invalidOption('minWorkers', 'must be >= 1')))).toBe(400);
+  });
+
+  it('engine errors take their default retryable from the table', () => {
+    expect([errors.timeout(5), errors.workerCrashed(), errors.notConnected(), errors.agent('x'), errors.queueFull(1)].map((e) => e.retryable)).toEqual([
+      true, true, true, false, false,
+    ]);
+  });
 });

@@ -1,32 +1,12 @@
 // The one error type every transport understands. Handlers throw ApiError (or
 // an engine error with a `code`); transports turn it into ApiErrorShape and,
-// over HTTP, into a status code.
+// over HTTP, into a status code. Codes and statuses: preload/error-table.ts.
 import type { ApiErrorShape, ConfigIssue } from '../../preload/contract';
-
-const STATUS: Record<string, number> = {
-  ERR_VALIDATION: 400,
-  ERR_NOT_FOUND: 404,
-  ERR_QUEUE_FULL: 503,
-  ERR_WORKER_QUEUE_FULL: 503,
-  ERR_POOL_CLOSED: 503,
-  ERR_START_FAILED: 503,
-  ERR_TIMEOUT: 504,
-  ERR_QUEUE_TIMEOUT: 504,
-  ERR_AGENT: 422,
-  ERR_POISON_MESSAGE: 422,
-  ERR_CANCELLED: 409,
-  ERR_CONFLICT: 409,
-  // the worker went away under the request: the upstream failed, not the server itself
-  ERR_NOT_CONNECTED: 503,
-  ERR_WORKER_CRASHED: 502,
-  ERR_PROTOCOL: 502,
-  ERR_CLUSTER_DISABLED: 409, // single-machine mode: no cluster configured
-  ERR_CLUSTER_UNAVAILABLE: 503,
-};
+import { FALLBACK_ERROR_CODE, httpStatusOf, isErrorCode, type ErrorCode } from '../../preload/error-table';
 
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly issues?: ConfigIssue[],
     readonly details?: unknown,
@@ -49,14 +29,13 @@ export function issuesFromZod(issues: ReadonlyArray<{ path: PropertyKey[]; messa
   }));
 }
 
+/** Any thrown value → the wire shape; a code the table does not know (a Node `ENOENT`) is ERR_INTERNAL. */
 export function toApiErrorShape(err: unknown): ApiErrorShape {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-    const e = err as { code: string; message?: string; issues?: ConfigIssue[]; details?: unknown };
-    return { code: e.code, message: e.message ?? e.code, issues: e.issues, details: e.details };
-  }
-  return { code: 'ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) };
+  const e = err as { code?: unknown; message?: string; issues?: ConfigIssue[]; details?: unknown } | null | undefined;
+  if (isErrorCode(e?.code)) return { code: e.code, message: e.message ?? e.code, issues: e.issues, details: e.details };
+  return { code: FALLBACK_ERROR_CODE, message: err instanceof Error ? err.message : String(err) };
 }
 
 export function httpStatusFor(shape: ApiErrorShape): number {
-  return STATUS[shape.code] ?? 500;
+  return httpStatusOf(shape.code);
 }

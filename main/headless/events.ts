@@ -112,7 +112,7 @@ export function createEventStream(host: ApiHost, opts: EventStreamOptions = {}):
     attach(req, res, url) {
       if (clients.size >= maxClients) {
         res.setHeader('Retry-After', '5');
-        return sendError(res, 503, 'ERR_TOO_MANY_STREAMS', `Too many event-stream clients (limit ${maxClients}): close another tab or stream`, {
+        return sendError(res, 'ERR_TOO_MANY_STREAMS', `Too many event-stream clients (limit ${maxClients}): close another tab or stream`, {
           details: { limit: maxClients },
         });
       }

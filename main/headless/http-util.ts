@@ -2,6 +2,7 @@
 // headers and a body reader with a hard size limit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiErrorShape } from '../../preload/contract';
+import { httpStatusOf, type ErrorCode } from '../../preload/error-table';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,8 +33,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string, extra?: Partial<ApiErrorShape>): void {
-  sendJson(res, status, { code, message, ...extra } satisfies ApiErrorShape);
+/** An error reply: its HTTP status comes from the code's row in preload/error-table.ts. */
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, extra?: Partial<ApiErrorShape>): void {
+  sendJson(res, httpStatusOf(code), { code, message, ...extra } satisfies ApiErrorShape);
 }
 
 export class BodyTooLargeError extends Error {

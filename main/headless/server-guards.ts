@@ -90,7 +90,6 @@ export function refuseHost(req: IncomingMessage, res: ServerResponse, expected: 
   res.setHeader('Connection', 'close');
   sendError(
     res,
-    421,
     'ERR_HOST_NOT_ALLOWED',
     `Host "${given}" is not this server (use ${expected}); other names are refused to block DNS rebinding`,
   );

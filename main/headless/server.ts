@@ -79,20 +79,20 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   async function callMethod(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return sendError(res, 405, 'ERR_METHOD_NOT_ALLOWED', 'API methods are called with POST');
+      return sendError(res, 'ERR_METHOD_NOT_ALLOWED', 'API methods are called with POST');
     }
-    if (!isMethodName(method)) return sendError(res, 404, 'ERR_NOT_FOUND', `Unknown method "${method}"`);
+    if (!isMethodName(method)) return sendError(res, 'ERR_NOT_FOUND', `Unknown method "${method}"`);
     let text: string;
     try {
       text = await readBody(req, maxBody, limits.requestTimeoutMs);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         discardBody(req);
-        return sendError(res, 413, err.code, err.message);
+        return sendError(res, err.code, err.message);
       }
       if (err instanceof BodyTimeoutError) {
         res.setHeader('Connection', 'close');
-        return sendError(res, 408, err.code, err.message);
+        return sendError(res, err.code, err.message);
       }
       throw err;
     }
@@ -100,8 +100,8 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     try {
       raw = text.trim() === '' ? {} : parseClientJson(text);
     } catch (err) {
-      if (err instanceof JsonLimitError) return sendError(res, 400, err.code, err.message, { issues: [{ path: err.path, message: err.message }] });
-      return sendError(res, 400, 'ERR_VALIDATION', `Body is not valid JSON: ${(err as Error).message}`, {
+      if (err instanceof JsonLimitError) return sendError(res, err.code, err.message, { issues: [{ path: err.path, message: err.message }] });
+      return sendError(res, 'ERR_VALIDATION', `Body is not valid JSON: ${(err as Error).message}`, {
         issues: [{ path: '(root)', message: 'invalid JSON' }],
       });
     }
@@ -138,7 +138,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     }
     if (path === '/api/events') {
       if (!isAuthorized(req, url, token, true)) return unauthorized(res);
-      if (req.method !== 'GET') return sendError(res, 405, 'ERR_METHOD_NOT_ALLOWED', 'The event stream is read with GET');
+      if (req.method !== 'GET') return sendError(res, 'ERR_METHOD_NOT_ALLOWED', 'The event stream is read with GET');
       return events.attach(req, res, url);
     }
     if (path.startsWith('/api/')) {
@@ -153,7 +153,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
 
   function unauthorized(res: ServerResponse): void {
     res.setHeader('WWW-Authenticate', 'Bearer realm="greenlet-control-center"');
-    sendError(res, 401, 'ERR_UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>"');
+    sendError(res, 'ERR_UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>"');
   }
 
   let hostOk: (host: string | undefined) => boolean = () => false; // set once the port is known
@@ -163,7 +163,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     if (!hostOk(req.headers.host)) return refuseHost(req, res, expectedHost);
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
-      sendError(res, 500, 'ERR_INTERNAL', err instanceof Error ? err.message : String(err));
+      sendError(res, 'ERR_INTERNAL', err instanceof Error ? err.message : String(err));
     });
   }, limits);
 

@@ -67,14 +67,14 @@ async function fileAt(path: string): Promise<string | null> {
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
-    return sendError(res, 405, 'ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`);
+    return sendError(res, 'ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed here`);
   }
   const target = resolveInside(root, urlPath);
-  if (!target) return sendError(res, 403, 'ERR_FORBIDDEN', 'Path outside the served directory');
+  if (!target) return sendError(res, 'ERR_FORBIDDEN', 'Path outside the served directory');
   let file = await fileAt(target);
   // SPA fallback: a route without a file extension gets the app shell; a missing asset is a 404.
   if (!file && extname(target) === '') file = await fileAt(join(resolve(root), 'index.html'));
-  if (!file) return sendError(res, 404, 'ERR_NOT_FOUND', `No such file: ${urlPath}`);
+  if (!file) return sendError(res, 'ERR_NOT_FOUND', `No such file: ${urlPath}`);
   const s = await stat(file);
   const isHtml = extname(file) === '.html';
   const hashed = relative(resolve(root), file).split(sep)[0] === 'assets'; // vite's content-hashed output

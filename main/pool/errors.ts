@@ -3,7 +3,9 @@
 // control plane, the UI and tests match on, and a `retryable` flag: the failure
 // was transient, not the agent's own verdict (an exception is deterministic;
 // re-running it only multiplies side effects). What the engine retries by itself
-// is decided in retry-policy.ts, which also leaves out timeouts.
+// is decided in retry-policy.ts, which also leaves out timeouts. Each code's HTTP status, default
+// `retryable` and whether it counts as rejected are its row in preload/error-table.ts.
+import { ERROR_TABLE } from '../../preload/error-table';
 import type { PoolErrorCode } from './types';
 
 export class PoolError extends Error {
@@ -15,7 +17,7 @@ export class PoolError extends Error {
     super(message);
     this.name = 'PoolError';
     this.code = code;
-    this.retryable = opts.retryable ?? false;
+    this.retryable = opts.retryable ?? ERROR_TABLE[code].retryable;
     if (opts.details !== undefined) this.details = opts.details;
   }
 }
@@ -53,10 +55,7 @@ export const errors = {
   },
   timeout(timeoutMs: number, detail = 'run deadline passed'): PoolError {
     // retryable for callers who know their work is safe to repeat; the engine itself never retries it (retry-policy.ts).
-    return new PoolError('ERR_TIMEOUT', `Message timed out after ${timeoutMs} ms (${detail})`, {
-      details: { timeoutMs },
-      retryable: true,
-    });
+    return new PoolError('ERR_TIMEOUT', `Message timed out after ${timeoutMs} ms (${detail})`, { details: { timeoutMs } });
   },
   queueTimeout(waitedMs: number, limitMs: number): PoolError {
     return new PoolError('ERR_QUEUE_TIMEOUT', `Message waited ${waitedMs} ms in the pool queue (limit ${limitMs} ms)`, {
@@ -75,7 +74,6 @@ export const errors = {
     const how = detail.reason ?? (detail.signal ? `killed by ${detail.signal}` : `exited with code ${detail.code ?? 'unknown'}`);
     return new PoolError('ERR_WORKER_CRASHED', `Worker process${detail.pid ? ` ${detail.pid}` : ''} died before answering (${how})`, {
       details: detail,
-      retryable: true,
     });
   },
   poison(attempts: number, lastError?: string): PoolError {

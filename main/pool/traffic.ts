@@ -2,6 +2,7 @@
 // when each message arrived, how big it was, how long it ran and how it
 // ended. Never its contents.
 import type { TaskOutcome } from './types';
+import { isRejected } from '../../preload/error-table';
 
 export interface TrafficRecord {
   t: number; // epoch ms when execute() was called
@@ -10,7 +11,6 @@ export interface TrafficRecord {
   outcome: 'ok' | 'error' | 'rejected';
 }
 
-const REJECTED = new Set(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
 
 function sizeOf(data: unknown): number {
   if (typeof data === 'string') return data.length + 2;
@@ -32,7 +32,7 @@ export function recordTraffic(p: Promise<unknown>, rec: (r: TrafficRecord) => vo
       return withInfo ? o : o.result;
     },
     (err: { code?: string }) => {
-      rec({ t, bytes, runMs: 0, outcome: REJECTED.has(err?.code ?? '') ? 'rejected' : 'error' });
+      rec({ t, bytes, runMs: 0, outcome: isRejected(err?.code) ? 'rejected' : 'error' });
       throw err;
     },
   );

@@ -98,6 +98,7 @@ export interface TaskOutcome {
 }
 
 // Error codes raised by the engine (main/pool/errors.ts creates them).
+/** A subset of preload/error-table.ts's ErrorCode: errors.ts reads ERROR_TABLE[code], which fails to compile otherwise. */
 export type PoolErrorCode =
   | 'ERR_INVALID_OPTION'
   | 'ERR_QUEUE_FULL' // pool queue full: execute rejects at once

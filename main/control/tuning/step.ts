@@ -8,6 +8,7 @@ import type { TuningLoad } from '../../../preload/tuning';
 import { GreenletProcessPool, type PoolOptions, type TrafficRecord } from '../../pool/index';
 import { LoadGenerator } from '../load-generator';
 import { ReplayLoad } from './replay';
+import { isRejected } from '../../../preload/error-table';
 
 export interface StepFigures {
   throughput: number;
@@ -34,7 +35,6 @@ export interface StepRun {
   onPids?: (pids: number[]) => void;
 }
 
-const REJECTED = new Set(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
 // RSS and loop lag come from the health check; a step lasts seconds, so it runs often.
 const HEALTH_EVERY_MS = 500;
 const EXIT_WAIT_MS = 5_000;
@@ -115,7 +115,7 @@ class Measurement {
       },
       (err: { code?: string }) => {
         if (this.on) {
-          if (REJECTED.has(err?.code ?? '')) this.rejected++;
+          if (isRejected(err?.code)) this.rejected++;
           else this.failed++;
         }
         throw err;

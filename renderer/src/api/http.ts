@@ -14,11 +14,12 @@ import {
   type EventPayload,
   type MethodName,
 } from '../../../preload/contract';
+import { FALLBACK_ERROR_CODE, isErrorCode, type ErrorCode } from '../../../preload/error-table';
 
 export type LinkState = 'connecting' | 'open' | 'lost';
 
 export class ApiCallError extends Error implements ApiErrorShape {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly issues?: ConfigIssue[];
   readonly details?: unknown;
   constructor(
@@ -86,7 +87,8 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
     if (!res.ok) {
       const shape = (body ?? {}) as Partial<ApiErrorShape>;
       throw new ApiCallError(
-        { code: shape.code ?? `HTTP_${res.status}`, message: shape.message ?? res.statusText, issues: shape.issues, details: shape.details },
+        // a reply without a known code (a proxy's error page) is an internal error; `status` keeps the HTTP status
+        { code: isErrorCode(shape.code) ? shape.code : FALLBACK_ERROR_CODE, message: shape.message ?? res.statusText, issues: shape.issues, details: shape.details },
         res.status,
       );
     }
