@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import type { AgentValidation } from '../../preload/contract';
 import { AGENT_PATTERN } from '../../preload/pool-options-table';
-import { GreenletBridgeAdapter } from '../pool/index';
+import { ADAPTER_DEFAULTS, GreenletBridgeAdapter } from '../pool/index';
 
 export interface ValidateAgentOptions {
   agent: string; // 'package.module:ClassName'
@@ -14,11 +14,10 @@ export interface ValidateAgentOptions {
   runtimeDir?: string; // folder with greenlet_a2a/ (resources/python when packaged)
   agentId?: string;
   capabilities?: string[];
-  timeoutMs?: number; // how long the worker may take to register; default 20 s
+  timeoutMs?: number; // how long the worker may take to register; default ADAPTER_DEFAULTS.startTimeout (20 s), as the pool's workers
   env?: Record<string, string>;
 }
 
-const DEFAULT_TIMEOUT_MS = 20_000;
 
 function isDirectory(path: string): boolean {
   try {
@@ -56,7 +55,7 @@ export async function validateAgent(opts: ValidateAgentOptions): Promise<AgentVa
       agentId: opts.agentId,
       capabilities: opts.capabilities,
       env: opts.env,
-      startTimeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      startTimeout: opts.timeoutMs ?? ADAPTER_DEFAULTS.startTimeout,
       concurrency: 1,
       drainTimeout: 2_000,
       killGrace: 1_000,

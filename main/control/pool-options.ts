@@ -2,7 +2,6 @@
 // once, to a concrete path, because the control plane knows two places the
 // engine does not: the venv that "Set up Python environment" made in the data
 // directory, and the runtime folder of a packaged app.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../../preload/schemas';
 import { defaultRuntimeDir, resolvePython } from '../pool/index';
@@ -17,16 +16,9 @@ export interface RuntimeContext {
 /** Where setupPythonEnv creates the app's private venv. */
 export const appVenvDir = (dataDir: string) => path.join(dataDir, 'python-venv');
 
-/**
- * Order: configured path → env GREENLET_PYTHON → the app-data venv (made by
- * setup) → <runtimeDir>/.venv → python3 on PATH.
- */
+/** The engine's one search order (resolvePython), with the app-data venv that setup makes. */
 export function workerPython(config: AppConfig, ctx: RuntimeContext): string {
-  if (config.pool.pythonPath) return config.pool.pythonPath;
-  if (process.env.GREENLET_PYTHON?.trim()) return process.env.GREENLET_PYTHON;
-  const appVenv = venvPythonPath(appVenvDir(ctx.dataDir));
-  if (existsSync(appVenv)) return appVenv;
-  return resolvePython(undefined, ctx.runtimeDir ?? defaultRuntimeDir()).path;
+  return resolvePython(config.pool.pythonPath, ctx.runtimeDir ?? defaultRuntimeDir(), venvPythonPath(appVenvDir(ctx.dataDir))).path;
 }
 
 export function toPoolOptions(config: AppConfig, ctx: RuntimeContext): Partial<PoolOptions> {

@@ -2,7 +2,7 @@
 // internals). Code outside main/pool imports from here, never from the files
 // behind it (worker/, dispatch/, lifecycle/, metrics/); scripts/boundaries.test.ts checks it.
 export { GreenletProcessPool, type ConfigChange, type ShutdownOptions } from './pool';
-export { GreenletBridgeAdapter, type AdapterOptions } from './worker/adapter';
+export { ADAPTER_DEFAULTS, GreenletBridgeAdapter, type AdapterOptions } from './worker/adapter';
 export { errors, isPoolError, PoolError } from './errors';
 export { DEFAULT_OPTIONS, RESTART_FIELDS, mergeOptions, resolveOptions } from './options';
 export { resolvePython, defaultRuntimeDir, type PythonSource } from './python-runtime';

@@ -27,6 +27,15 @@ describe('python runtime', () => {
     expect(resolvePython(undefined, '/no/such/runtime')).toEqual({ path: process.platform === 'win32' ? 'python' : 'python3', source: 'system' });
   });
 
+  it("puts the control plane's app-data venv after the env and before the runtime's venv (one order for both)", () => {
+    delete process.env.GREENLET_PYTHON;
+    const appVenv = process.execPath; // any existing file stands for the app-data venv's python
+    expect(resolvePython(undefined, defaultRuntimeDir(), appVenv)).toEqual({ path: appVenv, source: 'venv' });
+    expect(resolvePython(undefined, defaultRuntimeDir(), '/no/such/venv/bin/python').path).not.toBe('/no/such/venv/bin/python');
+    process.env.GREENLET_PYTHON = '/from/env/python';
+    expect(resolvePython(undefined, defaultRuntimeDir(), appVenv).source).toBe('env');
+  });
+
   it('PYTHONPATH holds the runtime, its examples and the extra paths, in that order', () => {
     const env = workerEnv('/rt', ['/extra/a', '/extra/b'], { FOO: 'bar', PYTHONPATH: '/inherited' });
     expect(env.PYTHONPATH!.split(delimiter)).toEqual(['/rt', join('/rt', 'examples'), '/extra/a', '/extra/b', '/inherited']);

@@ -19,14 +19,18 @@ function venvPython(runtimeDir: string): string {
 }
 
 /**
- * Order: explicit option → env GREENLET_PYTHON → <runtimeDir>/.venv → python3 (python on Windows).
- * Existence is not checked for explicit choices: a wrong path must fail loudly at spawn with its
- * own name in the error, not silently fall through to another interpreter.
+ * The one search order for the workers' interpreter: explicit option → env GREENLET_PYTHON →
+ * the app-data venv (when the control plane made one; `appVenvPython`) → <runtimeDir>/.venv →
+ * python3 (python on Windows). The engine, the control plane (main/control/pool-options.ts) and
+ * the guard's default (interpreter-guard.ts) call this; the probe lists its candidates in the
+ * same order (python-probe.ts). Existence is not checked for explicit choices: a wrong path
+ * must fail loudly at spawn with its own name in the error, not fall through to another one.
  */
-export function resolvePython(pythonPath?: string, runtimeDir: string = defaultRuntimeDir()): ResolvedPython {
+export function resolvePython(pythonPath?: string, runtimeDir: string = defaultRuntimeDir(), appVenvPython?: string): ResolvedPython {
   if (pythonPath && pythonPath.trim()) return { path: pythonPath, source: 'config' };
   const fromEnv = process.env.GREENLET_PYTHON;
   if (fromEnv && fromEnv.trim()) return { path: fromEnv, source: 'env' };
+  if (appVenvPython && existsSync(appVenvPython)) return { path: appVenvPython, source: 'venv' };
   const venv = venvPython(runtimeDir);
   if (existsSync(venv)) return { path: venv, source: 'venv' };
   return { path: isWindows ? 'python' : 'python3', source: 'system' };

@@ -1,7 +1,7 @@
 // Worker lifecycle: spawn a slot's process, notice when it exits, restart it
 // with backoff, retire it gracefully. The pool core owns dispatch; this file
 // owns processes. Start failures keep their real Python text visible.
-import { GreenletBridgeAdapter, type RegisterInfo } from '../worker/adapter';
+import { ADAPTER_DEFAULTS, GreenletBridgeAdapter, type RegisterInfo } from '../worker/adapter';
 import { errors, isPoolError } from '../errors';
 import { DEFAULT_PENDING_REPLY_BYTES, ReplyBudget } from '../worker/framing';
 import type { EventLevel, PoolEventType, PoolOptions } from '../types';
@@ -12,8 +12,6 @@ import { WorkerSlot } from '../worker/worker-slot';
 // could hold 1 GiB before one is parsed. Over this, reading pauses (framing.ts ReplyBudget).
 export const POOL_PENDING_REPLY_BYTES = DEFAULT_PENDING_REPLY_BYTES;
 
-// A cold interpreter importing gevent takes ~0.1–0.3 s; on a starved 2-core box much more.
-const START_TIMEOUT_MS = 20_000;
 
 export interface WorkerHost {
   readonly opts: PoolOptions;
@@ -88,7 +86,7 @@ export class WorkerManager {
       workerQueueSize: o.workerQueueSize,
       pythonPaths: o.pythonPaths,
       env: o.env,
-      startTimeout: START_TIMEOUT_MS,
+      startTimeout: ADAPTER_DEFAULTS.startTimeout,
       drainTimeout: o.drainTimeout,
       replyBudget: this.replyBudget,
     });

@@ -3,7 +3,9 @@
 // Before, the adapter took a looser form ('[\w.]+:…') and the table a laxer module part.
 import { describe, expect, it } from 'vitest';
 import { AGENT_PATTERN, POOL_OPTION_TABLE, optionProblem } from '../../../preload/pool-options-table';
-import { resolveAdapterOptions } from './adapter-options';
+import { ADAPTER_DEFAULTS, resolveAdapterOptions } from './adapter-options';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const refusedNow = [
   '.echo_agent:EchoAgent', // a relative module: the adapter's old pattern took it
@@ -30,5 +32,16 @@ describe('the agent reference pattern', () => {
 
   it('is the one the option table (so the config schema and form) uses', () => {
     expect(POOL_OPTION_TABLE.agent.pattern).toBe(AGENT_PATTERN);
+  });
+});
+
+describe('launch defaults', () => {
+  it('the adapter and the Python worker fall back to the option table’s values', () => {
+    expect(ADAPTER_DEFAULTS.concurrency).toBe(POOL_OPTION_TABLE.concurrencyPerWorker.default);
+    expect(ADAPTER_DEFAULTS.workerQueueSize).toBe(POOL_OPTION_TABLE.workerQueueSize.default);
+    // the worker's own fallbacks (a hand-started worker; the host always sends both)
+    const py = readFileSync(join(__dirname, '../../../python/greenlet_a2a/settings.py'), 'utf8');
+    expect(py).toContain(`DEFAULT_CONCURRENCY = ${POOL_OPTION_TABLE.concurrencyPerWorker.default}\n`);
+    expect(py).toContain(`DEFAULT_MAX_QUEUE_SIZE = ${POOL_OPTION_TABLE.workerQueueSize.default}\n`);
   });
 });

@@ -1,7 +1,7 @@
 // GreenletBridgeAdapter options: defaults from the product spec and up-front
 // checks whose errors name the option (Piscina style), so a bad value fails at
 // construction and not as a confusing worker failure later.
-import { AGENT_PATTERN } from '../../../preload/pool-options-table';
+import { AGENT_PATTERN, POOL_OPTION_TABLE as T } from '../../../preload/pool-options-table';
 import { errors } from '../errors';
 import { ReplyBudget } from './framing';
 
@@ -32,15 +32,19 @@ export interface AdapterOptions {
 type OptionalKeys = 'pythonPath' | 'runtimeDir' | 'agentId' | 'capabilities' | 'replyBudget';
 export type ResolvedAdapterOptions = Required<Omit<AdapterOptions, OptionalKeys>> & Pick<AdapterOptions, OptionalKeys>;
 
+// The settings a worker launches with. Those the pool's option table also has take its
+// defaults (one place: preload/pool-options-table.ts); the rest are the adapter's own.
 export const ADAPTER_DEFAULTS = {
-  timeout: 30_000,
-  maxRetries: 3,
-  retryDelay: 1000,
-  messageQueueSize: 100,
-  concurrency: 100,
-  workerQueueSize: 100,
+  timeout: T.timeout.default,
+  maxRetries: T.maxRetries.default,
+  retryDelay: T.retryDelay.default,
+  messageQueueSize: T.messageQueueSize.default,
+  concurrency: T.concurrencyPerWorker.default,
+  workerQueueSize: T.workerQueueSize.default,
+  // A cold interpreter importing gevent takes ~0.1–0.3 s; on a starved 2-core box much more.
+  // The pool's workers and the agent check (main/control/agent-validate.ts) wait this long too.
   startTimeout: 20_000,
-  drainTimeout: 30_000,
+  drainTimeout: T.drainTimeout.default,
   killGrace: 2000,
   hostTimeoutGrace: 1000,
   maxFrameBytes: 64 * 1024 * 1024,
