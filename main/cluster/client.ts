@@ -31,7 +31,7 @@ interface Pending {
 }
 
 export class ClusterClient {
-  readonly clientId = `c${randomBytes(6).toString('hex')}`;
+  readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
   readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
@@ -42,7 +42,10 @@ export class ClusterClient {
   private readonly pending = new Map<string, Pending>();
   private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
 
-  constructor(readonly o: ClusterOptions) {}
+  constructor(readonly o: ClusterOptions) {
+    const own = `c${randomBytes(6).toString('hex')}`;
+    this.clientId = o.auth.name ? `${o.auth.name}.${own}` : own;
+  }
 
   get connection(): NatsConnection {
     if (!this.nc) throw new ClusterError('ERR_CLUSTER_CLOSED', 'cluster client is not started');

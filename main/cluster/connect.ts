@@ -2,6 +2,7 @@
 // (hosts must outlive a server restart); the caller decides when to give up.
 import { connect, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { ClusterError, type ClusterOptions } from './options';
+import { inboxPrefixFor } from './permissions';
 
 export async function connectCluster(o: ClusterOptions, name: string): Promise<NatsConnection> {
   const opts: NodeConnectionOptions = {
@@ -16,6 +17,8 @@ export async function connectCluster(o: ClusterOptions, name: string): Promise<N
     noAsyncTraces: true,
   };
   const a = o.auth;
+  // Its own inbox prefix: the broker lets each user subscribe to its own replies only (permissions.ts).
+  if (a.name !== undefined) opts.inboxPrefix = inboxPrefixFor(a.name);
   if (a.user !== undefined) opts.user = a.user;
   if (a.pass !== undefined) opts.pass = a.pass;
   if (a.token !== undefined) opts.token = a.token;

@@ -16,6 +16,7 @@ export class ClusterError extends Error {
 }
 
 export interface ClusterAuth {
+  name?: string; // the broker user this credential is (broker-config.ts): its inbox prefix, host id or results prefix
   user?: string;
   pass?: string;
   token?: string;
@@ -73,6 +74,7 @@ export function resolveClusterOptions(input: Omit<Partial<ClusterOptions>, 'serv
   if (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1 || o.maxDeliver > 100) throw bad('maxDeliver', 'must be an integer 1..100');
   if (!(o.ackPendingAlertRatio > 0 && o.ackPendingAlertRatio <= 1)) throw bad('ackPendingAlertRatio', 'must be in (0, 1]');
   if (o.auth.pass !== undefined && o.auth.user === undefined) throw bad('auth.pass', 'needs auth.user');
+  if (o.auth.name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.auth.name)) throw bad('auth.name', 'must be 1-64 letters, digits, _ or -');
   return o;
 }
 
