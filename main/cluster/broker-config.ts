@@ -97,7 +97,8 @@ export function writeBrokerConfig(dir: string, spec: BrokerSpec, extra: (u: Brok
   return { serverConf, files, users: cfg.users };
 }
 
-function writeSecret(file: string, text: string): void {
+/** A file only its owner can read (credentials). */
+export function writeSecret(file: string, text: string): void {
   writeFileSync(file, text, { mode: 0o600 });
   chmodSync(file, 0o600); // an existing file keeps its old mode through writeFileSync
 }

@@ -12,6 +12,7 @@ import { errors, PoolError } from '../pool/index';
 import { connectCluster } from './connect';
 import { ClusterError, type ClusterOptions } from './options';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
+import { Junk, readResult } from './records';
 import type { ResultRecord } from './wire';
 
 export interface ClusterOutcome {
@@ -40,6 +41,7 @@ export class ClusterClient {
   private closed = false;
   private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
+  readonly junk = new Junk((m) => console.warn(`[cluster client] ${m}`)); // malformed results under our prefix, dropped
   private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
 
   constructor(readonly o: ClusterOptions) {
@@ -62,9 +64,10 @@ export class ClusterClient {
     void (async () => {
       for await (const e of watch) {
         if (e.operation !== 'PUT') continue;
-        this.onResult(e.key.slice(this.clientId.length + 1), e.json<ResultRecord>());
+        const rec = readResult(e.value, this.junk, `results key ${e.key}`);
+        if (rec) this.onResult(e.key.slice(this.clientId.length + 1), rec);
       }
-    })();
+    })().catch((err: unknown) => this.junk.log(`results watch ended: ${(err as Error).message}`));
   }
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */

@@ -39,7 +39,11 @@ export async function runHostAgent(args: HostArgs, log = (s: string) => console.
   const pool: Partial<PoolOptions> = { ...((file.pool ?? {}) as Partial<PoolOptions>) };
   if (args.agent) pool.agent = args.agent;
   if (args.workers) pool.minWorkers = pool.maxWorkers = Number(args.workers);
-  const hostId = args.hostId ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  const named = cluster.auth.name; // a host credential (broker-config.ts) is bound to one host id
+  if (named && args.hostId && args.hostId !== named) {
+    throw new Error(`--host-id ${args.hostId} differs from the credential's host name "${named}" (cluster.auth.name): the broker lets this credential announce and answer control only as ${named}`);
+  }
+  const hostId = args.hostId ?? named ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
   const agent = new HostAgent({ cluster, hostId, pool, slots: args.slots ? Number(args.slots) : file.slots });
   agent.on('warn', (m: string) => log(`[host ${hostId}] ${m}`));
   await agent.start();

@@ -52,12 +52,7 @@ export interface HostsView {
   ackPending: AckPendingView | null;
 }
 
-export type HostControlRequest =
-  | { op: 'stats' }
-  | { op: 'recycle' } // rolling recycle of every worker on the host
-  | { op: 'recycleWorker'; workerId: string }
-  | { op: 'scale'; minWorkers: number; maxWorkers: number }
-  | { op: 'config'; patch: Record<string, unknown> };
+export type { HostControlRequest } from '../../preload/host-control';
 
 export interface HostControlReply {
   hostId: string;
