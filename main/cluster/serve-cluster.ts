@@ -13,6 +13,7 @@ export interface ServeClusterArgs {
   cluster?: string;
   clusterConfig?: string;
   clusterDemo?: boolean;
+  insecureBroker?: boolean;
   dataDir: string;
 }
 
@@ -33,5 +34,6 @@ export async function clusterForServe(a: ServeClusterArgs, serveEntry: string | 
   const file = path ? readClusterFile(path) : {};
   const servers = a.cluster?.split(',') ?? file.cluster?.servers;
   if (!servers) return { stop: async () => undefined };
-  return { options: resolveClusterOptions({ ...(file.cluster ?? {}), servers }), stop: async () => undefined };
+  const insecure = a.insecureBroker ? { insecureBroker: true } : {};
+  return { options: resolveClusterOptions({ ...(file.cluster ?? {}), servers, ...insecure }), stop: async () => undefined };
 }

@@ -48,6 +48,7 @@ export interface HostsView {
   servers: string[];
   pool: string;
   connected: boolean;
+  unauthenticatedBroker: boolean; // connected to a broker that asks no credentials: anyone reaching it can read work and forge answers
   hosts: HostView[];
   ackPending: AckPendingView | null;
 }

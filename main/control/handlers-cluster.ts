@@ -14,7 +14,7 @@ export function clusterHandlers(core: PlaneCore): ClusterHandlers {
     return core.cluster;
   };
   return {
-    getHosts: async () => core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, hosts: [], ackPending: null },
+    getHosts: async () => core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, unauthenticatedBroker: false, hosts: [], ackPending: null },
     // The transports parse the contract's union (preload/host-control.ts); parsed again here for callers
     // that hold the handlers directly, since this request reaches other machines.
     controlHost: async (input) => {
