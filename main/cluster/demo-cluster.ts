@@ -19,6 +19,7 @@ const DEMO_POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 2, maxWorkers: 4 
 export interface DemoCluster {
   options: ClusterOptions;
   stop(): Promise<void>;
+  parts: { server: NatsServer; hosts: HostProcess[]; credentialsDir: string }; // what exit removes (tests look)
 }
 
 export async function startDemo(dataDir: string, serveEntry: string | null, log: (s: string) => void): Promise<DemoCluster> {
@@ -61,7 +62,7 @@ export async function startDemo(dataDir: string, serveEntry: string | null, log:
       hosts.push(await HostProcess.start(server.url, id, file, [], entry));
     }
     log(`[cluster-demo] ${server.url} (nkey users per role: ${DEMO_HOSTS.join(', ')}, control) with hosts ${DEMO_HOSTS.join(', ')} (kill one with: kill -9 -<pid>; pids ${hosts.map((h) => h.pid).join(', ')})`);
-    return { options, stop };
+    return { options, stop, parts: { server, hosts, credentialsDir: dir } };
   } catch (err) {
     await stop();
     throw err;
