@@ -53,8 +53,10 @@ export function HostsView() {
       </div>
       {view.unauthenticatedBroker && (
         <div className="banner warn" role="alert" data-testid="hosts-unauthenticated-broker">
-          This NATS broker asks no credentials: anyone who can reach it can read the work, forge answers and control the hosts. Start it with the
-          configuration <code>npm run cluster-config</code> writes (docs/cluster.md, "Roles and permissions").
+          <span>
+            This NATS broker asks no credentials: anyone who can reach it can read the work, forge answers and control the hosts. Start it with
+            the configuration <code>npm run cluster-config</code> writes (docs/cluster.md, &ldquo;Roles and permissions&rdquo;).
+          </span>
         </div>
       )}
       <StatusNote note={message} testId="hosts-message" block />
