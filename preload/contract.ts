@@ -98,7 +98,7 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter' | 'cluster.junk';
   level: LogLevel;
   workerId?: string;
   message: string;

@@ -62,8 +62,12 @@ export class ClusterView {
     m.on('deadLetter', (d: { messageId: string; deliveries: number }) =>
       this.log({ type: 'cluster.dead_letter', level: 'error', message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries`, data: { ...d } }),
     );
+    // Malformed records from the broker: dropped; one rate-limited line each (main/cluster/records.ts).
+    const junk = (message: string) => this.log({ type: 'cluster.junk', level: 'warn', message });
+    m.on('junk', junk);
     await m.start();
     const client = new ClusterClient(this.o);
+    client.junk.log = junk;
     await client.start(nc);
     // Both at once: "connected" must mean tasks can go out too.
     this.monitor = m;
