@@ -19,34 +19,66 @@ const alive = (pid: number) => {
   }
 };
 
-// Starts the demo, prints what it owns, then dies of an uncaught exception.
-const CRASHING_PARENT = `
+// Starts the demo, prints what it owns, then dies of an uncaught exception or waits to be killed.
+const DEMO_PARENT = (end: 'throw' | 'wait') => `
 import { startDemo } from './main/cluster/demo-cluster.ts';
 const demo = await startDemo(process.argv[1], null, () => undefined);
 const { server, hosts, credentialsDir } = demo.parts;
 console.log('OWNED ' + JSON.stringify({ server: server.child.pid, storeDir: server.storeDir, hosts: hosts.map((h) => h.pid), credentialsDir }));
-setTimeout(() => { throw new Error('the demo parent crashed'); }, 100);
+${end === 'throw' ? "setTimeout(() => { throw new Error('the demo parent crashed'); }, 100);" : 'setInterval(() => undefined, 1_000);'}
 `;
+
+interface Owned {
+  server: number;
+  storeDir: string;
+  hosts: number[];
+  credentialsDir: string;
+}
+
+async function expectAllGone(owned: Owned): Promise<void> {
+  expect(owned.hosts).toHaveLength(3);
+  const end = Date.now() + 5_000;
+  const left = () => alive(owned.server) || owned.hosts.some((h) => alive(-h)) || existsSync(owned.storeDir) || existsSync(owned.credentialsDir);
+  while (left() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  expect(alive(owned.server)).toBe(false);
+  expect(owned.hosts.filter((h) => alive(-h))).toEqual([]); // each group: the host and its Python workers
+  expect(existsSync(owned.storeDir)).toBe(false);
+  expect(existsSync(owned.credentialsDir)).toBe(false);
+}
+
+function startParent(dataDir: string, end: 'throw' | 'wait') {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', DEMO_PARENT(end), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const owned = new Promise<Owned>((res) => {
+    const on = (d: Buffer) => {
+      out += d.toString();
+      const m = /OWNED (.*)/.exec(out);
+      if (m) res(JSON.parse(m[1]!) as Owned);
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+  });
+  const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+  return { child, owned, exited, output: () => out };
+}
 
 describe.skipIf(!bin)('cluster-demo', { timeout: 120_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gcc-demo-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('a crash of its process ends nats-server and every host process group, and removes the broker store and the credentials', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CRASHING_PARENT, dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
-    expect(out).toContain('the demo parent crashed');
-    expect(code).not.toBe(0);
-    const owned = JSON.parse(/OWNED (.*)/.exec(out)![1]!) as { server: number; storeDir: string; hosts: number[]; credentialsDir: string };
-    expect(owned.hosts).toHaveLength(3);
-    const end = Date.now() + 5_000;
-    while ((alive(owned.server) || owned.hosts.some((h) => alive(-h))) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    expect(alive(owned.server)).toBe(false);
-    expect(owned.hosts.filter((h) => alive(-h))).toEqual([]); // each group: the host and its Python workers
-    expect(existsSync(owned.storeDir)).toBe(false);
-    expect(existsSync(owned.credentialsDir)).toBe(false);
+    const p = startParent(join(dataDir, 'crash'), 'throw');
+    const owned = await p.owned;
+    expect(await p.exited).not.toBe(0);
+    expect(p.output()).toContain('the demo parent crashed');
+    await expectAllGone(owned);
+  });
+
+  it('so does a SIGKILL of its process, which runs no exit hook (the watchdog sees its pipe close)', async () => {
+    const p = startParent(join(dataDir, 'kill'), 'wait');
+    const owned = await p.owned;
+    p.child.kill('SIGKILL');
+    await p.exited;
+    await expectAllGone(owned);
   });
 });

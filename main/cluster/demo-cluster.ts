@@ -2,12 +2,13 @@
 // configuration (broker-config.ts), three host agents on loopback each with its own host
 // credential, and the control center's options with the control credential. The
 // credentials live only in 0600 files under <data-dir>/cluster-demo and in this process;
-// all of it (children, broker store, credential files) goes away when this process exits,
-// crashes included.
+// all of it (children, broker store, credential files) goes away when this process exits:
+// an exit hook for crashes, a watchdog holding a pipe from this process for SIGKILL.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { brokerConfig, writeSecret } from './broker-config';
+import { DemoWatchdog } from './demo-watchdog';
 import { connectCluster } from './connect';
 import { HostProcess, NatsServer, natsServerBinary } from './local-cluster';
 import { resolveClusterOptions, type ClusterOptions } from './options';
@@ -28,8 +29,11 @@ export async function startDemo(dataDir: string, serveEntry: string | null, log:
   log(`[cluster-demo] nats-server: ${bin}`);
   const cluster = { pool: 'demo', heartbeatMs: 1_000, staleAfterMs: 3_000, downAfterMs: 5_000, ackWaitMs: 10_000 };
   const broker = brokerConfig({ pool: cluster.pool, servers: [], hosts: DEMO_HOSTS, callers: [] });
+  const watchdog = new DemoWatchdog();
   const server = await NatsServer.start(bin, broker.serverConf);
   const dir = join(dataDir, 'cluster-demo');
+  watchdog.watch({ pid: server.child?.pid, dir: server.storeDir });
+  watchdog.watch({ dir });
   const hosts: HostProcess[] = [];
   // Synchronous, so it also runs from process.on('exit') after an uncaught exception.
   const killAll = () => {
@@ -46,6 +50,7 @@ export async function startDemo(dataDir: string, serveEntry: string | null, log:
     await server.dispose();
     killAll();
     process.removeListener('exit', killAll);
+    watchdog.release();
   };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -59,7 +64,9 @@ export async function startDemo(dataDir: string, serveEntry: string | null, log:
     for (const id of DEMO_HOSTS) {
       const file = join(dir, `${id}.cluster.json`);
       writeSecret(file, JSON.stringify({ cluster: { ...cluster, auth: { name: id, nkeySeed: seed(id) } }, pool: DEMO_POOL }));
-      hosts.push(await HostProcess.start(server.url, id, file, [], entry));
+      const host = await HostProcess.start(server.url, id, file, [], entry);
+      hosts.push(host);
+      watchdog.watch({ group: host.pid });
     }
     log(`[cluster-demo] ${server.url} (nkey users per role: ${DEMO_HOSTS.join(', ')}, control) with hosts ${DEMO_HOSTS.join(', ')} (kill one with: kill -9 -<pid>; pids ${hosts.map((h) => h.pid).join(', ')})`);
     return { options, stop, parts: { server, hosts, credentialsDir: dir } };
