@@ -5,7 +5,7 @@
 //   control manages streams and consumers, sends control, routes dead letters
 // Every user has its own inbox prefix (_INBOX_<name>): with the shared _INBOX.> any user could
 // subscribe to every reply in the account — the PubAcks, pulled messages and KV reads of the others.
-// Pure data and strings: the generator (broker-config.ts) and the tests read these tables.
+// The generator (broker-config.ts) writes these lists into the nats-server configuration.
 import { names } from './topology';
 
 export type Role = 'host' | 'caller' | 'control';
