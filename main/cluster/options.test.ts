@@ -44,6 +44,7 @@ describe('resolveClusterOptions', () => {
     expect(authFromEnv({}, env)).toEqual({ user: 'u', pass: 'p', token: 't', tls: { caFile: '/ca.pem', certFile: undefined, keyFile: undefined } });
     expect(authFromEnv({ user: 'cfg' }, env).user).toBe('cfg');
     expect(describeAuth(authFromEnv({}, env))).toEqual(['user', 'pass', 'token', 'tls']); // names only, never values
+    expect(authFromEnv({}, { GCC_NATS_NAME: 'gpu-1', GCC_NATS_NKEY_SEED: 'SU…' })).toEqual({ name: 'gpu-1', nkeySeed: 'SU…' });
   });
 
   it('backs off redeliveries from ack_wait, one entry per redelivery at most', () => {

@@ -83,6 +83,7 @@ export function resolveClusterOptions(input: Omit<Partial<ClusterOptions>, 'serv
 /** GCC_NATS_* environment variables fill what the config leaves out. */
 export function authFromEnv(auth: ClusterAuth, env = process.env): ClusterAuth {
   const out: ClusterAuth = { ...auth };
+  out.name ??= env.GCC_NATS_NAME || undefined; // the broker user an nkey seed from the environment belongs to
   out.user ??= env.GCC_NATS_USER || undefined;
   out.pass ??= env.GCC_NATS_PASS || undefined;
   out.token ??= env.GCC_NATS_TOKEN || undefined;
