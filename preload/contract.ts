@@ -3,14 +3,15 @@
 // client are all derived from this one table: adding a method is one entry
 // here plus one handler in the control plane. Imports only zod and types.
 import { z } from 'zod';
+import { controlHostInputSchema } from './host-control';
 import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 import type { ErrorCode } from './error-table';
 // The engine's public value types, re-exported so the renderer never imports main/.
 // Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
 // modules into the web build, so this one type-only import is the boundary's exception.
-import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
-export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
+import type { DetailedPoolStats, PoolStats, EventLevel, OutcomeCounts, PoolEventType } from '../main/pool/types';
+export type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
 import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
 
 export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
@@ -35,11 +36,17 @@ export interface WorkerSample {
 export interface MetricsSample {
   t: number; // epoch ms
   throughput: number; // msg/s over the sampling interval
-  errorRate: number; // 0..1 over the interval
-  messages?: number; // outcomes (results or errors) in the interval, the error rate's denominator (live samples only)
-  avgLatencyMs: number;
-  p95LatencyMs: number;
-  p99LatencyMs: number;
+  // Settled in the interval, by outcome: deltas of the engine's counters (PoolStats.outcomes).
+  // Absent in samples recorded before outcomes were counted.
+  outcomes?: OutcomeCounts;
+  messages?: number; // every message settled in the interval (the sum of outcomes)
+  errorRate: number; // 0..1: (agentError + timedOut) / messages the pool accepted (messages − rejected)
+  rejectionRate?: number; // 0..1: rejected / messages (refused at the door, a figure of its own)
+  // Latency of answered messages over the engine's recent window (the last 10–20 s);
+  // null: no answered message in that window ("no traffic"), never a held old figure.
+  avgLatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p99LatencyMs: number | null;
   queueDepth: number;
   queueCapacity: number;
   inFlight: number;
@@ -68,6 +75,7 @@ export type AlertSeverity = 'critical' | 'warning';
 export type AlertKind =
   | 'noHealthyWorkers'
   | 'errorRate'
+  | 'rejectionRate' // share of messages refused at the door (full queue), apart from errors
   | 'avgResponseTime'
   | 'availableWorkers'
   | 'workerAge'
@@ -98,7 +106,7 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter' | 'cluster.junk';
   level: LogLevel;
   workerId?: string;
   message: string;
@@ -266,17 +274,8 @@ export const contract = {
     },
     // Scale-out (docs/cluster.md). getHosts answers { enabled: false } in single-machine mode.
     getHosts: { input: none, output: out<HostsView>() },
-    controlHost: {
-      input: z.strictObject({
-        hostId: z.string().regex(/^([A-Za-z0-9_-]{1,64})$/), // 'all' reaches every host
-        op: z.enum(['stats', 'recycle', 'recycleWorker', 'scale', 'config']),
-        workerId: z.string().min(1).optional(),
-        minWorkers: z.number().int().min(1).optional(),
-        maxWorkers: z.number().int().min(1).max(64).optional(),
-        patch: z.record(z.string(), z.unknown()).optional(), // op 'config': pool options, checked by the host's engine
-      }),
-      output: out<HostControlReply[]>(),
-    },
+    // Operational commands only (preload/host-control.ts): agent, interpreter, paths and env are refused, naming the field.
+    controlHost: { input: controlHostInputSchema, output: out<HostControlReply[]>() },
     getDeadLetters: { input: none, output: out<DeadLetter[]>() },
     requeueDeadLetter: { input: z.strictObject({ seq: z.number().int().min(1) }), output: out<{ messageId: string }>() },
     // tuning assistant: experiments on throw-away pools beside the live one

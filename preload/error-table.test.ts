@@ -14,8 +14,8 @@ function sources(dir: string): string[] {
   });
 }
 
-// Not codes: the `details.reason` of an ERR_VALIDATION from main/control/interpreter-guard.ts.
-const REASONS = new Set(['ERR_PYTHON_NOT_ALLOWED', 'ERR_PYTHON_NOT_A_FILE', 'ERR_PYTHON_NOT_PYTHON']);
+// Not codes: the `details.reason` of an ERR_VALIDATION (main/control/interpreter-guard.ts, agent-path-guard.ts).
+const REASONS = new Set(['ERR_PYTHON_NOT_ALLOWED', 'ERR_PYTHON_NOT_A_FILE', 'ERR_PYTHON_NOT_PYTHON', 'ERR_AGENT_PATH_NOT_ALLOWED']);
 
 describe('the error table', () => {
   it('has a row for every ERR_ code the source names', () => {

@@ -70,6 +70,7 @@ export const ERROR_TABLE = {
   ERR_CLUSTER_UNAVAILABLE: e(503, '<why the cluster cannot be reached>'),
   ERR_CLUSTER_OPTION: e(400, 'cluster.<field> <why>'),
   ERR_CLUSTER_CLOSED: e(503, 'cluster client is not started'),
+  ERR_CLUSTER_INSECURE: e(503, 'NATS at <server> requires no credentials: … pass --insecure-broker to accept it anyway'),
   // ---- the A2A gateway ----
   ERR_A2A_DISABLED: e(404, 'The A2A gateway is turned off (config a2a.enabled)'),
   ERR_A2A_NO_TOKEN: e(500, 'startA2AServer needs a token (option or config a2a.token)'),

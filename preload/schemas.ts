@@ -24,6 +24,10 @@ export const alertThresholdsSchema = z.strictObject({
   errorRateMinMessages: int(0).default(20),
   avgResponseTimeMs: z.number().min(0).default(5_000),
   // warning
+  // share of messages refused at the door (full queue, pool closed) in a sampling interval: the
+  // pool is past its capacity; a figure of its own, never folded into the error rate
+  rejectionRatePct: z.number().min(0).max(100).default(5),
+  rejectionRateMinMessages: int(0).default(20),
   availableWorkersPct: z.number().min(0).max(100).default(20),
   workerAgeHours: z.number().min(0).default(8),
   queueFillPct: z.number().min(0).max(100).default(80),
@@ -53,6 +57,8 @@ export const a2aSchema = z.strictObject({
 // API token cannot widen what the server will run.
 export const pythonSettingsSchema = z.strictObject({
   allowedInterpreters: z.array(z.string().min(1)).default([]),
+  // Folders the API may put on the workers' PYTHONPATH (pool.pythonPaths): main/control/agent-path-guard.ts.
+  allowedAgentPaths: z.array(z.string().min(1)).default([]),
 });
 
 export const appConfigSchema = z.strictObject({
@@ -86,7 +92,7 @@ export const configPatchSchema = z.strictObject({
   sampling: sectionPatch.optional(),
   a2a: sectionPatch.optional(),
   python: z
-    .custom<never>(() => false, { message: 'python.allowedInterpreters is set in config.json only, not over the API' })
+    .custom<never>(() => false, { message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' })
     .optional(),
 });
 export type ConfigPatch = z.infer<typeof configPatchSchema>;

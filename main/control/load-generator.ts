@@ -4,7 +4,7 @@
 // flat: when the pool cannot keep up, the generator falls behind instead of
 // piling up promises (the queue-full rejections it does see are counted).
 import type { LoadStatus } from '../../preload/contract';
-import { isRejected } from '../../preload/error-table';
+import { outcomeOf } from '../pool/index';
 
 export interface LoadSpec {
   rate: number; // msg/s
@@ -127,7 +127,7 @@ export class LoadGenerator {
     }
     p.then(
       () => this.settle(run, 'succeeded'),
-      (err: { code?: string }) => this.settle(run, isRejected(err?.code) ? 'rejected' : 'failed'),
+      (err: { code?: string }) => this.settle(run, outcomeOf(err?.code, false) === 'rejected' ? 'rejected' : 'failed'),
     );
   }
 
