@@ -2,7 +2,7 @@
 // `npm run lint`: ESLint (typescript-eslint + react-hooks) on the TypeScript tree, ruff and mypy on
 // python/. `npm test` runs the same list in its typecheck step and counts each as one check.
 // Formatting is not checked here: `npm run format:check` (prettier) is separate until the tree is
-// reformatted in one go (docs in README.md, "Lint and format").
+// reformatted in one go (README.md, "Other commands").
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

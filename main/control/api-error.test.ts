@@ -1,7 +1,7 @@
 // HTTP status per error code: callers retry on 5xx from a lost worker, never on a 4xx.
 import { describe, expect, it } from 'vitest';
 import { errors } from '../pool/index';
-import { ApiError, httpStatusFor, toApiErrorShape } from './api-error';
+import { ApiError, asValidationError, httpStatusFor, toApiErrorShape } from './api-error';
 
 describe('api errors', () => {
   it.each([
@@ -27,6 +27,14 @@ describe('api errors', () => {
 
   it("an engine option error is the caller's mistake (400), not the server's (500)", () => {
     expect(httpStatusFor(toApiErrorShape(errors.invalidOption('minWorkers', 'must be >= 1')))).toBe(400);
+  });
+
+  it("maps an engine option error to ERR_VALIDATION naming the field, and leaves other errors as they are", () => {
+    const mapped = toApiErrorShape(asValidationError(errors.invalidOption('minWorkers', 'must be >= 1'), 'pool.'));
+    expect(mapped.code).toBe('ERR_VALIDATION');
+    expect(mapped.issues).toEqual([{ path: 'pool.minWorkers', message: 'options.minWorkers must be >= 1' }]);
+    const other = errors.timeout(5);
+    expect(asValidationError(other)).toBe(other);
   });
 
   it('engine errors take their default retryable from the table', () => {

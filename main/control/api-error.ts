@@ -21,6 +21,17 @@ export function validationError(issues: ConfigIssue[]): ApiError {
   return new ApiError('ERR_VALIDATION', `Invalid input — ${fields}`, issues);
 }
 
+/**
+ * An engine ERR_INVALID_OPTION is the caller's bad value that the engine caught first: the API
+ * reports it as ERR_VALIDATION naming `<prefix><option>` like any other issue. The one place this
+ * mapping is written (PlaneCore.updateConfig, the handlers' wrapper); other errors come back as they were.
+ */
+export function asValidationError(err: unknown, prefix = ''): unknown {
+  const e = err as { code?: string; message?: string; details?: { option?: string } } | null | undefined;
+  if (e?.code !== 'ERR_INVALID_OPTION') return err;
+  return validationError([{ path: `${prefix}${e.details?.option ?? (prefix ? 'options' : 'input')}`, message: e.message ?? 'invalid' }]);
+}
+
 /** zod issues → ConfigIssue[] with dotted paths ('pool.minWorkers'). */
 export function issuesFromZod(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, prefix = ''): ConfigIssue[] {
   return issues.map((i) => ({

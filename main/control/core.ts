@@ -7,7 +7,7 @@ import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './alerts';
-import { ApiError, validationError } from './api-error';
+import { ApiError, asValidationError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
 import { diffConfig, mergePatch, saveConfig, validateConfig } from './config-store';
 import { ContractEmitter } from './emitter';
@@ -214,9 +214,10 @@ export class PlaneCore {
         await checkSelectableInterpreter(next.pool.pythonPath, 'pool.pythonPath', this.allowedPythons());
       }
       checkSelectableAgentPaths(next.pool.pythonPaths, 'pool.pythonPaths', this.allowedAgentPaths());
-      const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), toPoolOptions(next, this.ctx));
+      const nextOptions = toPoolOptions(next, this.ctx);
+      const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), nextOptions);
       let poolRestart: string[] = [];
-      await this.checkLaunch(poolPatch, toPoolOptions(next, this.ctx));
+      await this.checkLaunch(poolPatch, nextOptions);
       if (Object.keys(poolPatch).length > 0) {
         try {
           const change = this.pool.updateConfig(poolPatch);
@@ -226,9 +227,7 @@ export class PlaneCore {
             else if (r.recycled > 0) this.log({ type: 'pool.config', level: 'info', message: `${r.recycled} workers restarted for: ${poolRestart.join(', ')}` });
           });
         } catch (err) {
-          const e = err as { code?: string; message: string; details?: { option?: string } };
-          if (e.code !== 'ERR_INVALID_OPTION') throw err;
-          throw validationError([{ path: `pool.${e.details?.option ?? 'options'}`, message: e.message }]);
+          throw asValidationError(err, 'pool.');
         }
       }
       const previous = this.config;

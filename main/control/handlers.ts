@@ -1,7 +1,7 @@
 // One async handler per contract method. Inputs arrive parsed by the
 // transport; handlers throw ApiError (or pass an engine PoolError through).
 import type { ApiHandlers, ConfigUpdateResult, TaskResult } from '../../preload/contract';
-import { ApiError, validationError } from './api-error';
+import { ApiError, asValidationError } from './api-error';
 import type { PlaneCore } from './core';
 import { clusterHandlers } from './handlers-cluster';
 import { pythonHandlers } from './handlers-python';
@@ -105,9 +105,7 @@ function withErrorMapping(handlers: ApiHandlers): ApiHandlers {
       try {
         return await fn(input);
       } catch (err) {
-        const e = err as { code?: string; message?: string; details?: { option?: string } };
-        if (e?.code !== 'ERR_INVALID_OPTION') throw err;
-        throw validationError([{ path: e.details?.option ?? 'input', message: e.message ?? 'invalid' }]);
+        throw asValidationError(err);
       }
     };
   }
