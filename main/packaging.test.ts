@@ -13,7 +13,7 @@ import vm from 'node:vm';
 import * as asar from '@electron/asar';
 import { getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../preload/contract';
+import { methodNames } from '../common/contract';
 import { validateAgent } from './control/agent-validate';
 import { venvPythonPath } from './control/python-probe';
 

@@ -10,7 +10,7 @@ import type { KV } from '@nats-io/kv';
 import { errors } from '../pool/index';
 import type { ClusterOptions } from './options';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
-import type { DeadLetter } from './types';
+import type { DeadLetter } from '../../common/cluster-types';
 import { encode, errorRecord } from './wire';
 
 const HDR_DELIVERIES = 'Gcc-Deliveries';

@@ -4,7 +4,7 @@
 // as unknown and checked before anything is applied.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { PoolOptions } from '../pool/index';
-import type { HostControlReply, HostControlRequest } from './types';
+import type { HostControlReply, HostControlRequest } from '../../common/cluster-types';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
 import { names } from './topology';

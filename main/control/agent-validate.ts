@@ -3,7 +3,7 @@
 // agent.fatal decides. It reuses the engine's GreenletBridgeAdapter (same spawn, same handshake,
 // same start-failure text) instead of a second spawner, and it never touches the running pool.
 import { statSync } from 'node:fs';
-import type { AgentValidation } from '../../preload/contract';
+import type { AgentValidation } from '../../common/contract';
 import { GreenletBridgeAdapter } from '../pool/index';
 
 export interface ValidateAgentOptions {

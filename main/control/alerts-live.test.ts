@@ -2,7 +2,7 @@
 // real Python workers (the echo demo agent) and the real sampler.
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Alert, MetricsSample } from '../../preload/contract';
+import type { Alert, MetricsSample } from '../../common/contract';
 import type { ControlPlane } from './index';
 import { createPlane, tempDir, waitFor } from './test-helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertThresholdsSchema } from '../../preload/schemas';
+import { alertThresholdsSchema } from '../../common/schemas';
 import { AlertEngine } from './alerts';
 import { sample } from './test-samples';
 

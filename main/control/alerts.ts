@@ -1,8 +1,8 @@
 // Alert rules over metrics samples. Pure logic plus the small state it needs
 // (breach streaks, active alerts, bounded history): the control plane feeds
 // it one sample at a time and forwards what it returns as events.
-import type { Alert, AlertKind, AlertSeverity, AlertsView, MetricsSample } from '../../preload/contract';
-import type { AlertThresholds } from '../../preload/schemas';
+import type { Alert, AlertKind, AlertSeverity, AlertsView, MetricsSample } from '../../common/contract';
+import type { AlertThresholds } from '../../common/schemas';
 
 export interface WorkerAge {
   id: string;

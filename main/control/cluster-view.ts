@@ -1,7 +1,7 @@
 // The control plane's window onto a cluster (docs/cluster.md): hosts and their
 // state, host alerts, dead letters and per-host control. Present only when a
 // cluster is configured; single-machine mode never loads a NATS client.
-import type { HostSample, LogEvent } from '../../preload/contract';
+import type { HostSample, LogEvent } from '../../common/contract';
 import {
   ClusterClient,
   ClusterMonitor,

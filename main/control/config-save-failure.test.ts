@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AppConfig } from '../../preload/schemas';
+import type { AppConfig } from '../../common/schemas';
 import type { ControlPlane } from './index';
 import { createPlane, rejection, tempDir } from './test-helpers';
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../preload/schemas';
+import { defaultConfig } from '../../common/schemas';
 import { configPath, defaultDataDir, diffConfig, loadConfig, mergePatch, saveConfig, validateConfig } from './config-store';
 
 let dir: string;

@@ -4,9 +4,9 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appConfigSchema, defaultConfig, missedPoolRuleIssues } from '../../preload/schemas';
-import type { AppConfig, ConfigPatch } from '../../preload/schemas';
-import type { ConfigDiffEntry, ConfigIssue } from '../../preload/contract';
+import { appConfigSchema, defaultConfig, missedPoolRuleIssues } from '../../common/schemas';
+import type { AppConfig, ConfigPatch } from '../../common/schemas';
+import type { ConfigDiffEntry, ConfigIssue } from '../../common/contract';
 import { RESTART_FIELDS } from '../pool/index';
 import { issuesFromZod } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';

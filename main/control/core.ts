@@ -2,8 +2,8 @@
 // (index.ts) is the public facade; handlers.ts maps the typed API onto this.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../common/schemas';
 import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './alerts';

@@ -1,6 +1,6 @@
 // Typed fan-out of the contract's events. A throwing listener (a closed
 // window, a dead socket) must not break the sampler or other listeners.
-import type { EventName, EventPayload } from '../../preload/contract';
+import type { EventName, EventPayload } from '../../common/contract';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 

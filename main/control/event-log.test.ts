@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../preload/contract';
+import type { LogEvent } from '../../common/contract';
 import { EventLog } from './event-log';
 
 function fill(log: EventLog, n: number) {

@@ -1,7 +1,7 @@
 // Bounded in-memory log of everything an operator may want to read back:
 // pool events, per-worker output lines, alerts, config changes. Sequence
 // numbers let a client tail it (afterSeq) without missing or repeating lines.
-import type { LogEvent, LogLevel } from '../../preload/contract';
+import type { LogEvent, LogLevel } from '../../common/contract';
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 

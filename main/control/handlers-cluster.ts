@@ -1,7 +1,7 @@
 // Handlers for the scale-out methods of the contract (docs/cluster.md).
 // Single-machine mode answers getHosts with { enabled: false } and refuses the
 // rest with ERR_CLUSTER_DISABLED, naming how to turn a cluster on.
-import type { ApiHandlers } from '../../preload/contract';
+import type { ApiHandlers } from '../../common/contract';
 import { ApiError } from './api-error';
 import type { PlaneCore } from './core';
 

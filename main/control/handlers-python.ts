@@ -2,7 +2,7 @@
 // agent-validate.ts (the packaging side owns them); this wires them to the
 // control plane's data directory, runtime folder and current config.
 import path from 'node:path';
-import type { ApiHandlers } from '../../preload/contract';
+import type { ApiHandlers } from '../../common/contract';
 import { validateAgent } from './agent-validate';
 import type { PlaneCore } from './core';
 import { checkSelectableInterpreter } from './interpreter-guard';

@@ -1,6 +1,6 @@
 // The tuning assistant's methods (issue 12). The work lives in tuning/;
 // this maps the typed API onto the control plane's TuningService.
-import type { ApiHandlers } from '../../preload/contract';
+import type { ApiHandlers } from '../../common/contract';
 import type { PlaneCore } from './core';
 
 type TuningHandlers = Pick<ApiHandlers, 'startExperiment' | 'cancelExperiment' | 'listExperiments' | 'exportExperiment'>;

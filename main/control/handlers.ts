@@ -1,6 +1,6 @@
 // One async handler per contract method. Inputs arrive parsed by the
 // transport; handlers throw ApiError (or pass an engine PoolError through).
-import type { ApiHandlers, ConfigUpdateResult, TaskResult } from '../../preload/contract';
+import type { ApiHandlers, ConfigUpdateResult, TaskResult } from '../../common/contract';
 import { ApiError, validationError } from './api-error';
 import type { PlaneCore } from './core';
 import { clusterHandlers } from './handlers-cluster';

@@ -4,7 +4,7 @@
 // coarser tier aggregates its bucket (sample-math.ts) and stores one point
 // when the bucket closes. Persisted column-wise (pool-level only), so the
 // file stays small.
-import type { MetricsHistory, MetricsSample } from '../../preload/contract';
+import type { MetricsHistory, MetricsSample } from '../../common/contract';
 import { POOL_FIELDS, SampleAggregator, capPoints, fieldValue, sampleFromFields } from './sample-math';
 
 export interface TierSpec {

@@ -2,8 +2,8 @@
 // (config, metrics history, alerts, event log, load generator, snapshots).
 // The Electron shell, the headless HTTP server and the A2A gateway all use
 // this facade; the typed API is `handlers` (preload/contract.ts).
-import type { ApiHandlers, AppInfo, EventName, EventPayload } from '../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import type { ApiHandlers, AppInfo, EventName, EventPayload } from '../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../common/schemas';
 import type { GreenletProcessPool } from '../pool/index';
 import { validationError } from './api-error';
 import { ensurePrivateDir } from './atomic-file';

@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { AppConfig } from '../../preload/schemas';
+import type { AppConfig } from '../../common/schemas';
 import { defaultRuntimeDir, resolvePython } from '../pool/index';
 import { ApiError } from './api-error';
 import { appVenvDir, type RuntimeContext } from './pool-options';

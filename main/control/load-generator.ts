@@ -3,7 +3,7 @@
 // with a small burst cap plus a bound on outstanding messages keeps memory
 // flat: when the pool cannot keep up, the generator falls behind instead of
 // piling up promises (the queue-full rejections it does see are counted).
-import type { LoadStatus } from '../../preload/contract';
+import type { LoadStatus } from '../../common/contract';
 import { outcomeOf } from '../pool/index';
 
 export interface LoadSpec {

@@ -4,7 +4,7 @@
 // directory, and the runtime folder of a packaged app.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { AppConfig } from '../../preload/schemas';
+import type { AppConfig } from '../../common/schemas';
 import { defaultRuntimeDir, resolvePython } from '../pool/index';
 import type { PoolOptions } from '../pool/index';
 import { venvPythonPath } from './python-probe';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } 
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PythonSetupProgress } from '../../preload/contract';
+import type { PythonSetupProgress } from '../../common/contract';
 import { checkPythonEnv, findPythonCandidates, setupPythonEnv, venvPythonPath } from './python-env';
 
 const root = resolve(__dirname, '..', '..');

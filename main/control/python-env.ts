@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { defaultRuntimeDir } from '../pool/index';
-import type { PythonEnvReport, PythonSetupProgress } from '../../preload/contract';
+import type { PythonEnvReport, PythonSetupProgress } from '../../common/contract';
 import {
   MIN_PACKAGES,
   compareVersions,

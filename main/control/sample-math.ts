@@ -4,7 +4,7 @@
 // the two rates are recomputed from those sums; latencies are averaged over the
 // points that had traffic (null when none did); queue depth and p99 keep their
 // maximum so a short spike stays visible after downsampling.
-import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../preload/contract';
+import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../common/contract';
 
 export const OUTCOME_FIELDS = ['answered', 'agentError', 'timedOut', 'rejected', 'cancelled'] as const satisfies ReadonlyArray<keyof OutcomeCounts>;
 

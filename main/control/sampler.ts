@@ -1,7 +1,7 @@
 // Turns the pool's cumulative counters into per-interval metrics samples.
 // Runs every sampling.intervalMs; each tick reads one DetailedPoolStats and
 // reuses its delta maps, so an idle pool costs a few microseconds a second.
-import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../preload/contract';
+import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../common/contract';
 import type { DetailedPoolStats } from '../pool/index';
 import { round } from './sample-math';
 

@@ -2,8 +2,8 @@
 // data dir) and in this process. Everything the API hands out — getConfig, the
 // config in update results and events, previews, snapshots — carries a marker
 // instead, so the UI still knows a token is set without being able to read it.
-import type { ConfigDiffEntry } from '../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import type { ConfigDiffEntry } from '../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../common/schemas';
 
 export const REDACTED = '<redacted>';
 

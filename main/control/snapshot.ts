@@ -1,8 +1,8 @@
 // Snapshot export: everything an operator needs to share a pool's state in
 // one file. JSON carries config, stats, history and alerts; CSV carries the
 // pool-level history columns for a spreadsheet.
-import type { AlertsView, AppInfo, HostsView, MetricsHistory, SnapshotFile } from '../../preload/contract';
-import type { AppConfig } from '../../preload/schemas';
+import type { AlertsView, AppInfo, HostsView, MetricsHistory, SnapshotFile } from '../../common/contract';
+import type { AppConfig } from '../../common/schemas';
 import type { DetailedPoolStats, PoolStats } from '../pool/index';
 import { POOL_FIELDS, fieldValue } from './sample-math';
 

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ConfigPatch } from '../../preload/schemas';
+import type { ConfigPatch } from '../../common/schemas';
 import { ControlPlane } from './index';
 
 export const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'gcc-plane-'));

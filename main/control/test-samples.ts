@@ -1,5 +1,5 @@
 // Synthetic metrics samples for the pure-logic tests (history, alerts, snapshot).
-import type { MetricsSample } from '../../preload/contract';
+import type { MetricsSample } from '../../common/contract';
 
 export function sample(t: number, over: Partial<MetricsSample> = {}): MetricsSample {
   return {

@@ -10,7 +10,7 @@ import {
   POOL_RULES,
   optionProblem,
   type PoolOptionName,
-} from '../../preload/pool-options-table';
+} from '../../common/pool-options-table';
 import { errors } from './errors';
 import type { ExecuteOptions, PoolOptions } from './types';
 

@@ -5,14 +5,14 @@
 import { z } from 'zod';
 import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
-// The engine's public value types, re-exported so the renderer never imports main/.
-// Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
-// modules into the web build, so this one type-only import is the boundary's exception.
-import type { DetailedPoolStats, PoolStats, EventLevel, OutcomeCounts, PoolEventType } from '../main/pool/types';
-export type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
-import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
+// The engine's public value types, re-exported so the renderer finds every shape here.
+// They live in this layer (pool-types.ts, cluster-types.ts): the contract describes the
+// engine without importing it.
+import type { DetailedPoolStats, PoolStats, EventLevel, OutcomeCounts, PoolEventType } from './pool-types';
+export type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, PoolStats, WorkerStats, WorkerState } from './pool-types';
+import type { DeadLetter, HostControlReply, HostsView, HostState } from './cluster-types';
 
-export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
+export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from './cluster-types';
 import { experimentSpecSchema, type Experiment } from './tuning';
 
 export * from './tuning';
