@@ -26,7 +26,7 @@ export interface ExternalTaskRecord {
   message?: string;
 }
 
-/** The slice of ControlPlane the gateway uses (main/control/index.ts). */
+/** The slice of ControlPlane the gateway uses (main/control/control-plane.ts). */
 export interface A2AControlPlane {
   getPool(): A2APool;
   getConfig(): { a2a: A2AConfig; pool: { agent: string; agentId?: string; capabilities?: string[] } };

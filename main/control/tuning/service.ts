@@ -9,7 +9,7 @@ import type { AppConfig } from '../../../common/schemas';
 import type { Experiment, ExperimentSpec, TuningStep } from '../../../common/tuning';
 import type { PoolOptions, TrafficRecord } from '../../pool/index';
 import { ApiError, validationError } from '../api-error';
-import { readFileIfExists, writeFileAtomic } from '../atomic-file';
+import { readFileIfExists, writeFileAtomic } from '../config/atomic-file';
 import { recommend } from './recommend';
 import { experimentFile, type ReportFormat } from './report';
 import { checkValues, currentValues, currentWorkers, stepGrid, stepOptions } from './settings';

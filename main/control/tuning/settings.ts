@@ -6,7 +6,7 @@ import type { ConfigIssue } from '../../../common/contract';
 import type { AppConfig, ConfigPatch } from '../../../common/schemas';
 import type { ExperimentSpec, SettingValue, TuningSetting, TuningStep } from '../../../common/tuning';
 import type { PoolOptions } from '../../pool/index';
-import { mergePatch, validateConfig } from '../config-store';
+import { mergePatch, validateConfig } from '../config/config-store';
 
 export type StepSettings = TuningStep['settings'];
 

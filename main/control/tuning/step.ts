@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TuningLoad } from '../../../common/tuning';
 import { GreenletProcessPool, type PoolOptions, type TrafficRecord } from '../../pool/index';
-import { LoadGenerator } from '../load-generator';
+import { LoadGenerator } from './load-generator';
 import { ReplayLoad } from './replay';
 
 export interface StepFigures {
