@@ -1,5 +1,5 @@
 // Public shapes of the scale-out layer that the control plane, the transports
-// and the UI share. Types only (preload/contract.ts and the renderer import
+// and the UI share. Types only (common/contract.ts and the renderer import
 // this file): no runtime imports here.
 
 export type HostState = 'up' | 'draining' | 'stale' | 'down';

@@ -1,4 +1,4 @@
-// Adding a pool option is one entry in preload/pool-options-table.ts: these tests
+// Adding a pool option is one entry in common/pool-options-table.ts: these tests
 // hold the engine's checks and defaults and the config schema to that table, so
 // an entry that one side misses, or a bound the two sides disagree on, fails here.
 // (The form's side: renderer/src/lib/configFields.test.ts.)

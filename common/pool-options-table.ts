@@ -1,10 +1,10 @@
 // The pool's options and strategies, one entry each (gunicorn: one class per
 // setting). Everything else is derived from these tables: the PoolOptions type,
 // the engine's checks and DEFAULT_OPTIONS and RESTART_FIELDS (main/pool/options.ts),
-// the config schema (preload/pool-schema.ts), the API's scale() input and the
+// the config schema (common/pool-schema.ts), the API's scale() input and the
 // form (renderer/src/lib/configFields.ts). Adding an option is one entry here
 // plus the engine code that uses it; adding a strategy is one entry plus its
-// Picker in main/pool/strategies.ts. docs/pool.md, "Options: one table".
+// Picker in main/pool/dispatch/strategies.ts. docs/pool.md, "Options: one table".
 //
 // Pure data: no imports at all, so the engine (plain Node), the preload and the
 // renderer can all load it (no zod, no node:*, no DOM, no electron).

@@ -1,5 +1,5 @@
 // The config schema's pool section, derived from the option table
-// (preload/pool-options-table.ts): one zod type per entry, its default, and the
+// (common/pool-options-table.ts): one zod type per entry, its default, and the
 // table's cross-option rules as refinements. Imports only zod and the table.
 import { z } from 'zod';
 import {
@@ -60,7 +60,7 @@ function buildPoolSchema() {
   return schema;
 }
 
-// Built from preload/pool-options-table.ts; the cast gives it the table's types (PoolConfig).
+// Built from common/pool-options-table.ts; the cast gives it the table's types (PoolConfig).
 export const poolConfigSchema = buildPoolSchema() as unknown as z.ZodType<PoolConfig, Partial<PoolConfig>>;
 
 /** Cross-option rules a parse did not report: zod skips refinements once a field failed its type check. */

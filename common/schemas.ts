@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { MAX_TIMER_MS, type PoolConfig } from './pool-options-table';
 import { poolConfigSchema } from './pool-schema';
 
-// The pool section is derived from the option table (preload/pool-options-table.ts).
+// The pool section is derived from the option table (common/pool-options-table.ts).
 export { MAX_TIMER_MS, type PoolConfig };
 export { missedPoolRuleIssues, poolConfigSchema, poolOptionSchema } from './pool-schema';
 

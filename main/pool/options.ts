@@ -1,5 +1,5 @@
 // Pool option defaults and validation, derived from the one option table
-// (preload/pool-options-table.ts, shared with the config schema and the form).
+// (common/pool-options-table.ts, shared with the config schema and the form).
 // Every option is checked up front and a bad one throws ERR_INVALID_OPTION
 // naming it (Piscina style), so a typo never turns into a half-configured pool.
 import {

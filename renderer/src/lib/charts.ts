@@ -1,4 +1,4 @@
-// The one table of the Charts view, as preload/contract.ts is for methods:
+// The one table of the Charts view, as common/contract.ts is for methods:
 // each entry says what a chart is called, its unit, which sample fields it
 // draws and which alert thresholds it shows. series.ts, thresholds.ts and
 // ChartsView derive everything from it, so a new chart is one entry here.

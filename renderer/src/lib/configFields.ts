@@ -42,7 +42,7 @@ function poolField(key: string, spec: OptionSpec): FieldMeta {
   };
 }
 
-/** The pool form: every option of the table an operator may set (preload/pool-options-table.ts), by group. */
+/** The pool form: every option of the table an operator may set (common/pool-options-table.ts), by group. */
 export const POOL_FIELDS: FieldMeta[] = OPTION_GROUPS.flatMap((g) =>
   POOL_OPTION_ENTRIES.filter(([, s]) => s.group === g && !s.engineOnly).map(([key, s]) => poolField(key, s)),
 );
