@@ -3,8 +3,10 @@
 // from wherever the importing file now lives. After `git merge main`, a file that conflicts
 // only on import lines can be resolved by taking your side (`git checkout --theirs <file>`
 // when merging main into your branch is `--ours`; pick the side with your edits), then
-// running `node scripts/fix-moved-imports.mjs` and `npx tsc -b`. Prints each edit.
+// running `node scripts/fix-moved-imports.mjs` and `npx tsc -b`. Prints each edit. A module a
+// branch added to preload/ (now the bridge alone) is moved to common/ with git mv.
 // Delete this script once every branch has merged the moves.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import ts from 'typescript';
@@ -54,6 +56,14 @@ const MOVED = {
   'main/control/test-helpers.ts': 'main/control/test-support/plane.ts',
   'main/control/test-samples.ts': 'main/control/test-support/samples.ts',
 };
+// preload/ holds only the bridge now: a pure module a branch added there moves to common/ too.
+for (const e of readdirSync('preload')) {
+  const old = `preload/${e}`;
+  if (!/\.tsx?$/.test(e) || e === 'index.ts' || e === 'preload.test.ts' || MOVED[old]) continue;
+  MOVED[old] = `common/${e}`;
+  execFileSync('git', ['mv', old, MOVED[old]]);
+  console.log(`git mv ${old} ${MOVED[old]}`);
+}
 const BACK = Object.fromEntries(Object.entries(MOVED).map(([o, n]) => [n, o]));
 const SKIP = new Set(['node_modules', 'out', '.tmp', 'release', '__pycache__', '.venv']);
 const files = [];
