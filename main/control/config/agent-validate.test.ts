@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateAgent } from './agent-validate';
 import { venvPythonPath } from '../python/python-probe';
 
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..', '..', '..');
 const pythonPath = venvPythonPath(join(root, 'python', '.venv'));
 const runtimeDir = join(root, 'python');
 const tmp = mkdtempSync(join(tmpdir(), 'gcc-agent-'));

@@ -12,7 +12,7 @@ import type { ControlPlane } from '../index';
 import { REDACTED } from './secrets';
 import { createPlane, tempDir } from '../test-support/plane';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
+const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const leftovers = async (dir: string) => (await fs.readdir(dir)).filter((n) => n.endsWith('.tmp'));
 const mode = async (p: string) => (await fs.stat(p)).mode & 0o777;
 

@@ -8,7 +8,7 @@ import type { ControlPlane } from '../index';
 import { createPlane, rejection, SMALL, tempDir } from '../test-support/plane';
 import { venvPythonPath } from './python-probe';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
+const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const projectPython = venvPythonPath(path.join(REPO, 'python', '.venv'));
 
 let dir: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PythonSetupProgress } from '../../../common/contract';
 import { checkPythonEnv, findPythonCandidates, setupPythonEnv, venvPythonPath } from './python-env';
 
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..', '..', '..');
 const projectPython = venvPythonPath(join(root, 'python', '.venv'));
 const requirements = join(root, 'python', 'requirements.txt');
 const oldPython = join(homedir(), '.pyenv', 'versions', '3.8.18', 'bin', 'python3');
