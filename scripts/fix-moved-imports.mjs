@@ -48,6 +48,9 @@ const MOVED = {
   'main/control/python-probe.ts': 'main/control/python/python-probe.ts',
   'main/control/interpreter-guard.ts': 'main/control/python/interpreter-guard.ts',
   'main/control/interpreter-guard.test.ts': 'main/control/python/interpreter-guard.test.ts',
+  'main/control/agent-path-guard.ts': 'main/control/python/agent-path-guard.ts',
+  'main/control/agent-path-guard.test.ts': 'main/control/python/agent-path-guard.test.ts',
+  'preload/host-control.ts': 'common/host-control.ts',
   'main/control/handlers.ts': 'main/control/handlers/index.ts',
   'main/control/handlers-cluster.ts': 'main/control/handlers/cluster.ts',
   'main/control/handlers-python.ts': 'main/control/handlers/python.ts',
@@ -59,10 +62,13 @@ const MOVED = {
 // preload/ holds only the bridge now: a pure module a branch added there moves to common/ too.
 for (const e of readdirSync('preload')) {
   const old = `preload/${e}`;
-  if (!/\.tsx?$/.test(e) || e === 'index.ts' || e === 'preload.test.ts' || MOVED[old]) continue;
-  MOVED[old] = `common/${e}`;
-  execFileSync('git', ['mv', old, MOVED[old]]);
-  console.log(`git mv ${old} ${MOVED[old]}`);
+  if (/\.tsx?$/.test(e) && e !== 'index.ts' && e !== 'preload.test.ts') MOVED[old] ??= `common/${e}`;
+}
+// A file still at its old path (a branch's copy, or one added before the moves reached it) moves.
+for (const [old, now] of Object.entries(MOVED)) {
+  if (!existsSync(old) || existsSync(now)) continue;
+  execFileSync('git', ['mv', old, now]);
+  console.log(`git mv ${old} ${now}`);
 }
 const BACK = Object.fromEntries(Object.entries(MOVED).map(([o, n]) => [n, o]));
 const SKIP = new Set(['node_modules', 'out', '.tmp', 'release', '__pycache__', '.venv']);
@@ -90,7 +96,8 @@ for (const file of files) {
     const oldTarget = candidates(posix.normalize(posix.join(posix.dirname(oldHome), spec))).find((c) => MOVED[c] || exists(c));
     if (!oldTarget) continue;
     const target = MOVED[oldTarget] ?? oldTarget;
-    let rel = posix.relative(posix.dirname(file), target).replace(/\.tsx?$/, '').replace(/\/index$/, '');
+    let rel = posix.relative(posix.dirname(file), target).replace(/\.tsx?$/, '');
+    if (!/(^|\/)index$/.test(spec)) rel = rel.replace(/\/index$/, ''); // keep a spelled-out /index
     if (!rel.startsWith('.')) rel = `./${rel}`;
     if (rel !== spec) edits.push([spec, rel]);
   }
