@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role, TaskState, type Message, type Part, type Task } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
-import { errorCodeOf } from '../../preload/error-table';
+import { errorCodeOf } from '../../common/error-table';
 import { partsToData, resultToParts, textPart } from './parts';
 import type { ResolvedHost } from './types';
 

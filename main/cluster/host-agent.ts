@@ -18,7 +18,7 @@ import type { ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
 import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
-import { isHostSide } from '../../preload/error-table';
+import { isHostSide } from '../../common/error-table';
 
 export interface HostAgentOptions {
   cluster: ClusterOptions;

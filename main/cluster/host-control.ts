@@ -1,17 +1,17 @@
 // Per-host request/reply control: recycle, rolling recycle, scale and config
 // reach one host on gcc.<pool>.control.<hostId> or every host on
 // gcc.<pool>.control.all (each host answers for itself). Requests are parsed
-// as unknown with the contract's schema (preload/host-control.ts) before anything
+// as unknown with the contract's schema (common/host-control.ts) before anything
 // is applied: operational commands only — agent, interpreter, paths and env come
 // from this host's own config file or command line, never from the broker.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { PoolOptions } from '../pool/index';
-import type { HostControlReply } from './types';
+import type { HostControlReply } from '../../common/cluster-types';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
-import { errorCodeOf, type ErrorCode } from '../../preload/error-table';
+import { errorCodeOf, type ErrorCode } from '../../common/error-table';
 import { names } from './topology';
-import { hostControlRequestSchema, type HostControlRequest } from '../../preload/host-control';
+import { hostControlRequestSchema, type HostControlRequest } from '../../common/host-control';
 import { encode } from './wire';
 
 export class HostControl {
@@ -61,7 +61,7 @@ export class HostControl {
         }
       }
     } catch (err) {
-      // mapped like every other door (preload/error-table.ts): an error without a known code is ERR_INTERNAL
+      // mapped like every other door (common/error-table.ts): an error without a known code is ERR_INTERNAL
       return { hostId, ok: false, error: { code: errorCodeOf(err), message: (err as { message?: string }).message ?? String(err) } };
     }
   }

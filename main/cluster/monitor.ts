@@ -8,7 +8,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
-import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
+import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
 import type { ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { Junk, readControlReply, readHostRecord } from './records';

@@ -1,8 +1,8 @@
 // The one error type every transport understands. Handlers throw ApiError (or
 // an engine error with a `code`); transports turn it into ApiErrorShape and,
-// over HTTP, into a status code. Codes and statuses: preload/error-table.ts.
-import type { ApiErrorShape, ConfigIssue } from '../../preload/contract';
-import { FALLBACK_ERROR_CODE, httpStatusOf, isErrorCode, type ErrorCode } from '../../preload/error-table';
+// over HTTP, into a status code. Codes and statuses: common/error-table.ts.
+import type { ApiErrorShape, ConfigIssue } from '../../common/contract';
+import { FALLBACK_ERROR_CODE, httpStatusOf, isErrorCode, type ErrorCode } from '../../common/error-table';
 
 export class ApiError extends Error {
   constructor(

@@ -1,8 +1,8 @@
 // Small helpers shared by the headless routes: JSON replies, security
 // headers and a body reader with a hard size limit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiErrorShape } from '../../preload/contract';
-import { httpStatusOf, type ErrorCode } from '../../preload/error-table';
+import type { ApiErrorShape } from '../../common/contract';
+import { httpStatusOf, type ErrorCode } from '../../common/error-table';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -33,7 +33,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** An error reply: its HTTP status comes from the code's row in preload/error-table.ts. */
+/** An error reply: its HTTP status comes from the code's row in common/error-table.ts. */
 export function sendError(res: ServerResponse, code: ErrorCode, message: string, extra?: Partial<ApiErrorShape>): void {
   sendJson(res, httpStatusOf(code), { code, message, ...extra } satisfies ApiErrorShape);
 }

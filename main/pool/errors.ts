@@ -4,8 +4,8 @@
 // was transient, not the agent's own verdict (an exception is deterministic;
 // re-running it only multiplies side effects). What the engine retries by itself
 // is decided in retry-policy.ts, which also leaves out timeouts. Each code's HTTP status, default
-// `retryable` and whether it counts as rejected are its row in preload/error-table.ts.
-import { ERROR_TABLE } from '../../preload/error-table';
+// `retryable` and whether it counts as rejected are its row in common/error-table.ts.
+import { ERROR_TABLE } from '../../common/error-table';
 import type { PoolErrorCode } from './types';
 
 export class PoolError extends Error {

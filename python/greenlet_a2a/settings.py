@@ -17,7 +17,7 @@ DEFAULT_LAG_INTERVAL_MS = 50
 
 # The one agent reference form, "package.module:ClassName" (docs/adapter.md): dotted Python
 # identifiers, a colon, one class name. The host checks the same pattern
-# (AGENT_PATTERN in preload/pool-options-table.ts); a bare "module.Class" is refused on both sides.
+# (AGENT_PATTERN in common/pool-options-table.ts); a bare "module.Class" is refused on both sides.
 AGENT_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*", re.ASCII)
 
 

@@ -3,7 +3,7 @@
 // dispatcher), so sent = answered + agentError + timedOut + rejected + cancelled holds exactly.
 // The latency buckets are fixed (Prometheus-style bounds), so /metrics can publish them as a
 // real histogram: record() is a short scan of 16 bounds per answered message.
-import { isRejected } from '../../../preload/error-table';
+import { isRejected } from '../../../common/error-table';
 import type { LatencyBuckets, OutcomeCounts, PoolErrorCode } from '../types';
 
 export type Outcome = keyof OutcomeCounts;
@@ -18,7 +18,7 @@ export const LATENCY_BOUNDS_MS: readonly number[] = [1, 2.5, 5, 10, 25, 50, 100,
  * are seen (the worker's queue refuses only after the pool handed the message over).
  */
 export function outcomeOf(code: PoolErrorCode | string | undefined, atDoor: boolean): Outcome {
-  if (isRejected(code)) return 'rejected'; // the table's `rejected` column (preload/error-table.ts)
+  if (isRejected(code)) return 'rejected'; // the table's `rejected` column (common/error-table.ts)
   switch (code) {
     case 'ERR_TIMEOUT':
     case 'ERR_QUEUE_TIMEOUT':

@@ -2,7 +2,7 @@
 // the agent check all test AGENT_PATTERN, and the Python worker the same regex (test_startup.py).
 // Before, the adapter took a looser form ('[\w.]+:…') and the table a laxer module part.
 import { describe, expect, it } from 'vitest';
-import { AGENT_PATTERN, POOL_OPTION_TABLE, optionProblem } from '../../../preload/pool-options-table';
+import { AGENT_PATTERN, POOL_OPTION_TABLE, optionProblem } from '../../../common/pool-options-table';
 import { ADAPTER_DEFAULTS, resolveAdapterOptions } from './adapter-options';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // GreenletBridgeAdapter options: defaults from the product spec and up-front
 // checks whose errors name the option (Piscina style), so a bad value fails at
 // construction and not as a confusing worker failure later.
-import { AGENT_PATTERN, POOL_OPTION_TABLE as T } from '../../../preload/pool-options-table';
+import { AGENT_PATTERN, POOL_OPTION_TABLE as T } from '../../../common/pool-options-table';
 import { errors } from '../errors';
 import { ReplyBudget } from './framing';
 
@@ -33,7 +33,7 @@ type OptionalKeys = 'pythonPath' | 'runtimeDir' | 'agentId' | 'capabilities' | '
 export type ResolvedAdapterOptions = Required<Omit<AdapterOptions, OptionalKeys>> & Pick<AdapterOptions, OptionalKeys>;
 
 // The settings a worker launches with. Those the pool's option table also has take its
-// defaults (one place: preload/pool-options-table.ts); the rest are the adapter's own.
+// defaults (one place: common/pool-options-table.ts); the rest are the adapter's own.
 export const ADAPTER_DEFAULTS = {
   timeout: T.timeout.default,
   maxRetries: T.maxRetries.default,

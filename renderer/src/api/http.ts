@@ -13,8 +13,8 @@ import {
   type EventName,
   type EventPayload,
   type MethodName,
-} from '../../../preload/contract';
-import { FALLBACK_ERROR_CODE, isErrorCode, type ErrorCode } from '../../../preload/error-table';
+} from '../../../common/contract';
+import { FALLBACK_ERROR_CODE, isErrorCode, type ErrorCode } from '../../../common/error-table';
 
 export type LinkState = 'connecting' | 'open' | 'lost';
 
