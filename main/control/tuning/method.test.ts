@@ -8,7 +8,7 @@ import { defaultConfig } from '../../../preload/schemas';
 import type { TrafficRecord } from '../../pool/index';
 import { mergePatch, validateConfig } from '../config-store';
 import { toPoolOptions } from '../pool-options';
-import { rejection, tempDir, waitFor } from '../test-helpers';
+import { createPlane, rejection, tempDir, waitFor } from '../test-helpers';
 import { TuningService } from './service';
 
 const dirs: string[] = [];
@@ -103,4 +103,18 @@ describe('shapes that cannot fit', () => {
     expect(err.issues?.[0]?.message).toMatch(/80\d,\d{3} messages of 1,000,000 B outstanding/);
     expect(s.list()).toEqual([]);
   });
+
+  it('refuses a live load whose outstanding payloads could exhaust the heap, naming the field', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const cp = await createPlane(dir, { pool: { minWorkers: 1, maxWorkers: 8, concurrencyPerWorker: 100_000, healthCheckInterval: 5_000 } });
+    try {
+      const err = await rejection(cp.handlers.startLoad({ rate: 1_000, count: 0, sleepMs: 0, failureRate: 0, payloadBytes: 1_000_000 }));
+      expect(err.code).toBe('ERR_VALIDATION');
+      expect(err.issues?.[0]?.path).toBe('payloadBytes');
+      expect((await cp.handlers.getLoadStatus({})).running).toBe(false);
+    } finally {
+      await cp.stop();
+    }
+  }, 30_000);
 });
