@@ -72,6 +72,7 @@ function liveCostText(exp: Experiment): string {
   const c = exp.liveCost;
   if (!c) return '';
   if (!c.before.samples || !c.during.samples) return 'The live pool: no samples to compare.';
+  if (!c.before.throughput && !c.during.throughput) return 'The live pool served no traffic before or during the experiment.';
   return `The live pool meanwhile (steps share its cores): ${sig3(c.before.throughput)} → ${sig3(c.during.throughput)} msg/s, p99 ${sig3(c.before.p99Ms)} → ${sig3(c.during.p99Ms)} ms (before → during).`;
 }
 

@@ -61,14 +61,15 @@ export function chartSvg(chart: TuningChart, title: string): string {
   body.push(text(M.left + pw / 2, M.top + PH + 34, chart.xLabel, 'middle', 'axis', '#333'));
   body.push(text(14, M.top + PH / 2, chart.unit, 'middle', 'axis', '#333').replace('<text ', `<text transform="rotate(-90 14 ${M.top + PH / 2})" `));
   const items: LegendItem[] = [];
+  const late: LegendItem[] = []; // after the series, in the order the app's legend has
   const ci = chart.rows.findIndex((r) => r.x === chart.current);
   if (ci >= 0) {
     body.push(`<line class="current" x1="${xAt(ci)}" x2="${xAt(ci)}" y1="${M.top}" y2="${M.top + PH}" stroke="${TODAY_COLOR}" stroke-dasharray="4 3"/>`);
-    items.push({ label: 'today', mark: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${TODAY_COLOR}" stroke-dasharray="3 2"/>` });
+    late.unshift({ label: 'today', mark: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${TODAY_COLOR}" stroke-dasharray="3 2"/>` });
   }
   if (chart.budget !== undefined) {
     body.push(`<line class="budget" x1="${M.left}" x2="${W - M.right}" y1="${yAt(chart.budget)}" y2="${yAt(chart.budget)}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>`);
-    items.push({ label: `p99 budget ${sig3(chart.budget)} ms`, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>` });
+    late.push({ label: `p99 budget ${sig3(chart.budget)} ms`, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>` });
   }
   for (const s of chart.series) {
     const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
@@ -81,6 +82,7 @@ export function chartSvg(chart: TuningChart, title: string): string {
     }
     items.push({ label: s.label, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="3"${dash}/>` });
   }
+  items.push(...late);
   const knee = chart.knee;
   const ki = knee ? chart.rows.findIndex((r) => r.x === knee.x) : -1;
   const kv = knee && ki >= 0 ? chart.rows[ki]![knee.key] : null;

@@ -119,7 +119,8 @@ function StepList({ exp }: { exp: Experiment }) {
 export function LiveCostNote({ exp }: { exp: Experiment }) {
   const c = exp.liveCost;
   if (!c) return null;
-  if (!c.before.samples || !c.during.samples) return <p className="muted" data-testid="tuning-live-cost">The live pool: no samples to compare before and during.</p>;
+  if (!c.before.samples || !c.during.samples) return <p className="muted" data-testid="tuning-live-cost">The live pool meanwhile: no samples to compare before and during.</p>;
+  if (!c.before.throughput && !c.during.throughput) return <p className="muted" data-testid="tuning-live-cost">The live pool meanwhile served no traffic (before or during).</p>;
   return (
     <p className="muted" data-testid="tuning-live-cost" style={{ margin: 0 }}>
       The live pool meanwhile (the steps shared its cores): {sig3(c.before.throughput)} → {sig3(c.during.throughput)} msg/s, p99 {sig3(c.before.p99Ms)} → {sig3(c.during.p99Ms)} ms (before → during).
