@@ -78,6 +78,14 @@ describe('replay', () => {
     expect(step!.throughput).toBeLessThanOrEqual(step!.offered);
   }, 60_000);
 
+  it('offers the recorded rate, though the window is shorter than the recording\'s pause', async () => {
+    const traffic = [...Array.from({ length: 40 }, () => at(0, 5)), ...Array.from({ length: 40 }, () => at(4_000, 5))]; // 19.75 msg/s recorded
+    const exp = await run({ concurrencyPerWorker: 32 }, { vary: [{ setting: 'concurrencyPerWorker', values: [32] }], load: { ...load, replay: true }, warmupMs: 300, measureMs: 2_000, rounds: 1, mode: 'fixed' }, traffic);
+    const [step] = exp.steps;
+    expect(step!.offered / exp.replay!.rate).toBeGreaterThan(0.8); // raw gaps offered nothing inside this window
+    expect(step!.offered / exp.replay!.rate).toBeLessThan(1.2);
+  }, 60_000);
+
   it('offers the recorded rate times the stated multiple, though the recording is bursts and a pause', async () => {
     const traffic = [...Array.from({ length: 40 }, () => at(0, 5)), ...Array.from({ length: 40 }, () => at(1_500, 5))]; // 52.7 msg/s recorded
     const exp = await run({ concurrencyPerWorker: 32 }, { vary: [{ setting: 'concurrencyPerWorker', values: [32] }], load: { ...load, replay: true, replayMultiple: 1.5 }, warmupMs: 300, measureMs: 3_000, rounds: 1, mode: 'fixed' }, traffic);
