@@ -116,7 +116,7 @@ export interface TuningPoint {
   target: number;
   runs: number; // rounds measured
   keptUp: boolean; // in every round
-  behind?: string; // the first round's reason when it did not
+  behind?: string; // why, from the first round that did not keep up
   throughput: Spread;
   p99Ms: Spread;
   p50Ms: number; // medians

@@ -115,15 +115,16 @@ export class Measurement {
 
 const r3 = (v: number) => Number(v.toPrecision(3)).toLocaleString('en-US');
 
-/** The first reason the step did not keep up, or undefined when it did. */
+/** Why the step did not keep up, every failed check in words; undefined when it kept up. */
 function whyBehind(f: StepFigures, rejected: number, secs: number): string | undefined {
   const need = (1 - KEEP_UP_TOLERANCE) * f.target;
   const answeredRate = f.answered / secs;
-  if (rejected > 0) return `${rejected} rejected (queue full)`;
-  if (f.offered < need) return `offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load was held back: too much outstanding)`;
-  if (answeredRate < need) return `answered ${r3(answeredRate)} of ${r3(f.target)} msg/s`;
-  if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages)) return `backlog grew by ${f.backlogGrowth} messages in the window`;
-  return undefined;
+  const why: string[] = [];
+  if (f.offered < need) why.push(`offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load was held back: too much outstanding)`);
+  else if (answeredRate < need) why.push(`answered ${r3(answeredRate)} of ${r3(f.target)} msg/s`);
+  if (rejected > 0) why.push(`${rejected} rejected (queue full)`);
+  if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages)) why.push(`backlog grew by ${f.backlogGrowth} messages in the window`);
+  return why.length ? why.join('; ') : undefined;
 }
 
 /** Nearest-rank quantile of sorted values (0 when none). */

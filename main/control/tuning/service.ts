@@ -41,6 +41,13 @@ export interface TuningDeps {
 }
 
 /** An experiment the app stopped in the middle of: it and its unfinished steps end as cancelled. */
+/** An experiment kept before rounds and the keep-up method: one round, one group per step, judged by nothing. */
+const upgrade = (e: Experiment): Experiment => ({
+  ...e,
+  spec: { ...e.spec, rounds: e.spec.rounds ?? 1, mode: e.spec.mode ?? 'fixed', load: { ...e.spec.load, replayMultiple: e.spec.load.replayMultiple ?? 1 } },
+  steps: e.steps.map((s) => ({ ...s, group: s.group ?? s.index, round: s.round ?? 0, target: s.target ?? e.spec.load.rate, answered: s.answered ?? 0, backlogGrowth: s.backlogGrowth ?? 0, keptUp: s.keptUp ?? false })),
+});
+
 const interrupted = (e: Experiment): Experiment => ({
   ...e,
   status: 'cancelled',
@@ -126,7 +133,7 @@ export class TuningService {
     try {
       const saved = JSON.parse(text) as { experiments?: Experiment[] };
       // one that was running when the app stopped did not finish
-      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map((e) => (e.status === 'running' ? interrupted(e) : e));
+      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map(upgrade).map((e) => (e.status === 'running' ? interrupted(e) : e));
     } catch {
       // kept experiments are a convenience; a damaged file starts an empty list
     }
