@@ -1,13 +1,16 @@
 // "Try more": when the recommended value of a numeric setting is the largest
 // (or smallest) value tried, the best may lie beyond the range; propose the
-// next values, continuing the tried progression (×2 for 1, 2, 4; +1 for 1, 2, 3).
+// next values, continuing the tried progression (+1 for 1, 2, 3; ×2 for 1, 2, 4; ×8 for 1, 4, 32).
 import type { Experiment, SettingValue, TuningSetting } from '../../../preload/tuning';
 import { SETTING_LABELS } from '../../../preload/tuning-series';
 
 function beyond(values: number[], up: boolean): number[] {
   const s = [...values].sort((a, b) => a - b);
   const [a, b] = up ? [s[s.length - 2]!, s[s.length - 1]!] : [s[1]!, s[0]!];
-  const geometric = a > 0 && b > 0 && Math.max(a, b) / Math.min(a, b) >= 1.5;
+  // evenly spaced (1, 2, 3): keep adding the step; otherwise keep multiplying by the last ratio
+  const gaps = s.slice(1).map((v, i) => v - s[i]!);
+  const even = gaps.length > 1 && gaps.every((g) => g === gaps[0]);
+  const geometric = !even && a > 0 && b > 0;
   const next = (v: number) => (geometric ? (up ? v * (b / a) : v / (a / b)) : v + (b - a));
   const out: number[] = [];
   let v = b;

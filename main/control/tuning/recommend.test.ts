@@ -75,6 +75,8 @@ describe('recommend', () => {
   it('a best value at the edge of the range proposes the next values', () => {
     const exp = experiment([run(0, 1, 90), run(1, 2, 60), run(2, 4, 20)], { vary: [{ setting: 'workers', values: [1, 2, 4] }], rounds: 1 });
     expect(recommend(exp, config).recommendation.hint).toBe('4 is the largest workers tried; the best may lie beyond: try 8, 16.');
+    const even = experiment([run(0, 1, 90), run(1, 2, 60), run(2, 3, 20)], { vary: [{ setting: 'workers', values: [1, 2, 3] }], rounds: 1 });
+    expect(recommend(even, config).recommendation.hint).toBe('3 is the largest workers tried; the best may lie beyond: try 4, 5.');
   });
 
   it('capacity mode: the setting sustaining the highest rate within the budget', () => {
