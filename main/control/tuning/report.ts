@@ -37,8 +37,8 @@ const pct = (v: number) => `${sig3(v * 100)} %`;
 const sp = (v: { median: number; min: number; max: number }, runs: number) => (runs > 1 ? `${sig3(v.median)} (${sig3(v.min)}–${sig3(v.max)})` : sig3(v.median));
 
 /** One row per setting combination (and rate): medians with their spread over rounds. */
-function pointRow(p: TuningPoint, knee: number | undefined): string {
-  const cls = [p.baseline ? 'baseline' : '', p.group === knee ? 'knee' : '', p.keptUp ? '' : 'behind'].join(' ').trim();
+function pointRow(p: TuningPoint, rec: TuningStep | undefined): string {
+  const cls = [p.baseline ? 'baseline' : '', rec && p.group === rec.group && p.target === rec.target ? 'knee' : '', p.keptUp ? '' : 'behind'].join(' ').trim();
   const cells = [
     stepLabel(p.settings) + (p.baseline ? ' (today)' : ''),
     `${sig3(p.target)}`,
@@ -107,7 +107,7 @@ ${exp.liveCost ? `<p id="live-cost">${escapeXml(liveCostText(exp))}</p>` : ''}
 ${charts}
 </div>
 <table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
-${points.map((p) => pointRow(p, rec?.group)).join('\n')}
+${points.map((p) => pointRow(p, rec?.step === null || rec?.step === undefined ? undefined : exp.steps[rec.step])).join('\n')}
 </tbody></table>
 <details><summary>Every step (${exp.steps.length})</summary>
 <table><thead><tr>${stepHead.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>

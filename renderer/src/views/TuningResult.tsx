@@ -19,7 +19,9 @@ const pct = (v: number) => `${sig3(v * 100)} %`;
 export function PointTable({ exp }: { exp: Experiment }) {
   const [more, setMore] = useState(false);
   const points: TuningPoint[] = exp.points ?? pointsOf(exp);
-  const rec = exp.recommendation?.group;
+  const recStep = exp.recommendation?.step;
+  const recPoint = recStep === null || recStep === undefined ? undefined : exp.steps[recStep];
+  const isRec = (p: TuningPoint) => !!recPoint && p.group === recPoint.group && p.target === recPoint.target;
   return (
     <section className="panel stack" aria-label="Steps">
       <div className="row">
@@ -49,11 +51,11 @@ export function PointTable({ exp }: { exp: Experiment }) {
         </thead>
         <tbody>
           {points.map((p) => (
-            <tr key={`${p.group}@${p.target}`} data-testid="tuning-point" data-kept-up={p.keptUp} className={p.group === rec ? 'selected' : undefined}>
+            <tr key={`${p.group}@${p.target}`} data-testid="tuning-point" data-kept-up={p.keptUp} className={isRec(p) ? 'selected' : undefined}>
               <td>
                 {stepLabel(p.settings)}
                 {p.baseline && <span className="muted"> (today)</span>}
-                {p.group === rec && <span className="badge live"> recommended</span>}
+                {isRec(p) && <span className="badge live"> recommended</span>}
               </td>
               <td>{sig3(p.target)}</td>
               <td title={p.behind}>{p.keptUp ? 'yes' : <span style={{ color: "var(--warn)" }}>did not keep up: {p.behind}</span>}</td>
