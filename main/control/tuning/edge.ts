@@ -1,8 +1,10 @@
 // "Try more": when the recommended value of a numeric setting is the largest
 // (or smallest) value tried, the best may lie beyond the range; propose the
-// next values, continuing the tried progression (+1 for 1, 2, 3; ×2 for 1, 2, 4; ×8 for 1, 4, 32).
+// next values, continuing the tried progression (+1 for 1, 2, 3; ×2 for 1, 2, 4; at most ×4 for 1, 4, 32).
 import type { Experiment, SettingValue, TuningSetting } from '../../../preload/tuning';
 import { SETTING_LABELS } from '../../../preload/tuning-series';
+
+const MAX_RATIO = 4;
 
 function beyond(values: number[], up: boolean): number[] {
   const s = [...values].sort((a, b) => a - b);
@@ -11,7 +13,9 @@ function beyond(values: number[], up: boolean): number[] {
   const gaps = s.slice(1).map((v, i) => v - s[i]!);
   const even = gaps.length > 1 && gaps.every((g) => g === gaps[0]);
   const geometric = !even && a > 0 && b > 0;
-  const next = (v: number) => (geometric ? (up ? v * (b / a) : v / (a / b)) : v + (b - a));
+  // a wide jump (2 → 50) continues at ×4 at most: the next values should still be near enough to compare
+  const ratio = geometric ? Math.min(MAX_RATIO, up ? b / a : a / b) : 1;
+  const next = (v: number) => (geometric ? (up ? v * ratio : v / ratio) : v + (b - a));
   const out: number[] = [];
   let v = b;
   for (let k = 0; k < 2; k++) {
