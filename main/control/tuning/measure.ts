@@ -120,7 +120,7 @@ function whyBehind(f: StepFigures, rejected: number, secs: number): string | und
   const need = (1 - KEEP_UP_TOLERANCE) * f.target;
   const answeredRate = f.answered / secs;
   const why: string[] = [];
-  if (f.offered < need) why.push(`offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load was held back: too much outstanding)`);
+  if (f.offered < need) why.push(`offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load could not send at the rate: its bound on outstanding messages, or this process short of CPU)`);
   else if (answeredRate < need) why.push(`answered ${r3(answeredRate)} of ${r3(f.target)} msg/s`);
   if (rejected > 0) why.push(`${rejected} rejected (queue full)`);
   if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages)) why.push(`backlog grew by ${f.backlogGrowth} messages in the window`);
