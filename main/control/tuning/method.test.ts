@@ -3,7 +3,7 @@
 // Small loads: 1 worker, tens of messages per second.
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Experiment, ExperimentSpec } from '../../../preload/contract';
+import { experimentSpecSchema, type Experiment, type ExperimentSpec } from '../../../preload/contract';
 import { defaultConfig } from '../../../preload/schemas';
 import type { TrafficRecord } from '../../pool/index';
 import { mergePatch, validateConfig } from '../config-store';
@@ -110,6 +110,20 @@ describe('shapes that cannot fit', () => {
     expect(err.issues?.[0]?.path).toBe('spec.load.payloadBytes');
     expect(err.issues?.[0]?.message).toMatch(/80\d,\d{3} messages of 1,000,000 B outstanding/);
     expect(s.list()).toEqual([]);
+  });
+
+  it('refuses an experiment longer than its time bound, and a capacity run without a p99 budget, naming the field', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 2 } }));
+    if (!v.ok) throw new Error('config');
+    const s = new TuningService({ config: () => v.config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 1, emit: () => undefined, now: Date.now });
+    const long: ExperimentSpec = { vary: [{ setting: 'workers', values: [1, 2, 3, 4] }], load, warmupMs: 1_000, measureMs: 300_000, rounds: 5, mode: 'fixed' };
+    const err = await rejection(Promise.resolve().then(() => s.start(long)));
+    expect(err.issues?.[0]).toMatchObject({ path: 'spec.measureMs', message: expect.stringMatching(/^20 steps × ~306\.0 s ≈ 102 min; at most 30 min/) });
+    const capacity = experimentSpecSchema.safeParse({ vary: [{ setting: 'workers', values: [1, 2] }], load: { rate: 50 }, mode: 'capacity' });
+    expect(capacity.success).toBe(false);
+    expect(capacity.error?.issues[0]?.path).toEqual(['p99BudgetMs']);
   });
 
   it('refuses a live load whose outstanding payloads could exhaust the heap, naming the field', async () => {
