@@ -120,7 +120,7 @@ describe('shapes that cannot fit', () => {
     const s = new TuningService({ config: () => v.config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 1, emit: () => undefined, now: Date.now });
     const long: ExperimentSpec = { vary: [{ setting: 'workers', values: [1, 2, 3, 4] }], load, warmupMs: 1_000, measureMs: 300_000, rounds: 5, mode: 'fixed' };
     const err = await rejection(Promise.resolve().then(() => s.start(long)));
-    expect(err.issues?.[0]).toMatchObject({ path: 'spec.measureMs', message: expect.stringMatching(/^20 steps × ~306\.0 s ≈ 102 min; at most 30 min/) });
+    expect(err.issues?.[0]).toMatchObject({ path: 'spec.measureMs', message: expect.stringMatching(/^20 steps × ~307\.0 s ≈ 102 min; at most 30 min/) });
     const capacity = experimentSpecSchema.safeParse({ vary: [{ setting: 'workers', values: [1, 2] }], load: { rate: 50 }, mode: 'capacity' });
     expect(capacity.success).toBe(false);
     expect(capacity.error?.issues[0]?.path).toEqual(['p99BudgetMs']);
