@@ -25,23 +25,25 @@ export class Measurement {
   private failed = 0;
   private rejected = 0;
   private readonly latencies: number[] = [];
-  private pendingInWindow = 0;
+  private readonly unanswered = new Set<{ t0: number }>(); // window arrivals still waiting
   private wake: (() => void) | undefined;
 
   track(p: Promise<unknown>): Promise<unknown> {
     const t0 = performance.now();
     const inWindow = this.on;
     this.sent++;
+    const waiting = { t0 };
     if (inWindow) {
       this.arrivals++;
-      this.pendingInWindow++;
+      this.unanswered.add(waiting);
     }
     const settle = (outcome: 'ok' | 'failed' | 'rejected') => {
       this.settledAll++;
       if (!inWindow) return;
+      this.unanswered.delete(waiting);
       this[outcome]++;
       if (outcome === 'ok') this.latencies.push(performance.now() - t0);
-      if (--this.pendingInWindow === 0) this.wake?.();
+      if (this.unanswered.size === 0) this.wake?.();
     };
     return p.then(
       (v) => {
@@ -70,7 +72,7 @@ export class Measurement {
 
   /** Waits until every window arrival has its answer, or the deadline passes (the rest count as unanswered). */
   async drain(ms: number, signal: AbortSignal): Promise<void> {
-    if (this.pendingInWindow === 0) return;
+    if (this.unanswered.size === 0) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -86,7 +88,11 @@ export class Measurement {
   }
 
   figures(target: number): StepFigures {
-    const sorted = Float64Array.from(this.latencies).sort();
+    // an arrival still unanswered at the drain deadline has waited at least this long: it counts so,
+    // so a window whose answers never came shows a p99 of seconds, not 0
+    const now = performance.now();
+    const waited = [...this.unanswered].map((w) => now - w.t0);
+    const sorted = Float64Array.from([...this.latencies, ...waited]).sort();
     const answered = this.ok + this.failed;
     const settled = answered + this.rejected;
     const backlogGrowth = this.backlogAtEnd - this.backlogAtStart;
@@ -122,6 +128,8 @@ function whyBehind(f: StepFigures, rejected: number, secs: number): string | und
   const why: string[] = [];
   if (f.offered < need) why.push(`offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load could not send at the rate: its bound on outstanding messages, or this process short of CPU)`);
   else if (answeredRate < need) why.push(`answered ${r3(answeredRate)} of ${r3(f.target)} msg/s`);
+  const unanswered = f.messages - f.answered - rejected;
+  if (unanswered > 0) why.push(`${unanswered} unanswered by the drain deadline (counted in p99 at their wait so far)`);
   if (rejected > 0) why.push(`${rejected} rejected (queue full)`);
   if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages)) why.push(`backlog grew by ${f.backlogGrowth} messages in the window`);
   return why.length ? why.join('; ') : undefined;
