@@ -10,7 +10,7 @@ function figures(samples: readonly MetricsSample[]) {
   return {
     throughput: samples.length ? samples.reduce((sum, s) => sum + s.throughput, 0) / samples.length : 0,
     // the median of per-interval p99s: one quiet interval does not hide the rest
-    p99Ms: spread(busy.map((s) => s.p99LatencyMs)).median,
+    p99Ms: spread(busy.flatMap((s) => (s.p99LatencyMs === null ? [] : [s.p99LatencyMs]))).median,
     samples: samples.length,
   };
 }

@@ -3,9 +3,8 @@
 // after the window): a backlog left by warm-up and drained inside the window
 // is not throughput, so a window never reports more than was offered.
 // "Keeps up" is decided here from those counts (docs/tuning.md, "The method").
+import { outcomeOf } from '../../pool/index';
 import type { StepFigures } from './step';
-
-const REJECTED = new Set(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
 
 /** Share of the target rate a step may miss and still keep up: timer jitter of the load on a busy machine. */
 export const KEEP_UP_TOLERANCE = 0.05;
@@ -22,7 +21,8 @@ export class Measurement {
   private backlogAtEnd = 0;
   private arrivals = 0;
   private ok = 0;
-  private failed = 0;
+  private failed = 0; // the agent answered with an error
+  private lost = 0; // timed out or cancelled: no answer
   private rejected = 0;
   private readonly latencies: number[] = [];
   private readonly unanswered = new Set<{ t0: number }>(); // window arrivals still waiting
@@ -37,7 +37,7 @@ export class Measurement {
       this.arrivals++;
       this.unanswered.add(waiting);
     }
-    const settle = (outcome: 'ok' | 'failed' | 'rejected') => {
+    const settle = (outcome: 'ok' | 'failed' | 'lost' | 'rejected') => {
       this.settledAll++;
       if (!inWindow) return;
       this.unanswered.delete(waiting);
@@ -51,7 +51,8 @@ export class Measurement {
         return v;
       },
       (err: { code?: string }) => {
-        settle(REJECTED.has(err?.code ?? '') ? 'rejected' : 'failed');
+        const o = outcomeOf(err?.code, false);
+        settle(o === 'rejected' ? 'rejected' : o === 'agentError' ? 'failed' : 'lost');
         throw err;
       },
     );
@@ -94,7 +95,7 @@ export class Measurement {
     const waited = [...this.unanswered].map((w) => now - w.t0);
     const sorted = Float64Array.from([...this.latencies, ...waited]).sort();
     const answered = this.ok + this.failed;
-    const settled = answered + this.rejected;
+    const settled = answered + this.lost + this.rejected;
     const backlogGrowth = this.backlogAtEnd - this.backlogAtStart;
     const f: StepFigures = {
       target,
@@ -103,7 +104,7 @@ export class Measurement {
       p50Ms: quantile(sorted, 0.5),
       p95Ms: quantile(sorted, 0.95),
       p99Ms: quantile(sorted, 0.99),
-      errorRate: settled ? this.failed / settled : 0,
+      errorRate: settled ? (this.failed + this.lost) / settled : 0,
       rejectionRate: settled ? this.rejected / settled : 0,
       messages: this.arrivals,
       answered,
@@ -129,7 +130,7 @@ function whyBehind(f: StepFigures, rejected: number, secs: number): string | und
   if (f.offered < need) why.push(`offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load could not send at the rate: its bound on outstanding messages, or this process short of CPU)`);
   else if (answeredRate < need) why.push(`answered ${r3(answeredRate)} of ${r3(f.target)} msg/s`);
   const unanswered = f.messages - f.answered - rejected;
-  if (unanswered > 0) why.push(`${unanswered} unanswered by the drain deadline (counted in p99 at their wait so far)`);
+  if (unanswered > 0) why.push(`${unanswered} unanswered (timed out, or still waiting at the drain deadline)`);
   if (rejected > 0) why.push(`${rejected} rejected (queue full)`);
   if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages)) why.push(`backlog grew by ${f.backlogGrowth} messages in the window`);
   return why.length ? why.join('; ') : undefined;
