@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { MetricsSample, SnapshotFile } from '../../../preload/contract';
 import type { AppConfig } from '../../../preload/schemas';
 import type { Experiment, ExperimentSpec, TuningStep } from '../../../preload/tuning';
+import { stepLabel } from '../../../preload/tuning-series';
 import type { PoolOptions, TrafficRecord } from '../../pool/index';
 import { ApiError, validationError } from '../api-error';
 import { readFileIfExists, writeFileAtomic } from '../atomic-file';
@@ -154,7 +155,7 @@ export class TuningService {
     const path = traffic ? 'spec.load.replay' : 'spec.load.payloadBytes';
     for (const g of stepGrid(spec, current)) {
       const o = stepOptions(g.settings, base, workers);
-      const issue = loadFits({ messageQueueSize: o.messageQueueSize ?? 0, maxWorkers: o.maxWorkers ?? 1, concurrencyPerWorker: o.concurrencyPerWorker ?? 1 }, bytes, path, `The step ${Object.values(g.settings).join(' × ')}`);
+      const issue = loadFits({ messageQueueSize: o.messageQueueSize ?? 0, maxWorkers: o.maxWorkers ?? 1, concurrencyPerWorker: o.concurrencyPerWorker ?? 1 }, bytes, path, `The step ${stepLabel(g.settings)}`);
       if (issue) return [issue];
     }
     return [];
