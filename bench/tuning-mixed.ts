@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../preload/schemas';
-import { stepLabel } from '../preload/tuning-series';
-import { sig3 } from '../preload/tuning-style';
-import { mergePatch, validateConfig } from '../main/control/config-store';
-import { toPoolOptions } from '../main/control/pool-options';
+import { defaultConfig } from '../common/schemas';
+import { stepLabel } from '../common/tuning-series';
+import { sig3 } from '../common/tuning-style';
+import { mergePatch, validateConfig } from '../main/control/config/config-store';
+import { toPoolOptions } from '../main/control/config/pool-options';
 import { TuningService } from '../main/control/tuning/service';
 
 const dir = mkdtempSync(join(tmpdir(), 'gcc-tuning-mixed-'));

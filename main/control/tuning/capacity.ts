@@ -3,11 +3,11 @@
 // or where its p99 leaves the budget. Its sustained rate is the last level it
 // passed. The recommendation is the combination sustaining the most, the
 // cheaper one when two sustain the same level.
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, ExperimentSpec, TuningPoint } from '../../../preload/tuning';
-import { stepLabel } from '../../../preload/tuning-series';
-import { sig3 } from '../../../preload/tuning-style';
-import { pointsOf } from '../../../preload/tuning-points';
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, ExperimentSpec, TuningPoint } from '../../../common/tuning';
+import { stepLabel } from '../../../common/tuning-series';
+import { sig3 } from '../../../common/tuning-style';
+import { pointsOf } from '../../../common/tuning-points';
 import { cheaper, make, type Recommended } from './choose';
 
 export const DEFAULT_CAPACITY = { factor: 1.5, levels: 5 };

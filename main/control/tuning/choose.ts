@@ -1,11 +1,11 @@
 // What a recommendation is made of, shared by the fixed-rate method
 // (recommend.ts) and capacity mode (capacity.ts): the cost order of two
 // setting combinations, the patch, the edge hint, p99 with its spread in words.
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, TuningPoint, TuningRecommendation } from '../../../preload/tuning';
-import { sig3 } from '../../../preload/tuning-style';
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, TuningPoint, TuningRecommendation } from '../../../common/tuning';
+import { sig3 } from '../../../common/tuning-style';
 import { edgeHint } from './edge';
-import { pointsOf } from '../../../preload/tuning-points';
+import { pointsOf } from '../../../common/tuning-points';
 import { poolPatch } from './settings';
 
 export interface Recommended {

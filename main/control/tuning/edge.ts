@@ -1,8 +1,8 @@
 // "Try more": when the recommended value of a numeric setting is the largest
 // (or smallest) value tried, the best may lie beyond the range; propose the
 // next values, continuing the tried progression (+1 for 1, 2, 3; ×2 for 1, 2, 4; at most ×4 for 1, 4, 32).
-import type { Experiment, SettingValue, TuningSetting } from '../../../preload/tuning';
-import { SETTING_LABELS } from '../../../preload/tuning-series';
+import type { Experiment, SettingValue, TuningSetting } from '../../../common/tuning';
+import { SETTING_LABELS } from '../../../common/tuning-series';
 
 const MAX_RATIO = 4;
 

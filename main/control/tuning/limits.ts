@@ -5,8 +5,8 @@
 // so the worst case is outstanding × (payload + envelope) × 2; it must fit in
 // a share of the heap. And an experiment is bounded in time.
 import { getHeapStatistics } from 'node:v8';
-import type { ConfigIssue } from '../../../preload/contract';
-import { MAX_EXPERIMENT_MS, type ExperimentSpec } from '../../../preload/tuning';
+import type { ConfigIssue } from '../../../common/contract';
+import { MAX_EXPERIMENT_MS, type ExperimentSpec } from '../../../common/tuning';
 import type { PoolOptions } from '../../pool/index';
 import { maxOutstandingOf } from './step';
 

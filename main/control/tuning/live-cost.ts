@@ -1,9 +1,9 @@
 // The live pool's cost of an experiment: its throughput and p99 from the
 // sampler's samples just before the experiment and while it ran. Steps run
 // beside the live pool on the same cores, so the live pool pays for them.
-import type { MetricsSample } from '../../../preload/contract';
-import type { LiveCost } from '../../../preload/tuning';
-import { spread } from '../../../preload/tuning-points';
+import type { MetricsSample } from '../../../common/contract';
+import type { LiveCost } from '../../../common/tuning';
+import { spread } from '../../../common/tuning-points';
 
 function figures(samples: readonly MetricsSample[]) {
   const busy = samples.filter((s) => s.throughput > 0);

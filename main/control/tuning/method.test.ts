@@ -3,12 +3,12 @@
 // Small loads: 1 worker, tens of messages per second.
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { experimentSpecSchema, type Experiment, type ExperimentSpec } from '../../../preload/contract';
-import { defaultConfig } from '../../../preload/schemas';
+import { experimentSpecSchema, type Experiment, type ExperimentSpec } from '../../../common/contract';
+import { defaultConfig } from '../../../common/schemas';
 import type { TrafficRecord } from '../../pool/index';
-import { mergePatch, validateConfig } from '../config-store';
-import { toPoolOptions } from '../pool-options';
-import { createPlane, rejection, tempDir, waitFor } from '../test-helpers';
+import { mergePatch, validateConfig } from '../config/config-store';
+import { toPoolOptions } from '../config/pool-options';
+import { createPlane, rejection, tempDir, waitFor } from '../test-support/plane';
 import { TuningService } from './service';
 
 const dirs: string[] = [];

@@ -2,7 +2,7 @@
 // (one, unless capacity mode), every round in turn, and in each round every
 // setting combination (today's too). Interleaving puts drift of a shared
 // machine into every combination's spread instead of into one combination.
-import type { ExperimentSpec, TuningStep } from '../../../preload/tuning';
+import type { ExperimentSpec, TuningStep } from '../../../common/tuning';
 import { levelRates } from './capacity';
 import { stepGrid, type StepSettings } from './settings';
 

@@ -1,9 +1,9 @@
 // The recommendation and the report's charts from measured figures (pure: no pools).
 import { describe, expect, it } from 'vitest';
-import type { Experiment, TuningStep } from '../../../preload/contract';
-import { defaultConfig } from '../../../preload/schemas';
-import { capacityChart, tuningChart } from '../../../preload/tuning-series';
-import { niceTicks, sig3, TUNING_COLORS } from '../../../preload/tuning-style';
+import type { Experiment, TuningStep } from '../../../common/contract';
+import { defaultConfig } from '../../../common/schemas';
+import { capacityChart, tuningChart } from '../../../common/tuning-series';
+import { niceTicks, sig3, TUNING_COLORS } from '../../../common/tuning-style';
 import { recommend } from './recommend';
 import { replaySchedule } from './replay';
 import { experimentCsv, experimentHtml } from './report';

@@ -3,13 +3,13 @@
 // to maximise: among the steps that keep up within the p99 budget, the best
 // p99 — and of those whose p99 cannot be told apart from the best (spreads
 // overlap), the cheapest: the smallest pool that keeps up within the budget.
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, TuningPoint } from '../../../preload/tuning';
-import { stepLabel } from '../../../preload/tuning-series';
-import { sig3 } from '../../../preload/tuning-style';
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, TuningPoint } from '../../../common/tuning';
+import { stepLabel } from '../../../common/tuning-series';
+import { sig3 } from '../../../common/tuning-style';
 import { recommendCapacity } from './capacity';
 import { cheaper, make, ms, p99Text, type Recommended } from './choose';
-import { overlaps, pointsOf } from '../../../preload/tuning-points';
+import { overlaps, pointsOf } from '../../../common/tuning-points';
 
 export type { Recommended } from './choose';
 

@@ -1,11 +1,11 @@
 // Experiment exports: JSON (everything), CSV (one row per step) and a
 // self-contained HTML report (inline SVG charts, a table, the recommendation;
 // no scripts or external files) that an operator can send to someone.
-import type { SnapshotFile } from '../../../preload/contract';
-import type { Experiment, TuningPoint, TuningStep } from '../../../preload/tuning';
-import { pointsOf } from '../../../preload/tuning-points';
-import { capacityChart, SETTING_LABELS, stepLabel, tuningChart } from '../../../preload/tuning-series';
-import { sig3 } from '../../../preload/tuning-style';
+import type { SnapshotFile } from '../../../common/contract';
+import type { Experiment, TuningPoint, TuningStep } from '../../../common/tuning';
+import { pointsOf } from '../../../common/tuning-points';
+import { capacityChart, SETTING_LABELS, stepLabel, tuningChart } from '../../../common/tuning-series';
+import { sig3 } from '../../../common/tuning-style';
 import { chartSvg, escapeXml } from './svg';
 
 export type ReportFormat = 'json' | 'csv' | 'html';

@@ -1,11 +1,11 @@
 // A line chart as inline SVG, drawn on the host for the HTML report (the
 // report must open anywhere: no scripts, no external files). Rows, colours,
-// ticks and number format come from preload/ (tuning-series.ts,
+// ticks and number format come from common/ (tuning-series.ts,
 // tuning-style.ts), the same the Tuning view draws with. Nothing is written
 // over the plot: today, the recommended point and every series are named in
 // a legend below it, laid out by estimated text width so no two labels meet.
-import type { TuningChart } from '../../../preload/tuning-series';
-import { KNEE_COLOR, sig3, TODAY_COLOR } from '../../../preload/tuning-style';
+import type { TuningChart } from '../../../common/tuning-series';
+import { KNEE_COLOR, sig3, TODAY_COLOR } from '../../../common/tuning-style';
 
 const W = 560;
 const M = { top: 12, right: 16, bottom: 40, left: 64 };

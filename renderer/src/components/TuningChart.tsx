@@ -1,13 +1,13 @@
-// One tuning chart (recharts): rows, colours and ticks from preload/
+// One tuning chart (recharts): rows, colours and ticks from common/
 // (tuning-series.ts, tuning-style.ts), as in the HTML report. Medians with
 // their spread over rounds as error bars; every series, today and the
 // recommended point named in the legend — nothing is written over the plot,
 // so no two labels can meet.
 import { memo, useMemo } from 'react';
 import { CartesianGrid, ErrorBar, Line, LineChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Experiment } from '../../../preload/contract';
-import { capacityChart, tuningChart, type TuningChart, type TuningMetric } from '../../../preload/tuning-series';
-import { KNEE_COLOR, sig3, TODAY_COLOR } from '../../../preload/tuning-style';
+import type { Experiment } from '../../../common/contract';
+import { capacityChart, tuningChart, type TuningChart, type TuningMetric } from '../../../common/tuning-series';
+import { KNEE_COLOR, sig3, TODAY_COLOR } from '../../../common/tuning-style';
 import { useWidth } from './useWidth';
 
 interface Props {

@@ -3,10 +3,10 @@
 // operator decides by are shown, the rest on demand (so the table reads at
 // 1440 px without a sideways scroll); every step of every round below.
 import { useState } from 'react';
-import type { Experiment, TuningPoint } from '../../../preload/contract';
-import { pointsOf } from '../../../preload/tuning-points';
-import { stepLabel } from '../../../preload/tuning-series';
-import { sig3 } from '../../../preload/tuning-style';
+import type { Experiment, TuningPoint } from '../../../common/contract';
+import { pointsOf } from '../../../common/tuning-points';
+import { stepLabel } from '../../../common/tuning-series';
+import { sig3 } from '../../../common/tuning-style';
 
 const spread = (v: { median: number; min: number; max: number }, runs: number) => (
   <>
