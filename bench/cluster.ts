@@ -15,7 +15,9 @@ import { GreenletProcessPool } from '../main/pool/index';
 import { cpuPerMessage, measureHops } from './cluster-breakdown';
 import { benchPython, median, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';
 
-const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
+// Local pool and hosts alike: 1 worker, room for every outstanding message (a host takes no more
+// than its pool accepts, so with the defaults its 216 slots would be capped at 200).
+const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0, concurrencyPerWorker: 1_000, messageQueueSize: 10_000 };
 const SEQ = 2_000;
 const PIPE = 10_000;
 const WINDOW = 200;
@@ -83,7 +85,7 @@ async function startHosts(server: NatsServer, dir: string, hostsN: number) {
 
 /** Local pool and 1 host side by side: sequential figures, alternating throughput rounds, CPU per message. */
 async function oneHostAgainstLocal(server: NatsServer, dir: string) {
-  const p = new GreenletProcessPool({ ...POOL, pythonPath: benchPython(), concurrencyPerWorker: 1_000, messageQueueSize: 10_000 });
+  const p = new GreenletProcessPool({ ...POOL, pythonPath: benchPython() });
   await p.start();
   const local: Side = {
     send: () => p.execute({ type: 'agent.process', data: { n: 1 } }),

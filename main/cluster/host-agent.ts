@@ -32,7 +32,8 @@ interface InFlight {
 }
 
 const FETCH_EXPIRES_MS = 2_000;
-const MAX_FETCHES = 2;
+const MAX_FETCHES = 4;
+const TOP_UP_SHARE = 8; // with a fetch open, another waits until 1/8 of the slots are free
 // A result is stored as a KV create(): a publish to the key's subject that the server accepts only
 // if the key has no entry yet (first writer wins). Written here rather than through kv.create(),
 // which is one awaited nats.js request per result (see js-publish.ts). One shared header set:
@@ -57,6 +58,10 @@ export class HostAgent extends EventEmitter {
   private resultsPrefix = '';
   private readonly inflight = new Map<JsMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
   private requested = 0; // asked for in open fetches, not yet received
+  // In flight but done with the pool: its result is on the way to the server. It holds no slot (the
+  // pool's room is what slots protect), so the next fetch need not wait out a store round trip;
+  // max_ack_pending still bounds what is delivered and unacked.
+  private storing = 0;
   private fetches = 0;
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
@@ -123,8 +128,8 @@ export class HostAgent extends EventEmitter {
   /** Issues fetches for the free slots; never more than MAX_FETCHES open, and small top-ups wait. */
   private pump(): void {
     while (!this.stopping && this.consumer && this.fetches < MAX_FETCHES) {
-      const free = this.capacity - this.inflight.size - this.requested;
-      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / 4))) return;
+      const free = this.capacity - (this.inflight.size - this.storing) - this.requested;
+      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return;
       this.fetches++;
       this.requested += free;
       void this.fetchBatch(this.consumer, free);
@@ -211,9 +216,11 @@ export class HostAgent extends EventEmitter {
       this.pump();
     };
     if (!out) return settle();
+    this.storing++;
+    this.pump();
     void this.writeResult(out.key, out.rec).then(
-      () => settle(),
-      () => settle(false),
+      () => (this.storing--, settle()),
+      () => (this.storing--, settle(false)),
     );
   }
 
