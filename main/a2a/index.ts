@@ -8,12 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
-import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
 import { a2aSchema, type A2AConfig } from '../../preload/schemas';
 import { createLimitedServer, hostChecker, refuseHost } from '../headless/server-guards';
 import { bearerUserBuilder, requireBearer } from './auth';
+import { GatewayRequestHandler } from './blocking-send';
 import { jsonRpcBody } from './body';
 import { expandLeanResponses } from './lean-json';
 import { agentCardJson, buildAgentCard, JSONRPC_PATH } from './card';
@@ -94,8 +94,9 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   const executor = new PoolAgentExecutor(h);
   const taskStore = new BoundedTaskStore(opts.maxTasks);
   // The request handler reads its card only for capabilities, interfaces and
-  // versions, which never change; the well-known route builds a fresh one.
-  const requestHandler = new DefaultRequestHandler(currentCard(), taskStore, executor);
+  // versions, which never change; the well-known route builds a fresh one. A blocking send of a
+  // new task skips the SDK's per-event copies and store round trips (blocking-send.ts).
+  const requestHandler = new GatewayRequestHandler(currentCard(), taskStore, executor);
 
   const app = express();
   app.disable('x-powered-by');
