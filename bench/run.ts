@@ -83,8 +83,9 @@ checks.push(['  spawn → ready, same run (ms)', rec?.spawn_ready_ms, '(informat
 checks.push(['kill -9 → re-dispatched answered (ms, retryDelay 0)', rec?.kill_to_redispatched_answered_ms, '< 150', rec ? rec.kill_to_redispatched_answered_ms! < 150 : undefined]);
 checks.push(['  same, default retryDelay 1000 ms', rec?.kill_to_redispatched_answered_ms_default_retry_delay, '(information)', undefined]);
 checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(information)', undefined]);
-const a2aShare = a2a ? round(a2a.a2a_send_per_s_2_workers! / a2a.http_submit_task_per_s_2_workers!) : undefined;
+const a2aShare = a2a ? round(a2a.a2a_share ?? a2a.a2a_send_per_s_2_workers! / a2a.http_submit_task_per_s_2_workers!) : undefined;
 checks.push(['A2A sends/s ÷ HTTP submitTask/s', a2aShare, '≥ 0.67', ge(a2aShare, 0.67)]); // issue 19
+checks.push(['  Node CPU per message, submitTask ÷ A2A', ratio(a2a?.http_cpu_us_per_submit, a2a?.a2a_cpu_us_per_send), '(information)', undefined]);
 const large = extra.a2a_large as Num | undefined;
 checks.push(['A2A 1 MiB [{},…] ms ÷ submitTask ms', large?.large_ratio, '≤ 2', large ? large.large_ratio! <= 2 : undefined]);
 const cl = extra.cluster as Num | undefined;

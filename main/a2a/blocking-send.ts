@@ -47,7 +47,7 @@ export class GatewayRequestHandler extends DefaultRequestHandler {
     const contextId = m.contextId || randomUUID();
     // The SDK keeps only the requested extensions the card declares; this card declares none (card.ts).
     if (context.requestedExtensions) context.setRequestedExtensions([]);
-    const ctx = new RequestContext({ ...params, message: { ...m, contextId, taskId } }, taskId, contextId, context);
+    const ctx = requestContext({ ...params, message: { ...m, contextId, taskId } }, taskId, contextId, context);
     const bus = new TaskBus(this.store, context);
     const run = this.executor.execute(ctx, bus).then(() => bus.save());
     this.running.set(taskId, run);
@@ -73,6 +73,16 @@ export class GatewayRequestHandler extends DefaultRequestHandler {
     }
     return super.cancelTask(params, context);
   }
+}
+
+/**
+ * What RequestContext's constructor makes, minus its structuredClone of the whole request: this
+ * request object is built here and handed to nobody else, so there is nothing to protect it from.
+ */
+function requestContext(request: SendMessageRequest, taskId: string, contextId: string, context: ServerCallContext): RequestContext {
+  const ctx = Object.create(RequestContext.prototype) as { -readonly [K in keyof RequestContext]: RequestContext[K] };
+  Object.assign(ctx, { request, taskId, contextId, context, task: undefined, referenceTasks: undefined });
+  return ctx as RequestContext;
 }
 
 /** The events of one execution applied to one task, as the SDK's ResultManager would, without copies. */

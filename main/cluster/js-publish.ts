@@ -53,7 +53,8 @@ export class JsPublisher {
     private readonly nc: NatsConnection,
     private readonly timeoutMs = 5_000,
   ) {
-    this.prefix = `${createInbox()}.`;
+    // The connection's own inbox prefix: permissions that allow `<prefix>.>` for replies cover this too.
+    this.prefix = `${createInbox((nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix)}.`;
     this.sub = nc.subscribe(`${this.prefix}*`, { callback: (err, m) => (err ? undefined : this.onReply(m)) });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
@@ -91,7 +92,13 @@ export class JsPublisher {
     this.flushScheduled = false;
     const sends = this.outbox;
     this.outbox = [];
-    for (const send of sends) send();
+    for (const send of sends) {
+      try {
+        send();
+      } catch {
+        // An ack or nak on a closed connection: the server redelivers after ack_wait, as for a lost ack.
+      }
+    }
   };
 
   close(): void {
