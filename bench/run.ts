@@ -132,7 +132,10 @@ if (only.length === 0) {
     const stamp = file === 'results-extra.json'; // results.json keeps the engine issue's fixed shape
     for (const [k, v] of Object.entries(sections)) if (v !== undefined) (cur[k] = stamp ? { measuredAt, ...(v as object) } : v), n++;
     if (n === 0) return;
-    if (file === 'results-extra.json') cur.ratios = { ...(cur.ratios as object), ...ratios, measuredAt };
+    if (stamp) {
+      const fresh = Object.fromEntries(Object.entries(ratios).map(([k, r]) => [k, { ...r, measuredAt }])); // the rest keep the full run's date
+      cur.ratios = { ...(cur.ratios as object), ...fresh };
+    }
     writeFileSync(path, JSON.stringify(cur, null, 2) + '\n');
     log(`updated ${n} section(s) of bench/${file}`);
   };
