@@ -10,7 +10,7 @@ import express from 'express';
 import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
-import { a2aSchema, type A2AConfig } from '../../preload/schemas';
+import { a2aSchema, type A2AConfig } from '../../common/schemas';
 import { MAX_BODY_BYTES } from '../headless/http-util';
 import { createLimitedServer, hostChecker, refuseHost } from '../headless/server-guards';
 import { bearerUser, bearerUserBuilder, requireBearer } from './auth';

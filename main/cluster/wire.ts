@@ -13,7 +13,7 @@ export interface ResultRecord {
   runMs?: number;
 }
 
-export type { HostRecord, HostState } from './types';
+export type { HostRecord, HostState } from '../../common/cluster-types';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
