@@ -41,8 +41,9 @@ const TOP_UP_SHARE = 8; // with a fetch open, another waits until 1/8 of the slo
 // headers are encoded when published, never kept.
 const CREATE_ONLY = headers();
 CREATE_ONLY.set('Nats-Expected-Last-Subject-Sequence', '0');
-// A key part that could not form one subject token (a wildcard, a dot, a space) would store elsewhere.
-const KEY_PART = /^[-=\w]{1,200}$/;
+// A key part must be dot-separated subject tokens: a wildcard, a space or an empty token would
+// store the result elsewhere (a caller id is `<credential name>.<id>` under a named credential).
+const KEY_PART = /^(?=.{1,255}$)[-=\w]+(\.[-=\w]+)*$/;
 const NOT_THE_MESSAGES_FAULT = new Set(['ERR_POOL_CLOSED', 'ERR_NOT_CONNECTED', 'ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL', 'ERR_START_FAILED']);
 
 export class HostAgent extends EventEmitter {
