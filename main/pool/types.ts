@@ -24,6 +24,8 @@ export interface WorkerStats {
   restarts: number; // how many times this worker slot was restarted after failure
   outputLines: number; // stderr lines seen (agent prints, tracebacks)
   lastError?: string;
+  /** Present while the hub is suspected blocked: ms since the ping it has not answered (no pipe moved meanwhile). */
+  suspectForMs?: number;
 }
 
 export interface PoolStats {

@@ -183,6 +183,7 @@ export class WorkerManager {
       this.host.emitEvent('worker.unhealthy', 'error', `worker ${slot.id} process died`, slot.id, { reason: 'process-dead', code, signal });
     }
     slot.unhealthyReported = false;
+    slot.suspectSince = 0;
     if (this.host.opts.restartOnFailure && !this.host.closing) this.scheduleRestart(slot, uptime);
     else if (this.noneAlive()) this.host.onNoWorkers();
   }
