@@ -71,6 +71,9 @@ export type AlertKind =
   | 'availableWorkers'
   | 'workerAge'
   | 'queueFill'
+  | 'workerRestarts' // restarts after failures in the last minute
+  | 'crashLoop' // a worker failing within a second of each start
+  | 'poisonMessage' // messages failed as poison in the last 10 minutes
   | 'hostDown' // cluster: a host's heartbeat is older than downAfterMs
   | 'clusterAckPending'; // cluster: ack-pending near max_ack_pending
 

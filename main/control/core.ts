@@ -7,6 +7,7 @@ import type { AppConfig, ConfigPatch } from '../../preload/schemas';
 import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './alerts';
+import { EventAlerts } from './event-alerts';
 import { ApiError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
 import { diffConfig, mergePatch, saveConfig, validateConfig } from './config-store';
@@ -51,6 +52,7 @@ export class PlaneCore {
   readonly events = new EventLog(5_000, (e) => this.emitter.emit('log', e));
   readonly history = new MetricsHistoryStore();
   readonly alerts: AlertEngine;
+  readonly eventAlerts = new EventAlerts();
   readonly sampler: Sampler;
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
@@ -79,7 +81,10 @@ export class PlaneCore {
     this.alerts = new AlertEngine(config.alerts);
     this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
-    this.pool.on('event', (ev: PoolEvent) => this.log(ev));
+    this.pool.on('event', (ev: PoolEvent) => {
+      this.eventAlerts.observe(ev);
+      this.log(ev);
+    });
     // shapes only (time, size, run time, outcome) for the tuning assistant's replay load
     this.pool.setTrafficRecorder((r) => this.traffic.add(r));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
@@ -155,7 +160,8 @@ export class PlaneCore {
     this.emitter.emit('metrics.sample', sample);
     this.emitter.emit('stats', stats);
     const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
-    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, this.cluster?.checks() ?? []);
+    const extra = [...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */, ...(this.cluster?.checks() ?? [])];
+    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, extra);
     for (const a of raised) {
       this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });
       this.emitter.emit('alert.raised', a);
