@@ -8,8 +8,8 @@ import type { AlertThresholds, AppConfig } from './schemas';
 // The engine's public value types, re-exported so the renderer never imports main/.
 // Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
 // modules into the web build, so this one type-only import is the boundary's exception.
-import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
-export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
+import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType, TaskProgress } from '../main/pool/types';
+export type { DetailedPoolStats, PoolStats, TaskProgress, WorkerStats, WorkerState } from '../main/pool/types';
 import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
 
 export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
@@ -235,9 +235,15 @@ export const contract = {
       output: out<ConfigUpdateResult>(),
     },
     submitTask: {
-      input: z.strictObject({ data: z.unknown(), timeoutMs: z.number().int().min(1).optional() }),
+      input: z.strictObject({
+        data: z.unknown(),
+        timeoutMs: z.number().int().min(1).optional(),
+        trackId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(), // getTaskProgress reads it while it runs
+      }),
       output: out<TaskResult>(),
     },
+    // What a task sent with trackId is waiting on; null once it settled (or unknown, or in cluster mode).
+    getTaskProgress: { input: z.strictObject({ trackId: z.string().min(1).max(64) }), output: out<TaskProgress | null>() },
     startLoad: {
       input: z.strictObject({
         rate: z.number().min(0.1).max(100_000),

@@ -8,6 +8,7 @@ import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './alerts';
 import { EventAlerts } from './event-alerts';
+import { TaskTracker } from './task-tracker';
 import { ApiError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
 import { diffConfig, mergePatch, saveConfig, validateConfig } from './config-store';
@@ -53,6 +54,7 @@ export class PlaneCore {
   readonly history = new MetricsHistoryStore();
   readonly alerts: AlertEngine;
   readonly eventAlerts = new EventAlerts();
+  readonly tasks = new TaskTracker();
   readonly sampler: Sampler;
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;

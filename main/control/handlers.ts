@@ -50,13 +50,15 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
     },
     scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } })),
 
-    submitTask: async ({ data, timeoutMs }) => {
+    submitTask: async ({ data, timeoutMs, trackId }) => {
       if (core.cluster) {
         const o = await core.cluster.executor.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
         return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
       }
       try {
-        const o = await core.pool.executeWithInfo({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        const { promise, progress } = core.pool.executeTracked({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        if (trackId !== undefined) core.tasks.track(trackId, progress, promise);
+        const o = await promise;
         const result: TaskResult = { result: o.result, workerId: o.workerId, latencyMs: o.latencyMs, queueWaitMs: o.queueWaitMs, attempts: o.attempts };
         return result;
       } catch (err) {
@@ -67,6 +69,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
         throw err;
       }
     },
+    getTaskProgress: async ({ trackId }) => core.tasks.get(trackId),
     startLoad: async (spec) => core.load.start(spec),
     stopLoad: async () => core.load.stop(),
     getLoadStatus: async () => core.load.get(),

@@ -70,6 +70,18 @@ export class Dispatcher implements ReplySink<Task> {
     return promise;
   }
 
+  /** submit() that also hands back the Task, so its progress can be read (one task at a time, from the UI). */
+  submitTracked(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined): { promise: Promise<unknown>; task: Task } {
+    const promise = new Promise(captureResolvers);
+    const task = new Task(data, timeout, queueTimeout, signal, true, capturedResolve, capturedReject, performance.now());
+    try {
+      this.admit(task);
+    } catch (err) {
+      task.reject(err);
+    }
+    return { promise, task };
+  }
+
   private admit(task: Task): void {
     const now = task.createdAt;
     const signal = task.signal;
@@ -205,6 +217,7 @@ export class Dispatcher implements ReplySink<Task> {
     const delayMs = delay(task.attempts, this.host.opts.retryDelay);
     const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
     task.state = TaskState.RetryWait;
+    task.lastErrorCode = err.code;
     this.retrying.add(task);
     const how = isolated ? ' alone on an idle worker (last chance before poison)' : '';
     this.host.emitEvent('task.retry', 'warn', `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`, slot.id, {
