@@ -100,7 +100,9 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter'
+    // the operator's trail (main/control/trail.ts): data.door says how the request came in
+    | 'config.refused' | 'load.run' | 'experiment' | 'recycle.requested';
   level: LogLevel;
   workerId?: string;
   message: string;

@@ -8,17 +8,19 @@ import { pythonHandlers } from './handlers-python';
 import { redactConfig, redactDiff } from './secrets';
 import { tuningHandlers } from './handlers-tuning';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
+import { TRAIL_TYPES, type Door } from './trail';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
 
-export function createHandlers(core: PlaneCore): ApiHandlers {
+/** `door`: how the calls arrive (desktop IPC, HTTP, in-process), recorded in the operator's trail. */
+export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiHandlers {
   const findWorker = (id: string) => core.pool.getDetailedStats().workers.find((w) => w.id === id);
 
   const handlers: ApiHandlers = {
     getAppInfo: async () => ({ ...core.appInfo }),
     // Secrets never leave through the API (secrets.ts): a set token reads as "<redacted>".
     getConfig: async () => redactConfig(core.config),
-    updateConfig: async ({ patch }) => redactResult(await core.updateConfig(patch)),
+    updateConfig: async ({ patch }) => redactResult(await core.updateConfig(patch, door)),
     previewConfig: async ({ patch }) => {
       const preview = core.previewConfig(patch);
       return { ...preview, diff: redactDiff(preview.diff) };
@@ -34,6 +36,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       if (!worker) throw new ApiError('ERR_NOT_FOUND', `No worker with id ${workerId}`, undefined, { workerId });
       const conflict = () => new ApiError('ERR_CONFLICT', `Worker ${workerId} is already ${worker.state === 'exited' ? 'gone' : 'being replaced'}`, undefined, { workerId, state: worker.state });
       if (LEAVING.has(worker.state)) throw conflict();
+      core.trail.asked('recycle.requested', door, `Recycle of worker ${workerId} asked for`, { workerId });
       try {
         await core.pool.recycleWorker(workerId);
       } catch (err) {
@@ -43,12 +46,16 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       }
       return { recycled: workerId };
     },
-    recycleAll: async () => ({ recycled: await core.pool.recycleAll('manual') }),
+    recycleAll: async () => {
+      core.trail.asked('recycle.requested', door, 'Recycle of every worker asked for', { workerId: 'all' });
+      return { recycled: await core.pool.recycleAll('manual') };
+    },
     restartPool: async () => {
+      core.trail.asked('recycle.requested', door, 'Pool restart asked for', { workerId: 'all', restart: true });
       await core.restartPool();
       return { ok: true };
     },
-    scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } })),
+    scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } }, door)),
 
     submitTask: async ({ data, timeoutMs, trackId }) => {
       if (core.cluster) {
@@ -70,8 +77,14 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       }
     },
     getTaskProgress: async ({ trackId }) => core.tasks.get(trackId),
-    startLoad: async (spec) => core.load.start(spec),
-    stopLoad: async () => core.load.stop(),
+    startLoad: async (spec) => {
+      core.trail.loadStarted(spec, door);
+      return core.load.start(spec);
+    },
+    stopLoad: async () => {
+      if (core.load.get().running) core.trail.asked('load.run', door, 'Load run stop asked for', { phase: 'stop' });
+      return core.load.stop();
+    },
     getLoadStatus: async () => core.load.get(),
 
     exportSnapshot: async ({ format, rangeMs }) => {
@@ -82,14 +95,19 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       const detailedStats = core.pool.getDetailedStats();
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
-        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(), ...(core.cluster ? { hosts: core.cluster.view() } : {}) },
+        {
+          exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(),
+          // what operators asked for in the range (load runs, experiments, config, recycles) and through which door
+          operatorTrail: core.events.query({ limit: 5_000 }).filter((e) => TRAIL_TYPES.has(e.type) && e.time >= now - range),
+          ...(core.cluster ? { hosts: core.cluster.view() } : {}),
+        },
         now,
       );
     },
 
     ...pythonHandlers(core),
     ...clusterHandlers(core),
-    ...tuningHandlers(core),
+    ...tuningHandlers(core, door),
   };
   return withErrorMapping(handlers);
 }

@@ -10,6 +10,9 @@ import { ensurePrivateDir } from './atomic-file';
 import { loadConfig, mergePatch, validateConfig } from './config-store';
 import { PlaneCore } from './core';
 import { createHandlers } from './handlers';
+import type { Door } from './trail';
+
+export type { Door } from './trail';
 import type { ClusterOptions } from '../cluster/index';
 
 export { ApiError, toApiErrorShape, httpStatusFor } from './api-error';
@@ -34,10 +37,18 @@ export interface ExternalTaskInfo {
 }
 
 export class ControlPlane {
+  /** For in-process callers; transports use handlersFor(their door) so the trail says how a request came. */
   readonly handlers: ApiHandlers;
+  private readonly byDoor = new Map<Door, ApiHandlers>();
 
   private constructor(private readonly core: PlaneCore) {
-    this.handlers = createHandlers(core);
+    this.handlers = this.handlersFor('in-process');
+  }
+
+  handlersFor(door: Door): ApiHandlers {
+    let h = this.byDoor.get(door);
+    if (!h) this.byDoor.set(door, (h = createHandlers(this.core, door)));
+    return h;
   }
 
   /** Loads config (defaults on first start), restores history, starts the pool and the sampler. */
@@ -87,7 +98,7 @@ export class ControlPlane {
   recordExternalTask(info: ExternalTaskInfo): void {
     const where = info.workerId ? ` on ${info.workerId}` : '';
     const text = info.ok ? `A2A task done in ${Math.round(info.latencyMs)} ms${where}` : `A2A task failed after ${Math.round(info.latencyMs)} ms${where}: ${info.message ?? 'error'}`;
-    this.core.log({ type: 'a2a.request', level: info.ok ? 'debug' : 'warn', message: text, workerId: info.workerId, data: { ok: info.ok, latencyMs: info.latencyMs } });
+    this.core.log({ type: 'a2a.request', level: info.ok ? 'debug' : 'warn', message: text, workerId: info.workerId, data: { ok: info.ok, latencyMs: info.latencyMs, door: 'a2a' } });
   }
 
   /** Stops load, persists history and config, drains the pool. Idempotent. */
