@@ -77,3 +77,17 @@ test('the load form keeps its fields across views and marks the fields only the 
   await expect(page.getByTestId('load-rate')).toHaveValue('7');
   await expect(page.getByTestId('load-failureRate')).toHaveValue('0.25');
 });
+
+test('durations read in human units in the form and the preview', async ({ page }) => {
+  await openApp(page, 'config');
+  const field = page.getByTestId('field-pool.workerRecycleInterval');
+  const before = await field.inputValue();
+  await field.fill('5400000');
+  await expect(page.getByTestId('human-pool.workerRecycleInterval')).toHaveText('= 1 h 30 min');
+  await page.getByTestId('config-pool-preview').click();
+  const row = page.getByTestId('config-diff').locator('[data-path="pool.workerRecycleInterval"]');
+  await expect(row).toContainText('1 h 30 min');
+  await expect(row).not.toContainText('5400000');
+  await field.fill(before);
+  await page.getByTestId('config-pool-reset').click();
+});
