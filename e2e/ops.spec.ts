@@ -91,3 +91,14 @@ test('durations read in human units in the form and the preview', async ({ page 
   await field.fill(before);
   await page.getByTestId('config-pool-reset').click();
 });
+
+test('an agent exception shows its Python traceback in the Tasks view, one line per line', async ({ page }) => {
+  await openApp(page, 'console');
+  await page.getByTestId('task-data').fill('{"fail": true}');
+  await page.getByTestId('task-send').click();
+  const error = page.getByTestId('task-error');
+  await expect(error).toContainText('ERR_AGENT: RuntimeError');
+  const lines = (await error.innerText()).split('\n');
+  expect(lines).toContain('Traceback (most recent call last):');
+  expect(lines.some((l) => /^\s+File ".*echo_agent\.py", line \d+, in process$/.test(l))).toBe(true);
+});

@@ -56,7 +56,10 @@ export const useLoad = create<LoadState>()((set) => ({
       set({ task, sending: false, taskProgress: null });
     } catch (err) {
       const code = (err as { code?: string }).code;
-      set({ sending: false, task: null, taskProgress: null, taskError: code ? `${code}: ${errorText(err)}` : errorText(err) });
+      // an agent's exception comes with its Python traceback: shown below the message, lines intact
+      const tb = (err as { details?: { traceback?: unknown } }).details?.traceback;
+      const text = code ? `${code}: ${errorText(err)}` : errorText(err);
+      set({ sending: false, task: null, taskProgress: null, taskError: typeof tb === 'string' && tb.trim() ? `${text}\n\n${tb.trimEnd()}` : text });
     } finally {
       clearInterval(poll);
     }
