@@ -124,7 +124,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
    */
   executeTracked(message: ProcessMessage, opts?: ExecuteOptions): { promise: Promise<TaskOutcome>; progress: () => TaskProgress } {
     const refused = this.refusal(message, opts);
-    if (refused) return { promise: Promise.reject(refused), progress: () => ({ state: 'done', attempt: 0, maxAttempts: this.opts.maxRetries + 1, elapsedMs: 0 }) };
+    if (refused) return { promise: this.refuse(refused), progress: () => ({ state: 'done', attempt: 0, maxAttempts: this.opts.maxRetries + 1, elapsedMs: 0 }) };
     const o = this.opts;
     const { promise, task } = this.dispatcher.submitTracked(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal);
     const rec = this.recorder;
@@ -134,7 +134,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
 
   private submit(message: ProcessMessage, opts: ExecuteOptions | undefined, withInfo: boolean): Promise<unknown> {
     const refused = this.refusal(message, opts);
-    if (refused) return Promise.reject(refused);
+    if (refused) return this.refuse(refused);
     const o = this.opts;
     const rec = this.recorder;
     const p = this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo || !!rec);
@@ -157,6 +157,12 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
       return errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false);
     }
     return undefined;
+  }
+
+  /** Refused before the dispatcher saw it: still one message, counted as rejected. */
+  private refuse(err: PoolError): Promise<never> {
+    this.dispatcher.outcomes.failed(err.code, true);
+    return Promise.reject(err);
   }
 
   /**
@@ -338,6 +344,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
       processed: this.dispatcher.processed,
       errors: this.dispatcher.errors,
       latency: this.dispatcher.latency,
+      outcomes: this.dispatcher.outcomes,
       strategy: this.dispatcher.picker.name,
       startError: this.startError,
     };

@@ -6,6 +6,7 @@
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
 import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
+import { OutcomeCounter } from '../metrics/outcomes';
 import { delay, isRetryable } from '../retry-policy';
 import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
@@ -40,6 +41,7 @@ export class Dispatcher implements ReplySink<Task> {
   readonly queue: TaskQueue;
   readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
   picker: Picker;
+  readonly outcomes = new OutcomeCounter();
   processed = 0;
   errors = 0;
   private readonly retrying = new Set<Task>();
@@ -60,13 +62,7 @@ export class Dispatcher implements ReplySink<Task> {
 
   submit(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined, withInfo: boolean): Promise<unknown> {
     const promise = new Promise(captureResolvers);
-    const resolve = capturedResolve;
-    const reject = capturedReject;
-    try {
-      this.admit(new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, performance.now()));
-    } catch (err) {
-      reject(err); // as a throwing Promise executor would
-    }
+    this.admitSafely(new Task(data, timeout, queueTimeout, signal, withInfo, capturedResolve, capturedReject, performance.now()));
     return promise;
   }
 
@@ -74,19 +70,28 @@ export class Dispatcher implements ReplySink<Task> {
   submitTracked(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined): { promise: Promise<unknown>; task: Task } {
     const promise = new Promise(captureResolvers);
     const task = new Task(data, timeout, queueTimeout, signal, true, capturedResolve, capturedReject, performance.now());
+    this.admitSafely(task);
+    return { promise, task };
+  }
+
+  private admitSafely(task: Task): void {
     try {
       this.admit(task);
     } catch (err) {
+      // as a throwing Promise executor would; counted once, unless the message was already settled
+      if (task.state !== TaskState.Done) {
+        task.state = TaskState.Done;
+        this.outcomes.failed((err as { code?: string } | null)?.code, false);
+      }
       task.reject(err);
     }
-    return { promise, task };
   }
 
   private admit(task: Task): void {
     const now = task.createdAt;
     const signal = task.signal;
     if (signal) {
-      if (signal.aborted) return task.reject(errors.cancelled('Aborted before it was queued'));
+      if (signal.aborted) return this.refuse(task, errors.cancelled('Aborted before it was queued'));
       task.onAbort = () => this.onAbort(task);
       watchAbort(signal, task.onAbort);
     }
@@ -99,7 +104,7 @@ export class Dispatcher implements ReplySink<Task> {
       this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
         capacity: this.queue.capacity,
       });
-      return task.reject(errors.queueFull(this.queue.capacity));
+      return this.refuse(task, errors.queueFull(this.queue.capacity));
     }
     this.queue.push(task, now);
     this.host.onQueued(this.queue.size);
@@ -156,6 +161,7 @@ export class Dispatcher implements ReplySink<Task> {
     slot.recordDone(now - task.dispatchedAt, now, false);
     this.processed++;
     this.latency.record(now - task.createdAt, now);
+    this.outcomes.answered(now - task.createdAt);
     task.state = TaskState.Done;
     this.finishAbort(task);
     task.resolve(task.withInfo ? this.outcome(task, result, slot, now) : result);
@@ -170,9 +176,9 @@ export class Dispatcher implements ReplySink<Task> {
     const code = err.code;
     if (code === 'ERR_AGENT' || code === 'ERR_TIMEOUT' || code === 'ERR_CANCELLED') {
       // The worker answered (or the host gave up on this message only): counts as processed.
+      // Pool latency figures are of answered messages only (like the outcome histogram).
       slot.recordDone(now - task.dispatchedAt, now, code !== 'ERR_CANCELLED');
       this.processed++;
-      this.latency.record(now - task.createdAt, now);
       if (code === 'ERR_TIMEOUT') {
         this.host.emitEvent('task.timeout', 'warn', `message ran past its ${task.timeout} ms deadline on ${slot.id}`, slot.id, {
           phase: 'run',
@@ -258,10 +264,18 @@ export class Dispatcher implements ReplySink<Task> {
     this.settleError(task, errors.cancelled('Aborted by the caller'), false);
   }
 
+  /** Refused at the door (before the message was queued or sent): counted, settled. */
+  private refuse(task: Task, err: PoolError): void {
+    task.state = TaskState.Done;
+    this.outcomes.failed(err.code, true);
+    task.reject(err);
+  }
+
   private settleError(task: Task, err: PoolError, count: boolean): void {
     if (task.state === TaskState.Done) return;
     task.state = TaskState.Done;
     if (count) this.errors++;
+    this.outcomes.failed(err.code, false);
     this.finishAbort(task);
     task.reject(err);
   }
