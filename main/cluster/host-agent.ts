@@ -16,6 +16,7 @@ import { HostControl } from './host-control';
 import { HostHeartbeat } from './host-heartbeat';
 import type { ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
+import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
 
 export interface HostAgentOptions {
@@ -50,6 +51,7 @@ export class HostAgent extends EventEmitter {
   private workingTimer: NodeJS.Timeout | null = null;
   private heartbeat: HostHeartbeat | null = null;
   private control: HostControl | null = null;
+  readonly junk = new Junk((m) => this.emit('warn', m)); // malformed records read from the broker, dropped
 
   constructor(opts: HostAgentOptions) {
     super();
@@ -225,7 +227,7 @@ export class HostAgent extends EventEmitter {
     for await (const key of await hosts.keys()) {
       if (key === this.hostId) continue;
       const e = await hosts.get(key);
-      if (e?.operation === 'PUT') total += (e.json<{ capacity?: number }>().capacity ?? 0);
+      if (e?.operation === 'PUT') total += readHostRecord(e.value, this.junk, `hosts key ${key}`)?.capacity ?? 0;
     }
     // Room for a stalled host's messages until their ack_wait expires, on top of everyone's slots.
     return Math.max(64, total * 2);

@@ -5,7 +5,7 @@
 // with the fix, since someone else may have read it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../control/atomic-file';
+import { writeFileAtomic } from '../control/config/atomic-file';
 import { generateToken } from './auth';
 import { readTokenFile } from './cli';
 

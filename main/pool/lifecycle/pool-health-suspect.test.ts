@@ -2,7 +2,7 @@
 // 30 s ping as it did: first as suspect (with its age, live in the stats), then killed and
 // replaced, while the message that blocked it is retried and ends as poison.
 import { describe, expect, it } from 'vitest';
-import { POOL_OPTION_TABLE as OPTION_TABLE } from '../../../preload/pool-options-table';
+import { POOL_OPTION_TABLE as OPTION_TABLE } from '../../../common/pool-options-table';
 import { installCleanup, makePool, msg, ofType, waitFor } from '../test-support/pool-test-helpers';
 
 installCleanup();

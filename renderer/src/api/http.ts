@@ -13,7 +13,7 @@ import {
   type EventName,
   type EventPayload,
   type MethodName,
-} from '../../../preload/contract';
+} from '../../../common/contract';
 
 // 'unauthorized': the server is up but refuses the token (restarted with another one, or rotated).
 export type LinkState = 'connecting' | 'open' | 'lost' | 'unauthorized';

@@ -1,6 +1,6 @@
 // The diff preview of a config change: setting, from, to, and whether it
 // restarts workers. Configuration forms and the tuning assistant's Apply both show it.
-import type { ConfigDiffEntry } from '../../../preload/contract';
+import type { ConfigDiffEntry } from '../../../common/contract';
 import { ALL_FIELDS, fieldPath } from '../lib/configFields';
 import { humanMs } from '../lib/format';
 

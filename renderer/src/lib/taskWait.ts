@@ -1,5 +1,5 @@
 // What a pending task is waiting on, in an operator's words, from getTaskProgress.
-import type { TaskProgress } from '../../../preload/contract';
+import type { TaskProgress } from '../../../common/contract';
 import { formatDuration } from './format';
 
 const WHY: Record<string, string> = {
