@@ -128,7 +128,9 @@ function ConnectionBanner() {
       <div className="banner crit" role="alert" data-testid="banner-unauthorized">
         <strong>Not authorized</strong>
         <span>
-          The control center needs its access token. Open the address the server printed at start (it ends in <code>#token=…</code>).
+          The server refuses this tab’s access token (it was started with another one, or the token was rotated). To get in, open the
+          address the server printed at start (it ends in <code>#token=…</code>), or paste the token from <code>&lt;data dir&gt;/token</code>{' '}
+          into <code>#token=</code> at the end of this page’s address.
         </span>
       </div>
     );

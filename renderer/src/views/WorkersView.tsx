@@ -70,7 +70,7 @@ export function WorkersView() {
                 <td>
                   <span className={`chip ${stateTone(w)}`}>{w.state}</span>
                 </td>
-                <td>{w.healthy ? <span className="ok-text">healthy</span> : <span className="error-text">unhealthy</span>}</td>
+                <td data-testid="worker-health">{healthCell(w)}</td>
                 <td className="num">{formatCount(w.messagesProcessed)}</td>
                 <td className="num">{formatCount(w.errors)}</td>
                 <td className="num">{w.inFlight}</td>
@@ -79,7 +79,8 @@ export function WorkersView() {
                 <td className="num" title={w.averageResponseTime > 0 ? undefined : 'no message in the last 10–20 s'}>
                   {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : '—' /* 0: its latency window is empty (no traffic) */}
                 </td>
-                <td className="num">{formatMs(w.loopLagMs)}</td>
+                {/* a suspect hub's loop is at least as late as the ping it has not answered */}
+                <td className="num">{w.suspectForMs !== undefined ? `≥ ${formatMs(w.suspectForMs)}` : formatMs(w.loopLagMs)}</td>
                 <td className="num">{w.restarts}</td>
                 <td className="num">{formatCount(w.outputLines)}</td>
                 <td className="sticky-end">
@@ -206,4 +207,13 @@ function RestartPool() {
       {msg && <span className="muted">{msg}</span>}
     </span>
   );
+}
+
+/** Suspect (no answer yet, pipes still) is shown before the health verdict, with its age. */
+function healthCell(w: WorkerStats) {
+  if (w.suspectForMs !== undefined) {
+    const verdict = w.healthy ? 'suspect' : 'unhealthy';
+    return <span className={w.healthy ? 'warn-text' : 'error-text'}>{`${verdict} · no answer for ${formatDuration(w.suspectForMs)}`}</span>;
+  }
+  return w.healthy ? <span className="ok-text">healthy</span> : <span className="error-text">unhealthy</span>;
 }
