@@ -8,13 +8,15 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
-import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
+import { addTotals, HostLedger, zeroTotals } from './host-ledger';
+import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
 import type { ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { decode, encode } from './wire';
 
 export class ClusterMonitor extends EventEmitter {
   private readonly hosts = new Map<string, { rec: HostRecord; receivedAt: number; status: HostState }>();
+  private readonly ledger = new HostLedger();
   private timer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private jsm: JetStreamManager | null = null;
@@ -49,8 +51,25 @@ export class ClusterMonitor extends EventEmitter {
   list(): HostView[] {
     const now = this.now();
     return [...this.hosts.values()]
-      .map(({ rec, receivedAt, status }) => ({ ...rec, status, heartbeatAgeMs: now - receivedAt }))
+      .map(({ rec, receivedAt, status }) => ({ ...rec, status, heartbeatAgeMs: now - receivedAt, totals: this.ledger.totals(rec.hostId) }))
       .sort((a, b) => a.hostId.localeCompare(b.hostId));
+  }
+
+  /** Counters summed over every host id seen (a host down keeps what it did); gauges over the hosts not down. */
+  totals(hosts: HostView[] = this.list()): ClusterTotals {
+    const t: ClusterTotals = { ...zeroTotals(0), hosts: hosts.length, hostsUp: 0, workers: 0, healthy: 0, busy: 0, available: 0, inFlight: 0, capacity: 0 };
+    for (const h of hosts) {
+      addTotals(t, h.totals);
+      if (h.status === 'down') continue; // its last record is history, not what runs now
+      if (h.status === 'up' || h.status === 'draining') t.hostsUp++;
+      t.workers += h.pool.total;
+      t.healthy += h.pool.healthy;
+      t.busy += h.pool.busy ?? h.workers.filter((w) => w.inFlight > 0).length;
+      t.available += h.pool.available ?? h.pool.healthy;
+      t.inFlight += h.inFlight;
+      t.capacity += h.capacity;
+    }
+    return t;
   }
 
   /** Sends a control request to one host, or to every host ('all'); collects the replies. */
@@ -71,6 +90,7 @@ export class ClusterMonitor extends EventEmitter {
         if (e.operation === 'PUT') {
           const rec = e.json<HostRecord>();
           const prev = this.hosts.get(rec.hostId);
+          this.ledger.add(rec);
           // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
           // it counts as already stale until a live heartbeat arrives.
           const receivedAt = e.isUpdate ? this.now() : this.now() - this.o.staleAfterMs;

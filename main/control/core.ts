@@ -20,6 +20,7 @@ import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-opt
 import { Sampler } from './sampler';
 import { redactConfig, withoutRedactedSecrets } from './secrets';
 import { ClusterView } from './cluster-view';
+import { ClusterSampleBuilder } from './cluster-sampler';
 import type { ClusterOptions } from '../cluster/index';
 import { TuningService } from './tuning/service';
 import { TrafficLog } from './tuning/traffic-log';
@@ -55,6 +56,7 @@ export class PlaneCore {
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
   readonly cluster: ClusterView | null;
+  private readonly clusterSamples = new ClusterSampleBuilder();
   readonly tuning: TuningService;
   readonly traffic = new TrafficLog();
   readonly ctx: RuntimeContext;
@@ -146,15 +148,19 @@ export class PlaneCore {
     this.schedulePersist();
   }
 
-  private onSample(sample: MetricsSample, stats: DetailedPoolStats): void {
+  private onSample(local: MetricsSample, stats: DetailedPoolStats): void {
+    // Cluster mode: the figures are the cluster's (history, Charts, alerts, export); the local pool's
+    // stay in `stats`, which the Workers view shows labelled as this machine's pool.
+    let sample = local;
     if (this.cluster) {
-      sample.hosts = this.cluster.samples();
-      this.emitter.emit('hosts', this.cluster.view());
+      const view = this.cluster.view();
+      sample = this.clusterSamples.build(view, local.t);
+      this.emitter.emit('hosts', view);
     }
     this.history.add(sample);
     this.emitter.emit('metrics.sample', sample);
     this.emitter.emit('stats', stats);
-    const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
+    const ages = this.cluster ? [] : stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
     const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, this.cluster?.checks() ?? []);
     for (const a of raised) {
       this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });

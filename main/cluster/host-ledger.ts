@@ -1,0 +1,65 @@
+// What each host id did, over all of its processes. A host record's counters
+// are its process's (they start at 0 when the host restarts); a record with a
+// new pid/startedAt is a new process, and the previous one's last figures are
+// kept, as Prometheus keeps a counter across a reset. A SIGKILLed process's
+// answers after its last heartbeat are not in any record: the totals can be
+// short by at most one heartbeat period of that host's traffic.
+import { addLatency, addOutcomes, emptyLatency, noOutcomes } from './counts';
+import type { HostRecord, HostTotals } from './types';
+
+// A host restarted more often than this folds its oldest processes into one sum (bounded memory).
+const MAX_PROCESSES = 64;
+
+interface Proc {
+  key: string;
+  rec: HostRecord;
+}
+
+export class HostLedger {
+  private readonly byHost = new Map<string, { procs: Proc[]; folded: HostTotals }>();
+
+  /** Records a host's latest heartbeat; a record older than the one held for its process is ignored. */
+  add(rec: HostRecord): void {
+    let h = this.byHost.get(rec.hostId);
+    if (!h) this.byHost.set(rec.hostId, (h = { procs: [], folded: zeroTotals(0) }));
+    const key = `${rec.pid}:${rec.startedAt}`;
+    const p = h.procs.find((x) => x.key === key);
+    if (!p) h.procs.push({ key, rec });
+    else if (rec.processed >= p.rec.processed) p.rec = rec; // cumulative within a process: never step back
+    while (h.procs.length > MAX_PROCESSES) {
+      const old = h.procs.shift()!;
+      addRecord(h.folded, old.rec);
+      h.folded.processes++;
+    }
+  }
+
+  totals(hostId: string): HostTotals {
+    const h = this.byHost.get(hostId);
+    const t = zeroTotals(0);
+    if (!h) return t;
+    addTotals(t, h.folded);
+    for (const p of h.procs) {
+      addRecord(t, p.rec);
+      t.processes++;
+    }
+    return t;
+  }
+}
+
+export const zeroTotals = (processes: number): HostTotals => ({ processed: 0, duplicates: 0, outcomes: noOutcomes(), latency: emptyLatency(), processes });
+
+function addRecord(t: HostTotals, r: HostRecord): void {
+  t.processed += r.processed;
+  t.duplicates += r.duplicates;
+  addOutcomes(t.outcomes, r.outcomes);
+  // Bounds that do not line up (a host of another version) leave the histogram out rather than mix scales.
+  if (t.latency && !addLatency(t.latency, r.latency)) t.latency = null;
+}
+
+export function addTotals(into: HostTotals, t: HostTotals): void {
+  into.processed += t.processed;
+  into.duplicates += t.duplicates;
+  into.processes += t.processes;
+  addOutcomes(into.outcomes, t.outcomes);
+  if (into.latency && (!t.latency || !addLatency(into.latency, t.latency))) into.latency = null;
+}
