@@ -15,6 +15,9 @@ function stats(processed: number, errors: number, workers: WorkerStats[]): Detai
     totalMessagesProcessed: processed, totalErrors: errors, inFlight: 4, inFlightCapacity: 200,
     queueDepth: 3, queueCapacity: 100, averageWorkerAge: 1000, oldestWorker: 1000,
     averageResponseTime: 10, p50ResponseTime: 9, p95ResponseTime: 20, p99ResponseTime: 40, strategy: 'round-robin', workers,
+    outcomes: { answered: processed, agentError: errors, timedOut: 0, rejected: 0, cancelled: 0 },
+    rejectedByQueue: { pool: 0, worker: 0 },
+    latencyHistogram: { boundsMs: [], counts: [0], sumMs: 0, count: 0 },
   };
 }
 

@@ -26,6 +26,26 @@ export interface WorkerStats {
   lastError?: string;
 }
 
+// How every message that reached execute() ended: exactly one of these per message, counted
+// where it happens in the engine (never estimated from samples). Cumulative since the pool
+// was created. Which error code lands where: main/pool/metrics/outcomes.ts, docs/pool.md.
+export interface OutcomeCounts {
+  answered: number; // a result returned
+  agentError: number; // agent raised, poison message, worker crashed with retries exhausted, any other failure after acceptance
+  timedOut: number; // run deadline or queue-wait deadline passed
+  rejected: number; // refused at the door: pool queue full, worker queue full, pool closed/not started
+  cancelled: number; // the caller aborted
+}
+
+// Latency of answered messages (from execute() to result), observed by the engine.
+// counts are non-cumulative; counts.length = boundsMs.length + 1 (last: above the last bound).
+export interface LatencyBuckets {
+  boundsMs: number[];
+  counts: number[];
+  sumMs: number;
+  count: number;
+}
+
 export interface PoolStats {
   total: number;
   available: number; // ready workers with spare in-flight capacity
@@ -45,6 +65,9 @@ export interface PoolStats {
   p95ResponseTime: number;
   p99ResponseTime: number;
   strategy: StrategyName;
+  outcomes: OutcomeCounts;
+  rejectedByQueue: { pool: number; worker: number }; // the part of outcomes.rejected refused by a full queue, by queue
+  latencyHistogram: LatencyBuckets; // cumulative, answered messages only
   startError?: string; // real Python error text when workers cannot start
 }
 

@@ -28,6 +28,9 @@ const stats = (over: Partial<DetailedPoolStats>): DetailedPoolStats => ({
   p95ResponseTime: 0,
   p99ResponseTime: 0,
   strategy: 'round-robin',
+  outcomes: { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 },
+  rejectedByQueue: { pool: 0, worker: 0 },
+  latencyHistogram: { boundsMs: [], counts: [0], sumMs: 0, count: 0 },
   workers: [],
   ...over,
 });

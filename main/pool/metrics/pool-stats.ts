@@ -1,6 +1,7 @@
 // PoolStats / DetailedPoolStats, computed only when asked (O(workers)); the
 // dispatch path only bumps counters.
 import type { LatencyHistogram } from './latency';
+import type { OutcomeCounter } from './outcomes';
 import type { DetailedPoolStats, PoolOptions, PoolStats, StrategyName } from '../types';
 import { round, type WorkerSlot } from '../worker/worker-slot';
 
@@ -11,6 +12,7 @@ export interface StatsSource {
   processed: number;
   errors: number;
   latency: LatencyHistogram;
+  outcomes: OutcomeCounter;
   strategy: StrategyName;
   startError: string | undefined;
 }
@@ -58,6 +60,9 @@ export function computeStats(src: StatsSource): PoolStats {
     p95ResponseTime: round(src.latency.percentile(95)),
     p99ResponseTime: round(src.latency.percentile(99)),
     strategy: src.strategy,
+    outcomes: src.outcomes.snapshotCounts(),
+    rejectedByQueue: { ...src.outcomes.byQueue },
+    latencyHistogram: src.outcomes.histogram(),
   };
   if (src.startError !== undefined) stats.startError = src.startError;
   return stats;
