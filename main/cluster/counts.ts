@@ -1,20 +1,20 @@
 // Cumulative counters a host keeps and the control center adds up: outcomes of
 // the answers a host stored and a histogram of their times. Pure functions, so
 // the host (observing) and the control center (summing) share one definition.
+import { LATENCY_BOUNDS_MS, outcomeOf as engineOutcome } from '../pool/metrics/outcomes';
 import type { HostLatency, HostOutcomes } from './types';
 import type { ResultRecord } from './wire';
 
-// The same bounds as /metrics' latency buckets (in ms), so host histograms add up bucket by bucket.
-export const HOST_LATENCY_BOUNDS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
+// The engine's bounds, so host histograms and the local pool's add up bucket by bucket.
+export const HOST_LATENCY_BOUNDS_MS: readonly number[] = LATENCY_BOUNDS_MS;
 
 export const noOutcomes = (): HostOutcomes => ({ answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 });
 
-export const emptyLatency = (boundsMs: number[] = HOST_LATENCY_BOUNDS_MS): HostLatency => ({ boundsMs: [...boundsMs], counts: new Array<number>(boundsMs.length + 1).fill(0), sumMs: 0, count: 0 });
+export const emptyLatency = (boundsMs: readonly number[] = HOST_LATENCY_BOUNDS_MS): HostLatency => ({ boundsMs: [...boundsMs], counts: new Array<number>(boundsMs.length + 1).fill(0), sumMs: 0, count: 0 });
 
-/** Which outcome a stored result is: an answer, the run deadline, or the agent's (or its worker's) failure. */
+/** Which outcome a stored result is, by the engine's code → outcome map (a stored result was accepted: never 'at the door'). */
 export function outcomeOf(rec: ResultRecord): keyof HostOutcomes {
-  if (rec.ok) return 'answered';
-  return rec.error?.code === 'ERR_TIMEOUT' ? 'timedOut' : 'agentError';
+  return rec.ok ? 'answered' : engineOutcome(rec.error?.code, false);
 }
 
 export function observe(h: HostLatency, ms: number): void {

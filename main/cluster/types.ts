@@ -16,8 +16,8 @@ export interface HostOutcomes {
   cancelled: number;
 }
 
-// Cumulative histogram of answer times on the host: counts[i] = answers ≤ boundsMs[i], the last
-// count is everything above (+Inf). Same shape as the engine's LatencyBuckets.
+// Answer times on the host, cumulative since the process started: counts[i] = answers in
+// (boundsMs[i-1], boundsMs[i]], the last count everything above. Same shape as the engine's LatencyBuckets.
 export interface HostLatency {
   boundsMs: number[];
   counts: number[];

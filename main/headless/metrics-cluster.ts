@@ -1,6 +1,6 @@
 // Prometheus series for cluster hosts (docs/cluster.md), set at scrape time
 // from getHosts. Absent in single-machine mode: no series at all, not zeros.
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { HostsView } from '../../preload/contract';
 
 export function clusterGauges(registry: Registry): (v: HostsView) => void {
@@ -10,12 +10,19 @@ export function clusterGauges(registry: Registry): (v: HostsView) => void {
   const capacity = g('greenlet_cluster_host_capacity', 'Messages the host takes at once', ['host']);
   const inFlight = g('greenlet_cluster_host_in_flight', 'Messages the host is working on', ['host']);
   const throughput = g('greenlet_cluster_host_throughput', 'Results per second over the host’s last heartbeat period', ['host']);
+  // Counters per host id across its processes (a restarted host keeps its count: docs/cluster.md);
+  // set to the ledger's totals each scrape, which never go down while the control center runs.
+  const c = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const messages = c('greenlet_cluster_messages_total', 'Messages the host stored an answer for, by outcome (answered, agentError, timedOut)', ['host', 'outcome']);
+  const duplicates = c('greenlet_cluster_duplicate_results_total', 'Results the host computed after another host had stored that message’s answer (a redelivery lost the race)', ['host']);
   const ackPending = g('greenlet_cluster_ack_pending', 'Messages delivered to hosts and not yet acked');
   const maxAckPending = g('greenlet_cluster_max_ack_pending', 'The work consumer’s max_ack_pending');
   return (v) => {
-    for (const gauge of [up, age, capacity, inFlight, throughput]) gauge.reset(); // a host that left disappears
+    for (const gauge of [up, age, capacity, inFlight, throughput, messages, duplicates]) gauge.reset(); // a host that left disappears
     if (!v.enabled) return;
     for (const h of v.hosts) {
+      for (const [outcome, n] of Object.entries(h.totals.outcomes)) if (outcome !== 'rejected' && outcome !== 'cancelled') messages.inc({ host: h.hostId, outcome }, n);
+      duplicates.inc({ host: h.hostId }, h.totals.duplicates);
       up.set({ host: h.hostId, status: h.status }, h.status === 'up' || h.status === 'draining' ? 1 : 0);
       age.set({ host: h.hostId }, h.heartbeatAgeMs / 1000);
       capacity.set({ host: h.hostId }, h.capacity);
