@@ -40,6 +40,7 @@ export function HostsView() {
         <span className={`chip ${view.connected ? 'ok' : 'crit'}`}>{view.connected ? `NATS ${view.servers.join(', ')}` : 'Connecting to NATS…'}</span>
         <span>
           pool <code>{view.pool}</code> · {c.up} up · {c.stale} stale · {c.down} down · capacity {c.capacity} · {formatRate(c.throughput)}
+          {view.totals && <> · {formatCount(view.totals.processed)} processed</>}
         </span>
         {view.ackPending && (
           <span className="muted" title="Messages delivered to hosts and not yet acked, against the consumer's max_ack_pending">
@@ -107,7 +108,15 @@ function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; tog
       <td className="num">{h.capacity}</td>
       <td className="num">{h.status === 'down' ? '—' : h.inFlight}</td>
       <td className="num">{tp === null ? '—' : formatRate(tp)}</td>
-      <td className="num">{formatCount(h.processed)}</td>
+      <td
+        className="num"
+        data-testid="host-processed"
+        data-count={h.totals.processed}
+        title={`Results stored under this host id over ${h.totals.processes} process${h.totals.processes === 1 ? '' : 'es'}; the current one: ${formatCount(h.processed)}`}
+      >
+        {formatCount(h.totals.processed)}
+        {h.totals.processes > 1 && <span className="muted"> ({h.totals.processes} runs)</span>}
+      </td>
       <td className="num">{h.workers.length}</td>
       <td className="sticky-end">
         <button className="btn small" aria-label={`Recycle workers on ${h.hostId}`} disabled={h.status !== 'up'} onClick={recycle}>
