@@ -3,11 +3,13 @@
 // counters per host id across processes, so a host killed with SIGKILL and
 // started again under its id keeps what it did. Real nats-server, real host
 // agent processes, real Python workers.
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsSample } from '../../preload/contract';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
 import { resolveClusterOptions } from '../cluster/options';
+import { findPromtool } from '../../scripts/promtool.mjs';
 import { createPoolMetrics } from '../headless/metrics';
 import { ControlPlane } from './index';
 import { SMALL, tempDir, waitFor } from './test-helpers';
@@ -85,6 +87,9 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     const answered = [...prom.matchAll(/^greenlet_cluster_messages_total\{host="f[12]",outcome="answered"\} (\d+)$/gm)].map((m) => Number(m[1]));
     expect(answered).toHaveLength(2);
     expect(answered[0]! + answered[1]!).toBe(120);
+    const promtool = findPromtool();
+    if (promtool) expect(execFileSync(promtool, ['check', 'metrics'], { input: prom, encoding: 'utf8' }).trim()).toBe('');
+    else console.log('[cluster figures] promtool check skipped: promtool not found (npm test unpacks it where apt exists; or set PROMTOOL_PATH)');
   });
 
   it('a host killed with SIGKILL and restarted under its id keeps what it did: the summed count equals the answers callers got', async () => {
