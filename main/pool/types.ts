@@ -19,7 +19,7 @@ export interface WorkerStats {
   age: number; // ms since the worker became ready
   rssBytes: number;
   loopLagMs: number;
-  averageResponseTime: number; // ms
+  averageResponseTime: number; // ms, run time on this worker over the last 10–20 s (0: none in that window)
   p95ResponseTime: number; // ms
   restarts: number; // how many times this worker slot was restarted after failure
   outputLines: number; // stderr lines seen (agent prints, tracebacks)
@@ -60,7 +60,10 @@ export interface PoolStats {
   queueCapacity: number; // messageQueueSize
   averageWorkerAge: number; // ms
   oldestWorker: number; // ms, age of the oldest worker
+  // Latency of answered messages (execute() to result) over the last 10–20 s; all 0 when
+  // recentAnswered is 0: no traffic in that window, not a measured 0 ms.
   averageResponseTime: number; // ms, pool-wide
+  recentAnswered: number; // answered messages the latency figures above describe
   p50ResponseTime: number;
   p95ResponseTime: number;
   p99ResponseTime: number;

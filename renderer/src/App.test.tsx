@@ -24,6 +24,7 @@ const stats = (over: Partial<DetailedPoolStats>): DetailedPoolStats => ({
   averageWorkerAge: 0,
   oldestWorker: 0,
   averageResponseTime: 0,
+  recentAnswered: 0,
   p50ResponseTime: 0,
   p95ResponseTime: 0,
   p99ResponseTime: 0,

@@ -167,9 +167,9 @@ export class Dispatcher implements ReplySink<Task> {
     const code = err.code;
     if (code === 'ERR_AGENT' || code === 'ERR_TIMEOUT' || code === 'ERR_CANCELLED') {
       // The worker answered (or the host gave up on this message only): counts as processed.
+      // Pool latency figures are of answered messages only (like the outcome histogram).
       slot.recordDone(now - task.dispatchedAt, now, code !== 'ERR_CANCELLED');
       this.processed++;
-      this.latency.record(now - task.createdAt, now);
       if (code === 'ERR_TIMEOUT') {
         this.host.emitEvent('task.timeout', 'warn', `message ran past its ${task.timeout} ms deadline on ${slot.id}`, slot.id, {
           phase: 'run',

@@ -19,6 +19,7 @@ export interface StatsSource {
 
 export function computeStats(src: StatsSource): PoolStats {
   const now = Date.now();
+  src.latency.advance();
   let available = 0;
   let busy = 0;
   let healthy = 0;
@@ -59,6 +60,7 @@ export function computeStats(src: StatsSource): PoolStats {
     p50ResponseTime: round(src.latency.percentile(50)),
     p95ResponseTime: round(src.latency.percentile(95)),
     p99ResponseTime: round(src.latency.percentile(99)),
+    recentAnswered: src.latency.count,
     strategy: src.strategy,
     outcomes: src.outcomes.snapshotCounts(),
     rejectedByQueue: { ...src.outcomes.byQueue },
