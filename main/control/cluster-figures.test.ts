@@ -87,6 +87,10 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     const answered = [...prom.matchAll(/^greenlet_cluster_messages_total\{host="f[12]",outcome="answered"\} (\d+)$/gm)].map((m) => Number(m[1]));
     expect(answered).toHaveLength(2);
     expect(answered[0]! + answered[1]!).toBe(120);
+    const timed = [...prom.matchAll(/^greenlet_cluster_message_latency_seconds_count\{host="f[12]"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(timed).toBe(120); // every answer's time, in the hosts' histograms
+    expect(Math.max(...samples.map((s) => s.outcomes?.answered ?? 0))).toBeGreaterThan(0);
+    expect(samples.some((s) => s.avgLatencyMs !== null && s.avgLatencyMs > 0)).toBe(true);
     const promtool = findPromtool();
     if (promtool) expect(execFileSync(promtool, ['check', 'metrics'], { input: prom, encoding: 'utf8' }).trim()).toBe('');
     else console.log('[cluster figures] promtool check skipped: promtool not found (npm test unpacks it where apt exists; or set PROMTOOL_PATH)');

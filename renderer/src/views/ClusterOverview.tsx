@@ -25,7 +25,7 @@ export function ClusterOverview({ view }: { view: HostsView }) {
   if (!t) return <div className="empty">Connecting to the cluster at {view.servers.join(', ')}…</div>;
   const o = t.outcomes;
   const errors = o.agentError + o.timedOut;
-  const answeredNow = (last?.messages ?? 0) > 0;
+  const latency = last?.avgLatencyMs ?? null; // null: nothing answered in the window
   return (
     <div className="stack">
       <h2>
@@ -61,8 +61,14 @@ export function ClusterOverview({ view }: { view: HostsView }) {
         <Card
           label="Latency on hosts"
           testId="card-latency"
-          value={answeredNow ? formatMs(last!.avgLatencyMs) : '—'}
-          sub={answeredNow ? `avg · p95 ≤ ${formatMs(last!.p95LatencyMs)} · p99 ≤ ${formatMs(last!.p99LatencyMs)} (last interval)` : 'no answers in the last interval'}
+          value={latency === null ? '—' : formatMs(latency)}
+          sub={
+            latency === null
+              ? o.answered > 0
+                ? 'no answers in the last 10 s'
+                : 'no messages answered yet'
+              : `avg · p95 ≤ ${formatMs(last?.p95LatencyMs)} · p99 ≤ ${formatMs(last?.p99LatencyMs)} (last 10 s; from taking a message to its answer stored)`
+          }
         />
         <Card label="In flight" testId="card-inflight" value={t.inFlight} sub={`of ${formatCount(t.capacity)} slots · ${formatCount(last?.queueDepth ?? 0)} waiting in the stream`}>
           <FillBar ratio={fillRatio(t.inFlight, t.capacity)} label="In-flight fill" />
