@@ -5,7 +5,7 @@
 // answers after its last heartbeat are not in any record: the totals can be
 // short by at most one heartbeat period of that host's traffic.
 import { addLatency, addOutcomes, emptyLatency, noOutcomes } from './counts';
-import type { HostRecord, HostTotals } from './types';
+import type { ClusterTotals, HostRecord, HostTotals, HostView } from './types';
 
 // A host restarted more often than this folds its oldest processes into one sum (bounded memory).
 const MAX_PROCESSES = 64;
@@ -62,4 +62,21 @@ export function addTotals(into: HostTotals, t: HostTotals): void {
   into.processes += t.processes;
   addOutcomes(into.outcomes, t.outcomes);
   if (into.latency && (!t.latency || !addLatency(into.latency, t.latency))) into.latency = null;
+}
+
+/** The whole cluster: counters summed over every host id (a host down keeps what it did), gauges over the hosts not down. */
+export function clusterTotals(hosts: readonly HostView[]): ClusterTotals {
+  const t: ClusterTotals = { ...zeroTotals(0), hosts: hosts.length, hostsUp: 0, workers: 0, healthy: 0, busy: 0, available: 0, inFlight: 0, capacity: 0 };
+  for (const h of hosts) {
+    addTotals(t, h.totals);
+    if (h.status === 'down') continue; // its last record is history, not what runs now
+    if (h.status === 'up' || h.status === 'draining') t.hostsUp++;
+    t.workers += h.pool.total;
+    t.healthy += h.pool.healthy;
+    t.busy += h.pool.busy ?? h.workers.filter((w) => w.inFlight > 0).length;
+    t.available += h.pool.available ?? h.pool.healthy;
+    t.inFlight += h.inFlight;
+    t.capacity += h.capacity;
+  }
+  return t;
 }

@@ -8,7 +8,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
-import { addTotals, HostLedger, zeroTotals } from './host-ledger';
+import { clusterTotals, HostLedger } from './host-ledger';
 import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
 import type { ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
@@ -57,19 +57,7 @@ export class ClusterMonitor extends EventEmitter {
 
   /** Counters summed over every host id seen (a host down keeps what it did); gauges over the hosts not down. */
   totals(hosts: HostView[] = this.list()): ClusterTotals {
-    const t: ClusterTotals = { ...zeroTotals(0), hosts: hosts.length, hostsUp: 0, workers: 0, healthy: 0, busy: 0, available: 0, inFlight: 0, capacity: 0 };
-    for (const h of hosts) {
-      addTotals(t, h.totals);
-      if (h.status === 'down') continue; // its last record is history, not what runs now
-      if (h.status === 'up' || h.status === 'draining') t.hostsUp++;
-      t.workers += h.pool.total;
-      t.healthy += h.pool.healthy;
-      t.busy += h.pool.busy ?? h.workers.filter((w) => w.inFlight > 0).length;
-      t.available += h.pool.available ?? h.pool.healthy;
-      t.inFlight += h.inFlight;
-      t.capacity += h.capacity;
-    }
-    return t;
+    return clusterTotals(hosts);
   }
 
   /** Sends a control request to one host, or to every host ('all'); collects the replies. */
