@@ -70,6 +70,23 @@ function monotonic(counter: Counter, labels: Record<string, string> = {}) {
   };
 }
 
+/** The engine's histogram kept monotonic like the counters: a new pool's buckets are added to what the old one had counted. */
+function monotonicHistogram() {
+  let base: LatencyBuckets | undefined;
+  let last: LatencyBuckets | undefined;
+  const add = (a: LatencyBuckets, b: LatencyBuckets): LatencyBuckets => ({
+    boundsMs: b.boundsMs,
+    counts: b.counts.map((n, i) => n + (a.counts[i] ?? 0)),
+    sumMs: a.sumMs + b.sumMs,
+    count: a.count + b.count,
+  });
+  return (h: LatencyBuckets): LatencyBuckets => {
+    if (last && h.count < last.count) base = base ? add(base, last) : last;
+    last = h;
+    return base ? add(base, h) : h;
+  };
+}
+
 function stateOf(w: WorkerStats): (typeof WORKER_STATES)[number] {
   if (w.state !== 'ready') return w.state;
   if (!w.healthy) return 'unhealthy';
@@ -156,6 +173,7 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     }
   }
 
+  const latency = monotonicHistogram();
   const applyHosts = clusterGauges(registry);
   return {
     registry,
@@ -164,7 +182,7 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
       const stats = await host.handlers.getDetailedStats({});
       apply(stats, Date.now());
       const hostsText = applyHosts(await host.handlers.getHosts({}));
-      return (await registry.metrics()) + latencyHistogramText(stats.latencyHistogram) + hostsText;
+      return (await registry.metrics()) + latencyHistogramText(latency(stats.latencyHistogram)) + hostsText;
     },
     close: off,
   };
