@@ -16,12 +16,18 @@ interface Proc {
 }
 
 export class HostLedger {
-  private readonly byHost = new Map<string, { procs: Proc[]; folded: HostTotals }>();
+  private readonly byHost = new Map<string, { procs: Proc[]; folded: HostTotals; before: HostTotals['before'] }>();
 
-  /** Records a host's latest heartbeat; a record older than the one held for its process is ignored. */
-  add(rec: HostRecord): void {
+  /**
+   * Records a host's latest heartbeat; a record older than the one held for its process is ignored.
+   * `replayed`: the record was in the bucket before this control center watched (not a live beat).
+   */
+  add(rec: HostRecord, replayed = false): void {
     let h = this.byHost.get(rec.hostId);
-    if (!h) this.byHost.set(rec.hostId, (h = { procs: [], folded: zeroTotals(0) }));
+    if (!h) {
+      const before = replayed ? { processed: rec.processed, outcomes: { ...noOutcomes(), ...rec.outcomes } } : { processed: 0, outcomes: noOutcomes() };
+      this.byHost.set(rec.hostId, (h = { procs: [], folded: zeroTotals(0), before }));
+    }
     const key = `${rec.pid}:${rec.startedAt}`;
     const p = h.procs.find((x) => x.key === key);
     if (!p) h.procs.push({ key, rec });
@@ -37,6 +43,7 @@ export class HostLedger {
     const h = this.byHost.get(hostId);
     const t = zeroTotals(0);
     if (!h) return t;
+    t.before = { processed: h.before.processed, outcomes: { ...h.before.outcomes } };
     addTotals(t, h.folded);
     for (const p of h.procs) {
       addRecord(t, p.rec);
@@ -46,7 +53,7 @@ export class HostLedger {
   }
 }
 
-export const zeroTotals = (processes: number): HostTotals => ({ processed: 0, duplicates: 0, outcomes: noOutcomes(), latency: emptyLatency(), processes });
+export const zeroTotals = (processes: number): HostTotals => ({ processed: 0, duplicates: 0, outcomes: noOutcomes(), latency: emptyLatency(), processes, before: { processed: 0, outcomes: noOutcomes() } });
 
 function addRecord(t: HostTotals, r: HostRecord): void {
   t.processed += r.processed;
@@ -57,6 +64,8 @@ function addRecord(t: HostTotals, r: HostRecord): void {
 }
 
 export function addTotals(into: HostTotals, t: HostTotals): void {
+  into.before.processed += t.before.processed;
+  addOutcomes(into.before.outcomes, t.before.outcomes);
   into.processed += t.processed;
   into.duplicates += t.duplicates;
   into.processes += t.processes;

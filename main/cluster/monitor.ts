@@ -78,7 +78,7 @@ export class ClusterMonitor extends EventEmitter {
         if (e.operation === 'PUT') {
           const rec = e.json<HostRecord>();
           const prev = this.hosts.get(rec.hostId);
-          this.ledger.add(rec);
+          this.ledger.add(rec, !e.isUpdate);
           // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
           // it counts as already stale until a live heartbeat arrives.
           const receivedAt = e.isUpdate ? this.now() : this.now() - this.o.staleAfterMs;

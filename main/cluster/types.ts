@@ -54,6 +54,9 @@ export interface HostTotals {
   outcomes: HostOutcomes;
   latency: HostLatency | null;
   processes: number; // processes counted under this host id
+  // Part of the above already counted when this control center first heard of the host (a record
+  // replayed at connect): in the totals, but no sample's traffic. Zeros for a host first heard live.
+  before: { processed: number; outcomes: HostOutcomes };
 }
 
 export interface HostView extends HostRecord {

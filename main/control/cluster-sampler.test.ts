@@ -36,15 +36,15 @@ describe('host ledger', () => {
 });
 
 describe('cluster samples', () => {
-  it("count each interval's answers once, take a host's first reading as its baseline, and say no traffic when none", () => {
+  it("count each interval's answers once, not what a host counted before the control center watched, and say no traffic when none", () => {
     const l = new HostLedger();
     const b = new ClusterSampleBuilder();
-    l.add(record('a', 1, 500, [3, 3])); // counted before this control center saw it
+    l.add(record('a', 1, 500, [3, 3]), true); // replayed at connect: counted before this control center watched
     expect(b.build(view(l, [record('a', 1, 500)]), 0)).toMatchObject({ messages: 0, throughput: 0, avgLatencyMs: null });
     l.add(record('a', 1, 520, [3, 3, 20, 20]));
-    l.add(record('b', 7, 9)); // a host that joins: its first reading is a baseline too
+    l.add(record('b', 7, 9)); // a host that joins live: what it counted is new traffic, even before the builder's first look
     const s = b.build(view(l, [record('a', 1, 520), record('b', 7, 9)]), 1_000);
-    expect(s).toMatchObject({ messages: 20, throughput: 20, outcomes: { answered: 20 }, errorRate: 0, total: 2, healthy: 2 });
+    expect(s).toMatchObject({ messages: 29, throughput: 29, outcomes: { answered: 29 }, errorRate: 0, total: 2, healthy: 2 });
     expect(s.avgLatencyMs).toBe(20); // the two answers observed in the interval, not the earlier ones
     expect(s.p99LatencyMs).toBe(25); // the upper bound of their bucket
     const idle = b.build(view(l, [record('a', 1, 520), record('b', 7, 9)]), 12_000);

@@ -20,8 +20,9 @@ interface HostReading {
 
 export class ClusterSampleBuilder {
   private prevT: number | undefined;
-  // Per host id: a host's first reading is its baseline, so counts it made before this control
-  // center saw it (started earlier, records replayed one by one at connect) are not one interval's traffic.
+  // Per host id. A host's baseline is what it had counted before this control center heard of it
+  // (totals.before: a record replayed at connect), so those counts are not one interval's traffic,
+  // while everything counted since, even before this builder's first look, is in some sample.
   private readonly prev = new Map<string, HostReading>();
   private readonly seen: HostLatency = emptyLatency(); // answers' times summed from the per-interval deltas
   private readonly latencies: Array<{ t: number; h: HostLatency }> = []; // readings of `seen` in the window
@@ -35,9 +36,8 @@ export class ClusterSampleBuilder {
     let dMsgs = 0;
     for (const h of view.hosts) {
       const now: HostReading = { processed: h.totals.processed, outcomes: { ...h.totals.outcomes }, latency: h.totals.latency };
-      const before = this.prev.get(h.hostId);
+      const before = this.prev.get(h.hostId) ?? { processed: h.totals.before.processed, outcomes: h.totals.before.outcomes, latency: null };
       this.prev.set(h.hostId, now);
-      if (!before) continue;
       // The ledger never steps back; a step back all the same (state lost) counts as nothing, not as negative.
       dMsgs += Math.max(0, now.processed - before.processed);
       for (const k of KEYS) d[k] += Math.max(0, now.outcomes[k] - before.outcomes[k]);
