@@ -10,6 +10,8 @@ import { tuningHandlers } from './handlers-tuning';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from './snapshot';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
+// Cluster mode's export holds two kinds of figures; this says which is which (docs/cluster.md).
+const CLUSTER_SCOPE = "history and alerts are the cluster's (counters in hosts.totals); stats and detailedStats are this control center's local pool, which takes none of the cluster's traffic";
 
 export function createHandlers(core: PlaneCore): ApiHandlers {
   const findWorker = (id: string) => core.pool.getDetailedStats().workers.find((w) => w.id === id);
@@ -79,7 +81,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       const detailedStats = core.pool.getDetailedStats();
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
-        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(), ...(core.cluster ? { hosts: core.cluster.view() } : {}) },
+        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(), ...(core.cluster ? { hosts: core.cluster.view(), scope: CLUSTER_SCOPE } : {}) },
         now,
       );
     },
