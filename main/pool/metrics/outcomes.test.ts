@@ -3,7 +3,7 @@
 // cancels before and during the run, full queue, refused before start and after shutdown).
 import { describe, expect, it } from 'vitest';
 import { installCleanup, makePool, msg, waitFor } from '../test-support/pool-test-helpers';
-import { LATENCY_BOUNDS_MS, outcomeOf } from './outcomes';
+import { LATENCY_BOUNDS_MS, OutcomeCounter, outcomeOf } from './outcomes';
 
 installCleanup();
 
@@ -66,5 +66,11 @@ describe('outcome counters', () => {
     expect(outcomeOf('ERR_POOL_CLOSED', false)).toBe('agentError');
     expect(outcomeOf('ERR_POISON_MESSAGE', false)).toBe('agentError');
     expect(outcomeOf('ERR_WORKER_CRASHED', false)).toBe('agentError');
+    const c = new OutcomeCounter();
+    c.failed('ERR_WORKER_QUEUE_FULL', false);
+    c.failed('ERR_QUEUE_FULL', true);
+    c.failed('ERR_POOL_CLOSED', true);
+    expect(c.counts.rejected).toBe(3);
+    expect(c.byQueue).toEqual({ pool: 1, worker: 1 }); // the third was refused at the door, by no queue
   });
 });

@@ -117,7 +117,7 @@ export function OverviewView() {
               {w.state === 'ready' && !w.healthy ? ' · unhealthy' : ''} · {w.inFlight} in flight
             </div>
             <div className="muted">
-              {formatCount(w.messagesProcessed)} done · {w.messagesProcessed > 0 ? formatMs(w.averageResponseTime) : 'latency —'} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
+              {formatCount(w.messagesProcessed)} done · {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : 'no traffic' /* empty 10–20 s window */} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
             </div>
           </div>
         ))}
