@@ -131,6 +131,7 @@ function HostWorkers({ h }: { h: HostView }) {
   return (
     <tr data-testid={`host-workers-${h.hostId}`}>
       <td colSpan={9}>
+        <HostCounts h={h} />
         <HostScale h={h} />
         <table>
           <thead>
@@ -160,6 +161,19 @@ function HostWorkers({ h }: { h: HostView }) {
         </table>
       </td>
     </tr>
+  );
+}
+
+/** What this host id answered, over all its processes (a restart keeps the count: docs/cluster.md). */
+function HostCounts({ h }: { h: HostView }) {
+  const t = h.totals;
+  const l = t.latency;
+  return (
+    <div className="muted" data-testid={`host-counts-${h.hostId}`} style={{ marginBottom: 6 }}>
+      Since first seen, over {t.processes} process{t.processes === 1 ? '' : 'es'}: {formatCount(t.outcomes.answered)} answered · {formatCount(t.outcomes.agentError)} agent errors ·{' '}
+      {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates (a redelivery lost the race)
+      {l && l.count > 0 && <> · mean answer time on the host {formatMs(l.sumMs / l.count)}</>}
+    </div>
   );
 }
 
