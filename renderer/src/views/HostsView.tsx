@@ -170,7 +170,7 @@ function HostCounts({ h }: { h: HostView }) {
   const l = t.latency;
   return (
     <div className="muted" data-testid={`host-counts-${h.hostId}`} style={{ marginBottom: 6 }}>
-      Over the {t.processes} process{t.processes === 1 ? "" : "es"} seen under this id: {formatCount(t.outcomes.answered)} answered · {formatCount(t.outcomes.agentError)} agent errors ·{' '}
+      Over the {t.processes} process{t.processes === 1 ? '' : 'es'} seen under this id: {formatCount(t.outcomes.answered)} answered · {formatCount(t.outcomes.agentError)} agent errors ·{' '}
       {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates (a redelivery lost the race)
       {l && l.count > 0 && <> · mean answer time on the host {formatMs(l.sumMs / l.count)}</>}
     </div>
