@@ -206,6 +206,7 @@ export class HostAgent extends EventEmitter {
         this.outcomes[outcomeOf(rec)]++;
         // time from taking the message to its answer being stored, answers only (as the engine's histogram)
         if (rec.ok && started !== undefined) observe(this.latency, Date.now() - started);
+        this.heartbeat?.soon();
         return;
       } catch (err) {
         if (isAlreadyExists(err)) {

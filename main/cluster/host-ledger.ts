@@ -2,8 +2,8 @@
 // are its process's (they start at 0 when the host restarts); a record with a
 // new pid/startedAt is a new process, and the previous one's last figures are
 // kept, as Prometheus keeps a counter across a reset. A SIGKILLed process's
-// answers after its last heartbeat are not in any record: the totals can be
-// short by at most one heartbeat period of that host's traffic.
+// answers after its last beat are in no record: such an end is counted
+// (uncleanEnds), and the totals are then lower bounds.
 import { addLatency, addOutcomes, checkedCounts, emptyLatency, noOutcomes } from './counts';
 import type { ClusterTotals, HostRecord, HostTotals, HostView } from './types';
 
@@ -16,7 +16,7 @@ interface Proc {
 }
 
 export class HostLedger {
-  private readonly byHost = new Map<string, { procs: Proc[]; folded: HostTotals; before: HostTotals['before'] }>();
+  private readonly byHost = new Map<string, { procs: Proc[]; folded: HostTotals; before: HostTotals['before']; unclean: number }>();
 
   /**
    * Records a host's latest heartbeat; a record older than the one held for its process is ignored.
@@ -29,11 +29,15 @@ export class HostLedger {
     let h = this.byHost.get(rec.hostId);
     if (!h) {
       const before = replayed ? { processed: rec.processed, outcomes: { ...noOutcomes(), ...rec.outcomes } } : { processed: 0, outcomes: noOutcomes() };
-      this.byHost.set(rec.hostId, (h = { procs: [], folded: zeroTotals(0), before }));
+      this.byHost.set(rec.hostId, (h = { procs: [], folded: zeroTotals(0), before, unclean: 0 }));
     }
     const key = `${rec.pid}:${rec.startedAt}`;
     const p = h.procs.find((x) => x.key === key);
-    if (!p) h.procs.push({ key, rec });
+    if (!p) {
+      // The previous process's last word was 'up', not a clean stop's final 'draining' record: it was killed.
+      if (h.procs.at(-1)?.rec.state === 'up') h.unclean++;
+      h.procs.push({ key, rec });
+    }
     else if (rec.processed >= p.rec.processed) p.rec = rec; // cumulative within a process: never step back
     while (h.procs.length > MAX_PROCESSES) {
       const old = h.procs.shift()!;
@@ -47,6 +51,7 @@ export class HostLedger {
     const t = zeroTotals(0);
     if (!h) return t;
     t.before = { processed: h.before.processed, outcomes: { ...h.before.outcomes } };
+    t.uncleanEnds = h.unclean;
     addTotals(t, h.folded);
     for (const p of h.procs) {
       addRecord(t, p.rec);
@@ -56,7 +61,7 @@ export class HostLedger {
   }
 }
 
-export const zeroTotals = (processes: number): HostTotals => ({ processed: 0, duplicates: 0, outcomes: noOutcomes(), latency: emptyLatency(), processes, before: { processed: 0, outcomes: noOutcomes() } });
+export const zeroTotals = (processes: number): HostTotals => ({ processed: 0, duplicates: 0, outcomes: noOutcomes(), latency: emptyLatency(), processes, uncleanEnds: 0, before: { processed: 0, outcomes: noOutcomes() } });
 
 function addRecord(t: HostTotals, r: HostRecord): void {
   t.processed += r.processed;
@@ -72,6 +77,7 @@ export function addTotals(into: HostTotals, t: HostTotals): void {
   into.processed += t.processed;
   into.duplicates += t.duplicates;
   into.processes += t.processes;
+  into.uncleanEnds += t.uncleanEnds;
   addOutcomes(into.outcomes, t.outcomes);
   if (into.latency && (!t.latency || !addLatency(into.latency, t.latency))) into.latency = null;
 }

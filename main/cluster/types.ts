@@ -54,6 +54,10 @@ export interface HostTotals {
   outcomes: HostOutcomes;
   latency: HostLatency | null;
   processes: number; // processes counted under this host id
+  // Processes that ended without a final record (killed: their last record said 'up', then a new
+  // process spoke): answers they stored after their last beat (≤ 250 ms of traffic) are missing.
+  // Non-zero makes the totals lower bounds, and the screens say so.
+  uncleanEnds: number;
   // Part of the above already counted when this control center first heard of the host (a record
   // replayed at connect): in the totals, but no sample's traffic. Zeros for a host first heard live.
   before: { processed: number; outcomes: HostOutcomes };

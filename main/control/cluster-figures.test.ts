@@ -108,9 +108,24 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     await settles(async () => (await plane.handlers.getHosts({})).hosts.reduce((n, h) => n + (h.totals?.processed ?? h.processed), 0), answers);
     expect(await totals()).toMatchObject({ processed: answers, outcomes: { answered: answers, agentError: 0, timedOut: 0 } });
     const view = await plane.handlers.getHosts({});
-    expect(view.hosts.find((h) => h.hostId === 'f1')!.totals.processes).toBe(2);
+    expect(view.hosts.find((h) => h.hostId === 'f1')!.totals).toMatchObject({ processes: 2, uncleanEnds: 1 }); // said to be a lower bound
     const prom = await createPoolMetrics(plane).render();
     const sum = [...prom.matchAll(/^greenlet_cluster_messages_total\{host="f[12]",outcome="answered"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(sum).toBe(answers);
+  });
+
+  it('a host stopped with SIGTERM in the middle of a load counts every answer it stored, drain included', async () => {
+    const f2 = hosts[1]!;
+    const load = send(200);
+    await waitFor(() => answers >= 220, 30_000, 'the load under way');
+    const gone = new Promise((r) => f2.child!.once('exit', r));
+    f2.child!.kill('SIGTERM'); // the host process only: it drains, puts its final counts and leaves
+    await gone;
+    hosts[1] = await HostProcess.start(server.url, 'f2', cfg, ['--slots', '8']);
+    await load;
+    expect(answers).toBe(380);
+    await settles(async () => (await totals())?.processed ?? 0, answers);
+    const back = await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f2' && h.pid === hosts[1]!.pid), 20_000, 'the new f2 heard');
+    expect(back.totals).toMatchObject({ processes: 2, uncleanEnds: 0 }); // its final record came: not a lower bound
   });
 });

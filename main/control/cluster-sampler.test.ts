@@ -29,9 +29,12 @@ describe('host ledger', () => {
     l.add(record('a', 1, 40));
     l.add(record('a', 1, 70));
     l.add(record('a', 2, 5)); // killed and started again: the new process counts from 0
-    expect(l.totals('a')).toMatchObject({ processed: 75, outcomes: { answered: 75 }, processes: 2 });
+    expect(l.totals('a')).toMatchObject({ processed: 75, outcomes: { answered: 75 }, processes: 2, uncleanEnds: 1 }); // its last word was 'up': killed
     l.add(record('a', 1, 60)); // a late, older record of the first process does not step it back
     expect(l.totals('a').processed).toBe(75);
+    l.add({ ...record('a', 2, 9), state: 'draining' }); // a clean stop's final record
+    l.add(record('a', 3, 0));
+    expect(l.totals('a')).toMatchObject({ processed: 79, processes: 3, uncleanEnds: 1 });
   });
 
   it('leaves out counters of the wrong shape instead of throwing or adding NaN', () => {

@@ -17,7 +17,7 @@ function host(hostId: string, processed: number, processes: number): HostView {
   return {
     hostId, status: 'up', heartbeatAgeMs: 100, pid: 1, state: 'up', startedAt: 0, time: 0, capacity: 8, inFlight: 1, processed, duplicates: 0, naks: 0, terms: 0, throughput: 10,
     pool: { total: 2, healthy: 2, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 }, workers: [],
-    totals: { processed: processed + 40 * (processes - 1), duplicates: 0, outcomes: { ...zero, answered: processed + 40 * (processes - 1) }, latency: null, processes, before: { processed: 0, outcomes: zero } },
+    totals: { processed: processed + 40 * (processes - 1), duplicates: 0, outcomes: { ...zero, answered: processed + 40 * (processes - 1) }, latency: null, processes, uncleanEnds: processes - 1, before: { processed: 0, outcomes: zero } },
   };
 }
 
@@ -26,7 +26,7 @@ function cluster(): HostsView {
   const processed = hosts.reduce((n, h) => n + h.totals.processed, 0);
   return {
     enabled: true, servers: ['nats://127.0.0.1:4222'], pool: 'demo', connected: true, hosts, ackPending: null,
-    totals: { processed, duplicates: 0, outcomes: { ...zero, answered: processed }, latency: null, processes: 4, before: { processed: 0, outcomes: zero }, hosts: 3, hostsUp: 3, workers: 6, healthy: 6, busy: 3, available: 6, inFlight: 3, capacity: 24 },
+    totals: { processed, duplicates: 0, outcomes: { ...zero, answered: processed }, latency: null, processes: 4, uncleanEnds: 1, before: { processed: 0, outcomes: zero }, hosts: 3, hostsUp: 3, workers: 6, healthy: 6, busy: 3, available: 6, inFlight: 3, capacity: 24 },
   } as HostsView;
 }
 

@@ -44,7 +44,12 @@ export function ClusterOverview({ view }: { view: HostsView }) {
             </>
           }
         />
-        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={<span data-testid="card-processed" data-count={t.processed}>{formatCount(t.processed)} processed</span>}>
+        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={
+            <span data-testid="card-processed" data-count={t.processed} title={t.uncleanEnds > 0 ? `${t.uncleanEnds} host process(es) killed: answers they stored after their last heartbeat (≤ ~250 ms each) are not counted` : undefined}>
+              {t.uncleanEnds > 0 ? '≥ ' : ''}
+              {formatCount(t.processed)} processed
+            </span>
+          }>
           <Sparkline values={spark} label="Cluster throughput, last 3 minutes" />
         </Card>
         <Card

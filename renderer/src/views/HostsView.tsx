@@ -88,6 +88,8 @@ export function HostsView() {
   );
 }
 
+const KILLED = 'A process was killed: answers it stored after its last heartbeat (at most ~250 ms of its traffic) are not counted, so this is a lower bound';
+
 function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; toggle: () => void; recycle: () => void }) {
   const tp = liveThroughput(h);
   const alerts = useAlerts((s) => s.active).filter((a) => a.hostId === h.hostId);
@@ -112,8 +114,10 @@ function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; tog
         className="num"
         data-testid="host-processed"
         data-count={h.totals.processed}
-        title={`Results stored under this host id over ${h.totals.processes} process${h.totals.processes === 1 ? '' : 'es'}; the current one: ${formatCount(h.processed)}`}
+        data-lower-bound={h.totals.uncleanEnds > 0 ? 'true' : undefined}
+        title={`Results stored under this host id over ${h.totals.processes} process${h.totals.processes === 1 ? '' : 'es'}; the current one: ${formatCount(h.processed)}${h.totals.uncleanEnds > 0 ? `. ${KILLED}` : ''}`}
       >
+        {h.totals.uncleanEnds > 0 && '≥ '}
         {formatCount(h.totals.processed)}
         {h.totals.processes > 1 && <span className="muted"> ({h.totals.processes} runs)</span>}
       </td>
