@@ -84,6 +84,8 @@ test('cluster mode: Overview and Charts show the cluster, and a host killed and 
 
     await expect.poll(() => processedSum(page)).toBe(answered);
     await expect(b.getByTestId('host-processed')).toContainText('2 runs');
+    // killed, so the count is marked a lower bound (it cannot know what came after the last beat; here nothing did)
+    await expect(b.getByTestId('host-processed')).toHaveAttribute('data-lower-bound', 'true');
     await page.screenshot({ path: `${ARTIFACTS}/cluster-hosts-restarted.png` });
     await page.getByTestId('nav-overview').click();
     await expect(page.getByTestId('card-processed')).toHaveAttribute('data-count', String(answered));
