@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { LoadStatus } from '../preload/contract';
+import type { LoadStatus } from '../common/contract';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../main/cluster/local-cluster';
 import { ARTIFACTS } from './helpers';
 import { repoRoot, startServer, type RunningServer } from './server';

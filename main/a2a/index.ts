@@ -11,7 +11,7 @@ import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
-import { a2aSchema, type A2AConfig } from '../../preload/schemas';
+import { a2aSchema, type A2AConfig } from '../../common/schemas';
 import { createLimitedServer, hostChecker, refuseHost } from '../headless/server-guards';
 import { bearerUserBuilder, requireBearer } from './auth';
 import { jsonRpcBody } from './body';

@@ -12,6 +12,7 @@ import { errors, PoolError } from '../pool/index';
 import { connectCluster } from './connect';
 import { ClusterError, type ClusterOptions } from './options';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
+import { Junk, readResult } from './records';
 import type { ResultRecord } from './wire';
 
 export interface ClusterOutcome {
@@ -31,7 +32,7 @@ interface Pending {
 }
 
 export class ClusterClient {
-  readonly clientId = `c${randomBytes(6).toString('hex')}`;
+  readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
   readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
@@ -40,9 +41,13 @@ export class ClusterClient {
   private closed = false;
   private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
+  readonly junk = new Junk((m) => console.warn(`[cluster client] ${m}`)); // malformed results under our prefix, dropped
   private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
 
-  constructor(readonly o: ClusterOptions) {}
+  constructor(readonly o: ClusterOptions) {
+    const own = `c${randomBytes(6).toString('hex')}`;
+    this.clientId = o.auth.name ? `${o.auth.name}.${own}` : own;
+  }
 
   get connection(): NatsConnection {
     if (!this.nc) throw new ClusterError('ERR_CLUSTER_CLOSED', 'cluster client is not started');
@@ -59,9 +64,10 @@ export class ClusterClient {
     void (async () => {
       for await (const e of watch) {
         if (e.operation !== 'PUT') continue;
-        this.onResult(e.key.slice(this.clientId.length + 1), e.json<ResultRecord>());
+        const rec = readResult(e.value, this.junk, `results key ${e.key}`);
+        if (rec) this.onResult(e.key.slice(this.clientId.length + 1), rec);
       }
-    })();
+    })().catch((err: unknown) => this.junk.log(`results watch ended: ${(err as Error).message}`));
   }
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */

@@ -2,7 +2,7 @@
 // the answers a host stored and a histogram of their times. Pure functions, so
 // the host (observing) and the control center (summing) share one definition.
 import { LATENCY_BOUNDS_MS, outcomeOf as engineOutcome } from '../pool/metrics/outcomes';
-import type { HostLatency, HostOutcomes } from './types';
+import type { HostLatency, HostOutcomes } from '../../common/cluster-types';
 import type { ResultRecord } from './wire';
 
 // The engine's bounds, so host histograms and the local pool's add up bucket by bucket.

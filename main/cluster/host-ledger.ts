@@ -5,7 +5,7 @@
 // answers after its last beat are in no record: such an end is counted
 // (uncleanEnds), and the totals are then lower bounds.
 import { addLatency, addOutcomes, checkedCounts, emptyLatency, noOutcomes } from './counts';
-import type { ClusterTotals, HostRecord, HostTotals, HostView } from './types';
+import type { ClusterTotals, HostRecord, HostTotals, HostView } from '../../common/cluster-types';
 
 // A host restarted more often than this folds its oldest processes into one sum (bounded memory).
 const MAX_PROCESSES = 64;

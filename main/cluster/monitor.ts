@@ -9,10 +9,11 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
 import { clusterTotals, HostLedger } from './host-ledger';
-import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
+import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
 import type { ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
-import { decode, encode } from './wire';
+import { Junk, readControlReply, readHostRecord } from './records';
+import { encode } from './wire';
 
 export class ClusterMonitor extends EventEmitter {
   private readonly hosts = new Map<string, { rec: HostRecord; receivedAt: number; status: HostState }>();
@@ -22,6 +23,8 @@ export class ClusterMonitor extends EventEmitter {
   private jsm: JetStreamManager | null = null;
   private alerting = false;
   deadLetters: DeadLetters | null = null;
+  // Malformed host records, control replies and advisories: dropped; noted on 'junk' (the control plane's log), else stderr.
+  readonly junk = new Junk((m) => void (this.emit('junk', m) || console.warn(`[cluster monitor] ${m}`)));
   lastAck: AckPendingView | null = null;
 
   constructor(
@@ -35,7 +38,7 @@ export class ClusterMonitor extends EventEmitter {
   async start(): Promise<void> {
     this.jsm = await jetstreamManager(this.nc);
     const topo = await ensureStreams(this.nc, this.jsm, this.o);
-    this.deadLetters = new DeadLetters(this.nc, topo.results, this.o, (d) => this.emit('deadLetter', d));
+    this.deadLetters = new DeadLetters(this.nc, topo.results, this.o, (d) => this.emit('deadLetter', d), this.junk);
     await this.deadLetters.start();
     await this.watchHosts(topo.hosts);
     this.timer = setInterval(() => this.evaluate(), Math.max(100, Math.floor(this.o.heartbeatMs / 2)));
@@ -63,11 +66,17 @@ export class ClusterMonitor extends EventEmitter {
   /** Sends a control request to one host, or to every host ('all'); collects the replies. */
   async control(hostId: string | 'all', req: HostControlRequest, timeoutMs = 30_000): Promise<HostControlReply[]> {
     const subject = names(this.o.pool).controlSubject(hostId);
-    if (hostId !== 'all') return [decode<HostControlReply>((await this.nc.request(subject, encode(req), { timeout: timeoutMs })).data)];
+    if (hostId !== 'all') {
+      const reply = readControlReply((await this.nc.request(subject, encode(req), { timeout: timeoutMs })).data, this.junk, subject);
+      return [reply ?? { hostId, ok: false, error: { code: 'ERR_PROTOCOL', message: `the reply from ${hostId} did not match the control reply schema (dropped)` } }];
+    }
     const expect = this.list().filter((h) => h.status === 'up').length;
     const replies: HostControlReply[] = [];
     const it = await this.nc.requestMany(subject, encode(req), { strategy: 'count', maxWait: timeoutMs, maxMessages: Math.max(1, expect) });
-    for await (const m of it) replies.push(decode<HostControlReply>(m.data));
+    for await (const m of it) {
+      const reply = readControlReply(m.data, this.junk, subject);
+      if (reply) replies.push(reply);
+    }
     return replies;
   }
 
@@ -76,7 +85,13 @@ export class ClusterMonitor extends EventEmitter {
     void (async () => {
       for await (const e of w) {
         if (e.operation === 'PUT') {
-          const rec = e.json<HostRecord>();
+          const rec = readHostRecord(e.value, this.junk, `hosts key ${e.key}`);
+          if (!rec) continue;
+          // Only a host's own key may speak for it (the broker's permissions enforce it per host credential).
+          if (rec.hostId !== e.key) {
+            this.junk.drop('hosts', `hosts key ${e.key}`, `hostId ${rec.hostId} does not match its key`);
+            continue;
+          }
           const prev = this.hosts.get(rec.hostId);
           this.ledger.add(rec, !e.isUpdate);
           // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
@@ -90,7 +105,7 @@ export class ClusterMonitor extends EventEmitter {
         }
         this.evaluate();
       }
-    })();
+    })().catch((err: unknown) => this.junk.log(`hosts watch ended: ${(err as Error).message}`));
   }
 
   private evaluate(): void {

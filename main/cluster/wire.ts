@@ -13,7 +13,7 @@ export interface ResultRecord {
   runMs?: number;
 }
 
-export type { HostRecord, HostState } from './types';
+export type { HostRecord, HostState } from '../../common/cluster-types';
 
 export const encode = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
 export const decode = <T>(b: Uint8Array): T => JSON.parse(new TextDecoder().decode(b)) as T;

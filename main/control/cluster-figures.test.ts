@@ -6,13 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsSample } from '../../preload/contract';
+import type { MetricsSample } from '../../common/contract';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
 import { resolveClusterOptions } from '../cluster/options';
 import { findPromtool } from '../../scripts/promtool.mjs';
 import { createPoolMetrics } from '../headless/metrics';
 import { ControlPlane } from './index';
-import { SMALL, tempDir, waitFor } from './test-helpers';
+import { SMALL, tempDir, waitFor } from './test-support/plane';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster figures tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');

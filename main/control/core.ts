@@ -1,26 +1,27 @@
 // The control plane's state and the operations that change it. ControlPlane
-// (index.ts) is the public facade; handlers.ts maps the typed API onto this.
+// (control-plane.ts) is the service and its public facade; handlers/ maps the typed API onto this.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../common/schemas';
 import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
-import { AlertEngine } from './alerts';
+import { AlertEngine } from './observation/alerts';
 import { ApiError, validationError } from './api-error';
-import { readFileIfExists, writeFileAtomic } from './atomic-file';
-import { diffConfig, mergePatch, saveConfig, validateConfig } from './config-store';
-import { ContractEmitter } from './emitter';
-import { EventLog } from './event-log';
-import { MetricsHistoryStore } from './history';
-import { LoadGenerator } from './load-generator';
-import { validateAgent } from './agent-validate';
-import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './interpreter-guard';
-import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
-import { Sampler } from './sampler';
-import { redactConfig, withoutRedactedSecrets } from './secrets';
-import { ClusterView } from './cluster-view';
-import { ClusterSampleBuilder } from './cluster-sampler';
+import { readFileIfExists, writeFileAtomic } from './config/atomic-file';
+import { diffConfig, mergePatch, saveConfig, validateConfig } from './config/config-store';
+import { ContractEmitter } from './observation/emitter';
+import { EventLog } from './observation/event-log';
+import { MetricsHistoryStore } from './observation/history';
+import { LoadGenerator } from './tuning/load-generator';
+import { validateAgent } from './config/agent-validate';
+import { allowedAgentPaths, checkSelectableAgentPaths } from './python/agent-path-guard';
+import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './python/interpreter-guard';
+import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './config/pool-options';
+import { Sampler } from './observation/sampler';
+import { redactConfig, withoutRedactedSecrets } from './config/secrets';
+import { ClusterView } from './observation/cluster-view';
+import { ClusterSampleBuilder } from './observation/cluster-sampler';
 import type { ClusterOptions } from '../cluster/index';
 import { TuningService } from './tuning/service';
 import { TrafficLog } from './tuning/traffic-log';
@@ -43,7 +44,7 @@ export interface CoreOptions extends RuntimeContext {
  */
 function refuseAllowListPatch(patch: ConfigPatch): void {
   if (Object.prototype.hasOwnProperty.call(patch, 'python')) {
-    throw validationError([{ path: 'python', message: 'python.allowedInterpreters is set in config.json only, not over the API' }]);
+    throw validationError([{ path: 'python', message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' }]);
   }
 }
 
@@ -68,6 +69,7 @@ export class PlaneCore {
   // pool.pythonPath as config.json (or the CLI/test overrides) had it at start: the operator's
   // own choice, so it stays selectable over the API even when it is not on the allow-list.
   private readonly trustedPythons: string[];
+  private readonly trustedAgentPaths: string[]; // pool.pythonPaths at start, likewise
   private persistTimer: NodeJS.Timeout | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private stopped: Promise<void> | undefined;
@@ -77,6 +79,7 @@ export class PlaneCore {
     this.now = opts.now;
     this.config = config;
     this.trustedPythons = config.pool.pythonPath ? [config.pool.pythonPath] : [];
+    this.trustedAgentPaths = [...config.pool.pythonPaths];
     this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
     this.alerts = new AlertEngine(config.alerts);
     this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
@@ -110,9 +113,14 @@ export class PlaneCore {
     });
   }
 
-  /** The interpreters the API may select (interpreter-guard.ts). */
+  /** The interpreters the API may select (python/interpreter-guard.ts). */
   allowedPythons(): ReadonlySet<string> {
     return allowedInterpreters(this.config, this.ctx, this.trustedPythons);
+  }
+
+  /** The agent folders the API may put on the workers' PYTHONPATH (agent-path-guard.ts). */
+  allowedAgentPaths(): ReadonlySet<string> {
+    return allowedAgentPaths(this.config, this.trustedAgentPaths);
   }
 
   log(e: Omit<LogEvent, 'seq' | 'time'> & { time?: number }): LogEvent {
@@ -211,6 +219,7 @@ export class PlaneCore {
       if (next.pool.pythonPath && next.pool.pythonPath !== this.config.pool.pythonPath) {
         await checkSelectableInterpreter(next.pool.pythonPath, 'pool.pythonPath', this.allowedPythons());
       }
+      checkSelectableAgentPaths(next.pool.pythonPaths, 'pool.pythonPaths', this.allowedAgentPaths());
       const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), toPoolOptions(next, this.ctx));
       let poolRestart: string[] = [];
       await this.checkLaunch(poolPatch, toPoolOptions(next, this.ctx));

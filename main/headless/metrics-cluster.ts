@@ -1,7 +1,7 @@
 // Prometheus series for cluster hosts (docs/cluster.md), set at scrape time
 // from getHosts. Absent in single-machine mode: no series at all, not zeros.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { HostsView, HostView, OutcomeCounts } from '../../preload/contract';
+import type { HostsView, HostView, OutcomeCounts } from '../../common/contract';
 
 // The `outcome` label values of greenlet_pool_messages_total (metrics.ts), restated: that file imports this one.
 const OUTCOMES: Partial<Record<keyof OutcomeCounts, string>> = { answered: 'answered', agentError: 'agent_error', timedOut: 'timed_out' };

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createA2AMount } from '../a2a/index';
-import { writeFileAtomic } from '../control/atomic-file';
+import { writeFileAtomic } from '../control/config/atomic-file';
 import { runHostAgent } from '../cluster/host-main';
 import { clusterConfigPath, clusterForServe } from '../cluster/serve-cluster';
 import { ControlPlane } from '../control/index';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   delete process.env[TOKEN_ENV];
   if (opts.join) {
     // Host agent of a cluster: pulls work from NATS for its local workers; no UI, no HTTP port.
-    await runHostAgent({ join: opts.join, hostId: opts.hostId, config: clusterConfigPath(opts) });
+    await runHostAgent({ join: opts.join, hostId: opts.hostId, config: clusterConfigPath(opts), insecureBroker: opts.insecureBroker });
     return;
   }
   const builtServe = fileURLToPath(import.meta.url).endsWith('.js') ? fileURLToPath(import.meta.url) : null;

@@ -2,8 +2,8 @@
 // plane with real Python workers: auth, routing, validation, limits, every
 // method, the event stream, Prometheus text, health and static files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../../preload/contract';
-import type { MethodInput, MethodName } from '../../preload/contract';
+import { methodNames } from '../../common/contract';
+import type { MethodInput, MethodName } from '../../common/contract';
 import type { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { TOKEN, mountA2A, post, rawRequest, readEventFrames, startHeadless } from './test-helpers';
@@ -270,7 +270,8 @@ describe('every contract method', () => {
     for (const method of methodNames) {
       let input = minimal[method];
       if (input === 'skip') {
-        const r = await post(base, method, { unexpected: true });
+        // controlHost's input is a union keyed by op: without one, zod names the op, not the stray key
+        const r = await post(base, method, method === 'controlHost' ? { hostId: 'all', op: 'stats', unexpected: true } : { unexpected: true });
         expect(r.status, method).toBe(400);
         expect(r.body.message).toMatch(/unexpected/);
         answered.push(method);

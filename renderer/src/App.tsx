@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
-import type { HostsView as ClusterHostsView } from '../../preload/contract';
+import type { HostsView as ClusterHostsView } from '../../common/contract';
 import { AlertAnnouncer } from './components/Announcer';
 import { formatTime } from './lib/format';
 import { useAlerts } from './state/alerts';

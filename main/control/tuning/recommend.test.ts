@@ -1,8 +1,8 @@
 // The recommendation and the report's charts from measured figures (pure: no pools).
 import { describe, expect, it } from 'vitest';
-import type { Experiment, TuningStep } from '../../../preload/contract';
-import { defaultConfig } from '../../../preload/schemas';
-import { tuningChart } from '../../../preload/tuning-series';
+import type { Experiment, TuningStep } from '../../../common/contract';
+import { defaultConfig } from '../../../common/schemas';
+import { tuningChart } from '../../../common/tuning-series';
 import { recommend } from './recommend';
 import { experimentCsv, experimentHtml } from './report';
 

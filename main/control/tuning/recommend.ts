@@ -2,9 +2,9 @@
 // budget and does not fail more than today, and of the steps within 5 % of
 // that best, the first one in the order tried (the smallest / cheapest
 // value: the knee, past which more of the setting stops paying).
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, TuningRecommendation, TuningStep } from '../../../preload/tuning';
-import { stepLabel } from '../../../preload/tuning-series';
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, TuningRecommendation, TuningStep } from '../../../common/tuning';
+import { stepLabel } from '../../../common/tuning-series';
 import { poolPatch } from './settings';
 
 /** Latency a step may add over today's and still count as "the same p99": noise on a shared machine. */

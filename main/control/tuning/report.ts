@@ -1,9 +1,9 @@
 // Experiment exports: JSON (everything), CSV (one row per step) and a
 // self-contained HTML report (inline SVG charts, a table, the recommendation;
 // no scripts or external files) that an operator can send to someone.
-import type { SnapshotFile } from '../../../preload/contract';
-import type { Experiment, TuningStep } from '../../../preload/tuning';
-import { SETTING_LABELS, stepLabel, tuningChart } from '../../../preload/tuning-series';
+import type { SnapshotFile } from '../../../common/contract';
+import type { Experiment, TuningStep } from '../../../common/tuning';
+import { SETTING_LABELS, stepLabel, tuningChart } from '../../../common/tuning-series';
 import { chartSvg, escapeXml } from './svg';
 
 export type ReportFormat = 'json' | 'csv' | 'html';

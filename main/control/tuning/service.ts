@@ -4,12 +4,12 @@
 // The live pool is only read (its current worker count) — never changed here:
 // a recommendation is applied by the operator through previewConfig/updateConfig.
 import { randomUUID } from 'node:crypto';
-import type { SnapshotFile } from '../../../preload/contract';
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, ExperimentSpec, TuningStep } from '../../../preload/tuning';
+import type { SnapshotFile } from '../../../common/contract';
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, ExperimentSpec, TuningStep } from '../../../common/tuning';
 import type { PoolOptions, TrafficRecord } from '../../pool/index';
 import { ApiError, validationError } from '../api-error';
-import { readFileIfExists, writeFileAtomic } from '../atomic-file';
+import { readFileIfExists, writeFileAtomic } from '../config/atomic-file';
 import { recommend } from './recommend';
 import { experimentFile, type ReportFormat } from './report';
 import { checkValues, currentValues, currentWorkers, stepGrid, stepOptions } from './settings';

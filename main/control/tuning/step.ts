@@ -4,9 +4,9 @@
 // nothing here touches the live pool, and every worker process it started is
 // gone (pids checked) before the step returns.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TuningLoad } from '../../../preload/tuning';
+import type { TuningLoad } from '../../../common/tuning';
 import { GreenletProcessPool, type PoolOptions, type TrafficRecord } from '../../pool/index';
-import { LoadGenerator } from '../load-generator';
+import { LoadGenerator } from './load-generator';
 import { ReplayLoad } from './replay';
 
 export interface StepFigures {

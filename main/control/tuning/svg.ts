@@ -1,7 +1,7 @@
 // A line chart as inline SVG, drawn on the host for the HTML report (the
 // report must open anywhere: no scripts, no external files). Points come
-// from preload/tuning-series.ts, the same rows the Tuning view draws.
-import type { TuningChart } from '../../../preload/tuning-series';
+// from common/tuning-series.ts, the same rows the Tuning view draws.
+import type { TuningChart } from '../../../common/tuning-series';
 
 const COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16', '#64748b'];
 const W = 560;

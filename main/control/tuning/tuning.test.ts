@@ -3,12 +3,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Experiment, ExperimentSpec } from '../../../preload/contract';
-import { defaultConfig, type AppConfig } from '../../../preload/schemas';
-import { validateConfig, mergePatch } from '../config-store';
+import type { Experiment, ExperimentSpec } from '../../../common/contract';
+import { defaultConfig, type AppConfig } from '../../../common/schemas';
+import { validateConfig, mergePatch } from '../config/config-store';
 import type { ControlPlane } from '../index';
-import { toPoolOptions } from '../pool-options';
-import { createPlane, rejection, tempDir, waitFor } from '../test-helpers';
+import { toPoolOptions } from '../config/pool-options';
+import { createPlane, rejection, tempDir, waitFor } from '../test-support/plane';
 import { TuningService } from './service';
 import { processAlive } from './step';
 

@@ -1,10 +1,10 @@
 // One tuning chart (recharts): a metric against the varied setting, one line
 // per value of the second setting, today's value as a dashed line and the
-// knee ringed. Rows come from preload/tuning-series.ts, as in the HTML report.
+// knee ringed. Rows come from common/tuning-series.ts, as in the HTML report.
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Experiment } from '../../../preload/contract';
-import { tuningChart, type TuningMetric } from '../../../preload/tuning-series';
+import type { Experiment } from '../../../common/contract';
+import { tuningChart, type TuningMetric } from '../../../common/tuning-series';
 import { PALETTE } from '../lib/charts';
 import { useWidth } from './useWidth';
 

@@ -1,6 +1,6 @@
 // The experiment form: text fields → an ExperimentSpec, checked with the same
 // zod schema the host parses with, so an error shows at its field before anything is sent.
-import { experimentSpecSchema, type ExperimentSpec, type TuningSetting } from '../../../preload/contract';
+import { experimentSpecSchema, type ExperimentSpec, type TuningSetting } from '../../../common/contract';
 
 export interface TuningForm {
   name: string;

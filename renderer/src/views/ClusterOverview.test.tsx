@@ -4,7 +4,7 @@
 // own pool is named as this machine's, taking none of the cluster's traffic.
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostsView, HostView, MetricsSample } from '../../../preload/contract';
+import type { HostsView, HostView, MetricsSample } from '../../../common/contract';
 import { App } from '../App';
 import { useConnection } from '../state/connection';
 import { useHosts } from '../state/hosts';

@@ -3,7 +3,7 @@
 // and, labelled apart, the control center's own local pool, which takes none
 // of the cluster's traffic.
 import { useMemo } from 'react';
-import type { HostsView, MetricsSample } from '../../../preload/contract';
+import type { HostsView, MetricsSample } from '../../../common/contract';
 import { AlertList } from '../components/AlertList';
 import { Card, FillBar } from '../components/Card';
 import { Sparkline } from '../components/Sparkline';

@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
-import type { DeadLetter, HostView } from '../../../preload/contract';
+import type { DeadLetter, HostView } from '../../../common/contract';
 import { AlertBadges } from '../components/AlertList';
 import { ActionsHeader, StatusNote } from '../components/StatusNote';
 import { formatBytes, formatCount, formatMs, formatRate, formatTime } from '../lib/format';
@@ -52,6 +52,14 @@ export function HostsView() {
           Recycle all hosts (rolling)
         </button>
       </div>
+      {view.unauthenticatedBroker && (
+        <div className="banner warn" role="alert" data-testid="hosts-unauthenticated-broker">
+          <span>
+            This NATS broker asks no credentials: anyone who can reach it can read the work, forge answers and control the hosts. Start it with
+            the configuration <code>npm run cluster-config</code> writes (docs/cluster.md, &ldquo;Roles and permissions&rdquo;).
+          </span>
+        </div>
+      )}
       <StatusNote note={message} testId="hosts-message" block />
       <div className="panel" style={{ padding: 0, overflow: 'auto' }}>
         <table data-testid="hosts-table">

@@ -1,8 +1,8 @@
 // The experiment form: one or two settings with their values, the load (the
 // load generator's shapes), warm-up and measured time, an optional p99 budget.
 import { useState } from 'react';
-import { TUNING_SETTINGS, type TuningSetting } from '../../../preload/contract';
-import { SETTING_LABELS } from '../../../preload/tuning-series';
+import { TUNING_SETTINGS, type TuningSetting } from '../../../common/contract';
+import { SETTING_LABELS } from '../../../common/tuning-series';
 import { checkTuningForm, DEFAULT_TUNING_FORM, type TuningForm } from '../lib/tuningForm';
 import { useTuning } from '../state/tuning';
 

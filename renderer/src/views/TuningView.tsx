@@ -2,8 +2,8 @@
 // its steps arrive, read throughput and p99 against the varied setting (knee
 // and today's value marked), and apply the recommendation through the diff preview.
 import { useEffect } from 'react';
-import type { Experiment } from '../../../preload/contract';
-import { stepLabel } from '../../../preload/tuning-series';
+import type { Experiment } from '../../../common/contract';
+import { stepLabel } from '../../../common/tuning-series';
 import { DiffTable } from '../components/DiffTable';
 import { TuningChartPanel } from '../components/TuningChart';
 import { downloadFile } from '../lib/download';
