@@ -58,6 +58,16 @@ describe('the boundary check catches', () => {
     ]);
   });
 
+  it("the engine's test kit is for tests: a test may import it, app code may not", () => {
+    const files = tree({
+      ...ENGINE,
+      'main/pool/test-support/test-agents.ts': 'export const testAgentsDir = "";',
+      'main/cluster/x.test.ts': "import { testAgentsDir } from '../pool/test-support/test-agents';",
+      'main/cluster/y.ts': "import { testAgentsDir } from '../pool/test-support/test-agents';",
+    });
+    expect(checkBoundaries(files).map((v) => [v.file, v.rule])).toEqual([['main/cluster/y.ts', 'past-pool-index']]);
+  });
+
   it("the engine importing the app's other layers", () => {
     const bad = tree({ ...ENGINE, 'main/pool/lifecycle/x.ts': "import { configPath } from '../../control/config/config-store';" });
     expect(checkBoundaries(bad)).toEqual([{ file: 'main/pool/lifecycle/x.ts', spec: '../../control/config/config-store', rule: 'pool-imports-app' }]);

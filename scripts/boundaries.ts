@@ -1,7 +1,8 @@
 // The import boundaries of the project, as a check (run by scripts/boundaries.test.ts, so by
 // `npm test` and `npx vitest run`). Rules:
 //  1. renderer/ imports neither main/ nor preload/: it takes every shape from common/.
-//  2. Outside main/pool, the engine is imported only through main/pool/index.ts.
+//  2. Outside main/pool, the engine is imported only through main/pool/index.ts; tests may also
+//     take the engine's test kit (main/pool/test-support/: where the test agents live, ...).
 //  3. main/pool imports nothing else of the app but common/ (it is the engine: plain Node).
 //  4. main/pool and main/control never import 'electron' (headless mode runs them in plain Node).
 //  5. common/ is the shared layer every runtime may import (the contract, the engine's value
@@ -37,6 +38,7 @@ const SCANNED = ['common', 'main', 'preload', 'renderer', 'bench', 'e2e', 'scrip
 const SKIP_DIRS = new Set(['node_modules', 'out', '.tmp', 'release', '__pycache__']);
 const POOL = 'main/pool/';
 const POOL_INDEX = 'main/pool/index.ts';
+const POOL_TEST_KIT = 'main/pool/test-support/';
 const COMMON = 'common/';
 const BRIDGE = 'preload/index.ts';
 const NODE_BUILTINS = new Set(builtinModules);
@@ -93,7 +95,8 @@ export function checkBoundaries(files: SourceFiles): Violation[] {
       if (file.startsWith('renderer/') && (target.startsWith('main/') || target === 'main')) out.push({ file, spec, rule: 'renderer-imports-main' });
       if (file.startsWith('renderer/') && (target.startsWith('preload/') || target === 'preload')) out.push({ file, spec, rule: 'renderer-imports-preload' });
       const toPool = target.startsWith(POOL) || target === 'main/pool';
-      if (!inPool && toPool && target !== POOL_INDEX && target !== 'main/pool') out.push({ file, spec, rule: 'past-pool-index' });
+      const testKit = target.startsWith(POOL_TEST_KIT) && (isTest(file) || file.includes('/test-support/'));
+      if (!inPool && toPool && target !== POOL_INDEX && target !== 'main/pool' && !testKit) out.push({ file, spec, rule: 'past-pool-index' });
       if (inPool && !toPool && !target.startsWith(COMMON)) out.push({ file, spec, rule: 'pool-imports-app' });
     }
   }
