@@ -1,7 +1,7 @@
 // Cumulative counters a host keeps and the control center adds up: outcomes of
 // the answers a host stored and a histogram of their times. Pure functions, so
 // the host (observing) and the control center (summing) share one definition.
-import { LATENCY_BOUNDS_MS, outcomeOf as engineOutcome } from '../pool/metrics/outcomes';
+import { LATENCY_BOUNDS_MS, outcomeOf as engineOutcome } from '../pool/index';
 import type { HostLatency, HostOutcomes } from '../../common/cluster-types';
 import type { ResultRecord } from './wire';
 
