@@ -110,6 +110,7 @@ export class PlaneCore {
       now: this.now,
       file: path.join(opts.dataDir, TUNING_FILE),
       warn: (message) => this.log({ type: 'config.warning', level: 'warn', message }),
+      liveSamples: (from, to) => this.history.query(this.now() - from, this.now()).samples.filter((s) => s.t >= from && s.t <= to),
     });
   }
 

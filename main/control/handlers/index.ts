@@ -7,6 +7,7 @@ import { clusterHandlers } from './cluster';
 import { pythonHandlers } from './python';
 import { redactConfig, redactDiff } from '../config/secrets';
 import { tuningHandlers } from './tuning';
+import { loadFits } from '../tuning/limits';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from '../observation/snapshot';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
@@ -69,7 +70,12 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
         throw err;
       }
     },
-    startLoad: async (spec) => core.load.start(spec),
+    startLoad: async (spec) => {
+      // a load whose outstanding payloads cannot fit would run this process out of heap (issue 17)
+      const issue = loadFits(core.pool.opts, spec.payloadBytes, 'payloadBytes', 'This load on the live pool');
+      if (issue) throw validationError([issue]);
+      return core.load.start(spec);
+    },
     stopLoad: async () => core.load.stop(),
     getLoadStatus: async () => core.load.get(),
 
