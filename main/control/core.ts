@@ -24,6 +24,7 @@ import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './config/p
 import { Sampler } from './observation/sampler';
 import { redactConfig, withoutRedactedSecrets } from './config/secrets';
 import { ClusterView } from './observation/cluster-view';
+import { ClusterSampleBuilder } from './observation/cluster-sampler';
 import type { ClusterOptions } from '../cluster/index';
 import { TuningService } from './tuning/service';
 import { TrafficLog } from './tuning/traffic-log';
@@ -62,6 +63,7 @@ export class PlaneCore {
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
   readonly cluster: ClusterView | null;
+  private readonly clusterSamples = new ClusterSampleBuilder();
   readonly tuning: TuningService;
   readonly traffic = new TrafficLog();
   readonly ctx: RuntimeContext;
@@ -168,15 +170,20 @@ export class PlaneCore {
     this.schedulePersist();
   }
 
-  private onSample(sample: MetricsSample, stats: DetailedPoolStats): void {
+  private onSample(local: MetricsSample, stats: DetailedPoolStats): void {
+    // Cluster mode: the figures are the cluster's (history, Charts, alerts, export); the local pool's
+    // stay in `stats`, which the Workers view shows labelled as this machine's pool.
+    let sample = local;
     if (this.cluster) {
-      sample.hosts = this.cluster.samples();
-      this.emitter.emit('hosts', this.cluster.view());
+      const view = this.cluster.view();
+      sample = this.clusterSamples.build(view, local.t);
+      this.emitter.emit('hosts', view);
     }
     this.history.add(sample);
     this.emitter.emit('metrics.sample', sample);
     this.emitter.emit('stats', stats);
-    const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
+    // cluster mode: the per-worker age alerts would name the local pool's workers, which take none of the traffic
+    const ages = this.cluster ? [] : stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
     const extra = [...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */, ...(this.cluster?.checks() ?? [])];
     const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, extra);
     for (const a of raised) {

@@ -12,6 +12,8 @@ import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from '../observa
 import { TRAIL_TYPES, type Door } from '../observation/trail';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
+// Cluster mode's export holds two kinds of figures; this says which is which (docs/cluster.md).
+const CLUSTER_SCOPE = "history and alerts are the cluster's (counters in hosts.totals); stats and detailedStats are this control center's local pool, which takes none of the cluster's traffic";
 
 /** `door`: how the calls arrive (desktop IPC, HTTP, in-process), recorded in the operator's trail. */
 export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiHandlers {
@@ -103,7 +105,7 @@ export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiH
           exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(),
           // what operators asked for in the range (load runs, experiments, config, recycles) and through which door
           operatorTrail: core.events.query({ limit: 5_000 }).filter((e) => TRAIL_TYPES.has(e.type) && e.time >= now - range),
-          ...(core.cluster ? { hosts: core.cluster.view() } : {}),
+          ...(core.cluster ? { hosts: core.cluster.view(), scope: CLUSTER_SCOPE } : {}),
         },
         now,
       );

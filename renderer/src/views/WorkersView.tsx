@@ -6,6 +6,7 @@ import { api, errorText } from '../state/api';
 import { useAlerts } from '../state/alerts';
 import { useConfig } from '../state/config';
 import { useEvents } from '../state/events';
+import { useCluster } from '../state/hosts';
 import { useStats } from '../state/stats';
 import { AlertBadges } from '../components/AlertList';
 import { ActionsHeader, StatusNote } from '../components/StatusNote';
@@ -16,6 +17,7 @@ const stateTone = (w: WorkerStats) =>
 
 export function WorkersView() {
   const workers = useStats((s) => s.stats?.workers);
+  const cluster = useCluster() !== null;
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [sort, setSort] = useState<{ key: WorkerSortKey; dir: SortDir }>({ key: 'id', dir: 'asc' });
   const rows = useMemo(() => sortWorkers(workers ?? [], sort.key, sort.dir), [workers, sort]);
@@ -36,7 +38,13 @@ export function WorkersView() {
   };
   return (
     <div className="stack">
-      <h2>Workers</h2>
+      <h2>{cluster ? 'Local pool on this machine' : 'Workers'}</h2>
+      {cluster && (
+        <div className="muted" data-testid="local-pool-label">
+          Cluster mode: tasks and load go to the cluster's hosts, never to this pool; these workers take none of that traffic and their figures
+          are not the cluster's. The hosts' workers are in Hosts.
+        </div>
+      )}
       <div className="row">
         <RecycleAll />
         <RestartPool />
