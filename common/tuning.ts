@@ -29,7 +29,14 @@ export const tuningLoadSchema = z.strictObject({
   payloadBytes: int(0, 1_000_000).default(0),
   /** replay the live pool's recent traffic (arrival gaps, sizes, run times, failures) instead of the shapes above */
   replay: z.boolean().default(false),
+  /** replay at this multiple of the recorded rate (1 = as recorded) */
+  replayMultiple: z.number().min(0.1).max(100).default(1),
 });
+
+export const MAX_ROUNDS = 5;
+export const MAX_LEVELS = 8;
+/** Every step of an experiment together, warm-up + window + drain: a bound the operator cannot exceed by accident. */
+export const MAX_EXPERIMENT_MS = 30 * 60_000;
 
 export const experimentSpecSchema = z
   .strictObject({
@@ -46,9 +53,17 @@ export const experimentSpecSchema = z
     load: tuningLoadSchema,
     warmupMs: int(0, 60_000).default(1_000),
     measureMs: int(500, 300_000).default(3_000),
-    /** p99 a recommendation may not exceed; default: today's p99 plus 10 % */
+    /** p99 a recommendation may not exceed (capacity mode: the p99 past which a rate is not sustained) */
     p99BudgetMs: z.number().positive().optional(),
+    /** every step runs this many times, in interleaved rounds (today's in each), so its spread is known */
+    rounds: int(1, MAX_ROUNDS).default(2),
+    /** fixed: every setting at load.rate; capacity: each setting at rising rates until it stops keeping up */
+    mode: z.enum(['fixed', 'capacity']).default('fixed'),
+    /** capacity mode: level k offers load.rate × factor^k, at most `levels` levels */
+    capacity: z.strictObject({ factor: z.number().min(1.1).max(4).default(1.5), levels: int(2, MAX_LEVELS).default(5) }).optional(),
   })
+  .refine((s) => s.mode !== 'capacity' || s.p99BudgetMs !== undefined, { message: 'capacity mode needs a p99 budget: the latency past which a rate is not sustained', path: ['p99BudgetMs'] })
+  .refine((s) => s.mode !== 'capacity' || !s.load.replay, { message: 'capacity mode raises a synthetic rate; replay has its own (use replayMultiple)', path: ['load', 'replay'] })
   .refine((s) => s.vary.length < 2 || s.vary[0]!.setting !== s.vary[1]!.setting, { message: 'the two settings must differ', path: ['vary', 1, 'setting'] })
   .refine((s) => s.vary.reduce((n, v) => n * v.values.length, 1) <= MAX_EXPERIMENT_STEPS, {
     message: `at most ${MAX_EXPERIMENT_STEPS} steps (values of the first setting × values of the second)`,
@@ -59,10 +74,13 @@ export type TuningLoad = z.infer<typeof tuningLoadSchema>;
 export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;
 export type SettingValue = number | string;
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'skipped'; // skipped: capacity mode, past the level this setting stopped at
 
 export interface TuningStep {
   index: number;
+  group: number; // which setting combination (TuningPoint.group): the same one in every round
+  round: number; // 0-based; rounds interleave so drift on a shared machine hits every setting alike
+  target: number; // msg/s asked of the load (capacity mode: this level's rate; replay: recorded rate × multiple)
   settings: Partial<Record<TuningSetting, SettingValue>>; // the varied settings' values in this step
   baseline: boolean; // today's settings (measured too, so ratios are from the same run)
   status: StepStatus;
@@ -73,17 +91,54 @@ export interface TuningStep {
   p99Ms: number;
   errorRate: number; // 0..1 of settled messages
   rejectionRate: number; // 0..1 refused by a full queue
-  messages: number; // settled in the measured window
+  messages: number; // arrived in the measured window (only those count: a drained backlog is not throughput)
+  answered: number; // of those, answered (result or agent error) before the drain deadline
+  backlogGrowth: number; // outstanding messages at the window's end minus at its start
+  keptUp: boolean; // answered at the target rate within tolerance, none rejected, backlog did not grow
+  behind?: string; // why it did not keep up, in words
   rssBytes: number; // all workers together, at the end of the step
   loopLagMs: number; // the worst worker's gevent loop lag
   error?: string;
 }
 
+/** A figure over the rounds: its median and its spread (min..max). */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** One setting combination at one target rate, over its rounds. */
+export interface TuningPoint {
+  group: number;
+  settings: TuningStep['settings'];
+  baseline: boolean;
+  target: number;
+  runs: number; // rounds measured
+  keptUp: boolean; // in every round
+  behind?: string; // why, from the first round that did not keep up
+  throughput: Spread;
+  p99Ms: Spread;
+  p50Ms: number; // medians
+  errorRate: number; // worst round
+  rejectionRate: number; // worst round
+  rssBytes: number;
+}
+
+/** The live pool's figures from its samples just before and while the experiment ran. */
+export interface LiveCost {
+  before: { throughput: number; p99Ms: number; samples: number };
+  during: { throughput: number; p99Ms: number; samples: number };
+}
+
 export interface TuningRecommendation {
-  step: number | null; // null: no step qualified (the reason says why)
+  step: number | null; // a step of the recommended setting combination (its first round); null: none qualified
+  group?: number; // the recommended TuningPoint.group
   patch: { pool: Record<string, unknown> }; // for previewConfig / updateConfig; empty = keep today's settings
   reason: string;
   throughputRatio: number; // against the baseline step (0 when none qualified)
+  /** the best value lies at the edge of the tried range: the next values worth trying */
+  hint?: string;
 }
 
 export interface ReplaySummary {
@@ -108,6 +163,10 @@ export interface Experiment {
   p99BudgetMs?: number; // the budget used (given, or from the baseline)
   replay?: ReplaySummary; // the recorded traffic the steps replayed
   steps: TuningStep[];
+  points?: TuningPoint[]; // the steps over their rounds (at the end)
+  /** capacity mode: each setting combination's highest rate kept up within the budget (null: not even the first) */
+  sustained?: { group: number; rate: number | null }[];
+  liveCost?: LiveCost;
   kneeStep?: number; // where more of the setting stops paying
   recommendation?: TuningRecommendation;
   error?: { code: string; message: string };

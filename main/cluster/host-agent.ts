@@ -9,13 +9,15 @@
 import { EventEmitter } from 'node:events';
 import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
 import { connectCluster } from './connect';
 import { HostControl } from './host-control';
 import { HostHeartbeat } from './host-heartbeat';
+import { JsPublisher } from './js-publish';
 import type { ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
+import { emptyLatency, noOutcomes, observe, outcomeOf } from './counts';
 import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
 import { isHostSide } from '../../common/error-table';
@@ -24,7 +26,7 @@ export interface HostAgentOptions {
   cluster: ClusterOptions;
   hostId: string;
   pool: Partial<PoolOptions>;
-  slots?: number; // messages taken at once; default minWorkers × concurrencyPerWorker, at most 256
+  slots?: number; // messages taken at once; default minWorkers × concurrencyPerWorker, at most 256; never more than the pool accepts
 }
 
 interface InFlight {
@@ -33,19 +35,39 @@ interface InFlight {
 }
 
 const FETCH_EXPIRES_MS = 2_000;
-const MAX_FETCHES = 2;
+const MAX_FETCHES = 4;
+const TOP_UP_SHARE = 8; // with a fetch open, another waits until 1/8 of the slots are free
+// A result is stored as a KV create(): a publish to the key's subject that the server accepts only
+// if the key has no entry yet (first writer wins). Written here rather than through kv.create(),
+// which is one awaited nats.js request per result (see js-publish.ts). One shared header set:
+// headers are encoded when published, never kept.
+const CREATE_ONLY = headers();
+CREATE_ONLY.set('Nats-Expected-Last-Subject-Sequence', '0');
+// A key part must be dot-separated subject tokens: a wildcard, a space or an empty token would
+// store the result elsewhere (a caller id is `<credential name>.<id>` under a named credential).
+const KEY_PART = /^(?=.{1,255}$)[-=\w]+(\.[-=\w]+)*$/;
 
 export class HostAgent extends EventEmitter {
   readonly hostId: string;
   readonly pool: GreenletProcessPool;
   readonly capacity: number;
   readonly counters = { processed: 0, duplicates: 0, naks: 0, terms: 0 };
+  // Counted when a result is stored, like `processed`: what callers got from this process.
+  readonly outcomes = noOutcomes();
+  readonly latency = emptyLatency();
   private readonly o: ClusterOptions;
+  private readonly slotsNote: string;
   private nc: NatsConnection | null = null;
   private consumer: Consumer | null = null;
   private topo: Topology | null = null;
+  private pub: JsPublisher | null = null;
+  private resultsPrefix = '';
   private readonly inflight = new Map<JsMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
   private requested = 0; // asked for in open fetches, not yet received
+  // In flight but done with the pool: its result is on the way to the server. It holds no slot (the
+  // pool's room is what slots protect), so the next fetch need not wait out a store round trip;
+  // max_ack_pending still bounds what is delivered and unacked.
+  private storing = 0;
   private fetches = 0;
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
@@ -62,8 +84,13 @@ export class HostAgent extends EventEmitter {
     // poison count are the cluster's, not one host's.
     this.pool = new GreenletProcessPool({ ...opts.pool, maxRetries: 0 });
     const p = this.pool.opts;
-    this.capacity = opts.slots ?? Math.min(256, p.minWorkers * p.concurrencyPerWorker);
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw errors.invalidOption('slots', 'must be a positive integer');
+    const wanted = opts.slots ?? Math.min(256, p.minWorkers * p.concurrencyPerWorker);
+    if (!Number.isInteger(wanted) || wanted < 1) throw errors.invalidOption('slots', 'must be a positive integer');
+    // More slots than the pool takes at once would have the surplus refused (queue full) and naked
+    // with nakDelayMs: under a backlog every fetch then loses messages to a ~1 s redelivery.
+    const accepts = p.minWorkers * p.concurrencyPerWorker + p.messageQueueSize;
+    this.capacity = Math.min(wanted, accepts);
+    this.slotsNote = wanted > accepts ? `slots ${wanted} is more than the local pool takes at once (minWorkers × concurrencyPerWorker + messageQueueSize = ${accepts}): using ${accepts}` : '';
   }
 
   get inFlight(): number {
@@ -71,11 +98,14 @@ export class HostAgent extends EventEmitter {
   }
 
   async start(): Promise<void> {
+    if (this.slotsNote) this.emit('warn', this.slotsNote);
     await this.pool.start();
     this.nc = await connectCluster(this.o, `gcc-host-${this.hostId}`);
     const jsm = await jetstreamManager(this.nc);
     this.topo = await ensureStreams(this.nc, jsm, this.o);
     await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
+    this.pub = new JsPublisher(this.nc);
+    this.resultsPrefix = `$KV.${names(this.o.pool).results}.`;
     this.consumer = await jetstream(this.nc).consumers.get(names(this.o.pool).stream, names(this.o.pool).consumer);
     this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
     this.heartbeat.start();
@@ -96,6 +126,7 @@ export class HostAgent extends EventEmitter {
     if (this.workingTimer) clearInterval(this.workingTimer);
     await this.heartbeat?.stop();
     await this.pool.shutdown();
+    this.pub?.close();
     await this.nc?.drain().catch(() => undefined);
   }
 
@@ -104,8 +135,8 @@ export class HostAgent extends EventEmitter {
   /** Issues fetches for the free slots; never more than MAX_FETCHES open, and small top-ups wait. */
   private pump(): void {
     while (!this.stopping && this.consumer && this.fetches < MAX_FETCHES) {
-      const free = this.capacity - this.inflight.size - this.requested;
-      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / 4))) return;
+      const free = this.capacity - (this.inflight.size - this.storing) - this.requested;
+      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return;
       this.fetches++;
       this.requested += free;
       void this.fetchBatch(this.consumer, free);
@@ -140,7 +171,7 @@ export class HostAgent extends EventEmitter {
     const id = m.headers?.get('Nats-Msg-Id') ?? '';
     this.inflight.set(m, { msg: m, progressAt: Date.now() });
     if (this.stopping) return this.finish(m, null, 'nak'); // fetched while leaving: another host takes it now
-    if (!id || !reply) return this.finish(m, null, 'term');
+    if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.finish(m, null, 'term');
     const key = `${reply}.${id}`;
     const left = deadline > 0 ? deadline - Date.now() : Infinity;
     if (left <= 0) return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')) }, 'term');
@@ -156,55 +187,65 @@ export class HostAgent extends EventEmitter {
     this.pool.executeWithInfo({ type: 'agent.process', data }, { timeout }).then(
       (out: TaskOutcome) => {
         const rec: ResultRecord = { ok: true, result: out.result, hostId: this.hostId, workerId: out.workerId, delivery, runMs: Date.now() - started };
-        this.finish(m, { key, rec }, 'ack');
+        this.finish(m, { key, rec, started }, 'ack');
       },
-      (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err),
+      (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err, started),
     );
   }
 
-  private onFailure(m: JsMsg, key: string, delivery: number, err: { code?: string; message?: string }): void {
+  private onFailure(m: JsMsg, key: string, delivery: number, err: { code?: string; message?: string }, started: number): void {
     const code = err.code ?? '';
     if (code === 'ERR_WORKER_CRASHED' || code === 'ERR_POISON_MESSAGE') {
       if (delivery >= this.o.maxDeliver) {
         // Last try: answer the caller now; the nak lets the server raise MAX_DELIVERIES for the dead-letter router.
         const poison = errors.poison(delivery, err.message);
-        return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, poison) }, 'nak');
+        return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, poison), started }, 'nak');
       }
       return this.finish(m, null, 'nak');
     }
     if (isHostSide(code)) return this.finish(m, null, 'nak'); // not the message's fault: another host may take it
     // The agent's own error, a run timeout, a protocol error: deterministic, answered once.
-    this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err) }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
+    this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err), started }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
   }
 
-  private finish(m: JsMsg, out: { key: string; rec: ResultRecord } | null, then: 'ack' | 'nak' | 'term'): void {
+  /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
+  private finish(m: JsMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: 'ack' | 'nak' | 'term'): void {
     const settle = (stored = true) => {
       if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
       this.inflight.delete(m);
-      if (then === 'ack') m.ack();
+      // Through the publisher's outbox: an ack leaves in the same write as this turn's results.
+      if (then === 'ack') this.pub!.later(() => m.ack());
       else if (then === 'term') {
         this.counters.terms++;
-        m.term();
+        this.pub!.later(() => m.term());
       } else {
         this.counters.naks++;
-        m.nak(this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1)));
+        const delay = this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1));
+        this.pub!.later(() => m.nak(delay));
       }
       this.pump();
     };
     if (!out) return settle();
-    void this.writeResult(out.key, out.rec).then(
-      () => settle(),
-      () => settle(false),
+    this.storing++;
+    this.pump();
+    void this.writeResult(out.key, out.rec, out.started).then(
+      () => (this.storing--, settle()),
+      () => (this.storing--, settle(false)),
     );
   }
 
   /** First writer wins; retried through a server restart (the in-flight entry keeps working() going meanwhile). */
-  private async writeResult(key: string, rec: ResultRecord): Promise<void> {
-    const results = this.topo!.results;
+  private async writeResult(key: string, rec: ResultRecord, started?: number): Promise<void> {
+    const subject = this.resultsPrefix + key;
+    const data = encode(rec);
     for (let attempt = 0; ; attempt++) {
       try {
-        await results.create(key, encode(rec));
+        await this.pub!.publish(subject, data, CREATE_ONLY);
         this.counters.processed++;
+        this.outcomes[outcomeOf(rec)]++;
+        // time from taking the message to its answer being stored, answers only (as the engine's histogram)
+        if (rec.ok && started !== undefined) observe(this.latency, Date.now() - started);
+        this.heartbeat?.soon();
         return;
       } catch (err) {
         if (isAlreadyExists(err)) {
