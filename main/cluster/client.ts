@@ -6,13 +6,13 @@
 // and `pending` settles each caller once whatever arrives.
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { KvWatchInclude, type KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
 import { connectCluster } from './connect';
 import { ClusterError, type ClusterOptions } from './options';
+import { ResultsWatch } from './results-watch';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
-import type { ResultRecord } from './wire';
+import { decode, type ResultRecord } from './wire';
 
 export interface ClusterOutcome {
   result: unknown;
@@ -35,7 +35,7 @@ export class ClusterClient {
   readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
-  private results: KV | null = null;
+  private watch: ResultsWatch | null = null;
   private seq = 0;
   private closed = false;
   private ownsConnection = false;
@@ -53,15 +53,16 @@ export class ClusterClient {
     this.ownsConnection = nc === undefined;
     this.nc = nc ?? (await connectCluster(this.o, `gcc-client-${this.clientId}`));
     this.js = jetstream(this.nc);
-    const topo = await ensureStreams(this.nc, await jetstreamManager(this.nc), this.o);
-    this.results = topo.results;
-    const watch = await this.results.watch({ key: `${this.clientId}.>`, include: KvWatchInclude.UpdatesOnly });
-    void (async () => {
-      for await (const e of watch) {
-        if (e.operation !== 'PUT') continue;
-        this.onResult(e.key.slice(this.clientId.length + 1), e.json<ResultRecord>());
-      }
-    })();
+    const jsm = await jetstreamManager(this.nc);
+    await ensureStreams(this.nc, jsm, this.o);
+    const bucket = names(this.o.pool).results;
+    this.watch = new ResultsWatch(this.nc, this.js, jsm, `KV_${bucket}`, `$KV.${bucket}.${this.clientId}.`, (id, data) => this.onResult(id, decode<ResultRecord>(data)));
+    await this.watch.start();
+  }
+
+  /** How often the results feed was recreated (its node lost, the server restarted). */
+  get watchRecreated(): number {
+    return this.watch?.stats.recreated ?? 0;
   }
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */
@@ -84,6 +85,7 @@ export class ClusterClient {
   async close(): Promise<void> {
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, null, errors.poolClosed());
+    this.watch?.stop();
     if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
   }
 

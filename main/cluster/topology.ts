@@ -49,6 +49,7 @@ export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File, // survives a server restart: "nothing lost"
     duplicate_window: nanos(o.duplicateWindowMs),
+    num_replicas: o.replicas,
   });
   await upsertStream(jsm, {
     name: n.dlqStream,
@@ -57,10 +58,13 @@ export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o
     storage: StorageType.File,
     max_age: nanos(7 * 24 * 3_600_000),
     duplicate_window: nanos(o.duplicateWindowMs),
+    num_replicas: o.replicas,
   });
   const kvm = new Kvm(nc);
-  const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File });
-  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File }); // file: a memory stream comes back empty and watchers stall after a server restart
+  const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File, replicas: o.replicas });
+  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File, replicas: o.replicas }); // file: a memory stream comes back empty and watchers stall after a server restart
+  // kvm.create() binds to a bucket that exists as it is: bring its copies to the configured count.
+  for (const bucket of [n.results, n.hosts]) await upsertReplicas(jsm, `KV_${bucket}`, o.replicas);
   return { results, hosts };
 }
 
@@ -77,6 +81,7 @@ export async function ensureConsumer(jsm: JetStreamManager, o: ClusterOptions, m
     // The default (1,000) silently stops delivery past it; hosts size it to the cluster's capacity.
     max_ack_pending: maxAckPending,
     max_waiting: 512,
+    num_replicas: o.replicas,
   };
   try {
     await jsm.consumers.add(n.stream, consumer);
@@ -89,12 +94,19 @@ export async function ensureConsumer(jsm: JetStreamManager, o: ClusterOptions, m
   }
 }
 
+/** Creates the stream, or brings an existing one to the configured replica count (its other settings stay). */
 async function upsertStream(jsm: JetStreamManager, cfg: Parameters<JetStreamManager['streams']['add']>[0]): Promise<void> {
-  try {
-    await jsm.streams.info(cfg.name!);
-  } catch {
-    await jsm.streams.add(cfg);
-  }
+  const info = await jsm.streams.info(cfg.name!).catch((err: unknown) => {
+    if (/stream not found/i.test(String((err as Error)?.message))) return null;
+    throw err; // a server that is away must not look like a missing stream
+  });
+  if (!info) await jsm.streams.add(cfg);
+  else await upsertReplicas(jsm, cfg.name!, cfg.num_replicas ?? 1);
+}
+
+async function upsertReplicas(jsm: JetStreamManager, stream: string, replicas: number): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  if ((info.config.num_replicas || 1) !== replicas) await jsm.streams.update(stream, { ...info.config, num_replicas: replicas });
 }
 
 /** KV create() lost the race: the key exists (first writer won). */
