@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
-import { connectCluster } from './connect';
+import { connectCluster, JS_TIMEOUT_MS, Link } from './connect';
 import { ClusterError, type ClusterOptions } from './options';
 import { ResultsWatch } from './results-watch';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
@@ -36,6 +36,7 @@ export class ClusterClient {
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
   private watch: ResultsWatch | null = null;
+  private link: Link | null = null;
   private seq = 0;
   private closed = false;
   private ownsConnection = false;
@@ -52,17 +53,19 @@ export class ClusterClient {
   async start(nc?: NatsConnection): Promise<void> {
     this.ownsConnection = nc === undefined;
     this.nc = nc ?? (await connectCluster(this.o, `gcc-client-${this.clientId}`));
-    this.js = jetstream(this.nc);
+    this.js = jetstream(this.nc, { timeout: JS_TIMEOUT_MS });
+    this.link = new Link(this.nc);
     const jsm = await jetstreamManager(this.nc);
     await ensureStreams(this.nc, jsm, this.o);
     const bucket = names(this.o.pool).results;
-    this.watch = new ResultsWatch(this.nc, this.js, jsm, `KV_${bucket}`, `$KV.${bucket}.${this.clientId}.`, (id, data) => this.onResult(id, decode<ResultRecord>(data)));
+    const feedJsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false }); // recreating the feed must not wait 5 s on a lost node
+    this.watch = new ResultsWatch(this.nc, this.js, feedJsm, `KV_${bucket}`, `$KV.${bucket}.${this.clientId}.`, (id, data) => this.onResult(id, decode<ResultRecord>(data)));
     await this.watch.start();
   }
 
-  /** How often the results feed was recreated (its node lost, the server restarted). */
-  get watchRecreated(): number {
-    return this.watch?.stats.recreated ?? 0;
+  /** The results feed: how often it was recreated (its node lost, the server restarted) and its consumer now. */
+  get resultsFeed(): { recreated: number; stream: string; consumer: string } {
+    return { recreated: this.watch?.stats.recreated ?? 0, stream: `KV_${names(this.o.pool).results}`, consumer: this.watch?.consumerName ?? '' };
   }
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */
@@ -98,14 +101,15 @@ export class ClusterClient {
     const payload = JSON.stringify(data ?? null);
     for (let attempt = 0; this.pending.has(id); attempt++) {
       try {
-        await this.js!.publish(names(this.o.pool).workSubject, payload, { msgID: id, headers: h, timeout: 5_000 });
+        await this.link!.connectedOr(5_000);
+        await this.link!.guard(this.js!.publish(names(this.o.pool).workSubject, payload, { msgID: id, headers: h }));
         this.stats.published++;
         return;
       } catch (err) {
         if (this.closed || Date.now() >= deadline) return; // the deadline timer answers the caller
         this.stats.republished++;
         void err;
-        await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * 2 ** Math.min(attempt, 4))));
+        await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3))); // short: a server back from a restart answers 503 until JetStream is up
       }
     }
   }

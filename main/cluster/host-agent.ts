@@ -11,7 +11,7 @@ import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
-import { connectCluster } from './connect';
+import { connectCluster, Link } from './connect';
 import { HostControl } from './host-control';
 import { HostHeartbeat } from './host-heartbeat';
 import type { ClusterOptions } from './options';
@@ -50,6 +50,8 @@ export class HostAgent extends EventEmitter {
   private workingTimer: NodeJS.Timeout | null = null;
   private heartbeat: HostHeartbeat | null = null;
   private control: HostControl | null = null;
+  private link: Link | null = null;
+  private readonly batches = new Set<{ stop(): void }>(); // open fetches
 
   constructor(opts: HostAgentOptions) {
     super();
@@ -71,6 +73,12 @@ export class HostAgent extends EventEmitter {
   async start(): Promise<void> {
     await this.pool.start();
     this.nc = await connectCluster(this.o, `gcc-host-${this.hostId}`);
+    this.link = new Link(this.nc);
+    // Pulls sent to a server that restarted are gone with it: pull afresh at once instead of waiting out their expiry.
+    this.link.reconnected(() => {
+      if (process.env.RC_DEBUG) this.emit('warn', `reconnected ${Date.now()} batches ${this.batches.size} fetches ${this.fetches} inflight ${this.inflight.size}`);
+      for (const b of this.batches) b.stop();
+    });
     const jsm = await jetstreamManager(this.nc);
     this.topo = await ensureStreams(this.nc, jsm, this.o);
     await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
@@ -112,8 +120,10 @@ export class HostAgent extends EventEmitter {
 
   private async fetchBatch(consumer: Consumer, n: number): Promise<void> {
     let got = 0;
+    let batch: Awaited<ReturnType<Consumer['fetch']>> | null = null;
     try {
-      const batch = await consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
+      batch = await consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
+      this.batches.add(batch);
       for await (const m of batch) {
         got++;
         this.requested--;
@@ -123,6 +133,7 @@ export class HostAgent extends EventEmitter {
       this.emit('warn', `fetch failed: ${(err as Error).message}`);
       await sleep(250); // server away (restart): do not spin
     } finally {
+      if (batch) this.batches.delete(batch);
       this.requested -= n - got;
       this.fetches--;
       this.pump();
@@ -196,18 +207,28 @@ export class HostAgent extends EventEmitter {
     const results = this.topo!.results;
     for (let attempt = 0; ; attempt++) {
       try {
-        await results.create(key, encode(rec));
+        await this.link!.connectedOr(5_000);
+        await this.link!.guard(results.create(key, encode(rec)));
         this.counters.processed++;
         return;
       } catch (err) {
         if (isAlreadyExists(err)) {
-          this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
+          // A redelivery raced us and lost (the caller already has its one answer) — or, on a retry,
+          // our own earlier create() landed before its answer was lost.
+          if (attempt > 0 && (await this.isOurs(key, rec))) this.counters.processed++;
+          else this.counters.duplicates++;
           return;
         }
-        if (this.nc?.isClosed() || attempt > 600) throw err;
-        await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)));
+        if (this.nc?.isClosed() || attempt > 2_400) throw err; // ~10 min of retries
+        await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3)));
       }
     }
+  }
+
+  private async isOurs(key: string, rec: ResultRecord): Promise<boolean> {
+    const e = await this.topo!.results.get(key).catch(() => null);
+    const stored = e?.json<Partial<ResultRecord>>();
+    return stored?.hostId === rec.hostId && stored?.delivery === rec.delivery;
   }
 
   private sendWorking(every: number): void {

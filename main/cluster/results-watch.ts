@@ -39,6 +39,11 @@ export class ResultsWatch {
     void this.run();
   }
 
+  /** The consumer feeding results now (tests find the node serving it from its info). */
+  get consumerName(): string {
+    return this.name(this.gen);
+  }
+
   stop(): void {
     this.closed = true;
     this.current?.stop();
@@ -93,9 +98,11 @@ export class ResultsWatch {
 
   private async recreate(): Promise<void> {
     this.stats.recreated++;
+    if (process.env.HA_DEBUG) console.log('feed recreate', Date.now());
     while (!this.closed) {
       try {
         await this.create();
+        if (process.env.HA_DEBUG) console.log('feed recreated', Date.now());
         return;
       } catch {
         await new Promise((r) => setTimeout(r, RETRY_MS));

@@ -2,9 +2,10 @@
 // its one durable pull consumer, the dead-letter stream and the two KV
 // buckets. Creating them is idempotent, so every host and client calls
 // ensureTopology() on start and whichever comes first creates them.
-import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { JS_TIMEOUT_MS } from './connect';
 import type { ClusterOptions } from './options';
 
 export const HDR_DEADLINE = 'Gcc-Deadline'; // epoch ms after which nobody should start the message
@@ -60,7 +61,7 @@ export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o
     duplicate_window: nanos(o.duplicateWindowMs),
     num_replicas: o.replicas,
   });
-  const kvm = new Kvm(nc);
+  const kvm = new Kvm(jetstream(nc, { timeout: JS_TIMEOUT_MS })); // a result create lost with its node is retried after 2 s, not 5
   const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File, replicas: o.replicas });
   const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File, replicas: o.replicas }); // file: a memory stream comes back empty and watchers stall after a server restart
   // kvm.create() binds to a bucket that exists as it is: bring its copies to the configured count.
