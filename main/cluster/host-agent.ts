@@ -7,13 +7,14 @@
 // sees the last crash answers ERR_POISON_MESSAGE and the dead-letter router
 // moves the message when the server's MAX_DELIVERIES advisory comes.
 import { EventEmitter } from 'node:events';
-import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
 import { connectCluster, Link } from './connect';
 import { HostControl } from './host-control';
 import { HostHeartbeat } from './host-heartbeat';
+import { Puller, type WorkMsg } from './puller';
 import type { ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
 import { encode, errorRecord, type ResultRecord } from './wire';
@@ -26,12 +27,10 @@ export interface HostAgentOptions {
 }
 
 interface InFlight {
-  msg: JsMsg;
+  msg: WorkMsg;
   progressAt: number; // last ack/working() sent
 }
 
-const FETCH_EXPIRES_MS = 2_000;
-const MAX_FETCHES = 2;
 const NOT_THE_MESSAGES_FAULT = new Set(['ERR_POOL_CLOSED', 'ERR_NOT_CONNECTED', 'ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL', 'ERR_START_FAILED']);
 
 export class HostAgent extends EventEmitter {
@@ -41,17 +40,14 @@ export class HostAgent extends EventEmitter {
   readonly counters = { processed: 0, duplicates: 0, naks: 0, terms: 0 };
   private readonly o: ClusterOptions;
   private nc: NatsConnection | null = null;
-  private consumer: Consumer | null = null;
+  private puller: Puller | null = null;
   private topo: Topology | null = null;
-  private readonly inflight = new Map<JsMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
-  private requested = 0; // asked for in open fetches, not yet received
-  private fetches = 0;
+  private readonly inflight = new Map<WorkMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
   private heartbeat: HostHeartbeat | null = null;
   private control: HostControl | null = null;
   private link: Link | null = null;
-  private readonly batches = new Set<{ stop(): void }>(); // open fetches
 
   constructor(opts: HostAgentOptions) {
     super();
@@ -74,22 +70,19 @@ export class HostAgent extends EventEmitter {
     await this.pool.start();
     this.nc = await connectCluster(this.o, `gcc-host-${this.hostId}`);
     this.link = new Link(this.nc);
-    // Pulls sent to a server that restarted are gone with it: pull afresh at once instead of waiting out their expiry.
-    this.link.reconnected(() => {
-      if (process.env.RC_DEBUG) this.emit('warn', `reconnected ${Date.now()} batches ${this.batches.size} fetches ${this.fetches} inflight ${this.inflight.size}`);
-      for (const b of this.batches) b.stop();
-    });
+    // Pulls sent to a server that restarted are gone with it: pull afresh at once.
+    this.link.reconnected(() => this.puller?.reset());
     const jsm = await jetstreamManager(this.nc);
     this.topo = await ensureStreams(this.nc, jsm, this.o);
     await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
-    this.consumer = await jetstream(this.nc).consumers.get(names(this.o.pool).stream, names(this.o.pool).consumer);
+    this.puller = new Puller(this.nc, names(this.o.pool).stream, names(this.o.pool).consumer, () => this.wanted(), (m) => this.handle(m));
     this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
     this.heartbeat.start();
     this.control = new HostControl(this, this.nc, this.o);
     this.control.start();
     const every = Math.floor(this.o.ackWaitMs / 3);
     this.workingTimer = setInterval(() => this.sendWorking(every), Math.max(250, Math.floor(every / 2)));
-    this.pump();
+    this.puller.start();
   }
 
   /** Stops pulling, lets in-flight messages finish and their results go out, then leaves. */
@@ -100,6 +93,7 @@ export class HostAgent extends EventEmitter {
     const until = Date.now() + this.pool.opts.drainTimeout;
     while (this.inflight.size > 0 && Date.now() < until) await sleep(50);
     if (this.workingTimer) clearInterval(this.workingTimer);
+    this.puller?.stop();
     await this.heartbeat?.stop();
     await this.pool.shutdown();
     await this.nc?.drain().catch(() => undefined);
@@ -107,42 +101,21 @@ export class HostAgent extends EventEmitter {
 
   // ---- pulling ----
 
-  /** Issues fetches for the free slots; never more than MAX_FETCHES open, and small top-ups wait. */
+  /** Pulls for the free slots (puller.ts: no pull is ever left open for a stopped host to hold). */
   private pump(): void {
-    while (!this.stopping && this.consumer && this.fetches < MAX_FETCHES) {
-      const free = this.capacity - this.inflight.size - this.requested;
-      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / 4))) return;
-      this.fetches++;
-      this.requested += free;
-      void this.fetchBatch(this.consumer, free);
-    }
+    this.puller?.kick();
   }
 
-  private async fetchBatch(consumer: Consumer, n: number): Promise<void> {
-    let got = 0;
-    let batch: Awaited<ReturnType<Consumer['fetch']>> | null = null;
-    try {
-      batch = await consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
-      this.batches.add(batch);
-      for await (const m of batch) {
-        got++;
-        this.requested--;
-        this.handle(m);
-      }
-    } catch (err) {
-      this.emit('warn', `fetch failed: ${(err as Error).message}`);
-      await sleep(250); // server away (restart): do not spin
-    } finally {
-      if (batch) this.batches.delete(batch);
-      this.requested -= n - got;
-      this.fetches--;
-      this.pump();
-    }
+  /** Free slots worth a pull: small top-ups wait while work runs (one pull per finished message would double the requests). */
+  private wanted(): number {
+    if (this.stopping) return 0;
+    const free = this.capacity - this.inflight.size;
+    return this.inflight.size === 0 || free >= Math.ceil(this.capacity / 8) ? free : 0;
   }
 
   // ---- one message ----
 
-  private handle(m: JsMsg): void {
+  private handle(m: WorkMsg): void {
     const delivery = m.info.deliveryCount;
     const deadline = Number(m.headers?.get(HDR_DEADLINE) || 0);
     const reply = m.headers?.get(HDR_REPLY) ?? '';
@@ -171,7 +144,7 @@ export class HostAgent extends EventEmitter {
     );
   }
 
-  private onFailure(m: JsMsg, key: string, delivery: number, err: { code?: string; message?: string }): void {
+  private onFailure(m: WorkMsg, key: string, delivery: number, err: { code?: string; message?: string }): void {
     const code = err.code ?? '';
     if (code === 'ERR_WORKER_CRASHED' || code === 'ERR_POISON_MESSAGE') {
       if (delivery >= this.o.maxDeliver) {
@@ -186,7 +159,7 @@ export class HostAgent extends EventEmitter {
     this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err) }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
   }
 
-  private finish(m: JsMsg, out: { key: string; rec: ResultRecord } | null, then: 'ack' | 'nak' | 'term'): void {
+  private finish(m: WorkMsg, out: { key: string; rec: ResultRecord } | null, then: 'ack' | 'nak' | 'term'): void {
     const settle = (stored = true) => {
       if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
       this.inflight.delete(m);
