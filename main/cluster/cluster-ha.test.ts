@@ -61,7 +61,6 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
       while (next < N) {
         const i = next++;
         outs[i] = await client!.execute({ i });
-        if (process.env.HA_DEBUG && outs[i]!.latencyMs > 2_000) console.log('slow', i, outs[i]!.latencyMs, outs[i]!.delivery, outs[i]!.hostId, Date.now());
         if (++done === 1_500) killed = kill();
       }
     };
@@ -78,7 +77,6 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
   }
 
   async function killNode(name: string): Promise<string> {
-    if (process.env.HA_DEBUG) console.log('kill', name, Date.now());
     await nats!.node(name).stop('SIGKILL');
     return name;
   }

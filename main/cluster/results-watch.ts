@@ -98,11 +98,9 @@ export class ResultsWatch {
 
   private async recreate(): Promise<void> {
     this.stats.recreated++;
-    if (process.env.HA_DEBUG) console.log('feed recreate', Date.now());
     while (!this.closed) {
       try {
         await this.create();
-        if (process.env.HA_DEBUG) console.log('feed recreated', Date.now());
         return;
       } catch {
         await new Promise((r) => setTimeout(r, RETRY_MS));
