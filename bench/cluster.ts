@@ -3,11 +3,14 @@
 // 3 host agents — and how long after a host kill its messages are redelivered.
 // Every host runs 1 worker so the comparison is worker for worker; on a 2-core
 // machine three hosts cannot add throughput (they share the same cores).
+// The R3 rows run the same load on a 3-node JetStream cluster (loopback) with
+// every stream, bucket and consumer replicated three times, beside the R1 rows.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient } from '../main/cluster/client';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../main/cluster/local-cluster';
+import { NatsCluster } from '../main/cluster/local-nats-cluster';
 import { resolveClusterOptions } from '../main/cluster/options';
 import { GreenletProcessPool } from '../main/pool/index';
 import { benchPython, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';
@@ -42,13 +45,14 @@ async function local() {
   return { ...seq, work20ms_p50_us: work.seq_p50_us, ...loaded, msgs_per_s: Math.round(rate) };
 }
 
-async function viaCluster(server: NatsServer, dir: string, hostsN: number) {
-  const pool = `bench${hostsN}`;
-  const timing = { pool, heartbeatMs: 1_000, staleAfterMs: 3_000, downAfterMs: 5_000, ackWaitMs: 5_000 };
+async function viaCluster(urls: string[], dir: string, hostsN: number, replicas = 1) {
+  const pool = `bench${hostsN}r${replicas}`;
+  const timing = { pool, heartbeatMs: 1_000, staleAfterMs: 3_000, downAfterMs: 5_000, ackWaitMs: 5_000, replicas };
   const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), timing, POOL);
-  const hosts = await Promise.all(Array.from({ length: hostsN }, (_, i) => HostProcess.start(server.url, `${pool}-h${i}`, cfg, ['--slots', String(Math.ceil(WINDOW / hostsN) + 16)])));
-  const client = new ClusterClient(resolveClusterOptions({ ...timing, servers: [server.url] }));
+  // The client first: it creates the (replicated) streams once, before the hosts would race to.
+  const client = new ClusterClient(resolveClusterOptions({ ...timing, servers: urls }));
   await client.start();
+  const hosts = await Promise.all(Array.from({ length: hostsN }, (_, i) => HostProcess.start(urls.join(','), `${pool}-h${i}`, cfg, ['--slots', String(Math.ceil(WINDOW / hostsN) + 16)])));
   try {
     const send = () => client.execute({ n: 1 });
     const seq = await sequentialLatency(send, SEQ, 200);
@@ -88,6 +92,18 @@ async function redelivery(server: NatsServer, dir: string) {
   }
 }
 
+/** The same load on a 3-node JetStream cluster, everything R3; ratios against the R1 rows of this run are printed by the caller. */
+async function replicated(bin: string, dir: string) {
+  const nats = await NatsCluster.start(bin);
+  try {
+    const one = await viaCluster(nats.urls, dir, 1, 3);
+    const three = await viaCluster(nats.urls, dir, 3, 3);
+    return { r3_hosts_1: one, r3_hosts_3: three };
+  } finally {
+    await nats.dispose();
+  }
+}
+
 export async function runClusterBench() {
   const bin = natsServerBinary();
   if (!bin) return { skipped: 'no nats-server (scripts/ensure-nats.mjs could not find or install one)' };
@@ -95,9 +111,10 @@ export async function runClusterBench() {
   const dir = mkdtempSync(join(tmpdir(), 'gcc-bench-cluster-'));
   try {
     const l = await local();
-    const one = await viaCluster(server, dir, 1);
-    const three = await viaCluster(server, dir, 3);
+    const one = await viaCluster([server.url], dir, 1);
+    const three = await viaCluster([server.url], dir, 3);
     const r = await redelivery(server, dir);
+    const r3 = await replicated(bin, dir);
     return {
       local: l,
       hosts_1: one,
@@ -109,6 +126,10 @@ export async function runClusterBench() {
       throughput_ratio_1_host: round(one.msgs_per_s / l.msgs_per_s),
       throughput_ratio_3_hosts: round(three.msgs_per_s / l.msgs_per_s),
       ...r,
+      ...r3,
+      r3_seq_p50_ratio_to_r1_1_host: round(r3.r3_hosts_1.seq_p50_us / one.seq_p50_us),
+      r3_loaded_p50_ratio_to_r1_3_hosts: round(r3.r3_hosts_3.loaded_p50_us / three.loaded_p50_us),
+      r3_throughput_ratio_to_r1_3_hosts: round(r3.r3_hosts_3.msgs_per_s / three.msgs_per_s),
     };
   } finally {
     await server.dispose();

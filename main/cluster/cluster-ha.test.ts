@@ -13,7 +13,8 @@ import { ClusterClient, type ClusterOutcome } from './client';
 import { HostProcess, natsServerBinary, writeClusterConfig } from './local-cluster';
 import { NatsCluster } from './local-nats-cluster';
 import { resolveClusterOptions } from './options';
-import { names } from './topology';
+import { connectCluster } from './connect';
+import { ensureConsumer, ensureStreams, names } from './topology';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster HA tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -83,6 +84,27 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
 
   const leaderOf = async (jsm: JetStreamManager, stream: string, consumer?: string) =>
     (consumer ? (await jsm.consumers.info(stream, consumer)).cluster?.leader : (await jsm.streams.info(stream)).cluster?.leader) ?? '';
+
+  it('streams, buckets and the work consumer that exist with one copy are brought to the configured replicas', async () => {
+    nats = await NatsCluster.start(bin!);
+    dir = mkdtempSync(join(tmpdir(), 'gcc-ha-'));
+    const nc = await connectCluster(resolveClusterOptions({ servers: nats.urls }), 'replicas-test');
+    try {
+      const jsm = await jetstreamManager(nc);
+      const count = async (o: ReturnType<typeof resolveClusterOptions>) => {
+        await ensureStreams(nc, jsm, o);
+        await ensureConsumer(jsm, o, 64);
+        const n = names(o.pool);
+        const streams = [n.stream, n.dlqStream, `KV_${n.results}`, `KV_${n.hosts}`];
+        const copies = await Promise.all(streams.map(async (st) => (await jsm.streams.info(st)).config.num_replicas));
+        return [...copies, (await jsm.consumers.info(n.stream, n.consumer)).config.num_replicas];
+      };
+      expect(await count(resolveClusterOptions({ servers: nats.urls, pool: 'grow' }))).toEqual([1, 1, 1, 1, 1]);
+      expect(await count(resolveClusterOptions({ servers: nats.urls, pool: 'grow', replicas: 3 }))).toEqual([3, 3, 3, 3, 3]);
+    } finally {
+      await nc.close();
+    }
+  });
 
   it('kill -9 of the work stream leader: 5,000 answered once, none timed out', async () => {
     const { jsm, n } = await start('hastream');

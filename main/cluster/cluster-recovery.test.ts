@@ -78,6 +78,12 @@ describe.skipIf(!bin)('cluster recovery bounds', { timeout: 180_000 }, () => {
     await client.start();
   }
 
+  it('replicas above 1 on a server without a JetStream cluster is refused naming cluster.replicas', async () => {
+    const c = new ClusterClient(resolveClusterOptions({ servers: [server.url], pool: 'norepl', replicas: 3 }));
+    await expect(c.start()).rejects.toMatchObject({ code: 'ERR_CLUSTER_OPTION', details: { field: 'replicas' } });
+    await c.close();
+  });
+
   it('one host SIGSTOPped while the others have room: every message sent after the stop is answered by the others within 1 s', async () => {
     await cluster('stopped', 2, { ackWaitMs: 5_000 }, 64);
     let stoppedAt = 0;

@@ -6,7 +6,7 @@ import { AckPolicy, DeliverPolicy, jetstream, RetentionPolicy, StorageType, type
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { JS_TIMEOUT_MS } from './connect';
-import type { ClusterOptions } from './options';
+import { ClusterError, type ClusterOptions } from './options';
 
 export const HDR_DEADLINE = 'Gcc-Deadline'; // epoch ms after which nobody should start the message
 export const HDR_REPLY = 'Gcc-Reply'; // the caller's id: the prefix of its result keys
@@ -101,8 +101,16 @@ async function upsertStream(jsm: JetStreamManager, cfg: Parameters<JetStreamMana
     if (/stream not found/i.test(String((err as Error)?.message))) return null;
     throw err; // a server that is away must not look like a missing stream
   });
-  if (!info) await jsm.streams.add(cfg);
-  else await upsertReplicas(jsm, cfg.name!, cfg.num_replicas ?? 1);
+  try {
+    if (!info) await jsm.streams.add(cfg);
+    else await upsertReplicas(jsm, cfg.name!, cfg.num_replicas ?? 1);
+  } catch (err) {
+    // e.g. "replicas > 1 not supported in non-clustered mode", "insufficient resources": name the option
+    if (/replica|insufficient resources/i.test(String((err as Error)?.message))) {
+      throw new ClusterError('ERR_CLUSTER_OPTION', `cluster.replicas ${cfg.num_replicas}: ${(err as Error).message}`, { field: 'replicas' });
+    }
+    throw err;
+  }
 }
 
 async function upsertReplicas(jsm: JetStreamManager, stream: string, replicas: number): Promise<void> {
