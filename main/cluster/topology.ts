@@ -91,7 +91,16 @@ export async function ensureConsumer(jsm: JetStreamManager, o: ClusterOptions, m
     const info = await jsm.consumers.info(n.stream, n.consumer);
     const { durable_name: _d, deliver_policy: _p, ...update } = consumer;
     update.max_ack_pending = Math.max(info.config.max_ack_pending ?? 0, maxAckPending);
-    await jsm.consumers.update(n.stream, n.consumer, update);
+    // A stream just brought to more replicas takes a moment to add its peers; until then the consumer may not follow.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await jsm.consumers.update(n.stream, n.consumer, update);
+        return;
+      } catch (err) {
+        if (attempt >= 40 || !/replica count exceeds parent stream/i.test(String((err as Error)?.message))) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 }
 
