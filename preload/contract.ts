@@ -8,8 +8,8 @@ import type { AlertThresholds, AppConfig } from './schemas';
 // The engine's public value types, re-exported so the renderer never imports main/.
 // Only types.ts (pure declarations) is named here: the engine's index.ts drags Node
 // modules into the web build, so this one type-only import is the boundary's exception.
-import type { DetailedPoolStats, PoolStats, EventLevel, PoolEventType } from '../main/pool/types';
-export type { DetailedPoolStats, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
+import type { DetailedPoolStats, PoolStats, EventLevel, OutcomeCounts, PoolEventType } from '../main/pool/types';
+export type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, PoolStats, WorkerStats, WorkerState } from '../main/pool/types';
 import type { DeadLetter, HostControlReply, HostsView, HostState } from '../main/cluster/types';
 
 export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from '../main/cluster/types';
@@ -34,11 +34,17 @@ export interface WorkerSample {
 export interface MetricsSample {
   t: number; // epoch ms
   throughput: number; // msg/s over the sampling interval
-  errorRate: number; // 0..1 over the interval
-  messages?: number; // outcomes (results or errors) in the interval, the error rate's denominator (live samples only)
-  avgLatencyMs: number;
-  p95LatencyMs: number;
-  p99LatencyMs: number;
+  // Settled in the interval, by outcome: deltas of the engine's counters (PoolStats.outcomes).
+  // Absent in samples recorded before outcomes were counted.
+  outcomes?: OutcomeCounts;
+  messages?: number; // every message settled in the interval (the sum of outcomes)
+  errorRate: number; // 0..1: (agentError + timedOut) / messages the pool accepted (messages − rejected)
+  rejectionRate?: number; // 0..1: rejected / messages (refused at the door, a figure of its own)
+  // Latency of answered messages over the engine's recent window (the last 10–20 s);
+  // null: no answered message in that window ("no traffic"), never a held old figure.
+  avgLatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p99LatencyMs: number | null;
   queueDepth: number;
   queueCapacity: number;
   inFlight: number;
@@ -67,6 +73,7 @@ export type AlertSeverity = 'critical' | 'warning';
 export type AlertKind =
   | 'noHealthyWorkers'
   | 'errorRate'
+  | 'rejectionRate' // share of messages refused at the door (full queue), apart from errors
   | 'avgResponseTime'
   | 'availableWorkers'
   | 'workerAge'

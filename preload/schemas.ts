@@ -24,6 +24,10 @@ export const alertThresholdsSchema = z.strictObject({
   errorRateMinMessages: int(0).default(20),
   avgResponseTimeMs: z.number().min(0).default(5_000),
   // warning
+  // share of messages refused at the door (full queue, pool closed) in a sampling interval: the
+  // pool is past its capacity; a figure of its own, never folded into the error rate
+  rejectionRatePct: z.number().min(0).max(100).default(5),
+  rejectionRateMinMessages: int(0).default(20),
   availableWorkersPct: z.number().min(0).max(100).default(20),
   workerAgeHours: z.number().min(0).default(8),
   queueFillPct: z.number().min(0).max(100).default(80),

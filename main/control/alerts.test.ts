@@ -29,9 +29,35 @@ describe('AlertEngine', () => {
 
   it('available-workers warning clears only above threshold plus hysteresis', () => {
     const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, availableWorkersPct: 50, hysteresisPct: 20 });
-    expect(a.evaluate(sample(T0, { total: 10, available: 4 }), [], T0).raised.map((r) => r.id)).toEqual(['availableWorkers']);
-    expect(a.evaluate(sample(T0 + 1, { total: 10, available: 5 }), [], T0 + 1).cleared).toEqual([]);
-    expect(a.evaluate(sample(T0 + 2, { total: 10, available: 6 }), [], T0 + 2).cleared.map((c) => c.id)).toEqual(['availableWorkers']);
+    expect(a.evaluate(sample(T0, { total: 10, healthy: 4 }), [], T0).raised.map((r) => r.id)).toEqual(['availableWorkers']);
+    expect(a.evaluate(sample(T0 + 1, { total: 10, healthy: 5 }), [], T0 + 1).cleared).toEqual([]);
+    expect(a.evaluate(sample(T0 + 2, { total: 10, healthy: 6 }), [], T0 + 2).cleared.map((c) => c.id)).toEqual(['availableWorkers']);
+  });
+
+  it('availability counts the workers that exist and are healthy, busy or idle: a saturated pool is not "0 available"', () => {
+    const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, availableWorkersPct: 20 });
+    // the overload run: 10 workers running, every one busy (no spare slot), all healthy
+    const saturated = a.evaluate(sample(T0, { total: 10, healthy: 10, busy: 10, available: 0 }), [], T0);
+    expect(saturated.raised.map((r) => r.id)).toEqual([]);
+  });
+
+  it('an active alert shows the figures of the latest sample, not those it was raised with', () => {
+    const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, availableWorkersPct: 50 });
+    a.evaluate(sample(T0, { total: 8, healthy: 2 }), [], T0); // raised while the pool had 8 workers
+    a.evaluate(sample(T0 + 1, { total: 10, healthy: 3 }), [], T0 + 1); // it scaled to 10
+    const alert = a.view().active.find((x) => x.id === 'availableWorkers');
+    expect(alert?.message).toBe('Only 3 of 10 workers available (30 % < 50 %)');
+  });
+
+  it('raises a rejection-rate alert of its own, apart from the error rate, once enough messages were offered', () => {
+    const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, rejectionRatePct: 5, rejectionRateMinMessages: 20 });
+    const outcomes = { answered: 450, agentError: 0, timedOut: 0, rejected: 550, cancelled: 0 };
+    const { raised } = a.evaluate(sample(T0, { outcomes, messages: 1000, errorRate: 0, rejectionRate: 0.55 }), [], T0);
+    expect(raised.map((r) => [r.id, r.severity, r.message])).toEqual([
+      ['rejectionRate', 'warning', 'Rejection rate 55 % is above 5 % (550 of 1000 messages refused in the interval)'],
+    ]);
+    const few = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, rejectionRatePct: 5, rejectionRateMinMessages: 20 });
+    expect(few.evaluate(sample(T0, { messages: 4, rejectionRate: 0.5 }), [], T0).raised).toEqual([]);
   });
 
   it('raises no-healthy-workers and queue-fill, and respects the switch for the former', () => {

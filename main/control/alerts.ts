@@ -47,6 +47,17 @@ function intervalMessages(s: MetricsSample): number {
   return s.messages ?? s.workers.reduce((n, w) => n + w.messages, 0);
 }
 
+function rejectionCheck(s: MetricsSample, messages: number, t: AlertThresholds): Check {
+  const pct = (s.rejectionRate ?? 0) * 100;
+  const rej = above(pct, t.rejectionRatePct, t.hysteresisPct);
+  const refused = s.outcomes?.rejected ?? 0;
+  return {
+    id: 'rejectionRate', kind: 'rejectionRate', severity: 'warning', value: r1(pct), threshold: t.rejectionRatePct,
+    breach: rej.breach && messages >= t.rejectionRateMinMessages, clear: rej.clear,
+    message: `Rejection rate ${r1(pct)} % is above ${t.rejectionRatePct} % (${refused} of ${messages} messages refused in the interval)`,
+  };
+}
+
 export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: AlertThresholds): Check[] {
   const h = t.hysteresisPct;
   const checks: Check[] = [];
@@ -66,19 +77,24 @@ export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: Alert
     breach: err.breach && messages >= t.errorRateMinMessages, clear: err.clear,
     message: `Error rate ${r1(errPct)} % is above ${t.errorRatePct} % (${messages} messages in the interval)`,
   });
-  // The pool's latency figures describe the last messages seen and do not age while it is idle:
-  // with nothing finished and nothing running, the average is stale, so it neither raises nor holds the alert.
-  const idle = s.messages === 0 && s.inFlight === 0;
-  const lat = idle ? { breach: false, clear: true } : above(s.avgLatencyMs, t.avgResponseTimeMs, h);
+  checks.push(rejectionCheck(s, messages, t));
+  // Latency is null when no message was answered in the engine's recent window: no traffic,
+  // nothing to judge, so it neither raises nor holds the alert. Older samples: idle means the same.
+  const latency = s.avgLatencyMs ?? 0;
+  const idle = s.avgLatencyMs === null || (s.messages === 0 && s.inFlight === 0);
+  const lat = idle ? { breach: false, clear: true } : above(latency, t.avgResponseTimeMs, h);
   checks.push({
-    id: 'avgResponseTime', kind: 'avgResponseTime', severity: 'critical', value: r1(s.avgLatencyMs), threshold: t.avgResponseTimeMs,
-    ...lat, message: `Average response time ${r1(s.avgLatencyMs)} ms is above ${t.avgResponseTimeMs} ms`,
+    id: 'avgResponseTime', kind: 'avgResponseTime', severity: 'critical', value: r1(latency), threshold: t.avgResponseTimeMs,
+    ...lat, message: `Average response time ${r1(latency)} ms is above ${t.avgResponseTimeMs} ms`,
   });
   if (s.total > 0) {
-    const pct = (s.available / s.total) * 100;
+    // Available = ready and healthy, busy or idle, out of every worker that exists (starting,
+    // draining and restarting ones included). A saturated pool's workers are all busy, not
+    // unavailable: that is the queue and rejection alerts' business.
+    const pct = (s.healthy / s.total) * 100;
     checks.push({
       id: 'availableWorkers', kind: 'availableWorkers', severity: 'warning', value: r1(pct), threshold: t.availableWorkersPct,
-      ...below(pct, t.availableWorkersPct, h), message: `Only ${s.available} of ${s.total} workers available (${r1(pct)} % < ${t.availableWorkersPct} %)`,
+      ...below(pct, t.availableWorkersPct, h), message: `Only ${s.healthy} of ${s.total} workers available (${r1(pct)} % < ${t.availableWorkersPct} %)`,
     });
   }
   if (s.queueCapacity > 0) {
@@ -120,7 +136,9 @@ export class AlertEngine {
       seen.add(c.id);
       const current = this.active.get(c.id);
       if (current) {
+        // The figures move while the alert is up (the pool scales, the rate changes): show today's.
         current.value = c.value;
+        current.message = c.message;
         if (c.clear) changes.cleared.push(this.clear(current, now));
         continue;
       }

@@ -26,6 +26,12 @@ describe('validateConfig', () => {
     expect(paths).toEqual(['alerts.errorRatePct', 'pool.agent', 'pool.bogus', 'pool.minWorkers', 'pool.timeout', 'sampling.intervalMs']);
   });
 
+  it('validates the rejection-rate thresholds like the others, naming each field', () => {
+    const bad = validateConfig(mergePatch(defaultConfig(), { alerts: { rejectionRatePct: 101, rejectionRateMinMessages: -1 } }));
+    expect(!bad.ok && bad.issues.map((i) => i.path).sort()).toEqual(['alerts.rejectionRateMinMessages', 'alerts.rejectionRatePct']);
+    expect(defaultConfig().alerts).toMatchObject({ rejectionRatePct: 5, rejectionRateMinMessages: 20 });
+  });
+
   it('a "__proto__" key in a patch section is refused by name, not silently dropped or inherited', () => {
     // JSON.parse makes "__proto__" an own key; assigning it while merging would set the prototype instead
     const patch = JSON.parse('{"pool":{"__proto__":{"pythonPath":"/usr/bin/evil"}}}');

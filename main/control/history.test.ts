@@ -45,6 +45,34 @@ describe('MetricsHistoryStore', () => {
     expect(capped.samples[0]!.workers.find((w) => w.id === 'w-1')?.messages).toBe(500);
   });
 
+  it('downsampling sums outcome counts, recomputes both rates from the sums, and keeps idle latency as a gap', () => {
+    const h = new MetricsHistoryStore();
+    for (let i = 0; i < 20; i++) {
+      // a busy second, then nine idle ones (no answered message: latency null)
+      const busy = i % 10 === 0;
+      const outcomes = { answered: busy ? 90 : 0, agentError: busy ? 10 : 0, timedOut: 0, rejected: busy ? 300 : 0, cancelled: 0 };
+      const lat = busy ? { avgLatencyMs: 40, p95LatencyMs: 60, p99LatencyMs: 80 } : { avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null };
+      h.add(sample(T0 + i * 1000, { outcomes, messages: busy ? 400 : 0, errorRate: busy ? 0.1 : 0, rejectionRate: busy ? 0.75 : 0, ...lat }));
+    }
+    const first = h.query(2 * 3_600_000, T0 + 20_000).samples[0]!;
+    expect(first.outcomes).toEqual({ answered: 90, agentError: 10, timedOut: 0, rejected: 300, cancelled: 0 }); // sums, not means
+    expect(first.messages).toBe(400);
+    expect(first.rejectionRate).toBe(0.75); // from the sums: a mean over the bucket's seconds would say 7.5 %
+    expect(first.errorRate).toBe(0.1);
+    expect(first.avgLatencyMs).toBe(40); // the busy second's figure, not diluted by idle ones
+    const idleOnly = new MetricsHistoryStore();
+    for (let i = 1; i < 10; i++) idleOnly.add(sample(T0 + i * 1000, { avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null }));
+    idleOnly.add(sample(T0 + 10_000));
+    expect(idleOnly.query(2 * 3_600_000, T0 + 10_000).samples[0]!.p99LatencyMs).toBeNull();
+    // persisted and restored with the counts and the gaps
+    const restored = new MetricsHistoryStore();
+    restored.load(JSON.parse(JSON.stringify(h.toJSON(T0 + 20_000))), T0 + 20_000);
+    const back = restored.query(60_000, T0 + 20_000).samples;
+    expect(back[0]!.outcomes?.rejected).toBe(300);
+    expect(back[1]!.avgLatencyMs).toBeNull();
+    expect(back.reduce((n, p) => n + (p.outcomes?.rejected ?? 0), 0)).toBe(600);
+  });
+
   it('caps points by aggregating neighbours', () => {
     const h = new MetricsHistoryStore();
     for (let i = 0; i < 600; i++) h.add(sample(T0 + i * 1000, { throughput: i }));

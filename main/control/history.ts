@@ -5,7 +5,7 @@
 // when the bucket closes. Persisted column-wise (pool-level only), so the
 // file stays small.
 import type { MetricsHistory, MetricsSample } from '../../preload/contract';
-import { POOL_FIELDS, SampleAggregator, capPoints } from './sample-math';
+import { POOL_FIELDS, SampleAggregator, capPoints, fieldValue, sampleFromFields } from './sample-math';
 
 export interface TierSpec {
   resolutionMs: number;
@@ -90,7 +90,7 @@ export interface PersistedHistory {
   savedAt: number;
   tiers: Array<{
     resolutionMs: number;
-    columns: Record<string, number[]>;
+    columns: Record<string, Array<number | null>>; // null: no value (no traffic, or a column added since)
   }>;
 }
 
@@ -130,8 +130,8 @@ export class MetricsHistoryStore {
       savedAt: now,
       tiers: this.tiers.map((tier) => {
         const points = tier.points(-Infinity);
-        const columns: Record<string, number[]> = {};
-        for (const f of POOL_FIELDS) columns[f] = points.map((p) => p[f]);
+        const columns: Record<string, Array<number | null>> = {};
+        for (const f of POOL_FIELDS) columns[f] = points.map((p) => fieldValue(p, f));
         return { resolutionMs: tier.spec.resolutionMs, columns };
       }),
     };
@@ -150,9 +150,11 @@ export class MetricsHistoryStore {
         const t = ts[i] as number;
         // expired, or from the future (the clock was set back since the save): either would break time order
         if (!(t > now - tier.span) || t > now) continue;
-        const point = { workers: [] } as Record<string, unknown>;
-        for (const f of POOL_FIELDS) point[f] = Number(saved.columns[f]?.[i] ?? 0);
-        tier.ring.push(point as unknown as MetricsSample);
+        const column = (f: string): number | null => {
+          const v = saved.columns[f]?.[i];
+          return v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v);
+        };
+        tier.ring.push(sampleFromFields(column));
         restored++;
       }
     }

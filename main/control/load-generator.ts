@@ -4,6 +4,7 @@
 // flat: when the pool cannot keep up, the generator falls behind instead of
 // piling up promises (the queue-full rejections it does see are counted).
 import type { LoadStatus } from '../../preload/contract';
+import { outcomeOf } from '../pool/index';
 
 export interface LoadSpec {
   rate: number; // msg/s
@@ -22,7 +23,6 @@ export interface LoadDeps {
   random?: () => number;
 }
 
-const REJECTED = new Set(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
 const STATUS_EVERY_MS = 250;
 
 export class LoadGenerator {
@@ -127,7 +127,7 @@ export class LoadGenerator {
     }
     p.then(
       () => this.settle(run, 'succeeded'),
-      (err: { code?: string }) => this.settle(run, err && REJECTED.has(err.code ?? '') ? 'rejected' : 'failed'),
+      (err: { code?: string }) => this.settle(run, outcomeOf(err?.code, false) === 'rejected' ? 'rejected' : 'failed'),
     );
   }
 

@@ -1,13 +1,22 @@
 // Aggregation of metrics samples into one point: used by the downsampled
-// history tiers and by queries that cap the number of points. Rates and
-// latencies are averaged; queue depth and p99 keep their maximum so a short
-// spike stays visible after downsampling.
-import type { MetricsSample, WorkerSample } from '../../preload/contract';
+// history tiers and by queries that cap the number of points. Outcome counts
+// are summed (a bucket says how many messages ended each way in its span) and
+// the two rates are recomputed from those sums; latencies are averaged over the
+// points that had traffic (null when none did); queue depth and p99 keep their
+// maximum so a short spike stays visible after downsampling.
+import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../preload/contract';
 
+export const OUTCOME_FIELDS = ['answered', 'agentError', 'timedOut', 'rejected', 'cancelled'] as const satisfies ReadonlyArray<keyof OutcomeCounts>;
+
+// The pool-level columns (persisted history, CSV export). The outcome columns are the sample's
+// `outcomes` flattened; a value is null where the sample has none (no traffic, older samples).
 export const POOL_FIELDS = [
   't',
   'throughput',
+  'messages',
+  ...OUTCOME_FIELDS,
   'errorRate',
+  'rejectionRate',
   'avgLatencyMs',
   'p95LatencyMs',
   'p99LatencyMs',
@@ -18,13 +27,61 @@ export const POOL_FIELDS = [
   'busy',
   'available',
   'healthy',
-] as const satisfies ReadonlyArray<keyof MetricsSample>;
+] as const;
 export type PoolField = (typeof POOL_FIELDS)[number];
 
-const MAX_FIELDS: readonly PoolField[] = ['queueDepth', 'p99LatencyMs'];
-const LAST_FIELDS: readonly PoolField[] = ['t', 'queueCapacity'];
-// per field: 0 = mean, 1 = max, 2 = last (precomputed: add() runs for every sample)
-const KIND = POOL_FIELDS.map((f) => (MAX_FIELDS.includes(f) ? 1 : LAST_FIELDS.includes(f) ? 2 : 0));
+const enum Kind {
+  Mean,
+  Max,
+  Last,
+  Sum, // counts
+  MeanOrNull, // latencies: mean of the points that have one
+  MaxOrNull,
+}
+const KINDS: Partial<Record<PoolField, Kind>> = {
+  t: Kind.Last,
+  queueCapacity: Kind.Last,
+  queueDepth: Kind.Max,
+  messages: Kind.Sum,
+  answered: Kind.Sum,
+  agentError: Kind.Sum,
+  timedOut: Kind.Sum,
+  rejected: Kind.Sum,
+  cancelled: Kind.Sum,
+  avgLatencyMs: Kind.MeanOrNull,
+  p95LatencyMs: Kind.MeanOrNull,
+  p99LatencyMs: Kind.MaxOrNull,
+  rejectionRate: Kind.MeanOrNull,
+};
+// precomputed: add() runs for every sample
+const KIND = POOL_FIELDS.map((f) => KINDS[f] ?? Kind.Mean);
+const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOME_FIELDS);
+
+/** One pool-level column of a sample; null where the sample has no value for it. */
+export function fieldValue(s: MetricsSample, f: PoolField): number | null {
+  if (OUTCOME_SET.has(f)) return s.outcomes?.[f as keyof OutcomeCounts] ?? null;
+  const v = s[f as Exclude<PoolField, keyof OutcomeCounts>];
+  return v === undefined ? null : v;
+}
+
+/** The sample a row of pool-level columns describes (restored history: no per-worker detail). */
+export function sampleFromFields(get: (f: PoolField) => number | null): MetricsSample {
+  const out: Record<string, unknown> = { workers: [] };
+  for (const f of POOL_FIELDS) {
+    const v = get(f);
+    if (OUTCOME_SET.has(f)) continue;
+    if (v !== null) out[f] = v;
+    else if (KINDS[f] === Kind.MeanOrNull || KINDS[f] === Kind.MaxOrNull) out[f] = f === 'rejectionRate' ? undefined : null;
+    else if (f !== 'messages') out[f] = 0;
+  }
+  if (get('answered') !== null) {
+    const o = {} as OutcomeCounts;
+    for (const k of OUTCOME_FIELDS) o[k] = get(k) ?? 0;
+    out.outcomes = o;
+  }
+  if (out.rejectionRate === undefined) delete out.rejectionRate;
+  return out as unknown as MetricsSample;
+}
 
 interface WorkerAcc {
   messages: number;
@@ -44,6 +101,7 @@ export class SampleAggregator {
 
   private first: MetricsSample | undefined;
   private readonly sums = new Float64Array(POOL_FIELDS.length);
+  private readonly seen = new Uint32Array(POOL_FIELDS.length); // points with a value, per field
   private readonly workers = new Map<string, WorkerAcc>();
   private last: MetricsSample | undefined;
 
@@ -51,12 +109,15 @@ export class SampleAggregator {
     if (this.count === 0) this.first = s;
     this.count++;
     this.last = s;
+    const sums = this.sums;
     for (let i = 0; i < POOL_FIELDS.length; i++) {
-      const v = s[POOL_FIELDS[i] as PoolField];
+      const v = fieldValue(s, POOL_FIELDS[i] as PoolField);
+      if (v === null) continue;
       const kind = KIND[i];
-      if (kind === 1) this.sums[i] = this.count === 1 ? v : Math.max(this.sums[i] as number, v);
-      else if (kind === 2) this.sums[i] = v;
-      else this.sums[i] = (this.sums[i] as number) + v;
+      const n = ++this.seen[i]!;
+      if (kind === Kind.Max || kind === Kind.MaxOrNull) sums[i] = n === 1 ? v : Math.max(sums[i] as number, v);
+      else if (kind === Kind.Last) sums[i] = v;
+      else sums[i] = (sums[i] as number) + v;
     }
     if (!this.perWorker) return;
     for (const w of s.workers) {
@@ -77,19 +138,30 @@ export class SampleAggregator {
   result(): MetricsSample | undefined {
     if (this.count === 0 || !this.last) return undefined;
     if (this.count === 1 && this.first) return this.perWorker || this.first.workers.length === 0 ? this.first : { ...this.first, workers: NO_WORKERS };
-    const out = { workers: this.perWorker ? ([] as WorkerSample[]) : NO_WORKERS } as unknown as Record<PoolField, number> & { workers: WorkerSample[] };
-    for (let i = 0; i < POOL_FIELDS.length; i++) {
-      const f = POOL_FIELDS[i] as PoolField;
-      const v = this.sums[i] as number;
-      out[f] = KIND[i] === 0 ? round(v / this.count) : v;
+    const sums = this.sums;
+    const value = (i: number): number | null => {
+      const n = this.seen[i] as number;
+      const kind = KIND[i];
+      if (n === 0) return kind === Kind.Mean ? 0 : null;
+      return kind === Kind.Mean || kind === Kind.MeanOrNull ? round((sums[i] as number) / n) : (sums[i] as number);
+    };
+    const out = sampleFromFields((f) => value(POOL_FIELDS.indexOf(f)));
+    const o = out.outcomes;
+    if (o) {
+      // rates of the whole bucket, from its summed counts (a mean of per-interval rates would weigh a quiet second like a busy one)
+      const messages = o.answered + o.agentError + o.timedOut + o.rejected + o.cancelled;
+      const accepted = messages - o.rejected;
+      out.messages = messages;
+      out.errorRate = accepted === 0 ? 0 : round((o.agentError + o.timedOut) / accepted, 4);
+      out.rejectionRate = messages === 0 ? 0 : round(o.rejected / messages, 4);
     }
+    out.workers = this.perWorker ? [] : NO_WORKERS;
     for (const [id, a] of this.workers) {
       out.workers.push({ id, messages: a.messages, inFlight: round(a.inFlight / a.n), rssBytes: a.rssBytes, avgLatencyMs: round(a.latency / a.n) });
     }
     // Cluster hosts (fine tier only, like workers): their state at the bucket's end is what the bucket shows.
-    const result = out as unknown as MetricsSample;
-    if (this.perWorker && this.last.hosts) result.hosts = this.last.hosts;
-    return result;
+    if (this.perWorker && this.last.hosts) out.hosts = this.last.hosts;
+    return out;
   }
 
   reset(): void {
@@ -97,6 +169,7 @@ export class SampleAggregator {
     this.first = undefined;
     this.last = undefined;
     this.sums.fill(0);
+    this.seen.fill(0);
     this.workers.clear();
   }
 }

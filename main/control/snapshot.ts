@@ -4,7 +4,7 @@
 import type { AlertsView, AppInfo, HostsView, MetricsHistory, SnapshotFile } from '../../preload/contract';
 import type { AppConfig } from '../../preload/schemas';
 import type { DetailedPoolStats, PoolStats } from '../pool/index';
-import { POOL_FIELDS } from './sample-math';
+import { POOL_FIELDS, fieldValue } from './sample-math';
 
 export const DEFAULT_SNAPSHOT_RANGE_MS = 3_600_000;
 
@@ -36,7 +36,7 @@ export function historyCsv(history: MetricsHistory): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const s of history.samples) {
     const row: Array<string | number> = [new Date(s.t).toISOString()];
-    for (const f of POOL_FIELDS) row.push(s[f]);
+    for (const f of POOL_FIELDS) row.push(fieldValue(s, f) ?? ''); // empty cell: no value (no traffic)
     lines.push(row.join(','));
   }
   return `${lines.join('\n')}\n`;

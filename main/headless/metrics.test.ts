@@ -21,10 +21,10 @@ const typeOf = (name: string) => new RegExp(`^# TYPE ${name} (\\w+)$`, 'm').exec
 beforeAll(async () => {
   ({ cp, base, cleanup } = await startHeadless());
   for (let i = 0; i < 4; i++) expect((await post(base, 'submitTask', { data: { i, sleep_ms: 5 } })).status).toBe(200);
-  // run times are fed by the sampler (every 200 ms here): wait for a sample that saw the tasks
+  // the per-worker run-time summary is fed by the sampler (every 200 ms here): wait for a sample that saw the tasks
   await vi.waitFor(async () => {
     text = await scrape();
-    const counted = value(/^greenlet_pool_task_runtime_seconds_count (\S+)$/m) || 0;
+    const counted = [...text.matchAll(/^greenlet_worker_task_runtime_seconds_count\{worker="[^"]+"\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     if (counted < 4) throw new Error(`sampler has counted ${counted} of 4 tasks`);
   }, { timeout: 10_000, interval: 200 });
 }, 60_000);

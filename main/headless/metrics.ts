@@ -3,15 +3,43 @@
 // things that only go up are counters named `_total`, times are start
 // timestamps (not ages), latencies are sum/count (not pre-computed averages),
 // and worker states are one metric with a `state` label. Node's default
-// process_*/nodejs_* metrics come along. Gauges are read from the control
-// plane at scrape time; the latency figures are fed from the sampler.
-import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+// process_*/nodejs_* metrics come along. Gauges and the outcome counters are
+// read from the control plane at scrape time; the latency histogram is the
+// engine's own (every answered message observed in fixed buckets), rendered
+// as it is; only the per-worker run-time summary is fed from the sampler.
+import { Counter, Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 import type { MetricsSample } from '../../preload/contract';
-import type { DetailedPoolStats, WorkerStats } from '../pool/index';
+import type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, WorkerStats } from '../pool/index';
 import type { ApiHost } from '../transport/dispatch';
 import { clusterGauges } from './metrics-cluster';
 
-export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** `outcome` label values of greenlet_pool_messages_total, one per engine outcome. */
+export const OUTCOME_LABELS: Record<keyof OutcomeCounts, string> = {
+  answered: 'answered',
+  agentError: 'agent_error',
+  timedOut: 'timed_out',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+};
+/** `queue` label values of greenlet_pool_messages_rejected_total: a full pool or worker queue, or refused at the door (pool closed, not started, bad message). */
+export const REJECT_QUEUES = ['pool', 'worker', 'door'] as const;
+
+const LATENCY = 'greenlet_pool_message_latency_seconds';
+
+/** The engine's latency buckets in the text format (prom-client cannot take pre-counted buckets). */
+export function latencyHistogramText(h: LatencyBuckets): string {
+  const lines = [
+    `# HELP ${LATENCY} Time from execute() to result of every answered message, observed by the engine`,
+    `# TYPE ${LATENCY} histogram`,
+  ];
+  let cumulative = 0;
+  h.boundsMs.forEach((ms, i) => {
+    cumulative += h.counts[i] ?? 0;
+    lines.push(`${LATENCY}_bucket{le="${ms / 1000}"} ${cumulative}`);
+  });
+  lines.push(`${LATENCY}_bucket{le="+Inf"} ${h.count}`, `${LATENCY}_sum ${h.sumMs / 1000}`, `${LATENCY}_count ${h.count}`);
+  return `${lines.join('\n')}\n`;
+}
 
 /**
  * Values of `greenlet_pool_workers{state}`; they partition the pool, so
@@ -33,12 +61,29 @@ export interface PoolMetrics {
 }
 
 /** Grows a counter by how much a pool total moved; a total that went down means the pool restarted. */
-function monotonic(counter: Counter) {
+function monotonic(counter: Counter, labels: Record<string, string> = {}) {
   let last = 0;
   return (total: number) => {
     const delta = total >= last ? total - last : total;
-    if (delta > 0) counter.inc(delta);
+    if (delta > 0) counter.inc(labels, delta);
     last = total;
+  };
+}
+
+/** The engine's histogram kept monotonic like the counters: a new pool's buckets are added to what the old one had counted. */
+function monotonicHistogram() {
+  let base: LatencyBuckets | undefined;
+  let last: LatencyBuckets | undefined;
+  const add = (a: LatencyBuckets, b: LatencyBuckets): LatencyBuckets => ({
+    boundsMs: b.boundsMs,
+    counts: b.counts.map((n, i) => n + (a.counts[i] ?? 0)),
+    sumMs: a.sumMs + b.sumMs,
+    count: a.count + b.count,
+  });
+  return (h: LatencyBuckets): LatencyBuckets => {
+    if (last && h.count < last.count) base = base ? add(base, last) : last;
+    last = h;
+    return base ? add(base, h) : h;
   };
 }
 
@@ -80,21 +125,19 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
 
   const processed = monotonic(c('greenlet_pool_messages_processed_total', 'Messages processed (results and agent errors)'));
   const errors = monotonic(c('greenlet_pool_errors_total', 'Messages that ended in an error'));
-  const runtime = new Histogram({
-    name: 'greenlet_pool_task_runtime_seconds',
-    help: 'Task latency, from the sampler: each processed message observed at its worker’s average for the interval',
-    buckets: LATENCY_BUCKETS_SECONDS,
-    registers: [registry],
-  });
+  const outcomeCounter = c('greenlet_pool_messages_total', 'Messages by how they ended (engine counts; their sum is every message sent)', ['outcome']);
+  const outcomes = (Object.keys(OUTCOME_LABELS) as (keyof OutcomeCounts)[]).map((k) => [k, monotonic(outcomeCounter, { outcome: OUTCOME_LABELS[k] })] as const);
+  const rejectedCounter = c('greenlet_pool_messages_rejected_total', 'Messages refused, by the queue that was full (door: pool closed or not started)', ['queue']);
+  const rejected = REJECT_QUEUES.map((q) => [q, monotonic(rejectedCounter, { queue: q })] as const);
+  // every series present from the first scrape, at 0 until something happens
+  for (const k of Object.values(OUTCOME_LABELS)) outcomeCounter.inc({ outcome: k }, 0);
+  for (const q of REJECT_QUEUES) rejectedCounter.inc({ queue: q }, 0);
 
   const off = host.on('metrics.sample', (s: MetricsSample) => {
     for (const w of s.workers) {
       if (!(w.messages > 0) || !Number.isFinite(w.avgLatencyMs)) continue;
       const seconds = w.avgLatencyMs / 1000;
-      for (let i = 0; i < w.messages; i++) {
-        runtime.observe(seconds);
-        wRuntime.observe({ worker: w.id }, seconds);
-      }
+      for (let i = 0; i < w.messages; i++) wRuntime.observe({ worker: w.id }, seconds);
     }
   });
 
@@ -109,6 +152,10 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     inFlightCapacity.set(stats.inFlightCapacity);
     processed(stats.totalMessagesProcessed);
     errors(stats.totalErrors);
+    for (const [k, inc] of outcomes) inc(stats.outcomes[k]);
+    const q = stats.rejectedByQueue;
+    const byQueue = { pool: q.pool, worker: q.worker, door: stats.outcomes.rejected - q.pool - q.worker };
+    for (const [k, inc] of rejected) inc(byQueue[k]);
     // Per-worker series are rebuilt each scrape so a recycled worker's id disappears.
     for (const m of [wOnline, wHealthy, wExecuting, wRss, wStart, wProcessed, wRestarts]) m.reset();
     const current = new Set(stats.workers.map((w) => w.id));
@@ -126,14 +173,16 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     }
   }
 
+  const latency = monotonicHistogram();
   const applyHosts = clusterGauges(registry);
   return {
     registry,
     contentType: registry.contentType,
     async render() {
-      apply(await host.handlers.getDetailedStats({}), Date.now());
+      const stats = await host.handlers.getDetailedStats({});
+      apply(stats, Date.now());
       applyHosts(await host.handlers.getHosts({}));
-      return registry.metrics();
+      return (await registry.metrics()) + latencyHistogramText(latency(stats.latencyHistogram));
     },
     close: off,
   };

@@ -7,19 +7,21 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { createA2AMount } from '../a2a/index';
 import { ControlPlane } from '../control/index';
+import type { ConfigPatch } from '../../preload/schemas';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const TOKEN = 'test-token-0123456789';
 
-export async function startControlPlane(): Promise<{ cp: ControlPlane; dir: string; cleanup(): Promise<void> }> {
+/** `pool`: options over the small test pool (1..2 workers). */
+export async function startControlPlane(pool: ConfigPatch['pool'] = {}): Promise<{ cp: ControlPlane; dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-headless-'));
   const cp = await ControlPlane.create({
     dataDir: join(dir, 'data'),
     mode: 'headless',
     version: '0.0.0-test',
     runtimeDir: join(REPO, 'python'),
-    configOverrides: { pool: { minWorkers: 1, maxWorkers: 2 }, sampling: { intervalMs: 200 } },
+    configOverrides: { pool: { minWorkers: 1, maxWorkers: 2, ...pool }, sampling: { intervalMs: 200 } },
   });
   await vi.waitFor(async () => {
     const s = await cp.handlers.getStats({});
@@ -60,8 +62,9 @@ export async function post(base: string, method: string, body: unknown, token: s
 /** A real control plane behind a headless server on a loopback port, with a stand-in static dir. */
 export async function startHeadless(
   options: Partial<HeadlessServerOptions> = {},
+  pool: ConfigPatch['pool'] = {},
 ): Promise<{ cp: ControlPlane; server: HeadlessServer; base: string; staticDir: string; cleanup(): Promise<void> }> {
-  const started = await startControlPlane();
+  const started = await startControlPlane(pool);
   const staticDir = await makeStaticDir(started.dir);
   const server = await createHeadlessServer({ controlPlane: started.cp, token: TOKEN, port: 0, staticDir, ...options });
   return {

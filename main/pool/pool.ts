@@ -118,22 +118,28 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
 
   private submit(message: ProcessMessage, opts: ExecuteOptions | undefined, withInfo: boolean): Promise<unknown> {
     if (this.phase !== 'running') {
-      return Promise.reject(this.closing ? errors.poolClosed() : errors.notConnected('Pool is not started; call start() first', false));
+      return this.refuse(this.closing ? errors.poolClosed() : errors.notConnected('Pool is not started; call start() first', false));
     }
     if (message === null || typeof message !== 'object' || message.type !== 'agent.process') {
-      return Promise.reject(errors.invalidOption('message', `must be { type: 'agent.process', data }`));
+      return this.refuse(errors.invalidOption('message', `must be { type: 'agent.process', data }`));
     }
     if (opts !== undefined) {
       const bad = badExecuteOption(opts);
-      if (bad) return Promise.reject(errors.invalidOption(bad[0], bad[1]));
+      if (bad) return this.refuse(errors.invalidOption(bad[0], bad[1]));
     }
     const o = this.opts;
     if (!o.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
-      return Promise.reject(errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false));
+      return this.refuse(errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false));
     }
     const rec = this.recorder;
     const p = this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo || !!rec);
     return rec ? recordTraffic(p, rec, message.data, withInfo) : p;
+  }
+
+  /** Refused before the dispatcher saw it: still one message, counted as rejected. */
+  private refuse(err: PoolError): Promise<never> {
+    this.dispatcher.outcomes.failed(err.code, true);
+    return Promise.reject(err);
   }
 
   /**
@@ -315,6 +321,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
       processed: this.dispatcher.processed,
       errors: this.dispatcher.errors,
       latency: this.dispatcher.latency,
+      outcomes: this.dispatcher.outcomes,
       strategy: this.dispatcher.picker.name,
       startError: this.startError,
     };

@@ -1,6 +1,7 @@
 // The shape of the traffic a pool serves, for the tuning assistant's replay:
 // when each message arrived, how big it was, how long it ran and how it
 // ended. Never its contents.
+import { outcomeOf } from './metrics/outcomes';
 import type { TaskOutcome } from './types';
 
 export interface TrafficRecord {
@@ -9,8 +10,6 @@ export interface TrafficRecord {
   runMs: number; // latency minus queue wait: the worker's share (0 when it failed)
   outcome: 'ok' | 'error' | 'rejected';
 }
-
-const REJECTED = new Set(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
 
 function sizeOf(data: unknown): number {
   if (typeof data === 'string') return data.length + 2;
@@ -32,7 +31,7 @@ export function recordTraffic(p: Promise<unknown>, rec: (r: TrafficRecord) => vo
       return withInfo ? o : o.result;
     },
     (err: { code?: string }) => {
-      rec({ t, bytes, runMs: 0, outcome: REJECTED.has(err?.code ?? '') ? 'rejected' : 'error' });
+      rec({ t, bytes, runMs: 0, outcome: outcomeOf(err?.code, false) === 'rejected' ? 'rejected' : 'error' });
       throw err;
     },
   );

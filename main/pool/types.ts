@@ -19,11 +19,31 @@ export interface WorkerStats {
   age: number; // ms since the worker became ready
   rssBytes: number;
   loopLagMs: number;
-  averageResponseTime: number; // ms
+  averageResponseTime: number; // ms, run time on this worker over the last 10–20 s (0: none in that window)
   p95ResponseTime: number; // ms
   restarts: number; // how many times this worker slot was restarted after failure
   outputLines: number; // stderr lines seen (agent prints, tracebacks)
   lastError?: string;
+}
+
+// How every message that reached execute() ended: exactly one of these per message, counted
+// where it happens in the engine (never estimated from samples). Cumulative since the pool
+// was created. Which error code lands where: main/pool/metrics/outcomes.ts, docs/pool.md.
+export interface OutcomeCounts {
+  answered: number; // a result returned
+  agentError: number; // agent raised, poison message, worker crashed with retries exhausted, any other failure after acceptance
+  timedOut: number; // run deadline or queue-wait deadline passed
+  rejected: number; // refused at the door: pool queue full, worker queue full, pool closed/not started
+  cancelled: number; // the caller aborted
+}
+
+// Latency of answered messages (from execute() to result), observed by the engine.
+// counts are non-cumulative; counts.length = boundsMs.length + 1 (last: above the last bound).
+export interface LatencyBuckets {
+  boundsMs: number[];
+  counts: number[];
+  sumMs: number;
+  count: number;
 }
 
 export interface PoolStats {
@@ -40,11 +60,17 @@ export interface PoolStats {
   queueCapacity: number; // messageQueueSize
   averageWorkerAge: number; // ms
   oldestWorker: number; // ms, age of the oldest worker
+  // Latency of answered messages (execute() to result) over the last 10–20 s; all 0 when
+  // recentAnswered is 0: no traffic in that window, not a measured 0 ms.
   averageResponseTime: number; // ms, pool-wide
+  recentAnswered: number; // answered messages the latency figures above describe
   p50ResponseTime: number;
   p95ResponseTime: number;
   p99ResponseTime: number;
   strategy: StrategyName;
+  outcomes: OutcomeCounts;
+  rejectedByQueue: { pool: number; worker: number }; // the part of outcomes.rejected refused by a full queue, by queue
+  latencyHistogram: LatencyBuckets; // cumulative, answered messages only
   startError?: string; // real Python error text when workers cannot start
 }
 

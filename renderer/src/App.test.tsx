@@ -24,10 +24,14 @@ const stats = (over: Partial<DetailedPoolStats>): DetailedPoolStats => ({
   averageWorkerAge: 0,
   oldestWorker: 0,
   averageResponseTime: 0,
+  recentAnswered: 0,
   p50ResponseTime: 0,
   p95ResponseTime: 0,
   p99ResponseTime: 0,
   strategy: 'round-robin',
+  outcomes: { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 },
+  rejectedByQueue: { pool: 0, worker: 0 },
+  latencyHistogram: { boundsMs: [], counts: [0], sumMs: 0, count: 0 },
   workers: [],
   ...over,
 });
@@ -88,12 +92,33 @@ describe('App states', () => {
     useStats.setState({ stats: stats({ totalMessagesProcessed: 0 }) });
     render(<App />);
     expect(screen.getByTestId('card-latency-value').textContent).toBe('—');
-    expect(screen.getByTestId('card-latency').textContent).toContain('no messages processed yet');
+    expect(screen.getByTestId('card-latency').textContent).toContain('no messages answered yet');
     expect(screen.getByTestId('worker-tiles-empty')).toBeTruthy();
     cleanup();
-    useStats.setState({ stats: stats({ totalMessagesProcessed: 5, averageResponseTime: 30, p95ResponseTime: 42, p99ResponseTime: 49 }) });
+    useStats.setState({ stats: stats({ totalMessagesProcessed: 5, recentAnswered: 5, averageResponseTime: 30, p95ResponseTime: 42, p99ResponseTime: 49 }) });
     render(<App />);
     expect(screen.getByTestId('card-latency-value').textContent).toBe('30 ms');
+  });
+
+  it('says "no traffic" once the latency window is empty, instead of the last figures beside 0.00/s', () => {
+    const answered = { answered: 500, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 };
+    useStats.setState({ stats: stats({ totalMessagesProcessed: 500, outcomes: answered, recentAnswered: 0, averageResponseTime: 0 }) });
+    render(<App />);
+    expect(screen.getByTestId('card-latency-value').textContent).toBe('—');
+    expect(screen.getByTestId('card-latency').textContent).toContain('no traffic in the last 10–20 s');
+  });
+
+  it('shows every outcome and both rates: rejections are not errors', () => {
+    const outcomes = { answered: 6726, agentError: 3, timedOut: 2, rejected: 8274, cancelled: 1 };
+    useStats.setState({ stats: stats({ outcomes, rejectedByQueue: { pool: 8274, worker: 0 } }) });
+    render(<App />);
+    expect(screen.getByTestId('card-outcomes-value').textContent).toBe('15,006');
+    expect(screen.getByTestId('outcome-answered').textContent).toBe('6,726 answered');
+    expect(screen.getByTestId('outcome-rejected').textContent).toBe('8,274 rejected');
+    expect(screen.getByTestId('outcome-agentError').textContent).toBe('3 errors');
+    expect(screen.getByTestId('outcome-timedOut').textContent).toBe('2 timeouts');
+    expect(screen.getByTestId('outcome-cancelled').textContent).toBe('1 cancelled');
+    expect(screen.getByTestId('card-rejection-rate').textContent).toContain('8,274 rejected in total');
   });
 
   it('keeps the connection state in a live status region that names it', () => {

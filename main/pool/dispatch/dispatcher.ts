@@ -6,6 +6,7 @@
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
 import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
+import { OutcomeCounter } from '../metrics/outcomes';
 import { delay, isRetryable } from '../retry-policy';
 import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
@@ -40,6 +41,7 @@ export class Dispatcher implements ReplySink<Task> {
   readonly queue: TaskQueue;
   readonly latency = new LatencyHistogram(POOL_LATENCY_WINDOW_MS);
   picker: Picker;
+  readonly outcomes = new OutcomeCounter();
   processed = 0;
   errors = 0;
   private readonly retrying = new Set<Task>();
@@ -62,10 +64,16 @@ export class Dispatcher implements ReplySink<Task> {
     const promise = new Promise(captureResolvers);
     const resolve = capturedResolve;
     const reject = capturedReject;
+    const task = new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, performance.now());
     try {
-      this.admit(new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, performance.now()));
+      this.admit(task);
     } catch (err) {
-      reject(err); // as a throwing Promise executor would
+      // as a throwing Promise executor would; counted once, unless the message was already settled
+      if (task.state !== TaskState.Done) {
+        task.state = TaskState.Done;
+        this.outcomes.failed((err as { code?: string } | null)?.code, false);
+      }
+      reject(err);
     }
     return promise;
   }
@@ -74,7 +82,7 @@ export class Dispatcher implements ReplySink<Task> {
     const now = task.createdAt;
     const signal = task.signal;
     if (signal) {
-      if (signal.aborted) return task.reject(errors.cancelled('Aborted before it was queued'));
+      if (signal.aborted) return this.refuse(task, errors.cancelled('Aborted before it was queued'));
       task.onAbort = () => this.onAbort(task);
       watchAbort(signal, task.onAbort);
     }
@@ -87,7 +95,7 @@ export class Dispatcher implements ReplySink<Task> {
       this.host.emitEvent('queue.overflow', 'warn', `pool queue full (${this.queue.capacity}); message refused`, undefined, {
         capacity: this.queue.capacity,
       });
-      return task.reject(errors.queueFull(this.queue.capacity));
+      return this.refuse(task, errors.queueFull(this.queue.capacity));
     }
     this.queue.push(task, now);
     this.host.onQueued(this.queue.size);
@@ -144,6 +152,7 @@ export class Dispatcher implements ReplySink<Task> {
     slot.recordDone(now - task.dispatchedAt, now, false);
     this.processed++;
     this.latency.record(now - task.createdAt, now);
+    this.outcomes.answered(now - task.createdAt);
     task.state = TaskState.Done;
     this.finishAbort(task);
     task.resolve(task.withInfo ? this.outcome(task, result, slot, now) : result);
@@ -158,9 +167,9 @@ export class Dispatcher implements ReplySink<Task> {
     const code = err.code;
     if (code === 'ERR_AGENT' || code === 'ERR_TIMEOUT' || code === 'ERR_CANCELLED') {
       // The worker answered (or the host gave up on this message only): counts as processed.
+      // Pool latency figures are of answered messages only (like the outcome histogram).
       slot.recordDone(now - task.dispatchedAt, now, code !== 'ERR_CANCELLED');
       this.processed++;
-      this.latency.record(now - task.createdAt, now);
       if (code === 'ERR_TIMEOUT') {
         this.host.emitEvent('task.timeout', 'warn', `message ran past its ${task.timeout} ms deadline on ${slot.id}`, slot.id, {
           phase: 'run',
@@ -245,10 +254,18 @@ export class Dispatcher implements ReplySink<Task> {
     this.settleError(task, errors.cancelled('Aborted by the caller'), false);
   }
 
+  /** Refused at the door (before the message was queued or sent): counted, settled. */
+  private refuse(task: Task, err: PoolError): void {
+    task.state = TaskState.Done;
+    this.outcomes.failed(err.code, true);
+    task.reject(err);
+  }
+
   private settleError(task: Task, err: PoolError, count: boolean): void {
     if (task.state === TaskState.Done) return;
     task.state = TaskState.Done;
     if (count) this.errors++;
+    this.outcomes.failed(err.code, false);
     this.finishAbort(task);
     task.reject(err);
   }

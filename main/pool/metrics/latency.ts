@@ -9,12 +9,14 @@
 // - cumulative (windowMs 0, the default): the adapter's getMetrics() since its last reset;
 // - windowed (windowMs > 0): the pool's figures. Two windows rotate so percentiles describe
 //   the last 1–2 windows, not the whole uptime (an operator watching a chart wants "now").
+//   Readers call advance() first: windows rotate on the clock, not only when a sample arrives,
+//   so an idle pool's figures empty out instead of holding the last traffic's values.
 const GROWTH = 1.04;
 const LOG_GROWTH = Math.log(GROWTH);
 const BUCKETS = 560; // 1 µs .. ~1e9 µs (≈ 17 min) at 4 % steps
 
-/** The window of the pool's latency figures (pool-wide and per worker). */
-export const POOL_LATENCY_WINDOW_MS = 60_000;
+/** The window of the pool's latency figures (pool-wide and per worker): they describe the last 10–20 s. */
+export const POOL_LATENCY_WINDOW_MS = 10_000;
 
 export interface LatencySummary {
   count: number;
@@ -129,6 +131,11 @@ export class LatencyHistogram {
       if (o.lo < w.lo) w.lo = o.lo;
       if (o.hi > w.hi) w.hi = o.hi;
     }
+  }
+
+  /** Rotates the windows as the clock says (windowed only): call before reading figures. */
+  advance(now = performance.now()): void {
+    if (this.windowMs > 0 && now - this.windowStart >= this.windowMs) this.rotate(now);
   }
 
   reset(now = this.windowMs > 0 ? performance.now() : 0): void {

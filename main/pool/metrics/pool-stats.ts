@@ -1,6 +1,7 @@
 // PoolStats / DetailedPoolStats, computed only when asked (O(workers)); the
 // dispatch path only bumps counters.
 import type { LatencyHistogram } from './latency';
+import type { OutcomeCounter } from './outcomes';
 import type { DetailedPoolStats, PoolOptions, PoolStats, StrategyName } from '../types';
 import { round, type WorkerSlot } from '../worker/worker-slot';
 
@@ -11,12 +12,14 @@ export interface StatsSource {
   processed: number;
   errors: number;
   latency: LatencyHistogram;
+  outcomes: OutcomeCounter;
   strategy: StrategyName;
   startError: string | undefined;
 }
 
 export function computeStats(src: StatsSource): PoolStats {
   const now = Date.now();
+  src.latency.advance();
   let available = 0;
   let busy = 0;
   let healthy = 0;
@@ -57,7 +60,11 @@ export function computeStats(src: StatsSource): PoolStats {
     p50ResponseTime: round(src.latency.percentile(50)),
     p95ResponseTime: round(src.latency.percentile(95)),
     p99ResponseTime: round(src.latency.percentile(99)),
+    recentAnswered: src.latency.count,
     strategy: src.strategy,
+    outcomes: src.outcomes.snapshotCounts(),
+    rejectedByQueue: { ...src.outcomes.byQueue },
+    latencyHistogram: src.outcomes.histogram(),
   };
   if (src.startError !== undefined) stats.startError = src.startError;
   return stats;

@@ -88,6 +88,7 @@ export class WorkerSlot {
   }
 
   stats(now = Date.now()): WorkerStats {
+    this.latency.advance();
     const s: WorkerStats = {
       id: this.id,
       pid: this.adapter?.pid ?? null,

@@ -8,8 +8,14 @@ import type { ThresholdContext, ThresholdLine } from './thresholds';
 
 export const PALETTE = ['#3b82f6', '#f59e0b', '#ef4444', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
 
-/** The per-sample numbers a line can draw (series.ts reads each with its own monomorphic loop). */
-export type SampleField = Exclude<{ [K in keyof MetricsSample]: MetricsSample[K] extends number ? K : never }[keyof MetricsSample], 't' | undefined>;
+/**
+ * The per-sample numbers a line can draw (series.ts reads each with its own monomorphic loop).
+ * A null or absent value (latency with no traffic) is a gap in the line, never a held figure.
+ */
+export type SampleField = Exclude<
+  { [K in keyof MetricsSample]-?: Exclude<MetricsSample[K], undefined> extends number | null ? K : never }[keyof MetricsSample],
+  't' | 'messages' | undefined
+>;
 
 /** One line of a chart: a sample field, times `scale`, in the chart's unit. */
 export interface ColumnDef {
@@ -60,6 +66,14 @@ export const CHART_TABLE = [
     thresholds: (th) => [{ y: th.errorRatePct, label: `errors > ${th.errorRatePct} %`, severity: 'critical', kind: 'errorRate' }],
   },
   {
+    // refused at the door (full queue): the pool past its capacity, apart from the errors of what it accepted
+    id: 'rejections',
+    title: 'Rejection rate',
+    unit: '%',
+    series: [col('rejectedPct', 'Rejected (%)', PALETTE[5]!, 'rejectionRate', 100)],
+    thresholds: (th) => [{ y: th.rejectionRatePct, label: `rejected > ${th.rejectionRatePct} %`, severity: 'warning', kind: 'rejectionRate' }],
+  },
+  {
     id: 'queue',
     title: 'Queue depth',
     unit: 'messages',
@@ -84,8 +98,9 @@ export const CHART_TABLE = [
       ctx.totalWorkers > 0
         ? [
             {
+              // the alert counts ready and healthy workers (busy or idle): the Healthy line
               y: (th.availableWorkersPct / 100) * ctx.totalWorkers,
-              label: `available < ${th.availableWorkersPct} %`,
+              label: `healthy < ${th.availableWorkersPct} %`,
               severity: 'warning',
               kind: 'availableWorkers',
             },

@@ -24,6 +24,23 @@ describe('buildCharts', () => {
     expect(charts.latency.series.map((s) => s.key)).toEqual(['avg', 'p95', 'p99']);
   });
 
+  it('draws an idle stretch as a gap (null points), not the last latency held', () => {
+    const samples = makeSamples(10).map((s, i) => (i >= 4 && i < 8 ? { ...s, avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null, throughput: 0 } : s));
+    const rows = buildCharts(samples).latency.rows;
+    expect(rows).toHaveLength(10);
+    expect(rows.slice(4, 8).every((r) => r.avg === null && r.p95 === null && r.p99 === null)).toBe(true);
+    expect(rows[3]!.avg).toBeGreaterThan(0);
+    expect(rows[8]!.avg).toBeGreaterThan(0);
+  });
+
+  it('draws rejections as a series of their own, in %, apart from the error rate', () => {
+    const samples = makeSamples(5).map((s, i) => ({ ...s, rejectionRate: i === 2 ? 0.55 : 0 }));
+    const charts = buildCharts(samples);
+    expect(charts.rejections.series.map((s) => s.key)).toEqual(['rejectedPct']);
+    expect(charts.rejections.rows.map((r) => Math.round(r.rejectedPct ?? -1))).toEqual([0, 0, 55, 0, 0]);
+    expect(charts.errorRate.rows.map((r) => r.errorPct)).not.toContain(55);
+  });
+
   it('keeps short ranges whole and converts units (error rate in %, RSS in MB)', () => {
     const samples = makeSamples(10);
     const charts = buildCharts(samples);

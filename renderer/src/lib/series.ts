@@ -71,6 +71,7 @@ function sampleColumns(samples: readonly MetricsSample[]): { ts: Float64Array; f
   const f: Record<SampleField, Float64Array> = {
     throughput: col(),
     errorRate: col(),
+    rejectionRate: col(),
     avgLatencyMs: col(),
     p95LatencyMs: col(),
     p99LatencyMs: col(),
@@ -82,15 +83,17 @@ function sampleColumns(samples: readonly MetricsSample[]): { ts: Float64Array; f
     available: col(),
     healthy: col(),
   };
-  const { throughput, errorRate, avgLatencyMs, p95LatencyMs, p99LatencyMs, queueDepth, queueCapacity, inFlight, total, busy, available, healthy } = f;
+  const { throughput, errorRate, rejectionRate, avgLatencyMs, p95LatencyMs, p99LatencyMs, queueDepth, queueCapacity, inFlight, total, busy, available, healthy } = f;
   for (let i = 0; i < n; i++) {
     const s = samples[i]!;
     ts[i] = s.t;
     throughput[i] = s.throughput;
     errorRate[i] = s.errorRate;
-    avgLatencyMs[i] = s.avgLatencyMs;
-    p95LatencyMs[i] = s.p95LatencyMs;
-    p99LatencyMs[i] = s.p99LatencyMs;
+    // NaN marks "no value" (no traffic, or a sample from before the field): drawn as a gap
+    rejectionRate[i] = s.rejectionRate ?? NaN;
+    avgLatencyMs[i] = s.avgLatencyMs ?? NaN;
+    p95LatencyMs[i] = s.p95LatencyMs ?? NaN;
+    p99LatencyMs[i] = s.p99LatencyMs ?? NaN;
     queueDepth[i] = s.queueDepth;
     queueCapacity[i] = s.queueCapacity;
     inFlight[i] = s.inFlight;
@@ -141,7 +144,10 @@ function buildSimple(id: ChartId, defs: readonly ColumnDef[], ts: Float64Array, 
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
     const row = { t: ts[i]! } as Row;
-    for (let k = 0; k < defs.length; k++) row[defs[k]!.key] = picked[k]![i]!;
+    for (let k = 0; k < defs.length; k++) {
+      const v = picked[k]![i]!;
+      row[defs[k]!.key] = Number.isNaN(v) ? null : v; // null: a gap (recharts does not connect it)
+    }
     rows[r] = row;
   }
   return { id, rows: frozen(rows), series: defs.map(({ key, label, color }) => ({ key, label, color })) };

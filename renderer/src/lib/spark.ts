@@ -7,13 +7,16 @@ export function sparkPoints(values: readonly number[], width: number, height: nu
   let max = -Infinity;
   let min = Infinity;
   for (const v of values) {
+    if (Number.isNaN(v)) continue; // no value (no traffic): no point
     if (v > max) max = v;
     if (v < min) min = v;
   }
+  if (max === -Infinity) return ''; // every value missing
   min = Math.min(0, min); // anchored at zero so a flat busy line is not mistaken for an idle one
   const span = max - min || 1;
   const step = (width - 2 * pad) / (values.length - 1);
   return values
-    .map((v, i) => `${(pad + i * step).toFixed(1)},${(height - pad - ((v - min) / span) * (height - 2 * pad)).toFixed(1)}`)
+    .map((v, i) => (Number.isNaN(v) ? '' : `${(pad + i * step).toFixed(1)},${(height - pad - ((v - min) / span) * (height - 2 * pad)).toFixed(1)}`))
+    .filter(Boolean)
     .join(' ');
 }

@@ -8,7 +8,7 @@ export interface ThresholdLine {
   y: number;
   label: string;
   severity: AlertSeverity;
-  kind: 'avgResponseTime' | 'errorRate' | 'queueFill' | 'availableWorkers';
+  kind: 'avgResponseTime' | 'errorRate' | 'rejectionRate' | 'queueFill' | 'availableWorkers';
 }
 
 export interface ThresholdContext {

@@ -36,8 +36,8 @@ describe('ChartsView', () => {
         linesSeen++;
       }
     }
-    // latency, error rate, queue fill and available workers
-    expect(linesSeen).toBe(4);
+    // latency, error rate, rejection rate, queue fill and available workers
+    expect(linesSeen).toBe(5);
   });
 });
 

@@ -17,12 +17,17 @@ export function OverviewView() {
   const active = useAlerts((s) => s.active);
   const th = useAlerts((s) => s.thresholds);
   if (!stats) return <div className="empty">Waiting for the first figures from the pool…</div>;
-  const errRate = last?.errorRate ?? (stats.totalMessagesProcessed ? stats.totalErrors / stats.totalMessagesProcessed : 0);
+  const o = stats.outcomes;
+  const errRate = last?.errorRate ?? 0;
+  const rejRate = last?.rejectionRate ?? 0;
   const qFill = fillRatio(stats.queueDepth, stats.queueCapacity);
   const errTone = th && errRate * 100 > th.errorRatePct ? 'crit' : undefined;
-  const latTone = th && stats.averageResponseTime > th.avgResponseTimeMs ? 'crit' : undefined;
-  // before the first reply there is no latency: '—', not a measured-looking 0.00 ms
-  const latencyKnown = stats.totalMessagesProcessed > 0;
+  const rejTone = th && rejRate * 100 > th.rejectionRatePct ? 'warn' : undefined;
+  // Latency describes answered messages of the engine's recent window (10–20 s). With none in
+  // it there is no figure: '—' and "no traffic", not the last traffic's values beside 0.00/s.
+  const latencyKnown = stats.recentAnswered > 0;
+  const latTone = latencyKnown && th && stats.averageResponseTime > th.avgResponseTimeMs ? 'crit' : undefined;
+  const noLatency = o.answered > 0 ? 'no traffic in the last 10–20 s' : 'no messages answered yet';
   return (
     <div className="stack">
       <h2>Pool overview</h2>
@@ -43,15 +48,44 @@ export function OverviewView() {
         <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={`${formatCount(stats.totalMessagesProcessed)} processed`}>
           <Sparkline values={spark.throughput} label="Throughput, last 3 minutes" />
         </Card>
-        <Card label="Error rate" testId="card-error-rate" value={formatPct(errRate)} tone={errTone} sub={`${formatCount(stats.totalErrors)} errors in total`}>
+        <Card
+          label="Messages"
+          testId="card-outcomes"
+          value={formatCount(o.answered + o.agentError + o.timedOut + o.rejected + o.cancelled)}
+          sub={
+            <>
+              <span data-testid="outcome-answered">{formatCount(o.answered)} answered</span> ·{' '}
+              <span data-testid="outcome-agentError">{formatCount(o.agentError)} errors</span> ·{' '}
+              <span data-testid="outcome-timedOut">{formatCount(o.timedOut)} timeouts</span> ·{' '}
+              <span data-testid="outcome-rejected">{formatCount(o.rejected)} rejected</span> ·{' '}
+              <span data-testid="outcome-cancelled">{formatCount(o.cancelled)} cancelled</span>
+            </>
+          }
+        />
+        <Card
+          label="Error rate"
+          testId="card-error-rate"
+          value={formatPct(errRate)}
+          tone={errTone}
+          sub={`of accepted messages · ${formatCount(o.agentError + o.timedOut)} errors and timeouts in total`}
+        >
           <Sparkline values={spark.errors} label="Error rate, last 3 minutes" color="#ef4444" />
+        </Card>
+        <Card
+          label="Rejection rate"
+          testId="card-rejection-rate"
+          value={formatPct(rejRate)}
+          tone={rejTone}
+          sub={`of offered messages · ${formatCount(o.rejected)} rejected in total (queue full: ${formatCount(stats.rejectedByQueue.pool)} pool, ${formatCount(stats.rejectedByQueue.worker)} worker)`}
+        >
+          <Sparkline values={spark.rejections} label="Rejection rate, last 3 minutes" color="#ec4899" />
         </Card>
         <Card
           label="Latency"
           testId="card-latency"
           tone={latTone}
           value={latencyKnown ? formatMs(stats.averageResponseTime) : '—'}
-          sub={latencyKnown ? `avg · p95 ${formatMs(stats.p95ResponseTime)} · p99 ${formatMs(stats.p99ResponseTime)}` : 'no messages processed yet'}
+          sub={latencyKnown ? `avg · p95 ${formatMs(stats.p95ResponseTime)} · p99 ${formatMs(stats.p99ResponseTime)}` : noLatency}
         >
           <Sparkline values={spark.p95} label="p95 latency, last 3 minutes" color="#f59e0b" />
         </Card>
@@ -78,7 +112,7 @@ export function OverviewView() {
               {w.state === 'ready' && !w.healthy ? ' · unhealthy' : ''} · {w.inFlight} in flight
             </div>
             <div className="muted">
-              {formatCount(w.messagesProcessed)} done · {w.messagesProcessed > 0 ? formatMs(w.averageResponseTime) : 'latency —'} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
+              {formatCount(w.messagesProcessed)} done · {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : 'no traffic' /* empty 10–20 s window */} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
             </div>
           </div>
         ))}
@@ -100,7 +134,8 @@ function sparkSeries(live: readonly MetricsSample[]) {
   return {
     throughput: tail.map((s) => s.throughput),
     errors: tail.map((s) => s.errorRate * 100),
-    p95: tail.map((s) => s.p95LatencyMs),
+    rejections: tail.map((s) => (s.rejectionRate ?? 0) * 100),
+    p95: tail.map((s) => s.p95LatencyMs ?? NaN), // NaN: no traffic, left out of the line
   };
 }
 

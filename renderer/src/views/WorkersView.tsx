@@ -76,7 +76,9 @@ export function WorkersView() {
                 <td className="num">{w.inFlight}</td>
                 <td className="num">{formatDuration(w.age)}</td>
                 <td className="num">{w.rssBytes > 0 ? formatBytes(w.rssBytes) : "—" /* not measured yet */}</td>
-                <td className="num">{formatMs(w.averageResponseTime)}</td>
+                <td className="num" title={w.averageResponseTime > 0 ? undefined : 'no message in the last 10–20 s'}>
+                  {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : '—' /* 0: its latency window is empty (no traffic) */}
+                </td>
                 <td className="num">{formatMs(w.loopLagMs)}</td>
                 <td className="num">{w.restarts}</td>
                 <td className="num">{formatCount(w.outputLines)}</td>
