@@ -10,7 +10,7 @@ import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
 import { connectCluster, JS_TIMEOUT_MS, Link } from './connect';
 import { ClusterError, type ClusterOptions } from './options';
-import { ResultsWatch } from './results-watch';
+import { KvFeed } from './kv-feed';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
 import { decode, type ResultRecord } from './wire';
 
@@ -35,7 +35,7 @@ export class ClusterClient {
   readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
-  private watch: ResultsWatch | null = null;
+  private watch: KvFeed | null = null;
   private link: Link | null = null;
   private seq = 0;
   private closed = false;
@@ -59,7 +59,8 @@ export class ClusterClient {
     await ensureStreams(this.nc, jsm, this.o);
     const bucket = names(this.o.pool).results;
     const feedJsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false }); // recreating the feed must not wait 5 s on a lost node
-    this.watch = new ResultsWatch(this.nc, this.js, feedJsm, `KV_${bucket}`, `$KV.${bucket}.${this.clientId}.`, (id, data) => this.onResult(id, decode<ResultRecord>(data)));
+    const feed = { name: `res_${this.clientId}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.${this.clientId}.`, replay: false };
+    this.watch = new KvFeed(this.nc, this.js, feedJsm, feed, (id, data, op) => op === 'PUT' && this.onResult(id, decode<ResultRecord>(data)));
     await this.watch.start();
   }
 

@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterOutcome } from './client';
 import { HostProcess, natsServerBinary, writeClusterConfig } from './local-cluster';
 import { NatsCluster } from './local-nats-cluster';
-import { resolveClusterOptions } from './options';
+import { ClusterMonitor } from './monitor';
+import { resolveClusterOptions, type ClusterOptions } from './options';
 import { connectCluster } from './connect';
 import { ensureConsumer, ensureStreams, names } from './topology';
 
@@ -39,17 +40,17 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
     nats = null;
   });
 
-  async function start(pool: string) {
+  async function start(pool: string, timing: Partial<ClusterOptions> = {}) {
     nats = await NatsCluster.start(bin!);
     dir = mkdtempSync(join(tmpdir(), 'gcc-ha-'));
-    const c = { pool, replicas: 3, ackWaitMs: ACK_WAIT, heartbeatMs: 500, staleAfterMs: 1_500, downAfterMs: 3_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 60_000 };
+    const c = { pool, replicas: 3, ackWaitMs: ACK_WAIT, heartbeatMs: 500, staleAfterMs: 1_500, downAfterMs: 3_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 60_000, ...timing };
     const cfg = writeClusterConfig(dir, c, POOL);
     // The caller first: it creates the R3 streams and buckets once, before two hosts would race to.
     client = new ClusterClient(resolveClusterOptions({ ...c, servers: nats.urls }));
     await client.start();
     const join_ = nats.urls.join(',');
     hosts = await Promise.all(['h1', 'h2'].map((id) => HostProcess.start(join_, `${pool}-${id}`, cfg, ['--slots', '64'])));
-    return { jsm: await jetstreamManager(client.connection), n: names(pool) };
+    return { jsm: await jetstreamManager(client.connection), n: names(pool), o: resolveClusterOptions({ ...c, servers: nats.urls }) };
   }
 
   /** 5,000 messages, 200 outstanding; `kill()` runs once 1,500 are answered. Any rejection fails the test. */
@@ -132,5 +133,30 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
     expect(victim).toMatch(/^n[123]$/);
     expectEveryAnswerOnce(outs);
     expect(client!.resultsFeed.recreated).toBeGreaterThan(0);
+  });
+
+  it("kill -9 of the node serving the control center's hosts feed: no live host is shown down", async () => {
+    // down after 8 s: a host whose own heartbeats stall while the lost node's streams elect leaders is not what this
+    // tests; a KV watch on the lost node came back only after 10 s or more (two missed 5 s heartbeats, then 30 s ones).
+    const { jsm, n, o } = await start('hahosts', { staleAfterMs: 4_000, downAfterMs: 8_000 });
+    const monitor = new ClusterMonitor(client!.connection, o);
+    try {
+      await monitor.start();
+      const up = () => monitor.list().filter((h) => h.status === 'up').length;
+      for (let i = 0; i < 100 && up() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(up()).toBe(2);
+      const downs: string[] = [];
+      monitor.on('host', (c: { hostId: string; to: string }) => c.to === 'down' && downs.push(c.hostId));
+      // The consumer the control center reads the hosts bucket through, whatever its kind (the hosts' own
+      // key listings at start leave headers-only consumers behind).
+      const feeds = (await jsm.consumers.list(`KV_${n.hosts}`).next()).filter((ci) => !ci.config.headers_only).map((ci) => ci.name);
+      expect(feeds).toHaveLength(1);
+      await killNode(await leaderOf(jsm, `KV_${n.hosts}`, feeds[0]!));
+      await new Promise((r) => setTimeout(r, 12_000)); // past downAfterMs, had the hosts' heartbeats stopped reaching the view
+      expect(downs).toEqual([]);
+      expect(up()).toBe(2);
+    } finally {
+      monitor.stop();
+    }
   });
 });

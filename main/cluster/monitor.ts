@@ -4,10 +4,12 @@
 // and per-host control requests. Emits 'host' on every state change and
 // 'alert' when ack-pending nears the limit.
 import { EventEmitter } from 'node:events';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
+import { randomBytes } from 'node:crypto';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { JS_TIMEOUT_MS } from './connect';
 import { DeadLetters } from './dead-letters';
+import { KvFeed, type KvOp } from './kv-feed';
 import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
 import type { ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
@@ -19,6 +21,7 @@ export class ClusterMonitor extends EventEmitter {
   private ackTimer: NodeJS.Timeout | null = null;
   private jsm: JetStreamManager | null = null;
   private alerting = false;
+  private hostsFeed: KvFeed | null = null;
   deadLetters: DeadLetters | null = null;
   lastAck: AckPendingView | null = null;
 
@@ -35,7 +38,7 @@ export class ClusterMonitor extends EventEmitter {
     const topo = await ensureStreams(this.nc, this.jsm, this.o);
     this.deadLetters = new DeadLetters(this.nc, topo.results, this.o, (d) => this.emit('deadLetter', d));
     await this.deadLetters.start();
-    await this.watchHosts(topo.hosts);
+    await this.watchHosts();
     this.timer = setInterval(() => this.evaluate(), Math.max(100, Math.floor(this.o.heartbeatMs / 2)));
     this.ackTimer = setInterval(() => void this.checkAckPending(), 2_000);
   }
@@ -44,6 +47,7 @@ export class ClusterMonitor extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     if (this.ackTimer) clearInterval(this.ackTimer);
     this.deadLetters?.stop();
+    this.hostsFeed?.stop();
   }
 
   list(): HostView[] {
@@ -64,25 +68,30 @@ export class ClusterMonitor extends EventEmitter {
     return replies;
   }
 
-  private async watchHosts(kv: KV): Promise<void> {
-    const w = await kv.watch();
-    void (async () => {
-      for await (const e of w) {
-        if (e.operation === 'PUT') {
-          const rec = e.json<HostRecord>();
-          const prev = this.hosts.get(rec.hostId);
-          // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
-          // it counts as already stale until a live heartbeat arrives.
-          const receivedAt = e.isUpdate ? this.now() : this.now() - this.o.staleAfterMs;
-          this.hosts.set(rec.hostId, { rec, receivedAt, status: prev?.status ?? 'down' });
-        } else {
-          // A host that stopped cleanly deleted its key; one whose key expired is simply gone.
-          const prev = this.hosts.get(e.key);
-          if (prev) prev.receivedAt = Math.min(prev.receivedAt, this.now() - this.o.downAfterMs);
-        }
-        this.evaluate();
-      }
-    })();
+  /** The hosts bucket through a KvFeed: a KV watch whose node died showed every host down for a minute. */
+  private async watchHosts(): Promise<void> {
+    const bucket = names(this.o.pool).hosts;
+    const js = jetstream(this.nc, { timeout: JS_TIMEOUT_MS });
+    const jsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false });
+    const feed = { name: `hosts_${randomBytes(6).toString('hex')}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.`, replay: true };
+    this.hostsFeed = new KvFeed(this.nc, js, jsm, feed, (key, data, op, isUpdate) => this.onHostEntry(key, data, op, isUpdate));
+    await this.hostsFeed.start();
+  }
+
+  private onHostEntry(key: string, data: Uint8Array, op: KvOp, isUpdate: boolean): void {
+    if (op === 'PUT') {
+      const rec = decode<HostRecord>(data);
+      const prev = this.hosts.get(rec.hostId);
+      // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
+      // it counts as already stale until a live heartbeat arrives.
+      const receivedAt = isUpdate ? this.now() : this.now() - this.o.staleAfterMs;
+      this.hosts.set(rec.hostId, { rec, receivedAt, status: prev?.status ?? 'down' });
+    } else {
+      // A host that stopped cleanly deleted its key; one whose key expired is simply gone.
+      const prev = this.hosts.get(key);
+      if (prev) prev.receivedAt = Math.min(prev.receivedAt, this.now() - this.o.downAfterMs);
+    }
+    this.evaluate();
   }
 
   private evaluate(): void {
