@@ -32,6 +32,8 @@ test('the Hosts view shows three hosts, one going down and coming back', async (
     await expect(rows).toHaveCount(3);
     for (const id of ['host-a', 'host-b', 'host-c']) await expect(page.locator(`[data-host-id="${id}"]`)).toHaveAttribute('data-status', 'up');
     await expect(page.getByTestId('hosts-summary')).toContainText('3 up');
+    // this test's broker asks no credentials (loopback): the view says what that exposes
+    await expect(page.getByTestId('hosts-unauthenticated-broker')).toContainText('asks no credentials');
     // each host opens onto its workers
     await page.getByTestId('host-open-host-a').click();
     await expect(page.getByTestId('host-workers-host-a').getByTestId('host-worker-row')).toHaveCount(1);

@@ -3,6 +3,7 @@
 // client are all derived from this one table: adding a method is one entry
 // here plus one handler in the control plane. Imports only zod and types.
 import { z } from 'zod';
+import { controlHostInputSchema } from './host-control';
 import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 // The engine's public value types, re-exported so the renderer never imports main/.
@@ -104,7 +105,7 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter' | 'cluster.junk';
   level: LogLevel;
   workerId?: string;
   message: string;
@@ -272,17 +273,8 @@ export const contract = {
     },
     // Scale-out (docs/cluster.md). getHosts answers { enabled: false } in single-machine mode.
     getHosts: { input: none, output: out<HostsView>() },
-    controlHost: {
-      input: z.strictObject({
-        hostId: z.string().regex(/^([A-Za-z0-9_-]{1,64})$/), // 'all' reaches every host
-        op: z.enum(['stats', 'recycle', 'recycleWorker', 'scale', 'config']),
-        workerId: z.string().min(1).optional(),
-        minWorkers: z.number().int().min(1).optional(),
-        maxWorkers: z.number().int().min(1).max(64).optional(),
-        patch: z.record(z.string(), z.unknown()).optional(), // op 'config': pool options, checked by the host's engine
-      }),
-      output: out<HostControlReply[]>(),
-    },
+    // Operational commands only (preload/host-control.ts): agent, interpreter, paths and env are refused, naming the field.
+    controlHost: { input: controlHostInputSchema, output: out<HostControlReply[]>() },
     getDeadLetters: { input: none, output: out<DeadLetter[]>() },
     requeueDeadLetter: { input: z.strictObject({ seq: z.number().int().min(1) }), output: out<{ messageId: string }>() },
     // tuning assistant: experiments on throw-away pools beside the live one

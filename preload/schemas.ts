@@ -57,6 +57,8 @@ export const a2aSchema = z.strictObject({
 // API token cannot widen what the server will run.
 export const pythonSettingsSchema = z.strictObject({
   allowedInterpreters: z.array(z.string().min(1)).default([]),
+  // Folders the API may put on the workers' PYTHONPATH (pool.pythonPaths): main/control/agent-path-guard.ts.
+  allowedAgentPaths: z.array(z.string().min(1)).default([]),
 });
 
 export const appConfigSchema = z.strictObject({
@@ -90,7 +92,7 @@ export const configPatchSchema = z.strictObject({
   sampling: sectionPatch.optional(),
   a2a: sectionPatch.optional(),
   python: z
-    .custom<never>(() => false, { message: 'python.allowedInterpreters is set in config.json only, not over the API' })
+    .custom<never>(() => false, { message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' })
     .optional(),
 });
 export type ConfigPatch = z.infer<typeof configPatchSchema>;

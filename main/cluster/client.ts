@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
-import { connectCluster, JS_TIMEOUT_MS, Link } from './connect';
-import { ClusterError, type ClusterOptions } from './options';
+import { connectCluster, Link } from './connect';
+import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { KvFeed } from './kv-feed';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
-import { decode, type ResultRecord } from './wire';
+import { Junk, readResult } from './records';
+import type { ResultRecord } from './wire';
 
 export interface ClusterOutcome {
   result: unknown;
@@ -31,7 +32,7 @@ interface Pending {
 }
 
 export class ClusterClient {
-  readonly clientId = `c${randomBytes(6).toString('hex')}`;
+  readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
   readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
@@ -41,9 +42,13 @@ export class ClusterClient {
   private closed = false;
   private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
+  readonly junk = new Junk((m) => console.warn(`[cluster client] ${m}`)); // malformed results under our prefix, dropped
   private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
 
-  constructor(readonly o: ClusterOptions) {}
+  constructor(readonly o: ClusterOptions) {
+    const own = `c${randomBytes(6).toString('hex')}`;
+    this.clientId = o.auth.name ? `${o.auth.name}.${own}` : own;
+  }
 
   get connection(): NatsConnection {
     if (!this.nc) throw new ClusterError('ERR_CLUSTER_CLOSED', 'cluster client is not started');
@@ -59,8 +64,12 @@ export class ClusterClient {
     await ensureStreams(this.nc, jsm, this.o);
     const bucket = names(this.o.pool).results;
     const feedJsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false }); // recreating the feed must not wait 5 s on a lost node
-    const feed = { name: `res_${this.clientId}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.${this.clientId}.`, replay: false };
-    this.watch = new KvFeed(this.nc, this.js, feedJsm, feed, (id, data, op) => op === 'PUT' && this.onResult(id, decode<ResultRecord>(data)));
+    const feed = { name: `res_${this.clientId.replace(/\./g, '_')}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.${this.clientId}.`, replay: false };
+    this.watch = new KvFeed(this.nc, feedJsm, feed, (id, data, op) => {
+      if (op !== 'PUT') return;
+      const rec = readResult(data, this.junk, `results key ${this.clientId}.${id}`);
+      if (rec) this.onResult(id, rec);
+    });
     await this.watch.start();
   }
 

@@ -1,14 +1,21 @@
 // Cluster basics against a real nats-server and real Python workers in host
 // agent child processes: results, poison → dead letters, requeue, per-host
-// control, and a host's state in the registry.
+// control, and a host's state in the registry — on a broker started with the generated
+// least-privilege configuration: each host, the caller and the control center with its own credential.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerConfig } from './broker-config';
 import { ClusterClient } from './client';
+import { connectCluster } from './connect';
+import { ensureStreams } from './topology';
 import { ClusterMonitor } from './monitor';
 import { resolveClusterOptions, type ClusterOptions } from './options';
-import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
+import { HostProcess, NatsServer, natsServerBinary } from './local-cluster';
+import { writeSecret } from './broker-config';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -20,23 +27,34 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
   const hosts: HostProcess[] = [];
   let client: ClusterClient;
   let monitor: ClusterMonitor;
+  let control: NatsConnection;
 
   beforeAll(async () => {
-    server = await NatsServer.start(bin!);
+    const broker = brokerConfig({ pool: 'basic', servers: [], hosts: ['h1', 'h2'], callers: ['app'] });
+    const auth = (name: string) => ({ name, nkeySeed: broker.users.find((u) => u.name === name)!.seed });
+    server = await NatsServer.start(bin!, broker.serverConf);
     dir = mkdtempSync(join(tmpdir(), 'gcc-cluster-'));
     const cluster = { pool: 'basic', ackWaitMs: 2_000, maxDeliver: 3, nakDelayMs: 50, nakJitterMs: 50, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, timeoutMs: 30_000 };
-    o = resolveClusterOptions({ ...cluster, servers: [server.url] });
-    const cfg = writeClusterConfig(dir, cluster, { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1, restartOnFailure: true, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 });
-    hosts.push(await HostProcess.start(server.url, 'h1', cfg, ['--slots', '16']), await HostProcess.start(server.url, 'h2', cfg, ['--slots', '16']));
+    const oc = resolveClusterOptions({ ...cluster, servers: [server.url], auth: auth('control') }, {});
+    control = await connectCluster(oc, 'basic-control');
+    await ensureStreams(control, await jetstreamManager(control), oc); // only the control center may create them
+    const pool = { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1, restartOnFailure: true, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
+    for (const id of ['h1', 'h2']) {
+      const cfg = join(dir, `${id}.json`);
+      writeSecret(cfg, JSON.stringify({ cluster: { ...cluster, auth: auth(id) }, pool }));
+      hosts.push(await HostProcess.start(server.url, id, cfg, ['--slots', '16']));
+    }
+    o = resolveClusterOptions({ ...cluster, servers: [server.url], auth: auth('app') }, {});
     client = new ClusterClient(o);
     await client.start();
-    monitor = new ClusterMonitor(client.connection, o);
+    monitor = new ClusterMonitor(control, oc);
     await monitor.start();
   }, 120_000);
 
   afterAll(async () => {
     monitor?.stop();
     await client?.close();
+    await control?.close();
     for (const h of hosts) await h.killGroup();
     await server?.dispose();
     rmSync(dir, { recursive: true, force: true });

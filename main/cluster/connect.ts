@@ -1,7 +1,8 @@
 // One NATS connection with the configured credentials. Reconnects forever
 // (hosts must outlive a server restart); the caller decides when to give up.
-import { connect, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { connect, createInbox, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { ClusterError, type ClusterOptions } from './options';
+import { inboxPrefixFor } from './permissions';
 
 export async function connectCluster(o: ClusterOptions, name: string): Promise<NatsConnection> {
   const opts: NodeConnectionOptions = {
@@ -16,6 +17,8 @@ export async function connectCluster(o: ClusterOptions, name: string): Promise<N
     noAsyncTraces: true,
   };
   const a = o.auth;
+  // Its own inbox prefix: the broker lets each user subscribe to its own replies only (permissions.ts).
+  if (a.name !== undefined) opts.inboxPrefix = inboxPrefixFor(a.name);
   if (a.user !== undefined) opts.user = a.user;
   if (a.pass !== undefined) opts.pass = a.pass;
   if (a.token !== undefined) opts.token = a.token;
@@ -27,17 +30,36 @@ export async function connectCluster(o: ClusterOptions, name: string): Promise<N
     if (a.tls.certFile) opts.tls.certFile = a.tls.certFile;
     if (a.tls.keyFile) opts.tls.keyFile = a.tls.keyFile;
   }
+  let nc: NatsConnection;
   try {
-    return await connect(opts);
+    nc = await connect(opts);
   } catch (err) {
     throw new ClusterError('ERR_CLUSTER_UNAVAILABLE', `cannot reach NATS at ${o.servers.join(', ')}: ${(err as Error).message}`, {
       servers: o.servers,
     });
   }
+  // A broker that asks no credentials lets anyone who reaches it read the work and forge answers.
+  const server = nc.getServer();
+  if (brokerIsUnauthenticated(nc) && !o.insecureBroker && !isLoopbackServer(server)) {
+    await nc.close().catch(() => undefined);
+    throw new ClusterError(
+      'ERR_CLUSTER_INSECURE',
+      `NATS at ${server} requires no credentials: anyone who reaches it can read the work and forge results. ` +
+        'Start it with the generated configuration (npm run cluster-config), or pass --insecure-broker to accept it anyway',
+      { server },
+    );
+  }
+  return nc;
 }
 
-/** JetStream request timeout (PubAck, KV create, API): a lost node's answer is retried after this, not 5 s. */
-export const JS_TIMEOUT_MS = 2_000;
+/** The server's INFO said it asks no credentials (auth_required absent or false). */
+export const brokerIsUnauthenticated = (nc: NatsConnection): boolean => nc.info?.auth_required !== true;
+
+/** host:port of a loopback address (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackServer(hostPort: string): boolean {
+  const host = hostPort.replace(/^(nats|tls):\/\//, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 /**
  * nats.js leaves a request whose server went away to its timeout (5 s), even
@@ -101,4 +123,9 @@ export class Link {
       this.wake.push(done);
     });
   }
+}
+
+/** A fresh inbox under this connection's own prefix (the broker lets each user subscribe to its own replies only). */
+export function inboxOf(nc: NatsConnection): string {
+  return createInbox((nc as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
 }

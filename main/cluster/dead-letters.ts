@@ -9,6 +9,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { KV } from '@nats-io/kv';
 import { errors } from '../pool/index';
 import type { ClusterOptions } from './options';
+import { Junk, maxDeliveriesAdvisorySchema, readRecord } from './records';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
 import type { DeadLetter } from './types';
 import { encode, errorRecord } from './wire';
@@ -25,6 +26,7 @@ export class DeadLetters {
     private readonly results: KV,
     private readonly o: ClusterOptions,
     private readonly onMoved: (d: { messageId: string; deliveries: number }) => void = () => undefined,
+    private readonly junk = new Junk((m) => console.warn(`[dead letters] ${m}`)),
   ) {}
 
   async start(): Promise<void> {
@@ -32,8 +34,8 @@ export class DeadLetters {
     this.sub = this.nc.subscribe(names(this.o.pool).maxDeliveriesAdvisory, {
       callback: (err, msg) => {
         if (err) return;
-        const adv = msg.json<{ stream_seq?: number; deliveries?: number }>();
-        if (typeof adv.stream_seq === 'number') void this.move(adv.stream_seq, adv.deliveries ?? this.o.maxDeliver).catch(() => undefined);
+        const adv = readRecord(maxDeliveriesAdvisorySchema, msg.data, this.junk, 'advisory', msg.subject);
+        if (adv) void this.move(adv.stream_seq, adv.deliveries ?? this.o.maxDeliver).catch(() => undefined);
       },
     });
   }

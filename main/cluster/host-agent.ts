@@ -17,6 +17,7 @@ import { HostHeartbeat } from './host-heartbeat';
 import { Puller, type WorkMsg } from './puller';
 import type { ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
+import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
 
 export interface HostAgentOptions {
@@ -48,6 +49,7 @@ export class HostAgent extends EventEmitter {
   private heartbeat: HostHeartbeat | null = null;
   private control: HostControl | null = null;
   private link: Link | null = null;
+  readonly junk = new Junk((m) => this.emit('warn', m)); // malformed records read from the broker, dropped
 
   constructor(opts: HostAgentOptions) {
     super();
@@ -219,7 +221,7 @@ export class HostAgent extends EventEmitter {
     for await (const key of await hosts.keys()) {
       if (key === this.hostId) continue;
       const e = await hosts.get(key);
-      if (e?.operation === 'PUT') total += (e.json<{ capacity?: number }>().capacity ?? 0);
+      if (e?.operation === 'PUT') total += readHostRecord(e.value, this.junk, `hosts key ${key}`)?.capacity ?? 0;
     }
     // Room for a stalled host's messages until their ack_wait expires, on top of everyone's slots.
     return Math.max(64, total * 2);

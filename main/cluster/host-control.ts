@@ -1,14 +1,17 @@
 // Per-host request/reply control: recycle, rolling recycle, scale and config
 // reach one host on gcc.<pool>.control.<hostId> or every host on
 // gcc.<pool>.control.all (each host answers for itself). Requests are parsed
-// as unknown and checked before anything is applied.
+// as unknown with the contract's schema (preload/host-control.ts) before anything
+// is applied: operational commands only — agent, interpreter, paths and env come
+// from this host's own config file or command line, never from the broker.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { PoolOptions } from '../pool/index';
-import type { HostControlReply, HostControlRequest } from './types';
+import type { HostControlReply } from './types';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
 import { names } from './topology';
-import { decode, encode } from './wire';
+import { hostControlRequestSchema, type HostControlRequest } from '../../preload/host-control';
+import { encode } from './wire';
 
 export class HostControl {
   private subs: Subscription[] = [];
@@ -26,40 +29,56 @@ export class HostControl {
         this.nc.subscribe(subject, {
           callback: (err, msg) => {
             if (err) return;
-            void this.handle(msg.data).then((reply) => msg.respond(encode(reply)));
+            void this.handle(msg.data, msg.subject).then((reply) => msg.respond(encode(reply)));
           },
         }),
       );
     }
   }
 
-  async handle(data: Uint8Array): Promise<HostControlReply> {
+  async handle(data: Uint8Array, subject = 'control'): Promise<HostControlReply> {
     const hostId = this.host.hostId;
     try {
-      const req = decode<HostControlRequest>(data);
+      const req = this.parse(data, subject);
+      if ('error' in req) return { hostId, ok: false, error: req.error };
       const pool = this.host.pool;
-      switch (req?.op) {
+      switch (req.op) {
         case 'stats':
           return { hostId, ok: true, result: pool.getDetailedStats() };
         case 'recycle':
           return { hostId, ok: true, result: { recycled: await pool.recycleAll('manual') } };
         case 'recycleWorker':
-          return { hostId, ok: true, result: { recycled: await pool.recycleWorker(String(req.workerId)) } };
+          return { hostId, ok: true, result: { recycled: await pool.recycleWorker(req.workerId) } };
         case 'scale': {
-          const c = pool.scale(Number(req.minWorkers), Number(req.maxWorkers));
+          const c = pool.scale(req.minWorkers, req.maxWorkers);
           return { hostId, ok: true, result: { applied: c.applied, restartRequired: c.restartRequired } };
         }
         case 'config': {
-          if (req.patch === null || typeof req.patch !== 'object') throw Object.assign(new Error('patch must be an object'), { code: 'ERR_INVALID_OPTION' });
+          // Live options only (the schema refused the rest by name); their values are the engine's to check.
           const c = pool.updateConfig(req.patch as Partial<PoolOptions>);
           return { hostId, ok: true, result: { applied: c.applied, restartRequired: c.restartRequired } };
         }
-        default:
-          return { hostId, ok: false, error: { code: 'ERR_INVALID_OPTION', message: 'op must be stats, recycle, recycleWorker, scale or config' } };
       }
     } catch (err) {
       const e = err as { code?: string; message?: string };
       return { hostId, ok: false, error: { code: e.code ?? 'ERR_PROTOCOL', message: e.message ?? String(err) } };
     }
+  }
+
+  /** Unknown until the schema says otherwise; a refusal names the field (e.g. patch.pythonPath) and nothing is applied. */
+  private parse(data: Uint8Array, subject: string): HostControlRequest | { error: { code: string; message: string } } {
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(data));
+    } catch {
+      this.host.junk.drop('control', subject, 'not JSON');
+      return { error: { code: 'ERR_PROTOCOL', message: 'control request is not JSON' } };
+    }
+    const r = hostControlRequestSchema.safeParse(value);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0]!;
+    const field = issue.path.join('.') || 'op';
+    this.host.junk.drop('control', subject, `${field}: ${issue.message}`);
+    return { error: { code: 'ERR_INVALID_OPTION', message: `${field}: ${issue.message}` } };
   }
 }

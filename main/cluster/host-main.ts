@@ -14,6 +14,7 @@ export interface HostArgs {
   agent?: string;
   workers?: string;
   slots?: string;
+  insecureBroker?: boolean;
 }
 
 export function parseHostArgs(argv: string[]): HostArgs {
@@ -27,19 +28,25 @@ export function parseHostArgs(argv: string[]): HostArgs {
       agent: { type: 'string' },
       workers: { type: 'string' },
       slots: { type: 'string' },
+      'insecure-broker': { type: 'boolean' },
     },
   });
   if (!values.join) throw new Error('--join nats://host:port is required');
-  return { join: values.join, hostId: values['host-id'], config: values.config, agent: values.agent, workers: values.workers, slots: values.slots };
+  return { join: values.join, hostId: values['host-id'], config: values.config, agent: values.agent, workers: values.workers, slots: values.slots, insecureBroker: values['insecure-broker'] };
 }
 
 export async function runHostAgent(args: HostArgs, log = (s: string) => console.log(s)): Promise<HostAgent> {
   const file: ClusterFile = args.config ? readClusterFile(args.config) : {};
-  const cluster: ClusterOptions = resolveClusterOptions({ ...(file.cluster ?? {}), servers: args.join.split(',') });
+  const insecure = args.insecureBroker ? { insecureBroker: true } : {};
+  const cluster: ClusterOptions = resolveClusterOptions({ ...(file.cluster ?? {}), servers: args.join.split(','), ...insecure });
   const pool: Partial<PoolOptions> = { ...((file.pool ?? {}) as Partial<PoolOptions>) };
   if (args.agent) pool.agent = args.agent;
   if (args.workers) pool.minWorkers = pool.maxWorkers = Number(args.workers);
-  const hostId = args.hostId ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  const named = cluster.auth.name; // a host credential (broker-config.ts) is bound to one host id
+  if (named && args.hostId && args.hostId !== named) {
+    throw new Error(`--host-id ${args.hostId} differs from the credential's host name "${named}" (cluster.auth.name): the broker lets this credential announce and answer control only as ${named}`);
+  }
+  const hostId = args.hostId ?? named ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
   const agent = new HostAgent({ cluster, hostId, pool, slots: args.slots ? Number(args.slots) : file.slots });
   agent.on('warn', (m: string) => log(`[host ${hostId}] ${m}`));
   await agent.start();

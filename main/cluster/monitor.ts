@@ -5,15 +5,15 @@
 // 'alert' when ack-pending nears the limit.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { JS_TIMEOUT_MS } from './connect';
 import { DeadLetters } from './dead-letters';
 import { KvFeed, type KvOp } from './kv-feed';
 import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
-import type { ClusterOptions } from './options';
+import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
-import { decode, encode } from './wire';
+import { Junk, readControlReply, readHostRecord } from './records';
+import { encode } from './wire';
 
 export class ClusterMonitor extends EventEmitter {
   private readonly hosts = new Map<string, { rec: HostRecord; receivedAt: number; status: HostState }>();
@@ -23,6 +23,8 @@ export class ClusterMonitor extends EventEmitter {
   private alerting = false;
   private hostsFeed: KvFeed | null = null;
   deadLetters: DeadLetters | null = null;
+  // Malformed host records, control replies and advisories: dropped; noted on 'junk' (the control plane's log), else stderr.
+  readonly junk = new Junk((m) => void (this.emit('junk', m) || console.warn(`[cluster monitor] ${m}`)));
   lastAck: AckPendingView | null = null;
 
   constructor(
@@ -36,7 +38,7 @@ export class ClusterMonitor extends EventEmitter {
   async start(): Promise<void> {
     this.jsm = await jetstreamManager(this.nc);
     const topo = await ensureStreams(this.nc, this.jsm, this.o);
-    this.deadLetters = new DeadLetters(this.nc, topo.results, this.o, (d) => this.emit('deadLetter', d));
+    this.deadLetters = new DeadLetters(this.nc, topo.results, this.o, (d) => this.emit('deadLetter', d), this.junk);
     await this.deadLetters.start();
     await this.watchHosts();
     this.timer = setInterval(() => this.evaluate(), Math.max(100, Math.floor(this.o.heartbeatMs / 2)));
@@ -60,27 +62,38 @@ export class ClusterMonitor extends EventEmitter {
   /** Sends a control request to one host, or to every host ('all'); collects the replies. */
   async control(hostId: string | 'all', req: HostControlRequest, timeoutMs = 30_000): Promise<HostControlReply[]> {
     const subject = names(this.o.pool).controlSubject(hostId);
-    if (hostId !== 'all') return [decode<HostControlReply>((await this.nc.request(subject, encode(req), { timeout: timeoutMs })).data)];
+    if (hostId !== 'all') {
+      const reply = readControlReply((await this.nc.request(subject, encode(req), { timeout: timeoutMs })).data, this.junk, subject);
+      return [reply ?? { hostId, ok: false, error: { code: 'ERR_PROTOCOL', message: `the reply from ${hostId} did not match the control reply schema (dropped)` } }];
+    }
     const expect = this.list().filter((h) => h.status === 'up').length;
     const replies: HostControlReply[] = [];
     const it = await this.nc.requestMany(subject, encode(req), { strategy: 'count', maxWait: timeoutMs, maxMessages: Math.max(1, expect) });
-    for await (const m of it) replies.push(decode<HostControlReply>(m.data));
+    for await (const m of it) {
+      const reply = readControlReply(m.data, this.junk, subject);
+      if (reply) replies.push(reply);
+    }
     return replies;
   }
 
   /** The hosts bucket through a KvFeed: a KV watch whose node died showed every host down for a minute. */
   private async watchHosts(): Promise<void> {
     const bucket = names(this.o.pool).hosts;
-    const js = jetstream(this.nc, { timeout: JS_TIMEOUT_MS });
     const jsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false });
     const feed = { name: `hosts_${randomBytes(6).toString('hex')}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.`, replay: true };
-    this.hostsFeed = new KvFeed(this.nc, js, jsm, feed, (key, data, op, isUpdate) => this.onHostEntry(key, data, op, isUpdate));
+    this.hostsFeed = new KvFeed(this.nc, jsm, feed, (key, data, op, isUpdate) => this.onHostEntry(key, data, op, isUpdate));
     await this.hostsFeed.start();
   }
 
   private onHostEntry(key: string, data: Uint8Array, op: KvOp, isUpdate: boolean): void {
     if (op === 'PUT') {
-      const rec = decode<HostRecord>(data);
+      const rec = readHostRecord(data, this.junk, `hosts key ${key}`);
+      if (!rec) return;
+      // Only a host's own key may speak for it (the broker's permissions enforce it per host credential).
+      if (rec.hostId !== key) {
+        this.junk.drop('hosts', `hosts key ${key}`, `hostId ${rec.hostId} does not match its key`);
+        return;
+      }
       const prev = this.hosts.get(rec.hostId);
       // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
       // it counts as already stale until a live heartbeat arrives.

@@ -1,6 +1,9 @@
 // Cluster options are checked up front, each refusal naming its field; credentials come from env when the config leaves them out.
 import { describe, expect, it } from 'vitest';
-import { authFromEnv, describeAuth, resolveClusterOptions } from './options';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { authFromEnv, describeAuth, readClusterFile, resolveClusterOptions } from './options';
 import { backoffFor } from './topology';
 
 const servers = ['nats://127.0.0.1:4222'];
@@ -44,10 +47,43 @@ describe('resolveClusterOptions', () => {
     expect(authFromEnv({}, env)).toEqual({ user: 'u', pass: 'p', token: 't', tls: { caFile: '/ca.pem', certFile: undefined, keyFile: undefined } });
     expect(authFromEnv({ user: 'cfg' }, env).user).toBe('cfg');
     expect(describeAuth(authFromEnv({}, env))).toEqual(['user', 'pass', 'token', 'tls']); // names only, never values
+    expect(authFromEnv({}, { GCC_NATS_NAME: 'gpu-1', GCC_NATS_NKEY_SEED: 'SU…' })).toEqual({ name: 'gpu-1', nkeySeed: 'SU…' });
   });
 
   it('backs off redeliveries from ack_wait, one entry per redelivery at most', () => {
     const o = resolveClusterOptions({ servers, ackWaitMs: 2_000, maxDeliver: 3 }, {});
     expect(backoffFor(o)).toEqual([2e9, 4e9, 8e9]);
+  });
+});
+
+describe('readClusterFile', () => {
+  const withFile = (content: unknown, mode: number, run: (file: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gcc-cfg-'));
+    const file = join(dir, 'cluster.json');
+    writeFileSync(file, JSON.stringify(content));
+    chmodSync(file, mode);
+    try {
+      run(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it.skipIf(process.platform === 'win32')('refuses a file holding a password that group or others can read, saying why', () => {
+    withFile({ cluster: { auth: { user: 'u', pass: 'p' } } }, 0o644, (file) => {
+      expect(() => readClusterFile(file)).toThrow(/holds cluster\.auth\.pass but is readable by group or others \(mode 0644\); run `chmod 600/);
+    });
+    withFile({ cluster: { auth: { nkeySeed: 'SU…' } } }, 0o640, (file) => expect(() => readClusterFile(file)).toThrow(/cluster\.auth\.nkeySeed/));
+  });
+
+  it.skipIf(process.platform === 'win32')("refuses a file holding a credential that another user owns", () => {
+    withFile({ cluster: { auth: { token: 't' } } }, 0o600, (file) => {
+      expect(() => readClusterFile(file, 4242)).toThrow(/owned by uid \d+, not by this user \(uid 4242\)/);
+    });
+  });
+
+  it('reads a 0600 file with credentials, and any readable file without them', () => {
+    withFile({ cluster: { auth: { user: 'u', pass: 'p' } } }, 0o600, (file) => expect(readClusterFile(file).cluster?.auth?.pass).toBe('p'));
+    withFile({ cluster: { pool: 'x' }, pool: { minWorkers: 1 } }, 0o644, (file) => expect(readClusterFile(file).cluster?.pool).toBe('x'));
   });
 });

@@ -2,11 +2,11 @@
 // consumer behave, and the timings of host heartbeats. Plain Node, no electron.
 // Credentials come from the config object or the environment, never argv, so
 // they never show in `ps` output.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 
 export class ClusterError extends Error {
   constructor(
-    readonly code: 'ERR_CLUSTER_OPTION' | 'ERR_CLUSTER_UNAVAILABLE' | 'ERR_CLUSTER_CLOSED',
+    readonly code: 'ERR_CLUSTER_OPTION' | 'ERR_CLUSTER_UNAVAILABLE' | 'ERR_CLUSTER_CLOSED' | 'ERR_CLUSTER_INSECURE',
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -16,6 +16,7 @@ export class ClusterError extends Error {
 }
 
 export interface ClusterAuth {
+  name?: string; // the broker user this credential is (broker-config.ts): its inbox prefix, host id or results prefix
   user?: string;
   pass?: string;
   token?: string;
@@ -38,8 +39,12 @@ export interface ClusterOptions {
   timeoutMs: number; // default deadline of one execute() (publish → result)
   ackPendingAlertRatio: number; // alert when ack-pending reaches this share of max_ack_pending
   replicas: number; // copies of every stream, bucket and durable consumer (1, 3 or 5; R3 survives one node of three)
+  insecureBroker: boolean; // --insecure-broker: accept a broker that asks no credentials beyond loopback
   auth: ClusterAuth;
 }
+
+/** JetStream request timeout (PubAck, KV create, API): a lost node's answer is retried after this, not 5 s. */
+export const JS_TIMEOUT_MS = 2_000;
 
 export const DEFAULT_CLUSTER: Omit<ClusterOptions, 'servers'> = {
   pool: 'default',
@@ -55,6 +60,7 @@ export const DEFAULT_CLUSTER: Omit<ClusterOptions, 'servers'> = {
   timeoutMs: 60_000,
   ackPendingAlertRatio: 0.9,
   replicas: 1, // a single nats-server holds one copy; a 3-node JetStream cluster should use 3
+  insecureBroker: false,
   auth: {},
 };
 
@@ -76,12 +82,14 @@ export function resolveClusterOptions(input: Omit<Partial<ClusterOptions>, 'serv
   if (!Number.isInteger(o.replicas) || o.replicas < 1 || o.replicas > 5) throw bad('replicas', 'must be an integer 1..5 (JetStream keeps at most 5 copies; use 3 on a 3-node cluster)');
   if (!(o.ackPendingAlertRatio > 0 && o.ackPendingAlertRatio <= 1)) throw bad('ackPendingAlertRatio', 'must be in (0, 1]');
   if (o.auth.pass !== undefined && o.auth.user === undefined) throw bad('auth.pass', 'needs auth.user');
+  if (o.auth.name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.auth.name)) throw bad('auth.name', 'must be 1-64 letters, digits, _ or -');
   return o;
 }
 
 /** GCC_NATS_* environment variables fill what the config leaves out. */
 export function authFromEnv(auth: ClusterAuth, env = process.env): ClusterAuth {
   const out: ClusterAuth = { ...auth };
+  out.name ??= env.GCC_NATS_NAME || undefined; // the broker user an nkey seed from the environment belongs to
   out.user ??= env.GCC_NATS_USER || undefined;
   out.pass ??= env.GCC_NATS_PASS || undefined;
   out.token ??= env.GCC_NATS_TOKEN || undefined;
@@ -99,11 +107,37 @@ export interface ClusterFile {
   slots?: number; // messages this host takes at once
 }
 
-export function readClusterFile(path: string): ClusterFile {
+/**
+ * Reads the file through one descriptor (it cannot be swapped between the checks and the read).
+ * One holding a credential (auth.pass, auth.token, auth.nkeySeed) must be a regular file only its
+ * owner — this user — can read, like the control plane's --token-file; refused otherwise, saying why.
+ */
+export function readClusterFile(path: string, uid = process.getuid?.()): ClusterFile {
+  const fail = (why: string) => new ClusterError('ERR_CLUSTER_OPTION', `cluster config ${path} ${why}`, { field: 'config' });
+  let fd: number;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ClusterFile;
+    fd = openSync(path, 'r');
   } catch (err) {
-    throw new ClusterError('ERR_CLUSTER_OPTION', `cluster config ${path} could not be read: ${(err as Error).message}`, { field: 'config' });
+    throw fail(`could not be read: ${(err as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw fail('is not a regular file');
+    let file: ClusterFile;
+    try {
+      file = JSON.parse(readFileSync(fd, 'utf8')) as ClusterFile;
+    } catch (err) {
+      throw fail(`could not be read: ${(err as Error).message}`);
+    }
+    const a = (file?.cluster?.auth ?? {}) as ClusterAuth;
+    const secret = (['pass', 'token', 'nkeySeed'] as const).find((k) => a[k] !== undefined);
+    if (secret && process.platform !== 'win32') {
+      if ((st.mode & 0o077) !== 0) throw fail(`holds cluster.auth.${secret} but is readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${path}\``);
+      if (uid !== undefined && st.uid !== uid) throw fail(`holds cluster.auth.${secret} but is owned by uid ${st.uid}, not by this user (uid ${uid})`);
+    }
+    return file;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -11,7 +11,8 @@
 //     Every idle host's doorbell rings; the running ones pull; a stopped one
 //     takes nothing.
 // The cost is one round trip (the doorbell) on an idle cluster's first message.
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { inboxOf } from './connect';
 import { nanos } from './topology';
 
 const BELL_EXPIRES_MS = 1_000; // re-armed each second: a doorbell left on a lost consumer leader ends soon
@@ -50,7 +51,7 @@ export class WorkMsg {
 export class Puller {
   readonly stats = { pulls: 0, rings: 0, lost: 0 };
   private sub: Subscription | null = null;
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private readonly api: string;
   private pull: { id: number; n: number; got: number; timer: NodeJS.Timeout } | null = null;
   private bell: { id: number; timer: NodeJS.Timeout } | null = null;
@@ -65,6 +66,7 @@ export class Puller {
     private readonly onMsg: (m: WorkMsg) => void,
   ) {
     this.api = `$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`;
+    this.inbox = inboxOf(nc); // under the host's own prefix: the only replies its broker user may read
   }
 
   start(): void {

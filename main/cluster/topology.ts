@@ -5,8 +5,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { JS_TIMEOUT_MS } from './connect';
-import { ClusterError, type ClusterOptions } from './options';
+import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 
 export const HDR_DEADLINE = 'Gcc-Deadline'; // epoch ms after which nobody should start the message
 export const HDR_REPLY = 'Gcc-Reply'; // the caller's id: the prefix of its result keys

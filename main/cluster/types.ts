@@ -48,16 +48,12 @@ export interface HostsView {
   servers: string[];
   pool: string;
   connected: boolean;
+  unauthenticatedBroker: boolean; // connected to a broker that asks no credentials: anyone reaching it can read work and forge answers
   hosts: HostView[];
   ackPending: AckPendingView | null;
 }
 
-export type HostControlRequest =
-  | { op: 'stats' }
-  | { op: 'recycle' } // rolling recycle of every worker on the host
-  | { op: 'recycleWorker'; workerId: string }
-  | { op: 'scale'; minWorkers: number; maxWorkers: number }
-  | { op: 'config'; patch: Record<string, unknown> };
+export type { HostControlRequest } from '../../preload/host-control';
 
 export interface HostControlReply {
   hostId: string;

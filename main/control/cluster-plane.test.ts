@@ -68,7 +68,7 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
       const v = await plane.handlers.getHosts({});
       return v.hosts.filter((h) => h.status === 'up').length === 2 ? v : null;
     });
-    expect(view).toMatchObject({ enabled: true, pool: 'plane', connected: true });
+    expect(view).toMatchObject({ enabled: true, pool: 'plane', connected: true, unauthenticatedBroker: true }); // the Hosts view warns
     expect(view.hosts.map((h) => [h.hostId, h.capacity, h.workers.length])).toEqual([['p1', 8, 1], ['p2', 8, 1]]);
   });
 
@@ -81,11 +81,19 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
   it('controls one host and refuses a bad request by field', async () => {
     const [reply] = await plane.handlers.controlHost({ hostId: 'p1', op: 'stats' });
     expect(reply).toMatchObject({ hostId: 'p1', ok: true, result: { total: 1 } });
-    expect(await rejection(plane.handlers.controlHost({ hostId: 'p1', op: 'scale' }))).toMatchObject({ code: 'ERR_VALIDATION' });
+    expect(await rejection(plane.handlers.controlHost({ hostId: 'p1', op: 'scale' } as never))).toMatchObject({ code: 'ERR_VALIDATION' });
     const [cfg] = await plane.handlers.controlHost({ hostId: 'p2', op: 'config', patch: { timeout: 12_345 } });
     expect(cfg).toMatchObject({ hostId: 'p2', ok: true, result: { applied: ['timeout'] } });
     const [bad] = await plane.handlers.controlHost({ hostId: 'p2', op: 'config', patch: { timeout: -1 } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_OPTION', message: expect.stringContaining('timeout') } });
+    // What decides the code a host runs is refused at the API door too, naming the field; nothing reaches the host.
+    for (const patch of [{ pythonPath: '/bin/sh' }, { pythonPaths: ['/tmp'] }, { agent: 'os:system' }, { env: { LD_PRELOAD: '/tmp/x.so' } }]) {
+      const field = Object.keys(patch)[0]!;
+      expect(await rejection(plane.handlers.controlHost({ hostId: 'p2', op: 'config', patch }))).toMatchObject({
+        code: 'ERR_VALIDATION',
+        message: expect.stringMatching(new RegExp(`patch\\.${field}: decides which code the host runs`)),
+      });
+    }
     expect(await plane.handlers.getDeadLetters({})).toEqual([]);
   });
 

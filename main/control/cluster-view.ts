@@ -5,6 +5,7 @@ import type { HostSample, LogEvent } from '../../preload/contract';
 import {
   ClusterClient,
   ClusterMonitor,
+  brokerIsUnauthenticated,
   connectCluster,
   type ClusterOptions,
   type DeadLetter,
@@ -12,6 +13,7 @@ import {
   type HostControlRequest,
   type HostsView,
 } from '../cluster/index';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { AlertCheck } from './alerts';
 
 type Log = (e: Omit<LogEvent, 'seq' | 'time'>) => void;
@@ -20,6 +22,7 @@ export class ClusterView {
   private monitor: ClusterMonitor | null = null;
   private client: ClusterClient | null = null;
   private close: (() => Promise<void>) | null = null;
+  private nc: NatsConnection | null = null;
 
   constructor(
     readonly o: ClusterOptions,
@@ -49,6 +52,7 @@ export class ClusterView {
   async start(): Promise<void> {
     const nc = await connectCluster(this.o, 'gcc-control-center');
     this.close = async () => void (await nc.drain().catch(() => undefined));
+    this.nc = nc;
     const m = new ClusterMonitor(nc, this.o);
     m.on('host', (c: { hostId: string; from: string; to: string; heartbeatAgeMs: number }) => {
       const level = c.to === 'down' ? 'error' : c.to === 'stale' ? 'warn' : 'info';
@@ -58,8 +62,12 @@ export class ClusterView {
     m.on('deadLetter', (d: { messageId: string; deliveries: number }) =>
       this.log({ type: 'cluster.dead_letter', level: 'error', message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries`, data: { ...d } }),
     );
+    // Malformed records from the broker: dropped; one rate-limited line each (main/cluster/records.ts).
+    const junk = (message: string) => this.log({ type: 'cluster.junk', level: 'warn', message });
+    m.on('junk', junk);
     await m.start();
     const client = new ClusterClient(this.o);
+    client.junk.log = junk;
     await client.start(nc);
     // Both at once: "connected" must mean tasks can go out too.
     this.monitor = m;
@@ -86,6 +94,7 @@ export class ClusterView {
       servers: this.o.servers,
       pool: this.o.pool,
       connected: this.monitor !== null,
+      unauthenticatedBroker: this.monitor !== null && this.nc !== null && brokerIsUnauthenticated(this.nc),
       hosts: this.monitor?.list() ?? [],
       ackPending: this.monitor?.lastAck ?? null,
     };

@@ -15,6 +15,7 @@ import { EventLog } from './event-log';
 import { MetricsHistoryStore } from './history';
 import { LoadGenerator } from './load-generator';
 import { validateAgent } from './agent-validate';
+import { allowedAgentPaths, checkSelectableAgentPaths } from './agent-path-guard';
 import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './interpreter-guard';
 import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
 import { Sampler } from './sampler';
@@ -42,7 +43,7 @@ export interface CoreOptions extends RuntimeContext {
  */
 function refuseAllowListPatch(patch: ConfigPatch): void {
   if (Object.prototype.hasOwnProperty.call(patch, 'python')) {
-    throw validationError([{ path: 'python', message: 'python.allowedInterpreters is set in config.json only, not over the API' }]);
+    throw validationError([{ path: 'python', message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' }]);
   }
 }
 
@@ -66,6 +67,7 @@ export class PlaneCore {
   // pool.pythonPath as config.json (or the CLI/test overrides) had it at start: the operator's
   // own choice, so it stays selectable over the API even when it is not on the allow-list.
   private readonly trustedPythons: string[];
+  private readonly trustedAgentPaths: string[]; // pool.pythonPaths at start, likewise
   private persistTimer: NodeJS.Timeout | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private stopped: Promise<void> | undefined;
@@ -75,6 +77,7 @@ export class PlaneCore {
     this.now = opts.now;
     this.config = config;
     this.trustedPythons = config.pool.pythonPath ? [config.pool.pythonPath] : [];
+    this.trustedAgentPaths = [...config.pool.pythonPaths];
     this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
     this.alerts = new AlertEngine(config.alerts);
     this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
@@ -111,6 +114,11 @@ export class PlaneCore {
   /** The interpreters the API may select (interpreter-guard.ts). */
   allowedPythons(): ReadonlySet<string> {
     return allowedInterpreters(this.config, this.ctx, this.trustedPythons);
+  }
+
+  /** The agent folders the API may put on the workers' PYTHONPATH (agent-path-guard.ts). */
+  allowedAgentPaths(): ReadonlySet<string> {
+    return allowedAgentPaths(this.config, this.trustedAgentPaths);
   }
 
   log(e: Omit<LogEvent, 'seq' | 'time'> & { time?: number }): LogEvent {
@@ -205,6 +213,7 @@ export class PlaneCore {
       if (next.pool.pythonPath && next.pool.pythonPath !== this.config.pool.pythonPath) {
         await checkSelectableInterpreter(next.pool.pythonPath, 'pool.pythonPath', this.allowedPythons());
       }
+      checkSelectableAgentPaths(next.pool.pythonPaths, 'pool.pythonPaths', this.allowedAgentPaths());
       const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), toPoolOptions(next, this.ctx));
       let poolRestart: string[] = [];
       await this.checkLaunch(poolPatch, toPoolOptions(next, this.ctx));

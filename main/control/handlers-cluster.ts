@@ -2,7 +2,8 @@
 // Single-machine mode answers getHosts with { enabled: false } and refuses the
 // rest with ERR_CLUSTER_DISABLED, naming how to turn a cluster on.
 import type { ApiHandlers } from '../../preload/contract';
-import { ApiError } from './api-error';
+import { controlHostInputSchema } from '../../preload/host-control';
+import { ApiError, issuesFromZod, validationError } from './api-error';
 import type { PlaneCore } from './core';
 
 type ClusterHandlers = Pick<ApiHandlers, 'getHosts' | 'controlHost' | 'getDeadLetters' | 'requeueDeadLetter'>;
@@ -13,24 +14,15 @@ export function clusterHandlers(core: PlaneCore): ClusterHandlers {
     return core.cluster;
   };
   return {
-    getHosts: async () => core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, hosts: [], ackPending: null },
-    controlHost: async ({ hostId, op, workerId, minWorkers, maxWorkers, patch }) => {
+    getHosts: async () => core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, unauthenticatedBroker: false, hosts: [], ackPending: null },
+    // The transports parse the contract's union (preload/host-control.ts); parsed again here for callers
+    // that hold the handlers directly, since this request reaches other machines.
+    controlHost: async (input) => {
       const c = need();
-      if (op === 'config') {
-        if (!patch) throw new ApiError('ERR_VALIDATION', 'Invalid input — patch: required for config', [{ path: 'patch', message: 'required for config' }]);
-        return c.control(hostId, { op, patch });
-      }
-      if (op === 'recycleWorker') {
-        if (!workerId) throw new ApiError('ERR_VALIDATION', 'Invalid input — workerId: required for recycleWorker', [{ path: 'workerId', message: 'required for recycleWorker' }]);
-        return c.control(hostId, { op, workerId });
-      }
-      if (op === 'scale') {
-        if (minWorkers === undefined || maxWorkers === undefined) {
-          throw new ApiError('ERR_VALIDATION', 'Invalid input — minWorkers, maxWorkers: required for scale', [{ path: 'minWorkers', message: 'required for scale' }]);
-        }
-        return c.control(hostId, { op, minWorkers, maxWorkers });
-      }
-      return c.control(hostId, { op });
+      const r = controlHostInputSchema.safeParse(input);
+      if (!r.success) throw validationError(issuesFromZod(r.error.issues));
+      const { hostId, ...req } = r.data;
+      return c.control(hostId, req);
     },
     getDeadLetters: async () => need().deadLetters(),
     requeueDeadLetter: async ({ seq }) => ({ messageId: (await need().requeue(seq)).messageId }),

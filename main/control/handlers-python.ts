@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ApiHandlers } from '../../preload/contract';
 import { validateAgent } from './agent-validate';
 import type { PlaneCore } from './core';
+import { checkSelectableAgentPaths } from './agent-path-guard';
 import { checkSelectableInterpreter } from './interpreter-guard';
 import { appVenvDir, workerPython } from './pool-options';
 import { checkPythonEnv, setupPythonEnv } from './python-env';
@@ -39,7 +40,10 @@ export function pythonHandlers(core: PlaneCore): PythonHandlers {
       return report;
     },
 
-    validateAgent: async ({ agent, pythonPaths }) =>
-      validateAgent({ agent, pythonPaths, pythonPath: workerPython(core.config, core.ctx), runtimeDir: core.ctx.runtimeDir }),
+    validateAgent: async ({ agent, pythonPaths }) => {
+      // Validating imports the agent from these folders: the same allow-list as pool.pythonPaths.
+      checkSelectableAgentPaths(pythonPaths, 'pythonPaths', core.allowedAgentPaths());
+      return validateAgent({ agent, pythonPaths, pythonPath: workerPython(core.config, core.ctx), runtimeDir: core.ctx.runtimeDir });
+    },
   };
 }

@@ -127,6 +127,12 @@ describe('parseServeArgs: cluster options', () => {
     expect(() => parseServeArgs(['--cluster', 'http://x'], noEnv)).toThrow(/--cluster must be/);
   });
 
+  it('takes --insecure-broker with --join or --cluster only', () => {
+    expect(parseServeArgs(['--cluster', 'nats://a:1', '--insecure-broker'], noEnv).insecureBroker).toBe(true);
+    expect(parseServeArgs(['--join', 'nats://a:1'], noEnv).insecureBroker).toBeUndefined();
+    expect(() => parseServeArgs(['--insecure-broker'], noEnv)).toThrow(/--insecure-broker needs --join or --cluster/);
+  });
+
   it('refuses two cluster modes at once and a host id without --join', () => {
     expect(() => parseServeArgs(['--join', 'nats://a:1', '--cluster-demo'], noEnv)).toThrow(/exclude each other/);
     expect(() => parseServeArgs(['--host-id', 'h1'], noEnv)).toThrow(/--host-id needs --join/);

@@ -25,6 +25,7 @@ export interface ServeOptions {
   cluster?: string; // nats://… — a control center that shows that cluster's hosts
   clusterConfig?: string; // JSON { cluster, pool }; default <data-dir>/cluster.json when present
   clusterDemo?: boolean;
+  insecureBroker?: boolean; // accept a broker without auth beyond loopback (refused otherwise)
 }
 
 /** A refusal with the exit code the CLI should use (2 = bad usage). */
@@ -35,7 +36,7 @@ export class CliError extends Error {
 }
 
 export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public] [--allowed-host <name[:port]>]...
-       [--join nats://host:4222 --host-id NAME | --cluster nats://host:4222 | --cluster-demo] [--cluster-config <file.json>]
+       [--join nats://host:4222 --host-id NAME | --cluster nats://host:4222 | --cluster-demo] [--cluster-config <file.json>] [--insecure-broker]
   The token comes from --token-file or the GREENLET_CC_TOKEN environment variable (never from the command line); without either, one is generated.`;
 
 /** Env var that carries the token to the server (and from scripts/serve.mjs to its child). */
@@ -104,6 +105,7 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
         cluster: { type: 'string' },
         'cluster-config': { type: 'string' },
         'cluster-demo': { type: 'boolean' },
+        'insecure-broker': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -148,7 +150,7 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
   };
 }
 
-function clusterArgs(v: { join?: string; 'host-id'?: string; cluster?: string; 'cluster-config'?: string; 'cluster-demo'?: boolean }) {
+function clusterArgs(v: { join?: string; 'host-id'?: string; cluster?: string; 'cluster-config'?: string; 'cluster-demo'?: boolean; 'insecure-broker'?: boolean }) {
   const modes = [v.join !== undefined, v.cluster !== undefined, v['cluster-demo'] === true].filter(Boolean).length;
   if (modes > 1) throw new CliError('--join, --cluster and --cluster-demo exclude each other');
   for (const [flag, url] of [['--join', v.join], ['--cluster', v.cluster]] as const) {
@@ -159,6 +161,7 @@ function clusterArgs(v: { join?: string; 'host-id'?: string; cluster?: string; '
   }
   if (v['host-id'] !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(v['host-id'])) throw new CliError('--host-id must be 1-64 letters, digits, _ or -');
   if (v['host-id'] !== undefined && v.join === undefined) throw new CliError('--host-id needs --join');
-  const out = { join: v.join, hostId: v['host-id'], cluster: v.cluster, clusterConfig: v['cluster-config'], clusterDemo: v['cluster-demo'] };
+  if (v['insecure-broker'] && v.join === undefined && v.cluster === undefined) throw new CliError('--insecure-broker needs --join or --cluster');
+  const out = { join: v.join, hostId: v['host-id'], cluster: v.cluster, clusterConfig: v['cluster-config'], clusterDemo: v['cluster-demo'], insecureBroker: v['insecure-broker'] };
   return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as Partial<typeof out>;
 }

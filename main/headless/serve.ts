@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   delete process.env[TOKEN_ENV];
   if (opts.join) {
     // Host agent of a cluster: pulls work from NATS for its local workers; no UI, no HTTP port.
-    await runHostAgent({ join: opts.join, hostId: opts.hostId, config: clusterConfigPath(opts) });
+    await runHostAgent({ join: opts.join, hostId: opts.hostId, config: clusterConfigPath(opts), insecureBroker: opts.insecureBroker });
     return;
   }
   const builtServe = fileURLToPath(import.meta.url).endsWith('.js') ? fileURLToPath(import.meta.url) : null;

@@ -34,6 +34,13 @@ describe('python runtime', () => {
     expect(env.FOO).toBe('bar');
   });
 
+  it("keeps this process's secrets out of a worker's environment: GCC_NATS_* and the control plane token", () => {
+    const base = { PATH: '/bin', GCC_NATS_USER: 'u', GCC_NATS_PASS: 'p', GCC_NATS_NKEY_SEED: 'SU…', GREENLET_CC_TOKEN: 't0ken-123', HOME: '/h' };
+    const env = workerEnv('/rt', [], { GCC_NATS_TOKEN: 'via-extra' }, base);
+    expect(Object.keys(env).filter((k) => k.startsWith('GCC_NATS_') || k === 'GREENLET_CC_TOKEN')).toEqual([]);
+    expect(env).toMatchObject({ PATH: '/bin', HOME: '/h' });
+  });
+
   it('launches the worker module unbuffered with the JSON config', () => {
     const args = workerArgs({ agent: 'echo_agent:EchoAgent', max_queue_size: 5, concurrency: 2 });
     expect(args.slice(0, 4)).toEqual(['-u', '-m', 'greenlet_a2a.worker', '--config']);

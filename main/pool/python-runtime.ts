@@ -66,10 +66,22 @@ export function workerArgs(config: WorkerConfig): string[] {
   return ['-u', '-m', 'greenlet_a2a.worker', '--config', JSON.stringify(config)];
 }
 
-/** PYTHONPATH = runtimeDir, its examples, the operator's extra paths, then any inherited PYTHONPATH. */
-export function workerEnv(runtimeDir: string, pythonPaths: readonly string[] = [], extra: Record<string, string> = {}): Record<string, string> {
-  const inherited = extra.PYTHONPATH ?? process.env.PYTHONPATH;
+/**
+ * Credentials of this process that agent code has no use for: the broker's (GCC_NATS_*, read by
+ * main/cluster/options.ts) and the control plane's token. Whoever's agent runs in a worker must
+ * not be able to read them from its environment, however they were set.
+ */
+export const isSecretEnvName = (name: string): boolean => name.startsWith('GCC_NATS_') || name === 'GREENLET_CC_TOKEN';
+
+/**
+ * The worker's whole environment (spawned with extendEnv off): this process's, less the secrets,
+ * plus `extra`; PYTHONPATH = runtimeDir, its examples, the operator's extra paths, then any inherited PYTHONPATH.
+ */
+export function workerEnv(runtimeDir: string, pythonPaths: readonly string[] = [], extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const inherited = extra.PYTHONPATH ?? base.PYTHONPATH;
   const parts = [runtimeDir, join(runtimeDir, 'examples'), ...pythonPaths];
   if (inherited) parts.push(inherited);
-  return { ...extra, PYTHONPATH: parts.join(delimiter), PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...base, ...extra })) if (v !== undefined && !isSecretEnvName(k)) env[k] = v;
+  return { ...env, PYTHONPATH: parts.join(delimiter), PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
 }

@@ -31,7 +31,8 @@ export type WorkerSubprocess = ReturnType<typeof spawnRaw>;
 
 function spawnRaw(file: string, args: string[], env: Record<string, string>) {
   // buffer: false — output is consumed as it streams, never accumulated; reject: false — an exit is an event, not an exception.
-  return execa(file, args, { env, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true });
+  // extendEnv off: `env` is the whole environment (workerEnv left the secrets out of it).
+  return execa(file, args, { env, extendEnv: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, windowsHide: true });
 }
 
 /** Throws only when execa itself cannot even try (bad options); a missing interpreter arrives as onExit. */

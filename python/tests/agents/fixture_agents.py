@@ -189,3 +189,13 @@ class BigNumberAgent(GreenletA2AAgent):
         kind = data["kind"]
         value = {"huge": 10 ** 400, "past_2_53": 2 ** 53 + 1, "inf": float("inf"), "nan": float("nan")}.get(kind, 2 ** 53 - 1)
         return {"ok": True, "x": [0, {"y": value}]}
+
+
+class EnvAgent(GreenletA2AAgent):
+    """Returns the names of its environment variables that start with ``data["prefix"]`` (secrets tests)."""
+
+    def process(self, data):
+        import os
+
+        prefix = data.get("prefix", "") if isinstance(data, dict) else ""
+        return sorted(k for k in os.environ if k.startswith(prefix))

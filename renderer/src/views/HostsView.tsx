@@ -51,6 +51,14 @@ export function HostsView() {
           Recycle all hosts (rolling)
         </button>
       </div>
+      {view.unauthenticatedBroker && (
+        <div className="banner warn" role="alert" data-testid="hosts-unauthenticated-broker">
+          <span>
+            This NATS broker asks no credentials: anyone who can reach it can read the work, forge answers and control the hosts. Start it with
+            the configuration <code>npm run cluster-config</code> writes (docs/cluster.md, &ldquo;Roles and permissions&rdquo;).
+          </span>
+        </div>
+      )}
       <StatusNote note={message} testId="hosts-message" block />
       <div className="panel" style={{ padding: 0, overflow: 'auto' }}>
         <table data-testid="hosts-table">

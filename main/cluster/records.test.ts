@@ -1,0 +1,33 @@
+// Records from the broker are parsed, never trusted; junk is counted every time and logged at
+// most once per interval per source, with the count since the last line.
+import { describe, expect, it } from 'vitest';
+import { Junk, readHostRecord, readResult } from './records';
+
+const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+
+describe('records read from the broker', () => {
+  it('a result is taken when it has the shape, and a failed one must carry its error', () => {
+    const junk = new Junk(() => undefined);
+    expect(readResult(bytes({ ok: true, result: [1], hostId: 'h', delivery: 1, extra: 'kept' }), junk, 'k')).toMatchObject({ ok: true, result: [1], extra: 'kept' });
+    expect(readResult(bytes({ ok: false, hostId: 'h', delivery: 1 }), junk, 'k')).toBeNull();
+    expect(readResult(bytes({ ok: true, hostId: 'h', delivery: 0 }), junk, 'k')).toBeNull();
+    expect(readHostRecord(bytes('{"hostId":'), junk, 'k')).toBeNull();
+    expect(junk.counts).toMatchObject({ results: 2, hosts: 1 });
+  });
+
+  it('counts every drop and logs the first, then one line per interval with the count since', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const junk = new Junk((m) => lines.push(m), 10_000, () => now);
+    for (let i = 0; i < 5; i++) junk.drop('hosts', 'hosts key x', 'not JSON');
+    now = 10_000;
+    junk.drop('hosts', 'hosts key x', 'not JSON');
+    junk.drop('results', 'results key y', 'ok: expected boolean');
+    expect(junk.counts.hosts).toBe(6);
+    expect(junk.total).toBe(7);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/hosts record from hosts key x \(not JSON\); 1 dropped since the last note, 1 in all/);
+    expect(lines[1]).toMatch(/5 dropped since the last note, 6 in all/);
+    expect(lines[2]).toMatch(/results record from results key y/);
+  });
+});
