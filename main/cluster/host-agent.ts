@@ -202,7 +202,12 @@ export class HostAgent extends EventEmitter {
 
   private async isOurs(key: string, rec: ResultRecord): Promise<boolean> {
     const e = await this.topo!.results.get(key).catch(() => null);
-    const stored = e?.json<Partial<ResultRecord>>();
+    let stored: Partial<ResultRecord> | undefined;
+    try {
+      stored = e?.json<Partial<ResultRecord>>();
+    } catch {
+      return false; // not a record of ours, whatever it is: the answer exists, count it as another's
+    }
     return stored?.hostId === rec.hostId && stored?.delivery === rec.delivery;
   }
 
