@@ -135,26 +135,32 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
     expect(client!.resultsFeed.recreated).toBeGreaterThan(0);
   });
 
-  it("kill -9 of the node serving the control center's hosts feed: no live host is shown down", async () => {
-    // down after 8 s: a host whose own heartbeats stall while the lost node's streams elect leaders is not what this
-    // tests; a KV watch on the lost node came back only after 10 s or more (two missed 5 s heartbeats, then 30 s ones).
-    const { jsm, n, o } = await start('hahosts', { staleAfterMs: 4_000, downAfterMs: 8_000 });
+  it("kill -9 of the node serving the control center's hosts feed: records stored after the kill reach the Hosts view within seconds", async () => {
+    const { jsm, n, o } = await start('hahosts');
     const monitor = new ClusterMonitor(client!.connection, o);
     try {
       await monitor.start();
       const up = () => monitor.list().filter((h) => h.status === 'up').length;
       for (let i = 0; i < 100 && up() < 2; i++) await new Promise((r) => setTimeout(r, 100));
       expect(up()).toBe(2);
-      const downs: string[] = [];
-      monitor.on('host', (c: { hostId: string; to: string }) => c.to === 'down' && downs.push(c.hostId));
       // The consumer the control center reads the hosts bucket through, whatever its kind (the hosts' own
       // key listings at start leave headers-only consumers behind).
       const feeds = (await jsm.consumers.list(`KV_${n.hosts}`).next()).filter((ci) => !ci.config.headers_only).map((ci) => ci.name);
       expect(feeds).toHaveLength(1);
-      await killNode(await leaderOf(jsm, `KV_${n.hosts}`, feeds[0]!));
-      await new Promise((r) => setTimeout(r, 12_000)); // past downAfterMs, had the hosts' heartbeats stopped reaching the view
-      expect(downs).toEqual([]);
-      expect(up()).toBe(2);
+      const victim = await leaderOf(jsm, `KV_${n.hosts}`, feeds[0]!);
+      // Move the hosts stream's leadership off that node: its election stalls the hosts' own heartbeats,
+      // which is the stream-leader test's business, not this one's.
+      for (let i = 0; i < 10 && (await leaderOf(jsm, `KV_${n.hosts}`)) === victim; i++) {
+        await client!.connection.request(`$JS.API.STREAM.LEADER.STEPDOWN.KV_${n.hosts}`, '', { timeout: 5_000 }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const killedAt = Date.now();
+      await killNode(victim);
+      // Hosts beat every 500 ms. A KV watch on the lost node came back only after two missed 5 s heartbeats
+      // (then ran on 30 s ones); the feed notices 1.5 s of silence and is recreated.
+      const fresh = () => monitor.list().some((h) => h.time >= killedAt);
+      for (let i = 0; i < 80 && !fresh(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(fresh()).toBe(true);
     } finally {
       monitor.stop();
     }
