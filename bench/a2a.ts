@@ -5,6 +5,7 @@
 // same number of requests outstanding from the same process; each round runs
 // both, in alternating order, and the medians are reported.
 //   overhead_ratio = http_submit_task_per_s / a2a_send_per_s  (>1: A2A costs that many times more per message)
+//   a2a_share = a2a_send_per_s / http_submit_task_per_s (each round's own ratio, then the median)
 //
 // runA2ALargeBench: one message of many small objects (`[{},{},…]`) as big as
 // the body limit allows, sent alone, A2A vs submitTask of the same data (issue 9:
@@ -29,11 +30,15 @@ const TOKEN = 'bench-token-0123456789';
 const CONCURRENCY = 32; // requests outstanding at once (one per simulated client)
 const MESSAGES = 2_000; // per measurement
 const WARMUP = 300;
+const SLICES = 8;
 
 export interface A2ABenchResult {
   a2a_send_per_s_2_workers: number;
   http_submit_task_per_s_2_workers: number;
   overhead_ratio: number;
+  a2a_share: number; // a2a ÷ http msg/s, median over rounds of each round's own ratio (issue 19 target ≥ 0.67)
+  a2a_cpu_us_per_send: number; // CPU of this process (client + gateway) per message: steadier than msg/s on a shared machine
+  http_cpu_us_per_submit: number;
 }
 
 export interface A2ALargeBenchResult {
@@ -106,15 +111,33 @@ export async function runA2ABench(rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 
     await pipelined(a2aSend, WARMUP, CONCURRENCY);
     await pipelined(submit, WARMUP, CONCURRENCY);
-    let r = 0;
+    // Each round interleaves the two paths in SLICES slices (A, H, H, A, A, H …), so a burst of load
+    // from other processes on this shared machine lands on both rather than on one whole side.
     const m = await medianOf(rounds, async () => {
-      const a2aFirst = r++ % 2 === 0;
-      const a = a2aFirst ? await pipelined(a2aSend, MESSAGES, CONCURRENCY) : undefined;
-      const h = await pipelined(submit, MESSAGES, CONCURRENCY);
-      const a2 = a ?? (await pipelined(a2aSend, MESSAGES, CONCURRENCY));
-      return { a2a: Math.round(a2), http: Math.round(h), ratio: h / a2 };
+      const secs = { a: 0, h: 0 };
+      const cpu = { a: 0, h: 0 }; // this process's CPU (client and server; the Python workers' is the same work on both paths)
+      for (let i = 0; i < SLICES; i++) {
+        const order: Array<'a' | 'h'> = i % 2 === 0 ? ['a', 'h'] : ['h', 'a'];
+        for (const side of order) {
+          const t0 = performance.now();
+          const c0 = process.cpuUsage();
+          await pipelined(side === 'a' ? a2aSend : submit, MESSAGES / SLICES, CONCURRENCY);
+          const c = process.cpuUsage(c0);
+          secs[side] += (performance.now() - t0) / 1000;
+          cpu[side] += c.user + c.system;
+        }
+      }
+      const a = MESSAGES / secs.a, h = MESSAGES / secs.h;
+      return { a2a: Math.round(a), http: Math.round(h), ratio: h / a, share: a / h, a2aCpu: cpu.a / MESSAGES, httpCpu: cpu.h / MESSAGES };
     });
-    return { a2a_send_per_s_2_workers: m.a2a, http_submit_task_per_s_2_workers: m.http, overhead_ratio: m.ratio };
+    return {
+      a2a_send_per_s_2_workers: m.a2a,
+      http_submit_task_per_s_2_workers: m.http,
+      overhead_ratio: m.ratio,
+      a2a_share: m.share,
+      a2a_cpu_us_per_send: Math.round(m.a2aCpu),
+      http_cpu_us_per_submit: Math.round(m.httpCpu),
+    };
   });
 }
 

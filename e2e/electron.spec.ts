@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
-import type { ControlCenterApi } from '../preload/contract';
+import type { ControlCenterApi } from '../common/contract';
 
 const root = resolve(import.meta.dirname, '..');
 // The renderer's globals as these evaluations see them (this file is type-checked without the DOM lib).

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import type { ControlCenterApi, MethodName } from '../preload/contract';
+import type { ControlCenterApi, MethodName } from '../common/contract';
 
 export const ARTIFACTS = 'e2e/artifacts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ipcChannel } from '../preload/contract';
+import { ipcChannel } from '../common/contract';
 import type { Envelope } from './transport/dispatch';
 
 const fake = vi.hoisted(() => ({

@@ -4,7 +4,7 @@
 import { app, BrowserWindow, dialog, Notification } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ApiHandlers, MethodName, SnapshotFile } from '../preload/contract';
+import type { ApiHandlers, MethodName, SnapshotFile } from '../common/contract';
 import { startA2AServer, type A2AServer } from './a2a/index';
 import { ControlPlane } from './control/index';
 import { generateToken } from './headless/auth';

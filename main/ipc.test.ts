@@ -3,8 +3,8 @@
 // refused before parsing, bad payloads name their fields, codes survive.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, ipcChannel, methodNames } from '../preload/contract';
-import type { ApiHandlers, EventName } from '../preload/contract';
+import { IPC_EVENT_CHANNEL, ipcChannel, methodNames } from '../common/contract';
+import type { ApiHandlers, EventName } from '../common/contract';
 import { ApiError } from './control/api-error';
 import type { ApiHost, Envelope } from './transport/dispatch';
 

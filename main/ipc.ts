@@ -3,8 +3,8 @@
 // parsed with the contract's schema and answered with an envelope, because
 // an Error thrown through ipcMain.handle loses its `code` on the way.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, ipcChannel, methodNames } from '../preload/contract';
-import type { ApiHandlers } from '../preload/contract';
+import { IPC_EVENT_CHANNEL, ipcChannel, methodNames } from '../common/contract';
+import type { ApiHandlers } from '../common/contract';
 import { dispatch, onEveryEvent, type ApiHost, type Envelope } from './transport/dispatch';
 
 export interface IpcOptions {

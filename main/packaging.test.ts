@@ -13,9 +13,9 @@ import vm from 'node:vm';
 import * as asar from '@electron/asar';
 import { getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../preload/contract';
-import { validateAgent } from './control/agent-validate';
-import { venvPythonPath } from './control/python-probe';
+import { methodNames } from '../common/contract';
+import { validateAgent } from './control/config/agent-validate';
+import { venvPythonPath } from './control/python/python-probe';
 
 const root = resolve(__dirname, '..');
 const linux = process.platform === 'linux';

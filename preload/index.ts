@@ -7,8 +7,8 @@
 // property but `message` when they cross the context bridge. Its toString()
 // gives the message, so String(error) reads well.
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_EVENT_CHANNEL, eventNames, ipcChannel, methodNames } from './contract';
-import type { ControlCenterApi, EventName } from './contract';
+import { IPC_EVENT_CHANNEL, eventNames, ipcChannel, methodNames } from '../common/contract';
+import type { ControlCenterApi, EventName } from '../common/contract';
 
 type Envelope = { ok: true; value: unknown } | { ok: false; error: unknown };
 type Listener = (payload: unknown) => void;

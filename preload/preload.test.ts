@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, eventNames, ipcChannel, methodNames } from './contract';
+import { IPC_EVENT_CHANNEL, eventNames, ipcChannel, methodNames } from '../common/contract';
 
 function fakeElectron() {
   const exposed: Record<string, any> = {};

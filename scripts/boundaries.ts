@@ -1,16 +1,15 @@
 // The import boundaries of the project, as a check (run by scripts/boundaries.test.ts, so by
 // `npm test` and `npx vitest run`). Rules:
-//  1. renderer/ never imports main/: it gets the engine's types through preload/contract.ts.
-//  2. Outside main/pool, the engine is imported only through main/pool/index.ts. Exceptions:
-//     the contract layer (compiled into the renderer too) may take pure engine modules that
-//     pull no Node API in: preload/contract.ts → main/pool/types.ts (and main/cluster/types.ts,
-//     outside the engine but held to rule 5 the same way).
-//  3. main/pool imports nothing else of the app (it is the engine: plain Node, no app layers),
-//     except the pool option table (preload/pool-options-table.ts), pure data shared by the
-//     engine's checks, the config schema and the form.
+//  1. renderer/ imports neither main/ nor preload/: it takes every shape from common/.
+//  2. Outside main/pool, the engine is imported only through main/pool/index.ts; tests may also
+//     take the engine's test kit (main/pool/test-support/: where the test agents live, ...).
+//  3. main/pool imports nothing else of the app but common/ (it is the engine: plain Node).
 //  4. main/pool and main/control never import 'electron' (headless mode runs them in plain Node).
-//  5. The pure engine modules of rule 2, and everything they import, import no Node built-in
-//     and no 'electron' (they end up in the renderer's bundle).
+//  5. common/ is the shared layer every runtime may import (the contract, the engine's value
+//     types, the option table, schemas): it imports nothing of the app outside common/, no
+//     Node built-in and no 'electron' (it ends up in the renderer's bundle and the sandboxed
+//     preload). Its tests do not ship and may reach the engine they check against.
+//  6. preload/ holds only the bridge (index.ts, and its tests): a pure module belongs in common/.
 // Specifiers come from TypeScript's own pre-processor, so comments and strings are not
 // mistaken for imports; import(), require() and `export ... from` count as imports.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,20 +22,25 @@ export type SourceFiles = ReadonlyMap<string, string>; // repo-relative posix pa
 
 export interface Violation {
   file: string;
-  spec: string;
-  rule: 'renderer-imports-main' | 'past-pool-index' | 'pool-imports-app' | 'electron-in-engine' | 'node-in-shared';
+  spec: string; // '' for a rule about the file itself (preload-not-bridge)
+  rule:
+    | 'renderer-imports-main'
+    | 'renderer-imports-preload'
+    | 'past-pool-index'
+    | 'pool-imports-app'
+    | 'electron-in-engine'
+    | 'node-in-shared'
+    | 'common-imports-app'
+    | 'preload-not-bridge';
 }
 
-const SCANNED = ['main', 'preload', 'renderer', 'bench', 'e2e', 'scripts'];
+const SCANNED = ['common', 'main', 'preload', 'renderer', 'bench', 'e2e', 'scripts'];
 const SKIP_DIRS = new Set(['node_modules', 'out', '.tmp', 'release', '__pycache__']);
 const POOL = 'main/pool/';
 const POOL_INDEX = 'main/pool/index.ts';
-/** importer → the pure engine modules it may import past the index. */
-const SHARED_PURE: Record<string, readonly string[]> = {
-  'preload/contract.ts': ['main/pool/types.ts', 'main/cluster/types.ts'],
-};
-/** App modules the engine may import: pure tables, checked by rule 5 like SHARED_PURE. */
-const ENGINE_MAY_IMPORT: readonly string[] = ['preload/pool-options-table.ts'];
+const POOL_TEST_KIT = 'main/pool/test-support/';
+const COMMON = 'common/';
+const BRIDGE = 'preload/index.ts';
 const NODE_BUILTINS = new Set(builtinModules);
 
 /** Reads every .ts/.tsx file under the scanned folders of `root`. */
@@ -74,34 +78,26 @@ function resolve(files: SourceFiles, from: string, spec: string): string {
 const isElectron = (spec: string): boolean => spec === 'electron' || spec.startsWith('electron/');
 const isNode = (spec: string): boolean => spec.startsWith('node:') || NODE_BUILTINS.has(spec.split('/')[0]!);
 
+const isTest = (file: string): boolean => /\.test\.tsx?$/.test(file);
+
 export function checkBoundaries(files: SourceFiles): Violation[] {
   const out: Violation[] = [];
-  const edges = new Map<string, Array<{ spec: string; target: string | null }>>();
   for (const [file, text] of files) {
-    const list = importSpecifiers(text).map((spec) => ({ spec, target: spec.startsWith('.') ? resolve(files, file, spec) : null }));
-    edges.set(file, list);
     const inPool = file.startsWith(POOL);
-    for (const { spec, target } of list) {
+    const inCommon = file.startsWith(COMMON) && !isTest(file);
+    if (file.startsWith('preload/') && file !== BRIDGE && !isTest(file)) out.push({ file, spec: '', rule: 'preload-not-bridge' });
+    for (const spec of importSpecifiers(text)) {
       if (isElectron(spec) && (inPool || file.startsWith('main/control/'))) out.push({ file, spec, rule: 'electron-in-engine' });
-      if (target === null) continue;
+      if (inCommon && (isNode(spec) || isElectron(spec))) out.push({ file, spec, rule: 'node-in-shared' });
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(files, file, spec);
+      if (inCommon && !target.startsWith(COMMON)) out.push({ file, spec, rule: 'common-imports-app' });
       if (file.startsWith('renderer/') && (target.startsWith('main/') || target === 'main')) out.push({ file, spec, rule: 'renderer-imports-main' });
+      if (file.startsWith('renderer/') && (target.startsWith('preload/') || target === 'preload')) out.push({ file, spec, rule: 'renderer-imports-preload' });
       const toPool = target.startsWith(POOL) || target === 'main/pool';
-      if (!inPool && toPool && target !== POOL_INDEX && target !== 'main/pool' && !SHARED_PURE[file]?.includes(target)) {
-        out.push({ file, spec, rule: 'past-pool-index' });
-      }
-      if (inPool && !toPool && !ENGINE_MAY_IMPORT.includes(target)) out.push({ file, spec, rule: 'pool-imports-app' });
-    }
-  }
-  // Rule 5: walk from the shared pure modules through their relative imports.
-  const seen = new Set<string>();
-  const stack = [...Object.values(SHARED_PURE).flat(), ...ENGINE_MAY_IMPORT];
-  while (stack.length > 0) {
-    const file = stack.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const { spec, target } of edges.get(file) ?? []) {
-      if (isNode(spec) || isElectron(spec)) out.push({ file, spec, rule: 'node-in-shared' });
-      if (target !== null) stack.push(target);
+      const testKit = target.startsWith(POOL_TEST_KIT) && (isTest(file) || file.includes('/test-support/'));
+      if (!inPool && toPool && target !== POOL_INDEX && target !== 'main/pool' && !testKit) out.push({ file, spec, rule: 'past-pool-index' });
+      if (inPool && !toPool && !target.startsWith(COMMON)) out.push({ file, spec, rule: 'pool-imports-app' });
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUTPUTS = ['out/main/index.js', 'out/main/serve.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
-const SOURCES = ['main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json', 'package-lock.json'];
+const SOURCES = ['common', 'main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json', 'package-lock.json'];
 const isSource = (name) => !/\.test\.tsx?$/.test(name) && !name.endsWith('.d.ts');
 
 function newestMtime(path) {

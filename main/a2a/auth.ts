@@ -41,7 +41,7 @@ class BearerUser implements User {
   }
 }
 
-const bearerUser = new BearerUser();
+export const bearerUser: User = new BearerUser();
 
 /** The SDK's UserBuilder; only runs after requireBearer let the request through. */
 export const bearerUserBuilder = async (_req: Request): Promise<User> => bearerUser;

@@ -8,12 +8,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { AGENT_CARD_PATH, type AgentCard } from '@a2a-js/sdk';
-import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
-import { a2aSchema, type A2AConfig } from '../../preload/schemas';
+import { a2aSchema, type A2AConfig } from '../../common/schemas';
+import { MAX_BODY_BYTES } from '../headless/http-util';
 import { createLimitedServer, hostChecker, refuseHost } from '../headless/server-guards';
-import { bearerUserBuilder, requireBearer } from './auth';
+import { bearerUser, bearerUserBuilder, requireBearer } from './auth';
+import { GatewayRequestHandler } from './blocking-send';
+import { withFastSendMessage } from './fast-rpc';
 import { jsonRpcBody } from './body';
 import { expandLeanResponses } from './lean-json';
 import { agentCardJson, buildAgentCard, JSONRPC_PATH } from './card';
@@ -94,8 +96,9 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   const executor = new PoolAgentExecutor(h);
   const taskStore = new BoundedTaskStore(opts.maxTasks);
   // The request handler reads its card only for capabilities, interfaces and
-  // versions, which never change; the well-known route builds a fresh one.
-  const requestHandler = new DefaultRequestHandler(currentCard(), taskStore, executor);
+  // versions, which never change; the well-known route builds a fresh one. A blocking send of a
+  // new task skips the SDK's per-event copies and store round trips (blocking-send.ts).
+  const requestHandler = new GatewayRequestHandler(currentCard(), taskStore, executor);
 
   const app = express();
   app.disable('x-powered-by');
@@ -120,11 +123,14 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
     jsonRpcHandler({ requestHandler, userBuilder: bearerUserBuilder, legacyCompat: { enabled: true } }),
   );
 
+  // v1.0 SendMessage past express's routing and body parsing (fast-rpc.ts); everything else through the app.
+  const handler = withFastSendMessage(
+    { enabled: () => h.config().enabled, token, maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES, requestHandler, user: bearerUser },
+    (req, res) => void app(req, res),
+  );
   const mount: A2AMount = {
     prefixes: [AGENT_CARD_URL_PATH, JSONRPC_PATH],
-    handler: (req, res) => {
-      app(req, res);
-    },
+    handler,
     get card() {
       return currentCard();
     },

@@ -1,8 +1,8 @@
 // What the A2A gateway needs from its host, as structural types: the gateway
 // runs against the desktop/headless ControlPlane or, in tests and the bench,
 // against a bare pool. Nothing here imports the engine's implementation.
-import type { A2AConfig } from '../../preload/schemas';
-import type { AppInfo } from '../../preload/contract';
+import type { A2AConfig } from '../../common/schemas';
+import type { AppInfo } from '../../common/contract';
 import type { ExecuteOptions, ProcessMessage, TaskOutcome } from '../pool/index';
 
 /** The agent as its workers announced it in `agent.register`. */
@@ -26,7 +26,7 @@ export interface ExternalTaskRecord {
   message?: string;
 }
 
-/** The slice of ControlPlane the gateway uses (main/control/index.ts). */
+/** The slice of ControlPlane the gateway uses (main/control/control-plane.ts). */
 export interface A2AControlPlane {
   getPool(): A2APool;
   getConfig(): { a2a: A2AConfig; pool: { agent: string; agentId?: string; capabilities?: string[] } };

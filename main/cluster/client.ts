@@ -1,15 +1,17 @@
 // Cluster client: execute() publishes to the work stream with Nats-Msg-Id =
 // message id (a re-publish after a lost PubAck is dropped by the server's
-// duplicate window) and a deadline header, waits for the PubAck, then for the
-// result. Results arrive through one KV watch on this client's own key prefix;
+// duplicate window) and a deadline header. Publishes are pipelined (js-publish.ts):
+// up to MAX_UNACKED in flight, each retried with the same id until its PubAck
+// or the deadline; nothing waits for a PubAck before sending the next. Results arrive through one KV watch on this client's own key prefix;
 // the bucket's create()-only writes mean one result per message can exist,
 // and `pending` settles each caller once whatever arrives.
 import { randomBytes } from 'node:crypto';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
 import { connectCluster, Link } from './connect';
 import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
+import { JsPublisher } from './js-publish';
 import { KvFeed } from './kv-feed';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
 import { Junk, readResult } from './records';
@@ -31,11 +33,18 @@ interface Pending {
   startedAt: number;
 }
 
+// Publishes in flight without a PubAck. Bounds what a disconnected client buffers and what a
+// server restart has to time out and resend; far above any one caller's useful window.
+const MAX_UNACKED = 4_096;
+const PUBACK_TIMEOUT_MS = JS_TIMEOUT_MS; // a PubAck lost with its node is retried after 2 s
+
 export class ClusterClient {
   readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
   readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
-  private js: JetStreamClient | null = null;
+  private pub: JsPublisher | null = null;
+  private workSubject = '';
+  private readonly unackedWaiters: Array<() => void> = []; // publishes waiting for a free place below MAX_UNACKED
   private watch: KvFeed | null = null;
   private link: Link | null = null;
   private seq = 0;
@@ -58,7 +67,8 @@ export class ClusterClient {
   async start(nc?: NatsConnection): Promise<void> {
     this.ownsConnection = nc === undefined;
     this.nc = nc ?? (await connectCluster(this.o, `gcc-client-${this.clientId}`));
-    this.js = jetstream(this.nc, { timeout: JS_TIMEOUT_MS });
+    this.pub = new JsPublisher(this.nc, PUBACK_TIMEOUT_MS);
+    this.workSubject = names(this.o.pool).workSubject;
     this.link = new Link(this.nc);
     const jsm = await jetstreamManager(this.nc);
     await ensureStreams(this.nc, jsm, this.o);
@@ -80,7 +90,7 @@ export class ClusterClient {
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */
   execute(data: unknown, opts: { timeout?: number; runTimeout?: number } = {}): Promise<ClusterOutcome> {
-    if (this.closed || !this.js) return Promise.reject(errors.poolClosed());
+    if (this.closed || !this.pub) return Promise.reject(errors.poolClosed());
     const id = `${this.clientId}-${++this.seq}`;
     const timeout = opts.timeout ?? this.o.timeoutMs;
     const startedAt = Date.now();
@@ -99,27 +109,33 @@ export class ClusterClient {
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, null, errors.poolClosed());
     this.watch?.stop();
+    for (const wake of this.unackedWaiters.splice(0)) wake();
+    this.pub?.close();
     if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
   }
 
   /** Retries until a PubAck or the deadline: the same Nats-Msg-Id makes a repeat harmless. */
   private async publish(id: string, data: unknown, deadline: number, runTimeout?: number): Promise<void> {
     const h = headers();
+    h.set('Nats-Msg-Id', id);
     h.set(HDR_DEADLINE, String(deadline));
     h.set(HDR_REPLY, this.clientId);
     if (runTimeout !== undefined) h.set(HDR_TIMEOUT, String(runTimeout));
     const payload = JSON.stringify(data ?? null);
     for (let attempt = 0; this.pending.has(id); attempt++) {
+      while (this.pub!.inFlight >= MAX_UNACKED && !this.closed) await new Promise<void>((r) => this.unackedWaiters.push(r));
+      if (!this.pending.has(id)) return;
       try {
         await this.link!.connectedOr(5_000);
-        await this.link!.guard(this.js!.publish(names(this.o.pool).workSubject, payload, { msgID: id, headers: h }));
+        await this.link!.guard(this.pub!.publish(this.workSubject, payload, h));
         this.stats.published++;
         return;
-      } catch (err) {
+      } catch {
         if (this.closed || Date.now() >= deadline) return; // the deadline timer answers the caller
         this.stats.republished++;
-        void err;
         await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3))); // short: a server back from a restart answers 503 until JetStream is up
+      } finally {
+        this.unackedWaiters.shift()?.();
       }
     }
   }

@@ -3,15 +3,15 @@
 // control, and a host's state in the registry — on a broker started with the generated
 // least-privilege configuration: each host, the caller and the control center with its own credential.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerConfig } from './broker-config';
 import { ClusterClient } from './client';
 import { connectCluster } from './connect';
-import { ensureStreams } from './topology';
+import { ensureStreams, HDR_DEADLINE, HDR_REPLY, names } from './topology';
 import { ClusterMonitor } from './monitor';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { HostProcess, NatsServer, natsServerBinary } from './local-cluster';
@@ -65,6 +65,27 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     expect(outs.map((o) => (o.result as { i: number }).i)).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(new Set(outs.map((o) => o.hostId))).toEqual(new Set(['h1', 'h2']));
     expect(client.stats.duplicateResults).toBe(0);
+  });
+
+  it('a message whose reply header cannot form a results key is terminated at once, its result stored nowhere', async () => {
+    // The host builds the result's subject from this header: a wildcard would publish elsewhere (or
+    // be refused forever, the message held and retried until its deadline).
+    const h = headers();
+    h.set(HDR_REPLY, `${client.clientId}.*`);
+    h.set(HDR_DEADLINE, String(Date.now() + 60_000));
+    await jetstream(client.connection).publish(names(o.pool).workSubject, '{"i":-1}', { msgID: 'bad-reply-1', headers: h });
+    const jsm = await jetstreamManager(control);
+    const terms = () => monitor.list().reduce((n, x) => n + x.terms, 0); // from the hosts' heartbeats
+    const settled = async () => {
+      const info = await jsm.consumers.info(names(o.pool).stream, names(o.pool).consumer);
+      return info.num_pending === 0 && info.num_ack_pending === 0 && terms() > 0;
+    };
+    let done = await settled();
+    for (let i = 0; i < 50 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      done = await settled();
+    }
+    expect(done).toBe(true);
   });
 
   it('a poison message ends in dead letters with ERR_POISON_MESSAGE after max_deliver tries, and can be requeued', async () => {

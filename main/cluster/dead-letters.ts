@@ -11,7 +11,7 @@ import { errors } from '../pool/index';
 import type { ClusterOptions } from './options';
 import { Junk, maxDeliveriesAdvisorySchema, readRecord } from './records';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
-import type { DeadLetter } from './types';
+import type { DeadLetter } from '../../common/cluster-types';
 import { encode, errorRecord } from './wire';
 
 const HDR_DELIVERIES = 'Gcc-Deliveries';

@@ -9,13 +9,14 @@
 import { EventEmitter } from 'node:events';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
 import { connectCluster, Link } from './connect';
 import { HostControl } from './host-control';
 import { HostHeartbeat } from './host-heartbeat';
 import { Puller, type WorkMsg } from './puller';
-import type { ClusterOptions } from './options';
+import { JsPublisher } from './js-publish';
+import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
 import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
@@ -24,7 +25,7 @@ export interface HostAgentOptions {
   cluster: ClusterOptions;
   hostId: string;
   pool: Partial<PoolOptions>;
-  slots?: number; // messages taken at once; default minWorkers × concurrencyPerWorker, at most 256
+  slots?: number; // messages taken at once; default minWorkers × concurrencyPerWorker, at most 256; never more than the pool accepts
 }
 
 interface InFlight {
@@ -32,6 +33,16 @@ interface InFlight {
   progressAt: number; // last ack/working() sent
 }
 
+const TOP_UP_SHARE = 8; // with work running, a pull waits until 1/8 of the slots are free
+// A result is stored as a KV create(): a publish to the key's subject that the server accepts only
+// if the key has no entry yet (first writer wins). Written here rather than through kv.create(),
+// which is one awaited nats.js request per result (see js-publish.ts). One shared header set:
+// headers are encoded when published, never kept.
+const CREATE_ONLY = headers();
+CREATE_ONLY.set('Nats-Expected-Last-Subject-Sequence', '0');
+// A key part must be dot-separated subject tokens: a wildcard, a space or an empty token would
+// store the result elsewhere (a caller id is `<credential name>.<id>` under a named credential).
+const KEY_PART = /^(?=.{1,255}$)[-=\w]+(\.[-=\w]+)*$/;
 const NOT_THE_MESSAGES_FAULT = new Set(['ERR_POOL_CLOSED', 'ERR_NOT_CONNECTED', 'ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL', 'ERR_START_FAILED']);
 
 export class HostAgent extends EventEmitter {
@@ -40,10 +51,17 @@ export class HostAgent extends EventEmitter {
   readonly capacity: number;
   readonly counters = { processed: 0, duplicates: 0, naks: 0, terms: 0 };
   private readonly o: ClusterOptions;
+  private readonly slotsNote: string;
   private nc: NatsConnection | null = null;
   private puller: Puller | null = null;
   private topo: Topology | null = null;
+  private pub: JsPublisher | null = null;
+  private resultsPrefix = '';
   private readonly inflight = new Map<WorkMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
+  // In flight but done with the pool: its result is on the way to the server. It holds no slot (the
+  // pool's room is what slots protect), so the next pull need not wait out a store round trip;
+  // max_ack_pending still bounds what is delivered and unacked.
+  private storing = 0;
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
   private heartbeat: HostHeartbeat | null = null;
@@ -60,8 +78,13 @@ export class HostAgent extends EventEmitter {
     // poison count are the cluster's, not one host's.
     this.pool = new GreenletProcessPool({ ...opts.pool, maxRetries: 0 });
     const p = this.pool.opts;
-    this.capacity = opts.slots ?? Math.min(256, p.minWorkers * p.concurrencyPerWorker);
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw errors.invalidOption('slots', 'must be a positive integer');
+    const wanted = opts.slots ?? Math.min(256, p.minWorkers * p.concurrencyPerWorker);
+    if (!Number.isInteger(wanted) || wanted < 1) throw errors.invalidOption('slots', 'must be a positive integer');
+    // More slots than the pool takes at once would have the surplus refused (queue full) and naked
+    // with nakDelayMs: under a backlog every fetch then loses messages to a ~1 s redelivery.
+    const accepts = p.minWorkers * p.concurrencyPerWorker + p.messageQueueSize;
+    this.capacity = Math.min(wanted, accepts);
+    this.slotsNote = wanted > accepts ? `slots ${wanted} is more than the local pool takes at once (minWorkers × concurrencyPerWorker + messageQueueSize = ${accepts}): using ${accepts}` : '';
   }
 
   get inFlight(): number {
@@ -69,6 +92,7 @@ export class HostAgent extends EventEmitter {
   }
 
   async start(): Promise<void> {
+    if (this.slotsNote) this.emit('warn', this.slotsNote);
     await this.pool.start();
     this.nc = await connectCluster(this.o, `gcc-host-${this.hostId}`);
     this.link = new Link(this.nc);
@@ -77,6 +101,8 @@ export class HostAgent extends EventEmitter {
     const jsm = await jetstreamManager(this.nc);
     this.topo = await ensureStreams(this.nc, jsm, this.o);
     await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
+    this.pub = new JsPublisher(this.nc, JS_TIMEOUT_MS);
+    this.resultsPrefix = `$KV.${names(this.o.pool).results}.`;
     this.puller = new Puller(this.nc, names(this.o.pool).stream, names(this.o.pool).consumer, () => this.wanted(), (m) => this.handle(m));
     this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
     this.heartbeat.start();
@@ -98,6 +124,7 @@ export class HostAgent extends EventEmitter {
     this.puller?.stop();
     await this.heartbeat?.stop();
     await this.pool.shutdown();
+    this.pub?.close();
     await this.nc?.drain().catch(() => undefined);
   }
 
@@ -111,8 +138,9 @@ export class HostAgent extends EventEmitter {
   /** Free slots worth a pull: small top-ups wait while work runs (one pull per finished message would double the requests). */
   private wanted(): number {
     if (this.stopping) return 0;
-    const free = this.capacity - this.inflight.size;
-    return this.inflight.size === 0 || free >= Math.ceil(this.capacity / 8) ? free : 0;
+    const busy = this.inflight.size - this.storing;
+    const free = this.capacity - busy;
+    return busy === 0 || free >= Math.ceil(this.capacity / TOP_UP_SHARE) ? free : 0;
   }
 
   // ---- one message ----
@@ -124,7 +152,7 @@ export class HostAgent extends EventEmitter {
     const id = m.headers?.get('Nats-Msg-Id') ?? '';
     this.inflight.set(m, { msg: m, progressAt: Date.now() });
     if (this.stopping) return this.finish(m, null, 'nak'); // fetched while leaving: another host takes it now
-    if (!id || !reply) return this.finish(m, null, 'term');
+    if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.finish(m, null, 'term');
     const key = `${reply}.${id}`;
     const left = deadline > 0 ? deadline - Date.now() : Infinity;
     if (left <= 0) return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')) }, 'term');
@@ -165,25 +193,33 @@ export class HostAgent extends EventEmitter {
     const settle = (stored = true) => {
       if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
       this.inflight.delete(m);
-      if (then === 'ack') m.ack();
-      else if (then === 'term') (this.counters.terms++, m.term());
-      else (this.counters.naks++, m.nak(this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1))));
+      // Through the publisher's outbox: an ack leaves in the same write as this turn's results.
+      if (then === 'ack') this.pub!.later(() => m.ack());
+      else if (then === 'term') (this.counters.terms++, this.pub!.later(() => m.term()));
+      else {
+        this.counters.naks++;
+        const delay = this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1));
+        this.pub!.later(() => m.nak(delay));
+      }
       this.pump();
     };
     if (!out) return settle();
+    this.storing++;
+    this.pump();
     void this.writeResult(out.key, out.rec).then(
-      () => settle(),
-      () => settle(false),
+      () => (this.storing--, settle()),
+      () => (this.storing--, settle(false)),
     );
   }
 
   /** First writer wins; retried through a server restart (the in-flight entry keeps working() going meanwhile). */
   private async writeResult(key: string, rec: ResultRecord): Promise<void> {
-    const results = this.topo!.results;
+    const subject = this.resultsPrefix + key;
+    const data = encode(rec);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.link!.connectedOr(5_000);
-        await this.link!.guard(results.create(key, encode(rec)));
+        await this.link!.guard(this.pub!.publish(subject, data, CREATE_ONLY));
         this.counters.processed++;
         return;
       } catch (err) {

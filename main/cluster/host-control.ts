@@ -1,16 +1,16 @@
 // Per-host request/reply control: recycle, rolling recycle, scale and config
 // reach one host on gcc.<pool>.control.<hostId> or every host on
 // gcc.<pool>.control.all (each host answers for itself). Requests are parsed
-// as unknown with the contract's schema (preload/host-control.ts) before anything
+// as unknown with the contract's schema (common/host-control.ts) before anything
 // is applied: operational commands only — agent, interpreter, paths and env come
 // from this host's own config file or command line, never from the broker.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { PoolOptions } from '../pool/index';
-import type { HostControlReply } from './types';
+import type { HostControlReply } from '../../common/cluster-types';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
 import { names } from './topology';
-import { hostControlRequestSchema, type HostControlRequest } from '../../preload/host-control';
+import { hostControlRequestSchema, type HostControlRequest } from '../../common/host-control';
 import { encode } from './wire';
 
 export class HostControl {

@@ -7,4 +7,4 @@ export { brokerIsUnauthenticated, connectCluster } from './connect';
 export { ClusterError, DEFAULT_CLUSTER, resolveClusterOptions, describeAuth, type ClusterOptions, type ClusterAuth } from './options';
 export { names } from './topology';
 export type { ResultRecord } from './wire';
-export type * from './types';
+export type * from '../../common/cluster-types';

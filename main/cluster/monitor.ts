@@ -9,7 +9,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
 import { KvFeed, type KvOp } from './kv-feed';
-import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from './types';
+import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
 import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { Junk, readControlReply, readHostRecord } from './records';

@@ -4,7 +4,7 @@
 // never throw out of a watch loop or a subscription callback (an unhandled rejection ends the
 // process). Objects keep fields this version does not know (a newer host may send more).
 import { z } from 'zod';
-import type { HostControlReply, HostRecord } from './types';
+import type { HostControlReply, HostRecord } from '../../common/cluster-types';
 import type { ResultRecord } from './wire';
 
 const text = new TextDecoder();

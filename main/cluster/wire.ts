@@ -13,10 +13,12 @@ export interface ResultRecord {
   runMs?: number;
 }
 
-export type { HostRecord, HostState } from './types';
+export type { HostRecord, HostState } from '../../common/cluster-types';
 
-export const encode = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
-export const decode = <T>(b: Uint8Array): T => JSON.parse(new TextDecoder().decode(b)) as T;
+const te = new TextEncoder();
+const td = new TextDecoder();
+export const encode = (v: unknown): Uint8Array => te.encode(JSON.stringify(v));
+export const decode = <T>(b: Uint8Array): T => JSON.parse(td.decode(b)) as T;
 
 export function errorRecord(hostId: string, delivery: number, err: unknown): ResultRecord {
   const e = err as { code?: string; message?: string; details?: unknown };

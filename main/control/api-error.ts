@@ -1,7 +1,7 @@
 // The one error type every transport understands. Handlers throw ApiError (or
 // an engine error with a `code`); transports turn it into ApiErrorShape and,
 // over HTTP, into a status code.
-import type { ApiErrorShape, ConfigIssue } from '../../preload/contract';
+import type { ApiErrorShape, ConfigIssue } from '../../common/contract';
 
 const STATUS: Record<string, number> = {
   ERR_VALIDATION: 400,

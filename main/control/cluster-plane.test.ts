@@ -7,7 +7,7 @@ import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '.
 import { resolveClusterOptions } from '../cluster/options';
 import { createPoolMetrics } from '../headless/metrics';
 import { ControlPlane } from './index';
-import { rejection, SMALL, tempDir, waitFor } from './test-helpers';
+import { rejection, SMALL, tempDir, waitFor } from './test-support/plane';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster plane tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');

@@ -3,9 +3,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../preload/schemas';
+import { defaultConfig } from '../../common/schemas';
 import type { ControlPlane } from './index';
-import { SMALL, createPlane, rejection, tempDir, waitFor } from './test-helpers';
+import { SMALL, createPlane, rejection, tempDir, waitFor } from './test-support/plane';
 
 const dirs: string[] = [];
 const planes: ControlPlane[] = [];

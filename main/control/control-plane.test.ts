@@ -3,11 +3,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, LoadStatus, MetricsSample } from '../../preload/contract';
-import { defaultConfig } from '../../preload/schemas';
+import type { Alert, LoadStatus, MetricsSample } from '../../common/contract';
+import { defaultConfig } from '../../common/schemas';
 import type { ControlPlane } from './index';
-import { LoadGenerator } from './load-generator';
-import { createPlane, rejection, tempDir, waitFor } from './test-helpers';
+import { LoadGenerator } from './tuning/load-generator';
+import { createPlane, rejection, tempDir, waitFor } from './test-support/plane';
 
 let dir: string;
 let cp: ControlPlane;

@@ -1,26 +1,26 @@
 // The control plane's state and the operations that change it. ControlPlane
-// (index.ts) is the public facade; handlers.ts maps the typed API onto this.
+// (control-plane.ts) is the service and its public facade; handlers/ maps the typed API onto this.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../preload/schemas';
+import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../common/schemas';
 import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
-import { AlertEngine } from './alerts';
+import { AlertEngine } from './observation/alerts';
 import { ApiError, validationError } from './api-error';
-import { readFileIfExists, writeFileAtomic } from './atomic-file';
-import { diffConfig, mergePatch, saveConfig, validateConfig } from './config-store';
-import { ContractEmitter } from './emitter';
-import { EventLog } from './event-log';
-import { MetricsHistoryStore } from './history';
-import { LoadGenerator } from './load-generator';
-import { validateAgent } from './agent-validate';
-import { allowedAgentPaths, checkSelectableAgentPaths } from './agent-path-guard';
-import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './interpreter-guard';
-import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './pool-options';
-import { Sampler } from './sampler';
-import { redactConfig, withoutRedactedSecrets } from './secrets';
-import { ClusterView } from './cluster-view';
+import { readFileIfExists, writeFileAtomic } from './config/atomic-file';
+import { diffConfig, mergePatch, saveConfig, validateConfig } from './config/config-store';
+import { ContractEmitter } from './observation/emitter';
+import { EventLog } from './observation/event-log';
+import { MetricsHistoryStore } from './observation/history';
+import { LoadGenerator } from './tuning/load-generator';
+import { validateAgent } from './config/agent-validate';
+import { allowedAgentPaths, checkSelectableAgentPaths } from './python/agent-path-guard';
+import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './python/interpreter-guard';
+import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './config/pool-options';
+import { Sampler } from './observation/sampler';
+import { redactConfig, withoutRedactedSecrets } from './config/secrets';
+import { ClusterView } from './observation/cluster-view';
 import type { ClusterOptions } from '../cluster/index';
 import { TuningService } from './tuning/service';
 import { TrafficLog } from './tuning/traffic-log';
@@ -108,10 +108,11 @@ export class PlaneCore {
       now: this.now,
       file: path.join(opts.dataDir, TUNING_FILE),
       warn: (message) => this.log({ type: 'config.warning', level: 'warn', message }),
+      liveSamples: (from, to) => this.history.query(this.now() - from, this.now()).samples.filter((s) => s.t >= from && s.t <= to),
     });
   }
 
-  /** The interpreters the API may select (interpreter-guard.ts). */
+  /** The interpreters the API may select (python/interpreter-guard.ts). */
   allowedPythons(): ReadonlySet<string> {
     return allowedInterpreters(this.config, this.ctx, this.trustedPythons);
   }

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { defaultDataDir as planeDataDir } from '../control/config-store';
+import { defaultDataDir as planeDataDir } from '../control/config/config-store';
 import { hostChecker } from './server-guards';
 
 export const DEFAULT_PORT = 7420;

@@ -7,7 +7,7 @@
 // interface; Node 20 has no global one).
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LogEvent } from '../../preload/contract';
+import type { LogEvent } from '../../common/contract';
 import type { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { TOKEN, makeStaticDir, post, startControlPlane } from './test-helpers';

@@ -8,7 +8,7 @@
 // event and must re-read state through the API.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventName } from '../../preload/contract';
+import type { EventName } from '../../common/contract';
 import { onEveryEvent, type ApiHost } from '../transport/dispatch';
 import { sendError } from './http-util';
 

@@ -1,7 +1,7 @@
 // Small helpers shared by the headless routes: JSON replies, security
 // headers and a body reader with a hard size limit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiErrorShape } from '../../preload/contract';
+import type { ApiErrorShape } from '../../common/contract';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // Prometheus series for cluster hosts (docs/cluster.md), set at scrape time
 // from getHosts. Absent in single-machine mode: no series at all, not zeros.
 import { Gauge, type Registry } from 'prom-client';
-import type { HostsView } from '../../preload/contract';
+import type { HostsView } from '../../common/contract';
 
 export function clusterGauges(registry: Registry): (v: HostsView) => void {
   const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });

@@ -8,7 +8,7 @@
 // engine's own (every answered message observed in fixed buckets), rendered
 // as it is; only the per-worker run-time summary is fed from the sampler.
 import { Counter, Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
-import type { MetricsSample } from '../../preload/contract';
+import type { MetricsSample } from '../../common/contract';
 import type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, WorkerStats } from '../pool/index';
 import type { ApiHost } from '../transport/dispatch';
 import { clusterGauges } from './metrics-cluster';

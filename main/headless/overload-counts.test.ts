@@ -4,7 +4,7 @@
 // samples and history tiers, the JSON and CSV exports, /metrics — must give
 // sent = answered + agentError + timedOut + rejected + cancelled exactly.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MetricsSample, OutcomeCounts, PoolStats, SnapshotFile } from '../../preload/contract';
+import type { MetricsSample, OutcomeCounts, PoolStats, SnapshotFile } from '../../common/contract';
 import type { ControlPlane } from '../control/index';
 import { TOKEN, post, startHeadless } from './test-helpers';
 

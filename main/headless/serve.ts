@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createA2AMount } from '../a2a/index';
-import { writeFileAtomic } from '../control/atomic-file';
+import { writeFileAtomic } from '../control/config/atomic-file';
 import { runHostAgent } from '../cluster/host-main';
 import { clusterConfigPath, clusterForServe } from '../cluster/serve-cluster';
 import { ControlPlane } from '../control/index';

@@ -2,8 +2,8 @@
 // plane with real Python workers: auth, routing, validation, limits, every
 // method, the event stream, Prometheus text, health and static files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../../preload/contract';
-import type { MethodInput, MethodName } from '../../preload/contract';
+import { methodNames } from '../../common/contract';
+import type { MethodInput, MethodName } from '../../common/contract';
 import type { ControlPlane } from '../control/index';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { TOKEN, mountA2A, post, rawRequest, readEventFrames, startHeadless } from './test-helpers';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { createA2AMount } from '../a2a/index';
 import { ControlPlane } from '../control/index';
-import type { ConfigPatch } from '../../preload/schemas';
+import type { ConfigPatch } from '../../common/schemas';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');

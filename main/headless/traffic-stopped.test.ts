@@ -2,7 +2,7 @@
 // of holding the last figures beside 0.00/s. Real workers answer a burst; then, within the
 // engine's latency window (10–20 s), the stats, the live samples and the history say so.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MetricsSample, PoolStats } from '../../preload/contract';
+import type { MetricsSample, PoolStats } from '../../common/contract';
 import type { ControlPlane } from '../control/index';
 import { post, startHeadless } from './test-helpers';
 

@@ -1,5 +1,5 @@
 // Pool option defaults and validation, derived from the one option table
-// (preload/pool-options-table.ts, shared with the config schema and the form).
+// (common/pool-options-table.ts, shared with the config schema and the form).
 // Every option is checked up front and a bad one throws ERR_INVALID_OPTION
 // naming it (Piscina style), so a typo never turns into a half-configured pool.
 import {
@@ -10,7 +10,7 @@ import {
   POOL_RULES,
   optionProblem,
   type PoolOptionName,
-} from '../../preload/pool-options-table';
+} from '../../common/pool-options-table';
 import { errors } from './errors';
 import type { ExecuteOptions, PoolOptions } from './types';
 

@@ -4,7 +4,7 @@
 // backoffWindow(), which the config schema's retryDelay rule bounds, so it lives in one place.
 import type { PoolError } from './errors';
 import { MAX_TIMER_MS } from './options';
-import { backoffWindow } from '../../preload/pool-options-table';
+import { backoffWindow } from '../../common/pool-options-table';
 
 /**
  * Is this failure retried automatically (within maxRetries)? Only when the error is

@@ -1,8 +1,8 @@
 // The generic router shared by IPC and HTTP, exercised with a small handlers
 // object (transport-only: no pool behaviour is under test here).
 import { describe, expect, it } from 'vitest';
-import { methodNames } from '../../preload/contract';
-import type { ApiHandlers } from '../../preload/contract';
+import { methodNames } from '../../common/contract';
+import type { ApiHandlers } from '../../common/contract';
 import { ApiError } from '../control/api-error';
 import { dispatch, isMethodName, parseInput } from './dispatch';
 

@@ -2,8 +2,8 @@
 // on the control plane. Electron IPC and HTTP both go through here, so the
 // rules — parse with the contract's schema, name every bad field, keep the
 // error code — cannot drift between the two hosts. Plain Node, no electron.
-import { contract, eventNames, methodNames } from '../../preload/contract';
-import type { ApiErrorShape, ApiHandlers, EventName, EventPayload, MethodName, ParsedInput } from '../../preload/contract';
+import { contract, eventNames, methodNames } from '../../common/contract';
+import type { ApiErrorShape, ApiHandlers, EventName, EventPayload, MethodName, ParsedInput } from '../../common/contract';
 import { issuesFromZod, toApiErrorShape, validationError } from '../control/api-error';
 
 /** What a host needs from the control plane: its handlers and its event bus. */

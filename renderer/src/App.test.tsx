@@ -3,7 +3,7 @@
 // alone (the live host behind them is exercised in the Playwright suite).
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DetailedPoolStats } from '../../preload/contract';
+import type { DetailedPoolStats } from '../../common/contract';
 import { App } from './App';
 import { useConnection } from './state/connection';
 import { useStats } from './state/stats';

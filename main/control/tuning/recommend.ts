@@ -1,55 +1,48 @@
-// Picks the step to recommend: the best throughput that stays within the p99
-// budget and does not fail more than today, and of the steps within 5 % of
-// that best, the first one in the order tried (the smallest / cheapest
-// value: the knee, past which more of the setting stops paying).
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, TuningRecommendation, TuningStep } from '../../../preload/tuning';
-import { stepLabel } from '../../../preload/tuning-series';
-import { poolPatch } from './settings';
+// The recommendation (docs/tuning.md, "The method"). At a fixed offered rate
+// every step that keeps up has the same throughput, so throughput is not what
+// to maximise: among the steps that keep up within the p99 budget, the best
+// p99 — and of those whose p99 cannot be told apart from the best (spreads
+// overlap), the cheapest: the smallest pool that keeps up within the budget.
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, TuningPoint } from '../../../common/tuning';
+import { stepLabel } from '../../../common/tuning-series';
+import { sig3 } from '../../../common/tuning-style';
+import { recommendCapacity } from './capacity';
+import { cheaper, make, ms, p99Text, type Recommended } from './choose';
+import { overlaps, pointsOf } from '../../../common/tuning-points';
 
-/** Latency a step may add over today's and still count as "the same p99": noise on a shared machine. */
-export const P99_SLACK = { ratio: 1.1, ms: 1 };
-/** Error + rejection rate a step may add over today's. */
-export const FAILURE_SLACK = 0.01;
-/** Within this share of the best throughput, the cheaper step wins. */
-export const KNEE_SHARE = 0.95;
-/** A gain below this is not worth a change: keep today's settings. */
-export const MIN_GAIN = 1.05;
+export type { Recommended } from './choose';
 
-const fmt = (n: number, digits = 1) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(digits));
-const failing = (s: TuningStep) => s.errorRate + s.rejectionRate;
-
-export function p99Budget(exp: Pick<Experiment, 'spec' | 'steps'>): number | undefined {
-  if (exp.spec.p99BudgetMs !== undefined) return exp.spec.p99BudgetMs;
-  const base = exp.steps.find((s) => s.baseline && s.status === 'done');
-  return base ? base.p99Ms * P99_SLACK.ratio + P99_SLACK.ms : undefined;
-}
-
-export function recommend(exp: Experiment, config: AppConfig): { kneeStep?: number; recommendation: TuningRecommendation; p99BudgetMs?: number } {
-  const done = exp.steps.filter((s) => s.status === 'done');
-  const base = done.find((s) => s.baseline);
-  const budget = p99Budget(exp);
-  const maxFailing = base ? failing(base) + FAILURE_SLACK : FAILURE_SLACK;
-  const eligible = done.filter((s) => s.throughput > 0 && (budget === undefined || s.p99Ms <= budget) && failing(s) <= maxFailing);
-  const none = (reason: string) => ({ recommendation: { step: null, patch: { pool: {} }, reason, throughputRatio: 0 }, p99BudgetMs: budget });
-  if (eligible.length === 0) {
-    return none(
-      budget === undefined
-        ? 'No step finished with answered messages.'
-        : `No step kept p99 within ${fmt(budget)} ms with no more failures than today; try a lower rate or other values.`,
-    );
+export function recommend(exp: Experiment, config: AppConfig): Recommended {
+  if (exp.spec.mode === 'capacity') return recommendCapacity(exp, config);
+  const points = pointsOf(exp);
+  const budget = exp.spec.p99BudgetMs;
+  const out = (p: TuningPoint | undefined, reason: string, keep = false): Recommended => {
+    const recommendation = make(exp, config, p, reason, keep);
+    return { recommendation, points, p99BudgetMs: budget, kneeStep: recommendation.step ?? undefined };
+  };
+  if (!points.length) return out(undefined, 'No step finished.');
+  const rate = `${sig3(points[0]!.target)} msg/s`;
+  const kept = points.filter((p) => p.keptUp);
+  const keepers = kept.filter((p) => budget === undefined || p.p99Ms.median <= budget);
+  if (!kept.length) {
+    const top = points.reduce((a, b) => (b.throughput.median > a.throughput.median ? b : a));
+    return out(top, `The load (${rate}) is beyond every step: none kept up. The highest sustained: ${stepLabel(top.settings)}, ${sig3(top.throughput.median)} msg/s answered (${top.behind ?? 'behind'}).`);
   }
-  const best = Math.max(...eligible.map((s) => s.throughput));
-  const knee = eligible.find((s) => s.throughput >= KNEE_SHARE * best)!;
-  const ratio = base && base.throughput > 0 ? knee.throughput / base.throughput : 0;
-  const p99Text = base ? `p99 ${fmt(knee.p99Ms)} ms (today ${fmt(base.p99Ms)} ms)` : `p99 ${fmt(knee.p99Ms)} ms`;
-  if (knee.baseline || (base && ratio < MIN_GAIN && knee.p99Ms >= base.p99Ms)) {
-    const reason = `Keep today's settings (${stepLabel(base!.settings)}): ${fmt(base!.throughput)} msg/s at p99 ${fmt(base!.p99Ms)} ms; no step did 5 % better within the budget.`;
-    return { kneeStep: knee.index, recommendation: { step: base!.index, patch: { pool: {} }, reason, throughputRatio: 1 }, p99BudgetMs: budget };
+  if (!keepers.length) {
+    const best = kept.reduce((a, b) => (b.p99Ms.median < a.p99Ms.median ? b : a));
+    return out(undefined, `No step kept p99 within ${ms(budget!)}; the best that kept up: ${stepLabel(best.settings)} at p99 ${p99Text(best)}.`);
   }
-  const label = stepLabel(knee.settings);
-  const reason = base
-    ? `${label}: ${ratio.toFixed(1)}× today's throughput (${fmt(knee.throughput)} vs ${fmt(base.throughput)} msg/s) at ${p99Text}.`
-    : `${label}: ${fmt(knee.throughput)} msg/s at ${p99Text}.`;
-  return { kneeStep: knee.index, recommendation: { step: knee.index, patch: { pool: poolPatch(knee.settings, config) }, reason, throughputRatio: ratio }, p99BudgetMs: budget };
+  const best = keepers.reduce((a, b) => (b.p99Ms.median < a.p99Ms.median ? b : a));
+  const tied = keepers.filter((p) => overlaps(p.p99Ms, best.p99Ms));
+  const pick = tied.reduce((a, b) => (cheaper(b, a, exp) < 0 ? b : a));
+  const base = points.find((p) => p.baseline);
+  const label = stepLabel(pick.settings);
+  const noise = tied.length > 1 ? ` ${tied.length - 1} other${tied.length > 2 ? 's' : ''} within noise of the best p99; the cheapest is chosen.` : '';
+  if (pick.baseline) return out(pick, `Keep today's settings (${label}): it keeps up at ${rate} with p99 ${p99Text(pick)}.${noise}`, true);
+  if (base?.keptUp && overlaps(pick.p99Ms, base.p99Ms) && cheaper(pick, base, exp) >= 0) {
+    return out(base, `Keep today's settings (${stepLabel(base.settings)}): ${label} keeps up too, but its p99 ${p99Text(pick)} is within the spread of today's ${p99Text(base)} — no clear difference.`, true);
+  }
+  const today = !base ? '' : base.keptUp ? ` Today (${stepLabel(base.settings)}): p99 ${p99Text(base)}.` : ` Today (${stepLabel(base.settings)}) did not keep up: ${base.behind ?? 'behind'}.`;
+  return out(pick, `${label}: keeps up at ${rate} with the lowest p99, ${p99Text(pick)}.${today}${noise}`);
 }

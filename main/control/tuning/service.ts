@@ -4,12 +4,18 @@
 // The live pool is only read (its current worker count) — never changed here:
 // a recommendation is applied by the operator through previewConfig/updateConfig.
 import { randomUUID } from 'node:crypto';
-import type { SnapshotFile } from '../../../preload/contract';
-import type { AppConfig } from '../../../preload/schemas';
-import type { Experiment, ExperimentSpec, TuningStep } from '../../../preload/tuning';
+import type { MetricsSample, SnapshotFile } from '../../../common/contract';
+import type { AppConfig } from '../../../common/schemas';
+import type { Experiment, ExperimentSpec, TuningStep } from '../../../common/tuning';
+import { stepLabel } from '../../../common/tuning-series';
 import type { PoolOptions, TrafficRecord } from '../../pool/index';
 import { ApiError, validationError } from '../api-error';
-import { readFileIfExists, writeFileAtomic } from '../atomic-file';
+import { readFileIfExists, writeFileAtomic } from '../config/atomic-file';
+import { passes } from './capacity';
+import { liveCost } from './live-cost';
+import { loadFits, timeIssue } from './limits';
+import { planSteps } from './plan';
+import { pointsOf } from '../../../common/tuning-points';
 import { recommend } from './recommend';
 import { experimentFile, type ReportFormat } from './report';
 import { checkValues, currentValues, currentWorkers, stepGrid, stepOptions } from './settings';
@@ -31,16 +37,23 @@ export interface TuningDeps {
   onPids?: StepRun['onPids'];
   /** told when experiments could not be written to `file` (they stay in memory) */
   warn?: (message: string) => void;
+  /** the live pool's metrics samples between two times (its cost of an experiment) */
+  liveSamples?: (from: number, to: number) => MetricsSample[];
 }
 
 /** An experiment the app stopped in the middle of: it and its unfinished steps end as cancelled. */
+/** An experiment kept before rounds and the keep-up method: one round, one group per step, judged by nothing. */
+const upgrade = (e: Experiment): Experiment => ({
+  ...e,
+  spec: { ...e.spec, rounds: e.spec.rounds ?? 1, mode: e.spec.mode ?? 'fixed', load: { ...e.spec.load, replayMultiple: e.spec.load.replayMultiple ?? 1 } },
+  steps: e.steps.map((s) => ({ ...s, group: s.group ?? s.index, round: s.round ?? 0, target: s.target ?? e.spec.load.rate, answered: s.answered ?? 0, backlogGrowth: s.backlogGrowth ?? 0, keptUp: s.keptUp ?? false })),
+});
+
 const interrupted = (e: Experiment): Experiment => ({
   ...e,
   status: 'cancelled',
   steps: e.steps.map((s) => (s.status === 'running' || s.status === 'pending' ? { ...s, status: 'cancelled' } : s)),
 });
-
-const emptyFigures = { throughput: 0, offered: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, rejectionRate: 0, messages: 0, rssBytes: 0, loopLagMs: 0 };
 
 export class TuningService {
   private experiments: Experiment[] = []; // newest first
@@ -59,7 +72,13 @@ export class TuningService {
       throw validationError([{ path: 'spec.load.replay', message: `needs recorded traffic: ${traffic.length} messages in the last 10 minutes, at least ${MIN_REPLAY}` }]);
     const liveWorkers = this.deps.liveWorkers();
     const current = currentValues(spec, config, liveWorkers);
-    const steps: TuningStep[] = stepGrid(spec, current).map((s, index) => ({ index, ...s, status: 'pending', ...emptyFigures }));
+    const replay = traffic ? summarize(traffic) : undefined;
+    const steps: TuningStep[] = planSteps(spec, current, replay ? replay.rate * spec.load.replayMultiple : undefined);
+    const base = this.deps.poolOptions(config);
+    const workers = currentWorkers(config, liveWorkers);
+    const shapeIssues = this.checkShapes(spec, current, base, workers, traffic);
+    const time = timeIssue(spec, steps.length);
+    if (shapeIssues.length || time) throw validationError([...shapeIssues, ...(time ? [time] : [])]);
     const createdAt = this.deps.now();
     const exp: Experiment = {
       id: randomUUID().slice(0, 8),
@@ -70,11 +89,10 @@ export class TuningService {
       current,
       steps,
     };
-    if (traffic) exp.replay = summarize(traffic);
+    if (replay) exp.replay = replay;
     this.experiments = [exp, ...this.experiments].slice(0, MAX_EXPERIMENTS);
     const abort = new AbortController();
-    const base = this.deps.poolOptions(config);
-    const done = this.run(exp, config, base, currentWorkers(config, liveWorkers), traffic, abort.signal).finally(() => {
+    const done = this.run(exp, config, base, workers, traffic, abort.signal).finally(() => {
       this.active = undefined;
       void this.save();
     });
@@ -116,7 +134,7 @@ export class TuningService {
     try {
       const saved = JSON.parse(text) as { experiments?: Experiment[] };
       // one that was running when the app stopped did not finish
-      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map((e) => (e.status === 'running' ? interrupted(e) : e));
+      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map(upgrade).map((e) => (e.status === 'running' ? interrupted(e) : e));
     } catch {
       // kept experiments are a convenience; a damaged file starts an empty list
     }
@@ -129,6 +147,18 @@ export class TuningService {
       // Measured figures are still here to see and export; only the copy kept across restarts is missing.
       this.deps.warn?.(`tuning experiments not saved to ${file}: ${err instanceof Error ? err.message : String(err)}`);
     });
+  }
+
+  /** Every step's worst case of outstanding bytes must fit (limits.ts); the first one that cannot is named. */
+  private checkShapes(spec: ExperimentSpec, current: TuningStep['settings'], base: Partial<PoolOptions>, workers: number, traffic?: TrafficRecord[]) {
+    const bytes = traffic ? Math.max(0, ...traffic.map((r) => r.bytes)) : spec.load.payloadBytes;
+    const path = traffic ? 'spec.load.replay' : 'spec.load.payloadBytes';
+    for (const g of stepGrid(spec, current)) {
+      const o = stepOptions(g.settings, base, workers);
+      const issue = loadFits({ messageQueueSize: o.messageQueueSize ?? 0, maxWorkers: o.maxWorkers ?? 1, concurrencyPerWorker: o.concurrencyPerWorker ?? 1 }, bytes, path, `The step ${stepLabel(g.settings)}`);
+      if (issue) return [issue];
+    }
+    return [];
   }
 
   private find(id: string): Experiment {
@@ -146,14 +176,17 @@ export class TuningService {
   }
 
   private async run(exp: Experiment, config: AppConfig, base: Partial<PoolOptions>, workers: number, traffic: TrafficRecord[] | undefined, signal: AbortSignal): Promise<void> {
+    const startedAt = this.deps.now();
     for (const step of exp.steps) {
       if (signal.aborted) break;
+      if (step.status !== 'pending') continue; // skipped: its setting stopped at a lower level
       step.status = 'running';
       this.emit(exp);
       try {
         const figures = await runStep({
           options: stepOptions(step.settings, base, workers),
           load: exp.spec.load,
+          rate: step.target,
           traffic,
           warmupMs: exp.spec.warmupMs,
           measureMs: exp.spec.measureMs,
@@ -173,19 +206,39 @@ export class TuningService {
         exp.error = { code: e.code ?? 'ERR_EXPERIMENT', message: `Step ${step.index + 1} failed: ${step.error}` };
         break;
       }
+      if (exp.spec.mode === 'capacity') skipPastFailures(exp, step);
       this.emit(exp);
     }
     for (const s of exp.steps) if (s.status === 'pending') s.status = 'cancelled';
     exp.finishedAt = this.deps.now();
+    const samples = this.deps.liveSamples;
+    if (samples) exp.liveCost = liveCost(samples(startedAt - LIVE_BEFORE_MS, startedAt), samples(startedAt, exp.finishedAt));
     if (signal.aborted) exp.status = 'cancelled';
     else if (exp.error) exp.status = 'failed';
     else {
       exp.status = 'done';
       const r = recommend(exp, config);
+      exp.points = r.points;
       exp.kneeStep = r.kneeStep;
       exp.recommendation = r.recommendation;
       exp.p99BudgetMs = r.p99BudgetMs;
+      if (r.sustained) exp.sustained = r.sustained;
     }
     this.emit(exp);
   }
+}
+
+/** The live pool's samples this long before the start are its "before". */
+const LIVE_BEFORE_MS = 30_000;
+
+/**
+ * Capacity mode: once the last round of a level is in for a setting and it did
+ * not pass, its higher levels are skipped (raising the rate further only costs time).
+ */
+function skipPastFailures(exp: Experiment, step: TuningStep): void {
+  const level = exp.steps.filter((s) => s.group === step.group && s.target === step.target);
+  if (level.some((s) => s.status === 'pending' || s.status === 'running')) return;
+  const point = pointsOf({ steps: level })[0];
+  if (point && passes(point, exp.spec.p99BudgetMs!)) return;
+  for (const s of exp.steps) if (s.group === step.group && s.target > step.target && s.status === 'pending') s.status = 'skipped';
 }

@@ -2,11 +2,11 @@
 // baseline), each step's pool options and the config patch that would apply
 // a step. `workers` means a fixed-size pool during a step (the scaler would
 // otherwise change the very thing being measured).
-import type { ConfigIssue } from '../../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../../preload/schemas';
-import type { ExperimentSpec, SettingValue, TuningSetting, TuningStep } from '../../../preload/tuning';
+import type { ConfigIssue } from '../../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../../common/schemas';
+import type { ExperimentSpec, SettingValue, TuningSetting, TuningStep } from '../../../common/tuning';
 import type { PoolOptions } from '../../pool/index';
-import { mergePatch, validateConfig } from '../config-store';
+import { mergePatch, validateConfig } from '../config/config-store';
 
 export type StepSettings = TuningStep['settings'];
 

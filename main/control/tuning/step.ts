@@ -1,15 +1,17 @@
 // One experiment step: a throw-away pool with the step's options, the
 // experiment's load (the load generator's shapes), a warm-up, then a fixed
-// measured window. The pool is a new GreenletProcessPool beside the live one:
+// measured window whose arrivals are followed to their answers (measure.ts). The pool is a new GreenletProcessPool beside the live one:
 // nothing here touches the live pool, and every worker process it started is
 // gone (pids checked) before the step returns.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TuningLoad } from '../../../preload/tuning';
+import type { TuningLoad } from '../../../common/tuning';
 import { GreenletProcessPool, type PoolOptions, type TrafficRecord } from '../../pool/index';
-import { LoadGenerator } from '../load-generator';
+import { LoadGenerator } from './load-generator';
+import { Measurement } from './measure';
 import { ReplayLoad } from './replay';
 
 export interface StepFigures {
+  target: number;
   throughput: number;
   offered: number;
   p50Ms: number;
@@ -18,6 +20,10 @@ export interface StepFigures {
   errorRate: number;
   rejectionRate: number;
   messages: number;
+  answered: number;
+  backlogGrowth: number;
+  keptUp: boolean;
+  behind?: string;
   rssBytes: number;
   loopLagMs: number;
 }
@@ -25,6 +31,8 @@ export interface StepFigures {
 export interface StepRun {
   options: Partial<PoolOptions>;
   load: TuningLoad;
+  /** msg/s to offer (the load's rate, or a capacity level's; replay: the recorded rate × multiple) */
+  rate: number;
   /** recorded traffic to replay when load.replay is set */
   traffic?: readonly TrafficRecord[];
   warmupMs: number;
@@ -34,10 +42,11 @@ export interface StepRun {
   onPids?: (pids: number[]) => void;
 }
 
-const REJECTED = new Set(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
 // RSS and loop lag come from the health check; a step lasts seconds, so it runs often.
 const HEALTH_EVERY_MS = 500;
 const EXIT_WAIT_MS = 5_000;
+/** How long after the window its arrivals may take to be answered: a step that keeps up answers within its p99. */
+const drainMs = (measureMs: number) => Math.max(1_000, Math.min(measureMs, 5_000));
 
 /** Runs one step; throws the pool's own error (ERR_START_FAILED with the Python text) or an AbortError. */
 export async function runStep(run: StepRun): Promise<StepFigures> {
@@ -59,22 +68,23 @@ export async function runStep(run: StepRun): Promise<StepFigures> {
     run.onPids?.(pids);
     const m = new Measurement();
     const submit = (data: unknown) => m.track(pool.execute({ type: 'agent.process', data }));
-    // what the pool can hold plus some slack, so a full queue is reached and its rejections counted
-    const maxOutstanding = () => pool.opts.messageQueueSize + pool.opts.maxWorkers * pool.opts.concurrencyPerWorker + 100;
+    const maxOutstanding = () => maxOutstandingOf(pool.opts);
     if (run.load.replay) {
-      const replay = new ReplayLoad(run.traffic ?? [], submit, maxOutstanding);
+      const replay = new ReplayLoad(run.traffic ?? [], run.rate, submit, maxOutstanding);
       replay.start();
       load = replay;
     } else {
       const gen = new LoadGenerator({ submit, now: Date.now, onStatus: () => undefined, maxOutstanding });
-      gen.start({ ...run.load, count: 0 });
+      gen.start({ ...run.load, rate: run.rate, count: 0 });
       load = gen;
     }
     if (run.warmupMs > 0) await sleep(run.warmupMs, undefined, { signal: run.signal });
     m.begin();
     await sleep(run.measureMs, undefined, { signal: run.signal });
-    const figures = m.end();
+    m.close();
     load.stop();
+    await m.drain(drainMs(run.measureMs), run.signal);
+    const figures = m.figures(run.rate);
     const workers = pool.getDetailedStats().workers;
     pids = [...new Set([...pids, ...livePids(pool)])];
     figures.rssBytes = workers.reduce((sum, w) => sum + (w.rssBytes || 0), 0);
@@ -89,71 +99,10 @@ export async function runStep(run: StepRun): Promise<StepFigures> {
   }
 }
 
+/** What the pool can hold plus some slack, so a full queue is reached and its rejections counted. */
+export const maxOutstandingOf = (o: Pick<PoolOptions, 'messageQueueSize' | 'maxWorkers' | 'concurrencyPerWorker'>) => o.messageQueueSize + o.maxWorkers * o.concurrencyPerWorker + 100;
+
 const livePids = (pool: GreenletProcessPool) => pool.getDetailedStats().workers.flatMap((w) => (w.pid ? [w.pid] : []));
-
-/** Counts what settles inside the measured window; latency is execute() to result, queue wait included. */
-class Measurement {
-  private on = false;
-  private startedAt = 0;
-  private sent = 0;
-  private ok = 0;
-  private failed = 0;
-  private rejected = 0;
-  private readonly latencies: number[] = [];
-  private figures: StepFigures | undefined;
-
-  track(p: Promise<unknown>): Promise<unknown> {
-    const t0 = performance.now();
-    if (this.on) this.sent++;
-    return p.then(
-      (v) => {
-        if (this.on) {
-          this.ok++;
-          this.latencies.push(performance.now() - t0);
-        }
-        return v;
-      },
-      (err: { code?: string }) => {
-        if (this.on) {
-          if (REJECTED.has(err?.code ?? '')) this.rejected++;
-          else this.failed++;
-        }
-        throw err;
-      },
-    );
-  }
-
-  begin(): void {
-    this.on = true;
-    this.startedAt = performance.now();
-  }
-
-  end(): StepFigures {
-    this.on = false;
-    const secs = Math.max(1e-3, (performance.now() - this.startedAt) / 1000);
-    const sorted = Float64Array.from(this.latencies).sort();
-    const settled = this.ok + this.failed + this.rejected;
-    this.figures = {
-      throughput: this.ok / secs,
-      offered: this.sent / secs,
-      p50Ms: quantile(sorted, 0.5),
-      p95Ms: quantile(sorted, 0.95),
-      p99Ms: quantile(sorted, 0.99),
-      errorRate: settled ? this.failed / settled : 0,
-      rejectionRate: settled ? this.rejected / settled : 0,
-      messages: settled,
-      rssBytes: 0,
-      loopLagMs: 0,
-    };
-    return this.figures;
-  }
-}
-
-/** Nearest-rank quantile of sorted values (0 when none). */
-export function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 /** Whether a process with this pid still exists (EPERM: it exists, owned by someone else). */
 export const processAlive = (pid: number): boolean => {

@@ -1,59 +1,96 @@
 // A line chart as inline SVG, drawn on the host for the HTML report (the
-// report must open anywhere: no scripts, no external files). Points come
-// from preload/tuning-series.ts, the same rows the Tuning view draws.
-import type { TuningChart } from '../../../preload/tuning-series';
+// report must open anywhere: no scripts, no external files). Rows, colours,
+// ticks and number format come from common/ (tuning-series.ts,
+// tuning-style.ts), the same the Tuning view draws with. Nothing is written
+// over the plot: today, the recommended point and every series are named in
+// a legend below it, laid out by estimated text width so no two labels meet.
+import type { TuningChart } from '../../../common/tuning-series';
+import { KNEE_COLOR, sig3, TODAY_COLOR } from '../../../common/tuning-style';
 
-const COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16', '#64748b'];
 const W = 560;
-const H = 260;
-const M = { top: 16, right: 16, bottom: 44, left: 60 };
+const M = { top: 12, right: 16, bottom: 40, left: 64 };
+const PH = 200; // plot height
+const FONT = 11;
+const CHAR_W = 7; // a generous average glyph width at 11 px, so estimated boxes never undercut real ones
+const LEGEND_ROW = 18;
 
 export const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const num = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 0 : 1)}k` : v >= 10 ? v.toFixed(0) : v.toFixed(2));
+const text = (x: number, y: number, s: string, anchor: 'start' | 'middle' | 'end', cls: string, fill = '#444') =>
+  `<text class="${cls}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${anchor}" font-size="${FONT}" fill="${fill}">${escapeXml(s)}</text>`;
 
-export function chartSvg(chart: TuningChart, title: string, unit: string): string {
+interface LegendItem {
+  label: string;
+  mark: (x: number, y: number) => string;
+}
+
+/** Legend items in rows that fit the width; returns the SVG and the height used. */
+function legend(items: LegendItem[], top: number): { svg: string; height: number } {
+  const parts: string[] = [];
+  let x = M.left;
+  let y = top;
+  for (const it of items) {
+    const w = 22 + it.label.length * CHAR_W + 16;
+    if (x + w > W - M.right && x > M.left) {
+      x = M.left;
+      y += LEGEND_ROW;
+    }
+    parts.push(it.mark(x, y - 4), text(x + 22, y, it.label, 'start', 'legend', '#222'));
+    x += w;
+  }
+  return { svg: parts.join(''), height: y - top + LEGEND_ROW };
+}
+
+export function chartSvg(chart: TuningChart, title: string): string {
   const pw = W - M.left - M.right;
-  const ph = H - M.top - M.bottom;
   const n = chart.rows.length;
   const xAt = (i: number) => M.left + (n <= 1 ? pw / 2 : (i * pw) / (n - 1));
-  let max = 0;
-  for (const r of chart.rows) for (const s of chart.series) max = Math.max(max, Number(r[s.key] ?? 0));
-  max = max > 0 ? max * 1.1 : 1;
-  const yAt = (v: number) => M.top + ph - (v / max) * ph;
-  const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeXml(`${title} (${unit}) against ${chart.xLabel}`)}" data-metric="${chart.metric}">`);
-  parts.push(`<title>${escapeXml(`${title} (${unit})`)}</title>`);
-  // axes and grid
-  for (let k = 0; k <= 4; k++) {
-    const v = (max * k) / 4;
-    const y = yAt(v);
-    parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#555">${num(v)}</text>`);
+  const max = chart.ticks[chart.ticks.length - 1] || 1;
+  const yAt = (v: number) => M.top + PH - (v / max) * PH;
+  const body: string[] = [];
+  for (const t of chart.ticks) {
+    body.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${yAt(t)}" y2="${yAt(t)}" stroke="#e5e7eb"/>`);
+    body.push(text(M.left - 6, yAt(t) + 4, sig3(t), 'end', 'tick'));
   }
-  chart.rows.forEach((r, i) => parts.push(`<text x="${xAt(i)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11" fill="#555">${escapeXml(r.x)}</text>`));
-  parts.push(`<text x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle" font-size="12" fill="#333">${escapeXml(chart.xLabel)}</text>`);
-  // today's value: a dashed vertical line
+  // x labels: every k-th when they would not fit side by side
+  const widest = Math.max(1, ...chart.rows.map((r) => r.x.length)) * CHAR_W + 8;
+  const every = n <= 1 ? 1 : Math.ceil(widest / (pw / (n - 1)));
+  chart.rows.forEach((r, i) => {
+    if (i % every === 0) body.push(text(xAt(i), M.top + PH + 16, r.x, 'middle', 'tick'));
+  });
+  body.push(text(M.left + pw / 2, M.top + PH + 34, chart.xLabel, 'middle', 'axis', '#333'));
+  body.push(text(14, M.top + PH / 2, chart.unit, 'middle', 'axis', '#333').replace('<text ', `<text transform="rotate(-90 14 ${M.top + PH / 2})" `));
+  const items: LegendItem[] = [];
+  const late: LegendItem[] = []; // after the series, in the order the app's legend has
   const ci = chart.rows.findIndex((r) => r.x === chart.current);
   if (ci >= 0) {
-    parts.push(`<line class="current" x1="${xAt(ci)}" x2="${xAt(ci)}" y1="${M.top}" y2="${M.top + ph}" stroke="#6b7280" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${xAt(ci) + 4}" y="${M.top + 10}" font-size="11" fill="#6b7280">today</text>`);
+    body.push(`<line class="current" x1="${xAt(ci)}" x2="${xAt(ci)}" y1="${M.top}" y2="${M.top + PH}" stroke="${TODAY_COLOR}" stroke-dasharray="4 3"/>`);
+    late.unshift({ label: 'today', mark: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${TODAY_COLOR}" stroke-dasharray="3 2"/>` });
   }
-  chart.series.forEach((s, j) => {
-    const color = COLORS[j % COLORS.length]!;
-    const pts = chart.rows.flatMap((r, i) => (typeof r[s.key] === 'number' ? [[xAt(i), yAt(r[s.key] as number)] as const] : []));
-    if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`);
-    for (const [x, y] of pts) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${color}"/>`);
-    parts.push(`<rect x="${M.left + 8 + j * 120}" y="${H - 30}" width="10" height="3" fill="${color}"/><text x="${M.left + 22 + j * 120}" y="${H - 26}" font-size="10" fill="#333">${escapeXml(s.label)}</text>`);
-  });
-  // the knee: a ring around the recommended point
+  if (chart.budget !== undefined) {
+    body.push(`<line class="budget" x1="${M.left}" x2="${W - M.right}" y1="${yAt(chart.budget)}" y2="${yAt(chart.budget)}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>`);
+    late.push({ label: `p99 budget ${sig3(chart.budget)} ms`, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>` });
+  }
+  for (const s of chart.series) {
+    const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+    const pts = chart.rows.flatMap((r, i) => (typeof r[s.key] === 'number' ? [{ x: xAt(i), at: r.x, v: r[s.key] as number, err: r[`${s.key}_err`] }] : []));
+    if (pts.length > 1) body.push(`<polyline class="series" data-key="${s.key}" fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${pts.map((p) => `${p.x.toFixed(1)},${yAt(p.v).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of pts) {
+      // the spread over rounds: a whisker from min to max
+      if (Array.isArray(p.err) && p.err[0] + p.err[1] > 0) body.push(`<line class="spread" x1="${p.x.toFixed(1)}" x2="${p.x.toFixed(1)}" y1="${yAt(p.v - p.err[0]).toFixed(1)}" y2="${yAt(p.v + p.err[1]).toFixed(1)}" stroke="${s.color}"/>`);
+      body.push(`<circle class="point" data-key="${s.key}" cx="${p.x.toFixed(1)}" cy="${yAt(p.v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeXml(`${s.label}, ${chart.xLabel} ${p.at}: ${sig3(p.v)} ${chart.unit}`)}</title></circle>`);
+    }
+    items.push({ label: s.label, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="3"${dash}/>` });
+  }
+  items.push(...late);
   const knee = chart.knee;
   const ki = knee ? chart.rows.findIndex((r) => r.x === knee.x) : -1;
   const kv = knee && ki >= 0 ? chart.rows[ki]![knee.key] : null;
   if (typeof kv === 'number') {
-    parts.push(`<circle class="knee" cx="${xAt(ki).toFixed(1)}" cy="${yAt(kv).toFixed(1)}" r="8" fill="none" stroke="#dc2626" stroke-width="2"/>`);
-    parts.push(`<text x="${(xAt(ki) + 10).toFixed(1)}" y="${(yAt(kv) - 8).toFixed(1)}" font-size="11" fill="#dc2626">knee</text>`);
+    body.push(`<circle class="knee" cx="${xAt(ki).toFixed(1)}" cy="${yAt(kv).toFixed(1)}" r="8" fill="none" stroke="${KNEE_COLOR}" stroke-width="2"/>`);
+    items.push({ label: 'recommended', mark: (x, y) => `<circle cx="${x + 8}" cy="${y}" r="6" fill="none" stroke="${KNEE_COLOR}" stroke-width="2"/>` });
   }
-  parts.push('</svg>');
-  return parts.join('');
+  const leg = legend(items, M.top + PH + M.bottom + 14);
+  const h = M.top + PH + M.bottom + leg.height + 4;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" role="img" aria-label="${escapeXml(`${title} (${chart.unit}) against ${chart.xLabel}`)}" data-metric="${chart.metric}"><title>${escapeXml(`${title} (${chart.unit})`)}</title>${body.join('')}${leg.svg}</svg>`;
 }

@@ -2,7 +2,7 @@
 // outcome — never contents), bounded in count and age, for the tuning
 // assistant's replay load. Fed by pool.setTrafficRecorder; add() is on the
 // hot path, so it is a ring write and nothing else.
-import type { ReplaySummary } from '../../../preload/tuning';
+import type { ReplaySummary } from '../../../common/tuning';
 import type { TrafficRecord } from '../../pool/index';
 
 export const TRAFFIC_CAP = 10_000;

@@ -3,12 +3,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Experiment, ExperimentSpec } from '../../../preload/contract';
-import { defaultConfig, type AppConfig } from '../../../preload/schemas';
-import { validateConfig, mergePatch } from '../config-store';
+import type { Experiment, ExperimentSpec } from '../../../common/contract';
+import { defaultConfig, type AppConfig } from '../../../common/schemas';
+import { validateConfig, mergePatch } from '../config/config-store';
 import type { ControlPlane } from '../index';
-import { toPoolOptions } from '../pool-options';
-import { createPlane, rejection, tempDir, waitFor } from '../test-helpers';
+import { toPoolOptions } from '../config/pool-options';
+import { createPlane, rejection, tempDir, waitFor } from '../test-support/plane';
+import type { TrafficRecord } from '../../pool/index';
 import { TuningService } from './service';
 import { processAlive } from './step';
 
@@ -23,9 +24,11 @@ afterEach(async () => {
 
 const spec = (over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({
   vary: [{ setting: 'workers', values: [1, 2] }],
-  load: { rate: 200, sleepMs: 5, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false },
+  load: { rate: 200, sleepMs: 5, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false, replayMultiple: 1 },
   warmupMs: 300,
   measureMs: 1_000,
+  rounds: 1,
+  mode: 'fixed',
   ...over,
 });
 
@@ -43,12 +46,12 @@ function config(pool: Record<string, unknown>): AppConfig {
   return v.config;
 }
 
-async function service(pool: Record<string, unknown>, onPids?: (pids: number[]) => void) {
+async function service(pool: Record<string, unknown>, onPids?: (pids: number[]) => void, traffic?: () => TrafficRecord[]) {
   const dir = await tempDir();
   dirs.push(dir);
   const c = config(pool);
   const events: Experiment[] = [];
-  const s = new TuningService({ config: () => c, poolOptions: (cc) => toPoolOptions(cc, { dataDir: dir }), liveWorkers: () => 1, emit: (e) => events.push(e), now: Date.now, onPids });
+  const s = new TuningService({ config: () => c, poolOptions: (cc) => toPoolOptions(cc, { dataDir: dir }), liveWorkers: () => 1, emit: (e) => events.push(e), now: Date.now, onPids, traffic });
   services.push(s);
   return { s, events };
 }
@@ -119,7 +122,8 @@ describe('tuning experiments', () => {
     expect(html).not.toMatch(/<script/i);
     const csv = (await cp.handlers.exportExperiment({ id: exp.id, format: 'csv' })).content.trim().split('\n');
     expect(csv).toHaveLength(3);
-    expect(csv[0]).toMatch(/^step,workers,baseline,status,throughput/);
+    expect(csv[0]).toMatch(/^step,round,workers,baseline,status,target,throughput/);
+    expect(exp.liveCost?.during.samples).toBeGreaterThan(0); // the live pool's figures while the steps ran
   }, 90_000);
 
   it('cancel stops the throw-away pool at once and leaves no worker process behind', async () => {
@@ -183,7 +187,7 @@ describe('tuning experiments', () => {
     const dir = await tempDir();
     dirs.push(dir);
     const file = path.join(dir, 'tuning.json');
-    const step = { index: 0, settings: { workers: 1 }, baseline: true, status: 'running', throughput: 0, offered: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, rejectionRate: 0, messages: 0, rssBytes: 0, loopLagMs: 0 };
+    const step = { index: 0, group: 0, round: 0, target: 200, settings: { workers: 1 }, baseline: true, status: 'running', throughput: 0, offered: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, rejectionRate: 0, messages: 0, answered: 0, backlogGrowth: 0, keptUp: false, rssBytes: 0, loopLagMs: 0 };
     await fs.writeFile(file, JSON.stringify({ experiments: [{ id: 'a1', name: 'x', createdAt: 1, status: 'running', spec: spec(), current: { workers: 1 }, steps: [step, { ...step, index: 1, status: 'pending' }] }] }));
     const c = config({});
     const s = new TuningService({ config: () => c, poolOptions: () => ({}), liveWorkers: () => 1, emit: () => undefined, now: Date.now, file });

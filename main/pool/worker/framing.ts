@@ -121,6 +121,11 @@ export class FrameWriter {
     return this.pendingLen;
   }
 
+  /** Frames written but not yet taken by the OS: held here while the pipe is full, plus the stream's buffer. */
+  get queuedChars(): number {
+    return this.pendingLen + this.stream.writableLength;
+  }
+
   /**
    * How much of what was written the OS has taken from us (grows only as the reader drains the
    * pipe). Chars minus the stream's buffered length, which counts bytes: for non-ASCII frames it

@@ -56,6 +56,8 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   /** How much of the host's frames the worker has read off its input pipe (FrameWriter.consumed):
    * a hub decoding megabytes of input is busy too, though it writes nothing meanwhile. */
   get protocolInputConsumed(): number { return this.writer?.consumed ?? 0; }
+  /** Frames sent to the worker that it has not read yet (bytes, about): the pool stops routing to it past a bound. */
+  get queuedInputBytes(): number { return this.writer?.queuedChars ?? 0; }
 
   connect(): Promise<wire.RegisterInfo> {
     if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);

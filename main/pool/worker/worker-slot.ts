@@ -10,6 +10,9 @@ import type { PoolOptions, WorkerState, WorkerStats } from '../types';
 // last message's size — a 0.2 alpha let one slow message repel work from an idle worker.
 const EWMA_ALPHA = 0.05;
 
+/** Bytes of frames a worker may have waiting on its input pipe before the pool routes elsewhere (one larger frame still goes alone). */
+export const MAX_QUEUED_INPUT_BYTES = 16 * 1024 * 1024;
+
 export class WorkerSlot {
   adapter: GreenletBridgeAdapter | null = null;
   state: WorkerState = 'starting';
@@ -63,9 +66,16 @@ export class WorkerSlot {
     this.applyLimits(opts);
   }
 
-  /** Routable: ready, healthy, not being retired, with spare in-flight capacity. */
+  /**
+   * Routable: ready, healthy, not being retired, with spare in-flight capacity, and its input pipe
+   * not backed up past MAX_QUEUED_INPUT_BYTES (a worker whose hub is busy stops reading; without
+   * this bound 8 workers × 100,000 in flight × 1 MB frames filled this process's heap). What is held
+   * back waits in the pool queue, bounded by messageQueueSize; each answer routes the next.
+   */
   get available(): boolean {
-    return this.state === 'ready' && this.healthy && !this.retiring && !this.reserved && !this.solo && this.inFlight < this.capacity;
+    return (
+      this.state === 'ready' && this.healthy && !this.retiring && !this.reserved && !this.solo && this.inFlight < this.capacity && (this.adapter?.queuedInputBytes ?? 0) < MAX_QUEUED_INPUT_BYTES
+    );
   }
 
   applyLimits(o: PoolOptions): void {

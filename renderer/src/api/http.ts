@@ -13,7 +13,7 @@ import {
   type EventName,
   type EventPayload,
   type MethodName,
-} from '../../../preload/contract';
+} from '../../../common/contract';
 
 export type LinkState = 'connecting' | 'open' | 'lost';
 

@@ -1,6 +1,6 @@
 // The transport is chosen once at start: the Electron preload's bridge when
 // present, else HTTP to the headless server this page was served from.
-import type { ControlCenterApi } from '../../../preload/contract';
+import type { ControlCenterApi } from '../../../common/contract';
 import { createHttpTransport, takeToken, type LinkState } from './http';
 
 declare global {

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../preload/contract';
+import type { Alert } from '../../../common/contract';
 import { formatDuration, formatTime } from '../lib/format';
 
 export function AlertList({ alerts, empty, testId, past }: { alerts: readonly Alert[]; empty: string; testId: string; past?: boolean }) {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../../preload/contract';
+import type { Alert } from '../../../common/contract';
 import { useAlerts } from '../state/alerts';
 import { AlertAnnouncer } from './Announcer';
 

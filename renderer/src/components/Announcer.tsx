@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Alert } from '../../../preload/contract';
+import type { Alert } from '../../../common/contract';
 import { useAlerts } from '../state/alerts';
 
 /**

@@ -1,6 +1,6 @@
 // The diff preview of a config change: setting, from, to, and whether it
 // restarts workers. Configuration forms and the tuning assistant's Apply both show it.
-import type { ConfigDiffEntry } from '../../../preload/contract';
+import type { ConfigDiffEntry } from '../../../common/contract';
 
 const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
 

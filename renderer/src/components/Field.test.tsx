@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { STRATEGY_TABLE } from '../../../preload/pool-options-table';
+import { STRATEGY_TABLE } from '../../../common/pool-options-table';
 import { POOL_FIELDS } from '../lib/configFields';
 import { Field } from './Field';
 

@@ -1,9 +1,9 @@
-// The one table of the Charts view, as preload/contract.ts is for methods:
+// The one table of the Charts view, as common/contract.ts is for methods:
 // each entry says what a chart is called, its unit, which sample fields it
 // draws and which alert thresholds it shows. series.ts, thresholds.ts and
 // ChartsView derive everything from it, so a new chart is one entry here.
-import type { MetricsSample } from '../../../preload/contract';
-import type { AlertThresholds } from '../../../preload/schemas';
+import type { MetricsSample } from '../../../common/contract';
+import type { AlertThresholds } from '../../../common/schemas';
 import type { ThresholdContext, ThresholdLine } from './thresholds';
 
 export const PALETTE = ['#3b82f6', '#f59e0b', '#ef4444', '#10b981', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../../preload/schemas';
+import { defaultConfig } from '../../../common/schemas';
 import { checkDraft, draftFromConfig, issuesByPath, parseField } from './configDraft';
 import { ALL_FIELDS, POOL_FIELDS } from './configFields';
 

@@ -1,8 +1,8 @@
 // The configuration form's draft: raw input per field → typed patch → the
 // shared zod schema over the merged whole. Field errors come from the same
 // schema the server uses, so the form and the server never disagree.
-import { appConfigSchema, type AppConfig, type ConfigPatch } from '../../../preload/schemas';
-import type { ConfigIssue } from '../../../preload/contract';
+import { appConfigSchema, type AppConfig, type ConfigPatch } from '../../../common/schemas';
+import type { ConfigIssue } from '../../../common/contract';
 import { fieldPath, type FieldMeta } from './configFields';
 
 export type DraftValue = string | boolean;

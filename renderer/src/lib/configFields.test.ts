@@ -1,8 +1,8 @@
 // The pool form is derived from the option table: an entry appears as a field
 // with its label, help, unit and group, and nothing else has to be written.
 import { describe, expect, it } from 'vitest';
-import { POOL_OPTION_ENTRIES, STRATEGY_TABLE } from '../../../preload/pool-options-table';
-import { defaultConfig } from '../../../preload/schemas';
+import { POOL_OPTION_ENTRIES, STRATEGY_TABLE } from '../../../common/pool-options-table';
+import { defaultConfig } from '../../../common/schemas';
 import { checkDraft, draftFromConfig } from './configDraft';
 import { ALL_FIELDS, POOL_FIELDS } from './configFields';
 

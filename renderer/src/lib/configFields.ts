@@ -1,7 +1,7 @@
 // Every setting the operator can edit, with its unit and a one-line help.
 // Validation is NOT here: values are checked with the shared zod schema.
 // Pool fields are derived from the option table; alerts and sampling are listed here.
-import { OPTION_GROUPS, POOL_OPTION_ENTRIES, STRATEGY_TABLE, boundsHint, type OptionSpec } from '../../../preload/pool-options-table';
+import { OPTION_GROUPS, POOL_OPTION_ENTRIES, STRATEGY_TABLE, boundsHint, type OptionSpec } from '../../../common/pool-options-table';
 
 export type Section = 'pool' | 'alerts' | 'sampling';
 export type FieldKind = 'int' | 'number' | 'bool' | 'enum' | 'string' | 'list';
@@ -42,7 +42,7 @@ function poolField(key: string, spec: OptionSpec): FieldMeta {
   };
 }
 
-/** The pool form: every option of the table an operator may set (preload/pool-options-table.ts), by group. */
+/** The pool form: every option of the table an operator may set (common/pool-options-table.ts), by group. */
 export const POOL_FIELDS: FieldMeta[] = OPTION_GROUPS.flatMap((g) =>
   POOL_OPTION_ENTRIES.filter(([, s]) => s.group === g && !s.engineOnly).map(([key, s]) => poolField(key, s)),
 );

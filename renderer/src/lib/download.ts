@@ -1,4 +1,4 @@
-import type { SnapshotFile } from '../../../preload/contract';
+import type { SnapshotFile } from '../../../common/contract';
 
 /** Browser save: a Blob behind a temporary link (headless mode has no save dialog). */
 export function downloadFile(file: SnapshotFile, doc: Document = document): void {

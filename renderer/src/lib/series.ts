@@ -3,7 +3,7 @@
 // 86,400 samples: one pass fills typed columns, LTTB works on those, and each
 // chart shares one row set (union of its series' picks, each series given an
 // equal share of the point budget) so every line draws ~maxPoints points.
-import type { MetricsSample } from '../../../preload/contract';
+import type { MetricsSample } from '../../../common/contract';
 import { CHART_TABLE, PALETTE, type ChartId, type ColumnDef, type SampleField } from './charts';
 import { lttbIndices } from './lttb';
 

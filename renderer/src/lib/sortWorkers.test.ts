@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { WorkerStats } from '../../../preload/contract';
+import type { WorkerStats } from '../../../common/contract';
 import { sortWorkers } from './sortWorkers';
 
 const w = (id: string, rssBytes: number, healthy = true): WorkerStats =>

@@ -1,4 +1,4 @@
-import type { WorkerStats } from '../../../preload/contract';
+import type { WorkerStats } from '../../../common/contract';
 
 export type WorkerSortKey = keyof Pick<
   WorkerStats,

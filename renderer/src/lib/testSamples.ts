@@ -1,4 +1,4 @@
-import type { MetricsSample } from '../../../preload/contract';
+import type { MetricsSample } from '../../../common/contract';
 
 /** Synthetic metrics samples for renderer tests and the UI benchmark. */
 export function makeSamples(n: number, start = 1_700_000_000_000, stepMs = 1000, workers = ['w-1', 'w-2']): MetricsSample[] {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../../preload/schemas';
+import { defaultConfig } from '../../../common/schemas';
 import { thresholdLines } from './thresholds';
 
 const th = defaultConfig().alerts;

@@ -1,7 +1,7 @@
 // Alert thresholds drawn on the charts they apply to, in each chart's units,
 // so the operator sees how much headroom the pool has before an alert.
-import type { AlertSeverity } from '../../../preload/contract';
-import type { AlertThresholds } from '../../../preload/schemas';
+import type { AlertSeverity } from '../../../common/contract';
+import type { AlertThresholds } from '../../../common/schemas';
 import { chartDef, type ChartId } from './charts';
 
 export interface ThresholdLine {

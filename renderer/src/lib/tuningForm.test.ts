@@ -6,7 +6,8 @@ describe('checkTuningForm', () => {
   it('turns the default form into a spec with numeric values', () => {
     const r = checkTuningForm(DEFAULT_TUNING_FORM);
     expect(r.ok && r.spec.vary).toEqual([{ setting: 'workers', values: [1, 2, 4] }]);
-    expect(r.ok && r.spec.load).toEqual({ rate: 500, sleepMs: 10, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false });
+    expect(r.ok && r.spec.load).toEqual({ rate: 500, sleepMs: 10, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false, replayMultiple: 1 });
+    expect(r.ok && [r.spec.rounds, r.spec.mode]).toEqual([2, 'fixed']);
   });
 
   it('keeps strategy names as text and varies a second setting', () => {

@@ -1,6 +1,6 @@
 // The experiment form: text fields → an ExperimentSpec, checked with the same
 // zod schema the host parses with, so an error shows at its field before anything is sent.
-import { experimentSpecSchema, type ExperimentSpec, type TuningSetting } from '../../../preload/contract';
+import { experimentSpecSchema, type ExperimentSpec, type TuningSetting } from '../../../common/contract';
 
 export interface TuningForm {
   name: string;
@@ -17,6 +17,11 @@ export interface TuningForm {
   measureMs: string;
   p99BudgetMs: string; // empty = today's p99 + 10 %
   replay: boolean; // replay the live pool's recent traffic instead of the shapes
+  replayMultiple: string; // × the recorded rate
+  rounds: string;
+  mode: 'fixed' | 'capacity';
+  factor: string; // capacity: each level's rate × this
+  levels: string; // capacity: at most this many rates
 }
 
 export const DEFAULT_TUNING_FORM: TuningForm = {
@@ -34,6 +39,11 @@ export const DEFAULT_TUNING_FORM: TuningForm = {
   measureMs: '3000',
   p99BudgetMs: '',
   replay: false,
+  replayMultiple: '1',
+  rounds: '2',
+  mode: 'fixed',
+  factor: '1.5',
+  levels: '5',
 };
 
 /** "1, 2, 4" → [1, 2, 4]; strategy names stay text. */
@@ -63,6 +73,11 @@ const FIELD_OF: Record<string, keyof TuningForm> = {
   p99BudgetMs: 'p99BudgetMs',
   name: 'name',
   'load.replay': 'replay',
+  'load.replayMultiple': 'replayMultiple',
+  rounds: 'rounds',
+  mode: 'mode',
+  'capacity.factor': 'factor',
+  'capacity.levels': 'levels',
 };
 
 export function checkTuningForm(f: TuningForm): FormCheck {
@@ -71,9 +86,12 @@ export function checkTuningForm(f: TuningForm): FormCheck {
   const candidate = {
     ...(f.name.trim() ? { name: f.name.trim() } : {}),
     vary,
-    load: { rate: num(f.rate), sleepMs: num(f.sleepMs), cpuMs: num(f.cpuMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes), replay: f.replay },
+    load: { rate: num(f.rate), sleepMs: num(f.sleepMs), cpuMs: num(f.cpuMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes), replay: f.replay, replayMultiple: num(f.replayMultiple) },
     warmupMs: num(f.warmupMs),
     measureMs: num(f.measureMs),
+    rounds: num(f.rounds),
+    mode: f.mode,
+    ...(f.mode === 'capacity' ? { capacity: { factor: num(f.factor), levels: num(f.levels) } } : {}),
     ...(f.p99BudgetMs.trim() ? { p99BudgetMs: num(f.p99BudgetMs) } : {}),
   };
   const r = experimentSpecSchema.safeParse(candidate);

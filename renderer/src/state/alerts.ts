@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { Alert, AlertsView } from '../../../preload/contract';
-import type { AlertThresholds } from '../../../preload/schemas';
+import type { Alert, AlertsView } from '../../../common/contract';
+import type { AlertThresholds } from '../../../common/schemas';
 
 export const ALERT_HISTORY_CAP = 200;
 

@@ -1,6 +1,6 @@
 // The one API instance the stores' async actions use. Set once at start
 // (main.tsx) — tests set their own.
-import type { ControlCenterApi } from '../../../preload/contract';
+import type { ControlCenterApi } from '../../../common/contract';
 
 let current: ControlCenterApi | null = null;
 export const setApi = (api: ControlCenterApi | null) => void (current = api);

@@ -2,8 +2,8 @@
 // with the shared schema, the server's preview, and apply. Nothing is sent
 // while the draft has an error.
 import { create } from 'zustand';
-import type { ConfigPreview, ConfigUpdateResult } from '../../../preload/contract';
-import type { AppConfig, ConfigPatch } from '../../../preload/schemas';
+import type { ConfigPreview, ConfigUpdateResult } from '../../../common/contract';
+import type { AppConfig, ConfigPatch } from '../../../common/schemas';
 import { checkDraft, draftFromConfig, issuesByPath, type Draft, type DraftCheck, type DraftValue } from '../lib/configDraft';
 import { ALL_FIELDS, type Section } from '../lib/configFields';
 import { api, errorText } from './api';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo } from '../../../preload/contract';
+import type { AppInfo } from '../../../common/contract';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'lost';
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { LogEvent, LogLevel } from '../../../preload/contract';
+import type { LogEvent, LogLevel } from '../../../common/contract';
 import { appendBounded } from '../lib/ring';
 
 export const EVENTS_CAP = 2_000;

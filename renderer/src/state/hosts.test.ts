@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostView } from '../../../preload/contract';
+import type { HostView } from '../../../common/contract';
 import { hostCounts, liveThroughput } from './hosts';
 
 const host = (hostId: string, status: HostView['status'], capacity: number, throughput: number): HostView => ({

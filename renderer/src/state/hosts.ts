@@ -1,7 +1,7 @@
 // Cluster hosts as the control plane last reported them (the 'hosts' event, once per
 // sample). Pure helpers below are what the Hosts view shows; tested without React.
 import { create } from 'zustand';
-import type { HostsView, HostView } from '../../../preload/contract';
+import type { HostsView, HostView } from '../../../common/contract';
 
 interface HostsState {
   view: HostsView | null;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { LoadStatus, TaskResult } from '../../../preload/contract';
+import type { LoadStatus, TaskResult } from '../../../common/contract';
 import { api, errorText } from './api';
 
 export interface LoadForm {

@@ -1,6 +1,6 @@
 // Live samples (bounded ring) plus the history of the selected range.
 import { create } from 'zustand';
-import type { MetricsSample } from '../../../preload/contract';
+import type { MetricsSample } from '../../../common/contract';
 import { appendBounded } from '../lib/ring';
 import { api, errorText } from './api';
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PythonEnvReport, PythonSetupProgress } from '../../../preload/contract';
+import type { PythonEnvReport, PythonSetupProgress } from '../../../common/contract';
 import { api, errorText } from './api';
 
 interface PythonState {

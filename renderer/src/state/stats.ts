@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DetailedPoolStats } from '../../../preload/contract';
+import type { DetailedPoolStats } from '../../../common/contract';
 
 interface StatsState {
   stats: DetailedPoolStats | null;

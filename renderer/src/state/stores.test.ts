@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Alert, LogEvent } from '../../../preload/contract';
-import { defaultConfig } from '../../../preload/schemas';
+import type { Alert, LogEvent } from '../../../common/contract';
+import { defaultConfig } from '../../../common/schemas';
 import { makeSamples } from '../lib/testSamples';
 import { ALERT_HISTORY_CAP, useAlerts } from './alerts';
 import { sectionCheck, useConfig } from './config';

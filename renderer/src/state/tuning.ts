@@ -2,7 +2,7 @@
 // tuning.progress events), the one selected, and applying a recommendation
 // through the same preview → diff → apply path as the Configuration view.
 import { create } from 'zustand';
-import type { ConfigPreview, ConfigUpdateResult, Experiment, ExperimentSpec, SnapshotFile } from '../../../preload/contract';
+import type { ConfigPreview, ConfigUpdateResult, Experiment, ExperimentSpec, SnapshotFile } from '../../../common/contract';
 import { api, errorText } from './api';
 import { useConfig } from './config';
 

@@ -1,7 +1,7 @@
 // Subscriptions live here, outside components: one listener per contract
 // event feeds the stores, so no widget polls. After a lost connection the
 // stores are resynced from the host once the stream is back.
-import type { ControlCenterApi } from '../../../preload/contract';
+import type { ControlCenterApi } from '../../../common/contract';
 import type { Transport } from '../api';
 import { setApi } from './api';
 import { useAlerts } from './alerts';

@@ -3,7 +3,7 @@
 // threshold lines its entry gives: the view has no list of its own to forget one in.
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../../preload/schemas';
+import { defaultConfig } from '../../../common/schemas';
 import { CHART_TABLE } from '../lib/charts';
 import { makeSamples } from '../lib/testSamples';
 import { thresholdLines } from '../lib/thresholds';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { LogLevel } from '../../../preload/contract';
+import type { LogLevel } from '../../../common/contract';
 import { formatTime } from '../lib/format';
 import { filterEvents, useEvents } from '../state/events';
 import { useStats } from '../state/stats';

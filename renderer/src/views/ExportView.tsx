@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { SnapshotFile } from '../../../preload/contract';
+import type { SnapshotFile } from '../../../common/contract';
 import { downloadFile } from '../lib/download';
 import { formatBytes } from '../lib/format';
 import { api, errorText } from '../state/api';

@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
-import type { DeadLetter, HostView } from '../../../preload/contract';
+import type { DeadLetter, HostView } from '../../../common/contract';
 import { AlertBadges } from '../components/AlertList';
 import { ActionsHeader, StatusNote } from '../components/StatusNote';
 import { formatBytes, formatCount, formatMs, formatRate, formatTime } from '../lib/format';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { MetricsSample } from '../../../preload/contract';
+import type { MetricsSample } from '../../../common/contract';
 import { AlertList } from '../components/AlertList';
 import { Card, FillBar } from '../components/Card';
 import { Sparkline } from '../components/Sparkline';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { AgentValidation } from '../../../preload/contract';
+import type { AgentValidation } from '../../../common/contract';
 import { api, errorText } from '../state/api';
 import { useConfig } from '../state/config';
 import { usePython } from '../state/python';

@@ -2,7 +2,7 @@
 // The scale form checks the option table's worker bounds before sending anything.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../../preload/schemas';
+import { defaultConfig } from '../../../common/schemas';
 import { useConfig } from '../state/config';
 import { ScaleForm } from './ScaleForm';
 

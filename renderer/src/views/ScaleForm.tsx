@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { POOL_OPTION_TABLE } from '../../../preload/pool-options-table';
+import { POOL_OPTION_TABLE } from '../../../common/pool-options-table';
 import { issuesByPath } from '../lib/configDraft';
 import { api, errorText } from '../state/api';
 import { useConfig } from '../state/config';

@@ -2,14 +2,16 @@
 // its steps arrive, read throughput and p99 against the varied setting (knee
 // and today's value marked), and apply the recommendation through the diff preview.
 import { useEffect } from 'react';
-import type { Experiment } from '../../../preload/contract';
-import { stepLabel } from '../../../preload/tuning-series';
+import type { Experiment } from '../../../common/contract';
+import { stepLabel } from '../../../common/tuning-series';
+import { sig3 } from '../../../common/tuning-style';
 import { DiffTable } from '../components/DiffTable';
 import { TuningChartPanel } from '../components/TuningChart';
 import { downloadFile } from '../lib/download';
 import { useConnection } from '../state/connection';
 import { selectedExperiment, useTuning } from '../state/tuning';
 import { TuningFormPanel } from './TuningForm';
+import { LiveCostNote, PointTable } from './TuningResult';
 
 export function TuningView() {
   useEffect(() => {
@@ -20,7 +22,7 @@ export function TuningView() {
     <div className="stack">
       <h2 style={{ margin: 0 }}>Tuning assistant</h2>
       <p className="muted" style={{ margin: 0 }}>
-        Each step runs on a throw-away pool beside the live one, under the same load; the live pool keeps serving and changes only when you apply.
+        Each step runs on a throw-away pool beside the live one, under the same load; the live pool's settings change only when you apply.
       </p>
       <div className="two-col">
         <TuningFormPanel />
@@ -52,6 +54,7 @@ function ExperimentList() {
 
 function Progress({ exp }: { exp: Experiment }) {
   const done = exp.steps.filter((s) => s.status === 'done').length;
+  const skipped = exp.steps.filter((s) => s.status === 'skipped').length;
   const running = exp.steps.find((s) => s.status === 'running');
   return (
     <div className="stack">
@@ -60,7 +63,8 @@ function Progress({ exp }: { exp: Experiment }) {
           {exp.status}
         </span>
         <span role="status" data-testid="tuning-progress">
-          {done} of {exp.steps.length} steps measured{running ? ` · running ${stepLabel(running.settings)}` : ''}
+          {done} of {exp.steps.length - skipped} steps measured{skipped ? ` (${skipped} skipped: past the rate their setting stopped at)` : ''}
+          {running ? ` · running ${stepLabel(running.settings)} at ${sig3(running.target)} msg/s` : ''}
         </span>
         {exp.status === 'running' && (
           <button className="btn danger" data-testid="tuning-cancel" onClick={() => void useTuning.getState().cancel(exp.id)}>
@@ -68,10 +72,10 @@ function Progress({ exp }: { exp: Experiment }) {
           </button>
         )}
       </div>
-      <progress max={exp.steps.length} value={done} aria-label="Steps measured" />
+      <progress max={exp.steps.length - skipped} value={done} aria-label="Steps measured" />
       {exp.replay && (
         <span className="muted" data-testid="tuning-replay-summary">
-          Replaying {exp.replay.messages} recorded messages ({exp.replay.rate.toFixed(1)} msg/s, mean run {exp.replay.meanRunMs.toFixed(1)} ms, mean {Math.round(exp.replay.meanBytes)} B).
+          Replaying {exp.replay.messages} recorded messages at {sig3(exp.replay.rate * exp.spec.load.replayMultiple)} msg/s (recorded {sig3(exp.replay.rate)} msg/s × {exp.spec.load.replayMultiple}; mean run {sig3(exp.replay.meanRunMs)} ms, mean {sig3(exp.replay.meanBytes)} B).
         </span>
       )}
       {exp.error && (
@@ -86,61 +90,17 @@ function Progress({ exp }: { exp: Experiment }) {
 function ExperimentResult({ exp }: { exp: Experiment }) {
   return (
     <div className="stack">
-      <div className="two-col">
-        <TuningChartPanel exp={exp} metric="throughput" title="Throughput" unit="msg/s" />
-        <TuningChartPanel exp={exp} metric="p99Ms" title="p99 latency" unit="ms" />
-      </div>
-      <div className="two-col">
-        <StepTable exp={exp} />
-        <Recommendation exp={exp} />
-      </div>
+      <Recommendation exp={exp} />
+      {exp.spec.mode === 'capacity' ? (
+        <TuningChartPanel exp={exp} metric="capacity" title="p99 against offered load" />
+      ) : (
+        <div className="two-col">
+          <TuningChartPanel exp={exp} metric="p99Ms" title="p99 latency" />
+          <TuningChartPanel exp={exp} metric="throughput" title="Answered" />
+        </div>
+      )}
+      <PointTable exp={exp} />
     </div>
-  );
-}
-
-const fix = (v: number, d = 1) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(d));
-
-function StepTable({ exp }: { exp: Experiment }) {
-  const knee = exp.recommendation?.step ?? exp.kneeStep;
-  return (
-    <section className="panel" aria-label="Steps" style={{ overflowX: 'auto' }}>
-      <table data-testid="tuning-table">
-        <thead>
-          <tr>
-            <th>Settings</th>
-            <th>Status</th>
-            <th>msg/s</th>
-            <th>p50</th>
-            <th>p95</th>
-            <th>p99 ms</th>
-            <th>Errors</th>
-            <th>Rejected</th>
-            <th>RSS MB</th>
-            <th>Loop lag</th>
-          </tr>
-        </thead>
-        <tbody>
-          {exp.steps.map((s) => (
-            <tr key={s.index} data-testid="tuning-step" data-status={s.status} title={s.error} className={s.index === knee ? 'selected' : undefined}>
-              <td>
-                {stepLabel(s.settings)}
-                {s.baseline && <span className="muted"> (today)</span>}
-                {s.index === knee && <span className="badge live"> knee</span>}
-              </td>
-              <td>{s.status}</td>
-              <td>{s.status === 'done' ? fix(s.throughput) : '—'}</td>
-              <td>{s.status === 'done' ? fix(s.p50Ms, 2) : '—'}</td>
-              <td>{s.status === 'done' ? fix(s.p95Ms, 2) : '—'}</td>
-              <td>{s.status === 'done' ? fix(s.p99Ms, 2) : '—'}</td>
-              <td>{s.status === 'done' ? `${(s.errorRate * 100).toFixed(1)} %` : '—'}</td>
-              <td>{s.status === 'done' ? `${(s.rejectionRate * 100).toFixed(1)} %` : '—'}</td>
-              <td>{s.status === 'done' ? (s.rssBytes / 1_048_576).toFixed(0) : '—'}</td>
-              <td>{s.status === 'done' ? `${s.loopLagMs.toFixed(1)} ms` : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
   );
 }
 
@@ -164,7 +124,13 @@ function Recommendation({ exp }: { exp: Experiment }) {
       <p data-testid="tuning-reason" style={{ margin: 0 }}>
         {rec ? rec.reason : exp.status === 'running' ? 'Waiting for the last step…' : 'None: the experiment did not finish.'}
       </p>
-      {exp.p99BudgetMs !== undefined && <p className="muted" style={{ margin: 0 }}>p99 budget {exp.p99BudgetMs.toFixed(2)} ms{exp.spec.p99BudgetMs === undefined ? " (today's p99 + 10 % + 1 ms)" : ''}.</p>}
+      {rec?.hint && (
+        <p data-testid="tuning-hint" style={{ margin: 0 }}>
+          <b>Try more:</b> {rec.hint}
+        </p>
+      )}
+      {exp.p99BudgetMs !== undefined && <p className="muted" style={{ margin: 0 }}>p99 budget {sig3(exp.p99BudgetMs)} ms.</p>}
+      <LiveCostNote exp={exp} />
       {canApply && !preview && (
         <div className="row">
           <button className="btn primary" data-testid="tuning-apply" onClick={() => void previewRecommendation()}>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { sortWorkers, type SortDir, type WorkerSortKey } from '../lib/sortWorkers';
-import type { WorkerStats } from '../../../preload/contract';
+import type { WorkerStats } from '../../../common/contract';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../lib/format';
 import { api, errorText } from '../state/api';
 import { useAlerts } from '../state/alerts';

@@ -1,0 +1,52 @@
+// AppConfig.pool → the engine's PoolOptions. The interpreter is resolved here,
+// once, to a concrete path, because the control plane knows two places the
+// engine does not: the venv that "Set up Python environment" made in the data
+// directory, and the runtime folder of a packaged app.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../../../common/schemas';
+import { defaultRuntimeDir, resolvePython } from '../../pool/index';
+import type { PoolOptions } from '../../pool/index';
+import { venvPythonPath } from '../python/python-probe';
+
+export interface RuntimeContext {
+  dataDir: string;
+  runtimeDir?: string;
+}
+
+/** Where setupPythonEnv creates the app's private venv. */
+export const appVenvDir = (dataDir: string) => path.join(dataDir, 'python-venv');
+
+/**
+ * Order: configured path → env GREENLET_PYTHON → the app-data venv (made by
+ * setup) → <runtimeDir>/.venv → python3 on PATH.
+ */
+export function workerPython(config: AppConfig, ctx: RuntimeContext): string {
+  if (config.pool.pythonPath) return config.pool.pythonPath;
+  if (process.env.GREENLET_PYTHON?.trim()) return process.env.GREENLET_PYTHON;
+  const appVenv = venvPythonPath(appVenvDir(ctx.dataDir));
+  if (existsSync(appVenv)) return appVenv;
+  return resolvePython(undefined, ctx.runtimeDir ?? defaultRuntimeDir()).path;
+}
+
+export function toPoolOptions(config: AppConfig, ctx: RuntimeContext): Partial<PoolOptions> {
+  const { pythonPath: _configured, pythonPaths, ...rest } = config.pool;
+  const extra: string[] = [];
+  // The engine finds its runtime folder itself in development; a packaged app's
+  // resources folder is added to PYTHONPATH explicitly so workers import from it.
+  if (ctx.runtimeDir && path.resolve(ctx.runtimeDir) !== path.resolve(defaultRuntimeDir())) {
+    extra.push(ctx.runtimeDir, path.join(ctx.runtimeDir, 'examples'));
+  }
+  const opts: Partial<PoolOptions> = { ...rest, pythonPaths: [...pythonPaths, ...extra], pythonPath: workerPython(config, ctx) };
+  for (const key of Object.keys(opts) as (keyof PoolOptions)[]) if (opts[key] === undefined) delete opts[key];
+  return opts;
+}
+
+/** Only the options whose value differs: what pool.updateConfig needs. */
+export function poolOptionsPatch(before: Partial<PoolOptions>, after: Partial<PoolOptions>): Partial<PoolOptions> {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify(value)) patch[key] = value;
+  }
+  return patch as Partial<PoolOptions>;
+}
