@@ -4,6 +4,27 @@
 
 export type HostState = 'up' | 'draining' | 'stale' | 'down';
 
+// How each message a host answered ended, counted when its result was stored (first writer
+// wins, so a redelivery that lost the race is a duplicate, not a second outcome). Same shape as
+// the engine's OutcomeCounts, restated so this file imports nothing. `rejected` and `cancelled`
+// stay 0 on a host: a full local queue naks the message back to JetStream for another try.
+export interface HostOutcomes {
+  answered: number;
+  agentError: number;
+  timedOut: number;
+  rejected: number;
+  cancelled: number;
+}
+
+// Answer times on the host, cumulative since the process started: counts[i] = answers in
+// (boundsMs[i-1], boundsMs[i]], the last count everything above. Same shape as the engine's LatencyBuckets.
+export interface HostLatency {
+  boundsMs: number[];
+  counts: number[];
+  sumMs: number;
+  count: number;
+}
+
 export interface HostRecord {
   hostId: string;
   pid: number;
@@ -17,14 +38,47 @@ export interface HostRecord {
   naks: number;
   terms: number;
   throughput: number; // results/s over the last heartbeat period
+  // Cumulative for this process (pid + startedAt); the control center adds up a host id's processes.
+  // Optional: a host of an older version does not send them (its answers then count in `processed` only).
+  outcomes?: HostOutcomes;
+  latency?: HostLatency;
   // The host pool's PoolStats / WorkerStats fields the Hosts view shows (restated, so this file imports nothing).
-  pool: { total: number; healthy: number; p50ResponseTime: number; p99ResponseTime: number; totalErrors: number };
-  workers: { id: string; pid: number | null; state: string; healthy: boolean; messagesProcessed: number; inFlight: number; rssBytes: number; restarts: number }[];
+  pool: { total: number; healthy: number; available?: number; busy?: number; p50ResponseTime: number; p99ResponseTime: number; totalErrors: number };
+  workers: { id: string; pid: number | null; state: string; healthy: boolean; messagesProcessed: number; inFlight: number; rssBytes: number; restarts: number; averageResponseTime?: number }[];
+}
+
+/** What a host id did over every process the control center saw under that id (a restart keeps the count). */
+export interface HostTotals {
+  processed: number; // results stored
+  duplicates: number;
+  outcomes: HostOutcomes;
+  latency: HostLatency | null;
+  processes: number; // processes counted under this host id
+  // Processes that ended without a final record (killed: their last record said 'up', then a new
+  // process spoke): answers they stored after their last beat (≤ 250 ms of traffic) are missing.
+  // Non-zero makes the totals lower bounds, and the screens say so.
+  uncleanEnds: number;
+  // Part of the above already counted when this control center first heard of the host (a record
+  // replayed at connect): in the totals, but no sample's traffic. Zeros for a host first heard live.
+  before: { processed: number; outcomes: HostOutcomes };
 }
 
 export interface HostView extends HostRecord {
   status: HostState;
   heartbeatAgeMs: number;
+  totals: HostTotals;
+}
+
+/** The whole cluster: counters summed over every host id (and its processes), gauges over the hosts not down. */
+export interface ClusterTotals extends HostTotals {
+  hosts: number;
+  hostsUp: number;
+  workers: number;
+  healthy: number;
+  busy: number;
+  available: number;
+  inFlight: number;
+  capacity: number;
 }
 
 export interface AckPendingView {
@@ -51,6 +105,7 @@ export interface HostsView {
   unauthenticatedBroker: boolean; // connected to a broker that asks no credentials: anyone reaching it can read work and forge answers
   hosts: HostView[];
   ackPending: AckPendingView | null;
+  totals?: ClusterTotals; // present once connected
 }
 
 export type { HostControlRequest } from './host-control';

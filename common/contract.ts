@@ -9,8 +9,8 @@ import type { AlertThresholds, AppConfig } from './schemas';
 // The engine's public value types, re-exported so the renderer finds every shape here.
 // They live in this layer (pool-types.ts, cluster-types.ts): the contract describes the
 // engine without importing it.
-import type { DetailedPoolStats, PoolStats, EventLevel, OutcomeCounts, PoolEventType } from './pool-types';
-export type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, PoolStats, WorkerStats, WorkerState } from './pool-types';
+import type { DetailedPoolStats, PoolStats, EventLevel, OutcomeCounts, PoolEventType, TaskProgress } from './pool-types';
+export type { DetailedPoolStats, LatencyBuckets, OutcomeCounts, PoolStats, TaskProgress, WorkerStats, WorkerState } from './pool-types';
 import type { DeadLetter, HostControlReply, HostsView, HostState } from './cluster-types';
 
 export type { DeadLetter, HostControlReply, HostsView, HostState, HostView } from './cluster-types';
@@ -79,6 +79,9 @@ export type AlertKind =
   | 'availableWorkers'
   | 'workerAge'
   | 'queueFill'
+  | 'workerRestarts' // restarts after failures in the last minute
+  | 'crashLoop' // a worker failing within a second of each start
+  | 'poisonMessage' // messages failed as poison in the last 10 minutes
   | 'hostDown' // cluster: a host's heartbeat is older than downAfterMs
   | 'clusterAckPending'; // cluster: ack-pending near max_ack_pending
 
@@ -105,7 +108,9 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter' | 'cluster.junk';
+  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter' | 'cluster.junk'
+    // the operator's trail (main/control/observation/trail.ts): data.door says how the request came in
+    | 'config.refused' | 'load.run' | 'experiment' | 'recycle.requested';
   level: LogLevel;
   workerId?: string;
   message: string;
@@ -240,9 +245,15 @@ export const contract = {
       output: out<ConfigUpdateResult>(),
     },
     submitTask: {
-      input: z.strictObject({ data: z.unknown(), timeoutMs: z.number().int().min(1).optional() }),
+      input: z.strictObject({
+        data: z.unknown(),
+        timeoutMs: z.number().int().min(1).optional(),
+        trackId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(), // getTaskProgress reads it while it runs
+      }),
       output: out<TaskResult>(),
     },
+    // What a task sent with trackId is waiting on; null once it settled (or unknown, or in cluster mode).
+    getTaskProgress: { input: z.strictObject({ trackId: z.string().min(1).max(64) }), output: out<TaskProgress | null>() },
     startLoad: {
       input: z.strictObject({
         rate: z.number().min(0.1).max(100_000),

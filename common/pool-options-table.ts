@@ -112,10 +112,12 @@ export const POOL_OPTION_TABLE = {
   retryDelay: { type: 'int', default: 1000, min: 0, max: MAX_TIMER_MS, unit: 'ms', group: 'Failures', label: 'Retry delay', help: 'Base of the exponential backoff between retries.' },
   restartOnFailure: { type: 'bool', default: true, group: 'Failures', label: 'Restart on failure', help: 'Replace a worker that crashed.' },
   // Health
-  healthCheckInterval: { type: 'int', default: 30_000, min: 100, max: MAX_TIMER_MS, unit: 'ms', group: 'Health', label: 'Health check interval', help: 'How often each worker is pinged.' },
+  // 1 s pings and a 3 s limit catch a blocked hub within 4 s (suspect after 1 s unanswered); a
+  // busy worker is never killed for a slow ping while its pipes move (docs/pool.md, "Health").
+  healthCheckInterval: { type: 'int', default: 1_000, min: 100, max: MAX_TIMER_MS, unit: 'ms', group: 'Health', label: 'Health check interval', help: 'How often each worker is pinged.' },
   healthCheckTimeout: {
-    type: 'int', default: 5_000, min: 100, max: MAX_TIMER_MS, unit: 'ms', group: 'Health', label: 'Health check timeout',
-    help: 'A ping slower than this marks the worker’s loop as blocked.',
+    type: 'int', default: 3_000, min: 100, max: MAX_TIMER_MS, unit: 'ms', group: 'Health', label: 'Health check timeout',
+    help: 'A ping unanswered this long, with no pipe traffic, marks the worker’s loop as blocked.',
   },
   drainTimeout: { type: 'int', default: 30_000, min: 0, max: MAX_TIMER_MS, unit: 'ms', group: 'Health', label: 'Drain timeout', help: 'Graceful drain before a stopping worker is killed.' },
   // Recycling. The engine defaults each jitter to 10 % of its base when not given (see JITTER_OF).

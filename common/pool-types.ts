@@ -22,6 +22,8 @@ export interface WorkerStats {
   restarts: number; // how many times this worker slot was restarted after failure
   outputLines: number; // stderr lines seen (agent prints, tracebacks)
   lastError?: string;
+  /** Present while the hub is suspected blocked: ms since the ping it has not answered (no pipe moved meanwhile). */
+  suspectForMs?: number;
 }
 
 // How every message that reached execute() ended: exactly one of these per message, counted
@@ -100,4 +102,19 @@ export interface PoolEvent {
   workerId?: string;
   message: string;
   data?: Record<string, unknown>;
+}
+
+/** Where one message is, while the caller waits (pool.executeTracked). */
+export interface TaskProgress {
+  state: 'queued' | 'running' | 'retry-wait' | 'done';
+  attempt: number; // attempts sent to a worker so far
+  maxAttempts: number; // 1 + maxRetries
+  elapsedMs: number; // since it was submitted
+  lastError?: string; // code of the last failed attempt (ERR_WORKER_CRASHED, ...)
+  queuePosition?: number; // queued: 1 = next out
+  queueLength?: number;
+  workerId?: string; // running: on this worker
+  runningMs?: number; // running: since it was sent to the worker
+  workerHealthy?: boolean;
+  workerSuspectForMs?: number; // running on a worker that has not answered a ping for this long
 }

@@ -31,6 +31,11 @@ export const alertThresholdsSchema = z.strictObject({
   availableWorkersPct: z.number().min(0).max(100).default(20),
   workerAgeHours: z.number().min(0).default(8),
   queueFillPct: z.number().min(0).max(100).default(80),
+  // from pool events (main/control/observation/event-alerts.ts): worker restarts after failures within a
+  // minute (0 = off), poison messages within 10 minutes (0 = off), a worker in a crash loop
+  restartsPerMinute: int(0).default(3),
+  poisonMessages: int(0).default(1),
+  crashLoop: z.boolean().default(true),
   // an alert clears only once the value is back past the threshold by this share of it
   hysteresisPct: z.number().min(0).max(100).default(10),
   // consecutive samples over the threshold before an alert is raised

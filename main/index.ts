@@ -42,10 +42,11 @@ function shellHandlers(plane: ControlPlane): ApiHandlers {
     await writeFile(choice.filePath, file.content, { encoding: 'utf8', mode: 0o600 }); // private like the data dir's files
     return { ...file, savedTo: choice.filePath };
   };
-  const exportSnapshot: ApiHandlers['exportSnapshot'] = async (input) => save(await plane.handlers.exportSnapshot(input), input.format);
-  const exportExperiment: ApiHandlers['exportExperiment'] = async (input) => save(await plane.handlers.exportExperiment(input), input.format);
+  const handlers = plane.handlersFor('desktop'); // the operator's trail says "via the desktop app"
+  const exportSnapshot: ApiHandlers['exportSnapshot'] = async (input) => save(await handlers.exportSnapshot(input), input.format);
+  const exportExperiment: ApiHandlers['exportExperiment'] = async (input) => save(await handlers.exportExperiment(input), input.format);
   const wrapped: Partial<Record<MethodName, unknown>> = { exportSnapshot, exportExperiment };
-  return new Proxy(plane.handlers, {
+  return new Proxy(handlers, {
     get: (target, key) => (typeof key === 'string' && key in wrapped ? wrapped[key as MethodName] : Reflect.get(target, key)),
   });
 }

@@ -32,7 +32,7 @@ export function senderProblem(event: IpcMainInvokeEvent, opts: IpcOptions): stri
 
 /** Registers every contract method and forwards every event; returns the undo. */
 export function registerIpc(host: ApiHost, opts: IpcOptions): () => void {
-  const handlers = opts.handlers ?? host.handlers;
+  const handlers = opts.handlers ?? host.handlersFor?.('desktop') ?? host.handlers;
   for (const method of methodNames) {
     ipcMain.handle(ipcChannel(method), (event, raw: unknown) => {
       const problem = senderProblem(event, opts);

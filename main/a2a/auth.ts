@@ -4,6 +4,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { User } from '@a2a-js/sdk/server';
 import { tokensEqual } from '../headless/auth';
+import { markAuthenticated } from '../headless/connection-share';
 
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -16,6 +17,7 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 export function requireBearer(token: () => string): RequestHandler {
   return (req, res, next) => {
     if (bearerMatches(req.headers.authorization, token())) {
+      markAuthenticated(req);
       next();
       return;
     }

@@ -18,6 +18,7 @@ import { Puller, type WorkMsg } from './puller';
 import { JsPublisher } from './js-publish';
 import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
+import { emptyLatency, noOutcomes, observe, outcomeOf } from './counts';
 import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
 
@@ -50,6 +51,9 @@ export class HostAgent extends EventEmitter {
   readonly pool: GreenletProcessPool;
   readonly capacity: number;
   readonly counters = { processed: 0, duplicates: 0, naks: 0, terms: 0 };
+  // Counted when a result is stored, like `processed`: what callers got from this process.
+  readonly outcomes = noOutcomes();
+  readonly latency = emptyLatency();
   private readonly o: ClusterOptions;
   private readonly slotsNote: string;
   private nc: NatsConnection | null = null;
@@ -168,28 +172,29 @@ export class HostAgent extends EventEmitter {
     this.pool.executeWithInfo({ type: 'agent.process', data }, { timeout }).then(
       (out: TaskOutcome) => {
         const rec: ResultRecord = { ok: true, result: out.result, hostId: this.hostId, workerId: out.workerId, delivery, runMs: Date.now() - started };
-        this.finish(m, { key, rec }, 'ack');
+        this.finish(m, { key, rec, started }, 'ack');
       },
-      (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err),
+      (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err, started),
     );
   }
 
-  private onFailure(m: WorkMsg, key: string, delivery: number, err: { code?: string; message?: string }): void {
+  private onFailure(m: WorkMsg, key: string, delivery: number, err: { code?: string; message?: string }, started: number): void {
     const code = err.code ?? '';
     if (code === 'ERR_WORKER_CRASHED' || code === 'ERR_POISON_MESSAGE') {
       if (delivery >= this.o.maxDeliver) {
         // Last try: answer the caller now; the nak lets the server raise MAX_DELIVERIES for the dead-letter router.
         const poison = errors.poison(delivery, err.message);
-        return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, poison) }, 'nak');
+        return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, poison), started }, 'nak');
       }
       return this.finish(m, null, 'nak');
     }
     if (NOT_THE_MESSAGES_FAULT.has(code)) return this.finish(m, null, 'nak');
     // The agent's own error, a run timeout, a protocol error: deterministic, answered once.
-    this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err) }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
+    this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err), started }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
   }
 
-  private finish(m: WorkMsg, out: { key: string; rec: ResultRecord } | null, then: 'ack' | 'nak' | 'term'): void {
+  /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
+  private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: 'ack' | 'nak' | 'term'): void {
     const settle = (stored = true) => {
       if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
       this.inflight.delete(m);
@@ -206,34 +211,41 @@ export class HostAgent extends EventEmitter {
     if (!out) return settle();
     this.storing++;
     this.pump();
-    void this.writeResult(out.key, out.rec).then(
+    void this.writeResult(out.key, out.rec, out.started).then(
       () => (this.storing--, settle()),
       () => (this.storing--, settle(false)),
     );
   }
 
   /** First writer wins; retried through a server restart (the in-flight entry keeps working() going meanwhile). */
-  private async writeResult(key: string, rec: ResultRecord): Promise<void> {
+  private async writeResult(key: string, rec: ResultRecord, started?: number): Promise<void> {
     const subject = this.resultsPrefix + key;
     const data = encode(rec);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.link!.connectedOr(5_000);
         await this.link!.guard(this.pub!.publish(subject, data, CREATE_ONLY));
-        this.counters.processed++;
-        return;
+        return this.stored(rec, started);
       } catch (err) {
         if (isAlreadyExists(err)) {
           // A redelivery raced us and lost (the caller already has its one answer) — or, on a retry,
           // our own earlier create() landed before its answer was lost.
-          if (attempt > 0 && (await this.isOurs(key, rec))) this.counters.processed++;
-          else this.counters.duplicates++;
+          if (attempt > 0 && (await this.isOurs(key, rec))) return this.stored(rec, started);
+          this.counters.duplicates++;
           return;
         }
         if (this.nc?.isClosed() || attempt > 2_400) throw err; // ~10 min of retries
         await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3)));
       }
     }
+  }
+
+  private stored(rec: ResultRecord, started?: number): void {
+    this.counters.processed++;
+    this.outcomes[outcomeOf(rec)]++;
+    // time from taking the message to its answer being stored, answers only (as the engine's histogram)
+    if (rec.ok && started !== undefined) observe(this.latency, Date.now() - started);
+    this.heartbeat?.soon();
   }
 
   private async isOurs(key: string, rec: ResultRecord): Promise<boolean> {

@@ -9,7 +9,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
 import { KvFeed, type KvOp } from './kv-feed';
-import type { AckPendingView, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
+import { clusterTotals, HostLedger } from './host-ledger';
+import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
 import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { Junk, readControlReply, readHostRecord } from './records';
@@ -17,6 +18,7 @@ import { encode } from './wire';
 
 export class ClusterMonitor extends EventEmitter {
   private readonly hosts = new Map<string, { rec: HostRecord; receivedAt: number; status: HostState }>();
+  private readonly ledger = new HostLedger();
   private timer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private jsm: JetStreamManager | null = null;
@@ -55,8 +57,13 @@ export class ClusterMonitor extends EventEmitter {
   list(): HostView[] {
     const now = this.now();
     return [...this.hosts.values()]
-      .map(({ rec, receivedAt, status }) => ({ ...rec, status, heartbeatAgeMs: now - receivedAt }))
+      .map(({ rec, receivedAt, status }) => ({ ...rec, status, heartbeatAgeMs: now - receivedAt, totals: this.ledger.totals(rec.hostId) }))
       .sort((a, b) => a.hostId.localeCompare(b.hostId));
+  }
+
+  /** Counters summed over every host id seen (a host down keeps what it did); gauges over the hosts not down. */
+  totals(hosts: HostView[] = this.list()): ClusterTotals {
+    return clusterTotals(hosts);
   }
 
   /** Sends a control request to one host, or to every host ('all'); collects the replies. */
@@ -95,6 +102,7 @@ export class ClusterMonitor extends EventEmitter {
         return;
       }
       const prev = this.hosts.get(rec.hostId);
+      this.ledger.add(rec, !isUpdate);
       // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
       // it counts as already stale until a live heartbeat arrives.
       const receivedAt = isUpdate ? this.now() : this.now() - this.o.staleAfterMs;

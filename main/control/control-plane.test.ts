@@ -263,7 +263,7 @@ describe('event log and snapshot', () => {
     expect(file.filename).toMatch(/^greenlet-snapshot-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
     expect(file.mimeType).toBe('application/json');
     const snap = JSON.parse(file.content);
-    expect(Object.keys(snap).sort()).toEqual(['alerts', 'app', 'config', 'detailedStats', 'exportedAt', 'history', 'historyRangeMs', 'stats']);
+    expect(Object.keys(snap).sort()).toEqual(['alerts', 'app', 'config', 'detailedStats', 'exportedAt', 'history', 'historyRangeMs', 'operatorTrail', 'stats']);
     expect(snap.config).toEqual(cp.getConfig());
     expect(snap.historyRangeMs).toBe(3_600_000);
     expect(snap.history.samples.length).toBeGreaterThan(0);

@@ -11,6 +11,9 @@ import { ensurePrivateDir } from './config/atomic-file';
 import { loadConfig, mergePatch, validateConfig } from './config/config-store';
 import { PlaneCore } from './core';
 import { createHandlers } from './handlers';
+import type { Door } from './observation/trail';
+
+export type { Door } from './observation/trail';
 import type { ClusterOptions } from '../cluster/index';
 
 export { ApiError, toApiErrorShape, httpStatusFor } from './api-error';
@@ -35,10 +38,18 @@ export interface ExternalTaskInfo {
 }
 
 export class ControlPlane {
+  /** For in-process callers; transports use handlersFor(their door) so the trail says how a request came. */
   readonly handlers: ApiHandlers;
+  private readonly byDoor = new Map<Door, ApiHandlers>();
 
   private constructor(private readonly core: PlaneCore) {
-    this.handlers = createHandlers(core);
+    this.handlers = this.handlersFor('in-process');
+  }
+
+  handlersFor(door: Door): ApiHandlers {
+    let h = this.byDoor.get(door);
+    if (!h) this.byDoor.set(door, (h = createHandlers(this.core, door)));
+    return h;
   }
 
   /** Loads config (defaults on first start), restores history, starts the pool and the sampler. */
@@ -88,7 +99,7 @@ export class ControlPlane {
   recordExternalTask(info: ExternalTaskInfo): void {
     const where = info.workerId ? ` on ${info.workerId}` : '';
     const text = info.ok ? `A2A task done in ${Math.round(info.latencyMs)} ms${where}` : `A2A task failed after ${Math.round(info.latencyMs)} ms${where}: ${info.message ?? 'error'}`;
-    this.core.log({ type: 'a2a.request', level: info.ok ? 'debug' : 'warn', message: text, workerId: info.workerId, data: { ok: info.ok, latencyMs: info.latencyMs } });
+    this.core.log({ type: 'a2a.request', level: info.ok ? 'debug' : 'warn', message: text, workerId: info.workerId, data: { ok: info.ok, latencyMs: info.latencyMs, door: 'a2a' } });
   }
 
   /** Stops load, persists history and config, drains the pool. Idempotent. */

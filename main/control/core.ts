@@ -7,6 +7,9 @@ import type { AppConfig, ConfigPatch } from '../../common/schemas';
 import { GreenletProcessPool } from '../pool/index';
 import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
 import { AlertEngine } from './observation/alerts';
+import { EventAlerts } from './observation/event-alerts';
+import { TaskTracker } from './observation/task-tracker';
+import { OperatorTrail, via, type Door } from './observation/trail';
 import { ApiError, validationError } from './api-error';
 import { readFileIfExists, writeFileAtomic } from './config/atomic-file';
 import { diffConfig, mergePatch, saveConfig, validateConfig } from './config/config-store';
@@ -21,6 +24,7 @@ import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './config/p
 import { Sampler } from './observation/sampler';
 import { redactConfig, withoutRedactedSecrets } from './config/secrets';
 import { ClusterView } from './observation/cluster-view';
+import { ClusterSampleBuilder } from './observation/cluster-sampler';
 import type { ClusterOptions } from '../cluster/index';
 import { TuningService } from './tuning/service';
 import { TrafficLog } from './tuning/traffic-log';
@@ -52,10 +56,14 @@ export class PlaneCore {
   readonly events = new EventLog(5_000, (e) => this.emitter.emit('log', e));
   readonly history = new MetricsHistoryStore();
   readonly alerts: AlertEngine;
+  readonly eventAlerts = new EventAlerts();
+  readonly tasks = new TaskTracker();
+  readonly trail = new OperatorTrail((e) => this.log(e));
   readonly sampler: Sampler;
   readonly load: LoadGenerator;
   readonly pool: GreenletProcessPool;
   readonly cluster: ClusterView | null;
+  private readonly clusterSamples = new ClusterSampleBuilder();
   readonly tuning: TuningService;
   readonly traffic = new TrafficLog();
   readonly ctx: RuntimeContext;
@@ -82,7 +90,10 @@ export class PlaneCore {
     this.alerts = new AlertEngine(config.alerts);
     this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
-    this.pool.on('event', (ev: PoolEvent) => this.log(ev));
+    this.pool.on('event', (ev: PoolEvent) => {
+      this.eventAlerts.observe(ev);
+      this.log(ev);
+    });
     // shapes only (time, size, run time, outcome) for the tuning assistant's replay load
     this.pool.setTrafficRecorder((r) => this.traffic.add(r));
     this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
@@ -91,6 +102,7 @@ export class PlaneCore {
       submit: (data) => (this.cluster ? this.clusterExecute(data) : this.pool.execute({ type: 'agent.process', data })),
       now: this.now,
       onStatus: (status) => this.emitter.emit('load.status', status),
+      onFinished: (status) => this.trail.loadFinished(status),
       // Bounded outstanding work: what the pool can hold (queue + in-flight slots), plus some slack
       // so a full queue is actually reached and its rejections become visible.
       maxOutstanding: () => {
@@ -104,7 +116,10 @@ export class PlaneCore {
       poolOptions: (c) => toPoolOptions(c, this.ctx),
       liveWorkers: () => this.pool.getStats().total,
       traffic: () => this.traffic.recent(this.now()),
-      emit: (exp) => this.emitter.emit('tuning.progress', exp),
+      emit: (exp) => {
+        this.trail.experimentProgress(exp);
+        this.emitter.emit('tuning.progress', exp);
+      },
       now: this.now,
       file: path.join(opts.dataDir, TUNING_FILE),
       warn: (message) => this.log({ type: 'config.warning', level: 'warn', message }),
@@ -155,16 +170,22 @@ export class PlaneCore {
     this.schedulePersist();
   }
 
-  private onSample(sample: MetricsSample, stats: DetailedPoolStats): void {
+  private onSample(local: MetricsSample, stats: DetailedPoolStats): void {
+    // Cluster mode: the figures are the cluster's (history, Charts, alerts, export); the local pool's
+    // stay in `stats`, which the Workers view shows labelled as this machine's pool.
+    let sample = local;
     if (this.cluster) {
-      sample.hosts = this.cluster.samples();
-      this.emitter.emit('hosts', this.cluster.view());
+      const view = this.cluster.view();
+      sample = this.clusterSamples.build(view, local.t);
+      this.emitter.emit('hosts', view);
     }
     this.history.add(sample);
     this.emitter.emit('metrics.sample', sample);
     this.emitter.emit('stats', stats);
-    const ages = stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
-    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, this.cluster?.checks() ?? []);
+    // cluster mode: the per-worker age alerts would name the local pool's workers, which take none of the traffic
+    const ages = this.cluster ? [] : stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
+    const extra = [...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */, ...(this.cluster?.checks() ?? [])];
+    const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, extra);
     for (const a of raised) {
       this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });
       this.emitter.emit('alert.raised', a);
@@ -202,7 +223,20 @@ export class PlaneCore {
     if (!r.ok) throw validationError([{ path: `pool.${changed}`, message: r.errorText ?? 'the agent could not be started' }]);
   }
 
-  updateConfig(patch: ConfigPatch): Promise<ConfigUpdateResult> {
+  /** updateConfig, with a refusal logged (the fields named) for the operator's trail. */
+  updateConfig(patch: ConfigPatch, door: Door = 'in-process'): Promise<ConfigUpdateResult> {
+    return this.applyConfig(patch, door).catch((err: unknown) => {
+      const e = err as { code?: string; message?: string; issues?: Array<{ path: string; message: string }> };
+      if (e?.code !== 'ERR_CONFIG_NOT_SAVED') {
+        const fields = e?.issues?.map((i) => i.path) ?? [];
+        const why = e?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') || e?.message || String(err);
+        this.log({ type: 'config.refused', level: 'warn', message: `Settings refused ${via(door)}: ${why}`, data: { fields, code: e?.code, door } });
+      }
+      throw err;
+    });
+  }
+
+  private applyConfig(patch: ConfigPatch, door: Door): Promise<ConfigUpdateResult> {
     return this.exclusive(async () => {
       refuseAllowListPatch(patch);
       const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
@@ -242,7 +276,7 @@ export class PlaneCore {
       const saveError = await saveConfig(this.ctx.dataDir, next).then(() => undefined, (err: Error) => err);
       const restartRequired = diff.filter((d) => d.restartRequired || poolRestart.includes(d.path.slice('pool.'.length))).map((d) => d.path);
       const applied = diff.map((d) => d.path).filter((p) => !restartRequired.includes(p));
-      this.log({ type: 'config.changed', level: 'info', message: `Settings changed: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired } });
+      this.log({ type: 'config.changed', level: 'info', message: `Settings changed ${via(door)}: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired, door } });
       this.emitter.emit('config.changed', redactConfig(next)); // events reach every UI client
       const notSaved = saveError && `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
       if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });

@@ -3,6 +3,7 @@
 // length or content of the guess (timingSafeEqual needs equal lengths).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { markAuthenticated } from './connection-share';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -27,5 +28,7 @@ export function requestToken(req: IncomingMessage, url: URL, allowQuery: boolean
 
 export function isAuthorized(req: IncomingMessage, url: URL, token: string, allowQuery = false): boolean {
   const given = requestToken(req, url, allowQuery);
-  return given !== undefined && tokensEqual(given, token);
+  const ok = given !== undefined && tokensEqual(given, token);
+  if (ok) markAuthenticated(req); // its socket keeps its slot when tokenless ones crowd the cap
+  return ok;
 }

@@ -1,6 +1,6 @@
 // Command-line options of `npm run serve` / `node out/main/serve.js`, kept
 // apart from the entry point so they can be tested without starting anything.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultDataDir as planeDataDir } from '../control/config/config-store';
@@ -13,7 +13,8 @@ const PRODUCT_NAME = 'Greenlet Control Center'; // package.json productName: Ele
 export interface ServeOptions {
   port: number;
   host: string;
-  token?: string; // absent: generate one
+  token?: string; // absent: the one saved in <data dir>/token, else a generated one (token-store.ts)
+  rotateToken: boolean; // --rotate-token: replace the saved token with a new one
   tokenSource?: 'file' | 'env'; // where a given token came from (for the start-up line; never the token itself)
   dataDir: string;
   staticDir?: string;
@@ -35,9 +36,9 @@ export class CliError extends Error {
   }
 }
 
-export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file>] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public] [--allowed-host <name[:port]>]...
+export const USAGE = `Usage: npm run serve -- [--port 7420] [--host 127.0.0.1] [--token-file <0600 file> | --rotate-token] [--data-dir <dir>] [--static-dir <dir>] [--metrics-public] [--allowed-host <name[:port]>]...
        [--join nats://host:4222 --host-id NAME | --cluster nats://host:4222 | --cluster-demo] [--cluster-config <file.json>] [--insecure-broker]
-  The token comes from --token-file or the GREENLET_CC_TOKEN environment variable (never from the command line); without either, one is generated.`;
+  The token comes from --token-file or the GREENLET_CC_TOKEN environment variable (never from the command line); without either, the one saved in <data dir>/token is used (generated on first start; --rotate-token replaces it).`;
 
 /** Env var that carries the token to the server (and from scripts/serve.mjs to its child). */
 export const TOKEN_ENV = 'GREENLET_CC_TOKEN';
@@ -49,24 +50,26 @@ const TOKEN_ON_ARGV =
 /**
  * The token from a file that only its owner can read. A group- or world-readable
  * file (or one owned by someone else) is refused: anyone who can read the token
- * controls the pool, which runs programs as this user.
+ * controls the pool, which runs programs as this user. `label` names the file in errors.
  */
-export function readTokenFile(file: string, uid = process.getuid?.()): string {
-  // One open file for the checks and the read: the file cannot be swapped in between.
+export function readTokenFile(file: string, uid = process.getuid?.(), label = `--token-file ${file}`): string {
+  // One open file for the checks and the read: the file cannot be swapped in between. Non-blocking:
+  // opening a FIFO for reading would otherwise wait for a writer forever (start-up hung); opened
+  // this way it returns at once and the type check below refuses it.
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (err) {
-    throw new CliError(`--token-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError(`${label}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new CliError(`--token-file ${file}: not a regular file`);
+    if (!st.isFile()) throw new CliError(`${label}: not a regular file`);
     if (process.platform !== 'win32') {
       if ((st.mode & 0o077) !== 0) {
-        throw new CliError(`--token-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``);
+        throw new CliError(`${label}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``);
       }
-      if (uid !== undefined && st.uid !== uid) throw new CliError(`--token-file ${file}: owned by uid ${st.uid}, not by this user (uid ${uid})`);
+      if (uid !== undefined && st.uid !== uid) throw new CliError(`${label}: owned by uid ${st.uid}, not by this user (uid ${uid})`);
     }
     // One trailing newline is what `echo secret > file` leaves: not part of the token.
     return readFileSync(fd, 'utf8').replace(/\r?\n$/, '');
@@ -96,6 +99,7 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
         host: { type: 'string' },
         token: { type: 'string' }, // recognised only to refuse it with the reason
         'token-file': { type: 'string' },
+        'rotate-token': { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         'static-dir': { type: 'string' },
         'metrics-public': { type: 'boolean', default: false },
@@ -125,6 +129,8 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
     throw new CliError(`${what} must be printable ASCII without spaces`);
   }
+  const rotateToken = values['rotate-token'] ?? false;
+  if (rotateToken && token !== undefined) throw new CliError(`--rotate-token replaces the token saved in the data directory; it cannot be combined with ${what}`);
   if (!token && !isLoopbackHost(host)) {
     throw new CliError(
       `Refusing to bind ${host} without a token: anyone on the network could control the pool. ` +
@@ -142,6 +148,7 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
     host,
     token,
     tokenSource,
+    rotateToken,
     dataDir: values['data-dir'] ?? defaultDataDir(),
     staticDir: values['static-dir'],
     metricsPublic: values['metrics-public'] ?? false,

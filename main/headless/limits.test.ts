@@ -1,10 +1,11 @@
 // Connection caps and slow-client cut-offs (server-guards.ts, events.ts),
 // with the limits lowered so the tests need no large numbers: real loopback
 // servers over one real control plane with real Python workers.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_EVENT_CLIENTS } from './events';
 import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './server-guards';
+import { reservedShare } from './connection-share';
 import type { HeadlessServer } from './server';
 import { TOKEN, mountA2A, post, rawRequest, sharedPlane } from './test-helpers';
 
@@ -68,6 +69,29 @@ describe('connections', () => {
     a.close();
     b.close();
     await vi.waitFor(async () => expect((await rawRequest(s.url, 'GET', '/healthz')).status).toBe(200), { timeout: 10_000, interval: 50 });
+  });
+});
+
+describe('a share of the cap for token holders', () => {
+  /** A raw socket that connects and never sends a byte; resolves once connected. */
+  const idleSocket = (base: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const sock = connect(Number(new URL(base).port), '127.0.0.1', () => resolve(sock));
+      sock.on('error', () => undefined); // closed by the server: expected for some
+      sock.once('error', reject);
+    });
+
+  it('idle tokenless sockets filling the cap give way: a request with the token still gets in, and so does the UI', async () => {
+    const s = await serve({ maxConnections: 8 });
+    const idle: Socket[] = [];
+    for (let i = 0; i < 12; i++) idle.push(await idleSocket(s.url));
+    // Before: the first 8 held every slot until the 9 s header limit; this request's socket was closed unanswered.
+    const res = await post(s.url, 'getStats', {});
+    expect(res.status).toBe(200);
+    expect((await rawRequest(s.url, 'GET', '/healthz')).status).toBe(200);
+    // what gave way were the oldest idle ones; never more than cap - reserve of them stay open
+    await vi.waitFor(() => expect(idle.filter((x) => !x.destroyed && x.readyState === 'open').length).toBeLessThanOrEqual(8 - reservedShare(8)), { timeout: 5_000, interval: 20 });
+    for (const x of idle) x.destroy();
   });
 });
 

@@ -181,8 +181,8 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
     async render() {
       const stats = await host.handlers.getDetailedStats({});
       apply(stats, Date.now());
-      applyHosts(await host.handlers.getHosts({}));
-      return (await registry.metrics()) + latencyHistogramText(latency(stats.latencyHistogram));
+      const hostsText = applyHosts(await host.handlers.getHosts({}));
+      return (await registry.metrics()) + latencyHistogramText(latency(stats.latencyHistogram)) + hostsText;
     },
     close: off,
   };

@@ -1,7 +1,7 @@
 // The headless entry point as an operator runs it (from source through tsx,
 // so the test never runs a stale build): refusal of an unsafe bind, the URL
 // line, and a SIGTERM that lets running tasks answer before the exit.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +90,52 @@ describe('serve CLI', () => {
     expect(out.stdout).toMatch(/SIGTERM: draining the pool/);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow(); // the port is closed
   }, 60_000);
+
+  it.skipIf(process.platform === 'win32')('a --token-file naming a FIFO is refused at once instead of hanging start-up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-cli-'));
+    dirs.push(dir);
+    const fifo = join(dir, 'token-fifo');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    const { child, out, exited } = run(['--port', '0', '--token-file', fifo, '--data-dir', join(dir, 'data')]);
+    try {
+      // Before the fix the open() waited for a writer forever (bounded here so the child is always killed).
+      const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+      expect(await Promise.race([exited, hung])).toBe(2);
+      expect(out.stderr).toMatch(/--token-file .*token-fifo: not a regular file/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('keeps the generated token across restarts; --rotate-token replaces it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-cli-'));
+    dirs.push(dir);
+    const dataDir = join(dir, 'data');
+    const startOnce = async (extra: string[] = []) => {
+      const { child, out, exited } = run(['--port', '0', '--data-dir', dataDir, '--static-dir', dir, ...extra]);
+      let token = '';
+      await vi.waitFor(() => {
+        const m = /^Greenlet Control Center: http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)$/m.exec(out.stdout);
+        expect(m, out.stdout + out.stderr).not.toBeNull();
+        token = decodeURIComponent(m![1]!);
+      }, { timeout: 30_000, interval: 100 });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      return { token, stdout: out.stdout };
+    };
+    const first = await startOnce();
+    expect(first.stdout).toMatch(/generated a token/);
+    const second = await startOnce();
+    expect(second.token).toBe(first.token); // an open tab keeps working after a restart
+    expect(second.stdout).toMatch(/using the saved token/);
+    const rotated = await startOnce(['--rotate-token']);
+    expect(rotated.token).not.toBe(first.token);
+    expect((await readFile(join(dataDir, 'token'), 'utf8')).trim()).toBe(rotated.token);
+    expect((await stat(join(dataDir, 'token'))).mode & 0o777).toBe(0o600);
+    // a saved token file others can read is refused, with the fix
+    await chmod(join(dataDir, 'token'), 0o644);
+    const unsafe = run(['--port', '0', '--data-dir', dataDir, '--static-dir', dir]);
+    expect(await unsafe.exited).toBe(2);
+    expect(unsafe.out.stderr).toMatch(/saved token .*readable by group or others \(mode 0644\).*chmod 600/);
+  }, 120_000);
 });

@@ -1,18 +1,18 @@
 // Headless entry point (plain Node; nothing here may reach `electron`):
 // starts the control plane and the HTTP server, prints the URL to open,
 // and drains the pool on SIGINT/SIGTERM. The token never comes from argv
-// (cli.ts); a generated one is written to <data dir>/token (0600).
+// (cli.ts); without one given, the one saved in <data dir>/token (0600) is used,
+// generated on first start and replaced only by --rotate-token (token-store.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createA2AMount } from '../a2a/index';
-import { writeFileAtomic } from '../control/config/atomic-file';
 import { runHostAgent } from '../cluster/host-main';
 import { clusterConfigPath, clusterForServe } from '../cluster/serve-cluster';
 import { ControlPlane } from '../control/index';
-import { generateToken } from './auth';
 import { CliError, TOKEN_ENV, parseServeArgs } from './cli';
 import { createHeadlessServer } from './server';
+import { loadOrCreateToken, type SavedToken } from './token-store';
 
 const REPEAT_WINDOW_MS = 1_000;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,10 +38,11 @@ async function main(): Promise<void> {
     await runHostAgent({ join: opts.join, hostId: opts.hostId, config: clusterConfigPath(opts), insecureBroker: opts.insecureBroker });
     return;
   }
+  // Before anything starts: an unsafe saved token file refuses start-up (CliError, exit 2).
+  const saved: SavedToken | undefined = opts.token ? undefined : await loadOrCreateToken(opts.dataDir, opts.rotateToken);
+  const token = opts.token ?? saved!.token;
   const builtServe = fileURLToPath(import.meta.url).endsWith('.js') ? fileURLToPath(import.meta.url) : null;
   const cluster = await clusterForServe(opts, builtServe);
-  const generated = !opts.token;
-  const token = opts.token ?? generateToken();
   const staticDir = opts.staticDir ?? join(repoRoot, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     console.warn(`[serve] ${staticDir}/index.html not found — the UI is not built (run \`npm run build\`); the API still works.`);
@@ -73,13 +74,11 @@ async function main(): Promise<void> {
   const a2a = createA2AMount(cp, { token, baseUrl: server.url, version: readVersion() });
   for (const prefix of a2a.prefixes) server.addMount({ prefix, handler: a2a.handler });
 
-  if (generated) {
-    // A file only this user can read, for scripts and curl (the URL below carries it for the browser).
-    const tokenFile = join(opts.dataDir, 'token');
-    await writeFileAtomic(tokenFile, `${token}\n`).then(
-      () => console.log(`[serve] generated a token; it is in ${tokenFile} (mode 0600)`),
-      (err: Error) => console.warn(`[serve] generated a token but could not save it to ${tokenFile} (${err.message}); it is only in the URL below`),
-    );
+  if (saved) {
+    const what = { saved: 'using the saved token', generated: 'generated a token', rotated: 'rotated the token (open tabs must sign in again)' }[saved.source];
+    if (saved.replaced) console.warn(`[serve] the saved token file ${saved.file} was replaced: ${saved.replaced}`);
+    if (saved.saveError) console.warn(`[serve] ${what} but could not save it to ${saved.file} (${saved.saveError}); it lasts for this run only and is in the URL below`);
+    else console.log(`[serve] ${what}; it is in ${saved.file} (mode 0600). New token: npm run serve -- --rotate-token`);
   } else {
     console.log(`[serve] token from ${opts.tokenSource === 'file' ? '--token-file' : TOKEN_ENV}`);
   }

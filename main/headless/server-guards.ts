@@ -4,6 +4,7 @@
 // client that sends its headers or body slowly is cut off.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { REQUEST_TIMEOUT_MS, sendError } from './http-util';
+import { keepShareForAuthenticated } from './connection-share';
 
 export { REQUEST_TIMEOUT_MS };
 
@@ -33,6 +34,7 @@ export function createLimitedServer(
   const checkEvery = Math.min(TIMEOUT_CHECK_INTERVAL_MS, Math.max(50, Math.floor(limits.requestTimeoutMs / 4)));
   const server = createServer({ connectionsCheckingInterval: checkEvery }, handler);
   server.maxConnections = limits.maxConnections;
+  keepShareForAuthenticated(server, limits.maxConnections); // idle tokenless sockets cannot hold every slot
   server.headersTimeout = limits.requestTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   return server;

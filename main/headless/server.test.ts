@@ -242,6 +242,7 @@ const minimal: { [M in MethodName]: MethodInput<M> | 'skip' } = {
   restartPool: {},
   scale: { minWorkers: 1, maxWorkers: 2 },
   submitTask: { data: 'hello' },
+  getTaskProgress: { trackId: 'none-such' },
   startLoad: { rate: 5, count: 3 },
   stopLoad: {},
   getLoadStatus: {},

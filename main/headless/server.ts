@@ -70,6 +70,7 @@ function checkOptions(o: HeadlessServerOptions): void {
 export async function createHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   checkOptions(options);
   const { controlPlane, token, host = '127.0.0.1', port = 7420, staticDir } = options;
+  const apiHandlers = controlPlane.handlersFor?.('http') ?? controlPlane.handlers; // the trail says "via the HTTP API"
   const mounts = [...(options.mounts ?? [])];
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const limits = { ...DEFAULT_SERVER_LIMITS, maxEventClients: MAX_EVENT_CLIENTS, ...options.limits };
@@ -105,7 +106,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
         issues: [{ path: '(root)', message: 'invalid JSON' }],
       });
     }
-    const result = await dispatch(controlPlane.handlers, method, raw);
+    const result = await dispatch(apiHandlers, method, raw);
     if (result.ok) return sendJson(res, 200, result.value ?? null);
     sendJson(res, httpStatusFor(result.error), result.error);
   }

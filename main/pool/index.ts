@@ -4,7 +4,7 @@
 export { GreenletProcessPool, type ConfigChange, type ShutdownOptions } from './pool';
 export { GreenletBridgeAdapter, type AdapterOptions } from './worker/adapter';
 export { errors, isPoolError, PoolError } from './errors';
-export { outcomeOf, type Outcome } from './metrics/outcomes';
+export { LATENCY_BOUNDS_MS, outcomeOf, type Outcome } from './metrics/outcomes';
 export { DEFAULT_OPTIONS, RESTART_FIELDS, mergeOptions, resolveOptions } from './options';
 export { resolvePython, defaultRuntimeDir, type PythonSource } from './python-runtime';
 export { STRATEGIES } from './types';

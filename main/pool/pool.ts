@@ -4,6 +4,7 @@
 // HealthMonitor (pings, RSS), Scaler (min..max).
 import { EventEmitter } from 'node:events';
 import { Dispatcher } from './dispatch/dispatcher';
+import { taskProgress } from './dispatch/task-progress';
 import { errors, type PoolError } from './errors';
 import { HealthMonitor } from './lifecycle/health';
 import { badExecuteOption, mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
@@ -20,6 +21,7 @@ import type {
   PoolStats,
   ProcessMessage,
   TaskOutcome,
+  TaskProgress,
 } from './types';
 import { WorkerManager, type WorkerHost } from './lifecycle/workers';
 import type { WorkerSlot } from './worker/worker-slot';
@@ -116,24 +118,45 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     return this.submit(message, opts, true) as Promise<TaskOutcome>;
   }
 
-  private submit(message: ProcessMessage, opts: ExecuteOptions | undefined, withInfo: boolean): Promise<unknown> {
-    if (this.phase !== 'running') {
-      return this.refuse(this.closing ? errors.poolClosed() : errors.notConnected('Pool is not started; call start() first', false));
-    }
-    if (message === null || typeof message !== 'object' || message.type !== 'agent.process') {
-      return this.refuse(errors.invalidOption('message', `must be { type: 'agent.process', data }`));
-    }
-    if (opts !== undefined) {
-      const bad = badExecuteOption(opts);
-      if (bad) return this.refuse(errors.invalidOption(bad[0], bad[1]));
-    }
+  /**
+   * executeWithInfo() plus a progress read (the Tasks view's "waiting on…"). The progress
+   * getter walks the queue: call it now and then, not per message.
+   */
+  executeTracked(message: ProcessMessage, opts?: ExecuteOptions): { promise: Promise<TaskOutcome>; progress: () => TaskProgress } {
+    const refused = this.refusal(message, opts);
+    if (refused) return { promise: this.refuse(refused), progress: () => ({ state: 'done', attempt: 0, maxAttempts: this.opts.maxRetries + 1, elapsedMs: 0 }) };
     const o = this.opts;
-    if (!o.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
-      return this.refuse(errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false));
-    }
+    const { promise, task } = this.dispatcher.submitTracked(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal);
+    const rec = this.recorder;
+    const p = rec ? recordTraffic(promise, rec, message.data, true) : promise;
+    return { promise: p as Promise<TaskOutcome>, progress: () => taskProgress(task, this.dispatcher.queue, this.opts, performance.now()) };
+  }
+
+  private submit(message: ProcessMessage, opts: ExecuteOptions | undefined, withInfo: boolean): Promise<unknown> {
+    const refused = this.refusal(message, opts);
+    if (refused) return this.refuse(refused);
+    const o = this.opts;
     const rec = this.recorder;
     const p = this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo || !!rec);
     return rec ? recordTraffic(p, rec, message.data, withInfo) : p;
+  }
+
+  /** Why a message is refused before it is queued (pool not running, bad message or options), or undefined. */
+  private refusal(message: ProcessMessage, opts: ExecuteOptions | undefined): PoolError | undefined {
+    if (this.phase !== 'running') {
+      return this.closing ? errors.poolClosed() : errors.notConnected('Pool is not started; call start() first', false);
+    }
+    if (message === null || typeof message !== 'object' || message.type !== 'agent.process') {
+      return errors.invalidOption('message', `must be { type: 'agent.process', data }`);
+    }
+    if (opts !== undefined) {
+      const bad = badExecuteOption(opts);
+      if (bad) return errors.invalidOption(bad[0], bad[1]);
+    }
+    if (!this.opts.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
+      return errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false);
+    }
+    return undefined;
   }
 
   /** Refused before the dispatcher saw it: still one message, counted as rejected. */

@@ -9,6 +9,8 @@ import { issuesFromZod, toApiErrorShape, validationError } from '../control/api-
 /** What a host needs from the control plane: its handlers and its event bus. */
 export interface ApiHost {
   readonly handlers: ApiHandlers;
+  /** The handlers as one door (transport) sees them, so the operator's trail names it. */
+  handlersFor?(door: 'desktop' | 'http'): ApiHandlers;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 

@@ -1,9 +1,11 @@
 import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
+import type { HostsView as ClusterHostsView } from '../../common/contract';
 import { AlertAnnouncer } from './components/Announcer';
 import { formatTime } from './lib/format';
 import { useAlerts } from './state/alerts';
 import { useLoad } from './state/load';
 import { useConnection } from './state/connection';
+import { useCluster } from './state/hosts';
 import { poolPhase, useStats } from './state/stats';
 import { useUi, VIEWS, type ViewId } from './state/ui';
 import { AlertsView } from './views/AlertsView';
@@ -72,6 +74,7 @@ function TopBar() {
   const mode = useConnection((s) => s.mode);
   const status = useConnection((s) => s.status);
   const stats = useStats((s) => s.stats);
+  const cluster = useCluster();
   const phase = poolPhase(stats);
   const tone = phase === 'running' ? 'ok' : phase === 'starting' || phase === 'connecting' ? 'muted' : 'crit';
   const text = {
@@ -84,10 +87,14 @@ function TopBar() {
   return (
     <header className="topbar">
       <h1>Greenlet Control Center</h1>
-      <span className={`chip ${tone}`} data-testid="pool-status" data-phase={phase}>
-        {text}
-      </span>
-      {stats && (
+      {cluster ? (
+        <ClusterChip view={cluster} />
+      ) : (
+        <span className={`chip ${tone}`} data-testid="pool-status" data-phase={phase}>
+          {text}
+        </span>
+      )}
+      {stats && !cluster && (
         <span className="muted topbar-strategy" title={`strategy ${stats.strategy}`}>
           strategy {stats.strategy}
         </span>
@@ -105,6 +112,18 @@ function TopBar() {
         {status === 'connected' ? 'Live' : status === 'lost' ? 'Disconnected' : 'Connecting'}
       </span>
     </header>
+  );
+}
+
+/** Cluster mode: the header speaks for the cluster's workers, not the control center's local pool. */
+function ClusterChip({ view }: { view: ClusterHostsView }) {
+  const t = view.totals;
+  const tone = !t ? 'muted' : t.healthy > 0 ? 'ok' : 'crit';
+  const text = !t ? 'Connecting to the cluster' : `${t.healthy}/${t.workers} workers healthy on ${t.hostsUp} host${t.hostsUp === 1 ? '' : 's'}`;
+  return (
+    <span className={`chip ${tone}`} data-testid="pool-status" data-phase={!t ? 'connecting' : t.healthy > 0 ? 'running' : 'no-healthy'} data-scope="cluster">
+      {text}
+    </span>
   );
 }
 
@@ -128,7 +147,9 @@ function ConnectionBanner() {
       <div className="banner crit" role="alert" data-testid="banner-unauthorized">
         <strong>Not authorized</strong>
         <span>
-          The control center needs its access token. Open the address the server printed at start (it ends in <code>#token=…</code>).
+          The server refuses this tab’s access token (it was started with another one, or the token was rotated). To get in, open the
+          address the server printed at start (it ends in <code>#token=…</code>), or paste the token from <code>&lt;data dir&gt;/token</code>{' '}
+          into <code>#token=</code> at the end of this page’s address.
         </span>
       </div>
     );
@@ -157,11 +178,14 @@ function ConnectionBanner() {
 function PoolBanner() {
   const stats = useStats((s) => s.stats);
   const setView = useUi((s) => s.setView);
+  const cluster = useCluster() !== null;
   const phase = poolPhase(stats);
+  // In cluster mode messages never go to the local pool: its trouble is named as the local pool's only.
+  if (cluster && phase !== 'python-problem') return null;
   if (phase === 'python-problem')
     return (
       <div className="banner crit" role="alert" data-testid="banner-python-problem">
-        <strong>Workers cannot start</strong>
+        <strong>{cluster ? "The local pool's workers cannot start" : 'Workers cannot start'}</strong>
         <pre data-testid="start-error">{stats?.startError}</pre>
         <button className="btn small" onClick={() => setView('python')}>
           Check Python environment

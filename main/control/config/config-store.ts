@@ -60,13 +60,23 @@ export async function loadConfig(dataDir: string, now: () => number = Date.now):
     reason = `not valid JSON (${(err as Error).message})`;
   }
   const keptAs = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
-  await fs.rename(file, keptAs);
   const config = defaultConfig();
-  await saveConfig(dataDir, config);
+  // A read-only data dir must not keep the app from starting, as with a missing config.json:
+  // the damaged file then stays where it is, defaults run, and the warning says nothing is kept.
+  const notMoved = await fs.rename(file, keptAs).then(() => undefined, (err: Error) => err);
+  if (notMoved) {
+    return {
+      config,
+      created: false,
+      warning: { message: `config.json was ${reason}; it could not be set aside (${notMoved.message}), so it is left as it is, defaults are in use and settings changes will not be saved`, issues },
+    };
+  }
+  const notSaved = await saveConfig(dataDir, config).then(() => undefined, (err: Error) => err);
+  const unsaved = notSaved ? `; settings changes will not be saved (${notSaved.message})` : '';
   return {
     config,
     created: false,
-    warning: { message: `config.json was ${reason}; it was kept as ${path.basename(keptAs)} and defaults are in use`, keptAs, issues },
+    warning: { message: `config.json was ${reason}; it was kept as ${path.basename(keptAs)} and defaults are in use${unsaved}`, keptAs, issues },
   };
 }
 

@@ -73,29 +73,75 @@ describe('a data dir that cannot be written', () => {
   }, 30_000);
 
   it('with no config.json loads defaults with a warning when the dir is chmod 0500 (as uid nobody)', async (ctx) => {
-    if (process.platform === 'win32' || process.getuid?.() !== 0) return ctx.skip(); // needs root to switch to uid 65534
-    const dir = await tempDir();
+    const dir = await nobodysDataDir(ctx);
     try {
-      const data = path.join(dir, 'data');
-      await fs.mkdir(data);
-      await fs.chmod(dir, 0o755);
-      await fs.chown(data, 65534, 65534);
-      await fs.chmod(data, 0o500);
-      const script = `import { loadConfig } from ${JSON.stringify(path.join(REPO, 'main/control/config/config-store.ts'))};
-        const r = await loadConfig(${JSON.stringify(data)}); console.log(JSON.stringify({ agent: r.config.pool.agent, warning: r.warning?.message }));`;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-        cwd: REPO, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: undefined },
-      });
-      const line = r.stdout.trim().split('\n').pop() ?? '';
-      expect(line, r.stderr).toMatch(/^\{/);
-      const out = JSON.parse(line) as { agent: string; warning?: string };
+      const out = loadConfigAsNobody(dir);
       expect(out.agent).toBe('echo_agent:EchoAgent');
       expect(out.warning).toMatch(/could not be created.*EACCES/);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('with a corrupt config.json starts on defaults with a warning when the dir is chmod 0500 (as uid nobody)', async (ctx) => {
+    const dir = await nobodysDataDir(ctx, '{ not json');
+    try {
+      const out = loadConfigAsNobody(dir);
+      expect(out.agent).toBe('echo_agent:EchoAgent');
+      expect(out.warning).toMatch(/config\.json was not valid JSON .*could not be set aside \(EACCES.*defaults are in use and settings changes will not be saved/);
+      expect(await fs.readFile(path.join(dir, 'data', 'config.json'), 'utf8')).toBe('{ not json'); // left as it was
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('with a corrupt config.json that cannot be set aside starts on defaults with a warning (any user)', async () => {
+    // As root, chmod does not stop writes: a directory already at the set-aside name makes the rename fail the same way.
+    const dir = await tempDir();
+    try {
+      await fs.writeFile(path.join(dir, 'config.json'), '{ not json');
+      const at = Date.parse('2026-12-06T12:00:00.000Z');
+      await fs.mkdir(path.join(dir, 'config.json.corrupt-2026-12-06T12-00-00-000Z', 'x'), { recursive: true });
+      const r = await loadConfig(dir, () => at);
+      expect(r.config.pool.agent).toBe('echo_agent:EchoAgent');
+      expect(r.warning?.message).toMatch(/could not be set aside .*left as it is, defaults are in use/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/**
+ * A temp dir holding data/ (0500, owned by uid 65534, optionally with a config.json), for
+ * tests that must run as another user (as root, chmod does not stop writes). Skipped with the
+ * reason when not root, or when that user cannot read this checkout: a checkout under a 0700
+ * folder such as /root is readable by its owner only.
+ */
+async function nobodysDataDir(ctx: { skip: (note?: string) => never }, config?: string): Promise<string> {
+  if (process.platform === 'win32' || process.getuid?.() !== 0) ctx.skip('needs root to run a child as uid 65534');
+  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(path.join(REPO, 'main/control/config/config-store.ts'))}, require('fs').constants.R_OK)`], { uid: 65534, gid: 65534 });
+  if (probe.status !== 0) ctx.skip(`uid 65534 cannot read the checkout at ${REPO} (a parent folder is private, e.g. /root is 0700); clone it under a world-readable folder to run this test`);
+  const dir = await tempDir();
+  const data = path.join(dir, 'data');
+  await fs.mkdir(data);
+  await fs.chmod(dir, 0o755);
+  if (config !== undefined) await fs.writeFile(path.join(data, 'config.json'), config, { mode: 0o644 });
+  await fs.chown(data, 65534, 65534);
+  await fs.chmod(data, 0o500);
+  return dir;
+}
+
+function loadConfigAsNobody(dir: string): { agent: string; warning?: string } {
+  const data = path.join(dir, 'data');
+  const script = `import { loadConfig } from ${JSON.stringify(path.join(REPO, 'main/control/config/config-store.ts'))};
+    const r = await loadConfig(${JSON.stringify(data)}); console.log(JSON.stringify({ agent: r.config.pool.agent, warning: r.warning?.message }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: REPO, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: undefined },
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  expect(line, r.stderr).toMatch(/^\{/);
+  return JSON.parse(line) as { agent: string; warning?: string };
+}
 
 describe('secrets and permissions of a running control plane', () => {
   let dir: string;

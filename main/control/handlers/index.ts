@@ -9,17 +9,21 @@ import { redactConfig, redactDiff } from '../config/secrets';
 import { tuningHandlers } from './tuning';
 import { loadFits } from '../tuning/limits';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from '../observation/snapshot';
+import { TRAIL_TYPES, type Door } from '../observation/trail';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
+// Cluster mode's export holds two kinds of figures; this says which is which (docs/cluster.md).
+const CLUSTER_SCOPE = "history and alerts are the cluster's (counters in hosts.totals); stats and detailedStats are this control center's local pool, which takes none of the cluster's traffic";
 
-export function createHandlers(core: PlaneCore): ApiHandlers {
+/** `door`: how the calls arrive (desktop IPC, HTTP, in-process), recorded in the operator's trail. */
+export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiHandlers {
   const findWorker = (id: string) => core.pool.getDetailedStats().workers.find((w) => w.id === id);
 
   const handlers: ApiHandlers = {
     getAppInfo: async () => ({ ...core.appInfo }),
     // Secrets never leave through the API (config/secrets.ts): a set token reads as "<redacted>".
     getConfig: async () => redactConfig(core.config),
-    updateConfig: async ({ patch }) => redactResult(await core.updateConfig(patch)),
+    updateConfig: async ({ patch }) => redactResult(await core.updateConfig(patch, door)),
     previewConfig: async ({ patch }) => {
       const preview = core.previewConfig(patch);
       return { ...preview, diff: redactDiff(preview.diff) };
@@ -35,6 +39,7 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       if (!worker) throw new ApiError('ERR_NOT_FOUND', `No worker with id ${workerId}`, undefined, { workerId });
       const conflict = () => new ApiError('ERR_CONFLICT', `Worker ${workerId} is already ${worker.state === 'exited' ? 'gone' : 'being replaced'}`, undefined, { workerId, state: worker.state });
       if (LEAVING.has(worker.state)) throw conflict();
+      core.trail.asked('recycle.requested', door, `Recycle of worker ${workerId} asked for`, { workerId });
       try {
         await core.pool.recycleWorker(workerId);
       } catch (err) {
@@ -44,20 +49,26 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       }
       return { recycled: workerId };
     },
-    recycleAll: async () => ({ recycled: await core.pool.recycleAll('manual') }),
+    recycleAll: async () => {
+      core.trail.asked('recycle.requested', door, 'Recycle of every worker asked for', { workerId: 'all' });
+      return { recycled: await core.pool.recycleAll('manual') };
+    },
     restartPool: async () => {
+      core.trail.asked('recycle.requested', door, 'Pool restart asked for', { workerId: 'all', restart: true });
       await core.restartPool();
       return { ok: true };
     },
-    scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } })),
+    scale: async ({ minWorkers, maxWorkers }) => redactResult(await core.updateConfig({ pool: { minWorkers, maxWorkers } }, door)),
 
-    submitTask: async ({ data, timeoutMs }) => {
+    submitTask: async ({ data, timeoutMs, trackId }) => {
       if (core.cluster) {
         const o = await core.cluster.executor.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
         return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
       }
       try {
-        const o = await core.pool.executeWithInfo({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        const { promise, progress } = core.pool.executeTracked({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        if (trackId !== undefined) core.tasks.track(trackId, progress, promise);
+        const o = await promise;
         const result: TaskResult = { result: o.result, workerId: o.workerId, latencyMs: o.latencyMs, queueWaitMs: o.queueWaitMs, attempts: o.attempts };
         return result;
       } catch (err) {
@@ -68,13 +79,18 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
         throw err;
       }
     },
+    getTaskProgress: async ({ trackId }) => core.tasks.get(trackId),
     startLoad: async (spec) => {
       // a load whose outstanding payloads cannot fit would run this process out of heap (issue 17)
       const issue = loadFits(core.pool.opts, spec.payloadBytes, 'payloadBytes', 'This load on the live pool');
       if (issue) throw validationError([issue]);
+      core.trail.loadStarted(spec, door);
       return core.load.start(spec);
     },
-    stopLoad: async () => core.load.stop(),
+    stopLoad: async () => {
+      if (core.load.get().running) core.trail.asked('load.run', door, 'Load run stop asked for', { phase: 'stop' });
+      return core.load.stop();
+    },
     getLoadStatus: async () => core.load.get(),
 
     exportSnapshot: async ({ format, rangeMs }) => {
@@ -85,14 +101,19 @@ export function createHandlers(core: PlaneCore): ApiHandlers {
       const detailedStats = core.pool.getDetailedStats();
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
-        { exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(), ...(core.cluster ? { hosts: core.cluster.view() } : {}) },
+        {
+          exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(),
+          // what operators asked for in the range (load runs, experiments, config, recycles) and through which door
+          operatorTrail: core.events.query({ limit: 5_000 }).filter((e) => TRAIL_TYPES.has(e.type) && e.time >= now - range),
+          ...(core.cluster ? { hosts: core.cluster.view(), scope: CLUSTER_SCOPE } : {}),
+        },
         now,
       );
     },
 
     ...pythonHandlers(core),
     ...clusterHandlers(core),
-    ...tuningHandlers(core),
+    ...tuningHandlers(core, door),
   };
   return withErrorMapping(handlers);
 }

@@ -1,7 +1,7 @@
 // The control plane's window onto a cluster (docs/cluster.md): hosts and their
 // state, host alerts, dead letters and per-host control. Present only when a
 // cluster is configured; single-machine mode never loads a NATS client.
-import type { HostSample, LogEvent } from '../../../common/contract';
+import type { LogEvent } from '../../../common/contract';
 import {
   ClusterClient,
   ClusterMonitor,
@@ -89,20 +89,17 @@ export class ClusterView {
   }
 
   view(): HostsView {
+    const hosts = this.monitor?.list() ?? [];
     return {
       enabled: true,
       servers: this.o.servers,
       pool: this.o.pool,
       connected: this.monitor !== null,
       unauthenticatedBroker: this.monitor !== null && this.nc !== null && brokerIsUnauthenticated(this.nc),
-      hosts: this.monitor?.list() ?? [],
+      hosts,
       ackPending: this.monitor?.lastAck ?? null,
+      ...(this.monitor ? { totals: this.monitor.totals(hosts) } : {}),
     };
-  }
-
-  /** Compact per-host numbers for a metrics sample (history and export). */
-  samples(): HostSample[] {
-    return (this.monitor?.list() ?? []).map((h) => ({ id: h.hostId, status: h.status, throughput: h.throughput, inFlight: h.inFlight, capacity: h.capacity }));
   }
 
   /** Alert rules: a host down, and ack-pending near max_ack_pending (delivery stalls at the limit). */

@@ -1,7 +1,7 @@
 // Snapshot export: everything an operator needs to share a pool's state in
 // one file. JSON carries config, stats, history and alerts; CSV carries the
 // pool-level history columns for a spreadsheet.
-import type { AlertsView, AppInfo, HostsView, MetricsHistory, SnapshotFile } from '../../../common/contract';
+import type { AlertsView, AppInfo, HostsView, LogEvent, MetricsHistory, SnapshotFile } from '../../../common/contract';
 import type { AppConfig } from '../../../common/schemas';
 import type { DetailedPoolStats, PoolStats } from '../../pool/index';
 import { POOL_FIELDS, fieldValue } from './sample-math';
@@ -17,6 +17,7 @@ export interface SnapshotData {
   historyRangeMs: number;
   history: MetricsHistory;
   alerts: AlertsView;
+  operatorTrail?: LogEvent[]; // load runs, experiments, config applied/refused, recycles, with their door
   hosts?: HostsView; // cluster mode
 }
 

@@ -19,6 +19,8 @@ export interface LoadDeps {
   submit: (data: unknown) => Promise<unknown>;
   now: () => number;
   onStatus: (status: LoadStatus) => void;
+  /** Once per run, when every message sent has its outcome: the final counts. */
+  onFinished?: (status: LoadStatus) => void;
   maxOutstanding?: () => number;
   random?: () => number;
 }
@@ -66,8 +68,10 @@ export class LoadGenerator {
       this.halt();
       this.status.running = false;
       this.status.stoppedAt = this.deps.now();
-      if (this.outstanding === 0) this.stopStatusTimer();
+      const settled = this.outstanding === 0;
+      if (settled) this.stopStatusTimer();
       this.deps.onStatus(this.get());
+      if (settled) this.deps.onFinished?.(this.get());
     }
     return this.get();
   }
@@ -147,5 +151,6 @@ export class LoadGenerator {
       this.status.stoppedAt = this.deps.now();
     }
     this.deps.onStatus(this.get());
+    this.deps.onFinished?.(this.get());
   }
 }

@@ -62,9 +62,19 @@ export class Dispatcher implements ReplySink<Task> {
 
   submit(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined, withInfo: boolean): Promise<unknown> {
     const promise = new Promise(captureResolvers);
-    const resolve = capturedResolve;
-    const reject = capturedReject;
-    const task = new Task(data, timeout, queueTimeout, signal, withInfo, resolve, reject, performance.now());
+    this.admitSafely(new Task(data, timeout, queueTimeout, signal, withInfo, capturedResolve, capturedReject, performance.now()));
+    return promise;
+  }
+
+  /** submit() that also hands back the Task, so its progress can be read (one task at a time, from the UI). */
+  submitTracked(data: unknown, timeout: number, queueTimeout: number, signal: AbortSignal | undefined): { promise: Promise<unknown>; task: Task } {
+    const promise = new Promise(captureResolvers);
+    const task = new Task(data, timeout, queueTimeout, signal, true, capturedResolve, capturedReject, performance.now());
+    this.admitSafely(task);
+    return { promise, task };
+  }
+
+  private admitSafely(task: Task): void {
     try {
       this.admit(task);
     } catch (err) {
@@ -73,9 +83,8 @@ export class Dispatcher implements ReplySink<Task> {
         task.state = TaskState.Done;
         this.outcomes.failed((err as { code?: string } | null)?.code, false);
       }
-      reject(err);
+      task.reject(err);
     }
-    return promise;
   }
 
   private admit(task: Task): void {
@@ -214,6 +223,7 @@ export class Dispatcher implements ReplySink<Task> {
     const delayMs = delay(task.attempts, this.host.opts.retryDelay);
     const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
     task.state = TaskState.RetryWait;
+    task.lastErrorCode = err.code;
     this.retrying.add(task);
     const how = isolated ? ' alone on an idle worker (last chance before poison)' : '';
     this.host.emitEvent('task.retry', 'warn', `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`, slot.id, {

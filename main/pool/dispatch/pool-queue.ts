@@ -25,6 +25,7 @@ export class Task {
   retryTimer: NodeJS.Timeout | null = null;
   onAbort: (() => void) | null = null;
   solo = false; // this attempt runs alone on its worker (crash suspect)
+  lastErrorCode: string | null = null; // why the last attempt failed, while it waits to retry
 
   constructor(
     readonly data: unknown,
@@ -87,6 +88,13 @@ export class TaskQueue {
     else this.tail = task;
     this.head = task;
     this.n++;
+  }
+
+  /** 1-based place of a queued task (1 = next out); O(n), for progress reads only. */
+  positionOf(task: Task): number {
+    let n = 1;
+    for (let t = this.head; t; t = t.next, n++) if (t === task) return n;
+    return 0;
   }
 
   shift(): Task | null {

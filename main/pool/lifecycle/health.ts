@@ -1,7 +1,9 @@
 // Health checks. Every interval each ready worker gets an agent.ping and an
-// agent.metrics. A live process that does not answer the ping within
-// healthCheckTimeout has a blocked gevent hub (agent code that never yields) —
-// the case PM2 and zerorpc users complain nobody detects (PM2 #3079, #4944).
+// agent.metrics. A ping unanswered for SUSPECT_AFTER_MS with neither pipe moving
+// makes the worker *suspect* at once (shown live, with its age), long before the
+// verdict; one unanswered for healthCheckTimeout has a blocked gevent hub (agent
+// code that never yields) — the case PM2 and zerorpc users complain nobody
+// detects (PM2 #3079, #4944).
 // The RSS from the metrics reply feeds the memory recycle check on every
 // sample, not a slow poll (PM2 #4238).
 import type { Recycler } from './recycler';
@@ -10,6 +12,9 @@ import type { WorkerSlot } from '../worker/worker-slot';
 
 // Linux's default pipe capacity; macOS's is 16-64 KiB, Windows' smaller: the largest is the safe bound.
 const PIPE_BUFFER_BYTES = 65_536;
+// An idle hub answers a ping in well under a millisecond; a second of silence with no pipe
+// traffic is worth showing. Capped at half the timeout so a short timeout still shows it first.
+export const SUSPECT_AFTER_MS = 1_000;
 
 export class HealthMonitor {
   private timer: NodeJS.Timeout | null = null;
@@ -64,7 +69,14 @@ export class HealthMonitor {
     slot.healthPending = true;
     const bytesBefore = a.protocolBytesReceived;
     const inputBefore = a.protocolInputConsumed;
+    const moved = () => a.protocolBytesReceived !== bytesBefore || a.protocolInputConsumed - inputBefore > PIPE_BUFFER_BYTES;
+    const sentAt = Date.now();
+    const suspectTimer = setTimeout(() => {
+      if (slot.adapter === a && slot.healthPending && !moved()) this.onSuspect(slot, sentAt);
+    }, Math.min(SUSPECT_AFTER_MS, timeout / 2));
+    suspectTimer.unref();
     const [pong, metrics] = await Promise.allSettled([a.ping(timeout), a.fetchMetrics(timeout)]);
+    clearTimeout(suspectTimer);
     slot.healthPending = false;
     if (slot.adapter !== a || slot.retiring) return; // replaced or going away meanwhile
     if (metrics.status === 'fulfilled') {
@@ -74,6 +86,7 @@ export class HealthMonitor {
     }
     if (pong.status === 'fulfilled') {
       slot.loopLagMs = pong.value.loopLagMs;
+      this.clearSuspect(slot, true);
       if (!slot.healthy) {
         slot.healthy = true;
         this.host.emitEvent('worker.unhealthy', 'info', `worker ${slot.id} answers pings again`, slot.id, { reason: 'recovered' });
@@ -87,8 +100,33 @@ export class HealthMonitor {
     // of traffic. Killing this busy worker would fail every message it holds; a blocked hub moves
     // neither pipe, so the next check still catches it. Input counts only beyond one pipe buffer:
     // the kernel takes that much (our ping among it) even from a worker that never reads.
-    if (a.protocolBytesReceived !== bytesBefore || a.protocolInputConsumed - inputBefore > PIPE_BUFFER_BYTES) return;
+    if (moved()) {
+      this.clearSuspect(slot, true);
+      return;
+    }
     this.onHubBlocked(slot, pong.reason);
+  }
+
+  /** First missed answer: shown at once (WorkerStats.suspectForMs), acted on at healthCheckTimeout. */
+  private onSuspect(slot: WorkerSlot, since: number): void {
+    if (slot.suspectSince > 0) return; // still the same silence
+    slot.suspectSince = since;
+    const o = this.host.opts;
+    const then = o.restartOnFailure ? `killed and replaced at ${o.healthCheckTimeout} ms` : `marked unhealthy at ${o.healthCheckTimeout} ms (restartOnFailure is off)`;
+    this.host.emitEvent('worker.unhealthy', 'warn', `worker ${slot.id} has not answered a ping for ${Date.now() - since} ms and its pipes are still: hub suspected blocked; ${then} if it stays silent`, slot.id, {
+      reason: 'suspect',
+      since,
+      inFlight: slot.inFlight,
+    });
+  }
+
+  private clearSuspect(slot: WorkerSlot, answered: boolean): void {
+    if (slot.suspectSince === 0) return;
+    const silentMs = Date.now() - slot.suspectSince;
+    slot.suspectSince = 0;
+    if (answered && slot.healthy) {
+      this.host.emitEvent('worker.unhealthy', 'info', `worker ${slot.id} answers again after ${silentMs} ms`, slot.id, { reason: 'recovered', silentMs });
+    }
   }
 
   private onHubBlocked(slot: WorkerSlot, reason: unknown): void {

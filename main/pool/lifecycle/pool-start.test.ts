@@ -21,6 +21,17 @@ describe('start-up failures', () => {
     expect(pool.getStats().total).toBe(0);
   });
 
+  it('the Python traceback of a failed start reaches the stats and the event with its lines intact', async () => {
+    const { pool, events } = makePool({ agent: 'bad_import_agent:BadImportAgent', minWorkers: 1, maxWorkers: 1 });
+    await pool.start().catch(() => undefined);
+    for (const text of [pool.getStats().startError!, ofType(events, 'worker.start_failed')[0]!.message]) {
+      const lines = text.split('\n');
+      expect(lines).toContain('Traceback (most recent call last):');
+      expect(lines.some((l) => /^  File ".*bad_import_agent\.py", line \d+/.test(l))).toBe(true);
+      expect(lines.at(-1)).toBe(`ModuleNotFoundError: ${MISSING}`);
+    }
+  });
+
   it('a missing interpreter fails with its path in the error', async () => {
     const { pool } = makePool({ pythonPath: '/nonexistent/bin/python3' });
     const err = await pool.start().catch((e: unknown) => e);

@@ -112,7 +112,8 @@ export class WorkerManager {
       slot.adapter = null;
       if (this.host.closing || slot.retiring) throw errors.poolClosed(); // stopped on purpose, not a start failure
       slot.state = 'failed';
-      const text = err instanceof Error ? err.message : String(err);
+      // The Python traceback travels with it, lines intact: stats.startError and the event show the real error.
+      const text = withTraceback(err);
       slot.lastError = text;
       this.host.onStartError(text);
       this.host.emitEvent('worker.start_failed', 'error', `worker ${slot.id} failed to start: ${text}`, slot.id, {
@@ -183,6 +184,7 @@ export class WorkerManager {
       this.host.emitEvent('worker.unhealthy', 'error', `worker ${slot.id} process died`, slot.id, { reason: 'process-dead', code, signal });
     }
     slot.unhealthyReported = false;
+    slot.suspectSince = 0;
     if (this.host.opts.restartOnFailure && !this.host.closing) this.scheduleRestart(slot, uptime);
     else if (this.noneAlive()) this.host.onNoWorkers();
   }
@@ -216,4 +218,12 @@ export class WorkerManager {
       s.adapter?.kill();
     }
   }
+}
+
+/** An error's message plus the Python traceback it carries (agent.fatal at start-up), newlines kept. */
+function withTraceback(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const details = isPoolError(err) ? (err.details as { traceback?: unknown } | undefined) : undefined;
+  const tb = typeof details?.traceback === 'string' ? details.traceback.trimEnd() : '';
+  return tb && !err.message.includes(tb) ? `${err.message}\n${tb}` : err.message;
 }

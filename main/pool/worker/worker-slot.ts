@@ -46,6 +46,8 @@ export class WorkerSlot {
   ageTimer: NodeJS.Timeout | null = null;
   restartTimer: NodeJS.Timeout | null = null;
   healthPending = false;
+  /** Date.now() of the ping this worker has not answered, while no pipe moved (0 = not suspect). */
+  suspectSince = 0;
   memoryPending = false;
   memoryWarned = false;
   recycling = false; // a recycle is queued or running for this worker
@@ -116,6 +118,7 @@ export class WorkerSlot {
       outputLines: this.outputLines,
     };
     if (this.lastError !== undefined) s.lastError = this.lastError;
+    if (this.suspectSince > 0 && this.state === 'ready') s.suspectForMs = Math.max(0, now - this.suspectSince);
     return s;
   }
 

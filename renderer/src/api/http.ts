@@ -15,7 +15,8 @@ import {
   type MethodName,
 } from '../../../common/contract';
 
-export type LinkState = 'connecting' | 'open' | 'lost';
+// 'unauthorized': the server is up but refuses the token (restarted with another one, or rotated).
+export type LinkState = 'connecting' | 'open' | 'lost' | 'unauthorized';
 
 export class ApiCallError extends Error implements ApiErrorShape {
   readonly code: string;
@@ -66,6 +67,8 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
 
   const setLink = (s: LinkState, detail?: string) => {
     if (s === link && !detail) return;
+    // A refused token stays the news until the stream opens again: retries failing the same way are not "lost".
+    if (link === 'unauthorized' && s !== 'open') return;
     link = s;
     for (const l of linkListeners) l(s, detail);
   };
@@ -81,6 +84,7 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
     } catch (err) {
       throw new ApiCallError({ code: 'ERR_NETWORK', message: `Host unreachable: ${(err as Error).message}` }, 0);
     }
+    if (res.status === 401) setLink('unauthorized', `the server refused this tab's token (${method})`);
     const text = await res.text();
     const body: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
@@ -111,6 +115,8 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
       // content type): it gives up, so retry here with backoff.
       if (source.readyState === ES.CLOSED) {
         setLink('lost');
+        // EventSource hides the HTTP status: one call tells a refused token (401) from a server that is down.
+        call('getAppInfo', {}).catch(() => undefined);
         const delay = delays[Math.min(attempt, delays.length - 1)]!;
         attempt++;
         timer = setTimeout(open, delay);

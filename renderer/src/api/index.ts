@@ -23,6 +23,10 @@ export function pickTransport(onArrival?: (method: string) => void): Transport {
     return { mode: 'electron', api, onLink: (l) => (l('open'), () => {}) };
   }
   const token = takeToken(window.location, window.sessionStorage, window.history);
+  // A new #token=… typed into the address bar changes only the hash (no reload): start over with it.
+  window.addEventListener('hashchange', () => {
+    if (/(?:^#|&)token=/.test(window.location.hash)) window.location.reload();
+  });
   const t = createHttpTransport({ token: token ?? '', onArrival });
   return { mode: 'headless', api: t.api, onLink: t.onLink, tokenMissing: !token };
 }

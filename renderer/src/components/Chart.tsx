@@ -88,7 +88,7 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
       return n;
     });
   return (
-    <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} aria-label={title} style={{ margin: 0 }}>
+    <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} data-max={dataMax} aria-label={title} style={{ margin: 0 }}>
       <h4>
         {title}
         {unit && <span className="muted"> ({unit})</span>}

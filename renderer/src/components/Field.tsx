@@ -2,6 +2,7 @@
 // the error is tied to the input (aria-describedby) so screen readers read it.
 import type { DraftValue } from '../lib/configDraft';
 import { fieldPath, type FieldMeta } from '../lib/configFields';
+import { humanMs } from '../lib/format';
 
 interface Props {
   field: FieldMeta;
@@ -53,6 +54,12 @@ export function Field({ field, value, error, changed, onChange }: Props) {
       <div className="inputline">
         {input}
         {field.unit && <span className="unit">{field.unit}</span>}
+        {/* 3600000 ms reads as "1 h" */}
+        {field.unit === 'ms' && Number(value) >= 1000 && (
+          <span className="unit" data-testid={`human-${path}`}>
+            = {humanMs(Number(value))}
+          </span>
+        )}
       </div>
       <div className="help" id={`${id}-help`}>
         {field.help}

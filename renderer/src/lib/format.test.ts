@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { fillRatio, formatBytes, formatDuration, formatMs, formatPct, formatRate } from './format';
+import { fillRatio, formatBytes, formatDuration, formatMs, formatPct, formatRate, humanMs } from './format';
 
 describe('formatting', () => {
   it('prints latencies in the unit that reads best', () => {
@@ -14,6 +14,15 @@ describe('formatting', () => {
     expect(formatDuration(59_000)).toBe('59s');
     expect(formatDuration(3_725_000)).toBe('1h 2m');
     expect(formatDuration(90_000_000)).toBe('1d 1h');
+  });
+  it('prints setting durations in human units, exact or marked ≈', () => {
+    expect(humanMs(3_600_000)).toBe('1 h');
+    expect(humanMs(5_400_000)).toBe('1 h 30 min');
+    expect(humanMs(360_000)).toBe('6 min');
+    expect(humanMs(30_000)).toBe('30 s');
+    expect(humanMs(1_500)).toBe('1.5 s');
+    expect(humanMs(250)).toBe('250 ms');
+    expect(humanMs(2_147_483_647)).toBe('≈ 24 d 20 h');
   });
   it('prints sizes in binary units', () => {
     expect(formatBytes(512)).toBe('512 B');

@@ -21,6 +21,26 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${d}d ${h % 24}h`;
 }
 
+/**
+ * A setting's duration in the largest units that keep it exact, for forms and previews:
+ * 3600000 → "1 h", 5400000 → "1 h 30 min", 1500 → "1.5 s", 250 → "250 ms".
+ */
+export function humanMs(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))} s`;
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000], ['ms', 1]];
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [name, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n} ${name}`);
+    rest -= n * size;
+    if (parts.length === 2) break; // two units say it; the rest is noise at this scale
+  }
+  return rest > 0 ? `≈ ${parts.join(' ')}` : parts.join(' ');
+}
+
 export function formatBytes(b: number | null | undefined): string {
   if (b == null || !Number.isFinite(b) || b < 0) return '—';
   if (b < 1024) return `${b} B`;

@@ -13,7 +13,7 @@ interface ConnectionState {
   unauthorized: boolean;
   setUnauthorized(u: boolean): void;
   setMode(mode: 'electron' | 'headless'): void;
-  setLink(link: 'connecting' | 'open' | 'lost', detail?: string, now?: number): void;
+  setLink(link: 'connecting' | 'open' | 'lost' | 'unauthorized', detail?: string, now?: number): void;
   setAppInfo(info: AppInfo): void;
 }
 
@@ -26,7 +26,9 @@ export const useConnection = create<ConnectionState>()((set, get) => ({
   setMode: (mode) => set({ mode }),
   setLink: (link, detail, now = Date.now()) => {
     const prev = get().status;
-    if (link === 'open') set({ status: 'connected', detail, restoredAt: prev === 'lost' ? now : get().restoredAt });
+    // The server answers but refuses the token: say so at once (the banner tells how to get in).
+    if (link === 'unauthorized') return set({ unauthorized: true, status: 'lost', detail, lostAt: prev === 'lost' ? get().lostAt : now });
+    if (link === 'open') set({ status: 'connected', detail, unauthorized: false, restoredAt: prev === 'lost' ? now : get().restoredAt });
     else if (link === 'lost') set({ status: 'lost', detail, lostAt: prev === 'lost' ? get().lostAt : now });
     else if (prev !== 'lost') set({ status: 'connecting', detail });
   },

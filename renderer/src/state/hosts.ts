@@ -43,3 +43,6 @@ export const statusTone = (s: HostView['status']) => (s === 'up' ? 'ok' : s === 
 export function liveThroughput(h: HostView): number | null {
   return h.status === 'down' ? null : h.throughput;
 }
+
+/** The cluster view when this control center routes through a cluster (else null: single-machine mode). */
+export const useCluster = () => useHosts((s) => (s.view?.enabled ? s.view : null));

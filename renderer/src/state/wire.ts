@@ -66,7 +66,7 @@ export function startSession(t: Transport): () => void {
   let wasLost = false;
   const offLink = t.onLink((link, detail) => {
     useConnection.getState().setLink(link, detail);
-    if (link === 'lost') wasLost = true;
+    if (link === 'lost' || link === 'unauthorized') wasLost = true;
     if (link === 'open' && wasLost) {
       // events emitted during the gap were missed: catch up from the host
       wasLost = false;

@@ -6,6 +6,7 @@ import { appendLive, buildCharts, clipHistory, liveTail } from '../lib/series';
 import { thresholdLines } from '../lib/thresholds';
 import { useAlerts } from '../state/alerts';
 import { RANGES, useMetrics } from '../state/metrics';
+import { useCluster } from '../state/hosts';
 import { useStats } from '../state/stats';
 import { markChartsRendered } from './chartsMark';
 
@@ -39,8 +40,12 @@ export function ChartsView() {
     return last ? Math.floor(last.t / refreshEvery(s.rangeMs)) : 0;
   });
   const thresholds = useAlerts((s) => s.thresholds);
-  const queueCapacity = useStats((s) => s.stats?.queueCapacity ?? 0);
-  const totalWorkers = useStats((s) => s.stats?.total ?? 0);
+  // Cluster mode: the samples are the cluster's, so are the threshold lines' bases (the stream has no bound of ours).
+  const cluster = useCluster();
+  const localQueueCapacity = useStats((s) => s.stats?.queueCapacity ?? 0);
+  const localWorkers = useStats((s) => s.stats?.total ?? 0);
+  const queueCapacity = cluster ? 0 : localQueueCapacity;
+  const totalWorkers = cluster ? (cluster.totals?.workers ?? 0) : localWorkers;
 
   // fetch the selected range when the view opens (history is per range)
   useEffect(() => {
@@ -101,6 +106,11 @@ export function ChartsView() {
         <span className="muted" data-testid="charts-info">
           {loading ? 'Loading…' : `${charts.throughput.rows.length} point${charts.throughput.rows.length === 1 ? '' : 's'} drawn · ${resolutionMs / 1000} s resolution`}
         </span>
+        {cluster && (
+          <span className="chip muted" data-testid="charts-scope">
+            the cluster: {cluster.totals?.hostsUp ?? 0} host{cluster.totals?.hostsUp === 1 ? '' : 's'} up
+          </span>
+        )}
         {error && <span className="error-text">{error}</span>}
       </div>
       <div className="charts-grid" ref={gridRef}>

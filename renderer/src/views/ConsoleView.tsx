@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatCount, formatMs } from '../lib/format';
-import { useLoad } from '../state/load';
+import { taskWaitText } from '../lib/taskWait';
+import { useLoad, type LoadForm } from '../state/load';
 
 export function ConsoleView() {
   return (
@@ -17,6 +18,7 @@ function TaskConsole() {
   const task = useLoad((s) => s.task);
   const taskError = useLoad((s) => s.taskError);
   const sending = useLoad((s) => s.sending);
+  const taskProgress = useLoad((s) => s.taskProgress);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     let data: unknown;
@@ -42,6 +44,11 @@ function TaskConsole() {
           {sending ? 'Sending…' : 'Send'}
         </button>
       </div>
+      {sending && (
+        <div className="muted" role="status" data-testid="task-wait">
+          {taskWaitText(taskProgress)}
+        </div>
+      )}
       {taskError && (
         <pre className="error-text" role="alert" data-testid="task-error">
           {taskError}
@@ -72,12 +79,15 @@ function TaskConsole() {
   );
 }
 
+// The load sends {sleep_ms, fail, payload}: only the demo agent (echo_agent) reads sleep_ms and fail.
+const DEMO_ONLY = 'Demo agent only (echo_agent reads it; other agents ignore it)';
+
 const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
 
 function LoadGenerator() {
   const status = useLoad((s) => s.status);
   const loadError = useLoad((s) => s.loadError);
-  const [f, setF] = useState({ rate: '50', count: '1000', sleepMs: '20', failureRate: '0', payloadBytes: '0' });
+  const f = useLoad((s) => s.form);
   const errors: Record<string, string> = {};
   const v = { rate: num(f.rate), count: num(f.count), sleepMs: num(f.sleepMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes) };
   if (!(v.rate >= 0.1 && v.rate <= 100_000)) errors.rate = '0.1 – 100,000';
@@ -87,7 +97,7 @@ function LoadGenerator() {
   if (!(Number.isInteger(v.payloadBytes) && v.payloadBytes >= 0 && v.payloadBytes <= 1_000_000)) errors.payloadBytes = '0 – 1,000,000';
   const ok = Object.keys(errors).length === 0;
   const running = status?.running ?? false;
-  const input = (key: keyof typeof f, label: string, unit: string) => (
+  const input = (key: keyof LoadForm, label: string, unit: string, help?: string) => (
     <div className="field">
       <label htmlFor={`load-${key}`}>{label}</label>
       <div className="inputline">
@@ -96,13 +106,18 @@ function LoadGenerator() {
           data-testid={`load-${key}`}
           value={f[key]}
           aria-invalid={!!errors[key] || undefined}
-          aria-describedby={`load-${key}-unit${errors[key] ? ` load-${key}-err` : ''}`} // the unit and the error are read with the field
-          onChange={(e) => setF({ ...f, [key]: e.target.value })}
+          aria-describedby={`load-${key}-unit${help ? ` load-${key}-help` : ''}${errors[key] ? ` load-${key}-err` : ''}`} // unit, help and error are read with the field
+          onChange={(e) => useLoad.getState().setFormField(key, e.target.value)}
         />
         <span className="unit" id={`load-${key}-unit`}>
           {unit}
         </span>
       </div>
+      {help && (
+        <div className="muted" id={`load-${key}-help`} data-testid={`load-${key}-help`}>
+          {help}
+        </div>
+      )}
       {errors[key] && (
         <div className="error-text" id={`load-${key}-err`}>
           {errors[key]}
@@ -117,8 +132,8 @@ function LoadGenerator() {
       <div className="fields" style={{ gridTemplateColumns: 'repeat(auto-fill, minmax(160px, 1fr))' }}>
         {input('rate', 'Rate', 'msg/s')}
         {input('count', 'Count', '0 = ∞')}
-        {input('sleepMs', 'Sleep per task', 'ms')}
-        {input('failureRate', 'Failure rate', '0–1')}
+        {input('sleepMs', 'Sleep per task', 'ms', DEMO_ONLY)}
+        {input('failureRate', 'Failure rate', '0–1', DEMO_ONLY)}
         {input('payloadBytes', 'Payload', 'bytes')}
       </div>
       <div className="row">

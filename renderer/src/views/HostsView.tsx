@@ -40,6 +40,7 @@ export function HostsView() {
         <span className={`chip ${view.connected ? 'ok' : 'crit'}`}>{view.connected ? `NATS ${view.servers.join(', ')}` : 'Connecting to NATS…'}</span>
         <span>
           pool <code>{view.pool}</code> · {c.up} up · {c.stale} stale · {c.down} down · capacity {c.capacity} · {formatRate(c.throughput)}
+          {view.totals && <> · {formatCount(view.totals.processed)} processed</>}
         </span>
         {view.ackPending && (
           <span className="muted" title="Messages delivered to hosts and not yet acked, against the consumer's max_ack_pending">
@@ -95,6 +96,8 @@ export function HostsView() {
   );
 }
 
+const KILLED = 'A process was killed: answers it stored after its last heartbeat (at most ~250 ms of its traffic) are not counted, so this is a lower bound';
+
 function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; toggle: () => void; recycle: () => void }) {
   const tp = liveThroughput(h);
   const alerts = useAlerts((s) => s.active).filter((a) => a.hostId === h.hostId);
@@ -115,7 +118,17 @@ function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; tog
       <td className="num">{h.capacity}</td>
       <td className="num">{h.status === 'down' ? '—' : h.inFlight}</td>
       <td className="num">{tp === null ? '—' : formatRate(tp)}</td>
-      <td className="num">{formatCount(h.processed)}</td>
+      <td
+        className="num"
+        data-testid="host-processed"
+        data-count={h.totals.processed}
+        data-lower-bound={h.totals.uncleanEnds > 0 ? 'true' : undefined}
+        title={`Results stored under this host id over ${h.totals.processes} process${h.totals.processes === 1 ? '' : 'es'}; the current one: ${formatCount(h.processed)}${h.totals.uncleanEnds > 0 ? `. ${KILLED}` : ''}`}
+      >
+        {h.totals.uncleanEnds > 0 && '≥ '}
+        {formatCount(h.totals.processed)}
+        {h.totals.processes > 1 && <span className="muted"> ({h.totals.processes} runs)</span>}
+      </td>
       <td className="num">{h.workers.length}</td>
       <td className="sticky-end">
         <button className="btn small" aria-label={`Recycle workers on ${h.hostId}`} disabled={h.status !== 'up'} onClick={recycle}>
@@ -130,6 +143,7 @@ function HostWorkers({ h }: { h: HostView }) {
   return (
     <tr data-testid={`host-workers-${h.hostId}`}>
       <td colSpan={9}>
+        <HostCounts h={h} />
         <HostScale h={h} />
         <table>
           <thead>
@@ -159,6 +173,19 @@ function HostWorkers({ h }: { h: HostView }) {
         </table>
       </td>
     </tr>
+  );
+}
+
+/** What this host id answered, over all its processes (a restart keeps the count: docs/cluster.md). */
+function HostCounts({ h }: { h: HostView }) {
+  const t = h.totals;
+  const l = t.latency;
+  return (
+    <div className="muted" data-testid={`host-counts-${h.hostId}`} style={{ marginBottom: 6 }}>
+      Over the {t.processes} process{t.processes === 1 ? '' : 'es'} seen under this id: {formatCount(t.outcomes.answered)} answered · {formatCount(t.outcomes.agentError)} agent errors ·{' '}
+      {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates (a redelivery lost the race)
+      {l && l.count > 0 && <> · mean answer time on the host {formatMs(l.sumMs / l.count)}</>}
+    </div>
   );
 }
 

@@ -6,8 +6,10 @@ import { Sparkline } from '../components/Sparkline';
 import { fillRatio, formatBytes, formatCount, formatDuration, formatMs, formatPct, formatRate } from '../lib/format';
 import { useAlerts } from '../state/alerts';
 import { useConnection } from '../state/connection';
+import { useCluster } from '../state/hosts';
 import { useMetrics } from '../state/metrics';
 import { useStats } from '../state/stats';
+import { ClusterOverview } from './ClusterOverview';
 
 export function OverviewView() {
   const stats = useStats((s) => s.stats);
@@ -16,6 +18,9 @@ export function OverviewView() {
   const spark = useMemo(() => sparkSeries(live), [live]);
   const active = useAlerts((s) => s.active);
   const th = useAlerts((s) => s.thresholds);
+  const cluster = useCluster();
+  // Cluster mode: the cluster's figures; the local pool is named apart there (docs/cluster.md).
+  if (cluster) return <ClusterOverview view={cluster} />;
   if (!stats) return <div className="empty">Waiting for the first figures from the pool…</div>;
   const o = stats.outcomes;
   const errRate = last?.errorRate ?? 0;

@@ -6,6 +6,7 @@ import { api, errorText } from '../state/api';
 import { useAlerts } from '../state/alerts';
 import { useConfig } from '../state/config';
 import { useEvents } from '../state/events';
+import { useCluster } from '../state/hosts';
 import { useStats } from '../state/stats';
 import { AlertBadges } from '../components/AlertList';
 import { ActionsHeader, StatusNote } from '../components/StatusNote';
@@ -16,6 +17,7 @@ const stateTone = (w: WorkerStats) =>
 
 export function WorkersView() {
   const workers = useStats((s) => s.stats?.workers);
+  const cluster = useCluster() !== null;
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [sort, setSort] = useState<{ key: WorkerSortKey; dir: SortDir }>({ key: 'id', dir: 'asc' });
   const rows = useMemo(() => sortWorkers(workers ?? [], sort.key, sort.dir), [workers, sort]);
@@ -36,7 +38,13 @@ export function WorkersView() {
   };
   return (
     <div className="stack">
-      <h2>Workers</h2>
+      <h2>{cluster ? 'Local pool on this machine' : 'Workers'}</h2>
+      {cluster && (
+        <div className="muted" data-testid="local-pool-label">
+          Cluster mode: tasks and load go to the cluster's hosts, never to this pool; these workers take none of that traffic and their figures
+          are not the cluster's. The hosts' workers are in Hosts.
+        </div>
+      )}
       <div className="row">
         <RecycleAll />
         <RestartPool />
@@ -70,7 +78,7 @@ export function WorkersView() {
                 <td>
                   <span className={`chip ${stateTone(w)}`}>{w.state}</span>
                 </td>
-                <td>{w.healthy ? <span className="ok-text">healthy</span> : <span className="error-text">unhealthy</span>}</td>
+                <td data-testid="worker-health">{healthCell(w)}</td>
                 <td className="num">{formatCount(w.messagesProcessed)}</td>
                 <td className="num">{formatCount(w.errors)}</td>
                 <td className="num">{w.inFlight}</td>
@@ -79,7 +87,8 @@ export function WorkersView() {
                 <td className="num" title={w.averageResponseTime > 0 ? undefined : 'no message in the last 10–20 s'}>
                   {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : '—' /* 0: its latency window is empty (no traffic) */}
                 </td>
-                <td className="num">{formatMs(w.loopLagMs)}</td>
+                {/* a suspect hub's loop is at least as late as the ping it has not answered */}
+                <td className="num">{w.suspectForMs !== undefined ? `≥ ${formatMs(w.suspectForMs)}` : formatMs(w.loopLagMs)}</td>
                 <td className="num">{w.restarts}</td>
                 <td className="num">{formatCount(w.outputLines)}</td>
                 <td className="sticky-end">
@@ -206,4 +215,13 @@ function RestartPool() {
       {msg && <span className="muted">{msg}</span>}
     </span>
   );
+}
+
+/** Suspect (no answer yet, pipes still) is shown before the health verdict, with its age. */
+function healthCell(w: WorkerStats) {
+  if (w.suspectForMs !== undefined) {
+    const verdict = w.healthy ? 'suspect' : 'unhealthy';
+    return <span className={w.healthy ? 'warn-text' : 'error-text'}>{`${verdict} · no answer for ${formatDuration(w.suspectForMs)}`}</span>;
+  }
+  return w.healthy ? <span className="ok-text">healthy</span> : <span className="error-text">unhealthy</span>;
 }
