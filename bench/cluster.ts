@@ -5,11 +5,14 @@
 // long after a host kill its messages are redelivered.
 // Every host runs 1 worker so the comparison is worker for worker; on a 2-core
 // machine three hosts cannot add throughput (they share the same cores).
+// The R3 rows run the same load on a 3-node JetStream cluster (loopback) with
+// every stream, bucket and consumer replicated three times, beside the R1 rows.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient } from '../main/cluster/client';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../main/cluster/local-cluster';
+import { NatsCluster } from '../main/cluster/local-nats-cluster';
 import { resolveClusterOptions } from '../main/cluster/options';
 import { GreenletProcessPool } from '../main/pool/index';
 import { cpuPerMessage, measureHops } from './cluster-breakdown';
@@ -68,13 +71,14 @@ async function throughputRounds(local: Side, cluster: Side) {
   };
 }
 
-async function startHosts(server: NatsServer, dir: string, hostsN: number) {
-  const pool = `bench${hostsN}`;
-  const timing = { pool, heartbeatMs: 1_000, staleAfterMs: 3_000, downAfterMs: 5_000, ackWaitMs: 5_000 };
+async function startHosts(urls: string[], dir: string, hostsN: number, replicas = 1) {
+  const pool = replicas === 1 ? `bench${hostsN}` : `bench${hostsN}r${replicas}`;
+  const timing = { pool, heartbeatMs: 1_000, staleAfterMs: 3_000, downAfterMs: 5_000, ackWaitMs: 5_000, replicas };
   const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), timing, POOL);
-  const hosts = await Promise.all(Array.from({ length: hostsN }, (_, i) => HostProcess.start(server.url, `${pool}-h${i}`, cfg, ['--slots', String(Math.ceil(WINDOW / hostsN) + 16)])));
-  const client = new ClusterClient(resolveClusterOptions({ ...timing, servers: [server.url] }));
+  // The client first: it creates the (replicated) streams once, before the hosts would race to.
+  const client = new ClusterClient(resolveClusterOptions({ ...timing, servers: urls }));
   await client.start();
+  const hosts = await Promise.all(Array.from({ length: hostsN }, (_, i) => HostProcess.start(urls.join(','), `${pool}-h${i}`, cfg, ['--slots', String(Math.ceil(WINDOW / hostsN) + 16)])));
   const side: Side = { send: () => client.execute({ n: 1 }), work: () => client.execute({ sleep_ms: 20 }), seqWarmup: 200 };
   const stop = async () => {
     await client.close();
@@ -92,7 +96,7 @@ async function oneHostAgainstLocal(server: NatsServer, dir: string) {
     work: () => p.execute({ type: 'agent.process', data: { sleep_ms: 20 } }),
     seqWarmup: 500,
   };
-  const c = await startHosts(server, dir, 1);
+  const c = await startHosts([server.url], dir, 1);
   try {
     const l = { ...(await sequential(local)), ...(await loadedP50(local.send, PIPE, WINDOW)) };
     const one = { ...(await sequential(c.side)), ...(await loadedP50(c.side.send, PIPE, WINDOW)) };
@@ -105,8 +109,8 @@ async function oneHostAgainstLocal(server: NatsServer, dir: string) {
   }
 }
 
-async function threeHosts(server: NatsServer, dir: string) {
-  const c = await startHosts(server, dir, 3);
+async function hostsRun(urls: string[], dir: string, hostsN: number, replicas = 1) {
+  const c = await startHosts(urls, dir, hostsN, replicas);
   try {
     const seq = await sequential(c.side);
     const loaded = await loadedP50(c.side.send, PIPE, WINDOW);
@@ -142,6 +146,16 @@ async function redelivery(server: NatsServer, dir: string) {
   }
 }
 
+/** The same load on a 3-node JetStream cluster, everything R3 (ratios against this run's R1 rows above). */
+async function replicated(bin: string, dir: string) {
+  const nats = await NatsCluster.start(bin);
+  try {
+    return { r3_hosts_1: await hostsRun(nats.urls, dir, 1, 3), r3_hosts_3: await hostsRun(nats.urls, dir, 3, 3) };
+  } finally {
+    await nats.dispose();
+  }
+}
+
 export async function runClusterBench() {
   const bin = natsServerBinary();
   if (!bin) return { skipped: 'no nats-server (scripts/ensure-nats.mjs could not find or install one)' };
@@ -150,8 +164,9 @@ export async function runClusterBench() {
   try {
     const hops = await measureHops(server.url);
     const { local: l, hosts_1: one, tp } = await oneHostAgainstLocal(server, dir);
-    const three = await threeHosts(server, dir);
+    const three = await hostsRun([server.url], dir, 3);
     const r = await redelivery(server, dir);
+    const r3 = await replicated(bin, dir);
     return {
       local: l,
       hosts_1: one,
@@ -165,6 +180,10 @@ export async function runClusterBench() {
       throughput_ratio_1_host_1000: tp.throughput_ratio_1_host_1000,
       throughput_ratio_3_hosts: round(three.msgs_per_s / l.msgs_per_s),
       ...r,
+      ...r3,
+      r3_seq_p50_ratio_to_r1_1_host: round(r3.r3_hosts_1.seq_p50_us / one.seq_p50_us),
+      r3_loaded_p50_ratio_to_r1_3_hosts: round(r3.r3_hosts_3.loaded_p50_us / three.loaded_p50_us),
+      r3_throughput_ratio_to_r1_3_hosts: round(r3.r3_hosts_3.msgs_per_s / three.msgs_per_s),
     };
   } finally {
     await server.dispose();

@@ -96,6 +96,8 @@ checks.push(['cluster p50 / local, echo, 200 outstanding', cl?.loaded_p50_ratio_
 checks.push(['cluster msg/s / local, 1 host, 200 outstanding', cl?.throughput_ratio_1_host, '≥ 0.3', ge(cl?.throughput_ratio_1_host, 0.3)]);
 checks.push(['cluster msg/s / local, 1 host, 1,000 outstanding', cl?.throughput_ratio_1_host_1000, '≥ 0.3', ge(cl?.throughput_ratio_1_host_1000, 0.3)]);
 checks.push(['cluster msg/s / local, 3 hosts', cl?.throughput_ratio_3_hosts, '(information)', undefined]);
+checks.push(['cluster msg/s R3 (3-node cluster) / R1, 3 hosts', cl?.r3_throughput_ratio_to_r1_3_hosts, '(information)', undefined]);
+checks.push(['cluster p50 R3 / R1, bare echo, sequential', cl?.r3_seq_p50_ratio_to_r1_1_host, '(information)', undefined]);
 checks.push(['redelivery after host kill, ms', cl?.redelivery_max_ms, '≤ ack_wait + 1000', cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000]);
 const clx = extra.cluster as { hops_p50_us?: Num; hosts_1?: Num } | undefined;
 if (clx?.hops_p50_us && clx.hosts_1) {

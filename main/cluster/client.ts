@@ -7,12 +7,12 @@
 // and `pending` settles each caller once whatever arrives.
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { KvWatchInclude, type KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
-import { connectCluster } from './connect';
-import { ClusterError, type ClusterOptions } from './options';
+import { connectCluster, Link } from './connect';
+import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { JsPublisher } from './js-publish';
+import { KvFeed } from './kv-feed';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
 import { Junk, readResult } from './records';
 import type { ResultRecord } from './wire';
@@ -36,7 +36,7 @@ interface Pending {
 // Publishes in flight without a PubAck. Bounds what a disconnected client buffers and what a
 // server restart has to time out and resend; far above any one caller's useful window.
 const MAX_UNACKED = 4_096;
-const PUBACK_TIMEOUT_MS = 5_000;
+const PUBACK_TIMEOUT_MS = JS_TIMEOUT_MS; // a PubAck lost with its node is retried after 2 s
 
 export class ClusterClient {
   readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
@@ -45,7 +45,8 @@ export class ClusterClient {
   private pub: JsPublisher | null = null;
   private workSubject = '';
   private readonly unackedWaiters: Array<() => void> = []; // publishes waiting for a free place below MAX_UNACKED
-  private results: KV | null = null;
+  private watch: KvFeed | null = null;
+  private link: Link | null = null;
   private seq = 0;
   private closed = false;
   private ownsConnection = false;
@@ -68,16 +69,23 @@ export class ClusterClient {
     this.nc = nc ?? (await connectCluster(this.o, `gcc-client-${this.clientId}`));
     this.pub = new JsPublisher(this.nc, PUBACK_TIMEOUT_MS);
     this.workSubject = names(this.o.pool).workSubject;
-    const topo = await ensureStreams(this.nc, await jetstreamManager(this.nc), this.o);
-    this.results = topo.results;
-    const watch = await this.results.watch({ key: `${this.clientId}.>`, include: KvWatchInclude.UpdatesOnly });
-    void (async () => {
-      for await (const e of watch) {
-        if (e.operation !== 'PUT') continue;
-        const rec = readResult(e.value, this.junk, `results key ${e.key}`);
-        if (rec) this.onResult(e.key.slice(this.clientId.length + 1), rec);
-      }
-    })().catch((err: unknown) => this.junk.log(`results watch ended: ${(err as Error).message}`));
+    this.link = new Link(this.nc);
+    const jsm = await jetstreamManager(this.nc);
+    await ensureStreams(this.nc, jsm, this.o);
+    const bucket = names(this.o.pool).results;
+    const feedJsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false }); // recreating the feed must not wait 5 s on a lost node
+    const feed = { name: `res_${this.clientId.replace(/\./g, '_')}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.${this.clientId}.`, replay: false };
+    this.watch = new KvFeed(this.nc, feedJsm, feed, (id, data, op) => {
+      if (op !== 'PUT') return;
+      const rec = readResult(data, this.junk, `results key ${this.clientId}.${id}`);
+      if (rec) this.onResult(id, rec);
+    });
+    await this.watch.start();
+  }
+
+  /** The results feed: how often it was recreated (its node lost, the server restarted) and its consumer now. */
+  get resultsFeed(): { recreated: number; stream: string; consumer: string } {
+    return { recreated: this.watch?.stats.recreated ?? 0, stream: `KV_${names(this.o.pool).results}`, consumer: this.watch?.consumerName ?? '' };
   }
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */
@@ -100,6 +108,7 @@ export class ClusterClient {
   async close(): Promise<void> {
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, null, errors.poolClosed());
+    this.watch?.stop();
     for (const wake of this.unackedWaiters.splice(0)) wake();
     this.pub?.close();
     if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
@@ -117,13 +126,14 @@ export class ClusterClient {
       while (this.pub!.inFlight >= MAX_UNACKED && !this.closed) await new Promise<void>((r) => this.unackedWaiters.push(r));
       if (!this.pending.has(id)) return;
       try {
-        await this.pub!.publish(this.workSubject, payload, h);
+        await this.link!.connectedOr(5_000);
+        await this.link!.guard(this.pub!.publish(this.workSubject, payload, h));
         this.stats.published++;
         return;
       } catch {
         if (this.closed || Date.now() >= deadline) return; // the deadline timer answers the caller
         this.stats.republished++;
-        await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * 2 ** Math.min(attempt, 4))));
+        await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3))); // short: a server back from a restart answers 503 until JetStream is up
       } finally {
         this.unackedWaiters.shift()?.();
       }

@@ -125,13 +125,13 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: 600 }, (_, i) => i));
     expect(client!.stats.duplicateResults).toBe(0);
     expect(client!.stats.lateResults).toBe(0);
-    // The paused host did finish its old deliveries after SIGCONT and lost the first-writer race on them.
-    let rec = monitor!.list().find((h) => h.hostId === paused.hostId);
-    for (let i = 0; i < 50 && !(rec && rec.duplicates > 0); i++) {
-      await sleep(100);
-      rec = monitor!.list().find((h) => h.hostId === paused.hostId);
-    }
-    expect(rec?.duplicates).toBeGreaterThan(0);
+    // Its old deliveries were redelivered and raced: either the paused host finished them after SIGCONT
+    // and lost the first-writer race (its duplicates), or it had stored their results just before the
+    // stop without acking, and the survivor's redelivery lost (the survivor's duplicates). Either way
+    // the caller got one answer (asserted above).
+    const raced = () => monitor!.list().reduce((n, h) => n + h.duplicates, 0);
+    for (let i = 0; i < 50 && raced() === 0; i++) await sleep(100); // duplicates arrive with the next heartbeat
+    expect(raced()).toBeGreaterThan(0);
   });
 
   it('a message running past ack_wait is kept alive by working() heartbeats: delivered once', async () => {

@@ -1,6 +1,6 @@
 // One NATS connection with the configured credentials. Reconnects forever
 // (hosts must outlive a server restart); the caller decides when to give up.
-import { connect, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { connect, createInbox, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { ClusterError, type ClusterOptions } from './options';
 import { inboxPrefixFor } from './permissions';
 
@@ -59,4 +59,73 @@ export const brokerIsUnauthenticated = (nc: NatsConnection): boolean => nc.info?
 export function isLoopbackServer(hostPort: string): boolean {
   const host = hostPort.replace(/^(nats|tls):\/\//, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * nats.js leaves a request whose server went away to its timeout (5 s), even
+ * though the answer can no longer come: after a broker restart the last answers
+ * came a fixed ~4 s after the server was back. guard() fails such a request at
+ * the disconnect, and pause() wakes a retry loop at the reconnect, so retries
+ * (same Nats-Msg-Id, create()-only results: harmless) go out at once.
+ */
+export class Link {
+  private readonly pending = new Set<(err: Error) => void>();
+  private wake: (() => void)[] = [];
+  private readonly onReconnect: (() => void)[] = [];
+  connected = true;
+
+  constructor(nc: NatsConnection) {
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect') {
+          this.connected = false;
+          const err = new ClusterError('ERR_CLUSTER_UNAVAILABLE', 'disconnected from the NATS server');
+          for (const reject of this.pending) reject(err);
+          this.pending.clear();
+        } else if (s.type === 'reconnect') {
+          this.connected = true;
+          for (const w of this.wake.splice(0)) w();
+          for (const f of this.onReconnect) f();
+        }
+      }
+    })();
+  }
+
+  /** Runs `f` at every reconnect. */
+  reconnected(f: () => void): void {
+    this.onReconnect.push(f);
+  }
+
+  /** `p`, or a rejection at the next disconnect, whichever comes first. */
+  guard<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.add(reject);
+      p.then(
+        (v) => (this.pending.delete(reject), resolve(v)),
+        (e: unknown) => (this.pending.delete(reject), reject(e)),
+      );
+    });
+  }
+
+  /**
+   * Resolves when connected (at once if so). A request made while disconnected is not
+   * reliably sent at the reconnect and would wait out its timeout: retries wait here first.
+   */
+  async connectedOr(ms: number): Promise<void> {
+    if (!this.connected) await this.pause(ms);
+  }
+
+  /** Sleeps `ms`, or less if the connection comes back meanwhile. */
+  pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => (clearTimeout(t), resolve());
+      const t = setTimeout(() => ((this.wake = this.wake.filter((w) => w !== done)), resolve()), ms);
+      this.wake.push(done);
+    });
+  }
+}
+
+/** A fresh inbox under this connection's own prefix (the broker lets each user subscribe to its own replies only). */
+export function inboxOf(nc: NatsConnection): string {
+  return createInbox((nc as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
 }

@@ -7,15 +7,16 @@
 // sees the last crash answers ERR_POISON_MESSAGE and the dead-letter router
 // moves the message when the server's MAX_DELIVERIES advisory comes.
 import { EventEmitter } from 'node:events';
-import { jetstream, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
-import { connectCluster } from './connect';
+import { connectCluster, Link } from './connect';
 import { HostControl } from './host-control';
 import { HostHeartbeat } from './host-heartbeat';
+import { Puller, type WorkMsg } from './puller';
 import { JsPublisher } from './js-publish';
-import type { ClusterOptions } from './options';
+import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
 import { emptyLatency, noOutcomes, observe, outcomeOf } from './counts';
 import { Junk, readHostRecord } from './records';
@@ -30,13 +31,11 @@ export interface HostAgentOptions {
 }
 
 interface InFlight {
-  msg: JsMsg;
+  msg: WorkMsg;
   progressAt: number; // last ack/working() sent
 }
 
-const FETCH_EXPIRES_MS = 2_000;
-const MAX_FETCHES = 4;
-const TOP_UP_SHARE = 8; // with a fetch open, another waits until 1/8 of the slots are free
+const TOP_UP_SHARE = 8; // with work running, a pull waits until 1/8 of the slots are free
 // A result is stored as a KV create(): a publish to the key's subject that the server accepts only
 // if the key has no entry yet (first writer wins). Written here rather than through kv.create(),
 // which is one awaited nats.js request per result (see js-publish.ts). One shared header set:
@@ -58,21 +57,20 @@ export class HostAgent extends EventEmitter {
   private readonly o: ClusterOptions;
   private readonly slotsNote: string;
   private nc: NatsConnection | null = null;
-  private consumer: Consumer | null = null;
+  private puller: Puller | null = null;
   private topo: Topology | null = null;
   private pub: JsPublisher | null = null;
   private resultsPrefix = '';
-  private readonly inflight = new Map<JsMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
-  private requested = 0; // asked for in open fetches, not yet received
+  private readonly inflight = new Map<WorkMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
   // In flight but done with the pool: its result is on the way to the server. It holds no slot (the
-  // pool's room is what slots protect), so the next fetch need not wait out a store round trip;
+  // pool's room is what slots protect), so the next pull need not wait out a store round trip;
   // max_ack_pending still bounds what is delivered and unacked.
   private storing = 0;
-  private fetches = 0;
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
   private heartbeat: HostHeartbeat | null = null;
   private control: HostControl | null = null;
+  private link: Link | null = null;
   readonly junk = new Junk((m) => this.emit('warn', m)); // malformed records read from the broker, dropped
 
   constructor(opts: HostAgentOptions) {
@@ -101,19 +99,22 @@ export class HostAgent extends EventEmitter {
     if (this.slotsNote) this.emit('warn', this.slotsNote);
     await this.pool.start();
     this.nc = await connectCluster(this.o, `gcc-host-${this.hostId}`);
+    this.link = new Link(this.nc);
+    // Pulls sent to a server that restarted are gone with it: pull afresh at once.
+    this.link.reconnected(() => this.puller?.reset());
     const jsm = await jetstreamManager(this.nc);
     this.topo = await ensureStreams(this.nc, jsm, this.o);
     await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
-    this.pub = new JsPublisher(this.nc);
+    this.pub = new JsPublisher(this.nc, JS_TIMEOUT_MS);
     this.resultsPrefix = `$KV.${names(this.o.pool).results}.`;
-    this.consumer = await jetstream(this.nc).consumers.get(names(this.o.pool).stream, names(this.o.pool).consumer);
+    this.puller = new Puller(this.nc, names(this.o.pool).stream, names(this.o.pool).consumer, () => this.wanted(), (m) => this.handle(m));
     this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
     this.heartbeat.start();
     this.control = new HostControl(this, this.nc, this.o);
     this.control.start();
     const every = Math.floor(this.o.ackWaitMs / 3);
     this.workingTimer = setInterval(() => this.sendWorking(every), Math.max(250, Math.floor(every / 2)));
-    this.pump();
+    this.puller.start();
   }
 
   /** Stops pulling, lets in-flight messages finish and their results go out, then leaves. */
@@ -124,6 +125,7 @@ export class HostAgent extends EventEmitter {
     const until = Date.now() + this.pool.opts.drainTimeout;
     while (this.inflight.size > 0 && Date.now() < until) await sleep(50);
     if (this.workingTimer) clearInterval(this.workingTimer);
+    this.puller?.stop();
     await this.heartbeat?.stop();
     await this.pool.shutdown();
     this.pub?.close();
@@ -132,39 +134,22 @@ export class HostAgent extends EventEmitter {
 
   // ---- pulling ----
 
-  /** Issues fetches for the free slots; never more than MAX_FETCHES open, and small top-ups wait. */
+  /** Pulls for the free slots (puller.ts: no pull is ever left open for a stopped host to hold). */
   private pump(): void {
-    while (!this.stopping && this.consumer && this.fetches < MAX_FETCHES) {
-      const free = this.capacity - (this.inflight.size - this.storing) - this.requested;
-      if (free <= 0 || (this.fetches > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return;
-      this.fetches++;
-      this.requested += free;
-      void this.fetchBatch(this.consumer, free);
-    }
+    this.puller?.kick();
   }
 
-  private async fetchBatch(consumer: Consumer, n: number): Promise<void> {
-    let got = 0;
-    try {
-      const batch = await consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
-      for await (const m of batch) {
-        got++;
-        this.requested--;
-        this.handle(m);
-      }
-    } catch (err) {
-      this.emit('warn', `fetch failed: ${(err as Error).message}`);
-      await sleep(250); // server away (restart): do not spin
-    } finally {
-      this.requested -= n - got;
-      this.fetches--;
-      this.pump();
-    }
+  /** Free slots worth a pull: small top-ups wait while work runs (one pull per finished message would double the requests). */
+  private wanted(): number {
+    if (this.stopping) return 0;
+    const busy = this.inflight.size - this.storing;
+    const free = this.capacity - busy;
+    return busy === 0 || free >= Math.ceil(this.capacity / TOP_UP_SHARE) ? free : 0;
   }
 
   // ---- one message ----
 
-  private handle(m: JsMsg): void {
+  private handle(m: WorkMsg): void {
     const delivery = m.info.deliveryCount;
     const deadline = Number(m.headers?.get(HDR_DEADLINE) || 0);
     const reply = m.headers?.get(HDR_REPLY) ?? '';
@@ -193,7 +178,7 @@ export class HostAgent extends EventEmitter {
     );
   }
 
-  private onFailure(m: JsMsg, key: string, delivery: number, err: { code?: string; message?: string }, started: number): void {
+  private onFailure(m: WorkMsg, key: string, delivery: number, err: { code?: string; message?: string }, started: number): void {
     const code = err.code ?? '';
     if (code === 'ERR_WORKER_CRASHED' || code === 'ERR_POISON_MESSAGE') {
       if (delivery >= this.o.maxDeliver) {
@@ -209,7 +194,7 @@ export class HostAgent extends EventEmitter {
   }
 
   /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
-  private finish(m: JsMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: 'ack' | 'nak' | 'term'): void {
+  private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: 'ack' | 'nak' | 'term'): void {
     const settle = (stored = true) => {
       if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
       this.inflight.delete(m);
@@ -240,22 +225,40 @@ export class HostAgent extends EventEmitter {
     const data = encode(rec);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.pub!.publish(subject, data, CREATE_ONLY);
-        this.counters.processed++;
-        this.outcomes[outcomeOf(rec)]++;
-        // time from taking the message to its answer being stored, answers only (as the engine's histogram)
-        if (rec.ok && started !== undefined) observe(this.latency, Date.now() - started);
-        this.heartbeat?.soon();
-        return;
+        await this.link!.connectedOr(5_000);
+        await this.link!.guard(this.pub!.publish(subject, data, CREATE_ONLY));
+        return this.stored(rec, started);
       } catch (err) {
         if (isAlreadyExists(err)) {
-          this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
+          // A redelivery raced us and lost (the caller already has its one answer) — or, on a retry,
+          // our own earlier create() landed before its answer was lost.
+          if (attempt > 0 && (await this.isOurs(key, rec))) return this.stored(rec, started);
+          this.counters.duplicates++;
           return;
         }
-        if (this.nc?.isClosed() || attempt > 600) throw err;
-        await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)));
+        if (this.nc?.isClosed() || attempt > 2_400) throw err; // ~10 min of retries
+        await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3)));
       }
     }
+  }
+
+  private stored(rec: ResultRecord, started?: number): void {
+    this.counters.processed++;
+    this.outcomes[outcomeOf(rec)]++;
+    // time from taking the message to its answer being stored, answers only (as the engine's histogram)
+    if (rec.ok && started !== undefined) observe(this.latency, Date.now() - started);
+    this.heartbeat?.soon();
+  }
+
+  private async isOurs(key: string, rec: ResultRecord): Promise<boolean> {
+    const e = await this.topo!.results.get(key).catch(() => null);
+    let stored: Partial<ResultRecord> | undefined;
+    try {
+      stored = e?.json<Partial<ResultRecord>>();
+    } catch {
+      return false; // not a record of ours, whatever it is: the answer exists, count it as another's
+    }
+    return stored?.hostId === rec.hostId && stored?.delivery === rec.delivery;
   }
 
   private sendWorking(every: number): void {

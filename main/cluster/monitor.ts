@@ -4,13 +4,14 @@
 // and per-host control requests. Emits 'host' on every state change and
 // 'alert' when ack-pending nears the limit.
 import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
+import { KvFeed, type KvOp } from './kv-feed';
 import { clusterTotals, HostLedger } from './host-ledger';
 import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
-import type { ClusterOptions } from './options';
+import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { Junk, readControlReply, readHostRecord } from './records';
 import { encode } from './wire';
@@ -22,6 +23,7 @@ export class ClusterMonitor extends EventEmitter {
   private ackTimer: NodeJS.Timeout | null = null;
   private jsm: JetStreamManager | null = null;
   private alerting = false;
+  private hostsFeed: KvFeed | null = null;
   deadLetters: DeadLetters | null = null;
   // Malformed host records, control replies and advisories: dropped; noted on 'junk' (the control plane's log), else stderr.
   readonly junk = new Junk((m) => void (this.emit('junk', m) || console.warn(`[cluster monitor] ${m}`)));
@@ -40,7 +42,7 @@ export class ClusterMonitor extends EventEmitter {
     const topo = await ensureStreams(this.nc, this.jsm, this.o);
     this.deadLetters = new DeadLetters(this.nc, topo.results, this.o, (d) => this.emit('deadLetter', d), this.junk);
     await this.deadLetters.start();
-    await this.watchHosts(topo.hosts);
+    await this.watchHosts();
     this.timer = setInterval(() => this.evaluate(), Math.max(100, Math.floor(this.o.heartbeatMs / 2)));
     this.ackTimer = setInterval(() => void this.checkAckPending(), 2_000);
   }
@@ -49,6 +51,7 @@ export class ClusterMonitor extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     if (this.ackTimer) clearInterval(this.ackTimer);
     this.deadLetters?.stop();
+    this.hostsFeed?.stop();
   }
 
   list(): HostView[] {
@@ -80,32 +83,36 @@ export class ClusterMonitor extends EventEmitter {
     return replies;
   }
 
-  private async watchHosts(kv: KV): Promise<void> {
-    const w = await kv.watch();
-    void (async () => {
-      for await (const e of w) {
-        if (e.operation === 'PUT') {
-          const rec = readHostRecord(e.value, this.junk, `hosts key ${e.key}`);
-          if (!rec) continue;
-          // Only a host's own key may speak for it (the broker's permissions enforce it per host credential).
-          if (rec.hostId !== e.key) {
-            this.junk.drop('hosts', `hosts key ${e.key}`, `hostId ${rec.hostId} does not match its key`);
-            continue;
-          }
-          const prev = this.hosts.get(rec.hostId);
-          this.ledger.add(rec, !e.isUpdate);
-          // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
-          // it counts as already stale until a live heartbeat arrives.
-          const receivedAt = e.isUpdate ? this.now() : this.now() - this.o.staleAfterMs;
-          this.hosts.set(rec.hostId, { rec, receivedAt, status: prev?.status ?? 'down' });
-        } else {
-          // A host that stopped cleanly deleted its key; one whose key expired is simply gone.
-          const prev = this.hosts.get(e.key);
-          if (prev) prev.receivedAt = Math.min(prev.receivedAt, this.now() - this.o.downAfterMs);
-        }
-        this.evaluate();
+  /** The hosts bucket through a KvFeed: a KV watch whose node died showed every host down for a minute. */
+  private async watchHosts(): Promise<void> {
+    const bucket = names(this.o.pool).hosts;
+    const jsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false });
+    const feed = { name: `hosts_${randomBytes(6).toString('hex')}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.`, replay: true };
+    this.hostsFeed = new KvFeed(this.nc, jsm, feed, (key, data, op, isUpdate) => this.onHostEntry(key, data, op, isUpdate));
+    await this.hostsFeed.start();
+  }
+
+  private onHostEntry(key: string, data: Uint8Array, op: KvOp, isUpdate: boolean): void {
+    if (op === 'PUT') {
+      const rec = readHostRecord(data, this.junk, `hosts key ${key}`);
+      if (!rec) return;
+      // Only a host's own key may speak for it (the broker's permissions enforce it per host credential).
+      if (rec.hostId !== key) {
+        this.junk.drop('hosts', `hosts key ${key}`, `hostId ${rec.hostId} does not match its key`);
+        return;
       }
-    })().catch((err: unknown) => this.junk.log(`hosts watch ended: ${(err as Error).message}`));
+      const prev = this.hosts.get(rec.hostId);
+      this.ledger.add(rec, !isUpdate);
+      // A value replayed at watch start may be a dead host's last word (the key lives until max-age):
+      // it counts as already stale until a live heartbeat arrives.
+      const receivedAt = isUpdate ? this.now() : this.now() - this.o.staleAfterMs;
+      this.hosts.set(rec.hostId, { rec, receivedAt, status: prev?.status ?? 'down' });
+    } else {
+      // A host that stopped cleanly deleted its key; one whose key expired is simply gone.
+      const prev = this.hosts.get(key);
+      if (prev) prev.receivedAt = Math.min(prev.receivedAt, this.now() - this.o.downAfterMs);
+    }
+    this.evaluate();
   }
 
   private evaluate(): void {

@@ -19,7 +19,7 @@ const refusal = (input: Parameters<typeof resolveClusterOptions>[0]) => {
 describe('resolveClusterOptions', () => {
   it('fills defaults and accepts a comma-separated server list', () => {
     const o = resolveClusterOptions({ servers: 'nats://a:4222,nats://b:4222' }, {});
-    expect(o).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], pool: 'default', maxDeliver: 3, ackWaitMs: 30_000, auth: {} });
+    expect(o).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], pool: 'default', maxDeliver: 3, ackWaitMs: 30_000, replicas: 1, auth: {} });
   });
 
   it.each([
@@ -31,6 +31,9 @@ describe('resolveClusterOptions', () => {
     [{ servers, maxDeliver: 0 }, 'maxDeliver'],
     [{ servers, heartbeatMs: 1_000, staleAfterMs: 900 }, 'downAfterMs'],
     [{ servers, ackPendingAlertRatio: 1.5 }, 'ackPendingAlertRatio'],
+    [{ servers, replicas: 0 }, 'replicas'],
+    [{ servers, replicas: 6 }, 'replicas'],
+    [{ servers, replicas: 2.5 }, 'replicas'],
     [{ servers, auth: { pass: 'x' } }, 'auth.pass'],
   ])('refuses %j naming cluster.%s', (input, field) => {
     const e = refusal(input as Parameters<typeof resolveClusterOptions>[0]);

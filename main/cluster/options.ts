@@ -38,9 +38,13 @@ export interface ClusterOptions {
   duplicateWindowMs: number; // Nats-Msg-Id dedup window of the work stream
   timeoutMs: number; // default deadline of one execute() (publish → result)
   ackPendingAlertRatio: number; // alert when ack-pending reaches this share of max_ack_pending
+  replicas: number; // copies of every stream, bucket and durable consumer (1, 3 or 5; R3 survives one node of three)
   insecureBroker: boolean; // --insecure-broker: accept a broker that asks no credentials beyond loopback
   auth: ClusterAuth;
 }
+
+/** JetStream request timeout (PubAck, KV create, API): a lost node's answer is retried after this, not 5 s. */
+export const JS_TIMEOUT_MS = 2_000;
 
 export const DEFAULT_CLUSTER: Omit<ClusterOptions, 'servers'> = {
   pool: 'default',
@@ -55,6 +59,7 @@ export const DEFAULT_CLUSTER: Omit<ClusterOptions, 'servers'> = {
   duplicateWindowMs: 2 * 60_000,
   timeoutMs: 60_000,
   ackPendingAlertRatio: 0.9,
+  replicas: 1, // a single nats-server holds one copy; a 3-node JetStream cluster should use 3
   insecureBroker: false,
   auth: {},
 };
@@ -74,6 +79,7 @@ export function resolveClusterOptions(input: Omit<Partial<ClusterOptions>, 'serv
   if (o.heartbeatMs < 100) throw bad('heartbeatMs', 'must be at least 100 ms');
   if (!(o.staleAfterMs > o.heartbeatMs && o.downAfterMs > o.staleAfterMs)) throw bad('downAfterMs', 'must exceed staleAfterMs, which must exceed heartbeatMs');
   if (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1 || o.maxDeliver > 100) throw bad('maxDeliver', 'must be an integer 1..100');
+  if (!Number.isInteger(o.replicas) || o.replicas < 1 || o.replicas > 5) throw bad('replicas', 'must be an integer 1..5 (JetStream keeps at most 5 copies; use 3 on a 3-node cluster)');
   if (!(o.ackPendingAlertRatio > 0 && o.ackPendingAlertRatio <= 1)) throw bad('ackPendingAlertRatio', 'must be in (0, 1]');
   if (o.auth.pass !== undefined && o.auth.user === undefined) throw bad('auth.pass', 'needs auth.user');
   if (o.auth.name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.auth.name)) throw bad('auth.name', 'must be 1-64 letters, digits, _ or -');

@@ -2,10 +2,10 @@
 // its one durable pull consumer, the dead-letter stream and the two KV
 // buckets. Creating them is idempotent, so every host and client calls
 // ensureTopology() on start and whichever comes first creates them.
-import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { ClusterOptions } from './options';
+import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 
 export const HDR_DEADLINE = 'Gcc-Deadline'; // epoch ms after which nobody should start the message
 export const HDR_REPLY = 'Gcc-Reply'; // the caller's id: the prefix of its result keys
@@ -49,6 +49,7 @@ export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File, // survives a server restart: "nothing lost"
     duplicate_window: nanos(o.duplicateWindowMs),
+    num_replicas: o.replicas,
   });
   await upsertStream(jsm, {
     name: n.dlqStream,
@@ -57,10 +58,13 @@ export async function ensureStreams(nc: NatsConnection, jsm: JetStreamManager, o
     storage: StorageType.File,
     max_age: nanos(7 * 24 * 3_600_000),
     duplicate_window: nanos(o.duplicateWindowMs),
+    num_replicas: o.replicas,
   });
-  const kvm = new Kvm(nc);
-  const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File });
-  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File }); // file: a memory stream comes back empty and watchers stall after a server restart
+  const kvm = new Kvm(jetstream(nc, { timeout: JS_TIMEOUT_MS })); // a result create lost with its node is retried after 2 s, not 5
+  const results = await kvm.create(n.results, { ttl: o.resultTtlMs, history: 1, storage: StorageType.File, replicas: o.replicas });
+  const hosts = await kvm.create(n.hosts, { ttl: Math.max(10_000, o.downAfterMs * 2), history: 1, storage: StorageType.File, replicas: o.replicas }); // file: a memory stream comes back empty and watchers stall after a server restart
+  // kvm.create() binds to a bucket that exists as it is: bring its copies to the configured count.
+  for (const bucket of [n.results, n.hosts]) await upsertReplicas(jsm, `KV_${bucket}`, o.replicas);
   return { results, hosts };
 }
 
@@ -77,6 +81,7 @@ export async function ensureConsumer(jsm: JetStreamManager, o: ClusterOptions, m
     // The default (1,000) silently stops delivery past it; hosts size it to the cluster's capacity.
     max_ack_pending: maxAckPending,
     max_waiting: 512,
+    num_replicas: o.replicas,
   };
   try {
     await jsm.consumers.add(n.stream, consumer);
@@ -85,16 +90,40 @@ export async function ensureConsumer(jsm: JetStreamManager, o: ClusterOptions, m
     const info = await jsm.consumers.info(n.stream, n.consumer);
     const { durable_name: _d, deliver_policy: _p, ...update } = consumer;
     update.max_ack_pending = Math.max(info.config.max_ack_pending ?? 0, maxAckPending);
-    await jsm.consumers.update(n.stream, n.consumer, update);
+    // A stream just brought to more replicas takes a moment to add its peers; until then the consumer may not follow.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await jsm.consumers.update(n.stream, n.consumer, update);
+        return;
+      } catch (err) {
+        if (attempt >= 40 || !/replica count exceeds parent stream/i.test(String((err as Error)?.message))) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 }
 
+/** Creates the stream, or brings an existing one to the configured replica count (its other settings stay). */
 async function upsertStream(jsm: JetStreamManager, cfg: Parameters<JetStreamManager['streams']['add']>[0]): Promise<void> {
+  const info = await jsm.streams.info(cfg.name!).catch((err: unknown) => {
+    if (/stream not found/i.test(String((err as Error)?.message))) return null;
+    throw err; // a server that is away must not look like a missing stream
+  });
   try {
-    await jsm.streams.info(cfg.name!);
-  } catch {
-    await jsm.streams.add(cfg);
+    if (!info) await jsm.streams.add(cfg);
+    else await upsertReplicas(jsm, cfg.name!, cfg.num_replicas ?? 1);
+  } catch (err) {
+    // e.g. "replicas > 1 not supported in non-clustered mode", "insufficient resources": name the option
+    if (/replica|insufficient resources/i.test(String((err as Error)?.message))) {
+      throw new ClusterError('ERR_CLUSTER_OPTION', `cluster.replicas ${cfg.num_replicas}: ${(err as Error).message}`, { field: 'replicas' });
+    }
+    throw err;
   }
+}
+
+async function upsertReplicas(jsm: JetStreamManager, stream: string, replicas: number): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  if ((info.config.num_replicas || 1) !== replicas) await jsm.streams.update(stream, { ...info.config, num_replicas: replicas });
 }
 
 /** KV create() lost the race: the key exists (first writer won). */
