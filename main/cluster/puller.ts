@@ -125,7 +125,10 @@ export class Puller {
     } else if (tag === `b${this.bell?.id}`) {
       clearTimeout(this.bell!.timer);
       this.bell = null;
-      if (code === 409 && /MaxBytes/i.test(m.headers?.description ?? '')) (this.stats.rings++, this.kick());
+      if (code === 409 && /MaxBytes/i.test(m.headers?.description ?? '')) {
+        this.stats.rings++;
+        this.kick();
+      }
       else if (code === 408) this.armBell();
       else setTimeout(() => this.armBell(), RETRY_MS); // leadership change, max waiting …: re-arm shortly
     }
