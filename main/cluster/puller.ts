@@ -128,8 +128,7 @@ export class Puller {
       if (code === 409 && /MaxBytes/i.test(m.headers?.description ?? '')) {
         this.stats.rings++;
         this.kick();
-      }
-      else if (code === 408) this.armBell();
+      } else if (code === 408) this.armBell();
       else setTimeout(() => this.armBell(), RETRY_MS); // leadership change, max waiting …: re-arm shortly
     }
   }
