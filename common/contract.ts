@@ -40,8 +40,10 @@ export interface MetricsSample {
   // Absent in samples recorded before outcomes were counted.
   outcomes?: OutcomeCounts;
   messages?: number; // every message settled in the interval (the sum of outcomes)
-  errorRate: number; // 0..1: (agentError + timedOut) / messages the pool accepted (messages − rejected)
-  rejectionRate?: number; // 0..1: rejected / messages (refused at the door, a figure of its own)
+  // Rates of the interval's settled messages; null: no message to judge (an idle interval's rate is
+  // unknown, not 0 %: shown as '—', drawn as a gap, exported empty). Absent: samples from before the field.
+  errorRate: number | null; // 0..1: (agentError + timedOut) / messages the pool accepted (messages − rejected)
+  rejectionRate?: number | null; // 0..1: rejected / messages (refused at the door, a figure of its own)
   // Latency of answered messages over the engine's recent window (the last 10–20 s);
   // null: no answered message in that window ("no traffic"), never a held old figure.
   avgLatencyMs: number | null;

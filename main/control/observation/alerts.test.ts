@@ -104,6 +104,25 @@ describe('AlertEngine', () => {
     expect(a.evaluate(sample(T0 + 12, { errorRate: 0, messages: 0 }), [], T0 + 12).cleared.map((c) => c.id)).toEqual(['errorRate']);
   });
 
+  it('an interval with no settled message (rate null: unknown) neither raises, clears nor breaks a streak while work is out; idle clears', () => {
+    const a = new AlertEngine(defaults()); // raiseAfterSamples 2
+    const idle = { errorRate: null, rejectionRate: null, messages: 0, inFlight: 3 }; // slow messages still out
+    const bad = { errorRate: 0.5, rejectionRate: 0.5, messages: 40 };
+    expect(a.evaluate(sample(T0, bad), [], T0).raised).toEqual([]);
+    expect(a.evaluate(sample(T0 + 1, idle), [], T0 + 1).raised).toEqual([]); // streak kept, not broken
+    expect(a.evaluate(sample(T0 + 2, bad), [], T0 + 2).raised.map((r) => r.id).sort()).toEqual(['errorRate', 'rejectionRate']);
+    // idle while the alerts are up: nothing is known to have improved, so they stay
+    expect(a.evaluate(sample(T0 + 3, idle), [], T0 + 3).cleared).toEqual([]);
+    expect(a.view().active.map((x) => x.value)).toEqual([50, 50]); // the last figures known, not 0
+    const back = a.evaluate(sample(T0 + 4, { errorRate: 0, rejectionRate: 0, messages: 40 }), [], T0 + 4);
+    expect(back.cleared.map((c) => c.id).sort()).toEqual(['errorRate', 'rejectionRate']);
+    // nothing settled and nothing in flight: the pool is idle, nothing is failing, a raised alert clears
+    a.evaluate(sample(T0 + 5, bad), [], T0 + 5);
+    expect(a.evaluate(sample(T0 + 6, bad), [], T0 + 6).raised).toHaveLength(2);
+    const quiet = a.evaluate(sample(T0 + 7, { ...idle, inFlight: 0 }), [], T0 + 7);
+    expect(quiet.cleared.map((c) => c.id).sort()).toEqual(['errorRate', 'rejectionRate']);
+  });
+
   it('errorRateMinMessages is configurable (0 = every interval counts)', () => {
     const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, errorRateMinMessages: 0 });
     expect(a.evaluate(sample(T0, { errorRate: 1, messages: 1 }), [], T0).raised.map((r) => r.id)).toEqual(['errorRate']);

@@ -17,6 +17,7 @@ export interface AlertCheck {
   threshold: number;
   breach: boolean; // over the threshold: counts toward raising
   clear: boolean; // back past the threshold by the hysteresis margin
+  hold?: boolean; // no figure to judge and work still out: neither raises, clears nor breaks a streak
   message: string;
   workerId?: string;
   hostId?: string;
@@ -47,6 +48,15 @@ function intervalMessages(s: MetricsSample): number {
   return s.messages ?? s.workers.reduce((n, w) => n + w.messages, 0);
 }
 
+/**
+ * A null rate: no message settled in the interval, so the rate is unknown. With messages still in
+ * flight (slow ones) nothing is known to have improved: the check holds. With none in flight the
+ * pool is idle and nothing is failing: the alert clears, as the latency alert does.
+ */
+function unknownRate(s: MetricsSample): Pick<Check, 'breach' | 'clear' | 'hold'> {
+  return s.inFlight > 0 ? { breach: false, clear: false, hold: true } : { breach: false, clear: true };
+}
+
 function rejectionCheck(s: MetricsSample, messages: number, t: AlertThresholds): Check {
   const pct = (s.rejectionRate ?? 0) * 100;
   const rej = above(pct, t.rejectionRatePct, t.hysteresisPct);
@@ -54,6 +64,7 @@ function rejectionCheck(s: MetricsSample, messages: number, t: AlertThresholds):
   return {
     id: 'rejectionRate', kind: 'rejectionRate', severity: 'warning', value: r1(pct), threshold: t.rejectionRatePct,
     breach: rej.breach && messages >= t.rejectionRateMinMessages, clear: rej.clear,
+    ...(s.rejectionRate === null ? unknownRate(s) : {}),
     message: `Rejection rate ${r1(pct)} % is above ${t.rejectionRatePct} % (${refused} of ${messages} messages refused in the interval)`,
   };
 }
@@ -68,13 +79,14 @@ export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: Alert
       breach: bad, clear: !bad, message: `No healthy workers (${s.total} total)`,
     });
   }
-  const errPct = s.errorRate * 100;
+  const errPct = (s.errorRate ?? 0) * 100;
   const messages = intervalMessages(s);
   const err = above(errPct, t.errorRatePct, h);
   checks.push({
     id: 'errorRate', kind: 'errorRate', severity: 'critical', value: r1(errPct), threshold: t.errorRatePct,
     // 1 failure out of 1 message is 100 %: too few messages in the interval cannot raise it (clearing still works)
     breach: err.breach && messages >= t.errorRateMinMessages, clear: err.clear,
+    ...(s.errorRate === null ? unknownRate(s) : {}),
     message: `Error rate ${r1(errPct)} % is above ${t.errorRatePct} % (${messages} messages in the interval)`,
   });
   checks.push(rejectionCheck(s, messages, t));
@@ -134,6 +146,7 @@ export class AlertEngine {
     const seen = new Set<string>();
     for (const c of [...checksFor(sample, ages, this.thresholds), ...extra]) {
       seen.add(c.id);
+      if (c.hold) continue; // an unknown figure says nothing: the alert, its figures and its streak stay as they are
       const current = this.active.get(c.id);
       if (current) {
         // The figures move while the alert is up (the pool scales, the rate changes): show today's.

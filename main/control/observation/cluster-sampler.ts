@@ -53,8 +53,8 @@ export class ClusterSampleBuilder {
       throughput: dtSec === 0 ? 0 : round(dMsgs / dtSec),
       outcomes: d,
       messages,
-      errorRate: accepted === 0 ? 0 : round((d.agentError + d.timedOut) / accepted, 4),
-      rejectionRate: messages === 0 ? 0 : round(d.rejected / messages, 4),
+      errorRate: accepted === 0 ? null : round((d.agentError + d.timedOut) / accepted, 4),
+      rejectionRate: messages === 0 ? null : round(d.rejected / messages, 4),
       // Answer times on the hosts over the window; p95/p99 are the upper bounds of their buckets.
       // null: nothing answered in the window ("no traffic"), never a held old figure.
       avgLatencyMs: traffic ? round(lat.sumMs / lat.count) : null,

@@ -73,6 +73,25 @@ describe('MetricsHistoryStore', () => {
     expect(back.reduce((n, p) => n + (p.outcomes?.rejected ?? 0), 0)).toBe(600);
   });
 
+  it('an idle bucket has no rates (null, a gap), kept so through the tiers and a restart', () => {
+    const h = new MetricsHistoryStore();
+    const none = { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 };
+    const idle = { outcomes: none, messages: 0, errorRate: null, rejectionRate: null, avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null };
+    for (let i = 0; i < 10; i++) h.add(sample(T0 + i * 1000, idle));
+    h.add(sample(T0 + 10_000, { outcomes: { ...none, answered: 5 }, messages: 5, errorRate: 0, rejectionRate: 0 }));
+    const bucket = h.query(2 * 3_600_000, T0 + 10_000).samples[0]!; // 10 s bucket of the idle seconds
+    expect(bucket.messages).toBe(0);
+    expect(bucket.errorRate).toBeNull();
+    expect(bucket.rejectionRate).toBeNull();
+    const restored = new MetricsHistoryStore();
+    restored.load(JSON.parse(JSON.stringify(h.toJSON(T0 + 10_000))), T0 + 10_000);
+    const back = restored.query(60_000, T0 + 10_000).samples;
+    expect(back[0]).toMatchObject({ errorRate: null, rejectionRate: null });
+    expect(back[10]).toMatchObject({ errorRate: 0, rejectionRate: 0 });
+    // older samples, recorded before the rates could be null, still average as before
+    expect(capPoints([sample(T0, { errorRate: 0.2 }), sample(T0 + 1000, { errorRate: 0.4 })], 1).points[0]!.errorRate).toBeCloseTo(0.3);
+  });
+
   it('caps points by aggregating neighbours', () => {
     const h = new MetricsHistoryStore();
     for (let i = 0; i < 600; i++) h.add(sample(T0 + i * 1000, { throughput: i }));
@@ -91,7 +110,8 @@ describe('MetricsHistoryStore', () => {
     expect(restored.load(json, T0 + 300_000)).toBeGreaterThan(300);
     const back = restored.query(600_000, T0 + 300_000);
     expect(back.samples).toHaveLength(300);
-    expect(back.samples[299]).toEqual({ ...sample(T0 + 299_000, { throughput: 299 }), workers: [] }); // pool-level only
+    // pool-level only; a rate the sample did not carry comes back as null (no value)
+    expect(back.samples[299]).toEqual({ ...sample(T0 + 299_000, { throughput: 299 }), rejectionRate: null, workers: [] });
     const later = new MetricsHistoryStore();
     later.load(json, T0 + 2 * 3_600_000);
     expect(later.sizes()[0]!.points).toBe(0); // older than the 1 h tier's span

@@ -1,8 +1,8 @@
 // Aggregation of metrics samples into one point: used by the downsampled
 // history tiers and by queries that cap the number of points. Outcome counts
 // are summed (a bucket says how many messages ended each way in its span) and
-// the two rates are recomputed from those sums; latencies are averaged over the
-// points that had traffic (null when none did); queue depth and p99 keep their
+// the two rates are recomputed from those sums (null when the bucket settled no
+// message); latencies are averaged over the points that had traffic (null when none did); queue depth and p99 keep their
 // maximum so a short spike stays visible after downsampling.
 import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../../common/contract';
 
@@ -51,6 +51,8 @@ const KINDS: Partial<Record<PoolField, Kind>> = {
   avgLatencyMs: Kind.MeanOrNull,
   p95LatencyMs: Kind.MeanOrNull,
   p99LatencyMs: Kind.MaxOrNull,
+  // rates: null over an idle span (unknown, not 0 %); a bucket with outcome counts recomputes them from the sums
+  errorRate: Kind.MeanOrNull,
   rejectionRate: Kind.MeanOrNull,
 };
 // precomputed: add() runs for every sample
@@ -71,7 +73,7 @@ export function sampleFromFields(get: (f: PoolField) => number | null): MetricsS
     const v = get(f);
     if (OUTCOME_SET.has(f)) continue;
     if (v !== null) out[f] = v;
-    else if (KINDS[f] === Kind.MeanOrNull || KINDS[f] === Kind.MaxOrNull) out[f] = f === 'rejectionRate' ? undefined : null;
+    else if (KINDS[f] === Kind.MeanOrNull || KINDS[f] === Kind.MaxOrNull) out[f] = null;
     else if (f !== 'messages') out[f] = 0;
   }
   if (get('answered') !== null) {
@@ -79,7 +81,6 @@ export function sampleFromFields(get: (f: PoolField) => number | null): MetricsS
     for (const k of OUTCOME_FIELDS) o[k] = get(k) ?? 0;
     out.outcomes = o;
   }
-  if (out.rejectionRate === undefined) delete out.rejectionRate;
   return out as unknown as MetricsSample;
 }
 
@@ -152,8 +153,8 @@ export class SampleAggregator {
       const messages = o.answered + o.agentError + o.timedOut + o.rejected + o.cancelled;
       const accepted = messages - o.rejected;
       out.messages = messages;
-      out.errorRate = accepted === 0 ? 0 : round((o.agentError + o.timedOut) / accepted, 4);
-      out.rejectionRate = messages === 0 ? 0 : round(o.rejected / messages, 4);
+      out.errorRate = accepted === 0 ? null : round((o.agentError + o.timedOut) / accepted, 4);
+      out.rejectionRate = messages === 0 ? null : round(o.rejected / messages, 4);
     }
     out.workers = this.perWorker ? [] : NO_WORKERS;
     for (const [id, a] of this.workers) {

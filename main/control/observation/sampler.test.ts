@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DetailedPoolStats, WorkerStats } from '../../pool/index';
 import { SampleBuilder } from './sampler';
+import { historyCsv } from './snapshot';
 
 function worker(id: string, messagesProcessed: number): WorkerStats {
   return {
@@ -63,6 +64,21 @@ describe('SampleBuilder', () => {
     expect(busy).toMatchObject({ avgLatencyMs: 10, p95LatencyMs: 20, p99LatencyMs: 40 });
     const idle = b.build(stats(10, { answered: 10 }, [worker('w-1', 10)], 0), 1000);
     expect(idle).toMatchObject({ avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null });
+  });
+
+  it('an interval that settled no message has no error or rejection rate (null: unknown, not 0 %)', () => {
+    const b = new SampleBuilder();
+    b.build(stats(10, { answered: 9, agentError: 1 }, [worker('w-1', 10)]), 0);
+    const idle = b.build(stats(10, { answered: 9, agentError: 1 }, [worker('w-1', 10)], 0), 1000);
+    expect(idle.messages).toBe(0);
+    expect(idle.errorRate).toBeNull();
+    expect(idle.rejectionRate).toBeNull();
+    // exported as empty cells (no value), not 0
+    const row = historyCsv({ resolutionMs: 1000, samples: [idle] }).split('\n')[1]!.split(',');
+    expect([row[9], row[10]]).toEqual(['', '']);
+    // only rejections: nothing accepted, so no error rate, but a rejection rate of 100 %
+    const refused = b.build(stats(10, { answered: 9, agentError: 1, rejected: 5 }, [worker('w-1', 10)], 0), 2000);
+    expect(refused).toMatchObject({ errorRate: null, rejectionRate: 1 });
   });
 
   it('counts a new worker from zero and survives counters going backwards (pool replaced: its own counts from 0)', () => {

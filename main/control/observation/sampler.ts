@@ -52,8 +52,8 @@ export class SampleBuilder {
       messages,
       // A message that crashed its worker or timed out in the queue is an error but never processed:
       // the denominator is what the pool accepted, so with only those the rate reads 100 %, not 0 %.
-      errorRate: accepted === 0 ? 0 : round((d.agentError + d.timedOut) / accepted, 4),
-      rejectionRate: messages === 0 ? 0 : round(d.rejected / messages, 4),
+      errorRate: accepted === 0 ? null : round((d.agentError + d.timedOut) / accepted, 4),
+      rejectionRate: messages === 0 ? null : round(d.rejected / messages, 4),
       avgLatencyMs: traffic ? round(stats.averageResponseTime) : null,
       p95LatencyMs: traffic ? round(stats.p95ResponseTime) : null,
       p99LatencyMs: traffic ? round(stats.p99ResponseTime) : null,

@@ -33,6 +33,13 @@ describe('buildCharts', () => {
     expect(rows[8]!.avg).toBeGreaterThan(0);
   });
 
+  it('draws an idle stretch\'s error and rejection rates as a gap (unknown), not 0 %', () => {
+    const samples = makeSamples(6).map((s, i) => (i >= 2 && i < 4 ? { ...s, messages: 0, errorRate: null, rejectionRate: null, throughput: 0 } : { ...s, rejectionRate: 0.1 }));
+    const charts = buildCharts(samples);
+    expect(charts.errorRate.rows.map((r) => r.errorPct === null)).toEqual([false, false, true, true, false, false]);
+    expect(charts.rejections.rows.map((r) => r.rejectedPct === null)).toEqual([false, false, true, true, false, false]);
+  });
+
   it('draws rejections as a series of their own, in %, apart from the error rate', () => {
     const samples = makeSamples(5).map((s, i) => ({ ...s, rejectionRate: i === 2 ? 0.55 : 0 }));
     const charts = buildCharts(samples);

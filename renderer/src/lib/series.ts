@@ -88,8 +88,8 @@ function sampleColumns(samples: readonly MetricsSample[]): { ts: Float64Array; f
     const s = samples[i]!;
     ts[i] = s.t;
     throughput[i] = s.throughput;
-    errorRate[i] = s.errorRate;
     // NaN marks "no value" (no traffic, or a sample from before the field): drawn as a gap
+    errorRate[i] = s.errorRate ?? NaN;
     rejectionRate[i] = s.rejectionRate ?? NaN;
     avgLatencyMs[i] = s.avgLatencyMs ?? NaN;
     p95LatencyMs[i] = s.p95LatencyMs ?? NaN;

@@ -55,7 +55,7 @@ export function ClusterOverview({ view }: { view: HostsView }) {
         <Card
           label="Outcomes"
           testId="card-outcomes"
-          value={formatPct(last?.errorRate ?? 0)}
+          value={last?.errorRate == null ? '—' : formatPct(last.errorRate)}
           tone={errors > 0 && (last?.errorRate ?? 0) > 0 ? 'warn' : undefined}
           sub={
             <span data-testid="card-outcomes-counts" data-answered={o.answered}>

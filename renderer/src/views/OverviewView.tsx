@@ -23,11 +23,13 @@ export function OverviewView() {
   if (cluster) return <ClusterOverview view={cluster} />;
   if (!stats) return <div className="empty">Waiting for the first figures from the pool…</div>;
   const o = stats.outcomes;
-  const errRate = last?.errorRate ?? 0;
-  const rejRate = last?.rejectionRate ?? 0;
+  // null: no message settled in the last interval, so no rate to show ('—', not 0 %)
+  const errRate = last?.errorRate ?? null;
+  const rejRate = last?.rejectionRate ?? null;
   const qFill = fillRatio(stats.queueDepth, stats.queueCapacity);
-  const errTone = th && errRate * 100 > th.errorRatePct ? 'crit' : undefined;
-  const rejTone = th && rejRate * 100 > th.rejectionRatePct ? 'warn' : undefined;
+  const errTone = th && errRate !== null && errRate * 100 > th.errorRatePct ? 'crit' : undefined;
+  const rejTone = th && rejRate !== null && rejRate * 100 > th.rejectionRatePct ? 'warn' : undefined;
+  const idle = (rate: number | null) => (rate === null ? 'no traffic in the last interval · ' : '');
   // Latency describes answered messages of the engine's recent window (10–20 s). With none in
   // it there is no figure: '—' and "no traffic", not the last traffic's values beside 0.00/s.
   const latencyKnown = stats.recentAnswered > 0;
@@ -70,18 +72,18 @@ export function OverviewView() {
         <Card
           label="Error rate"
           testId="card-error-rate"
-          value={formatPct(errRate)}
+          value={errRate === null ? '—' : formatPct(errRate)}
           tone={errTone}
-          sub={`of accepted messages · ${formatCount(o.agentError + o.timedOut)} errors and timeouts in total`}
+          sub={`${idle(errRate)}of accepted messages · ${formatCount(o.agentError + o.timedOut)} errors and timeouts in total`}
         >
           <Sparkline values={spark.errors} label="Error rate, last 3 minutes" color="#ef4444" />
         </Card>
         <Card
           label="Rejection rate"
           testId="card-rejection-rate"
-          value={formatPct(rejRate)}
+          value={rejRate === null ? '—' : formatPct(rejRate)}
           tone={rejTone}
-          sub={`of offered messages · ${formatCount(o.rejected)} rejected in total (queue full: ${formatCount(stats.rejectedByQueue.pool)} pool, ${formatCount(stats.rejectedByQueue.worker)} worker)`}
+          sub={`${idle(rejRate)}of offered messages · ${formatCount(o.rejected)} rejected in total (queue full: ${formatCount(stats.rejectedByQueue.pool)} pool, ${formatCount(stats.rejectedByQueue.worker)} worker)`}
         >
           <Sparkline values={spark.rejections} label="Rejection rate, last 3 minutes" color="#ec4899" />
         </Card>
@@ -138,8 +140,8 @@ function sparkSeries(live: readonly MetricsSample[]) {
   const tail = live.slice(-SPARK_SAMPLES);
   return {
     throughput: tail.map((s) => s.throughput),
-    errors: tail.map((s) => s.errorRate * 100),
-    rejections: tail.map((s) => (s.rejectionRate ?? 0) * 100),
+    errors: tail.map((s) => (s.errorRate ?? NaN) * 100), // NaN: an idle interval, a gap
+    rejections: tail.map((s) => (s.rejectionRate ?? NaN) * 100),
     p95: tail.map((s) => s.p95LatencyMs ?? NaN), // NaN: no traffic, left out of the line
   };
 }
