@@ -9,7 +9,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { KV } from '@nats-io/kv';
 import { errors } from '../pool/index';
 import type { ClusterOptions } from './options';
-import { Junk, maxDeliveriesAdvisorySchema, readRecord } from './records';
+import { Junk, maxDeliveriesAdvisorySchema, readRecord, readResult } from './records';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
 import type { DeadLetter } from '../../common/cluster-types';
 import { encode, errorRecord } from './wire';
@@ -25,7 +25,7 @@ export class DeadLetters {
     private readonly nc: NatsConnection,
     private readonly results: KV,
     private readonly o: ClusterOptions,
-    private readonly onMoved: (d: { messageId: string; deliveries: number }) => void = () => undefined,
+    private readonly onMoved: (d: { messageId: string; deliveries: number; hostId: string | null }) => void = () => undefined,
     private readonly junk = new Junk((m) => console.warn(`[dead letters] ${m}`)),
   ) {}
 
@@ -56,15 +56,19 @@ export class DeadLetters {
     h.set('Gcc-Original-Id', id);
     h.set(HDR_DELIVERIES, String(deliveries));
     await jetstream(this.nc).publish(n.dlqSubject, sm.data, { msgID: `dead-${id}`, headers: h });
+    let hostId: string | null = null; // the host that gave up on it, when it answered the caller itself
     if (caller) {
       const rec = errorRecord('dead-letter-router', deliveries, errors.poison(deliveries, 'max_deliver reached; moved to dead letters'));
-      await this.results.create(`${caller}.${id}`, encode(rec)).catch((e: unknown) => {
+      await this.results.create(`${caller}.${id}`, encode(rec)).catch(async (e: unknown) => {
         if (!isAlreadyExists(e)) throw e;
+        const last = await this.results.get(`${caller}.${id}`).catch(() => null);
+        const r = last ? readResult(last.value, this.junk, `${caller}.${id}`) : null;
+        if (r && r.hostId !== 'dead-letter-router') hostId = r.hostId;
       });
     }
     await this.jsm!.streams.deleteMessage(n.stream, seq, false).catch(() => false);
     this.moved.push(seq);
-    this.onMoved({ messageId: id, deliveries });
+    this.onMoved({ messageId: id, deliveries, hostId });
   }
 
   /** The newest `limit` dead letters, newest first. */

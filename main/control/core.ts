@@ -184,7 +184,7 @@ export class PlaneCore {
     this.emitter.emit('stats', stats);
     // cluster mode: the per-worker age alerts would name the local pool's workers, which take none of the traffic
     const ages = this.cluster ? [] : stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
-    const extra = [...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */, ...(this.cluster?.checks() ?? [])];
+    const extra = [...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */, ...(this.cluster?.checks(this.config.alerts) ?? [])];
     const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, extra);
     for (const a of raised) {
       this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });

@@ -14,7 +14,9 @@ import {
   type HostsView,
 } from '../../cluster/index';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { AlertThresholds } from '../../../common/schemas';
 import type { AlertCheck } from './alerts';
+import { ClusterEventAlerts } from './cluster-alerts';
 
 type Log = (e: Omit<LogEvent, 'seq' | 'time'>) => void;
 
@@ -23,6 +25,7 @@ export class ClusterView {
   private client: ClusterClient | null = null;
   private close: (() => Promise<void>) | null = null;
   private nc: NatsConnection | null = null;
+  private readonly events = new ClusterEventAlerts(); // restarts and poison per host
 
   constructor(
     readonly o: ClusterOptions,
@@ -59,9 +62,11 @@ export class ClusterView {
       this.log({ type: 'host.state', level, message: `host ${c.hostId}: ${c.from} → ${c.to} (heartbeat ${Math.round(c.heartbeatAgeMs)} ms ago)`, data: { ...c } });
     });
     m.on('alert', (a: { message: string; data: Record<string, unknown> }) => this.log({ type: 'cluster.ack_pending', level: 'warn', message: a.message, data: a.data }));
-    m.on('deadLetter', (d: { messageId: string; deliveries: number }) =>
-      this.log({ type: 'cluster.dead_letter', level: 'error', message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries`, data: { ...d } }),
-    );
+    m.on('deadLetter', (d: { messageId: string; deliveries: number; hostId: string | null }) => {
+      this.events.observePoison(Date.now(), d.hostId);
+      const on = d.hostId ? ` (last on host ${d.hostId})` : '';
+      this.log({ type: 'cluster.dead_letter', level: 'error', message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries${on}`, data: { ...d } });
+    });
     // Malformed records from the broker: dropped; one rate-limited line each (main/cluster/records.ts).
     const junk = (message: string) => this.log({ type: 'cluster.junk', level: 'warn', message });
     m.on('junk', junk);
@@ -102,10 +107,15 @@ export class ClusterView {
     };
   }
 
-  /** Alert rules: a host down, and ack-pending near max_ack_pending (delivery stalls at the limit). */
-  checks(): AlertCheck[] {
-    const out: AlertCheck[] = [];
-    for (const h of this.monitor?.list() ?? []) {
+  /**
+   * Alert rules: a host down, ack-pending near max_ack_pending (delivery stalls at the limit), and
+   * per host the restart and poison rules the local pool has (cluster-alerts.ts). Called once per sample.
+   */
+  checks(t: AlertThresholds, now = Date.now()): AlertCheck[] {
+    const hosts = this.monitor?.list() ?? [];
+    this.events.observeHosts(hosts, now);
+    const out: AlertCheck[] = this.events.checks(now, t);
+    for (const h of hosts) {
       if (h.state === 'draining' && h.status !== 'down') continue;
       const down = h.status === 'down';
       out.push({ id: `hostDown:${h.hostId}`, kind: 'hostDown', severity: 'critical', value: h.heartbeatAgeMs, threshold: this.o.downAfterMs, breach: down, clear: h.status === 'up', message: `Host ${h.hostId} is down (no heartbeat for ${Math.round(h.heartbeatAgeMs / 1000)} s)`, hostId: h.hostId });

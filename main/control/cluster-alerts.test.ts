@@ -1,0 +1,63 @@
+// Cluster mode's restart and poison alerts (docs/cluster.md): raised per host from
+// what the hosts report (workers' restart counts in their records, the dead-letter
+// router's moves), with the host named. Real nats-server, real host agent
+// processes, real Python workers that kill themselves on {"crash": true}.
+import { promises as fs } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../common/contract';
+import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
+import { resolveClusterOptions } from '../cluster/options';
+import { ControlPlane } from './index';
+import { SMALL, tempDir, waitFor } from './test-support/plane';
+
+const bin = natsServerBinary();
+if (!bin) console.warn('[cluster alerts tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
+
+const CLUSTER = { pool: 'alerts', heartbeatMs: 200, staleAfterMs: 800, downAfterMs: 1_500, ackWaitMs: 3_000 };
+
+describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
+  let server: NatsServer;
+  let dir: string;
+  let plane: ControlPlane;
+  const hosts: HostProcess[] = [];
+
+  beforeAll(async () => {
+    server = await NatsServer.start(bin!);
+    dir = await tempDir();
+    const cfg = writeClusterConfig(dir, CLUSTER, { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1 });
+    hosts.push(await HostProcess.start(server.url, 'a1', cfg, ['--slots', '4']), await HostProcess.start(server.url, 'a2', cfg, ['--slots', '4']));
+    plane = await ControlPlane.create({ dataDir: dir, mode: 'headless', version: '9.9.9-test', configOverrides: SMALL, cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
+    await waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === 2, 60_000, '2 hosts up');
+  }, 120_000);
+
+  afterAll(async () => {
+    await plane?.stop();
+    for (const h of hosts) await h.killGroup();
+    await server?.dispose();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("raises the restart and poison alerts for the cluster's hosts, the host named", async () => {
+    const raised: Alert[] = [];
+    const off = plane.on('alert.raised', (a) => raised.push(a));
+    try {
+      await plane.handlers.updateConfig({ patch: { alerts: { restartsPerMinute: 1, raiseAfterSamples: 1 } } });
+      // each delivery kills the worker that runs it: a worker restart on some host, max_deliver times, then dead letters
+      const err = await plane.handlers.submitTask({ data: { crash: true } }).catch((e: unknown) => e as { code: string });
+      expect(err).toMatchObject({ code: 'ERR_POISON_MESSAGE' });
+      const poison = await waitFor(() => raised.find((a) => a.id === 'poisonMessage:cluster'), 20_000, 'cluster poison alert');
+      expect(poison).toMatchObject({ kind: 'poisonMessage', severity: 'critical', value: 1 });
+      expect(['a1', 'a2']).toContain(poison.hostId); // the host that gave up on it answered the caller
+      expect(poison.message).toContain(`host ${poison.hostId}`);
+      await waitFor(() => raised.some((a) => a.kind === 'workerRestarts'), 20_000, 'host restart alert');
+      const restarts = raised.filter((a) => a.kind === 'workerRestarts');
+      for (const a of restarts) {
+        expect(['a1', 'a2']).toContain(a.hostId); // a host's, not the local pool's (which took none of it)
+        expect(a.id).toBe(`workerRestarts:${a.hostId}`);
+        expect(a.message).toContain(`Host ${a.hostId}:`);
+      }
+    } finally {
+      off();
+    }
+  });
+});
