@@ -66,21 +66,3 @@ export function latencyDelta(a: HostLatency | null, b: HostLatency | null): Host
   if (a.counts.length !== b.counts.length) return null;
   return { boundsMs: b.boundsMs, counts: b.counts.map((c, i) => Math.max(0, c - (a.counts[i] ?? 0))), sumMs: Math.max(0, b.sumMs - a.sumMs), count: Math.max(0, b.count - a.count) };
 }
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-/**
- * The record's outcomes and latency when they have the shape this version adds up, else undefined
- * (a host of another version, or junk on the broker): never a throw, never a NaN in the totals.
- */
-export function checkedCounts(rec: { outcomes?: unknown; latency?: unknown }): { outcomes?: HostOutcomes; latency?: HostLatency } {
-  const out: { outcomes?: HostOutcomes; latency?: HostLatency } = {};
-  const o = rec.outcomes as Record<string, unknown> | undefined;
-  if (o && typeof o === 'object' && (['answered', 'agentError', 'timedOut', 'rejected', 'cancelled'] as const).every((k) => isCount(o[k]))) out.outcomes = o as unknown as HostOutcomes;
-  const l = rec.latency as Partial<HostLatency> | undefined;
-  const fine =
-    l && Array.isArray(l.boundsMs) && Array.isArray(l.counts) && l.counts.length === l.boundsMs.length + 1 && l.boundsMs.length <= 64 &&
-    l.boundsMs.every((b) => typeof b === 'number' && Number.isFinite(b)) && l.counts.every(isCount) && isCount(l.count) && typeof l.sumMs === 'number' && Number.isFinite(l.sumMs) && l.sumMs >= 0;
-  if (fine) out.latency = l as HostLatency;
-  return out;
-}

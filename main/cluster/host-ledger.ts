@@ -4,7 +4,7 @@
 // kept, as Prometheus keeps a counter across a reset. A SIGKILLed process's
 // answers after its last beat are in no record: such an end is counted
 // (uncleanEnds), and the totals are then lower bounds.
-import { addLatency, addOutcomes, checkedCounts, emptyLatency, noOutcomes } from './counts';
+import { addLatency, addOutcomes, emptyLatency, noOutcomes } from './counts';
 import type { ClusterTotals, HostRecord, HostTotals, HostView } from '../../common/cluster-types';
 
 // A host restarted more often than this folds its oldest processes into one sum (bounded memory).
@@ -22,10 +22,8 @@ export class HostLedger {
    * Records a host's latest heartbeat; a record older than the one held for its process is ignored.
    * `replayed`: the record was in the bucket before this control center watched (not a live beat).
    */
-  add(record: HostRecord, replayed = false): void {
-    // Counters of the wrong shape count as absent (the record itself passed the monitor's checks).
-    const { outcomes: _o, latency: _l, ...rest } = record;
-    const rec: HostRecord = { ...rest, ...checkedCounts(record) };
+  add(rec: HostRecord, replayed = false): void {
+    // The record passed hostRecordSchema (records.ts), counters included: the one check of its shape.
     let h = this.byHost.get(rec.hostId);
     if (!h) {
       const before = replayed ? { processed: rec.processed, outcomes: { ...noOutcomes(), ...rec.outcomes } } : { processed: 0, outcomes: noOutcomes() };

@@ -15,6 +15,33 @@ describe('records read from the broker', () => {
     expect(junk.counts).toMatchObject({ results: 2, hosts: 1 });
   });
 
+  it("a host record's counters (outcomes, latency, pool available/busy) are checked by the schema: the wrong shape makes it junk", () => {
+    const junk = new Junk(() => undefined);
+    const rec = {
+      hostId: 'h1', pid: 1, state: 'up', startedAt: 1, time: 2, capacity: 8, inFlight: 0, processed: 3, duplicates: 0, naks: 0, terms: 0, throughput: 0,
+      outcomes: { answered: 3, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 },
+      latency: { boundsMs: [1, 5], counts: [1, 2, 0], sumMs: 7, count: 3 },
+      pool: { total: 1, healthy: 1, available: 1, busy: 0, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 },
+      workers: [],
+    };
+    expect(readHostRecord(bytes(rec), junk, 'k')).toMatchObject({ outcomes: { answered: 3 }, latency: { count: 3 } });
+    const { outcomes: _o, latency: _l, ...older } = rec; // a host of an older version: no counters, still a record
+    expect(readHostRecord(bytes({ ...older, pool: { ...rec.pool, available: undefined, busy: undefined } }), junk, 'k')).not.toBeNull();
+    expect(junk.total).toBe(0);
+    const bad = [
+      { outcomes: { ...rec.outcomes, answered: 'many' } },
+      { outcomes: { answered: 3 } },
+      { outcomes: { ...rec.outcomes, rejected: -1 } },
+      { latency: { ...rec.latency, counts: [1, 2, 3, 4] } }, // not one more than the bounds
+      { latency: { ...rec.latency, sumMs: -1 } },
+      { latency: { ...rec.latency, count: 1.5 } },
+      { pool: { ...rec.pool, available: -1 } },
+      { pool: { ...rec.pool, busy: 'x' } },
+    ];
+    for (const b of bad) expect(readHostRecord(bytes({ ...rec, ...b }), junk, 'k')).toBeNull();
+    expect(junk.counts.hosts).toBe(bad.length);
+  });
+
   it('counts every drop and logs the first, then one line per interval with the count since', () => {
     const lines: string[] = [];
     let now = 0;

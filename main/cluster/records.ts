@@ -11,6 +11,13 @@ const text = new TextDecoder();
 const int = z.number().int();
 const count = z.number().int().min(0);
 
+// The cumulative counters the control center adds up per host id (host-ledger.ts). Optional: a host
+// of an older version sends none; present, they must have this shape or the record is junk.
+const outcomesSchema = z.looseObject({ answered: count, agentError: count, timedOut: count, rejected: count, cancelled: count });
+const latencySchema = z
+  .looseObject({ boundsMs: z.array(z.number()).max(64), counts: z.array(count), sumMs: z.number().min(0), count })
+  .refine((l) => l.counts.length === l.boundsMs.length + 1, { message: 'needs one entry more than boundsMs (the last: above the highest bound)', path: ['counts'] });
+
 export const hostRecordSchema = z.looseObject({
   hostId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   pid: int,
@@ -24,7 +31,9 @@ export const hostRecordSchema = z.looseObject({
   naks: count,
   terms: count,
   throughput: z.number().min(0),
-  pool: z.looseObject({ total: count, healthy: count, p50ResponseTime: z.number(), p99ResponseTime: z.number(), totalErrors: count }),
+  outcomes: outcomesSchema.optional(),
+  latency: latencySchema.optional(),
+  pool: z.looseObject({ total: count, healthy: count, available: count.optional(), busy: count.optional(), p50ResponseTime: z.number(), p99ResponseTime: z.number(), totalErrors: count }),
   workers: z.array(
     z.looseObject({ id: z.string(), pid: int.nullable(), state: z.string(), healthy: z.boolean(), messagesProcessed: count, inFlight: count, rssBytes: z.number(), restarts: count }),
   ).max(1_000),
