@@ -255,7 +255,8 @@ export const contract = {
       }),
       output: out<TaskResult>(),
     },
-    // What a task sent with trackId is waiting on; null once it settled (or unknown, or in cluster mode).
+    // What a task sent with trackId is waiting on; null once it settled (or unknown). Cluster mode:
+    // state 'queued' with `cluster` (published or not, since when it waits for a host).
     getTaskProgress: { input: z.strictObject({ trackId: z.string().min(1).max(64) }), output: out<TaskProgress | null>() },
     startLoad: {
       input: z.strictObject({

@@ -117,4 +117,7 @@ export interface TaskProgress {
   runningMs?: number; // running: since it was sent to the worker
   workerHealthy?: boolean;
   workerSuspectForMs?: number; // running on a worker that has not answered a ping for this long
+  // Cluster mode: what the control center knows of a message sent through the cluster (state
+  // 'queued' until the answer): its publishes, and since when the server holds it for a host.
+  cluster?: { publishTries: number; sincePublishedMs?: number };
 }

@@ -26,11 +26,20 @@ export interface ClusterOutcome {
   runMs?: number; // time on the host, pool included
 }
 
+/** A cluster task while its caller waits, as far as this client knows. */
+export interface ClusterTaskProgress {
+  elapsedMs: number; // since execute()
+  publishTries: number; // publishes sent (a lost PubAck is retried with the same id)
+  sincePublishedMs?: number; // present once the server stored it: waiting for a host since
+}
+
 interface Pending {
   resolve: (o: ClusterOutcome) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
   startedAt: number;
+  publishTries: number;
+  publishedAt?: number; // the server's PubAck came: the message waits in the work stream for a host
 }
 
 // Publishes in flight without a PubAck. Bounds what a disconnected client buffers and what a
@@ -90,15 +99,32 @@ export class ClusterClient {
 
   /** Runs `data` on some host; rejects with the engine's error codes (ERR_POISON_MESSAGE, ERR_TIMEOUT, ERR_AGENT …). */
   execute(data: unknown, opts: { timeout?: number; runTimeout?: number } = {}): Promise<ClusterOutcome> {
-    if (this.closed || !this.pub) return Promise.reject(errors.poolClosed());
+    return this.executeTracked(data, opts).promise;
+  }
+
+  /** execute() with what the message waits on as far as this client knows (the Tasks view asks while it waits). */
+  executeTracked(data: unknown, opts: { timeout?: number; runTimeout?: number } = {}): { promise: Promise<ClusterOutcome>; progress: () => ClusterTaskProgress | null } {
+    if (this.closed || !this.pub) return { promise: Promise.reject(errors.poolClosed()), progress: () => null };
     const id = `${this.clientId}-${++this.seq}`;
     const timeout = opts.timeout ?? this.o.timeoutMs;
     const startedAt = Date.now();
-    return new Promise<ClusterOutcome>((resolve, reject) => {
+    const promise = new Promise<ClusterOutcome>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, null, errors.timeout(timeout, 'no host answered within the cluster deadline')), timeout);
-      this.pending.set(id, { resolve, reject, timer, startedAt });
+      this.pending.set(id, { resolve, reject, timer, startedAt, publishTries: 0 });
       void this.publish(id, data, startedAt + timeout, opts.runTimeout);
     });
+    return { promise, progress: () => this.progress(id) };
+  }
+
+  /**
+   * Null once settled. Between the PubAck and the result this client hears nothing: which host took
+   * the message and how often it was redelivered show only in the result (or the host records).
+   */
+  private progress(id: string): ClusterTaskProgress | null {
+    const p = this.pending.get(id);
+    if (!p) return null;
+    const now = Date.now();
+    return { elapsedMs: now - p.startedAt, publishTries: p.publishTries, ...(p.publishedAt === undefined ? {} : { sincePublishedMs: now - p.publishedAt }) };
   }
 
   get outstanding(): number {
@@ -124,10 +150,13 @@ export class ClusterClient {
     const payload = JSON.stringify(data ?? null);
     for (let attempt = 0; this.pending.has(id); attempt++) {
       while (this.pub!.inFlight >= MAX_UNACKED && !this.closed) await new Promise<void>((r) => this.unackedWaiters.push(r));
-      if (!this.pending.has(id)) return;
+      const entry = this.pending.get(id);
+      if (!entry) return;
+      entry.publishTries++;
       try {
         await this.link!.connectedOr(5_000);
         await this.link!.guard(this.pub!.publish(this.workSubject, payload, h));
+        entry.publishedAt = Date.now();
         this.stats.published++;
         return;
       } catch {

@@ -1,7 +1,8 @@
-// Cluster mode's restart and poison alerts (docs/cluster.md): raised per host from
+// Cluster mode's restart and poison alerts (docs/cluster.md), raised per host from
 // what the hosts report (workers' restart counts in their records, the dead-letter
-// router's moves), with the host named. Real nats-server, real host agent
-// processes, real Python workers that kill themselves on {"crash": true}.
+// router's moves), with the host named; and what a cluster task waits on in the
+// Tasks view. Real nats-server, real host agent processes, real Python workers
+// that kill themselves on {"crash": true}.
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../common/contract';
@@ -59,5 +60,15 @@ describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
     } finally {
       off();
     }
+  });
+
+  it('a task sent through the cluster says what it waits on (a host, since when), not nothing', async () => {
+    // sleeps 1.5 s on the worker, then kills it: pending long enough to be asked about
+    const done = plane.handlers.submitTask({ data: { crash_after_ms: 1_500 }, trackId: 'slow-1' }).catch((e: unknown) => e);
+    const p = await waitFor(() => plane.handlers.getTaskProgress({ trackId: 'slow-1' }).then((x) => (x?.cluster?.sincePublishedMs !== undefined ? x : null)), 10_000, 'cluster task progress');
+    expect(p).toMatchObject({ state: 'queued', attempt: 0, maxAttempts: 3, cluster: { publishTries: 1 } });
+    expect(p.cluster!.sincePublishedMs!).toBeLessThanOrEqual(p.elapsedMs);
+    await done;
+    expect(await plane.handlers.getTaskProgress({ trackId: 'slow-1' })).toBeNull(); // settled: forgotten
   });
 });

@@ -10,6 +10,7 @@ import { tuningHandlers } from './tuning';
 import { loadFits } from '../tuning/limits';
 import { DEFAULT_SNAPSHOT_RANGE_MS, snapshotCsv, snapshotJson } from '../observation/snapshot';
 import { TRAIL_TYPES, type Door } from '../observation/trail';
+import { clusterProgress } from '../observation/task-tracker';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
 // Cluster mode's export holds two kinds of figures; this says which is which (docs/cluster.md).
@@ -62,7 +63,10 @@ export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiH
 
     submitTask: async ({ data, timeoutMs, trackId }) => {
       if (core.cluster) {
-        const o = await core.cluster.executor.execute(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        const executor = core.cluster.executor;
+        const { promise, progress } = executor.executeTracked(data, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        if (trackId !== undefined) core.tasks.track(trackId, () => clusterProgress(progress(), executor.o.maxDeliver), promise);
+        const o = await promise;
         return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
       }
       try {

@@ -16,4 +16,13 @@ describe('taskWaitText', () => {
       'Waiting to retry (next: attempt 3 of 4) after its worker died (crash, or killed for a blocked hub)',
     );
   });
+
+  it('says what a cluster task waits on: publishing, then a host, for how long', () => {
+    expect(taskWaitText({ state: 'queued', attempt: 0, maxAttempts: 3, elapsedMs: 2_400, cluster: { publishTries: 2 } })).toBe(
+      'Publishing to the cluster’s work stream (try 2, 2s so far): the server has not confirmed it yet',
+    );
+    expect(taskWaitText({ state: 'queued', attempt: 0, maxAttempts: 3, elapsedMs: 9_000, cluster: { publishTries: 1, sincePublishedMs: 8_900 } })).toBe(
+      'Waiting for a host (8s): in the cluster’s work stream; which host takes it and any redelivery (up to 3) show when it answers',
+    );
+  });
 });

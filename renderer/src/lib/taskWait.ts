@@ -10,6 +10,12 @@ const WHY: Record<string, string> = {
 
 export function taskWaitText(p: TaskProgress | null): string {
   if (!p || p.state === 'done') return 'Waiting for the answer…';
+  if (p.cluster) {
+    // all the control center knows until a host stores the answer: whether the server holds it, since when
+    const c = p.cluster;
+    if (c.sincePublishedMs === undefined) return `Publishing to the cluster’s work stream (try ${c.publishTries}, ${formatDuration(p.elapsedMs)} so far): the server has not confirmed it yet`;
+    return `Waiting for a host (${formatDuration(c.sincePublishedMs)}): in the cluster’s work stream; which host takes it and any redelivery (up to ${p.maxAttempts}) show when it answers`;
+  }
   const attempt = `attempt ${Math.max(1, p.attempt)} of ${p.maxAttempts}`;
   const after = p.lastError ? ` after ${WHY[p.lastError] ?? p.lastError}` : '';
   switch (p.state) {
