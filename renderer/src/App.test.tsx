@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DetailedPoolStats } from '../../common/contract';
 import { App } from './App';
 import { useConnection } from './state/connection';
+import { useMetrics } from './state/metrics';
+import { sample } from '../../main/control/test-support/samples';
 import { useStats } from './state/stats';
 import { useUi } from './state/ui';
 
@@ -106,6 +108,19 @@ describe('App states', () => {
     render(<App />);
     expect(screen.getByTestId('card-latency-value').textContent).toBe('—');
     expect(screen.getByTestId('card-latency').textContent).toContain('no traffic in the last 10–20 s');
+  });
+
+  it('shows an idle interval\'s error and rejection rates as unknown (—), not 0 %', () => {
+    useStats.setState({ stats: stats({ totalMessagesProcessed: 500, recentAnswered: 0 }) });
+    useMetrics.setState({ live: [sample(1, { errorRate: 0.5, rejectionRate: 0.2 }), sample(2, { messages: 0, errorRate: null, rejectionRate: null })] });
+    try {
+      render(<App />);
+      expect(screen.getByTestId('card-error-rate-value').textContent).toBe('—');
+      expect(screen.getByTestId('card-rejection-rate-value').textContent).toBe('—');
+      expect(screen.getByTestId('card-error-rate').textContent).toContain('no traffic in the last interval');
+    } finally {
+      useMetrics.setState({ live: [] });
+    }
   });
 
   it('shows every outcome and both rates: rejections are not errors', () => {
