@@ -12,18 +12,20 @@ import { POISON_WINDOW_MS } from './event-alerts';
 const MINUTE = 60_000;
 
 export class ClusterEventAlerts {
-  // host id + process + worker id → restarts last seen: a restarted host's workers count from 0 again
-  private readonly seen = new Map<string, number>();
+  // host id + process + worker id → restarts last seen: a restarted host's workers count from 0 again.
+  // Rebuilt on each look, so workers recycled away and old processes do not pile up.
+  private seen = new Map<string, number>();
   private readonly restarts = new Map<string, number[]>(); // host id → time of each restart seen
   private poison: Array<{ at: number; hostId: string | null }> = [];
 
   /** Host records as the monitor holds them; call once per sample. */
   observeHosts(hosts: readonly HostView[], now: number): void {
+    const next = new Map<string, number>();
     for (const h of hosts) {
       for (const w of h.workers) {
         const key = `${h.hostId}\u0000${h.pid}\u0000${w.id}`;
         const before = this.seen.get(key);
-        this.seen.set(key, w.restarts);
+        next.set(key, w.restarts);
         // first sight of a worker: its restarts so far are its baseline, not this minute's
         if (before === undefined || w.restarts <= before) continue;
         const list = this.restarts.get(h.hostId) ?? [];
@@ -31,6 +33,7 @@ export class ClusterEventAlerts {
         this.restarts.set(h.hostId, list);
       }
     }
+    this.seen = next;
   }
 
   /** A message the dead-letter router moved after max_deliver tries. */
@@ -42,8 +45,11 @@ export class ClusterEventAlerts {
     const out: AlertCheck[] = [];
     for (const [hostId, times] of this.restarts) {
       const recent = times.filter((at) => now - at < MINUTE);
-      if (recent.length === 0) this.restarts.delete(hostId);
-      else this.restarts.set(hostId, recent);
+      if (recent.length === 0) {
+        this.restarts.delete(hostId); // no rule left for it: the engine clears its alert
+        continue;
+      }
+      this.restarts.set(hostId, recent);
       if (t.restartsPerMinute <= 0) continue;
       const n = recent.length;
       out.push({
