@@ -33,12 +33,3 @@ export function toPoolOptions(config: AppConfig, ctx: RuntimeContext): Partial<P
   for (const key of Object.keys(opts) as (keyof PoolOptions)[]) if (opts[key] === undefined) delete opts[key];
   return opts;
 }
-
-/** Only the options whose value differs: what pool.updateConfig needs. */
-export function poolOptionsPatch(before: Partial<PoolOptions>, after: Partial<PoolOptions>): Partial<PoolOptions> {
-  const patch: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify(value)) patch[key] = value;
-  }
-  return patch as Partial<PoolOptions>;
-}
