@@ -6,7 +6,7 @@ export { ADAPTER_DEFAULTS, GreenletBridgeAdapter, type AdapterOptions } from './
 export { errors, isPoolError, PoolError } from './errors';
 export { LATENCY_BOUNDS_MS, outcomeOf, type Outcome } from './metrics/outcomes';
 export { DEFAULT_OPTIONS, RESTART_FIELDS, mergeOptions, resolveOptions } from './options';
-export { resolvePython, defaultRuntimeDir, type PythonSource } from './python-runtime';
+export { resolvePython, defaultRuntimeDir, firstUsablePython, pythonSearchOrder, venvPythonPath, type PythonSource } from './python-runtime';
 export { STRATEGIES } from './types';
 export type { TrafficRecord } from './traffic';
 export type * from './types';

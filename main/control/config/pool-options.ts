@@ -4,9 +4,8 @@
 // directory, and the runtime folder of a packaged app.
 import path from 'node:path';
 import type { AppConfig } from '../../../common/schemas';
-import { defaultRuntimeDir, resolvePython } from '../../pool/index';
+import { defaultRuntimeDir, resolvePython, venvPythonPath } from '../../pool/index';
 import type { PoolOptions } from '../../pool/index';
-import { venvPythonPath } from '../python/python-probe';
 
 export interface RuntimeContext {
   dataDir: string;
