@@ -19,7 +19,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ControlPlane } from '../main/control/index';
+import type { ControlPlane } from '../main/control/index';
+import { createPlane, waitHealthy } from '../main/control/test-support/plane';
 import { createHeadlessServer, type HeadlessServer } from '../main/headless/server';
 import { MAX_BODY_BYTES } from '../main/headless/http-util';
 import { createA2AMount } from '../main/a2a/index';
@@ -61,12 +62,9 @@ interface Rig {
 /** The headless server, its control plane and 2 ready workers, with the A2A gateway mounted; `fn` runs against it. */
 async function withRig<T>(fn: (rig: Rig) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-bench-a2a-'));
-  const cp = await ControlPlane.create({
-    dataDir: join(dir, 'data'),
-    mode: 'headless',
-    version: 'bench',
-    runtimeDir: join(root, 'python'),
-    configOverrides: {
+  const cp = await createPlane(
+    join(dir, 'data'),
+    {
       pool: {
         minWorkers: 2,
         maxWorkers: 2,
@@ -78,10 +76,11 @@ async function withRig<T>(fn: (rig: Rig) => Promise<T>): Promise<T> {
         idleTimeout: 600_000,
       },
     },
-  });
+    { version: 'bench', runtimeDir: join(root, 'python') },
+  );
   const server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: dir });
   try {
-    await waitHealthy(cp, 2);
+    await waitHealthy(cp, 2, 30_000);
     const mount = createA2AMount(cp, { token: TOKEN, baseUrl: server.url });
     for (const prefix of mount.prefixes) server.addMount({ prefix, handler: mount.handler });
     return await fn({ cp, server });
@@ -210,16 +209,6 @@ export async function runA2ALargeBench(rounds = Number(process.env.BENCH_ROUNDS 
       http_large_max_loop_block_ms: round(Math.max(...h.map((x) => x.blockMs)), 1),
     };
   });
-}
-
-async function waitHealthy(cp: ControlPlane, workers: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const s = await cp.handlers.getStats({});
-    if (s.healthy >= workers) return;
-    if (Date.now() > deadline) throw new Error(`pool not ready for the A2A bench: ${s.startError ?? JSON.stringify(s)}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
 }
 
 /** Merges one section into bench/results-extra.json, leaving the other sections as the last full run wrote them. */

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { makeSamples } from '../renderer/src/lib/testSamples';
+import { makeSamples } from '../common/test-support/samples';
 import { median } from './lib';
 import { repoRoot, startServer } from '../e2e/server';
 

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { ARTIFACTS, call, openApp, waitFor } from './helpers';
+import { waitFor } from '../common/test-support/wait';
+import { ARTIFACTS, call, openApp } from './helpers';
 
 test('changing strategy and pool size applies and shows', async ({ page }) => {
   await openApp(page, 'config');
@@ -26,7 +27,7 @@ test('changing strategy and pool size applies and shows', async ({ page }) => {
   await expect(page.getByTestId('pool-status')).toHaveAttribute('data-phase', 'running');
   await expect(page.locator('.topbar')).toContainText(`strategy ${strategy}`);
   await page.getByTestId('nav-workers').click();
-  await waitFor(() => call('getStats', {}), (s) => s.healthy >= min, 45_000);
+  await waitFor(async () => (await call('getStats', {})).healthy >= min, `${min} healthy workers`, 45_000, 250);
   // at least the new minimum (extra workers started under earlier load may still be idling out)
   await expect.poll(() => page.getByTestId('worker-row').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(min);
   await expect(page.getByTestId('scale-min')).toHaveValue(String(min));
@@ -36,7 +37,7 @@ test('changing strategy and pool size applies and shows', async ({ page }) => {
   await page.getByTestId('scale-min').fill('2');
   await page.getByTestId('scale-max').fill('10');
   await page.getByTestId('scale-apply').click();
-  await waitFor(() => call('getConfig', {}), (c) => c.pool.minWorkers === 2 && c.pool.maxWorkers === 10);
+  await waitFor(async () => { const c = await call('getConfig', {}); return c.pool.minWorkers === 2 && c.pool.maxWorkers === 10; }, 'pool bounds 2..10', 30_000, 250);
 });
 
 test('an invalid value shows its field error and changes nothing', async ({ page }) => {

@@ -4,7 +4,8 @@
 // with the rejection-rate threshold (before, Overview said "0 errors in total" and Charts had no
 // rejected series at all).
 import { expect, test } from '@playwright/test';
-import { ARTIFACTS, call, openApp, waitFor } from './helpers';
+import { waitFor } from '../common/test-support/wait';
+import { ARTIFACTS, call, openApp } from './helpers';
 
 const COUNT = 2_000;
 
@@ -18,9 +19,13 @@ test('an overload run shows the true rejected count on Overview and a rejected s
     const before = (await call('getStats', {})).outcomes;
     await call('startLoad', { rate: 1_000, count: COUNT, sleepMs: 1_000, failureRate: 0, payloadBytes: 0 });
     const load = await waitFor(
-      () => call('getLoadStatus', {}),
-      (s) => !s.running && s.succeeded + s.failed + s.rejected === COUNT,
+      async () => {
+        const s = await call('getLoadStatus', {});
+        return !s.running && s.succeeded + s.failed + s.rejected === COUNT ? s : undefined;
+      },
+      'the load to settle every message',
       60_000,
+      250,
     );
     const stats = await call('getStats', {});
     const o = stats.outcomes;

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { ARTIFACTS, call, openApp, waitFor } from './helpers';
+import { waitFor } from '../common/test-support/wait';
+import { ARTIFACTS, call, openApp } from './helpers';
 
 test('the page shows the live workers of the real pool', async ({ page }) => {
   const problems = await openApp(page);
@@ -34,8 +35,13 @@ test('recycling a worker replaces it in the table with a new id and pid', async 
   await expect(row).toHaveCount(0, { timeout: 45_000 });
   // the replacement is a fresh process: an id and pid the table did not have before
   const after = await waitFor(
-    () => call('getDetailedStats', {}),
-    (s) => s.workers.filter((w) => w.state === 'ready').length >= before.total,
+    async () => {
+      const s = await call('getDetailedStats', {});
+      return s.workers.filter((w) => w.state === 'ready').length >= before.total ? s : undefined;
+    },
+    'as many ready workers as before',
+    30_000,
+    250,
   );
   const oldIds = new Set(before.workers.map((w) => w.id));
   const oldPids = new Set(before.workers.map((w) => w.pid));

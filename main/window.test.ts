@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { sleep } from '../common/test-support/wait';
 
 const state = vi.hoisted(() => ({
   options: null as null | Record<string, any>,
@@ -120,7 +121,7 @@ describe('failures the main process must survive', () => {
       createMainWindow({ preload: '/opt/gcc/out/preload/index.cjs' });
       state.openHandler!({ url: 'https://example.org/docs' });
       state.listeners.get('will-navigate')!({ preventDefault: vi.fn() }, 'https://evil.example/');
-      await new Promise((r) => setTimeout(r, 20)); // let the rejections settle (and be reported if unhandled)
+      await sleep(20); // let the rejections settle (and be reported if unhandled)
       expect(unhandled).toEqual([]);
       expect(warn).toHaveBeenCalled(); // said where it went wrong instead
     } finally {

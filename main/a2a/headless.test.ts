@@ -4,9 +4,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskState, type Task } from '@a2a-js/sdk';
-import { ControlPlane } from '../control/index';
+import type { ControlPlane } from '../control/index';
+import { createPlane, waitHealthy } from '../control/test-support/plane';
 import { createHeadlessServer, type HeadlessServer } from '../headless/server';
 import { createA2AMount } from './index';
 import { connectA2A, dataPart, messageRequest, textPart } from './sdk-client';
@@ -21,14 +22,8 @@ describe('A2A gateway mounted on the headless server', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gcc-a2a-'));
-    cp = await ControlPlane.create({
-      dataDir: join(dir, 'data'),
-      mode: 'headless',
-      version: '0.0.0-test',
-      runtimeDir: join(REPO, 'python'),
-      configOverrides: { pool: { minWorkers: 1, maxWorkers: 1 }, a2a: { name: 'Headless Echo Pool' } },
-    });
-    await vi.waitFor(async () => expect((await cp.handlers.getStats({})).healthy).toBeGreaterThan(0), { timeout: 20_000, interval: 100 });
+    cp = await createPlane(join(dir, 'data'), { pool: { minWorkers: 1, maxWorkers: 1 }, a2a: { name: 'Headless Echo Pool' } }, { version: '0.0.0-test', runtimeDir: join(REPO, 'python') });
+    await waitHealthy(cp);
     server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: dir });
     const mount = createA2AMount(cp, { token: TOKEN, baseUrl: server.url });
     for (const prefix of mount.prefixes) server.addMount({ prefix, handler: mount.handler });

@@ -16,6 +16,7 @@ import { ClusterMonitor } from './monitor';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { HostProcess, NatsServer, natsServerBinary } from './local-cluster';
 import { writeSecret } from './broker-config';
+import { sleep } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -82,7 +83,7 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     };
     let done = await settled();
     for (let i = 0; i < 50 && !done; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       done = await settled();
     }
     expect(done).toBe(true);
@@ -94,7 +95,7 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     // The advisory-fed router moves it; poll the dead-letter stream until it shows.
     let dead = await monitor.deadLetters!.list();
     for (let i = 0; i < 100 && !dead.some((d) => d.data.includes('poison-1')); i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       dead = await monitor.deadLetters!.list();
     }
     const letter = dead.find((d) => d.data.includes('poison-1'));
@@ -105,7 +106,7 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     // Still poison: it comes back as a new dead letter.
     let back = false;
     for (let i = 0; i < 150 && !back; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       back = (await monitor.deadLetters!.list()).some((d) => d.data.includes('poison-1') && d.seq !== letter!.seq);
     }
     expect(back).toBe(true);
@@ -127,7 +128,7 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     monitor.on('host', (c: { hostId: string; to: string }) => changes.push(c));
     await hosts[1]!.killGroup();
     const killedAt = Date.now();
-    while (!changes.some((c) => c.hostId === 'h2' && c.to === 'down') && Date.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (!changes.some((c) => c.hostId === 'h2' && c.to === 'down') && Date.now() - killedAt < 10_000) await sleep(50);
     expect(changes.filter((c) => c.hostId === 'h2').map((c) => c.to)).toEqual(['stale', 'down']);
     expect(monitor.list().find((h) => h.hostId === 'h1')?.status).toBe('up');
   });

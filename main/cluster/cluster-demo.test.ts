@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { natsServerBinary, repoRoot } from './local-cluster';
+import { sleep } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -39,7 +40,7 @@ async function expectAllGone(owned: Owned): Promise<void> {
   expect(owned.hosts).toHaveLength(3);
   const end = Date.now() + 5_000;
   const left = () => alive(owned.server) || owned.hosts.some((h) => alive(-h)) || existsSync(owned.storeDir) || existsSync(owned.credentialsDir);
-  while (left() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  while (left() && Date.now() < end) await sleep(50);
   expect(alive(owned.server)).toBe(false);
   expect(owned.hosts.filter((h) => alive(-h))).toEqual([]); // each group: the host and its Python workers
   expect(existsSync(owned.storeDir)).toBe(false);

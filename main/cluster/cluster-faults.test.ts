@@ -12,12 +12,12 @@ import { ClusterMonitor } from './monitor';
 import { names } from './topology';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
+import { sleep } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
 const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends n messages keeping `window` outstanding; calls `at(done)` as answers come. Resolves with every outcome by index. */
 async function load(client: ClusterClient, n: number, window: number, data: (i: number) => unknown, at: (done: number) => void = () => undefined) {

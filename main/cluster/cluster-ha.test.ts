@@ -16,6 +16,7 @@ import { ClusterMonitor } from './monitor';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { connectCluster } from './connect';
 import { ensureConsumer, ensureStreams, names } from './topology';
+import { sleep } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster HA tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -119,7 +120,7 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
     // Move the consumer's leadership off the stream leader, so this kill is not the previous test's.
     for (let i = 0; i < 10 && (await leaderOf(jsm, n.stream, n.consumer)) === (await leaderOf(jsm, n.stream)); i++) {
       await client!.connection.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${n.stream}.${n.consumer}`, '', { timeout: 5_000 }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
     const { outs, victim } = await loadWithKill(async () => killNode(await leaderOf(jsm, n.stream, n.consumer)));
     expect(victim).toMatch(/^n[123]$/);
@@ -141,7 +142,7 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
     try {
       await monitor.start();
       const up = () => monitor.list().filter((h) => h.status === 'up').length;
-      for (let i = 0; i < 100 && up() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && up() < 2; i++) await sleep(100);
       expect(up()).toBe(2);
       // The consumer the control center reads the hosts bucket through, whatever its kind (the hosts' own
       // key listings at start leave headers-only consumers behind).
@@ -152,14 +153,14 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
       // which is the stream-leader test's business, not this one's.
       for (let i = 0; i < 10 && (await leaderOf(jsm, `KV_${n.hosts}`)) === victim; i++) {
         await client!.connection.request(`$JS.API.STREAM.LEADER.STEPDOWN.KV_${n.hosts}`, '', { timeout: 5_000 }).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
       const killedAt = Date.now();
       await killNode(victim);
       // Hosts beat every 500 ms. A KV watch on the lost node came back only after two missed 5 s heartbeats
       // (then ran on 30 s ones); the feed notices 1.5 s of silence and is recreated.
       const fresh = () => monitor.list().some((h) => h.time >= killedAt);
-      for (let i = 0; i < 80 && !fresh(); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 80 && !fresh(); i++) await sleep(100);
       expect(fresh()).toBe(true);
     } finally {
       monitor.stop();

@@ -11,6 +11,7 @@ import { HostAgent } from './host-agent';
 import { NatsServer, natsServerBinary } from './local-cluster';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
+import { sleep } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -26,7 +27,7 @@ async function violations(nc: NatsConnection, action: () => Promise<unknown>): P
   })();
   await action().catch((e: Error) => seen.push(e.message));
   await nc.flush();
-  await new Promise((r) => setTimeout(r, 100)); // the server's -ERR follows the publish
+  await sleep(100); // the server's -ERR follows the publish
   void watching;
   return seen.filter((m) => /Permissions Violation/.test(m));
 }

@@ -11,12 +11,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from './client';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
 import { resolveClusterOptions, type ClusterOptions } from './options';
+import { sleep } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster recovery tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
 const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Answer {
   i: number;

@@ -13,15 +13,10 @@ import { ClusterMonitor } from './monitor';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { waitFor } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
-
-const until = async (cond: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  return cond();
-};
 
 describe.skipIf(!bin)('what hosts and the control center take from the broker', { timeout: 120_000 }, () => {
   let server: NatsServer;
@@ -88,13 +83,13 @@ describe.skipIf(!bin)('what hosts and the control center take from the broker', 
     const bad = await nc.request(n.controlSubject('t1'), JSON.stringify({ op: 'shell', cmd: 'id' }), { timeout: 10_000 });
     expect(bad.json()).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_OPTION', message: expect.stringContaining('op') } });
 
-    expect(await until(() => monitor.junk.counts.hosts >= 3 && client.junk.counts.results >= 2)).toBe(true);
+    await waitFor(() => monitor.junk.counts.hosts >= 3 && client.junk.counts.results >= 2, 'the junk counted', 10_000);
     expect(monitor.list().map((h) => h.hostId)).toEqual(['t1']);
     // A host joining while junk sits in the hosts bucket starts (it reads the others' capacity).
     hosts.push(await HostProcess.start(server.url, 't2', cfg, ['--slots', '8']));
     expect(hosts.every((h) => h.child?.exitCode === null)).toBe(true);
     const outs = await Promise.all(Array.from({ length: 20 }, (_, i) => client.execute({ i })));
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(await until(() => monitor.list().filter((h) => h.status === 'up').length === 2)).toBe(true);
+    await waitFor(() => monitor.list().filter((h) => h.status === 'up').length === 2, 'two hosts up', 10_000);
   });
 });

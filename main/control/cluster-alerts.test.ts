@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../common/contract';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
 import { resolveClusterOptions } from '../cluster/options';
-import { ControlPlane } from './index';
-import { SMALL, tempDir, waitFor } from './test-support/plane';
+import type { ControlPlane } from './index';
+import { createPlane, SMALL, tempDir } from './test-support/plane';
+import { waitFor } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster alerts tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -27,8 +28,8 @@ describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
     dir = await tempDir();
     const cfg = writeClusterConfig(dir, CLUSTER, { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1 });
     hosts.push(await HostProcess.start(server.url, 'a1', cfg, ['--slots', '4']), await HostProcess.start(server.url, 'a2', cfg, ['--slots', '4']));
-    plane = await ControlPlane.create({ dataDir: dir, mode: 'headless', version: '9.9.9-test', configOverrides: SMALL, cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
-    await waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === 2, 60_000, '2 hosts up');
+    plane = await createPlane(dir, SMALL, { cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
+    await waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === 2, '2 hosts up', 60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -46,11 +47,11 @@ describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
       // each delivery kills the worker that runs it: a worker restart on some host, max_deliver times, then dead letters
       const err = await plane.handlers.submitTask({ data: { crash: true } }).catch((e: unknown) => e as { code: string });
       expect(err).toMatchObject({ code: 'ERR_POISON_MESSAGE' });
-      const poison = await waitFor(() => raised.find((a) => a.id === 'poisonMessage:cluster'), 20_000, 'cluster poison alert');
+      const poison = await waitFor(() => raised.find((a) => a.id === 'poisonMessage:cluster'), 'cluster poison alert', 20_000);
       expect(poison).toMatchObject({ kind: 'poisonMessage', severity: 'critical', value: 1 });
       expect(['a1', 'a2']).toContain(poison.hostId); // the host that gave up on it answered the caller
       expect(poison.message).toContain(`host ${poison.hostId}`);
-      await waitFor(() => raised.some((a) => a.kind === 'workerRestarts'), 20_000, 'host restart alert');
+      await waitFor(() => raised.some((a) => a.kind === 'workerRestarts'), 'host restart alert', 20_000);
       const restarts = raised.filter((a) => a.kind === 'workerRestarts');
       for (const a of restarts) {
         expect(['a1', 'a2']).toContain(a.hostId); // a host's, not the local pool's (which took none of it)
@@ -65,7 +66,7 @@ describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
   it('a task sent through the cluster says what it waits on (a host, since when), not nothing', async () => {
     // sleeps 1.5 s on the worker, then kills it: pending long enough to be asked about
     const done = plane.handlers.submitTask({ data: { crash_after_ms: 1_500 }, trackId: 'slow-1' }).catch((e: unknown) => e);
-    const p = await waitFor(() => plane.handlers.getTaskProgress({ trackId: 'slow-1' }).then((x) => (x?.cluster?.sincePublishedMs !== undefined ? x : null)), 10_000, 'cluster task progress');
+    const p = await waitFor(() => plane.handlers.getTaskProgress({ trackId: 'slow-1' }).then((x) => (x?.cluster?.sincePublishedMs !== undefined ? x : null)), 'cluster task progress', 10_000);
     expect(p).toMatchObject({ state: 'queued', attempt: 0, maxAttempts: 3, cluster: { publishTries: 1 } });
     expect(p.cluster!.sincePublishedMs!).toBeLessThanOrEqual(p.elapsedMs);
     await done;

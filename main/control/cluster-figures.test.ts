@@ -11,8 +11,9 @@ import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '.
 import { resolveClusterOptions } from '../cluster/options';
 import { findPromtool } from '../../scripts/promtool.mjs';
 import { createPoolMetrics } from '../headless/metrics';
-import { ControlPlane } from './index';
-import { SMALL, tempDir, waitFor } from './test-support/plane';
+import type { ControlPlane } from './index';
+import { createPlane, SMALL, tempDir } from './test-support/plane';
+import { sleep, waitFor } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster figures tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -41,12 +42,12 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     const end = Date.now() + timeoutMs;
     let v = await fn();
     while (v !== want && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       v = await fn();
     }
     expect(v).toBe(want);
   }
-  const upHosts = async (n: number) => waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === n, 60_000, `${n} hosts up`);
+  const upHosts = async (n: number) => waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === n, `${n} hosts up`, 60_000);
 
   beforeAll(async () => {
     server = await NatsServer.start(bin!);
@@ -54,7 +55,7 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     cfg = writeClusterConfig(dir, CLUSTER, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 });
     hosts.push(await HostProcess.start(server.url, 'f1', cfg, ['--slots', '8']), await HostProcess.start(server.url, 'f2', cfg, ['--slots', '8']));
     // The local pool has 1 worker, the cluster 2 (one per host): the figures tell them apart.
-    plane = await ControlPlane.create({ dataDir: dir, mode: 'headless', version: '9.9.9-test', configOverrides: SMALL, cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
+    plane = await createPlane(dir, SMALL, { cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
     plane.on('metrics.sample', (s) => samples.push(s));
     await upHosts(2);
   }, 120_000);
@@ -101,7 +102,7 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     expect(before.processed).toBeGreaterThan(0); // it took part (fetches are spread; 120 messages reach both)
     await hosts[0]!.killGroup();
     hosts[0] = await HostProcess.start(server.url, 'f1', cfg, ['--slots', '8']);
-    await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f1' && h.pid !== before.pid && h.status === 'up'), 30_000, 'f1 back as a new process');
+    await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f1' && h.pid !== before.pid && h.status === 'up'), 'f1 back as a new process', 30_000);
     await send(60);
     expect(answers).toBe(180);
     // the Hosts view's Processed column (before: each host's current process only)
@@ -117,7 +118,7 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
   it('a host stopped with SIGTERM in the middle of a load counts every answer it stored, drain included', async () => {
     const f2 = hosts[1]!;
     const load = send(200);
-    await waitFor(() => answers >= 220, 30_000, 'the load under way');
+    await waitFor(() => answers >= 220, 'the load under way', 30_000);
     const gone = new Promise((r) => f2.child!.once('exit', r));
     f2.child!.kill('SIGTERM'); // the host process only: it drains, puts its final counts and leaves
     await gone;
@@ -125,7 +126,7 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     await load;
     expect(answers).toBe(380);
     await settles(async () => (await totals())?.processed ?? 0, answers);
-    const back = await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f2' && h.pid === hosts[1]!.pid), 20_000, 'the new f2 heard');
+    const back = await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f2' && h.pid === hosts[1]!.pid), 'the new f2 heard', 20_000);
     expect(back.totals).toMatchObject({ processes: 2, uncleanEnds: 0 }); // its final record came: not a lower bound
   });
 });

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
 import { resolveClusterOptions } from '../cluster/options';
 import { createPoolMetrics } from '../headless/metrics';
-import { ControlPlane } from './index';
-import { rejection, SMALL, tempDir, waitFor } from './test-support/plane';
+import type { ControlPlane } from './index';
+import { createPlane, SMALL, tempDir } from './test-support/plane';
+import { rejection, waitFor } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster plane tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
@@ -15,18 +16,12 @@ if (!bin) console.warn('[cluster plane tests] skipped: no nats-server and no Go 
 describe('control plane with a cluster that is not reachable', () => {
   it('opens anyway; tasks are refused ERR_CLUSTER_UNAVAILABLE, never run locally in silence', async () => {
     const dir = await tempDir();
-    const plane = await ControlPlane.create({
-      dataDir: dir,
-      mode: 'headless',
-      version: '9.9.9-test',
-      configOverrides: SMALL,
-      cluster: resolveClusterOptions({ servers: ['nats://127.0.0.1:1'], pool: 'nowhere' }),
-    });
+    const plane = await createPlane(dir, SMALL, { cluster: resolveClusterOptions({ servers: ['nats://127.0.0.1:1'], pool: 'nowhere' }) });
     try {
       expect(await plane.handlers.getHosts({})).toMatchObject({ enabled: true, connected: false, hosts: [] });
       expect(await rejection(plane.handlers.submitTask({ data: 1 }))).toMatchObject({ code: 'ERR_CLUSTER_UNAVAILABLE' });
       expect(await rejection(plane.handlers.getDeadLetters({}))).toMatchObject({ code: 'ERR_CLUSTER_UNAVAILABLE' });
-      const log = await waitFor(async () => (await plane.handlers.getEvents({ limit: 100 })).find((e) => e.type === 'host.state'));
+      const log = await waitFor(async () => (await plane.handlers.getEvents({ limit: 100 })).find((e) => e.type === 'host.state'), 'the not-connected log line', 15_000);
       expect(log.message).toMatch(/not connected yet \(retrying every 2 s\)/);
     } finally {
       await plane.stop();
@@ -47,13 +42,7 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
     const cluster = { pool: 'plane', heartbeatMs: 200, staleAfterMs: 800, downAfterMs: 1_500, ackWaitMs: 3_000 };
     const cfg = writeClusterConfig(dir, cluster, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 });
     hosts.push(await HostProcess.start(server.url, 'p1', cfg, ['--slots', '8']), await HostProcess.start(server.url, 'p2', cfg, ['--slots', '8']));
-    plane = await ControlPlane.create({
-      dataDir: dir,
-      mode: 'headless',
-      version: '9.9.9-test',
-      configOverrides: { ...SMALL, alerts: { raiseAfterSamples: 1 } },
-      cluster: resolveClusterOptions({ ...cluster, servers: [server.url] }),
-    });
+    plane = await createPlane(dir, { ...SMALL, alerts: { raiseAfterSamples: 1 } }, { cluster: resolveClusterOptions({ ...cluster, servers: [server.url] }) });
   }, 120_000);
 
   afterAll(async () => {
@@ -67,7 +56,7 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
     const view = await waitFor(async () => {
       const v = await plane.handlers.getHosts({});
       return v.hosts.filter((h) => h.status === 'up').length === 2 ? v : null;
-    });
+    }, 'two hosts up', 15_000);
     expect(view).toMatchObject({ enabled: true, pool: 'plane', connected: true, unauthenticatedBroker: true }); // the Hosts view warns
     expect(view.hosts.map((h) => [h.hostId, h.capacity, h.workers.length])).toEqual([['p1', 8, 1], ['p2', 8, 1]]);
   });
@@ -99,7 +88,7 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
 
   it('a killed host raises a hostDown alert, is logged, and the export carries the hosts', async () => {
     await hosts[1]!.killGroup();
-    const alert = await waitFor(async () => (await plane.handlers.getAlerts({})).active.find((a) => a.kind === 'hostDown'), 20_000, 'hostDown alert');
+    const alert = await waitFor(async () => (await plane.handlers.getAlerts({})).active.find((a) => a.kind === 'hostDown'), 'hostDown alert', 20_000);
     expect(alert).toMatchObject({ id: 'hostDown:p2', hostId: 'p2', severity: 'critical' });
     const log = await plane.handlers.getEvents({ limit: 500 });
     expect(log.some((e) => e.type === 'host.state' && /p2: stale → down/.test(e.message))).toBe(true);

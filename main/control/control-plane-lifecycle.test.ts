@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../common/schemas';
 import type { ControlPlane } from './index';
-import { SMALL, createPlane, rejection, tempDir, waitFor } from './test-support/plane';
+import { SMALL, createPlane, tempDir } from './test-support/plane';
+import { rejection, waitFor } from '../../common/test-support/wait';
 
 const dirs: string[] = [];
 const planes: ControlPlane[] = [];
@@ -30,9 +31,9 @@ describe('persistence', () => {
     const first = await open(dir);
     await first.handlers.updateConfig({ patch: { pool: { maxRetries: 1 }, alerts: { queueFillPct: 55 } } });
     await first.handlers.startLoad({ rate: 200, count: 100, sleepMs: 1, failureRate: 0, payloadBytes: 0 });
-    await waitFor(async () => !(await first.handlers.getLoadStatus({})).running, 20_000, 'load to finish');
+    await waitFor(async () => !(await first.handlers.getLoadStatus({})).running, 'load to finish', 20_000);
     // 1 s buckets: wait until a closed point with traffic exists
-    await waitFor(async () => (await first.handlers.getMetricsHistory({ rangeMs: 600_000 })).samples.length >= 3, 15_000, 'history points');
+    await waitFor(async () => (await first.handlers.getMetricsHistory({ rangeMs: 600_000 })).samples.length >= 3, 'history points', 15_000);
     const before = await first.handlers.getMetricsHistory({ rangeMs: 600_000 });
     await first.stop();
     const saved = JSON.parse(await fs.readFile(path.join(dir, 'history.json'), 'utf8'));
@@ -70,14 +71,14 @@ describe('a pool that cannot start', () => {
     const err = await rejection(cp.handlers.submitTask({ data: 1 }));
     expect(err.code).toBe('ERR_START_FAILED');
     expect(err.message).toContain('/nonexistent/python3');
-    const alert = await waitFor(async () => (await cp.handlers.getAlerts({})).active.find((a) => a.id === 'noHealthyWorkers'), 10_000, 'critical alert');
+    const alert = await waitFor(async () => (await cp.handlers.getAlerts({})).active.find((a) => a.id === 'noHealthyWorkers'), 'critical alert', 10_000);
     expect(alert.severity).toBe('critical');
     expect((await cp.handlers.getEvents({ level: 'error' })).some((e) => e.type === 'worker.start_failed')).toBe(true);
 
     const r = await cp.handlers.updateConfig({ patch: { pool: { pythonPath: null } } });
     expect(r.restartRequired).toEqual(['pool.pythonPath']);
     expect((await cp.handlers.submitTask({ data: 2 })).result).toBe(2);
-    await waitFor(async () => !(await cp.handlers.getAlerts({})).active.some((a) => a.id === 'noHealthyWorkers'), 10_000, 'alert to clear');
+    await waitFor(async () => !(await cp.handlers.getAlerts({})).active.some((a) => a.id === 'noHealthyWorkers'), 'alert to clear', 10_000);
   });
 });
 
@@ -92,7 +93,7 @@ describe('load generator against a full queue', () => {
     const s = await waitFor(async () => {
       const st = await cp.handlers.getLoadStatus({});
       return !st.running && st.succeeded + st.failed + st.rejected === st.sent ? st : undefined;
-    }, 30_000, 'load to finish');
+    }, 'load to finish', 30_000);
     expect(s.sent).toBe(60);
     expect(s.rejected).toBeGreaterThan(0);
     expect(s.succeeded).toBeGreaterThan(0);
@@ -108,7 +109,7 @@ describe('worker output', () => {
     const lines = await waitFor(async () => {
       const ev = await cp.handlers.getEvents({ workerId: r.workerId, level: 'debug' });
       return ev.some((e) => e.message.includes('noisy raw fd-1 write')) ? ev : undefined;
-    }, 10_000, 'worker output lines');
+    }, 'worker output lines', 10_000);
     const output = lines.filter((e) => e.type === 'worker.output').map((e) => e.message);
     expect(output).toEqual(expect.arrayContaining(['noisy print line 1 of 3', 'noisy print line 3 of 3']));
     expect(lines.every((e) => e.workerId === r.workerId)).toBe(true);

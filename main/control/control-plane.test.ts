@@ -7,7 +7,8 @@ import type { Alert, LoadStatus, MetricsSample } from '../../common/contract';
 import { defaultConfig } from '../../common/schemas';
 import type { ControlPlane } from './index';
 import { LoadGenerator } from './tuning/load-generator';
-import { createPlane, rejection, tempDir, waitFor } from './test-support/plane';
+import { createPlane, tempDir } from './test-support/plane';
+import { rejection, sleep, waitFor } from '../../common/test-support/wait';
 
 let dir: string;
 let cp: ControlPlane;
@@ -110,7 +111,7 @@ describe('config', () => {
     const r = await cp.handlers.updateConfig({ patch: { pool: { concurrencyPerWorker: 50, maxRetries: 2 } } });
     expect(r.restartRequired).toEqual(['pool.concurrencyPerWorker']);
     expect(r.applied).toEqual(['pool.maxRetries']);
-    await waitFor(async () => (await cp.handlers.getEvents({})).some((e) => e.type === 'pool.config' && e.message.includes('restarted for: concurrencyPerWorker')), 20_000, 'rolling restart');
+    await waitFor(async () => (await cp.handlers.getEvents({})).some((e) => e.type === 'pool.config' && e.message.includes('restarted for: concurrencyPerWorker')), 'rolling restart', 20_000);
     const after = await cp.handlers.getDetailedStats({});
     expect(after.workers.some((w) => before.includes(w.id))).toBe(false);
     expect((await cp.handlers.submitTask({ data: 'after restart' })).result).toBe('after restart');
@@ -148,7 +149,7 @@ describe('config', () => {
     expect(err.issues?.map((i) => i.path)).toEqual(['pool.minWorkers']);
     const r = await cp.handlers.scale({ minWorkers: 2, maxWorkers: 3 });
     expect(r.config.pool).toMatchObject({ minWorkers: 2, maxWorkers: 3 });
-    await waitFor(async () => (await cp.handlers.getStats({})).healthy >= 2, 15_000, 'two healthy workers');
+    await waitFor(async () => (await cp.handlers.getStats({})).healthy >= 2, 'two healthy workers', 15_000);
     await cp.handlers.scale({ minWorkers: 1, maxWorkers: 3 });
   });
 });
@@ -162,7 +163,7 @@ describe('load, metrics and alerts', () => {
     const done = await waitFor(async () => {
       const s = await cp.handlers.getLoadStatus({});
       return !s.running && s.succeeded + s.failed + s.rejected === s.sent ? s : undefined;
-    }, 20_000, 'load run to finish');
+    }, 'load run to finish', 20_000);
     off();
     expect(done.sent).toBe(120);
     expect(done.target).toBe(120);
@@ -186,7 +187,7 @@ describe('load, metrics and alerts', () => {
       random: () => (n++ % 4 === 0 ? 0.1 : 0.9), // every 4th message fails
     });
     gen.start({ rate: 500, count: 40, sleepMs: 3, failureRate: 0.25, payloadBytes: 16 });
-    const s = await waitFor(() => (gen.get().running ? undefined : gen.get()), 20_000, 'generator to finish');
+    const s = await waitFor(() => (gen.get().running ? undefined : gen.get()), 'generator to finish', 20_000);
     expect(s).toMatchObject({ sent: 40, succeeded: 30, failed: 10, rejected: 0 });
     expect(sentData[0]).toEqual({ sleep_ms: 3, fail: true, payload: 'x'.repeat(16) });
     expect(sentData[1]).toMatchObject({ fail: false });
@@ -194,12 +195,12 @@ describe('load, metrics and alerts', () => {
 
   it('stopLoad stops an endless run', async () => {
     await cp.handlers.startLoad({ rate: 50, count: 0, sleepMs: 0, failureRate: 0, payloadBytes: 0 });
-    await waitFor(async () => (await cp.handlers.getLoadStatus({})).sent >= 3, 10_000, 'some messages sent');
+    await waitFor(async () => (await cp.handlers.getLoadStatus({})).sent >= 3, 'some messages sent', 10_000);
     const stopped = await cp.handlers.stopLoad({});
     expect(stopped.running).toBe(false);
     expect(stopped.stoppedAt).toBeDefined();
     const sent = stopped.sent;
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect((await cp.handlers.getLoadStatus({})).sent).toBe(sent);
   });
 
@@ -207,8 +208,8 @@ describe('load, metrics and alerts', () => {
     const samples: MetricsSample[] = [];
     const off = cp.on('metrics.sample', (s) => samples.push(s));
     await cp.handlers.startLoad({ rate: 300, count: 300, sleepMs: 2, failureRate: 0, payloadBytes: 0 });
-    const busy = await waitFor(() => samples.find((s) => s.throughput > 0 && s.workers.some((w) => w.messages > 0)), 15_000, 'a busy sample');
-    await waitFor(async () => !(await cp.handlers.getLoadStatus({})).running, 20_000, 'load to finish');
+    const busy = await waitFor(() => samples.find((s) => s.throughput > 0 && s.workers.some((w) => w.messages > 0)), 'a busy sample', 15_000);
+    await waitFor(async () => !(await cp.handlers.getLoadStatus({})).running, 'load to finish', 20_000);
     off();
     expect(busy.total).toBeGreaterThanOrEqual(1);
     expect(busy.queueCapacity).toBe(100);
@@ -226,12 +227,12 @@ describe('load, metrics and alerts', () => {
     const offs = [cp.on('alert.raised', (a) => raised.push(a)), cp.on('alert.cleared', (a) => cleared.push(a))];
     await cp.handlers.updateConfig({ patch: { alerts: { avgResponseTimeMs: 1, raiseAfterSamples: 2 } } });
     await cp.handlers.startLoad({ rate: 100, count: 0, sleepMs: 20, failureRate: 0, payloadBytes: 0 });
-    const alert = await waitFor(() => raised.find((a) => a.kind === 'avgResponseTime'), 15_000, 'avgResponseTime alert');
+    const alert = await waitFor(() => raised.find((a) => a.kind === 'avgResponseTime'), 'avgResponseTime alert', 15_000);
     expect(alert).toMatchObject({ severity: 'critical', threshold: 1 });
     expect(alert.value).toBeGreaterThan(1);
     expect((await cp.handlers.getAlerts({})).active.map((a) => a.id)).toContain('avgResponseTime');
     await cp.handlers.updateConfig({ patch: { alerts: { avgResponseTimeMs: 5_000, raiseAfterSamples: 2 } } });
-    await waitFor(() => cleared.find((a) => a.kind === 'avgResponseTime'), 15_000, 'alert to clear');
+    await waitFor(() => cleared.find((a) => a.kind === 'avgResponseTime'), 'alert to clear', 15_000);
     await cp.handlers.stopLoad({});
     offs.forEach((off) => off());
     const view = await cp.handlers.getAlerts({});

@@ -71,7 +71,7 @@ export class ControlPlane {
     if (loaded.warning) {
       core.log({ type: 'config.warning', level: 'warn', message: loaded.warning.message, data: { keptAs: loaded.warning.keptAs, issues: loaded.warning.issues } });
     }
-    await core.loadHistory();
+    await core.historyFile.load();
     await core.tuning.load();
     await core.startPool();
     core.startBackground();

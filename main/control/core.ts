@@ -1,38 +1,35 @@
 // The control plane's state and the operations that change it. ControlPlane
 // (control-plane.ts) is the service and its public facade; handlers/ maps the typed API onto this.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AppInfo, ConfigPreview, ConfigUpdateResult, LogEvent, MetricsSample } from '../../common/contract';
 import type { AppConfig, ConfigPatch } from '../../common/schemas';
 import { GreenletProcessPool } from '../pool/index';
-import type { DetailedPoolStats, PoolEvent, PoolOptions } from '../pool/index';
+import type { DetailedPoolStats, PoolEvent } from '../pool/index';
 import { AlertEngine } from './observation/alerts';
 import { EventAlerts } from './observation/event-alerts';
 import { TaskTracker } from './observation/task-tracker';
 import { OperatorTrail, via, type Door } from './observation/trail';
 import { ApiError, asValidationError, validationError } from './api-error';
-import { readFileIfExists, writeFileAtomic } from './config/atomic-file';
-import { diffConfig, mergePatch, saveConfig, validateConfig } from './config/config-store';
+import { saveConfig } from './config/config-store';
+import { planConfigChange, type ConfigChange } from './config/config-change';
 import { ContractEmitter } from './observation/emitter';
 import { EventLog } from './observation/event-log';
 import { MetricsHistoryStore } from './observation/history';
+import { HistoryFile } from './observation/history-file';
 import { LoadGenerator } from './tuning/load-generator';
 import { validateAgent } from './config/agent-validate';
 import { allowedAgentPaths, checkSelectableAgentPaths } from './python/agent-path-guard';
 import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './python/interpreter-guard';
-import { poolOptionsPatch, toPoolOptions, type RuntimeContext } from './config/pool-options';
+import { toPoolOptions, type RuntimeContext } from './config/pool-options';
 import { Sampler } from './observation/sampler';
-import { redactConfig, withoutRedactedSecrets } from './config/secrets';
+import { redactConfig } from './config/secrets';
 import { ClusterView } from './observation/cluster-view';
 import { ClusterSampleBuilder } from './observation/cluster-sampler';
 import type { ClusterOptions } from '../cluster/index';
 import { TuningService } from './tuning/service';
 import { TrafficLog } from './tuning/traffic-log';
 
-export const HISTORY_FILE = 'history.json';
 export const TUNING_FILE = 'tuning.json';
-// Pool options that decide what a worker process loads.
-const LAUNCH_KEYS = ['agent', 'pythonPath', 'pythonPaths'] as const;
 
 export interface CoreOptions extends RuntimeContext {
   mode: 'electron' | 'headless';
@@ -41,20 +38,11 @@ export interface CoreOptions extends RuntimeContext {
   cluster?: ClusterOptions; // scale-out: show and control this cluster's hosts
 }
 
-/**
- * The transports' schema already refuses `python` in a patch; this also covers in-process
- * callers of the handlers, so the allow-list changes only through config.json.
- */
-function refuseAllowListPatch(patch: ConfigPatch): void {
-  if (Object.prototype.hasOwnProperty.call(patch, 'python')) {
-    throw validationError([{ path: 'python', message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' }]);
-  }
-}
-
 export class PlaneCore {
   readonly emitter = new ContractEmitter();
   readonly events = new EventLog(5_000, (e) => this.emitter.emit('log', e));
   readonly history = new MetricsHistoryStore();
+  readonly historyFile: HistoryFile;
   readonly alerts: AlertEngine;
   readonly eventAlerts = new EventAlerts();
   readonly tasks = new TaskTracker();
@@ -76,7 +64,6 @@ export class PlaneCore {
   // own choice, so it stays selectable over the API even when it is not on the allow-list.
   private readonly trustedPythons: string[];
   private readonly trustedAgentPaths: string[]; // pool.pythonPaths at start, likewise
-  private persistTimer: NodeJS.Timeout | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private stopped: Promise<void> | undefined;
 
@@ -88,6 +75,7 @@ export class PlaneCore {
     this.trustedAgentPaths = [...config.pool.pythonPaths];
     this.appInfo = { version: opts.version, mode: opts.mode, dataDir: opts.dataDir };
     this.alerts = new AlertEngine(config.alerts);
+    this.historyFile = new HistoryFile(this.history, opts.dataDir, this.now, (e) => this.log(e));
     this.cluster = opts.cluster ? new ClusterView(opts.cluster, (e) => this.log(e)) : null;
     this.pool = new GreenletProcessPool(toPoolOptions(config, this.ctx));
     this.pool.on('event', (ev: PoolEvent) => {
@@ -167,7 +155,7 @@ export class PlaneCore {
   startBackground(): void {
     this.sampler.start();
     this.sampler.tick(); // baseline for the first delta
-    this.schedulePersist();
+    this.historyFile.schedule(this.config.sampling.persistIntervalMs);
   }
 
   private onSample(local: MetricsSample, stats: DetailedPoolStats): void {
@@ -204,23 +192,20 @@ export class PlaneCore {
   }
 
   previewConfig(patch: ConfigPatch): ConfigPreview {
-    refuseAllowListPatch(patch);
-    const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
-    if (!v.ok) return { valid: false, issues: v.issues, diff: [] };
-    return { valid: true, issues: [], diff: diffConfig(this.config, v.config) };
+    const plan = planConfigChange(this.config, patch, this.ctx);
+    if (!plan.ok) return { valid: false, issues: plan.issues, diff: [] };
+    return { valid: true, issues: [], diff: plan.change.diff };
   }
 
-  /** Validates the merged whole (nothing applied when invalid), applies live, persists. */
   /**
    * A change to what workers launch (agent, interpreter, PYTHONPATH) is tried on a
    * throw-away worker first: an import error is refused with its real text, and
    * neither the running pool nor the saved config changes.
    */
-  private async checkLaunch(poolPatch: Partial<PoolOptions>, opts: Partial<PoolOptions>): Promise<void> {
-    const changed = LAUNCH_KEYS.find((k) => k in poolPatch);
-    if (!changed || !opts.agent) return;
+  private async checkLaunch({ launchKey, nextOptions: opts }: ConfigChange): Promise<void> {
+    if (!launchKey || !opts.agent) return;
     const r = await validateAgent({ agent: opts.agent, pythonPath: opts.pythonPath, pythonPaths: opts.pythonPaths, runtimeDir: this.ctx.runtimeDir });
-    if (!r.ok) throw validationError([{ path: `pool.${changed}`, message: r.errorText ?? 'the agent could not be started' }]);
+    if (!r.ok) throw validationError([{ path: `pool.${launchKey}`, message: r.errorText ?? 'the agent could not be started' }]);
   }
 
   /** updateConfig, with a refusal logged (the fields named) for the operator's trail. */
@@ -236,54 +221,53 @@ export class PlaneCore {
     });
   }
 
+  /** Validates the merged whole (nothing applied when invalid), applies live, persists. */
   private applyConfig(patch: ConfigPatch, door: Door): Promise<ConfigUpdateResult> {
     return this.exclusive(async () => {
-      refuseAllowListPatch(patch);
-      const v = validateConfig(mergePatch(this.config, withoutRedactedSecrets(patch)));
-      if (!v.ok) throw validationError(v.issues);
-      const next = v.config;
-      const diff = diffConfig(this.config, next);
+      const plan = planConfigChange(this.config, patch, this.ctx);
+      if (!plan.ok) throw validationError(plan.issues);
+      const change = plan.change;
+      const { next, diff, applied, restartRequired } = change;
       if (diff.length === 0) return { config: this.config, applied: [], restartRequired: [] };
       // A new interpreter from the API: allow-listed, a regular file, answers as Python — before anything runs it.
       if (next.pool.pythonPath && next.pool.pythonPath !== this.config.pool.pythonPath) {
         await checkSelectableInterpreter(next.pool.pythonPath, 'pool.pythonPath', this.allowedPythons());
       }
       checkSelectableAgentPaths(next.pool.pythonPaths, 'pool.pythonPaths', this.allowedAgentPaths());
-      const nextOptions = toPoolOptions(next, this.ctx);
-      const poolPatch = poolOptionsPatch(toPoolOptions(this.config, this.ctx), nextOptions);
-      let poolRestart: string[] = [];
-      await this.checkLaunch(poolPatch, nextOptions);
-      if (Object.keys(poolPatch).length > 0) {
-        try {
-          const change = this.pool.updateConfig(poolPatch);
-          poolRestart = change.restartRequired.map(String);
-          void change.done.then((r) => {
-            if (r.error) this.log({ type: 'pool.config', level: 'error', message: `Restarting workers for ${poolRestart.join(', ')} stopped: ${r.error.message}; the old workers keep serving` });
-            else if (r.recycled > 0) this.log({ type: 'pool.config', level: 'info', message: `${r.recycled} workers restarted for: ${poolRestart.join(', ')}` });
-          });
-        } catch (err) {
-          throw asValidationError(err, 'pool.');
-        }
-      }
+      await this.checkLaunch(change);
+      const poolChanged = Object.keys(change.poolPatch).length > 0;
+      if (poolChanged) this.patchPool(change);
       const previous = this.config;
       this.config = next;
       this.alerts.setThresholds(next.alerts);
       this.sampler.setInterval(next.sampling.intervalMs);
-      if (next.sampling.persistIntervalMs !== previous.sampling.persistIntervalMs) this.schedulePersist();
+      if (next.sampling.persistIntervalMs !== previous.sampling.persistIntervalMs) this.historyFile.schedule(next.sampling.persistIntervalMs);
       // The change is live by now: a failed save (disk full, read-only data dir) must not hide that
       // from the UI (config.changed) nor pass for "nothing changed" (a bare fs error).
       const saveError = await saveConfig(this.ctx.dataDir, next).then(() => undefined, (err: Error) => err);
-      const restartRequired = diff.filter((d) => d.restartRequired || poolRestart.includes(d.path.slice('pool.'.length))).map((d) => d.path);
-      const applied = diff.map((d) => d.path).filter((p) => !restartRequired.includes(p));
       this.log({ type: 'config.changed', level: 'info', message: `Settings changed ${via(door)}: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired, door } });
       this.emitter.emit('config.changed', redactConfig(next)); // events reach every UI client
       const notSaved = saveError && `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
       if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });
       // A pool that never started (Python missing, bad agent) gets another try with the new settings.
-      if (!this.running && Object.keys(poolPatch).length > 0) await this.startPool();
+      if (!this.running && poolChanged) await this.startPool();
       if (notSaved) throw new ApiError('ERR_CONFIG_NOT_SAVED', notSaved, undefined, { applied, restartRequired });
       return { config: next, applied, restartRequired };
     });
+  }
+
+  /** Hands the diff's pool entries to the live pool; the rolling restart's outcome is logged when it ends. */
+  private patchPool({ poolPatch }: ConfigChange): void {
+    try {
+      const change = this.pool.updateConfig(poolPatch);
+      const fields = change.restartRequired.join(', ');
+      void change.done.then((r) => {
+        if (r.error) this.log({ type: 'pool.config', level: 'error', message: `Restarting workers for ${fields} stopped: ${r.error.message}; the old workers keep serving` });
+        else if (r.recycled > 0) this.log({ type: 'pool.config', level: 'info', message: `${r.recycled} workers restarted for: ${fields}` });
+      });
+    } catch (err) {
+      throw asValidationError(err, 'pool.');
+    }
   }
 
   /** Restart: rolling recycle of a running pool, or a fresh start of one that failed to start. */
@@ -293,37 +277,6 @@ export class PlaneCore {
       await this.startPool();
       if (!this.running) throw new ApiError('ERR_START_FAILED', this.startError ?? 'Pool could not start');
     });
-  }
-
-  historyFile(): string {
-    return path.join(this.ctx.dataDir, HISTORY_FILE);
-  }
-
-  async loadHistory(): Promise<void> {
-    const text = await readFileIfExists(this.historyFile());
-    if (text === undefined) return;
-    try {
-      const restored = this.history.load(JSON.parse(text), this.now());
-      this.log({ type: 'config.changed', level: 'debug', message: `Restored ${restored} history points` });
-    } catch (err) {
-      // History is a convenience: a damaged file is kept aside and the app starts with none.
-      const keptAs = `${this.historyFile()}.corrupt-${this.now()}`;
-      await fs.rename(this.historyFile(), keptAs).catch(() => undefined);
-      this.log({ type: 'config.warning', level: 'warn', message: `history.json could not be read (${(err as Error).message}); kept as ${path.basename(keptAs)}` });
-    }
-  }
-
-  async persistHistory(): Promise<void> {
-    await writeFileAtomic(this.historyFile(), JSON.stringify(this.history.toJSON(this.now())));
-  }
-
-  private schedulePersist(): void {
-    if (this.persistTimer) clearInterval(this.persistTimer);
-    if (this.stopped) return;
-    this.persistTimer = setInterval(() => {
-      this.persistHistory().catch((err: Error) => this.log({ type: 'config.warning', level: 'warn', message: `Saving metrics history failed: ${err.message}` }));
-    }, this.config.sampling.persistIntervalMs);
-    this.persistTimer.unref?.();
   }
 
   /** Idempotent: a second call waits for the first. */
@@ -336,8 +289,8 @@ export class PlaneCore {
     this.load.stop();
     await this.tuning.stop();
     this.sampler.stop();
-    if (this.persistTimer) clearInterval(this.persistTimer);
-    await Promise.allSettled([this.persistHistory(), saveConfig(this.ctx.dataDir, this.config)]);
+    this.historyFile.stop();
+    await Promise.allSettled([this.historyFile.save(), saveConfig(this.ctx.dataDir, this.config)]);
     await this.cluster?.stop();
     await this.pool.shutdown({ timeout: this.config.pool.drainTimeout });
   }

@@ -4,19 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ControlPlane } from '../control/index';
+import { createPlane } from '../control/test-support/plane';
 import { createHeadlessServer } from './server';
 import { REPO, TOKEN } from './test-helpers';
 
 it('answers 503 without auth while no worker is healthy; token holders also see the start error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-healthz-'));
-  const cp = await ControlPlane.create({
-    dataDir: dir,
-    mode: 'headless',
-    version: '0.0.0-test',
-    runtimeDir: join(REPO, 'python'),
-    configOverrides: { pool: { minWorkers: 1, maxWorkers: 1, agent: 'no_such_module:Nope' } },
-  });
+  const cp = await createPlane(dir, { pool: { minWorkers: 1, maxWorkers: 1, agent: 'no_such_module:Nope' } }, { version: '0.0.0-test', runtimeDir: join(REPO, 'python') });
   const server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: dir });
   try {
     let body: unknown;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { REPO } from './test-helpers';
+import { sleep } from '../../common/test-support/wait';
 
 const ENTRY = join(REPO, 'main', 'headless', 'serve.ts');
 const TOKEN = 'signal-test-token-0123456789';
@@ -118,7 +119,7 @@ describe.skipIf(process.platform === 'win32')('npm run serve and signals', () =>
     const s = await startWrapped();
     const { answer } = await slowTask(s.base, 1500);
     process.kill(s.serverPid, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     process.kill(s.serverPid, 'SIGTERM');
     const res = await answer;
     expect(res.status).toBe(200);
@@ -142,7 +143,7 @@ describe.skipIf(process.platform === 'win32')('npm run serve and signals', () =>
     answer.catch(() => undefined); // cut by the forced exit
     process.kill(-s.pgid, 'SIGINT');
     await vi.waitFor(() => expect(s.out.stdout).toMatch(/SIGINT: draining the pool/), { timeout: 10_000, interval: 20 });
-    await new Promise((r) => setTimeout(r, 1_300)); // past the window in which copies count as one signal
+    await sleep(1_300); // past the window in which copies count as one signal
     process.kill(-s.pgid, 'SIGINT');
     expect(await s.exited).toBe(1);
     expect(s.out.stderr).toMatch(/SIGINT again — exiting without waiting for the drain/);

@@ -4,9 +4,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createA2AMount } from '../a2a/index';
-import { ControlPlane } from '../control/index';
+import type { ControlPlane } from '../control/index';
+import { createPlane, waitHealthy } from '../control/test-support/plane';
 import type { ConfigPatch } from '../../common/schemas';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
 
@@ -16,17 +17,8 @@ export const TOKEN = 'test-token-0123456789';
 /** `pool`: options over the small test pool (1..2 workers). */
 export async function startControlPlane(pool: ConfigPatch['pool'] = {}): Promise<{ cp: ControlPlane; dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-headless-'));
-  const cp = await ControlPlane.create({
-    dataDir: join(dir, 'data'),
-    mode: 'headless',
-    version: '0.0.0-test',
-    runtimeDir: join(REPO, 'python'),
-    configOverrides: { pool: { minWorkers: 1, maxWorkers: 2, ...pool }, sampling: { intervalMs: 200 } },
-  });
-  await vi.waitFor(async () => {
-    const s = await cp.handlers.getStats({});
-    if (s.healthy < 1) throw new Error(`no healthy worker yet (${JSON.stringify(s.startError ?? s)})`);
-  }, { timeout: 20_000, interval: 100 });
+  const cp = await createPlane(join(dir, 'data'), { pool: { minWorkers: 1, maxWorkers: 2, ...pool }, sampling: { intervalMs: 200 } }, { version: '0.0.0-test', runtimeDir: join(REPO, 'python') });
+  await waitHealthy(cp);
   return {
     cp,
     dir,

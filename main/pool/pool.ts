@@ -7,7 +7,9 @@ import { Dispatcher } from './dispatch/dispatcher';
 import { taskProgress } from './dispatch/task-progress';
 import { errors, type PoolError } from './errors';
 import { HealthMonitor } from './lifecycle/health';
-import { badExecuteOption, mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
+import { mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
+import { refusalOf } from './dispatch/admission';
+import { applyLiveOptions } from './lifecycle/live-options';
 import { computeDetailedStats, computeStats, type StatsSource } from './metrics/pool-stats';
 import { Recycler } from './lifecycle/recycler';
 import { Scaler } from './lifecycle/scaler';
@@ -20,27 +22,14 @@ import type {
   PoolOptions,
   PoolStats,
   ProcessMessage,
+  ConfigChange,
+  ShutdownOptions,
   TaskOutcome,
   TaskProgress,
 } from './types';
 import { WorkerManager, type WorkerHost } from './lifecycle/workers';
 import type { WorkerSlot } from './worker/worker-slot';
 import { recordTraffic, type TrafficRecord } from './traffic';
-
-export interface ConfigChange {
-  applied: (keyof PoolOptions)[]; // took effect live
-  restartRequired: (keyof PoolOptions)[]; // need new worker processes: a rolling recycle was started
-  /**
-   * Settles when that rolling recycle has finished (at once when none was needed). Never rejects,
-   * so a caller that ignores it cannot cause an unhandled rejection: a replacement that failed to
-   * start stops the rollout, leaves the old workers serving, and is reported in `error`.
-   */
-  done: Promise<{ recycled: number; error?: PoolError }>;
-}
-
-export interface ShutdownOptions {
-  timeout?: number; // ms each worker may take to drain its in-flight messages; default drainTimeout
-}
 
 // Typed 'event' overloads merged into the class (@types/node 20's EventEmitter takes no event map).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface only narrows inherited methods
@@ -144,22 +133,9 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     return rec ? recordTraffic(p, rec, message.data, withInfo) : p;
   }
 
-  /** Why a message is refused before it is queued (pool not running, bad message or options), or undefined. */
   private refusal(message: ProcessMessage, opts: ExecuteOptions | undefined): PoolError | undefined {
-    if (this.phase !== 'running') {
-      return this.closing ? errors.poolClosed() : errors.notConnected('Pool is not started; call start() first', false);
-    }
-    if (message === null || typeof message !== 'object' || message.type !== 'agent.process') {
-      return errors.invalidOption('message', `must be { type: 'agent.process', data }`);
-    }
-    if (opts !== undefined) {
-      const bad = badExecuteOption(opts);
-      if (bad) return errors.invalidOption(bad[0], bad[1]);
-    }
-    if (!this.opts.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive()) {
-      return errors.notConnected('No worker is running and restartOnFailure is off; call restart()', false);
-    }
-    return undefined;
+    const deadForGood = !this.opts.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive();
+    return refusalOf(message, opts, { running: this.phase === 'running', closing: this.closing, deadForGood });
   }
 
   /** Refused before the dispatcher saw it: still one message, counted as rejected. */
@@ -222,7 +198,8 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     this.opts = next;
     const restartRequired = changed.filter((k) => RESTART_FIELDS.has(k));
     const applied = changed.filter((k) => !RESTART_FIELDS.has(k));
-    this.applyLive(new Set(applied));
+    const { opts, dispatcher, health, scaler, manager, recycler } = this;
+    applyLiveOptions(new Set(applied), { opts, running: this.phase === 'running', dispatcher, health, scaler, manager, recycler });
     if (changed.length > 0) {
       this.emitEvent('pool.config', 'info', `config changed: ${changed.join(', ')}`, undefined, { applied, restartRequired });
     }
@@ -316,27 +293,6 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     this.health.stop();
     this.scaler.stop();
     this.dispatcher.failWaiting(errors.poolClosed());
-  }
-
-  private applyLive(keys: Set<keyof PoolOptions>): void {
-    const o = this.opts;
-    if (keys.has('loadBalancingStrategy')) this.dispatcher.setStrategy(o.loadBalancingStrategy);
-    if (keys.has('messageQueueSize')) this.dispatcher.queue.capacity = o.messageQueueSize;
-    if (this.phase !== 'running') return;
-    if (keys.has('healthCheckInterval')) this.health.start();
-    if (keys.has('idleTimeout')) this.scaler.start();
-    const limits = ['workerRecycleInterval', 'workerRecycleJitter', 'maxMessagesPerWorker', 'maxMessagesJitter'] as const;
-    if (limits.some((k) => keys.has(k))) {
-      for (const s of this.manager.slots) {
-        s.applyLimits(o);
-        if (s.state === 'ready') {
-          this.recycler.armAge(s);
-          this.recycler.checkCount(s);
-        }
-      }
-    }
-    if (keys.has('minWorkers') || keys.has('maxWorkers')) this.scaler.tick();
-    this.dispatcher.drain();
   }
 
   private statsSource(): StatsSource {

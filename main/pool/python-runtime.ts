@@ -12,28 +12,55 @@ export interface ResolvedPython {
   source: PythonSource;
 }
 
-const isWindows = process.platform === 'win32';
+export function venvPythonPath(venvDir: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? join(venvDir, 'Scripts', 'python.exe') : join(venvDir, 'bin', 'python');
+}
 
-function venvPython(runtimeDir: string): string {
-  return isWindows ? join(runtimeDir, '.venv', 'Scripts', 'python.exe') : join(runtimeDir, '.venv', 'bin', 'python');
+/** One place the search looks. `explicit`: used as given (a command name for 'system'); otherwise only if the file exists. */
+export interface PythonStep {
+  path: string;
+  source: PythonSource;
+  explicit: boolean;
+}
+
+export interface PythonSearch {
+  pythonPath?: string; // the configured interpreter
+  appVenvPython?: string; // the app-data venv's python (the control plane's setup makes it)
+  runtimeDir?: string; // <runtimeDir>/.venv is the development venv; none without it
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
 }
 
 /**
  * The one search order for the workers' interpreter: explicit option → env GREENLET_PYTHON →
- * the app-data venv (when the control plane made one; `appVenvPython`) → <runtimeDir>/.venv →
- * python3 (python on Windows). The engine, the control plane (main/control/pool-options.ts) and
- * the guard's default (interpreter-guard.ts) call this; the probe lists its candidates in the
- * same order (python-probe.ts). Existence is not checked for explicit choices: a wrong path
- * must fail loudly at spawn with its own name in the error, not fall through to another one.
+ * the app-data venv → <runtimeDir>/.venv → python3 (python on Windows). resolvePython takes
+ * the first usable step; the probe (control/python/python-probe.ts) lists them as candidates
+ * and the guard (control/python/interpreter-guard.ts) allows them. Existence is not checked
+ * for explicit choices: a wrong path must fail loudly at spawn with its own name in the error,
+ * not fall through to another one.
  */
+export function pythonSearchOrder({ pythonPath, appVenvPython, runtimeDir, env = process.env, platform = process.platform }: PythonSearch): PythonStep[] {
+  const steps: PythonStep[] = [];
+  const add = (path: string | undefined, source: PythonSource, explicit: boolean) => {
+    if (path && path.trim()) steps.push({ path, source, explicit });
+  };
+  add(pythonPath, 'config', true);
+  add(env.GREENLET_PYTHON, 'env', true);
+  add(appVenvPython, 'venv', false);
+  if (runtimeDir) add(venvPythonPath(join(runtimeDir, '.venv'), platform), 'venv', false);
+  add(platform === 'win32' ? 'python' : 'python3', 'system', true);
+  return steps;
+}
+
+/** The first usable step of the search order (the system command always is). */
+export function firstUsablePython(steps: readonly PythonStep[]): ResolvedPython {
+  const step = steps.find((s) => s.explicit || existsSync(s.path)) ?? steps[steps.length - 1]!;
+  return { path: step.path, source: step.source };
+}
+
+/** The interpreter a worker runs (pythonSearchOrder, first usable step). */
 export function resolvePython(pythonPath?: string, runtimeDir: string = defaultRuntimeDir(), appVenvPython?: string): ResolvedPython {
-  if (pythonPath && pythonPath.trim()) return { path: pythonPath, source: 'config' };
-  const fromEnv = process.env.GREENLET_PYTHON;
-  if (fromEnv && fromEnv.trim()) return { path: fromEnv, source: 'env' };
-  if (appVenvPython && existsSync(appVenvPython)) return { path: appVenvPython, source: 'venv' };
-  const venv = venvPython(runtimeDir);
-  if (existsSync(venv)) return { path: venv, source: 'venv' };
-  return { path: isWindows ? 'python' : 'python3', source: 'system' };
+  return firstUsablePython(pythonSearchOrder({ pythonPath, runtimeDir, appVenvPython }));
 }
 
 let cachedRuntimeDir: string | undefined;

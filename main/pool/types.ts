@@ -5,6 +5,8 @@
 // option table, shared with the config schema and the form.
 export { STRATEGIES, type PoolOptions, type StrategyName } from '../../common/pool-options-table';
 export type * from '../../common/pool-types';
+import type { PoolOptions } from '../../common/pool-options-table';
+import type { PoolError } from './errors';
 
 export interface ProcessMessage {
   type: 'agent.process';
@@ -56,3 +58,19 @@ export type PoolErrorCode =
   | 'ERR_NOT_CONNECTED'
   | 'ERR_POOL_CLOSED'
   | 'ERR_PROTOCOL';
+
+// What GreenletProcessPool.updateConfig/scale and shutdown take and return.
+export interface ConfigChange {
+  applied: (keyof PoolOptions)[]; // took effect live
+  restartRequired: (keyof PoolOptions)[]; // need new worker processes: a rolling recycle was started
+  /**
+   * Settles when that rolling recycle has finished (at once when none was needed). Never rejects,
+   * so a caller that ignores it cannot cause an unhandled rejection: a replacement that failed to
+   * start stops the rollout, leaves the old workers serving, and is reported in `error`.
+   */
+  done: Promise<{ recycled: number; error?: PoolError }>;
+}
+
+export interface ShutdownOptions {
+  timeout?: number; // ms each worker may take to drain its in-flight messages; default drainTimeout
+}

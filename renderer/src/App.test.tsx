@@ -7,7 +7,7 @@ import type { DetailedPoolStats } from '../../common/contract';
 import { App } from './App';
 import { useConnection } from './state/connection';
 import { useMetrics } from './state/metrics';
-import { sample } from '../../main/control/test-support/samples';
+import { sample } from '../../common/test-support/samples';
 import { useStats } from './state/stats';
 import { useUi } from './state/ui';
 

@@ -4,9 +4,8 @@
 // directory, and the runtime folder of a packaged app.
 import path from 'node:path';
 import type { AppConfig } from '../../../common/schemas';
-import { defaultRuntimeDir, resolvePython } from '../../pool/index';
+import { defaultRuntimeDir, resolvePython, venvPythonPath } from '../../pool/index';
 import type { PoolOptions } from '../../pool/index';
-import { venvPythonPath } from '../python/python-probe';
 
 export interface RuntimeContext {
   dataDir: string;
@@ -32,13 +31,4 @@ export function toPoolOptions(config: AppConfig, ctx: RuntimeContext): Partial<P
   const opts: Partial<PoolOptions> = { ...rest, pythonPaths: [...pythonPaths, ...extra], pythonPath: workerPython(config, ctx) };
   for (const key of Object.keys(opts) as (keyof PoolOptions)[]) if (opts[key] === undefined) delete opts[key];
   return opts;
-}
-
-/** Only the options whose value differs: what pool.updateConfig needs. */
-export function poolOptionsPatch(before: Partial<PoolOptions>, after: Partial<PoolOptions>): Partial<PoolOptions> {
-  const patch: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (JSON.stringify((before as Record<string, unknown>)[key]) !== JSON.stringify(value)) patch[key] = value;
-  }
-  return patch as Partial<PoolOptions>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertThresholdsSchema } from '../../../common/schemas';
 import { AlertEngine } from './alerts';
-import { sample } from '../test-support/samples';
+import { sample } from '../../../common/test-support/samples';
 
 const defaults = () => alertThresholdsSchema.parse({});
 const T0 = 1_000_000;

@@ -6,7 +6,8 @@ import type { Alert } from '../../../common/contract';
 import { validateConfig } from '../config/config-store';
 import { defaultConfig } from '../../../common/schemas';
 import type { ControlPlane } from '../index';
-import { createPlane, tempDir, waitFor } from '../test-support/plane';
+import { createPlane, tempDir } from '../test-support/plane';
+import { waitFor } from '../../../common/test-support/wait';
 
 let dir: string;
 let cp: ControlPlane;
@@ -31,11 +32,11 @@ it('messages that crash their worker raise the poison, restarts-per-minute and c
   try {
     // Each one crashes the worker as soon as it is sent; the restarts come faster than 1 s of uptime.
     const crashes = Array.from({ length: 7 }, () => cp.handlers.submitTask({ data: { crash: true } }).catch((e: { code?: string }) => e.code));
-    const poison = await waitFor(() => raised.find((a) => a.kind === 'poisonMessage'), 20_000, 'poison alert');
+    const poison = await waitFor(() => raised.find((a) => a.kind === 'poisonMessage'), 'poison alert', 20_000);
     expect(poison.severity).toBe('critical');
-    const restarts = await waitFor(() => raised.find((a) => a.kind === 'workerRestarts'), 20_000, 'restarts alert');
+    const restarts = await waitFor(() => raised.find((a) => a.kind === 'workerRestarts'), 'restarts alert', 20_000);
     expect(restarts.value).toBeGreaterThanOrEqual(3);
-    const loop = await waitFor(() => raised.find((a) => a.kind === 'crashLoop'), 20_000, 'crash-loop alert');
+    const loop = await waitFor(() => raised.find((a) => a.kind === 'crashLoop'), 'crash-loop alert', 20_000);
     expect(loop.workerId).toBe('w-1');
     expect((await cp.handlers.getAlerts({})).active.map((a) => a.kind)).toEqual(expect.arrayContaining(['poisonMessage', 'workerRestarts', 'crashLoop']));
     const events = await cp.handlers.getEvents({ level: 'warn' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS, MetricsHistoryStore } from './history';
 import { capPoints } from './sample-math';
-import { sample } from '../test-support/samples';
+import { sample } from '../../../common/test-support/samples';
 
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
 

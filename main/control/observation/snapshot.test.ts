@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyCsv, snapshotFilename } from './snapshot';
-import { sample } from '../test-support/samples';
+import { sample } from '../../../common/test-support/samples';
 
 describe('snapshot helpers', () => {
   it('names files with an ISO timestamp that every file system accepts', () => {

@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ControlPlane } from '../index';
-import { createPlane, tempDir, waitFor } from '../test-support/plane';
+import { createPlane, tempDir } from '../test-support/plane';
+import { waitFor } from '../../../common/test-support/wait';
 
 let dir: string;
 let cp: ControlPlane;
@@ -28,7 +29,7 @@ it('says which worker a task runs on and how long that worker has not answered p
   const running = await waitFor(async () => {
     const p = await cp.handlers.getTaskProgress({ trackId: 'blocked-1' });
     return p?.workerSuspectForMs !== undefined ? p : null;
-  }, 15_000, 'progress naming the suspect worker');
+  }, 'progress naming the suspect worker', 15_000);
   expect(running).toMatchObject({ state: 'running', workerId: 'w-1', attempt: 1, maxAttempts: 4 });
   expect(await cp.handlers.getTaskProgress({ trackId: 'waiting-1' })).toMatchObject({ state: 'queued', queuePosition: 1, queueLength: 1, attempt: 0 });
   expect(await cp.handlers.getTaskProgress({ trackId: 'no-such-task' })).toBeNull();

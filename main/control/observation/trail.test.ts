@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../common/contract';
 import { post, startHeadless } from '../../headless/test-helpers';
-import { waitFor } from '../test-support/plane';
+import { waitFor } from '../../../common/test-support/wait';
 
 let h: Awaited<ReturnType<typeof startHeadless>>;
 const trail = async (type: LogEvent['type']) => (await h.cp.handlers.getEvents({ limit: 5_000 })).filter((e) => e.type === type);
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('operator trail', () => {
   it('a load run over HTTP logs its start with the door and, once every message has its outcome, a summary whose counts add up', async () => {
     expect((await post(h.base, 'startLoad', { rate: 200, count: 30, sleepMs: 1, failureRate: 0.2 })).status).toBe(200);
-    const summary = await waitFor(async () => (await trail('load.run')).find((e) => e.data?.phase === 'summary'), 20_000, 'load summary');
+    const summary = await waitFor(async () => (await trail('load.run')).find((e) => e.data?.phase === 'summary'), 'load summary', 20_000);
     const start = (await trail('load.run')).find((e) => e.data?.phase === 'start')!;
     expect(start.data).toMatchObject({ door: 'http', spec: { rate: 200, count: 30 } });
     expect(start.message).toMatch(/Load run started: 200 msg\/s, 30 messages.* via the HTTP API/);
@@ -54,7 +54,7 @@ describe('operator trail', () => {
     const spec = { vary: [{ setting: 'workers', values: [1] }], load: { rate: 5 }, warmupMs: 0, measureMs: 500 };
     const started = await post(h.base, 'startExperiment', { spec });
     expect(started.status).toBe(200);
-    const result = await waitFor(async () => (await trail('experiment')).find((e) => e.data?.phase === 'result'), 30_000, 'experiment result');
+    const result = await waitFor(async () => (await trail('experiment')).find((e) => e.data?.phase === 'result'), 'experiment result', 30_000);
     expect(result.data).toMatchObject({ id: started.body.id, status: 'done' });
     expect((await trail('experiment')).find((e) => e.data?.phase === 'start')?.data).toMatchObject({ door: 'http', id: started.body.id });
     const file = await post(h.base, 'exportSnapshot', { format: 'json' });

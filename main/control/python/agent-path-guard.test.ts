@@ -6,7 +6,8 @@ import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlPlane } from '../index';
-import { createPlane, rejection, tempDir } from '../test-support/plane';
+import { createPlane, tempDir } from '../test-support/plane';
+import { rejection } from '../../../common/test-support/wait';
 
 let dir: string;
 let cp: ControlPlane;

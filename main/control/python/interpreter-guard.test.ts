@@ -5,8 +5,9 @@ import { promises as fs, chmodSync, existsSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlPlane } from '../index';
-import { createPlane, rejection, SMALL, tempDir } from '../test-support/plane';
+import { createPlane, SMALL, tempDir } from '../test-support/plane';
 import { venvPythonPath } from './python-probe';
+import { rejection } from '../../../common/test-support/wait';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const projectPython = venvPythonPath(path.join(REPO, 'python', '.venv'));

@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../../../common/schemas';
-import { defaultRuntimeDir, resolvePython } from '../../pool/index';
+import { defaultRuntimeDir, firstUsablePython, pythonSearchOrder } from '../../pool/index';
 import { ApiError } from '../api-error';
 import { appVenvDir, type RuntimeContext } from '../config/pool-options';
 import { venvPythonPath, whichSync } from './python-probe';
@@ -34,18 +34,19 @@ function refuse(field: string, reason: InterpreterRefusal, message: string): Api
 
 /**
  * The allow-list: python.allowedInterpreters from config.json, GREENLET_CC_ALLOWED_PYTHONS,
- * GREENLET_PYTHON, the app-data venv, the runtime's development venv, and the default
- * interpreter (python3 on PATH), plus `trusted` (pool.pythonPath as config.json had it at start).
+ * every place of the engine's search order (pythonSearchOrder: GREENLET_PYTHON, the app-data
+ * venv, the runtime's development venv) and the engine's own default (python3 on PATH unless
+ * a development venv comes first), plus `trusted` (pool.pythonPath as config.json had it at start).
  */
 export function allowedInterpreters(config: AppConfig, ctx: RuntimeContext, trusted: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Set<string> {
   const runtimeDir = ctx.runtimeDir ?? defaultRuntimeDir();
-  const fallback = resolvePython(undefined, runtimeDir); // env, then dev venv, then 'python3'
+  const order = pythonSearchOrder({ appVenvPython: venvPythonPath(appVenvDir(ctx.dataDir)), runtimeDir, env });
+  // The engine's own default (no app venv): python3 on PATH stays selectable beside the app's venv.
+  const fallback = firstUsablePython(pythonSearchOrder({ runtimeDir, env }));
   const list = [
     ...config.python.allowedInterpreters,
     ...(env[ALLOW_ENV] ?? '').split(path.delimiter),
-    env.GREENLET_PYTHON,
-    venvPythonPath(appVenvDir(ctx.dataDir)),
-    venvPythonPath(path.join(runtimeDir, '.venv')),
+    ...order.filter((s) => s.source !== 'system').map((s) => s.path),
     path.isAbsolute(fallback.path) ? fallback.path : whichSync(fallback.path),
     ...trusted,
   ];

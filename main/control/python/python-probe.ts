@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import type { PythonSource } from '../../pool/index';
+import { pythonSearchOrder, venvPythonPath, type PythonSource } from '../../pool/index';
 
 export interface PythonCandidate {
   /** What is spawned: an absolute path, or a command looked up on PATH ('py' on Windows). */
@@ -35,9 +35,7 @@ export interface PlatformInfo {
 
 const here = (): PlatformInfo => ({ platform: process.platform, env: process.env });
 
-export function venvPythonPath(venvDir: string, platform: NodeJS.Platform = process.platform): string {
-  return platform === 'win32' ? join(venvDir, 'Scripts', 'python.exe') : join(venvDir, 'bin', 'python');
-}
+export { venvPythonPath };
 
 function isFile(path: string): boolean {
   try {
@@ -81,10 +79,11 @@ function windowsInstalls(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * Interpreters to try, in order: the configured path, env GREENLET_PYTHON, the app-data venv,
- * the runtime's development venv (<runtimeDir>/.venv), then the usual system places. Explicit choices (configured, env) are listed even when the
- * file does not exist, so a wrong path is reported with its own name instead of silently
- * falling through; system places are listed only when they exist.
+ * Interpreters to try, in the engine's search order (pythonSearchOrder): the configured path,
+ * env GREENLET_PYTHON, the app-data venv, the runtime's development venv, then the system
+ * command, widened here to the usual system places. Explicit choices (configured, env) are
+ * listed even when the file does not exist, so a wrong path is reported with its own name
+ * instead of silently falling through; venvs and system places only when they exist.
  */
 export function findPythonCandidates(configured?: string, venvDir?: string, info: PlatformInfo = here(), runtimeDir?: string): PythonCandidate[] {
   const { platform, env } = info;
@@ -93,25 +92,26 @@ export function findPythonCandidates(configured?: string, venvDir?: string, info
     if (!command || !command.trim()) return;
     if (!list.some((c) => c.command === command && c.args.join(' ') === args.join(' '))) list.push({ command, args, source });
   };
-  add(configured, 'config');
-  add(env.GREENLET_PYTHON, 'env');
-  if (venvDir && isFile(venvPythonPath(venvDir, platform))) add(venvPythonPath(venvDir, platform), 'venv');
-  // The development venv next to the runtime (python/.venv), as resolvePython() uses it.
-  const devVenv = runtimeDir && venvPythonPath(join(runtimeDir, '.venv'), platform);
-  if (devVenv && isFile(devVenv)) add(devVenv, 'venv');
-  // System order follows resolvePython(): `python` on Windows, `python3` elsewhere, comes first.
-  if (platform === 'win32') {
-    add(whichSync('python', info), 'system');
+  const appVenvPython = venvDir && venvPythonPath(venvDir, platform);
+  for (const step of pythonSearchOrder({ pythonPath: configured, appVenvPython, runtimeDir, env, platform })) {
+    if (step.source === 'system') addSystemPythons(step.path, info, add);
+    else if (step.explicit || isFile(step.path)) add(step.path, step.source);
+  }
+  return list;
+}
+
+/** The search order's system command first (what a worker would run), then the platform's other usual places. */
+function addSystemPythons(command: string, info: PlatformInfo, add: (command: string | undefined, source: PythonSource, args?: string[]) => void): void {
+  add(whichSync(command, info), 'system');
+  if (info.platform === 'win32') {
     const py = whichSync('py', info);
     if (py) add(py, 'system', ['-3']);
     add(whichSync('python3', info), 'system');
-    for (const p of windowsInstalls(env)) add(p, 'system');
+    for (const p of windowsInstalls(info.env)) add(p, 'system');
   } else {
-    add(whichSync('python3', info), 'system');
     add(whichSync('python', info), 'system');
     for (const p of ['/usr/bin/python3', '/usr/local/bin/python3', '/opt/homebrew/bin/python3']) if (isFile(p)) add(p, 'system');
   }
-  return list;
 }
 
 // Runs on any Python (2 or 3) so an old interpreter is reported as old, not as garbage output.

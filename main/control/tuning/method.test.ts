@@ -8,8 +8,9 @@ import { defaultConfig } from '../../../common/schemas';
 import type { TrafficRecord } from '../../pool/index';
 import { mergePatch, validateConfig } from '../config/config-store';
 import { toPoolOptions } from '../config/pool-options';
-import { createPlane, rejection, tempDir, waitFor } from '../test-support/plane';
+import { createPlane, tempDir } from '../test-support/plane';
 import { TuningService } from './service';
+import { rejection, waitFor } from '../../../common/test-support/wait';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -25,7 +26,7 @@ async function run(pool: Record<string, unknown>, spec: ExperimentSpec, traffic?
   if (!v.ok) throw new Error(JSON.stringify(v.issues));
   const s = new TuningService({ config: () => v.config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 1, emit: () => undefined, now: Date.now, traffic: traffic && (() => traffic) });
   const started = s.start(spec);
-  return waitFor(() => s.list().find((e) => e.id === started.id && e.status !== 'running'), 120_000, 'the experiment to end');
+  return waitFor(() => s.list().find((e) => e.id === started.id && e.status !== 'running'), 'the experiment to end', 120_000);
 }
 
 const at = (t: number, runMs: number): TrafficRecord => ({ t, bytes: 30, runMs, outcome: 'ok' });

@@ -8,10 +8,11 @@ import { defaultConfig, type AppConfig } from '../../../common/schemas';
 import { validateConfig, mergePatch } from '../config/config-store';
 import type { ControlPlane } from '../index';
 import { toPoolOptions } from '../config/pool-options';
-import { createPlane, rejection, tempDir, waitFor } from '../test-support/plane';
+import { createPlane, tempDir } from '../test-support/plane';
 import type { TrafficRecord } from '../../pool/index';
 import { TuningService } from './service';
 import { processAlive } from './step';
+import { rejection, waitFor } from '../../../common/test-support/wait';
 
 const dirs: string[] = [];
 const planes: ControlPlane[] = [];
@@ -57,7 +58,7 @@ async function service(pool: Record<string, unknown>, onPids?: (pids: number[]) 
 }
 
 const finished = async (cp: ControlPlane, id: string) =>
-  waitFor(async () => (await cp.handlers.listExperiments({})).find((e) => e.id === id && e.status !== 'running'), 60_000, 'the experiment to end');
+  waitFor(async () => (await cp.handlers.listExperiments({})).find((e) => e.id === id && e.status !== 'running'), 'the experiment to end', 60_000);
 
 describe('tuning experiments', () => {
   it('says when experiments cannot be kept on disk, and keeps them in memory', async () => {
@@ -78,7 +79,7 @@ describe('tuning experiments', () => {
     services.push(s);
     const exp = s.start(spec({ vary: [{ setting: 'workers', values: [1] }], measureMs: 60_000 }));
     await s.cancel(exp.id);
-    await waitFor(() => warnings.length > 0, 10_000, 'the save warning');
+    await waitFor(() => warnings.length > 0, 'the save warning', 10_000);
     expect(warnings[0]).toContain('tuning experiments not saved to');
     expect(warnings[0]).toContain('tuning.json');
     expect(s.list().map((e) => e.id)).toEqual([exp.id]);
@@ -130,7 +131,7 @@ describe('tuning experiments', () => {
     const pids: number[] = [];
     const { s, events } = await service({ minWorkers: 1, maxWorkers: 2 }, (p) => pids.push(...p));
     const exp = s.start(spec({ vary: [{ setting: 'workers', values: [2, 1] }], measureMs: 120_000 }));
-    await waitFor(() => pids.length >= 2, 30_000, 'the step pool to start');
+    await waitFor(() => pids.length >= 2, 'the step pool to start', 30_000);
     expect(pids.every(processAlive)).toBe(true);
 
     const cancelled = await s.cancel(exp.id);
@@ -143,7 +144,7 @@ describe('tuning experiments', () => {
   it('a step whose agent cannot start ends the experiment with the real Python error', async () => {
     const { s } = await service({ minWorkers: 1, maxWorkers: 1, agent: 'bad_import_agent:BadImportAgent', maxRetries: 0 });
     const exp = s.start(spec());
-    await waitFor(() => s.list()[0]!.status !== 'running', 30_000, 'the experiment to end');
+    await waitFor(() => s.list()[0]!.status !== 'running', 'the experiment to end', 30_000);
     const done = s.list().find((e) => e.id === exp.id)!;
     expect(done.status).toBe('failed');
     expect(done.error?.message).toContain("No module named 'greenlet_a2a_missing_dependency'");

@@ -1,6 +1,7 @@
 // The intrusive task queue: pure, no workers.
 import { describe, expect, it } from 'vitest';
 import { Task, TaskQueue, TaskState } from './pool-queue';
+import { sleep } from '../../../common/test-support/wait';
 
 const task = (queueTimeout = 0) => new Task(null, 1000, queueTimeout, undefined, false, () => undefined, () => undefined, 0);
 
@@ -36,7 +37,7 @@ describe('task queue', () => {
     q.push(short, now);
     q.push(none, now);
     q.push(long, now);
-    await new Promise((r) => setTimeout(r, 120));
+    await sleep(120);
     expect(expired).toEqual([short, long]);
     expect(q.size).toBe(1);
     expect(q.shift()).toBe(none);

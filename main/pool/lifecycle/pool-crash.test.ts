@@ -1,7 +1,8 @@
 // Worker death: re-dispatch of in-flight work, retry backoff, poison messages, restart.
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, ofType, runLoad, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType, runLoad } from '../test-support/pool-test-helpers';
 import { testAgentsDir } from '../test-support/test-agents';
+import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -3,7 +3,8 @@
 // replaced, while the message that blocked it is retried and ends as poison.
 import { describe, expect, it } from 'vitest';
 import { POOL_OPTION_TABLE as OPTION_TABLE } from '../../../common/pool-options-table';
-import { installCleanup, makePool, msg, ofType, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType } from '../test-support/pool-test-helpers';
+import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -1,6 +1,7 @@
 // Health: hub-blocked detection and restart, health samples, noisy agents, per-worker output.
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, ofType, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType } from '../test-support/pool-test-helpers';
+import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -1,7 +1,8 @@
 // Recycling by count, age, memory and by hand: replacement first, drain, nothing lost.
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, ofType, runLoad, sleep, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType, runLoad } from '../test-support/pool-test-helpers';
 import type { GreenletProcessPool } from '../pool';
+import { sleep, waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

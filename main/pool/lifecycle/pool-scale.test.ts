@@ -1,6 +1,7 @@
 // Scaling with load, scale(), live config with restart-required fields, shutdown and destroy.
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, ofType, runLoad, sleep, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType, runLoad } from '../test-support/pool-test-helpers';
+import { sleep, waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -1,6 +1,7 @@
 // Start-up failures surface the real Python text, stay visible, and never cause a hot respawn loop.
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, ofType, sleep, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType } from '../test-support/pool-test-helpers';
+import { sleep, waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -1,8 +1,9 @@
 // Worker lifecycle as the operator sees it in the event log: protocol errors from a worker
 // name the reason and show a short, escaped sample of the offending line.
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg } from '../test-support/pool-test-helpers';
 import { rawPipeAgentsDir } from '../test-support/test-agents';
+import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -2,8 +2,9 @@
 // outcome it really had, with real workers (answered, agent error, run and queue timeouts,
 // cancels before and during the run, full queue, refused before start and after shutdown).
 import { describe, expect, it } from 'vitest';
-import { installCleanup, makePool, msg, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg } from '../test-support/pool-test-helpers';
 import { LATENCY_BOUNDS_MS, OutcomeCounter, outcomeOf } from './outcomes';
+import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

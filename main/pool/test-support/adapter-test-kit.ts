@@ -23,20 +23,3 @@ afterEach(async () => {
   for (const a of all) a.kill();
   await Promise.all(all.map((a) => a.exited()));
 });
-
-/** The rejection of `p`, failing the test if it resolves. */
-export async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; retryable?: boolean; details?: unknown }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { code?: string };
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `check` until it is true (no timing assertion: the test timeout bounds it). */
-export async function until(check: () => boolean | Promise<boolean>, stepMs = 20): Promise<void> {
-  while (!(await check())) await sleep(stepMs);
-}

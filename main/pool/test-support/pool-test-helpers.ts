@@ -38,17 +38,6 @@ export function ofType(events: PoolEvent[], type: PoolEventType): PoolEvent[] {
   return events.filter((e) => e.type === type);
 }
 
-/** Polls until `cond` holds (no timing assertion: it only bounds how long a test may hang). */
-export async function waitFor(cond: () => boolean, what: string, limitMs = 20_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Sends `n` messages with at most `window` outstanding; returns every settled outcome in order. */
 export async function runLoad(
   pool: GreenletProcessPool,

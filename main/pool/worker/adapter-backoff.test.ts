@@ -1,8 +1,9 @@
 // sendMessageWithResponse waits between retries; an abort or a disconnect during that wait
 // must end the call at once rather than after the backoff (which can be many seconds).
 import { describe, expect, it } from 'vitest';
-import { connected, rejection } from '../test-support/adapter-test-kit';
+import { connected } from '../test-support/adapter-test-kit';
 import type { RetryEvent } from './adapter';
+import { rejection } from '../../../common/test-support/wait';
 
 const crash = { type: 'agent.process' as const, data: { crash: true } };
 const LONG = 600_000; // a backoff no test could wait out

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RetryEvent } from './adapter';
-import { connected, makeAdapter, rejection, sleep, until } from '../test-support/adapter-test-kit';
+import { connected, makeAdapter } from '../test-support/adapter-test-kit';
 import { rawPipeAgentsDir, testAgentsDir } from '../test-support/test-agents';
+import { rejection, sleep, waitFor } from '../../../common/test-support/wait';
 
 describe('GreenletBridgeAdapter: start-up failures carry the real error', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gcc-adapter-'));
@@ -87,11 +88,11 @@ describe('GreenletBridgeAdapter: deadlines, cancel and crashes', () => {
     ac.abort();
     const err = await rejection(p);
     expect(err.code).toBe('ERR_CANCELLED');
-    await until(async () => (await a.fetchMetrics()).in_flight === 0);
+    await waitFor(async () => (await a.fetchMetrics()).in_flight === 0, 'the worker to report nothing in flight');
     expect(a.inFlight).toBe(0);
     // The target's own 'cancelled' reply arrives after the caller gave up: late, not a protocol error;
     // the cancel request's reply is expected and counts as neither.
-    await until(() => a.getMetrics().lateReplies === 1);
+    await waitFor(() => a.getMetrics().lateReplies === 1, 'the late reply to be counted');
     expect(a.getMetrics().protocolErrors).toBe(0);
   });
 
@@ -193,7 +194,7 @@ describe('GreenletBridgeAdapter: untrusted worker output', () => {
     const lines = ['not json at all', '[1,2,3]', '{"no":"type"}', '{"type":"agent.result","id":"zzzzzz","result":1}', '{"type":"agent.result","id":5}', 'x'.repeat(10_000)];
     const out = await a.process({ garbage: lines, garbage_hex: 'fffe7b0a' });
     expect(out.result).toEqual({ wrote: lines.length });
-    await until(() => reports.length >= lines.length + 1);
+    await waitFor(() => reports.length >= lines.length + 1, 'every line reported');
     const reasons = reports.map((r) => r.reason).join('\n');
     expect(reasons).toMatch(/not valid JSON/);
     expect(reasons).toMatch(/not a JSON object/);

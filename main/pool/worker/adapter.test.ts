@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { GreenletBridgeAdapter } from './adapter';
 import type { RegisterInfo } from './adapter';
-import { connected, makeAdapter, rejection, sleep, until } from '../test-support/adapter-test-kit';
+import { connected, makeAdapter } from '../test-support/adapter-test-kit';
+import { rejection, sleep, waitFor } from '../../../common/test-support/wait';
 
 describe('GreenletBridgeAdapter: connect and round trips', () => {
   it('connect() resolves with the worker registration and emits register', async () => {
@@ -209,7 +210,7 @@ describe('GreenletBridgeAdapter: output and stop', () => {
     a.on('output', (ev: { stream: string; line: string }) => lines.push(ev.line));
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => a.process({ i, lines: 3 })));
     expect(results.map((r) => (r.result as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    await until(() => lines.filter((l) => l.includes('noisy raw fd-1 write')).length === 20);
+    await waitFor(() => lines.filter((l) => l.includes('noisy raw fd-1 write')).length === 20, 'the 20 raw writes as log lines');
     expect(lines).toContain('noisy print line 1 of 3');
     expect(lines.some((l) => l.includes('"id":"forged"'))).toBe(true);
     expect(a.getMetrics().protocolErrors).toBe(0);

@@ -4,6 +4,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FrameWriter, LineSplitter, ReplyBudget } from './framing';
+import { sleep } from '../../../common/test-support/wait';
 
 function split(chunks: Buffer[], max?: number) {
   const lines: string[] = [];
@@ -86,7 +87,7 @@ describe('FrameWriter', () => {
     expect(w.pendingChars).toBe('second\nthird\n'.length); // held, not written into a full stream
     let got = '';
     pipe.on('data', (c) => (got += String(c)));
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(got).toBe(`${'x'.repeat(32)}\nsecond\nthird\n`);
     expect(w.isBlocked).toBe(false);
     expect(stalls).toBe(1);

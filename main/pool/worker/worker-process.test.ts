@@ -4,8 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connected } from '../test-support/adapter-test-kit';
 import { ReplyBudget } from './framing';
-import { installCleanup, makePool, msg, ofType, waitFor } from '../test-support/pool-test-helpers';
+import { installCleanup, makePool, msg, ofType } from '../test-support/pool-test-helpers';
 import { testAgentsDir } from '../test-support/test-agents';
+import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { appendLive, buildCharts, MAX_RSS_WORKERS, mergeSamples } from './series';
-import { makeSamples } from './testSamples';
+import { makeSamples } from '../../../common/test-support/samples';
 
 describe('buildCharts', () => {
   it('hands out frozen rows (recharts\' Immer store then skips walking them), live tail included', () => {

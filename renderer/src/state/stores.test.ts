@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Alert, LogEvent } from '../../../common/contract';
 import { defaultConfig } from '../../../common/schemas';
-import { makeSamples } from '../lib/testSamples';
+import { makeSamples } from '../../../common/test-support/samples';
 import { ALERT_HISTORY_CAP, useAlerts } from './alerts';
 import { sectionCheck, useConfig } from './config';
 import { useConnection } from './connection';

@@ -5,7 +5,7 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../common/schemas';
 import { CHART_TABLE } from '../lib/charts';
-import { makeSamples } from '../lib/testSamples';
+import { makeSamples } from '../../../common/test-support/samples';
 import { thresholdLines } from '../lib/thresholds';
 import { useAlerts } from '../state/alerts';
 import { useMetrics } from '../state/metrics';
