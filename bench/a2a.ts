@@ -126,7 +126,8 @@ export async function runA2ABench(rounds = Number(process.env.BENCH_ROUNDS ?? 3)
           cpu[side] += c.user + c.system;
         }
       }
-      const a = MESSAGES / secs.a, h = MESSAGES / secs.h;
+      const a = MESSAGES / secs.a,
+        h = MESSAGES / secs.h;
       return { a2a: Math.round(a), http: Math.round(h), ratio: h / a, share: a / h, a2aCpu: cpu.a / MESSAGES, httpCpu: cpu.h / MESSAGES };
     });
     return {

@@ -38,7 +38,14 @@ export async function cpuPerMessage(n: number, hostPid: number | undefined, serv
   return { cpu_caller_us: round((c.user + c.system) / n, 1), cpu_host_us: per(h0, h1), cpu_server_us: per(s0, s1) };
 }
 
-const p50 = (xs: number[]) => round(percentile(xs.sort((a, b) => a - b), 50), 1);
+const p50 = (xs: number[]) =>
+  round(
+    percentile(
+      xs.sort((a, b) => a - b),
+      50,
+    ),
+    1,
+  );
 
 /** Each hop alone, sequential, on a stream and bucket of its own. */
 export async function measureHops(url: string) {
@@ -55,7 +62,11 @@ export async function measureHops(url: string) {
     void (async () => {
       for await (const _ of watch) arrival.wake();
     })();
-    const publish: number[] = [], fetch: number[] = [], create: number[] = [], ack: number[] = [], watchUs: number[] = [];
+    const publish: number[] = [],
+      fetch: number[] = [],
+      create: number[] = [],
+      ack: number[] = [],
+      watchUs: number[] = [];
     const payload = JSON.stringify({ n: 1 });
     for (let i = 0; i < HOPS_N; i++) {
       let t = nowUs();
@@ -79,7 +90,13 @@ export async function measureHops(url: string) {
       watchUs.push(nowUs() - t);
     }
     watch.stop();
-    const hops = { publish_puback: p50(publish), fetch_one: p50(fetch), kv_create: p50(create), ack_awaited: p50(ack), kv_put_to_watch: p50(watchUs) };
+    const hops = {
+      publish_puback: p50(publish),
+      fetch_one: p50(fetch),
+      kv_create: p50(create),
+      ack_awaited: p50(ack),
+      kv_put_to_watch: p50(watchUs),
+    };
     return { ...hops, sum_of_hops: round(hops.publish_puback + hops.fetch_one + hops.kv_create + hops.kv_put_to_watch, 1) };
   } finally {
     await nc.close();

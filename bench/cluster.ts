@@ -20,7 +20,16 @@ import { benchPython, median, nowUs, percentile, pipelined, round, sequentialLat
 
 // Local pool and hosts alike: 1 worker, room for every outstanding message (a host takes no more
 // than its pool accepts, so with the defaults its 216 slots would be capped at 200).
-const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0, concurrencyPerWorker: 1_000, messageQueueSize: 10_000 };
+const POOL = {
+  agent: 'echo_agent:EchoAgent',
+  minWorkers: 1,
+  maxWorkers: 1,
+  healthCheckInterval: 60_000,
+  workerRecycleInterval: 0,
+  maxMessagesPerWorker: 0,
+  concurrencyPerWorker: 1_000,
+  messageQueueSize: 10_000,
+};
 const SEQ = 2_000;
 const PIPE = 10_000;
 const WINDOW = 200;
@@ -31,11 +40,15 @@ const WORK = 100; // sequential messages that do 20 ms of (gevent.sleep) work: t
 /** p50 of each message's own latency while `window` are outstanding (queueing included on both paths). */
 async function loadedP50(send: () => Promise<unknown>, n: number, window: number) {
   const lat: number[] = [];
-  await pipelined(async () => {
-    const t0 = nowUs();
-    await send();
-    lat.push(nowUs() - t0);
-  }, n, window);
+  await pipelined(
+    async () => {
+      const t0 = nowUs();
+      await send();
+      lat.push(nowUs() - t0);
+    },
+    n,
+    window,
+  );
   lat.sort((a, b) => a - b);
   return { loaded_p50_us: percentile(lat, 50), loaded_p99_us: percentile(lat, 99) };
 }
@@ -57,7 +70,16 @@ async function throughputRounds(local: Side, cluster: Side) {
   const rows: Array<Record<string, number>> = [];
   for (let r = 0; r < ROUNDS; r++) {
     const row: Record<string, number> = {};
-    const sides: Array<[string, Side]> = r % 2 === 0 ? [['local', local], ['cluster', cluster]] : [['cluster', cluster], ['local', local]];
+    const sides: Array<[string, Side]> =
+      r % 2 === 0
+        ? [
+            ['local', local],
+            ['cluster', cluster],
+          ]
+        : [
+            ['cluster', cluster],
+            ['local', local],
+          ];
     for (const window of [WINDOW, WINDOW_BIG]) for (const [name, s] of sides) row[`${name}_${window}`] = await pipelined(s.send, PIPE, window);
     rows.push(row);
   }
@@ -78,7 +100,11 @@ async function startHosts(urls: string[], dir: string, hostsN: number, replicas 
   // The client first: it creates the (replicated) streams once, before the hosts would race to.
   const client = new ClusterClient(resolveClusterOptions({ ...timing, servers: urls }));
   await client.start();
-  const hosts = await Promise.all(Array.from({ length: hostsN }, (_, i) => HostProcess.start(urls.join(','), `${pool}-h${i}`, cfg, ['--slots', String(Math.ceil(WINDOW / hostsN) + 16)])));
+  const hosts = await Promise.all(
+    Array.from({ length: hostsN }, (_, i) =>
+      HostProcess.start(urls.join(','), `${pool}-h${i}`, cfg, ['--slots', String(Math.ceil(WINDOW / hostsN) + 16)]),
+    ),
+  );
   const side: Side = { send: () => client.execute({ n: 1 }), work: () => client.execute({ sleep_ms: 20 }), seqWarmup: 200 };
   const stop = async () => {
     await client.close();
@@ -124,7 +150,10 @@ async function hostsRun(urls: string[], dir: string, hostsN: number, replicas = 
 async function redelivery(server: NatsServer, dir: string) {
   const timing = { pool: 'redeliver', heartbeatMs: 500, staleAfterMs: 1_500, downAfterMs: 3_000, ackWaitMs: 5_000 };
   const cfg = writeClusterConfig(mkdtempSync(join(dir, 'redeliver')), timing, POOL);
-  const [victim, survivor] = await Promise.all([HostProcess.start(server.url, 'victim', cfg, ['--slots', '8']), HostProcess.start(server.url, 'survivor', cfg, ['--slots', '8'])]);
+  const [victim, survivor] = await Promise.all([
+    HostProcess.start(server.url, 'victim', cfg, ['--slots', '8']),
+    HostProcess.start(server.url, 'survivor', cfg, ['--slots', '8']),
+  ]);
   const client = new ClusterClient(resolveClusterOptions({ ...timing, servers: [server.url] }));
   await client.start();
   try {

@@ -50,7 +50,9 @@ export async function measurePool(rounds: number) {
 }
 
 export async function measureIoBound(rounds: number) {
-  const messages = 10_000, sleep_ms = 50, workers = 2;
+  const messages = 10_000,
+    sleep_ms = 50,
+    workers = 2;
   const r = await medianOf(rounds, async () => {
     const p = pool({ minWorkers: workers, maxWorkers: workers, concurrencyPerWorker: 10_000, messageQueueSize: 10_000, workerQueueSize: 10_000 });
     await p.start();
@@ -66,7 +68,14 @@ export async function measureIoBound(rounds: number) {
 export async function measureMemory(rounds: number) {
   const parked_messages = 10_000;
   const r = await medianOf(rounds, async () => {
-    const p = pool({ minWorkers: 1, maxWorkers: 1, concurrencyPerWorker: 20_000, messageQueueSize: 20_000, workerQueueSize: 20_000, healthCheckInterval: 100 });
+    const p = pool({
+      minWorkers: 1,
+      maxWorkers: 1,
+      concurrencyPerWorker: 20_000,
+      messageQueueSize: 20_000,
+      workerQueueSize: 20_000,
+      healthCheckInterval: 100,
+    });
     await p.start();
     const rss = async () => {
       const worker = p.getDetailedStats().workers[0];
@@ -99,8 +108,13 @@ export async function measureGeventFloor(rounds: number) {
  */
 async function strategyRun(strategy: StrategyName, kind: 'cpu' | 'io') {
   const p = pool({
-    minWorkers: 4, maxWorkers: 4, loadBalancingStrategy: strategy, concurrencyPerWorker: 100, messageQueueSize: 10_000,
-    agent: 'mixed_agent:MixedAgent', pythonPaths: [fixtures],
+    minWorkers: 4,
+    maxWorkers: 4,
+    loadBalancingStrategy: strategy,
+    concurrencyPerWorker: 100,
+    messageQueueSize: 10_000,
+    agent: 'mixed_agent:MixedAgent',
+    pythonPaths: [fixtures],
   });
   await p.start();
   const n = kind === 'cpu' ? 3_000 : 4_000;

@@ -48,7 +48,10 @@ async function poolRound(): Promise<{ rate: number; hostUs: number; pyUs: number
   await p.start();
   let i = 0;
   await pipelined(() => p.execute({ type: 'agent.process', data: { n: i++ } }), 5_000, 1_000);
-  const pids = p.getDetailedStats().workers.map((w) => w.pid ?? 0).filter((x) => x > 0);
+  const pids = p
+    .getDetailedStats()
+    .workers.map((w) => w.pid ?? 0)
+    .filter((x) => x > 0);
   const m = cpuMeter();
   m.hook('start', pids);
   const rate = await pipelined(() => p.execute({ type: 'agent.process', data: { n: i++ } }), N, 1_000);
@@ -72,9 +75,13 @@ for (let r = 0; r < rounds; r++) {
     shell = await measurePythonShellPipelined(sm.hook);
   }
   const row = {
-    shell: shell, pool: pl.rate, ratio: round(pl.rate / shell, 3),
-    shellHostUs: round(sm.out.hostUs, 2), shellPyUs: round(sm.out.pyUs, 2),
-    poolHostUs: round(pl.hostUs, 2), poolPyUs: round(pl.pyUs, 2),
+    shell: shell,
+    pool: pl.rate,
+    ratio: round(pl.rate / shell, 3),
+    shellHostUs: round(sm.out.hostUs, 2),
+    shellPyUs: round(sm.out.pyUs, 2),
+    poolHostUs: round(pl.hostUs, 2),
+    poolPyUs: round(pl.pyUs, 2),
   };
   rows.push(row);
   console.log(`round ${r + 1}: ${JSON.stringify(row)}`);

@@ -54,9 +54,12 @@ extra.cluster = await section('cluster', () => optional('cluster.ts', 'runCluste
 extra.recovery = await section('recovery', () => optional('recovery.ts', 'runRecoveryBench'));
 
 type Num = Record<string, number>;
-const raw = results.raw as Num | undefined, shell = results.python_shell as Num | undefined;
-const adapter = results.adapter as Num | undefined, pool = results.pool as Num | undefined;
-const io = results.io_bound as Num | undefined, mem = results.memory as Num | undefined;
+const raw = results.raw as Num | undefined,
+  shell = results.python_shell as Num | undefined;
+const adapter = results.adapter as Num | undefined,
+  pool = results.pool as Num | undefined;
+const io = results.io_bound as Num | undefined,
+  mem = results.memory as Num | undefined;
 const strategies = results.strategies as Record<string, Num> | undefined;
 
 const checks: Array<[string, number | undefined, string, boolean | undefined]> = [];
@@ -74,13 +77,24 @@ checks.push(['bytes per parked message', mem?.bytes_per_parked_message, '≤ 500
 const floor = (extra.gevent_floor as Num | undefined)?.bytes_per_parked_greenlet;
 checks.push(['  bare gevent floor, same interpreter', floor, '(information)', undefined]);
 checks.push(['  worker / bare gevent floor', ratio(mem?.bytes_per_parked_message, floor), '(information)', undefined]);
-const ui = extra.ui as Num | undefined, a2a = extra.a2a as Num | undefined;
+const ui = extra.ui as Num | undefined,
+  a2a = extra.a2a as Num | undefined;
 checks.push(['charts render, 24 h at 1 s (median ms)', ui?.charts_render_ms_24h, '< 100', ui ? ui.charts_render_ms_24h! < 100 : undefined]); // issue 12's target (was < 200)
 checks.push(['charts render, first (cold) ms', ui?.charts_render_ms_24h_first, '(information)', undefined]);
 const rec = extra.recovery as Num | undefined;
-checks.push(['kill -9 busy worker → replacement ready (ms)', rec?.kill_to_replacement_ready_ms, '< 150', rec ? rec.kill_to_replacement_ready_ms! < 150 : undefined]);
+checks.push([
+  'kill -9 busy worker → replacement ready (ms)',
+  rec?.kill_to_replacement_ready_ms,
+  '< 150',
+  rec ? rec.kill_to_replacement_ready_ms! < 150 : undefined,
+]);
 checks.push(['  spawn → ready, same run (ms)', rec?.spawn_ready_ms, '(information)', undefined]);
-checks.push(['kill -9 → re-dispatched answered (ms, retryDelay 0)', rec?.kill_to_redispatched_answered_ms, '< 150', rec ? rec.kill_to_redispatched_answered_ms! < 150 : undefined]);
+checks.push([
+  'kill -9 → re-dispatched answered (ms, retryDelay 0)',
+  rec?.kill_to_redispatched_answered_ms,
+  '< 150',
+  rec ? rec.kill_to_redispatched_answered_ms! < 150 : undefined,
+]);
 checks.push(['  same, default retryDelay 1000 ms', rec?.kill_to_redispatched_answered_ms_default_retry_delay, '(information)', undefined]);
 checks.push(['A2A sends/s, 2 workers', a2a?.a2a_send_per_s_2_workers, '(information)', undefined]);
 const a2aShare = a2a ? round(a2a.a2a_share ?? a2a.a2a_send_per_s_2_workers! / a2a.http_submit_task_per_s_2_workers!) : undefined;
@@ -94,16 +108,31 @@ checks.push(['cluster p50 / local, bare echo, sequential', cl?.seq_p50_ratio_1_h
 checks.push(['cluster p50 / local, 20 ms messages, sequential', cl?.work20ms_p50_ratio_1_host, '≤ 3', le(cl?.work20ms_p50_ratio_1_host, 3)]);
 checks.push(['cluster p50 / local, echo, 200 outstanding', cl?.loaded_p50_ratio_1_host, '(information)', undefined]);
 checks.push(['cluster msg/s / local, 1 host, 200 outstanding', cl?.throughput_ratio_1_host, '≥ 0.3', ge(cl?.throughput_ratio_1_host, 0.3)]);
-checks.push(['cluster msg/s / local, 1 host, 1,000 outstanding', cl?.throughput_ratio_1_host_1000, '≥ 0.3', ge(cl?.throughput_ratio_1_host_1000, 0.3)]);
+checks.push([
+  'cluster msg/s / local, 1 host, 1,000 outstanding',
+  cl?.throughput_ratio_1_host_1000,
+  '≥ 0.3',
+  ge(cl?.throughput_ratio_1_host_1000, 0.3),
+]);
 checks.push(['cluster msg/s / local, 3 hosts', cl?.throughput_ratio_3_hosts, '(information)', undefined]);
 checks.push(['cluster msg/s R3 (3-node cluster) / R1, 3 hosts', cl?.r3_throughput_ratio_to_r1_3_hosts, '(information)', undefined]);
 checks.push(['cluster p50 R3 / R1, bare echo, sequential', cl?.r3_seq_p50_ratio_to_r1_1_host, '(information)', undefined]);
-checks.push(['redelivery after host kill, ms', cl?.redelivery_max_ms, '≤ ack_wait + 1000', cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000]);
+checks.push([
+  'redelivery after host kill, ms',
+  cl?.redelivery_max_ms,
+  '≤ ack_wait + 1000',
+  cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000,
+]);
 const clx = extra.cluster as { hops_p50_us?: Num; hosts_1?: Num } | undefined;
 if (clx?.hops_p50_us && clx.hosts_1) {
-  const h = clx.hops_p50_us, one = clx.hosts_1;
-  log(`cluster breakdown, each hop alone (p50 µs): publish+PubAck ${h.publish_puback}, fetch ${h.fetch_one}, KV create ${h.kv_create}, ack awaited ${h.ack_awaited}, KV write→watch ${h.kv_put_to_watch}; sum ${h.sum_of_hops} vs whole path ${round(one.seq_p50_us!, 1)}`);
-  log(`cluster CPU per message, 1 host, ${'200'} outstanding (µs): caller ${one.cpu_caller_us}, host agent ${one.cpu_host_us ?? '?'}, nats-server ${one.cpu_server_us ?? '?'}`);
+  const h = clx.hops_p50_us,
+    one = clx.hosts_1;
+  log(
+    `cluster breakdown, each hop alone (p50 µs): publish+PubAck ${h.publish_puback}, fetch ${h.fetch_one}, KV create ${h.kv_create}, ack awaited ${h.ack_awaited}, KV write→watch ${h.kv_put_to_watch}; sum ${h.sum_of_hops} vs whole path ${round(one.seq_p50_us!, 1)}`,
+  );
+  log(
+    `cluster CPU per message, 1 host, ${'200'} outstanding (µs): caller ${one.cpu_caller_us}, host agent ${one.cpu_host_us ?? '?'}, nats-server ${one.cpu_server_us ?? '?'}`,
+  );
 }
 if (strategies) {
   const base = strategies['round-robin']?.msgs_per_s;
@@ -118,7 +147,9 @@ for (const [name, value, target, ok] of checks) {
   log(`  ${name.padEnd(42)} ${String(value).padStart(10)}  target ${target}${ok === undefined ? '' : ok ? '  MET' : '  NOT MET'}`);
 }
 
-const ratios = Object.fromEntries(checks.filter(([, v]) => v !== undefined).map(([name, v, target, ok]) => [name.trim(), { value: v, target, met: ok }]));
+const ratios = Object.fromEntries(
+  checks.filter(([, v]) => v !== undefined).map(([name, v, target, ok]) => [name.trim(), { value: v, target, met: ok }]),
+);
 const measuredAt = new Date().toISOString();
 if (only.length === 0) {
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

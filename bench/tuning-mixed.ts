@@ -17,9 +17,18 @@ const dir = mkdtempSync(join(tmpdir(), 'gcc-tuning-mixed-'));
 const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 2, maxWorkers: 2, concurrencyPerWorker: 100 } }));
 if (!v.ok) throw new Error(JSON.stringify(v.issues));
 const config = v.config;
-const s = new TuningService({ config: () => config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 2, emit: () => undefined, now: Date.now });
+const s = new TuningService({
+  config: () => config,
+  poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
+  liveWorkers: () => 2,
+  emit: () => undefined,
+  now: Date.now,
+});
 const started = s.start({
-  vary: [{ setting: 'workers', values: [1, 2, 3] }, { setting: 'concurrencyPerWorker', values: [2, 8, 32] }],
+  vary: [
+    { setting: 'workers', values: [1, 2, 3] },
+    { setting: 'concurrencyPerWorker', values: [2, 8, 32] },
+  ],
   load: { rate: 300, sleepMs: 25, cpuMs: 4, failureRate: 0, payloadBytes: 0, replay: false, replayMultiple: 1 },
   warmupMs: 1_000,
   measureMs: Number(process.env.MEASURE_MS ?? 3_000),
@@ -37,7 +46,9 @@ console.log(`status ${exp.status} in ${((Date.now() - t0) / 1000).toFixed(0)} s;
 console.log('| settings | keeps up | p99 ms (spread) | answered msg/s (spread) | RSS MB |');
 console.log('|---|---|---|---|---|');
 for (const p of exp.points ?? [])
-  console.log(`| ${stepLabel(p.settings)}${p.baseline ? ' (today)' : ''} | ${p.keptUp ? 'yes' : `no: ${p.behind}`} | ${sp(p.p99Ms)} | ${sp(p.throughput)} | ${sig3(p.rssBytes / 1_048_576)} |`);
+  console.log(
+    `| ${stepLabel(p.settings)}${p.baseline ? ' (today)' : ''} | ${p.keptUp ? 'yes' : `no: ${p.behind}`} | ${sp(p.p99Ms)} | ${sp(p.throughput)} | ${sig3(p.rssBytes / 1_048_576)} |`,
+  );
 console.log(`\nRecommendation: ${exp.recommendation?.reason}`);
 if (exp.recommendation?.hint) console.log(`Try more: ${exp.recommendation.hint}`);
 console.log(`Patch: ${JSON.stringify(exp.recommendation?.patch)}`);

@@ -35,7 +35,6 @@ export interface UiBenchResult {
 // the page's globals, seen from this Node-typed file
 type W = { __gccChartsRender?: { version: number; ms: number; rows: number }[] };
 
-
 function ensureBuilt(): void {
   if (existsSync(join(repoRoot, 'out', 'main', 'serve.js')) && existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return;
   const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
@@ -68,7 +67,10 @@ export async function runUiBench(): Promise<UiBenchResult> {
       const input = route.request().postDataJSON() as { rangeMs?: number };
       if (input.rangeMs !== DAY_MS) return route.continue();
       // fresh timestamps each time, ending now, so the live samples line up
-      body = JSON.stringify({ resolutionMs: 1000, samples: makeSamples(DAY_MS / 1000, Date.now() - DAY_MS + 1000, 1000, ['w-1', 'w-2', 'w-3', 'w-4']) });
+      body = JSON.stringify({
+        resolutionMs: 1000,
+        samples: makeSamples(DAY_MS / 1000, Date.now() - DAY_MS + 1000, 1000, ['w-1', 'w-2', 'w-3', 'w-4']),
+      });
       return route.fulfill({ status: 200, contentType: 'application/json', body });
     });
     await page.goto(`${server.url}/#token=${encodeURIComponent(server.token)}`);

@@ -62,13 +62,18 @@ function draw() {
   });
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
-      const sx = x + 0.5, sy = y + 0.5;
+      const sx = x + 0.5,
+        sy = y + 0.5;
       const tile = cover(roundRect(sx, sy, 24, 96));
       // vertical gradient from leaf green to deep green
       const t = sy / SIZE;
-      let r = 46 + (20 - 46) * t, g = 184 + (110 - 184) * t, b = 92 + (64 - 92) * t;
+      let r = 46 + (20 - 46) * t,
+        g = 184 + (110 - 184) * t,
+        b = 92 + (64 - 92) * t;
       const light = (amount, cr, cg, cb) => {
-        r += (cr - r) * amount; g += (cg - g) * amount; b += (cb - b) * amount;
+        r += (cr - r) * amount;
+        g += (cg - g) * amount;
+        b += (cb - b) * amount;
       };
       light(cover(Math.abs(circle(sx, sy, SIZE / 2, SIZE / 2, 150)) - 6) * 0.45, 255, 255, 255); // orbit
       for (const [cx, cy, rr] of ring) light(cover(circle(sx, sy, cx, cy, rr)), 240, 255, 244);

@@ -45,7 +45,17 @@ export interface HostRecord {
   latency?: HostLatency;
   // The host pool's PoolStats / WorkerStats fields the Hosts view shows (restated, so this file imports nothing).
   pool: { total: number; healthy: number; available?: number; busy?: number; p50ResponseTime: number; p99ResponseTime: number; totalErrors: number };
-  workers: { id: string; pid: number | null; state: string; healthy: boolean; messagesProcessed: number; inFlight: number; rssBytes: number; restarts: number; averageResponseTime?: number }[];
+  workers: {
+    id: string;
+    pid: number | null;
+    state: string;
+    healthy: boolean;
+    messagesProcessed: number;
+    inFlight: number;
+    rssBytes: number;
+    restarts: number;
+    averageResponseTime?: number;
+  }[];
 }
 
 /** What a host id did over every process the control center saw under that id (a restart keeps the count). */

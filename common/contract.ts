@@ -111,9 +111,23 @@ export type LogLevel = EventLevel;
 export interface LogEvent {
   seq: number; // monotonically increasing, for tailing
   time: number;
-  type: PoolEventType | 'alert.raised' | 'alert.cleared' | 'config.changed' | 'config.warning' | 'load.status' | 'a2a.request' | 'host.state' | 'cluster.ack_pending' | 'cluster.dead_letter' | 'cluster.junk'
+  type:
+    | PoolEventType
+    | 'alert.raised'
+    | 'alert.cleared'
+    | 'config.changed'
+    | 'config.warning'
+    | 'load.status'
+    | 'a2a.request'
+    | 'host.state'
+    | 'cluster.ack_pending'
+    | 'cluster.dead_letter'
+    | 'cluster.junk'
     // the operator's trail (main/control/observation/trail.ts): data.door says how the request came in
-    | 'config.refused' | 'load.run' | 'experiment' | 'recycle.requested';
+    | 'config.refused'
+    | 'load.run'
+    | 'experiment'
+    | 'recycle.requested';
   level: LogLevel;
   workerId?: string;
   message: string;
@@ -225,7 +239,11 @@ export const contract = {
     getDetailedStats: { input: none, output: out<DetailedPoolStats>() },
     getMetricsHistory: {
       input: z.strictObject({
-        rangeMs: z.number().int().min(1_000).max(7 * 24 * 3_600_000),
+        rangeMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(7 * 24 * 3_600_000),
         maxPoints: z.number().int().min(10).max(100_000).optional(),
       }),
       output: out<MetricsHistory>(),
@@ -251,7 +269,10 @@ export const contract = {
       input: z.strictObject({
         data: z.unknown(),
         timeoutMs: z.number().int().min(1).optional(),
-        trackId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(), // getTaskProgress reads it while it runs
+        trackId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/)
+          .optional(), // getTaskProgress reads it while it runs
       }),
       output: out<TaskResult>(),
     },
@@ -273,7 +294,12 @@ export const contract = {
     exportSnapshot: {
       input: z.strictObject({
         format: z.enum(['json', 'csv']),
-        rangeMs: z.number().int().min(1_000).max(7 * 24 * 3_600_000).optional(),
+        rangeMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(7 * 24 * 3_600_000)
+          .optional(),
       }),
       output: out<SnapshotFile>(),
     },

@@ -21,7 +21,10 @@ describe('the error table', () => {
   it('has a row for every ERR_ code the source names', () => {
     const missing = ['main', 'common', 'preload', 'renderer/src'].flatMap((d) =>
       sources(join(root, d)).flatMap((f) =>
-        [...readFileSync(f, 'utf8').matchAll(/'(ERR_[A-Z0-9_]+)'/g)].map((m) => m[1]!).filter((c) => !(c in ERROR_TABLE) && !REASONS.has(c)).map((c) => `${relative(root, f)}: ${c}`),
+        [...readFileSync(f, 'utf8').matchAll(/'(ERR_[A-Z0-9_]+)'/g)]
+          .map((m) => m[1]!)
+          .filter((c) => !(c in ERROR_TABLE) && !REASONS.has(c))
+          .map((c) => `${relative(root, f)}: ${c}`),
       ),
     );
     expect(missing).toEqual([]);
@@ -30,7 +33,13 @@ describe('the error table', () => {
   it('counts only the two queue-full codes as rejected, and hands host-side failures back in a cluster', () => {
     const codes = Object.keys(ERROR_TABLE);
     expect(codes.filter(isRejected).sort()).toEqual(['ERR_QUEUE_FULL', 'ERR_WORKER_QUEUE_FULL']);
-    expect(codes.filter(isHostSide).sort()).toEqual(['ERR_NOT_CONNECTED', 'ERR_POOL_CLOSED', 'ERR_QUEUE_FULL', 'ERR_START_FAILED', 'ERR_WORKER_QUEUE_FULL']);
+    expect(codes.filter(isHostSide).sort()).toEqual([
+      'ERR_NOT_CONNECTED',
+      'ERR_POOL_CLOSED',
+      'ERR_QUEUE_FULL',
+      'ERR_START_FAILED',
+      'ERR_WORKER_QUEUE_FULL',
+    ]);
   });
 
   it('maps an error without a known code to ERR_INTERNAL, status 500', () => {

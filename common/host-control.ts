@@ -17,7 +17,8 @@ export const LIVE_OPTIONS: ReadonlySet<string> = new Set(POOL_OPTION_ENTRIES.fil
 
 /** Why `field` may not be set over the broker, or null when it may. */
 export function remoteOptionProblem(field: string): string | null {
-  if (LAUNCH_OPTIONS.has(field)) return "decides which code the host runs, so it is never taken from a control message: set it in the host's own config file or command line";
+  if (LAUNCH_OPTIONS.has(field))
+    return "decides which code the host runs, so it is never taken from a control message: set it in the host's own config file or command line";
   if (LIVE_OPTIONS.has(field)) return null;
   if (Object.hasOwn(POOL_OPTION_TABLE, field)) return "needs new worker processes: set it in the host's own config file";
   return 'is not a pool option';

@@ -72,7 +72,11 @@ describe('the pool option table', () => {
       expect(config[name], name).toEqual(hasDefault ? spec.default : undefined);
       expect(schemaRefuses({ [name]: probes(name).at[0] }), name).toEqual([]);
     }
-    expect(Object.keys(config).sort()).toEqual(CONFIG_ENTRIES.filter(([, s]) => 'default' in s).map(([n]) => n).sort());
+    expect(Object.keys(config).sort()).toEqual(
+      CONFIG_ENTRIES.filter(([, s]) => 'default' in s)
+        .map(([n]) => n)
+        .sort(),
+    );
   });
 
   it.each(POOL_OPTION_ENTRIES.map(([n]) => n))('%s: a value just past a bound is refused by the engine and the schema, naming it', (name) => {
@@ -106,7 +110,11 @@ describe('the pool option table', () => {
   });
 
   it('RESTART_FIELDS are the entries marked restartsWorkers', () => {
-    expect([...RESTART_FIELDS].sort()).toEqual(POOL_OPTION_ENTRIES.filter(([, s]) => s.restartsWorkers).map(([n]) => n).sort());
+    expect([...RESTART_FIELDS].sort()).toEqual(
+      POOL_OPTION_ENTRIES.filter(([, s]) => s.restartsWorkers)
+        .map(([n]) => n)
+        .sort(),
+    );
   });
 
   it('every strategy has a label and a description, and the schema and the engine take it', () => {

@@ -84,12 +84,15 @@ export type AppConfig = z.infer<typeof appConfigSchema>;
 // over the current config and the merged whole is validated.
 // JSON.parse keeps a "__proto__" key as an own key, but zod's record skips it without an issue:
 // a patch would lose that field silently. Refuse it by name before the record sees it.
-const sectionPatch = z.preprocess((value, ctx) => {
-  if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
-    ctx.issues.push({ code: 'custom', message: '"__proto__" is not a setting; refused', input: value, path: ['__proto__'] });
-  }
-  return value;
-}, z.record(z.string(), z.unknown()));
+const sectionPatch = z.preprocess(
+  (value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+      ctx.issues.push({ code: 'custom', message: '"__proto__" is not a setting; refused', input: value, path: ['__proto__'] });
+    }
+    return value;
+  },
+  z.record(z.string(), z.unknown()),
+);
 
 export const configPatchSchema = z.strictObject({
   pool: sectionPatch.optional(),

@@ -129,11 +129,21 @@ export function tuningChart(exp: Experiment, metric: TuningMetric): TuningChart 
 export function capacityChart(exp: Experiment): TuningChart {
   const points = pointsOf(exp);
   const groups = [...new Map(points.map((p) => [p.group, p])).values()].sort((a, b) => a.group - b.group);
-  const series: TuningSeriesDef[] = groups.map((p, j) => ({ key: `g${p.group}`, label: `${stepLabel(p.settings)}${p.baseline ? ' (today)' : ''}`, color: seriesColor(j) }));
+  const series: TuningSeriesDef[] = groups.map((p, j) => ({
+    key: `g${p.group}`,
+    label: `${stepLabel(p.settings)}${p.baseline ? ' (today)' : ''}`,
+    color: seriesColor(j),
+  }));
   const rates = [...new Set(exp.steps.map((s) => s.target))].sort((a, b) => a - b);
   const rows: TuningRow[] = rates.map((r) => ({ x: String(r) }));
   for (const r of rows) for (const s of series) r[s.key] = null;
-  for (const p of points) put(rows.find((r) => r.x === String(p.target))!, `g${p.group}`, p, 'p99Ms');
+  for (const p of points)
+    put(
+      rows.find((r) => r.x === String(p.target))!,
+      `g${p.group}`,
+      p,
+      'p99Ms',
+    );
   const chart: Omit<TuningChart, 'ticks'> = { metric: 'p99Ms', unit: 'ms', xLabel: 'offered msg/s', rows, series };
   const rec = exp.recommendation;
   const ks = rec?.step === undefined || rec.step === null ? undefined : exp.steps[rec.step];

@@ -45,7 +45,10 @@ export const experimentSpecSchema = z
       .array(
         z.strictObject({
           setting: z.enum(TUNING_SETTINGS),
-          values: z.array(z.union([z.number(), z.string().min(1)])).min(1).max(12),
+          values: z
+            .array(z.union([z.number(), z.string().min(1)]))
+            .min(1)
+            .max(12),
         }),
       )
       .min(1)
@@ -62,9 +65,18 @@ export const experimentSpecSchema = z
     /** capacity mode: level k offers load.rate × factor^k, at most `levels` levels */
     capacity: z.strictObject({ factor: z.number().min(1.1).max(4).default(1.5), levels: int(2, MAX_LEVELS).default(5) }).optional(),
   })
-  .refine((s) => s.mode !== 'capacity' || s.p99BudgetMs !== undefined, { message: 'capacity mode needs a p99 budget: the latency past which a rate is not sustained', path: ['p99BudgetMs'] })
-  .refine((s) => s.mode !== 'capacity' || !s.load.replay, { message: 'capacity mode raises a synthetic rate; replay has its own (use replayMultiple)', path: ['load', 'replay'] })
-  .refine((s) => s.vary.length < 2 || s.vary[0]!.setting !== s.vary[1]!.setting, { message: 'the two settings must differ', path: ['vary', 1, 'setting'] })
+  .refine((s) => s.mode !== 'capacity' || s.p99BudgetMs !== undefined, {
+    message: 'capacity mode needs a p99 budget: the latency past which a rate is not sustained',
+    path: ['p99BudgetMs'],
+  })
+  .refine((s) => s.mode !== 'capacity' || !s.load.replay, {
+    message: 'capacity mode raises a synthetic rate; replay has its own (use replayMultiple)',
+    path: ['load', 'replay'],
+  })
+  .refine((s) => s.vary.length < 2 || s.vary[0]!.setting !== s.vary[1]!.setting, {
+    message: 'the two settings must differ',
+    path: ['vary', 1, 'setting'],
+  })
   .refine((s) => s.vary.reduce((n, v) => n * v.values.length, 1) <= MAX_EXPERIMENT_STEPS, {
     message: `at most ${MAX_EXPERIMENT_STEPS} steps (values of the first setting × values of the second)`,
     path: ['vary'],

@@ -18,7 +18,11 @@ const SERVE = [join(repoRoot, 'out', 'main', 'serve.js')];
 const IDS = ['host-a', 'host-b', 'host-c'];
 
 async function api<T>(s: RunningServer, method: string, input: unknown = {}): Promise<T> {
-  const res = await fetch(`${s.url}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const res = await fetch(`${s.url}/api/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   const body = (await res.json()) as T;
   if (!res.ok) throw new Error(`${method}: ${res.status} ${JSON.stringify(body)}`);
   return body;

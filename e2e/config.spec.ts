@@ -37,7 +37,15 @@ test('changing strategy and pool size applies and shows', async ({ page }) => {
   await page.getByTestId('scale-min').fill('2');
   await page.getByTestId('scale-max').fill('10');
   await page.getByTestId('scale-apply').click();
-  await waitFor(async () => { const c = await call('getConfig', {}); return c.pool.minWorkers === 2 && c.pool.maxWorkers === 10; }, 'pool bounds 2..10', 30_000, 250);
+  await waitFor(
+    async () => {
+      const c = await call('getConfig', {});
+      return c.pool.minWorkers === 2 && c.pool.maxWorkers === 10;
+    },
+    'pool bounds 2..10',
+    30_000,
+    250,
+  );
 });
 
 test('an invalid value shows its field error and changes nothing', async ({ page }) => {

@@ -24,7 +24,9 @@ test('exporting CSV downloads the history as rows under a header', async ({ page
   await page.getByTestId('export-csv').check();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
   expect(download.suggestedFilename()).toMatch(/\.csv$/);
-  const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  const lines = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\n');
   expect(lines[0]).toMatch(/^time,/);
   expect(lines[0]).toContain('throughput');
   expect(lines.length).toBeGreaterThan(1); // the sampler has recorded at least one sample by now

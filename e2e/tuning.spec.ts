@@ -74,7 +74,12 @@ test('runs an experiment, applies its recommendation through the diff preview, d
 async function overlappingLabels(page: Page): Promise<string[]> {
   const out: string[] = [];
   for (const svg of await page.locator('svg').all()) {
-    const boxes = await svg.locator('text').evaluateAll((ts) => ts.map((t) => ({ t: t.textContent ?? '', r: t.getBoundingClientRect().toJSON() as { left: number; right: number; top: number; bottom: number } })));
+    const boxes = await svg.locator('text').evaluateAll((ts) =>
+      ts.map((t) => ({
+        t: t.textContent ?? '',
+        r: t.getBoundingClientRect().toJSON() as { left: number; right: number; top: number; bottom: number },
+      })),
+    );
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const [a, b] = [boxes[i]!.r, boxes[j]!.r];
@@ -123,7 +128,8 @@ test('a capacity run of two settings draws p99 against offered load per setting,
     await page.setContent(html);
     const reportColors = await page.locator('svg polyline.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke')));
     expect(reportColors).toEqual(appColors);
-    for (const label of ['2 per worker (today)', '32 per worker', 'recommended']) await expect(page.locator('svg text.legend', { hasText: label }).first()).toBeVisible();
+    for (const label of ['2 per worker (today)', '32 per worker', 'recommended'])
+      await expect(page.locator('svg text.legend', { hasText: label }).first()).toBeVisible();
     expect(await overlappingLabels(page)).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}/tuning-capacity-report.png`, fullPage: true });
   } finally {

@@ -21,7 +21,8 @@ describe('resolveAppRequest', () => {
       'app://renderer/..%2f..%2fetc%2fpasswd',
       'app://renderer/assets/..%2F..%2F..%2Fsecret.txt',
       'app://renderer/%2e%2e%2f%2e%2e%2fsecret.txt',
-    ]) expect(resolveAppRequest(ROOT, url), url).toMatchObject({ ok: false, status: 403 });
+    ])
+      expect(resolveAppRequest(ROOT, url), url).toMatchObject({ ok: false, status: 403 });
     // Literal and encoded dot segments are folded by the URL parser: they stay inside.
     expect(resolveAppRequest(ROOT, 'app://renderer/../../etc/passwd')).toMatchObject({ ok: true, file: `${ROOT}/etc/passwd` });
     expect(resolveAppRequest(ROOT, 'app://renderer/a%5c..%5c..%5csecret')).toMatchObject({ ok: false, status: 400 });

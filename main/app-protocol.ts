@@ -39,9 +39,7 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
 
 export const mimeTypeOf = (file: string): string => MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
-export type AppResolution =
-  | { ok: true; file: string; mimeType: string }
-  | { ok: false; status: 400 | 403 | 404 | 405; reason: string };
+export type AppResolution = { ok: true; file: string; mimeType: string } | { ok: false; status: 400 | 403 | 404 | 405; reason: string };
 
 /** True for a URL on our renderer's origin (the IPC sender check and navigation guard). */
 export function isAppProtocolUrl(url: string): boolean {

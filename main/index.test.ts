@@ -142,10 +142,13 @@ describe('Electron shell', () => {
   });
 
   it('starts the A2A gateway on a loopback port with a token saved in the config', async () => {
-    await vi.waitFor(async () => {
-      const r = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl?: string } };
-      expect(r.value.agentCardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
-    }, { timeout: 20_000 });
+    await vi.waitFor(
+      async () => {
+        const r = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl?: string } };
+        expect(r.value.agentCardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      },
+      { timeout: 20_000 },
+    );
     const { value } = (await call('getAppInfo', {})) as { ok: true; value: { agentCardUrl: string; a2aUrl: string } };
     expect((await fetch(value.agentCardUrl)).status).toBe(200);
     // The API says a token is set but never shows it; the operator reads it in config.json (0600).
@@ -186,10 +189,13 @@ describe('Electron shell', () => {
   }, 30_000);
 
   it('quitting waits for the pool to drain, then exits', async () => {
-    await vi.waitFor(async () => {
-      const r = await call('getDetailedStats', {});
-      expect(r.ok && (r.value as { healthy: number }).healthy).toBeGreaterThan(0);
-    }, { timeout: 20_000 });
+    await vi.waitFor(
+      async () => {
+        const r = await call('getDetailedStats', {});
+        expect(r.ok && (r.value as { healthy: number }).healthy).toBeGreaterThan(0);
+      },
+      { timeout: 20_000 },
+    );
     const stats = (await call('getDetailedStats', {})) as { ok: true; value: { workers: Array<{ pid: number | null }> } };
     const pids = stats.value.workers.map((w) => w.pid).filter((p): p is number => p !== null);
     expect(pids.length).toBeGreaterThan(0);

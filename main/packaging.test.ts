@@ -34,7 +34,11 @@ const ELECTRON_DEFAULT_WIRE = '10110001';
 function makeStandInElectron(dir: string): void {
   mkdirSync(join(dir, 'resources'), { recursive: true });
   const script = '#!/bin/sh\necho "stand-in for Electron used by main/packaging.test.ts; not runnable" >&2\nexit 1\n# ';
-  const body = Buffer.concat([Buffer.from(script + SENTINEL), Buffer.from([1, ELECTRON_DEFAULT_WIRE.length]), Buffer.from(`${ELECTRON_DEFAULT_WIRE}\n`)]);
+  const body = Buffer.concat([
+    Buffer.from(script + SENTINEL),
+    Buffer.from([1, ELECTRON_DEFAULT_WIRE.length]),
+    Buffer.from(`${ELECTRON_DEFAULT_WIRE}\n`),
+  ]);
   writeFileSync(join(dir, 'electron'), body, { mode: 0o755 });
   writeFileSync(join(dir, 'version'), JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version);
   writeFileSync(join(dir, 'LICENSE'), 'stand-in');
@@ -91,7 +95,9 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     expect(pkg.type).toBe('module'); // out/main is ESM
     expect(pkg.desktopName).toBe('greenlet-control-center.desktop'); // Linux window ↔ .desktop entry
     expect(pkg.scripts).toBeUndefined();
-    const leaked = files.filter((f) => !f.startsWith('node_modules/') && (/\.(ts|tsx|map)$/.test(f) || /\.test\./.test(f) || f.startsWith('python/') || f.startsWith('main/')));
+    const leaked = files.filter(
+      (f) => !f.startsWith('node_modules/') && (/\.(ts|tsx|map)$/.test(f) || /\.test\./.test(f) || f.startsWith('python/') || f.startsWith('main/')),
+    );
     expect(leaked).toEqual([]);
   });
 
@@ -151,7 +157,7 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     expect(imported.size).toBeGreaterThan(0); // main externalises its dependencies
     // Node's lookup inside the archive: nearest node_modules/<name> walking up from the requirer.
     const resolveIn = (fromDir: string, name: string): string | undefined => {
-      for (let d = fromDir; ; ) {
+      for (let d = fromDir; ;) {
         if (has.has(`${d}/node_modules/${name}/package.json`)) return `${d}/node_modules/${name}`;
         const i = d.lastIndexOf('/node_modules/');
         if (i < 0) break;
@@ -188,7 +194,8 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
     for (const f of ['greenlet_a2a/__init__.py', 'greenlet_a2a/worker.py', 'greenlet_a2a/agent.py', 'examples/echo_agent.py', 'requirements.txt']) {
       expect(existsSync(join(py, f)), f).toBe(true);
     }
-    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name, ...walk(join(d, e.name))] : [e.name]));
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name, ...walk(join(d, e.name))] : [e.name]));
     expect(walk(py).filter((n) => n === '__pycache__' || n.endsWith('.pyc') || n === '.venv')).toEqual([]);
   });
 
@@ -205,7 +212,8 @@ describe.runIf(linux)('packaged app (Linux only: the stand-in Electron mimics th
 
   it('the fuses are flipped as electron-builder.yml says (RunAsNode and file:// extra privileges off)', async () => {
     const wire = await getCurrentFuseWire(join(appDir, 'greenlet-control-center'));
-    const on = 49, off = 48;
+    const on = 49,
+      off = 48;
     expect(wire[0]).toBe(off); // RunAsNode
     expect(wire[1]).toBe(on); // EnableCookieEncryption
     expect(wire[2]).toBe(off); // EnableNodeOptionsEnvironmentVariable

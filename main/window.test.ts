@@ -45,7 +45,10 @@ vi.mock('electron', () => {
       handle: (scheme: string, fn: (req: Request) => Promise<Response>) => state.handlers.set(scheme, fn),
     },
     shell: {
-      openExternal: (url: string) => (state.opened.push(url), state.fail ? Promise.reject(new Error('no browser: xdg-open failed')) : Promise.resolve()),
+      openExternal: (url: string) => (
+        state.opened.push(url),
+        state.fail ? Promise.reject(new Error('no browser: xdg-open failed')) : Promise.resolve()
+      ),
     },
     session: {
       defaultSession: {

@@ -65,7 +65,11 @@ describe('preload bundle (out/preload/index.cjs)', () => {
       throw new Error(`module not found: ${id} (a sandboxed preload cannot load it)`);
     };
     const module = { exports: {} };
-    runInNewContext(readFileSync(bundle, 'utf8'), { require: sandboxRequire, module, exports: module.exports, console }, { filename: join('out', 'preload', 'index.cjs') });
+    runInNewContext(
+      readFileSync(bundle, 'utf8'),
+      { require: sandboxRequire, module, exports: module.exports, console },
+      { filename: join('out', 'preload', 'index.cjs') },
+    );
     expect(required).toEqual(['electron']);
     await checkBridge(f);
   });

@@ -10,7 +10,8 @@ const ENGINE = {
   'main/pool/types.ts': "export { MAX_TIMER_MS } from './options';\nexport type * from '../../common/pool-types';",
   'main/pool/options.ts': "import { MAX_TIMER_MS } from '../../common/pool-options-table';\nexport { MAX_TIMER_MS };",
   'common/pool-options-table.ts': 'export const MAX_TIMER_MS = 1;',
-  'common/pool-types.ts': "import type { MAX_TIMER_MS } from './pool-options-table';\nexport interface WorkerStats { id: string; max: typeof MAX_TIMER_MS }",
+  'common/pool-types.ts':
+    "import type { MAX_TIMER_MS } from './pool-options-table';\nexport interface WorkerStats { id: string; max: typeof MAX_TIMER_MS }",
   'preload/index.ts': "import { contextBridge } from 'electron';\nimport { methodNames } from '../common/contract';",
   'main/pool/retry-policy.ts': "import { MAX_TIMER_MS } from './options';\nexport const delay = () => MAX_TIMER_MS;",
   'main/pool/dispatch/dispatcher.ts': "import { delay } from '../retry-policy';\nexport class Dispatcher {}",
@@ -34,7 +35,8 @@ describe('the boundary check catches', () => {
       'common/schemas.ts': "import { MAX_TIMER_MS } from './pool-options-table';",
       'common/schemas.test.ts': "import { readFileSync } from 'node:fs';\nimport { resolveOptions } from '../main/pool/index';", // tests do not ship
       'preload/preload.test.ts': "import { methodNames } from '../common/contract';",
-      'renderer/src/a.ts': "import type { WorkerStats } from '../../common/contract';\n// import x from '../../main/pool/pool'\nconst s = \"from '../../main/x'\";",
+      'renderer/src/a.ts':
+        "import type { WorkerStats } from '../../common/contract';\n// import x from '../../main/pool/pool'\nconst s = \"from '../../main/x'\";",
     });
     expect(checkBoundaries(ok)).toEqual([]);
   });
@@ -107,7 +109,8 @@ describe('the boundary check catches', () => {
   it('a Node built-in or electron in common/ (it reaches the renderer and the sandboxed preload)', () => {
     const bad = tree({
       ...ENGINE,
-      'common/pool-options-table.ts': "import { cpus } from 'node:os';\nimport { EventEmitter } from 'events';\nexport const MAX_TIMER_MS = cpus().length;",
+      'common/pool-options-table.ts':
+        "import { cpus } from 'node:os';\nimport { EventEmitter } from 'events';\nexport const MAX_TIMER_MS = cpus().length;",
       'common/schemas.ts': "import { ipcRenderer } from 'electron';",
     });
     expect(checkBoundaries(bad)).toEqual([
@@ -123,6 +126,9 @@ describe('the boundary check catches', () => {
   });
 
   it('reads specifiers the way TypeScript does (not from comments or strings)', () => {
-    expect(importSpecifiers("// import a from 'x'\nimport b from 'y';\nconst s = \"import c from 'z'\";\nexport * from './w';")).toEqual(['y', './w']);
+    expect(importSpecifiers("// import a from 'x'\nimport b from 'y';\nconst s = \"import c from 'z'\";\nexport * from './w';")).toEqual([
+      'y',
+      './w',
+    ]);
   });
 });

@@ -93,7 +93,8 @@ export function checkBoundaries(files: SourceFiles): Violation[] {
       const target = resolve(files, file, spec);
       if (inCommon && !target.startsWith(COMMON)) out.push({ file, spec, rule: 'common-imports-app' });
       if (file.startsWith('renderer/') && (target.startsWith('main/') || target === 'main')) out.push({ file, spec, rule: 'renderer-imports-main' });
-      if (file.startsWith('renderer/') && (target.startsWith('preload/') || target === 'preload')) out.push({ file, spec, rule: 'renderer-imports-preload' });
+      if (file.startsWith('renderer/') && (target.startsWith('preload/') || target === 'preload'))
+        out.push({ file, spec, rule: 'renderer-imports-preload' });
       const toPool = target.startsWith(POOL) || target === 'main/pool';
       const testKit = target.startsWith(POOL_TEST_KIT) && (isTest(file) || file.includes('/test-support/'));
       if (!inPool && toPool && target !== POOL_INDEX && target !== 'main/pool' && !testKit) out.push({ file, spec, rule: 'past-pool-index' });

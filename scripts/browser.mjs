@@ -13,13 +13,20 @@ export const BROWSER_ENV_VARS = ['CHROMIUM_PATH', 'PLAYWRIGHT_CHROMIUM_EXECUTABL
 // Where the executable sits inside a Playwright `chromium-<revision>` folder:
 // Chrome for Testing layouts (Playwright ≥ 1.57) first, then the older Chromium ones.
 const CACHE_LAYOUTS = {
-  linux: [['chrome-linux64', 'chrome'], ['chrome-linux-arm64', 'chrome'], ['chrome-linux', 'chrome']],
+  linux: [
+    ['chrome-linux64', 'chrome'],
+    ['chrome-linux-arm64', 'chrome'],
+    ['chrome-linux', 'chrome'],
+  ],
   darwin: [
     ['chrome-mac-arm64', 'Google Chrome for Testing.app', 'Contents', 'MacOS', 'Google Chrome for Testing'],
     ['chrome-mac-x64', 'Google Chrome for Testing.app', 'Contents', 'MacOS', 'Google Chrome for Testing'],
     ['chrome-mac', 'Chromium.app', 'Contents', 'MacOS', 'Chromium'],
   ],
-  win32: [['chrome-win64', 'chrome.exe'], ['chrome-win', 'chrome.exe']],
+  win32: [
+    ['chrome-win64', 'chrome.exe'],
+    ['chrome-win', 'chrome.exe'],
+  ],
 };
 
 const SYSTEM_PATHS = {
@@ -143,7 +150,12 @@ export function ensureChromium({ cwd = process.cwd(), log = (l) => console.log(`
   const plan = installPlan({ osRelease, aptListsEmpty: process.platform === 'linux' && aptListsEmpty() });
   log(plan.line);
   for (const [cmd, args, env] of plan.steps) {
-    const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env }, shell: process.platform === 'win32' });
+    const r = spawnSync(cmd, args, {
+      cwd,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ...env },
+      shell: process.platform === 'win32',
+    });
     // A stale package list is the usual reason apt cannot find chromium: refresh once and retry.
     if (r.status !== 0 && cmd === 'apt-get' && args[0] === 'install') {
       execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -17,7 +17,12 @@ const exe = (...parts: string[]) => {
   return p;
 };
 // An empty home and PATH: nothing is found unless a test puts it there.
-const base = () => ({ env: { PATH: join(dir, 'bin') } as Record<string, string>, platform: 'linux', home: join(dir, 'home'), systemPaths: [] as string[] });
+const base = () => ({
+  env: { PATH: join(dir, 'bin') } as Record<string, string>,
+  platform: 'linux',
+  home: join(dir, 'home'),
+  systemPaths: [] as string[],
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gcc-browser-'));

@@ -20,7 +20,9 @@ describe('engines', () => {
       .filter(([path]) => path !== '')
       .flatMap(([path, p]) => {
         const want = !p.engines || Array.isArray(p.engines) ? undefined : p.engines.node;
-        return want && !semver.satisfies(oldest, want, { includePrerelease: true }) ? [`${path.replace(/^.*node_modules\//, '')} wants node ${want}`] : [];
+        return want && !semver.satisfies(oldest, want, { includePrerelease: true })
+          ? [`${path.replace(/^.*node_modules\//, '')} wants node ${want}`]
+          : [];
       });
     expect(refusing, `stated node ${stated}`).toEqual([]);
   });

@@ -16,8 +16,7 @@ const hashOf = (...files) => {
   for (const f of files) h.update(existsSync(f) ? readFileSync(f) : '');
   return h.digest('hex').slice(0, 16);
 };
-const run = (cmd, args, opts = {}) =>
-  execFileSync(cmd, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', ...opts });
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', ...opts });
 
 function ensureNpm() {
   const stampFile = join(root, 'node_modules', '.gcc-stamp');
@@ -44,9 +43,7 @@ function findBasePython() {
 }
 
 export function venvPython() {
-  return process.platform === 'win32'
-    ? join(root, 'python', '.venv', 'Scripts', 'python.exe')
-    : join(root, 'python', '.venv', 'bin', 'python');
+  return process.platform === 'win32' ? join(root, 'python', '.venv', 'Scripts', 'python.exe') : join(root, 'python', '.venv', 'bin', 'python');
 }
 
 function ensureVenv() {

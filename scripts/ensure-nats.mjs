@@ -34,12 +34,15 @@ export function findNatsServer() {
 export function ensureNatsServer({ quiet = false } = {}) {
   const found = findNatsServer();
   const say = (s) => quiet || console.log(s);
-  if (found) return say(`[nats] using ${found}`), found;
-  if (spawnSync('go', ['version']).status !== 0) return say('[nats] nats-server not found and Go is not installed: cluster tests will skip'), null;
+  if (found) return (say(`[nats] using ${found}`), found);
+  if (spawnSync('go', ['version']).status !== 0) return (say('[nats] nats-server not found and Go is not installed: cluster tests will skip'), null);
   mkdirSync(localBin, { recursive: true });
-  const r = spawnSync('go', ['install', `github.com/nats-io/nats-server/v2@${VERSION}`], { env: { ...process.env, GOBIN: localBin }, stdio: quiet ? 'ignore' : ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync('go', ['install', `github.com/nats-io/nats-server/v2@${VERSION}`], {
+    env: { ...process.env, GOBIN: localBin },
+    stdio: quiet ? 'ignore' : ['ignore', 'ignore', 'inherit'],
+  });
   const bin = join(localBin, 'nats-server');
-  if (r.status !== 0 || !existsSync(bin)) return say('[nats] go install of nats-server failed: cluster tests will skip'), null;
+  if (r.status !== 0 || !existsSync(bin)) return (say('[nats] go install of nats-server failed: cluster tests will skip'), null);
   say(`[nats] installed nats-server ${VERSION} to ${bin}`);
   return bin;
 }

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// `npm run lint`: ESLint (typescript-eslint + react-hooks) on the TypeScript tree, ruff and mypy on
-// python/. `npm test` runs the same list in its typecheck step and counts each as one check.
-// Formatting is not checked here: `npm run format:check` (prettier) is separate until the tree is
-// reformatted in one go (README.md, "Other commands").
+// `npm run lint`: ESLint (typescript-eslint + react-hooks) and prettier's check on the TypeScript
+// tree, ruff and mypy on python/. `npm test` runs the same list in its typecheck step and counts each
+// as one check. `npm run format` rewrites what prettier's check refuses.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,12 @@ const venvBin = (name) =>
 
 export const LINTERS = [
   { name: 'eslint', cmd: join(root, 'node_modules', '.bin', 'eslint'), args: ['--max-warnings', '0', '.'], cwd: root },
+  {
+    name: 'prettier',
+    cmd: join(root, 'node_modules', '.bin', 'prettier'),
+    args: ['--check', '--log-level', 'warn', '**/*.{ts,tsx,js,mjs}'],
+    cwd: root,
+  },
   { name: 'ruff', cmd: venvBin('ruff'), args: ['check', 'greenlet_a2a', 'tests', 'examples'], cwd: join(root, 'python') },
   // files and strictness come from python/pyproject.toml [tool.mypy]
   { name: 'mypy', cmd: venvBin('mypy'), args: [], cwd: join(root, 'python') },

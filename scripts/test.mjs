@@ -17,8 +17,7 @@ mkdirSync(tmp, { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- vitest pytest`
 const want = (suite) => only.length === 0 || only.includes(suite);
 
-const sh = (cmd, args, env = {}) =>
-  spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const sh = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -83,7 +82,9 @@ if (want('pytest')) {
   const status = sh(join(root, py), ['-m', 'pytest', 'python/tests', '-q', `--junitxml=${xml}`]);
   const text = existsSync(xml) ? readFileSync(xml, 'utf8') : '';
   const attr = (name) => Number((text.match(new RegExp(`<testsuite[^>]* ${name}="(\\d+)"`)) ?? [])[1] ?? 0);
-  const total = attr('tests'), failed = attr('failures') + attr('errors'), skipped = attr('skipped');
+  const total = attr('tests'),
+    failed = attr('failures') + attr('errors'),
+    skipped = attr('skipped');
   record('pytest', status, text ? { passed: total - failed - skipped, failed, skipped } : null);
 }
 

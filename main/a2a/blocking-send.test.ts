@@ -17,7 +17,13 @@ describe('blocking SendMessage', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ server, client, close } = await startGateway(TOKEN, { minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 }));
+    ({ server, client, close } = await startGateway(TOKEN, {
+      minWorkers: 1,
+      maxWorkers: 1,
+      healthCheckInterval: 60_000,
+      workerRecycleInterval: 0,
+      maxMessagesPerWorker: 0,
+    }));
   }, 60_000);
   afterAll(() => close?.());
 
@@ -45,7 +51,10 @@ describe('blocking SendMessage', () => {
     expect(task.artifacts[0]?.parts[0]?.content).toEqual({ $case: 'data', value: { tag: 'shape' } });
     expect(task.metadata).toMatchObject({ workerId: expect.any(String), latencyMs: expect.any(Number) });
     expect(await client.getTask({ tenant: '', id: task.id, historyLength: undefined })).toEqual(task);
-    const short = (await client.sendMessage({ ...messageRequest([dataPart({ tag: 'h1' })]), configuration: { ...req.configuration!, historyLength: 1 } })) as Task;
+    const short = (await client.sendMessage({
+      ...messageRequest([dataPart({ tag: 'h1' })]),
+      configuration: { ...req.configuration!, historyLength: 1 },
+    })) as Task;
     expect(short.history.map((m) => m.role)).toEqual([Role.ROLE_AGENT]);
   });
 
@@ -53,7 +62,16 @@ describe('blocking SendMessage', () => {
     const sent = client.sendMessage(messageRequest([dataPart({ sleep_ms: 600_000, tag: 'cancel-me' })])) as Promise<Task>;
     let id = '';
     await vi.waitFor(async () => {
-      const { tasks } = await client.listTasks({ tenant: '', contextId: '', status: TaskState.TASK_STATE_WORKING, pageSize: 10, pageToken: '', historyLength: undefined, statusTimestampAfter: undefined, includeArtifacts: false });
+      const { tasks } = await client.listTasks({
+        tenant: '',
+        contextId: '',
+        status: TaskState.TASK_STATE_WORKING,
+        pageSize: 10,
+        pageToken: '',
+        historyLength: undefined,
+        statusTimestampAfter: undefined,
+        includeArtifacts: false,
+      });
       id = tasks[0]?.id ?? '';
       expect(id).not.toBe('');
     }, WAIT);

@@ -87,10 +87,13 @@ export class PoolAgentExecutor implements AgentExecutor {
     this.running.set(taskId, run);
     status(TaskState.TASK_STATE_WORKING);
     try {
-      const outcome = await this.host.pool().executeWithInfo({ type: 'agent.process', data }, {
-        signal: run.controller.signal,
-        timeout: timeoutOf(ctx),
-      });
+      const outcome = await this.host.pool().executeWithInfo(
+        { type: 'agent.process', data },
+        {
+          signal: run.controller.signal,
+          timeout: timeoutOf(ctx),
+        },
+      );
       const parts = resultToParts(outcome.result);
       bus.publish(
         AgentEvent.artifactUpdate({

@@ -8,7 +8,12 @@ import { startGateway } from './test-helpers';
 const TOKEN = 'test-token-0123456789';
 const auth = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'A2A-Version': '1.0' };
 const send = (data: unknown, id: number | string = 1) =>
-  JSON.stringify({ jsonrpc: '2.0', id, method: 'SendMessage', params: { message: { messageId: `m-${Math.random()}`, role: 'ROLE_USER', parts: [{ data }] } } });
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'SendMessage',
+    params: { message: { messageId: `m-${Math.random()}`, role: 'ROLE_USER', parts: [{ data }] } },
+  });
 
 describe('direct SendMessage route', () => {
   let server: A2AServer;
@@ -17,7 +22,13 @@ describe('direct SendMessage route', () => {
   const post = (body: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { ...auth, ...headers }, body });
 
   beforeAll(async () => {
-    ({ server, close } = await startGateway(TOKEN, { minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 }));
+    ({ server, close } = await startGateway(TOKEN, {
+      minWorkers: 1,
+      maxWorkers: 1,
+      healthCheckInterval: 60_000,
+      workerRecycleInterval: 0,
+      maxMessagesPerWorker: 0,
+    }));
     url = `${server.url}/a2a/jsonrpc`;
   }, 60_000);
   afterAll(() => close?.());
@@ -31,7 +42,12 @@ describe('direct SendMessage route', () => {
     const slow = await post(send({ k: 'v' }, 7), { 'A2A-Extensions': '' });
     expect(direct(fast)).toBe(true);
     expect(direct(slow)).toBe(false);
-    const shape = (r: any) => ({ id: r.id, state: r.result.task.status.state, artifact: r.result.task.artifacts[0].parts, history: r.result.task.history.map((m: any) => m.role) });
+    const shape = (r: any) => ({
+      id: r.id,
+      state: r.result.task.status.state,
+      artifact: r.result.task.artifacts[0].parts,
+      history: r.result.task.history.map((m: any) => m.role),
+    });
     expect(fast.status).toBe(200);
     expect(fast.headers.get('content-type')).toBe(slow.headers.get('content-type'));
     expect(shape(await fast.json())).toEqual(shape(await slow.json()));
@@ -55,7 +71,11 @@ describe('direct SendMessage route', () => {
     expect([deep.status, ((await deep.json()) as { error: { data: { code: string } } }).error.data.code]).toEqual([400, 'ERR_JSON_TOO_DEEP']);
     const anonymous = await post(send({}), { authorization: '' });
     expect(anonymous.status).toBe(401);
-    const legacy = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: send({}) });
+    const legacy = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: send({}),
+    });
     expect(direct(legacy)).toBe(false); // no A2A-Version: the SDK reads v0.3
   });
 });

@@ -102,9 +102,7 @@ describe('A2A gateway (2 echo workers)', () => {
   });
 
   it('answers 200 concurrent sends, each with its own payload', async () => {
-    const tasks = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => client.sendMessage(messageRequest([dataPart({ i })])).then(asTask)),
-    );
+    const tasks = await Promise.all(Array.from({ length: 200 }, (_, i) => client.sendMessage(messageRequest([dataPart({ i })])).then(asTask)));
     expect(tasks.filter((t) => t.status?.state === TaskState.TASK_STATE_COMPLETED)).toHaveLength(200);
     tasks.forEach((t, i) => expect(onlyPart(t.artifacts[0]?.parts)).toEqual({ $case: 'data', value: { i } }));
   });

@@ -88,7 +88,12 @@ describe('A2A gateway guards (1 worker, 1 message at a time, queue of 1)', () =>
   });
 
   it('a file part is refused with a failed task naming the reason', async () => {
-    const file = { content: { $case: 'url' as const, value: 'http://example.invalid/a.pdf' }, mediaType: 'application/pdf', filename: 'a.pdf', metadata: undefined };
+    const file = {
+      content: { $case: 'url' as const, value: 'http://example.invalid/a.pdf' },
+      mediaType: 'application/pdf',
+      filename: 'a.pdf',
+      metadata: undefined,
+    };
     const t = (await client.sendMessage(messageRequest([file]))) as Task;
     expect(t.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(t)).toMatch(/File parts are not accepted/);

@@ -22,7 +22,11 @@ describe('A2A gateway mounted on the headless server', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gcc-a2a-'));
-    cp = await createPlane(join(dir, 'data'), { pool: { minWorkers: 1, maxWorkers: 1 }, a2a: { name: 'Headless Echo Pool' } }, { version: '0.0.0-test', runtimeDir: join(REPO, 'python') });
+    cp = await createPlane(
+      join(dir, 'data'),
+      { pool: { minWorkers: 1, maxWorkers: 1 }, a2a: { name: 'Headless Echo Pool' } },
+      { version: '0.0.0-test', runtimeDir: join(REPO, 'python') },
+    );
     await waitHealthy(cp);
     server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: dir });
     const mount = createA2AMount(cp, { token: TOKEN, baseUrl: server.url });

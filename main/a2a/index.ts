@@ -90,8 +90,7 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   const token = () => h.config().token ?? opts.token;
   if (!token()) throw new A2AGatewayError('ERR_A2A_NO_TOKEN', 'The A2A gateway needs a bearer token (a2a.token or the control center token)');
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const currentCard = () =>
-    buildAgentCard({ name: h.config().name, baseUrl, agent: h.agentInfo(), version: opts.version ?? '0.1.0' });
+  const currentCard = () => buildAgentCard({ name: h.config().name, baseUrl, agent: h.agentInfo(), version: opts.version ?? '0.1.0' });
 
   const executor = new PoolAgentExecutor(h);
   const taskStore = new BoundedTaskStore(opts.maxTasks);
@@ -109,10 +108,7 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   // A card request announcing v0.3 (or no A2A-Version at all, which the spec reads as
   // v0.3) gets the SDK's v0.3 translation; the v0.3 router falls through otherwise.
   app.use(AGENT_CARD_URL_PATH, legacyAgentCardRouter({ agentCardProvider: async () => currentCard(), cache: { maxAge: 0 } }));
-  app.use(
-    AGENT_CARD_URL_PATH,
-    agentCardHandler({ agentCardProvider: async () => agentCardJson(currentCard()), cache: { maxAge: 0 } }),
-  );
+  app.use(AGENT_CARD_URL_PATH, agentCardHandler({ agentCardProvider: async () => agentCardJson(currentCard()), cache: { maxAge: 0 } }));
   app.use(
     JSONRPC_PATH,
     requireBearer(token),

@@ -77,7 +77,12 @@ describe('A2A large data part (20,000 objects)', () => {
       const res = await fetch(`${server.url}/a2a/jsonrpc`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, // no A2A-Version: v0.3
-        body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'message/send', params: { message: { kind: 'message', messageId: `m-${Math.random()}`, role: 'user', parts: [part] } } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'message/send',
+          params: { message: { kind: 'message', messageId: `m-${Math.random()}`, role: 'user', parts: [part] } },
+        }),
       });
       expect(res.status).toBe(200);
       return ((await res.json()) as { result: { kind: string; artifacts: Array<{ parts: unknown[] }> } }).result;

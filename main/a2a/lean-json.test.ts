@@ -55,8 +55,19 @@ describe('expandLean', () => {
 describe('leanRequestBody', () => {
   it('holds large v1.0 data parts and v0.3 data parts, keeping the v0.3 compat wrapping', () => {
     const body = {
-      jsonrpc: '2.0', id: 1, method: 'SendMessage',
-      params: { message: { parts: [{ data: bigArray() }, { text: 'hi' }, { data: { small: true } }, { kind: 'data', data: { value: bigArray() }, metadata: { data_part_compat: true } }] } },
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'SendMessage',
+      params: {
+        message: {
+          parts: [
+            { data: bigArray() },
+            { text: 'hi' },
+            { data: { small: true } },
+            { kind: 'data', data: { value: bigArray() }, metadata: { data_part_compat: true } },
+          ],
+        },
+      },
     };
     const original = body.params.message.parts[0]!.data;
     const replaced = leanRequestBody(body);

@@ -27,8 +27,13 @@ beforeAll(async () => {
   ({ pool, server, client, close } = await startGateway(
     TOKEN,
     {
-      minWorkers: 1, maxWorkers: 1, agent: 'fixture_agents:BigNumberAgent', pythonPaths: [AGENTS],
-      healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0,
+      minWorkers: 1,
+      maxWorkers: 1,
+      agent: 'fixture_agents:BigNumberAgent',
+      pythonPaths: [AGENTS],
+      healthCheckInterval: 60_000,
+      workerRecycleInterval: 0,
+      maxMessagesPerWorker: 0,
     },
     { config: { enabled: true } },
   ));
@@ -63,7 +68,10 @@ describe('A2A client input limits', () => {
   });
 
   it('numbers JSON would change (1e400, 2^53 + 1) are refused -32602 with their path', async () => {
-    for (const [json, why] of [['{"x":1e400}', /Infinity/], ['{"x":9007199254740993}', /2\^53/]] as const) {
+    for (const [json, why] of [
+      ['{"x":1e400}', /Infinity/],
+      ['{"x":9007199254740993}', /2\^53/],
+    ] as const) {
       const r = await sendRaw(json);
       expect(r.status).toBe(400);
       expect(r.body.error).toMatchObject({ code: -32602, data: { code: 'ERR_JSON_NUMBER', path: '$.params.message.parts[0].data.x' } });
@@ -71,7 +79,7 @@ describe('A2A client input limits', () => {
     }
   });
 
-  it('the body limit is the HTTP API\'s: one byte over is 413, a message of many small objects just under it completes', async () => {
+  it("the body limit is the HTTP API's: one byte over is 413, a message of many small objects just under it completes", async () => {
     const count = (n: number) => `[${'{},'.repeat(n - 1)}{}]`;
     const fits = Math.floor((MAX_BODY_BYTES - 200) / 3);
     const over = await sendRaw(count(fits + 100));

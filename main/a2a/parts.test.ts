@@ -70,7 +70,9 @@ describe('BoundedTaskStore', () => {
     const store = new BoundedTaskStore(10_000, 3_000_000);
     const big = (id: string, state: TaskState): Task => ({
       ...task(id, state),
-      history: [{ role: 1, messageId: id, taskId: id, contextId: 'c', parts: [{ content: { $case: 'text', value: 'x'.repeat(1_000_000) } }] } as never],
+      history: [
+        { role: 1, messageId: id, taskId: id, contextId: 'c', parts: [{ content: { $case: 'text', value: 'x'.repeat(1_000_000) } }] } as never,
+      ],
     });
     await store.save(big('running', TaskState.TASK_STATE_WORKING), ctx);
     for (let i = 0; i < 10; i++) await store.save(big(`done-${i}`, TaskState.TASK_STATE_COMPLETED), ctx);

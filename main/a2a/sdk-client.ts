@@ -3,13 +3,7 @@
 // shape's required fields. Used by the tests and bench/a2a.ts.
 import { randomUUID } from 'node:crypto';
 import { Role, type Part, type SendMessageRequest } from '@a2a-js/sdk';
-import {
-  ClientFactory,
-  ClientFactoryOptions,
-  createAuthenticatingFetchWithRetry,
-  JsonRpcTransportFactory,
-  type Client,
-} from '@a2a-js/sdk/client';
+import { ClientFactory, ClientFactoryOptions, createAuthenticatingFetchWithRetry, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 
 /** `fetch` that adds `Authorization: Bearer <token>` (the SDK's auth hook; no retry on 401). */
 export function bearerFetch(token: string | undefined): typeof fetch {

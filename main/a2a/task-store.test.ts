@@ -11,7 +11,14 @@ import { BoundedTaskStore, taskBytes } from './task-store';
 const ctx = new ServerCallContext();
 const dataPart = (value: unknown): Part => ({ content: { $case: 'data', value }, mediaType: 'application/json', filename: '', metadata: undefined });
 const message = (role: Role, parts: Part[], taskId = '', contextId = ''): Message => ({
-  role, messageId: randomUUID(), taskId, contextId, parts, metadata: undefined, extensions: [], referenceTaskIds: [],
+  role,
+  messageId: randomUUID(),
+  taskId,
+  contextId,
+  parts,
+  metadata: undefined,
+  extensions: [],
+  referenceTaskIds: [],
 });
 
 /** Counts what the store itself serializes and clones (not the SDK around it). */
@@ -47,7 +54,7 @@ function instrument(store: BoundedTaskStore) {
 afterEach(() => vi.restoreAllMocks());
 
 describe('BoundedTaskStore cost', () => {
-  it('a large message of many small objects is serialized once over its task\'s whole life, and never deep-cloned', async () => {
+  it("a large message of many small objects is serialized once over its task's whole life, and never deep-cloned", async () => {
     const store = new BoundedTaskStore();
     const seen = instrument(store);
     const data = Array.from({ length: 50_000 }, () => ({}));
@@ -57,12 +64,35 @@ describe('BoundedTaskStore cost', () => {
     const rm = new ResultManager(store, ctx);
     rm.setContext(user);
     const status = (state: TaskState, parts?: Part[]) =>
-      AgentEvent.statusUpdate({ taskId, contextId, status: { state, message: parts && message(Role.ROLE_AGENT, parts, taskId, contextId), timestamp: new Date().toISOString() }, metadata: undefined });
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: { state, message: parts && message(Role.ROLE_AGENT, parts, taskId, contextId), timestamp: new Date().toISOString() },
+        metadata: undefined,
+      });
     // What PoolAgentExecutor publishes for one message whose agent echoes its data.
-    await rm.processEvent(AgentEvent.task({ id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: '' }, artifacts: [], history: [user], metadata: undefined }));
+    await rm.processEvent(
+      AgentEvent.task({
+        id: taskId,
+        contextId,
+        status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: '' },
+        artifacts: [],
+        history: [user],
+        metadata: undefined,
+      }),
+    );
     await rm.processEvent(status(TaskState.TASK_STATE_WORKING));
     const result = [dataPart(data)];
-    await rm.processEvent(AgentEvent.artifactUpdate({ taskId, contextId, artifact: { artifactId: 'a', name: 'result', description: '', parts: result, metadata: undefined, extensions: [] }, append: false, lastChunk: true, metadata: undefined }));
+    await rm.processEvent(
+      AgentEvent.artifactUpdate({
+        taskId,
+        contextId,
+        artifact: { artifactId: 'a', name: 'result', description: '', parts: result, metadata: undefined, extensions: [] },
+        append: false,
+        lastChunk: true,
+        metadata: undefined,
+      }),
+    );
     await rm.processEvent(status(TaskState.TASK_STATE_COMPLETED, result));
 
     const final = (await store.load(taskId, ctx)) as Task;
@@ -81,9 +111,12 @@ describe('BoundedTaskStore cost', () => {
     const store = new BoundedTaskStore();
     const msg = message(Role.ROLE_USER, [dataPart({ n: 1 })]);
     const task: Task = {
-      id: 't', contextId: 'c', status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: 'x' },
+      id: 't',
+      contextId: 'c',
+      status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: 'x' },
       artifacts: [{ artifactId: 'a', name: 'r', description: '', parts: [dataPart(1)], metadata: undefined, extensions: [] }],
-      history: [msg], metadata: { k: 1 },
+      history: [msg],
+      metadata: { k: 1 },
     };
     await store.save(task, ctx);
     const snapshot = JSON.stringify(await store.load('t', ctx));

@@ -22,9 +22,20 @@ function main(argv: string[]): void {
   });
   if (!values.out) throw new Error('--out DIR is required');
   // New keys on every run: overwriting would lock out every machine holding the old credentials.
-  if (existsSync(join(values.out, 'nats-server.conf')) && !values.force) throw new Error(`${values.out}/nats-server.conf exists; pass --force to replace every credential`);
-  const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
-  const spec = { pool: values.pool, servers: list(values.servers), hosts: list(values.hosts), callers: list(values.callers), control: values.control };
+  if (existsSync(join(values.out, 'nats-server.conf')) && !values.force)
+    throw new Error(`${values.out}/nats-server.conf exists; pass --force to replace every credential`);
+  const list = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const spec = {
+    pool: values.pool,
+    servers: list(values.servers),
+    hosts: list(values.hosts),
+    callers: list(values.callers),
+    control: values.control,
+  };
   const out = writeBrokerConfig(values.out, spec);
   console.log(`nats-server config: ${out.serverConf} (public keys only)`);
   for (const u of out.users) console.log(`  ${u.role.padEnd(7)} ${u.name.padEnd(20)} ${out.files[u.name]} (0600: holds its nkey seed)`);

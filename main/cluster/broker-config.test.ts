@@ -16,13 +16,22 @@ const spec = { pool: 'p1', servers: ['nats://broker:4222'], hosts: ['gpu-1', 'gp
 describe('broker configuration', () => {
   it('writes the server file (public keys only) and one 0600 credential file per user, which the cluster options read', () => {
     const out = writeBrokerConfig(join(dir, 'a'), spec);
-    expect(out.users.map((u) => [u.name, u.role])).toEqual([['gpu-1', 'host'], ['gpu-2', 'host'], ['app', 'caller'], ['control', 'control']]);
+    expect(out.users.map((u) => [u.name, u.role])).toEqual([
+      ['gpu-1', 'host'],
+      ['gpu-2', 'host'],
+      ['app', 'caller'],
+      ['control', 'control'],
+    ]);
     const conf = readFileSync(out.serverConf, 'utf8');
     for (const u of out.users) {
       expect(conf).toContain(u.publicKey);
       expect(conf).not.toContain(u.seed);
       expect(statSync(out.files[u.name]!).mode & 0o777).toBe(0o600);
-      expect(readClusterFile(out.files[u.name]!).cluster).toMatchObject({ servers: spec.servers, pool: 'p1', auth: { name: u.name, nkeySeed: u.seed } });
+      expect(readClusterFile(out.files[u.name]!).cluster).toMatchObject({
+        servers: spec.servers,
+        pool: 'p1',
+        auth: { name: u.name, nkeySeed: u.seed },
+      });
     }
     expect(statSync(out.serverConf).mode & 0o777).toBe(0o600);
   });

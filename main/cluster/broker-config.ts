@@ -33,10 +33,15 @@ const q = (s: string) => JSON.stringify(s); // nats-server reads JSON strings: "
 function checkSpec(spec: BrokerSpec): string[] {
   const control = spec.control ?? 'control';
   const all = [...spec.hosts, ...spec.callers, control];
-  for (const n of all) if (!USER_NAME.test(n)) throw new ClusterError('ERR_CLUSTER_OPTION', `user name "${n}" must be 1-64 letters, digits, _ or -`, { field: 'users' });
+  for (const n of all)
+    if (!USER_NAME.test(n)) throw new ClusterError('ERR_CLUSTER_OPTION', `user name "${n}" must be 1-64 letters, digits, _ or -`, { field: 'users' });
   const dup = all.find((n, i) => all.indexOf(n) !== i);
-  if (dup) throw new ClusterError('ERR_CLUSTER_OPTION', `user name "${dup}" is given twice: each host, caller and the control center needs its own`, { field: 'users' });
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(spec.pool)) throw new ClusterError('ERR_CLUSTER_OPTION', 'pool must be 1-32 letters, digits, _ or -', { field: 'pool' });
+  if (dup)
+    throw new ClusterError('ERR_CLUSTER_OPTION', `user name "${dup}" is given twice: each host, caller and the control center needs its own`, {
+      field: 'users',
+    });
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(spec.pool))
+    throw new ClusterError('ERR_CLUSTER_OPTION', 'pool must be 1-32 letters, digits, _ or -', { field: 'pool' });
   return all;
 }
 
@@ -49,20 +54,26 @@ function userBlock(u: BrokerUser, pool: string): string {
     `          subscribe: { allow: [${p.subscribe.map(q).join(', ')}] }`,
     p.allowResponses ? '          allow_responses: true' : '',
     '      } }',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function brokerConfig(spec: BrokerSpec): BrokerConfig {
   checkSpec(spec);
   const control = spec.control ?? 'control';
-  const roles: [string, Role][] = [...spec.hosts.map((h) => [h, 'host'] as [string, Role]), ...spec.callers.map((c) => [c, 'caller'] as [string, Role]), [control, 'control']];
+  const roles: [string, Role][] = [
+    ...spec.hosts.map((h) => [h, 'host'] as [string, Role]),
+    ...spec.callers.map((c) => [c, 'caller'] as [string, Role]),
+    [control, 'control'],
+  ];
   const users = roles.map(([name, role]) => {
     const kp = nkeys.createUser();
     return { name, role, publicKey: kp.getPublicKey(), seed: new TextDecoder().decode(kp.getSeed()) };
   });
   const serverConf = [
     `# nats-server configuration for greenlet cluster pool "${spec.pool}" (docs/cluster.md, "Roles and permissions").`,
-    '# Public keys only: each user\'s seed is in its own 0600 cluster config file.',
+    "# Public keys only: each user's seed is in its own 0600 cluster config file.",
     'listen: "127.0.0.1:4222" # bind where your hosts can reach it; use TLS beyond one machine',
     'jetstream: enabled # set jetstream { store_dir: "/var/lib/nats" } for real use (the default is a temp folder)',
     'accounts {',
@@ -84,7 +95,11 @@ export function credentialFile(u: BrokerUser, spec: BrokerSpec): { cluster: Reco
 }
 
 /** Writes nats-server.conf and <user>.cluster.json (all 0600) into `dir`; returns their paths. */
-export function writeBrokerConfig(dir: string, spec: BrokerSpec, extra: (u: BrokerUser) => Record<string, unknown> = () => ({})): { serverConf: string; files: Record<string, string>; users: BrokerUser[] } {
+export function writeBrokerConfig(
+  dir: string,
+  spec: BrokerSpec,
+  extra: (u: BrokerUser) => Record<string, unknown> = () => ({}),
+): { serverConf: string; files: Record<string, string>; users: BrokerUser[] } {
   const cfg = brokerConfig(spec);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const serverConf = join(dir, 'nats-server.conf');

@@ -83,7 +83,12 @@ export class ClusterClient {
     await ensureStreams(this.nc, jsm, this.o);
     const bucket = names(this.o.pool).results;
     const feedJsm = await jetstreamManager(this.nc, { timeout: JS_TIMEOUT_MS, checkAPI: false }); // recreating the feed must not wait 5 s on a lost node
-    const feed = { name: `res_${this.clientId.replace(/\./g, '_')}`, stream: `KV_${bucket}`, prefix: `$KV.${bucket}.${this.clientId}.`, replay: false };
+    const feed = {
+      name: `res_${this.clientId.replace(/\./g, '_')}`,
+      stream: `KV_${bucket}`,
+      prefix: `$KV.${bucket}.${this.clientId}.`,
+      replay: false,
+    };
     this.watch = new KvFeed(this.nc, feedJsm, feed, (id, data, op) => {
       if (op !== 'PUT') return;
       const rec = readResult(data, this.junk, `results key ${this.clientId}.${id}`);
@@ -103,7 +108,10 @@ export class ClusterClient {
   }
 
   /** execute() with what the message waits on as far as this client knows (the Tasks view asks while it waits). */
-  executeTracked(data: unknown, opts: { timeout?: number; runTimeout?: number } = {}): { promise: Promise<ClusterOutcome>; progress: () => ClusterTaskProgress | null } {
+  executeTracked(
+    data: unknown,
+    opts: { timeout?: number; runTimeout?: number } = {},
+  ): { promise: Promise<ClusterOutcome>; progress: () => ClusterTaskProgress | null } {
     if (this.closed || !this.pub) return { promise: Promise.reject(errors.poolClosed()), progress: () => null };
     const id = `${this.clientId}-${++this.seq}`;
     const timeout = opts.timeout ?? this.o.timeoutMs;
@@ -124,7 +132,11 @@ export class ClusterClient {
     const p = this.pending.get(id);
     if (!p) return null;
     const now = Date.now();
-    return { elapsedMs: now - p.startedAt, publishTries: p.publishTries, ...(p.publishedAt === undefined ? {} : { sincePublishedMs: now - p.publishedAt }) };
+    return {
+      elapsedMs: now - p.startedAt,
+      publishTries: p.publishTries,
+      ...(p.publishedAt === undefined ? {} : { sincePublishedMs: now - p.publishedAt }),
+    };
   }
 
   get outstanding(): number {
@@ -193,6 +205,14 @@ export class ClusterClient {
     if (this.answered.size > 100_000) this.answered.delete(this.answered.keys().next().value!);
     this.stats.settled++;
     if (err) p.reject(err);
-    else p.resolve({ result: rec!.result, hostId: rec!.hostId, workerId: rec!.workerId, delivery: rec!.delivery, latencyMs: Date.now() - p.startedAt, runMs: rec!.runMs });
+    else
+      p.resolve({
+        result: rec!.result,
+        hostId: rec!.hostId,
+        workerId: rec!.workerId,
+        delivery: rec!.delivery,
+        latencyMs: Date.now() - p.startedAt,
+        runMs: rec!.runMs,
+      });
   }
 }

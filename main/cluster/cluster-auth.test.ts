@@ -45,7 +45,12 @@ describe.skipIf(!bin)('cluster credentials', { timeout: 60_000 }, () => {
     process.env.GCC_NATS_USER = 'gcc';
     process.env.GCC_NATS_PASS = 's3cret-pass';
     const o = resolveClusterOptions({ servers: [server.url], pool: 'authenv' });
-    const host = new HostAgent({ cluster: o, hostId: 'env-h1', pool: { agent: 'fixture_agents:EnvAgent', pythonPaths: [testAgentsDir], minWorkers: 1, maxWorkers: 1 }, slots: 4 });
+    const host = new HostAgent({
+      cluster: o,
+      hostId: 'env-h1',
+      pool: { agent: 'fixture_agents:EnvAgent', pythonPaths: [testAgentsDir], minWorkers: 1, maxWorkers: 1 },
+      slots: 4,
+    });
     const client = new ClusterClient(o);
     try {
       await host.start();
@@ -55,7 +60,10 @@ describe.skipIf(!bin)('cluster credentials', { timeout: 60_000 }, () => {
     } finally {
       await client.close();
       await host.stop();
-      for (const [k, v] of [['GCC_NATS_USER', saved.user], ['GCC_NATS_PASS', saved.pass]] as const) {
+      for (const [k, v] of [
+        ['GCC_NATS_USER', saved.user],
+        ['GCC_NATS_PASS', saved.pass],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -65,7 +73,9 @@ describe.skipIf(!bin)('cluster credentials', { timeout: 60_000 }, () => {
 
 // A broker that asks no credentials is accepted on loopback (tests, the demo's own machine) and
 // refused elsewhere unless the operator says --insecure-broker.
-const lanAddress = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
 if (bin && !lanAddress) console.warn('[cluster tests] unauthenticated non-loopback broker: skipped, this machine has no non-loopback IPv4 address');
 
 describe.skipIf(!bin || !lanAddress)('a broker without auth beyond loopback', { timeout: 60_000 }, () => {

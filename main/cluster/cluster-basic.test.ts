@@ -35,11 +35,29 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     const auth = (name: string) => ({ name, nkeySeed: broker.users.find((u) => u.name === name)!.seed });
     server = await NatsServer.start(bin!, broker.serverConf);
     dir = mkdtempSync(join(tmpdir(), 'gcc-cluster-'));
-    const cluster = { pool: 'basic', ackWaitMs: 2_000, maxDeliver: 3, nakDelayMs: 50, nakJitterMs: 50, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, timeoutMs: 30_000 };
+    const cluster = {
+      pool: 'basic',
+      ackWaitMs: 2_000,
+      maxDeliver: 3,
+      nakDelayMs: 50,
+      nakJitterMs: 50,
+      heartbeatMs: 250,
+      staleAfterMs: 1_000,
+      downAfterMs: 2_000,
+      timeoutMs: 30_000,
+    };
     const oc = resolveClusterOptions({ ...cluster, servers: [server.url], auth: auth('control') }, {});
     control = await connectCluster(oc, 'basic-control');
     await ensureStreams(control, await jetstreamManager(control), oc); // only the control center may create them
-    const pool = { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1, restartOnFailure: true, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
+    const pool = {
+      agent: 'crash_agent:CrashAgent',
+      minWorkers: 1,
+      maxWorkers: 1,
+      restartOnFailure: true,
+      healthCheckInterval: 60_000,
+      workerRecycleInterval: 0,
+      maxMessagesPerWorker: 0,
+    };
     for (const id of ['h1', 'h2']) {
       const cfg = join(dir, `${id}.json`);
       writeSecret(cfg, JSON.stringify({ cluster: { ...cluster, auth: auth(id) }, pool }));
@@ -123,7 +141,12 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
   });
 
   it('hosts show up, and a killed host shows down within the heartbeat window', async () => {
-    expect(monitor.list().filter((h) => h.status === 'up').map((h) => h.hostId)).toEqual(['h1', 'h2']);
+    expect(
+      monitor
+        .list()
+        .filter((h) => h.status === 'up')
+        .map((h) => h.hostId),
+    ).toEqual(['h1', 'h2']);
     const changes: { hostId: string; to: string }[] = [];
     monitor.on('host', (c: { hostId: string; to: string }) => changes.push(c));
     await hosts[1]!.killGroup();

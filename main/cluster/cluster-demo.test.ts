@@ -48,7 +48,10 @@ async function expectAllGone(owned: Owned): Promise<void> {
 }
 
 function startParent(dataDir: string, end: 'throw' | 'wait') {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', DEMO_PARENT(end), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', DEMO_PARENT(end), dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const owned = new Promise<Owned>((res) => {
     const on = (d: Buffer) => {

@@ -17,7 +17,14 @@ import { sleep } from '../../common/test-support/wait';
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
-const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
+const POOL = {
+  agent: 'echo_agent:EchoAgent',
+  minWorkers: 1,
+  maxWorkers: 1,
+  healthCheckInterval: 60_000,
+  workerRecycleInterval: 0,
+  maxMessagesPerWorker: 0,
+};
 
 /** Sends n messages keeping `window` outstanding; calls `at(done)` as answers come. Resolves with every outcome by index. */
 async function load(client: ClusterClient, n: number, window: number, data: (i: number) => unknown, at: (done: number) => void = () => undefined) {
@@ -64,7 +71,9 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     const c = { pool, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 240_000, ...timing };
     const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), c, POOL);
     const o = resolveClusterOptions({ ...c, servers: [server.url] });
-    hosts = await Promise.all(Array.from({ length: n }, (_, i) => HostProcess.start(server.url, `${pool}-h${i + 1}`, cfg, ['--slots', String(slots)])));
+    hosts = await Promise.all(
+      Array.from({ length: n }, (_, i) => HostProcess.start(server.url, `${pool}-h${i + 1}`, cfg, ['--slots', String(slots)])),
+    );
     client = new ClusterClient(o);
     await client.start();
     monitor = new ClusterMonitor(client.connection, o);
@@ -86,9 +95,15 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     const holdingWork = async () => {
       for (let i = 0; i < 200 && !(monitor!.list().find((h) => h.hostId === 'kill-h3')?.inFlight ?? 0); i++) await sleep(10);
     };
-    const outs = await load(client!, N, 1_000, (i) => ({ i, sleep_ms: 10 }), (done) => {
-      if (done === 5_000) killed = holdingWork().then(() => hosts[2]!.killGroup());
-    });
+    const outs = await load(
+      client!,
+      N,
+      1_000,
+      (i) => ({ i, sleep_ms: 10 }),
+      (done) => {
+        if (done === 5_000) killed = holdingWork().then(() => hosts[2]!.killGroup());
+      },
+    );
     await killed;
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(client!.stats.settled).toBe(N);
@@ -97,7 +112,11 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     // The dead host's unacked messages were redelivered: either a survivor ran one and its answer
     // came back (delivery > 1), or the dead host had stored the result before it died and the
     // survivor's store lost the race (its `duplicates` counter) — the caller still got one answer.
-    const survivorDuplicates = () => monitor!.list().filter((h) => h.hostId !== 'kill-h3').reduce((n, h) => n + h.duplicates, 0);
+    const survivorDuplicates = () =>
+      monitor!
+        .list()
+        .filter((h) => h.hostId !== 'kill-h3')
+        .reduce((n, h) => n + h.duplicates, 0);
     const redelivered = () => outs.some((x) => x.delivery > 1) || survivorDuplicates() > 0;
     for (let i = 0; i < 50 && !redelivered(); i++) await sleep(100); // duplicates arrive with the next heartbeat
     expect(redelivered()).toBe(true);
@@ -106,7 +125,11 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(down).toBeDefined();
     expect(down!.heartbeatAgeMs).toBeGreaterThanOrEqual(o.downAfterMs);
     // The survivors: up (a heartbeat delayed by the load may have shown one stale for a moment).
-    const live = () => monitor!.list().filter((h) => h.status === 'up').map((h) => h.hostId);
+    const live = () =>
+      monitor!
+        .list()
+        .filter((h) => h.status === 'up')
+        .map((h) => h.hostId);
     for (let i = 0; i < 50 && live().length < 2; i++) await sleep(100);
     expect(live()).toEqual(['kill-h1', 'kill-h2']);
   });
@@ -115,12 +138,18 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     const o = await cluster('pause', 2, { ackWaitMs: 1_500 }, 32);
     const paused = hosts[0]!;
     let resumed: Promise<void> | null = null;
-    const outs = await load(client!, 600, 64, (i) => ({ i, sleep_ms: 100 }), (done) => {
-      if (done === 100) {
-        paused.signalGroup('SIGSTOP');
-        resumed = sleep(o.ackWaitMs + 1_500).then(() => paused.signalGroup('SIGCONT'));
-      }
-    });
+    const outs = await load(
+      client!,
+      600,
+      64,
+      (i) => ({ i, sleep_ms: 100 }),
+      (done) => {
+        if (done === 100) {
+          paused.signalGroup('SIGSTOP');
+          resumed = sleep(o.ackWaitMs + 1_500).then(() => paused.signalGroup('SIGCONT'));
+        }
+      },
+    );
     await resumed;
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: 600 }, (_, i) => i));
     expect(client!.stats.duplicateResults).toBe(0);
@@ -154,9 +183,19 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     await cluster('restart', 2, { ackWaitMs: 3_000 });
     let restarted: Promise<void> | null = null;
     const N = 3_000;
-    const outs = await load(client!, N, 300, (i) => ({ i }), (done) => {
-      if (done === 1_000) restarted = server.stop().then(() => sleep(1_000)).then(() => server.start());
-    });
+    const outs = await load(
+      client!,
+      N,
+      300,
+      (i) => ({ i }),
+      (done) => {
+        if (done === 1_000)
+          restarted = server
+            .stop()
+            .then(() => sleep(1_000))
+            .then(() => server.start());
+      },
+    );
     await restarted;
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(client!.stats.duplicateResults).toBe(0);
@@ -166,6 +205,9 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(new Set(after.map((x) => x.hostId))).toEqual(new Set(['restart-h1', 'restart-h2']));
     // and their heartbeats reach the registry again
     for (let i = 0; i < 100 && monitor!.list().filter((h) => h.status === 'up').length < 2; i++) await sleep(100);
-    expect(monitor!.list().map((h) => [h.hostId, h.status])).toEqual([['restart-h1', 'up'], ['restart-h2', 'up']]);
+    expect(monitor!.list().map((h) => [h.hostId, h.status])).toEqual([
+      ['restart-h1', 'up'],
+      ['restart-h2', 'up'],
+    ]);
   });
 });

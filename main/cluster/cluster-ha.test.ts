@@ -21,7 +21,14 @@ import { sleep } from '../../common/test-support/wait';
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster HA tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
-const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
+const POOL = {
+  agent: 'echo_agent:EchoAgent',
+  minWorkers: 1,
+  maxWorkers: 1,
+  healthCheckInterval: 60_000,
+  workerRecycleInterval: 0,
+  maxMessagesPerWorker: 0,
+};
 const N = 5_000;
 const ACK_WAIT = 5_000;
 
@@ -44,7 +51,18 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
   async function start(pool: string, timing: Partial<ClusterOptions> = {}) {
     nats = await NatsCluster.start(bin!);
     dir = mkdtempSync(join(tmpdir(), 'gcc-ha-'));
-    const c = { pool, replicas: 3, ackWaitMs: ACK_WAIT, heartbeatMs: 500, staleAfterMs: 1_500, downAfterMs: 3_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 60_000, ...timing };
+    const c = {
+      pool,
+      replicas: 3,
+      ackWaitMs: ACK_WAIT,
+      heartbeatMs: 500,
+      staleAfterMs: 1_500,
+      downAfterMs: 3_000,
+      nakDelayMs: 50,
+      nakJitterMs: 100,
+      timeoutMs: 60_000,
+      ...timing,
+    };
     const cfg = writeClusterConfig(dir, c, POOL);
     // The caller first: it creates the R3 streams and buckets once, before two hosts would race to.
     client = new ClusterClient(resolveClusterOptions({ ...c, servers: nats.urls }));

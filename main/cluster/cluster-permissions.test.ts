@@ -39,7 +39,10 @@ describe.skipIf(!bin)('broker permissions per role (generated nats-server config
   let control: NatsConnection;
   const conns: NatsConnection[] = [];
   const opts = (name: string): ClusterOptions =>
-    resolveClusterOptions({ servers: [server.url], pool: POOL, ackWaitMs: 2_000, auth: { name, nkeySeed: cfg.users.find((u) => u.name === name)!.seed } }, {});
+    resolveClusterOptions(
+      { servers: [server.url], pool: POOL, ackWaitMs: 2_000, auth: { name, nkeySeed: cfg.users.find((u) => u.name === name)!.seed } },
+      {},
+    );
   const as = async (name: string) => {
     const nc = await connectCluster(opts(name), `test-${name}`);
     conns.push(nc);
@@ -78,12 +81,16 @@ describe.skipIf(!bin)('broker permissions per role (generated nats-server config
     expect(await violations(nc, () => nc.request(n.controlSubject('all'), JSON.stringify({ op: 'stats' }), { timeout: 2_000 }))).not.toEqual([]);
   });
 
-  it('a caller cannot read the work stream: no message get, no consumer of its own, no pull from the hosts\' consumer', async () => {
+  it("a caller cannot read the work stream: no message get, no consumer of its own, no pull from the hosts' consumer", async () => {
     const nc = await as('alice');
     const jsm = await jetstreamManager(nc);
     expect(await violations(nc, () => jsm.streams.getMessage(n.stream, { seq: 1 }))).not.toEqual([]);
     expect(await violations(nc, () => jsm.consumers.add(n.stream, { name: 'thief', filter_subject: n.workSubject }))).not.toEqual([]);
-    expect(await violations(nc, () => nc.request(`$JS.API.CONSUMER.MSG.NEXT.${n.stream}.${n.consumer}`, JSON.stringify({ batch: 1, expires: 500_000_000 }), { timeout: 2_000 }))).not.toEqual([]);
+    expect(
+      await violations(nc, () =>
+        nc.request(`$JS.API.CONSUMER.MSG.NEXT.${n.stream}.${n.consumer}`, JSON.stringify({ batch: 1, expires: 500_000_000 }), { timeout: 2_000 }),
+      ),
+    ).not.toEqual([]);
   });
 
   it("a caller cannot read another caller's results", async () => {
@@ -111,7 +118,7 @@ describe.skipIf(!bin)('broker permissions per role (generated nats-server config
     expect((await jsm.streams.info(n.stream)).config.name).toBe(n.stream);
   });
 
-  it('a host cannot send control, nor subscribe to another host\'s control subject', async () => {
+  it("a host cannot send control, nor subscribe to another host's control subject", async () => {
     const nc = await as('h1');
     expect(await violations(nc, () => nc.request(n.controlSubject('all'), JSON.stringify({ op: 'stats' }), { timeout: 2_000 }))).not.toEqual([]);
     expect(await violations(nc, async () => nc.subscribe(n.controlSubject('h2')))).not.toEqual([]);

@@ -16,7 +16,14 @@ import { sleep } from '../../common/test-support/wait';
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster recovery tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
-const POOL = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, healthCheckInterval: 60_000, workerRecycleInterval: 0, maxMessagesPerWorker: 0 };
+const POOL = {
+  agent: 'echo_agent:EchoAgent',
+  minWorkers: 1,
+  maxWorkers: 1,
+  healthCheckInterval: 60_000,
+  workerRecycleInterval: 0,
+  maxMessagesPerWorker: 0,
+};
 
 interface Answer {
   i: number;
@@ -73,7 +80,9 @@ describe.skipIf(!bin)('cluster recovery bounds', { timeout: 180_000 }, () => {
   async function cluster(pool: string, n: number, timing: Partial<ClusterOptions>, slots: number): Promise<void> {
     const c = { pool, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 120_000, ...timing };
     const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), c, POOL);
-    hosts = await Promise.all(Array.from({ length: n }, (_, i) => HostProcess.start(server.url, `${pool}-h${i + 1}`, cfg, ['--slots', String(slots)])));
+    hosts = await Promise.all(
+      Array.from({ length: n }, (_, i) => HostProcess.start(server.url, `${pool}-h${i + 1}`, cfg, ['--slots', String(slots)])),
+    );
     client = new ClusterClient(resolveClusterOptions({ ...c, servers: [server.url] }));
     await client.start();
   }
@@ -89,12 +98,18 @@ describe.skipIf(!bin)('cluster recovery bounds', { timeout: 180_000 }, () => {
     let stoppedAt = 0;
     // 16 outstanding 20 ms messages against 2 × 64 slots: the live host always has free slots (and,
     // before the fix, the stopped host had open pulls for its own).
-    const answers = await load(client!, 2_000, 16, (i) => ({ i, sleep_ms: 20 }), (done) => {
-      if (done === 200) {
-        hosts[0]!.signalGroup('SIGSTOP');
-        stoppedAt = Date.now();
-      }
-    });
+    const answers = await load(
+      client!,
+      2_000,
+      16,
+      (i) => ({ i, sleep_ms: 20 }),
+      (done) => {
+        if (done === 200) {
+          hosts[0]!.signalGroup('SIGSTOP');
+          stoppedAt = Date.now();
+        }
+      },
+    );
     expectEachOnce(client!, answers, 2_000);
     const after = answers.filter((a) => a.sentAt > stoppedAt);
     expect(after.length).toBeGreaterThan(500);
@@ -109,12 +124,22 @@ describe.skipIf(!bin)('cluster recovery bounds', { timeout: 180_000 }, () => {
     let restarted: Promise<void> | null = null;
     const N = 1_500;
     // 100 ms messages: at the kill, the hosts hold ~128 of them whose results must be stored after the restart.
-    const answers = await load(client!, N, 200, (i) => ({ i, sleep_ms: 100 }), (done) => {
-      if (done === 600) {
-        stoppedAt = Date.now();
-        restarted = server.stop('SIGKILL').then(() => sleep(1_000)).then(() => server.start()).then(() => void (backAt = Date.now()));
-      }
-    });
+    const answers = await load(
+      client!,
+      N,
+      200,
+      (i) => ({ i, sleep_ms: 100 }),
+      (done) => {
+        if (done === 600) {
+          stoppedAt = Date.now();
+          restarted = server
+            .stop('SIGKILL')
+            .then(() => sleep(1_000))
+            .then(() => server.start())
+            .then(() => void (backAt = Date.now()));
+        }
+      },
+    );
     await restarted;
     expectEachOnce(client!, answers, N);
     const inFlight = answers.filter((a) => a.sentAt <= stoppedAt);

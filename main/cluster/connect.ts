@@ -57,7 +57,11 @@ export const brokerIsUnauthenticated = (nc: NatsConnection): boolean => nc.info?
 
 /** host:port of a loopback address (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackServer(hostPort: string): boolean {
-  const host = hostPort.replace(/^(nats|tls):\/\//, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const host = hostPort
+    .replace(/^(nats|tls):\/\//, '')
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

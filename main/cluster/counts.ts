@@ -10,7 +10,12 @@ export const HOST_LATENCY_BOUNDS_MS: readonly number[] = LATENCY_BOUNDS_MS;
 
 export const noOutcomes = (): HostOutcomes => ({ answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 });
 
-export const emptyLatency = (boundsMs: readonly number[] = HOST_LATENCY_BOUNDS_MS): HostLatency => ({ boundsMs: [...boundsMs], counts: new Array<number>(boundsMs.length + 1).fill(0), sumMs: 0, count: 0 });
+export const emptyLatency = (boundsMs: readonly number[] = HOST_LATENCY_BOUNDS_MS): HostLatency => ({
+  boundsMs: [...boundsMs],
+  counts: new Array<number>(boundsMs.length + 1).fill(0),
+  sumMs: 0,
+  count: 0,
+});
 
 /** Which outcome a stored result is, by the engine's code → outcome map (a stored result was accepted: never 'at the door'). */
 export function outcomeOf(rec: ResultRecord): keyof HostOutcomes {
@@ -64,5 +69,10 @@ export function latencyDelta(a: HostLatency | null, b: HostLatency | null): Host
   if (!b) return null;
   if (!a) return b;
   if (a.counts.length !== b.counts.length) return null;
-  return { boundsMs: b.boundsMs, counts: b.counts.map((c, i) => Math.max(0, c - (a.counts[i] ?? 0))), sumMs: Math.max(0, b.sumMs - a.sumMs), count: Math.max(0, b.count - a.count) };
+  return {
+    boundsMs: b.boundsMs,
+    counts: b.counts.map((c, i) => Math.max(0, c - (a.counts[i] ?? 0))),
+    sumMs: Math.max(0, b.sumMs - a.sumMs),
+    count: Math.max(0, b.count - a.count),
+  };
 }

@@ -68,7 +68,9 @@ export async function startDemo(dataDir: string, serveEntry: string | null, log:
       hosts.push(host);
       watchdog.watch({ group: host.pid });
     }
-    log(`[cluster-demo] ${server.url} (nkey users per role: ${DEMO_HOSTS.join(', ')}, control) with hosts ${DEMO_HOSTS.join(', ')} (kill one with: kill -9 -<pid>; pids ${hosts.map((h) => h.pid).join(', ')})`);
+    log(
+      `[cluster-demo] ${server.url} (nkey users per role: ${DEMO_HOSTS.join(', ')}, control) with hosts ${DEMO_HOSTS.join(', ')} (kill one with: kill -9 -<pid>; pids ${hosts.map((h) => h.pid).join(', ')})`,
+    );
     return { options, stop, parts: { server, hosts, credentialsDir: dir } };
   } catch (err) {
     await stop();

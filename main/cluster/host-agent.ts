@@ -88,7 +88,10 @@ export class HostAgent extends EventEmitter {
     // with nakDelayMs: under a backlog every fetch then loses messages to a ~1 s redelivery.
     const accepts = p.minWorkers * p.concurrencyPerWorker + p.messageQueueSize;
     this.capacity = Math.min(wanted, accepts);
-    this.slotsNote = wanted > accepts ? `slots ${wanted} is more than the local pool takes at once (minWorkers × concurrencyPerWorker + messageQueueSize = ${accepts}): using ${accepts}` : '';
+    this.slotsNote =
+      wanted > accepts
+        ? `slots ${wanted} is more than the local pool takes at once (minWorkers × concurrencyPerWorker + messageQueueSize = ${accepts}): using ${accepts}`
+        : '';
   }
 
   get inFlight(): number {
@@ -107,7 +110,13 @@ export class HostAgent extends EventEmitter {
     await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
     this.pub = new JsPublisher(this.nc, JS_TIMEOUT_MS);
     this.resultsPrefix = `$KV.${names(this.o.pool).results}.`;
-    this.puller = new Puller(this.nc, names(this.o.pool).stream, names(this.o.pool).consumer, () => this.wanted(), (m) => this.handle(m));
+    this.puller = new Puller(
+      this.nc,
+      names(this.o.pool).stream,
+      names(this.o.pool).consumer,
+      () => this.wanted(),
+      (m) => this.handle(m),
+    );
     this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
     this.heartbeat.start();
     this.control = new HostControl(this, this.nc, this.o);
@@ -159,7 +168,12 @@ export class HostAgent extends EventEmitter {
     if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.finish(m, null, 'term');
     const key = `${reply}.${id}`;
     const left = deadline > 0 ? deadline - Date.now() : Infinity;
-    if (left <= 0) return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')) }, 'term');
+    if (left <= 0)
+      return this.finish(
+        m,
+        { key, rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')) },
+        'term',
+      );
     let data: unknown;
     try {
       data = m.json();
@@ -171,7 +185,14 @@ export class HostAgent extends EventEmitter {
     const started = Date.now();
     this.pool.executeWithInfo({ type: 'agent.process', data }, { timeout }).then(
       (out: TaskOutcome) => {
-        const rec: ResultRecord = { ok: true, result: out.result, hostId: this.hostId, workerId: out.workerId, delivery, runMs: Date.now() - started };
+        const rec: ResultRecord = {
+          ok: true,
+          result: out.result,
+          hostId: this.hostId,
+          workerId: out.workerId,
+          delivery,
+          runMs: Date.now() - started,
+        };
         this.finish(m, { key, rec, started }, 'ack');
       },
       (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err, started),

@@ -82,8 +82,26 @@ export class HostHeartbeat {
       throughput: Math.round(throughput * 10) / 10,
       outcomes: { ...this.host.outcomes },
       latency: { ...this.host.latency, counts: [...this.host.latency.counts] },
-      pool: { total: s.total, healthy: s.healthy, available: s.available, busy: s.busy, p50ResponseTime: s.p50ResponseTime, p99ResponseTime: s.p99ResponseTime, totalErrors: s.totalErrors },
-      workers: s.workers.map((w) => ({ id: w.id, pid: w.pid, state: w.state, healthy: w.healthy, messagesProcessed: w.messagesProcessed, inFlight: w.inFlight, rssBytes: w.rssBytes, restarts: w.restarts, averageResponseTime: w.averageResponseTime })),
+      pool: {
+        total: s.total,
+        healthy: s.healthy,
+        available: s.available,
+        busy: s.busy,
+        p50ResponseTime: s.p50ResponseTime,
+        p99ResponseTime: s.p99ResponseTime,
+        totalErrors: s.totalErrors,
+      },
+      workers: s.workers.map((w) => ({
+        id: w.id,
+        pid: w.pid,
+        state: w.state,
+        healthy: w.healthy,
+        messagesProcessed: w.messagesProcessed,
+        inFlight: w.inFlight,
+        rssBytes: w.rssBytes,
+        restarts: w.restarts,
+        averageResponseTime: w.averageResponseTime,
+      })),
     };
   }
 

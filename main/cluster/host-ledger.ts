@@ -26,7 +26,9 @@ export class HostLedger {
     // The record passed hostRecordSchema (records.ts), counters included: the one check of its shape.
     let h = this.byHost.get(rec.hostId);
     if (!h) {
-      const before = replayed ? { processed: rec.processed, outcomes: { ...noOutcomes(), ...rec.outcomes } } : { processed: 0, outcomes: noOutcomes() };
+      const before = replayed
+        ? { processed: rec.processed, outcomes: { ...noOutcomes(), ...rec.outcomes } }
+        : { processed: 0, outcomes: noOutcomes() };
       this.byHost.set(rec.hostId, (h = { procs: [], folded: zeroTotals(0), before, unclean: 0 }));
     }
     const key = `${rec.pid}:${rec.startedAt}`;
@@ -35,8 +37,7 @@ export class HostLedger {
       // The previous process's last word was 'up', not a clean stop's final 'draining' record: it was killed.
       if (h.procs.at(-1)?.rec.state === 'up') h.unclean++;
       h.procs.push({ key, rec });
-    }
-    else if (rec.processed >= p.rec.processed) p.rec = rec; // cumulative within a process: never step back
+    } else if (rec.processed >= p.rec.processed) p.rec = rec; // cumulative within a process: never step back
     while (h.procs.length > MAX_PROCESSES) {
       const old = h.procs.shift()!;
       addRecord(h.folded, old.rec);
@@ -59,7 +60,15 @@ export class HostLedger {
   }
 }
 
-export const zeroTotals = (processes: number): HostTotals => ({ processed: 0, duplicates: 0, outcomes: noOutcomes(), latency: emptyLatency(), processes, uncleanEnds: 0, before: { processed: 0, outcomes: noOutcomes() } });
+export const zeroTotals = (processes: number): HostTotals => ({
+  processed: 0,
+  duplicates: 0,
+  outcomes: noOutcomes(),
+  latency: emptyLatency(),
+  processes,
+  uncleanEnds: 0,
+  before: { processed: 0, outcomes: noOutcomes() },
+});
 
 function addRecord(t: HostTotals, r: HostRecord): void {
   t.processed += r.processed;
@@ -82,7 +91,17 @@ export function addTotals(into: HostTotals, t: HostTotals): void {
 
 /** The whole cluster: counters summed over every host id (a host down keeps what it did), gauges over the hosts not down. */
 export function clusterTotals(hosts: readonly HostView[]): ClusterTotals {
-  const t: ClusterTotals = { ...zeroTotals(0), hosts: hosts.length, hostsUp: 0, workers: 0, healthy: 0, busy: 0, available: 0, inFlight: 0, capacity: 0 };
+  const t: ClusterTotals = {
+    ...zeroTotals(0),
+    hosts: hosts.length,
+    hostsUp: 0,
+    workers: 0,
+    healthy: 0,
+    busy: 0,
+    available: 0,
+    inFlight: 0,
+    capacity: 0,
+  };
   for (const h of hosts) {
     addTotals(t, h.totals);
     if (h.status === 'down') continue; // its last record is history, not what runs now

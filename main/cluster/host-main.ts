@@ -32,7 +32,15 @@ export function parseHostArgs(argv: string[]): HostArgs {
     },
   });
   if (!values.join) throw new Error('--join nats://host:port is required');
-  return { join: values.join, hostId: values['host-id'], config: values.config, agent: values.agent, workers: values.workers, slots: values.slots, insecureBroker: values['insecure-broker'] };
+  return {
+    join: values.join,
+    hostId: values['host-id'],
+    config: values.config,
+    agent: values.agent,
+    workers: values.workers,
+    slots: values.slots,
+    insecureBroker: values['insecure-broker'],
+  };
 }
 
 export async function runHostAgent(args: HostArgs, log = (s: string) => console.log(s)): Promise<HostAgent> {
@@ -44,9 +52,16 @@ export async function runHostAgent(args: HostArgs, log = (s: string) => console.
   if (args.workers) pool.minWorkers = pool.maxWorkers = Number(args.workers);
   const named = cluster.auth.name; // a host credential (broker-config.ts) is bound to one host id
   if (named && args.hostId && args.hostId !== named) {
-    throw new Error(`--host-id ${args.hostId} differs from the credential's host name "${named}" (cluster.auth.name): the broker lets this credential announce and answer control only as ${named}`);
+    throw new Error(
+      `--host-id ${args.hostId} differs from the credential's host name "${named}" (cluster.auth.name): the broker lets this credential announce and answer control only as ${named}`,
+    );
   }
-  const hostId = args.hostId ?? named ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  const hostId =
+    args.hostId ??
+    named ??
+    hostname()
+      .replace(/[^A-Za-z0-9_-]/g, '-')
+      .slice(0, 64);
   const agent = new HostAgent({ cluster, hostId, pool, slots: args.slots ? Number(args.slots) : file.slots });
   agent.on('warn', (m: string) => log(`[host ${hostId}] ${m}`));
   await agent.start();

@@ -79,7 +79,9 @@ export class KvFeed {
     this.sub = this.nc.subscribe(deliver, { callback: (err, m) => void (err || this.onMessage(gen, m)) });
     this.lastDelivery = 0;
     this.lastHeard = Date.now();
-    const from = replay ? { deliver_policy: DeliverPolicy.LastPerSubject } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 };
+    const from = replay
+      ? { deliver_policy: DeliverPolicy.LastPerSubject }
+      : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 };
     const ci = await this.jsm.consumers.add(this.o.stream, {
       name: this.name(gen),
       filter_subject: `${this.o.prefix}>`,

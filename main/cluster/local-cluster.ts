@@ -11,7 +11,8 @@ import type { ClusterOptions } from './options';
 
 // main/cluster/ from source; out/main/ or out/main/chunks/ when bundled: walk up to package.json.
 const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) => existsSync(join(d, 'package.json'))) ?? process.cwd();
+export const repoRoot =
+  [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) => existsSync(join(d, 'package.json'))) ?? process.cwd();
 
 /** The nats-server binary (found or installed by scripts/ensure-nats.mjs), or null. */
 export function natsServerBinary(): string | null {
@@ -106,7 +107,13 @@ export class HostProcess {
   ) {}
 
   /** From source by default; `entry` = [out/main/serve.js] runs the built headless server with --join. */
-  static async start(url: string, hostId: string, configFile: string, extra: string[] = [], entry = ['--import', 'tsx', join(repoRoot, 'main', 'cluster', 'host-main.ts')]): Promise<HostProcess> {
+  static async start(
+    url: string,
+    hostId: string,
+    configFile: string,
+    extra: string[] = [],
+    entry = ['--import', 'tsx', join(repoRoot, 'main', 'cluster', 'host-main.ts')],
+  ): Promise<HostProcess> {
     const isServe = entry.some((e) => e.endsWith('serve.js'));
     const h = new HostProcess(hostId, ['--join', url, '--host-id', hostId, isServe ? '--cluster-config' : '--config', configFile, ...extra], entry);
     await h.start();

@@ -53,7 +53,8 @@ cluster { name: gcc, listen: 127.0.0.1:${routePorts[i]}, routes: [${routes}] }
           await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
           return;
         } catch (err) {
-          if (Date.now() > until) throw new Error(`JetStream cluster has no meta leader after ${timeoutMs} ms: ${(err as Error).message}`, { cause: err });
+          if (Date.now() > until)
+            throw new Error(`JetStream cluster has no meta leader after ${timeoutMs} ms: ${(err as Error).message}`, { cause: err });
           await new Promise((r) => setTimeout(r, 250));
         }
       }

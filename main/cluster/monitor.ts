@@ -10,7 +10,15 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetters } from './dead-letters';
 import { KvFeed, type KvOp } from './kv-feed';
 import { clusterTotals, HostLedger } from './host-ledger';
-import type { AckPendingView, ClusterTotals, HostControlReply, HostControlRequest, HostRecord, HostState, HostView } from '../../common/cluster-types';
+import type {
+  AckPendingView,
+  ClusterTotals,
+  HostControlReply,
+  HostControlRequest,
+  HostRecord,
+  HostState,
+  HostView,
+} from '../../common/cluster-types';
 import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { ensureStreams, names } from './topology';
 import { Junk, readControlReply, readHostRecord } from './records';
@@ -71,7 +79,13 @@ export class ClusterMonitor extends EventEmitter {
     const subject = names(this.o.pool).controlSubject(hostId);
     if (hostId !== 'all') {
       const reply = readControlReply((await this.nc.request(subject, encode(req), { timeout: timeoutMs })).data, this.junk, subject);
-      return [reply ?? { hostId, ok: false, error: { code: 'ERR_PROTOCOL', message: `the reply from ${hostId} did not match the control reply schema (dropped)` } }];
+      return [
+        reply ?? {
+          hostId,
+          ok: false,
+          error: { code: 'ERR_PROTOCOL', message: `the reply from ${hostId} did not match the control reply schema (dropped)` },
+        },
+      ];
     }
     const expect = this.list().filter((h) => h.status === 'up').length;
     const replies: HostControlReply[] = [];
@@ -140,7 +154,13 @@ export class ClusterMonitor extends EventEmitter {
       };
       this.lastAck = v;
       const near = v.ackPending >= v.maxAckPending * this.o.ackPendingAlertRatio;
-      if (near && !this.alerting) this.emit('alert', { type: 'cluster.ack_pending', level: 'warn', message: `ack pending ${v.ackPending} of max_ack_pending ${v.maxAckPending}: delivery stalls at the limit`, data: v });
+      if (near && !this.alerting)
+        this.emit('alert', {
+          type: 'cluster.ack_pending',
+          level: 'warn',
+          message: `ack pending ${v.ackPending} of max_ack_pending ${v.maxAckPending}: delivery stalls at the limit`,
+          data: v,
+        });
       this.alerting = near;
     } catch {
       // Consumer not created yet (no host joined) or server away: nothing to judge.

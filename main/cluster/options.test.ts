@@ -19,7 +19,14 @@ const refusal = (input: Parameters<typeof resolveClusterOptions>[0]) => {
 describe('resolveClusterOptions', () => {
   it('fills defaults and accepts a comma-separated server list', () => {
     const o = resolveClusterOptions({ servers: 'nats://a:4222,nats://b:4222' }, {});
-    expect(o).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], pool: 'default', maxDeliver: 3, ackWaitMs: 30_000, replicas: 1, auth: {} });
+    expect(o).toMatchObject({
+      servers: ['nats://a:4222', 'nats://b:4222'],
+      pool: 'default',
+      maxDeliver: 3,
+      ackWaitMs: 30_000,
+      replicas: 1,
+      auth: {},
+    });
   });
 
   it.each([
@@ -76,7 +83,7 @@ describe('readClusterFile', () => {
     withFile({ cluster: { auth: { nkeySeed: 'SU…' } } }, 0o640, (file) => expect(() => readClusterFile(file)).toThrow(/cluster\.auth\.nkeySeed/));
   });
 
-  it.skipIf(process.platform === 'win32')("refuses a file holding a credential that another user owns", () => {
+  it.skipIf(process.platform === 'win32')('refuses a file holding a credential that another user owns', () => {
     withFile({ cluster: { auth: { token: 't' } } }, 0o600, (file) => {
       expect(() => readClusterFile(file, 4242)).toThrow(/owned by uid \d+, not by this user \(uid 4242\)/);
     });

@@ -67,19 +67,34 @@ export const DEFAULT_CLUSTER: Omit<ClusterOptions, 'servers'> = {
 const bad = (field: string, why: string) => new ClusterError('ERR_CLUSTER_OPTION', `cluster.${field} ${why}`, { field });
 
 /** Checks every field up front and names the first bad one. */
-export function resolveClusterOptions(input: Omit<Partial<ClusterOptions>, 'servers'> & { servers?: string[] | string }, env = process.env): ClusterOptions {
+export function resolveClusterOptions(
+  input: Omit<Partial<ClusterOptions>, 'servers'> & { servers?: string[] | string },
+  env = process.env,
+): ClusterOptions {
   const servers = typeof input.servers === 'string' ? input.servers.split(',') : (input.servers ?? []);
   if (servers.length === 0) throw bad('servers', 'must name at least one nats:// URL');
   for (const s of servers) if (!/^(nats|tls):\/\/[^\s/]+$/.test(s.trim())) throw bad('servers', `must be nats://host:port URLs, got "${s}"`);
   const o: ClusterOptions = { ...DEFAULT_CLUSTER, ...input, servers: servers.map((s) => s.trim()), auth: authFromEnv(input.auth ?? {}, env) };
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(o.pool)) throw bad('pool', 'must be 1-32 letters, digits, _ or -');
-  const ms = ['ackWaitMs', 'nakDelayMs', 'nakJitterMs', 'heartbeatMs', 'staleAfterMs', 'downAfterMs', 'resultTtlMs', 'duplicateWindowMs', 'timeoutMs'] as const;
+  const ms = [
+    'ackWaitMs',
+    'nakDelayMs',
+    'nakJitterMs',
+    'heartbeatMs',
+    'staleAfterMs',
+    'downAfterMs',
+    'resultTtlMs',
+    'duplicateWindowMs',
+    'timeoutMs',
+  ] as const;
   for (const k of ms) if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] > 2 ** 31 - 1) throw bad(k, 'must be an integer 0..2^31-1 (ms)');
   if (o.ackWaitMs < 1_000) throw bad('ackWaitMs', 'must be at least 1000 ms (working() heartbeats run at a third of it)');
   if (o.heartbeatMs < 100) throw bad('heartbeatMs', 'must be at least 100 ms');
-  if (!(o.staleAfterMs > o.heartbeatMs && o.downAfterMs > o.staleAfterMs)) throw bad('downAfterMs', 'must exceed staleAfterMs, which must exceed heartbeatMs');
+  if (!(o.staleAfterMs > o.heartbeatMs && o.downAfterMs > o.staleAfterMs))
+    throw bad('downAfterMs', 'must exceed staleAfterMs, which must exceed heartbeatMs');
   if (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1 || o.maxDeliver > 100) throw bad('maxDeliver', 'must be an integer 1..100');
-  if (!Number.isInteger(o.replicas) || o.replicas < 1 || o.replicas > 5) throw bad('replicas', 'must be an integer 1..5 (JetStream keeps at most 5 copies; use 3 on a 3-node cluster)');
+  if (!Number.isInteger(o.replicas) || o.replicas < 1 || o.replicas > 5)
+    throw bad('replicas', 'must be an integer 1..5 (JetStream keeps at most 5 copies; use 3 on a 3-node cluster)');
   if (!(o.ackPendingAlertRatio > 0 && o.ackPendingAlertRatio <= 1)) throw bad('ackPendingAlertRatio', 'must be in (0, 1]');
   if (o.auth.pass !== undefined && o.auth.user === undefined) throw bad('auth.pass', 'needs auth.user');
   if (o.auth.name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(o.auth.name)) throw bad('auth.name', 'must be 1-64 letters, digits, _ or -');
@@ -94,7 +109,12 @@ export function authFromEnv(auth: ClusterAuth, env = process.env): ClusterAuth {
   out.pass ??= env.GCC_NATS_PASS || undefined;
   out.token ??= env.GCC_NATS_TOKEN || undefined;
   out.nkeySeed ??= env.GCC_NATS_NKEY_SEED || undefined;
-  const tls = { caFile: env.GCC_NATS_TLS_CA || undefined, certFile: env.GCC_NATS_TLS_CERT || undefined, keyFile: env.GCC_NATS_TLS_KEY || undefined, ...auth.tls };
+  const tls = {
+    caFile: env.GCC_NATS_TLS_CA || undefined,
+    certFile: env.GCC_NATS_TLS_CERT || undefined,
+    keyFile: env.GCC_NATS_TLS_KEY || undefined,
+    ...auth.tls,
+  };
   if (tls.caFile || tls.certFile || tls.keyFile) out.tls = tls;
   for (const k of Object.keys(out) as (keyof ClusterAuth)[]) if (out[k] === undefined) delete out[k];
   return out;
@@ -132,8 +152,12 @@ export function readClusterFile(path: string, uid = process.getuid?.()): Cluster
     const a = (file?.cluster?.auth ?? {}) as ClusterAuth;
     const secret = (['pass', 'token', 'nkeySeed'] as const).find((k) => a[k] !== undefined);
     if (secret && process.platform !== 'win32') {
-      if ((st.mode & 0o077) !== 0) throw fail(`holds cluster.auth.${secret} but is readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${path}\``);
-      if (uid !== undefined && st.uid !== uid) throw fail(`holds cluster.auth.${secret} but is owned by uid ${st.uid}, not by this user (uid ${uid})`);
+      if ((st.mode & 0o077) !== 0)
+        throw fail(
+          `holds cluster.auth.${secret} but is readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${path}\``,
+        );
+      if (uid !== undefined && st.uid !== uid)
+        throw fail(`holds cluster.auth.${secret} but is owned by uid ${st.uid}, not by this user (uid ${uid})`);
     }
     return file;
   } finally {
@@ -143,5 +167,7 @@ export function readClusterFile(path: string, uid = process.getuid?.()): Cluster
 
 /** Redacted copy for logs and the UI: which credentials are set, never their values. */
 export function describeAuth(auth: ClusterAuth): string[] {
-  return Object.entries(auth).filter(([, v]) => v !== undefined).map(([k]) => k);
+  return Object.entries(auth)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
 }

@@ -8,7 +8,11 @@ const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v
 describe('records read from the broker', () => {
   it('a result is taken when it has the shape, and a failed one must carry its error', () => {
     const junk = new Junk(() => undefined);
-    expect(readResult(bytes({ ok: true, result: [1], hostId: 'h', delivery: 1, extra: 'kept' }), junk, 'k')).toMatchObject({ ok: true, result: [1], extra: 'kept' });
+    expect(readResult(bytes({ ok: true, result: [1], hostId: 'h', delivery: 1, extra: 'kept' }), junk, 'k')).toMatchObject({
+      ok: true,
+      result: [1],
+      extra: 'kept',
+    });
     expect(readResult(bytes({ ok: false, hostId: 'h', delivery: 1 }), junk, 'k')).toBeNull();
     expect(readResult(bytes({ ok: true, hostId: 'h', delivery: 0 }), junk, 'k')).toBeNull();
     expect(readHostRecord(bytes('{"hostId":'), junk, 'k')).toBeNull();
@@ -18,7 +22,18 @@ describe('records read from the broker', () => {
   it("a host record's counters (outcomes, latency, pool available/busy) are checked by the schema: the wrong shape makes it junk", () => {
     const junk = new Junk(() => undefined);
     const rec = {
-      hostId: 'h1', pid: 1, state: 'up', startedAt: 1, time: 2, capacity: 8, inFlight: 0, processed: 3, duplicates: 0, naks: 0, terms: 0, throughput: 0,
+      hostId: 'h1',
+      pid: 1,
+      state: 'up',
+      startedAt: 1,
+      time: 2,
+      capacity: 8,
+      inFlight: 0,
+      processed: 3,
+      duplicates: 0,
+      naks: 0,
+      terms: 0,
+      throughput: 0,
       outcomes: { answered: 3, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 },
       latency: { boundsMs: [1, 5], counts: [1, 2, 0], sumMs: 7, count: 3 },
       pool: { total: 1, healthy: 1, available: 1, busy: 0, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 },
@@ -45,7 +60,11 @@ describe('records read from the broker', () => {
   it('counts every drop and logs the first, then one line per interval with the count since', () => {
     const lines: string[] = [];
     let now = 0;
-    const junk = new Junk((m) => lines.push(m), 10_000, () => now);
+    const junk = new Junk(
+      (m) => lines.push(m),
+      10_000,
+      () => now,
+    );
     for (let i = 0; i < 5; i++) junk.drop('hosts', 'hosts key x', 'not JSON');
     now = 10_000;
     junk.drop('hosts', 'hosts key x', 'not JSON');

@@ -16,7 +16,10 @@ const count = z.number().int().min(0);
 const outcomesSchema = z.looseObject({ answered: count, agentError: count, timedOut: count, rejected: count, cancelled: count });
 const latencySchema = z
   .looseObject({ boundsMs: z.array(z.number()).max(64), counts: z.array(count), sumMs: z.number().min(0), count })
-  .refine((l) => l.counts.length === l.boundsMs.length + 1, { message: 'needs one entry more than boundsMs (the last: above the highest bound)', path: ['counts'] });
+  .refine((l) => l.counts.length === l.boundsMs.length + 1, {
+    message: 'needs one entry more than boundsMs (the last: above the highest bound)',
+    path: ['counts'],
+  });
 
 export const hostRecordSchema = z.looseObject({
   hostId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -33,25 +36,51 @@ export const hostRecordSchema = z.looseObject({
   throughput: z.number().min(0),
   outcomes: outcomesSchema.optional(),
   latency: latencySchema.optional(),
-  pool: z.looseObject({ total: count, healthy: count, available: count.optional(), busy: count.optional(), p50ResponseTime: z.number(), p99ResponseTime: z.number(), totalErrors: count }),
-  workers: z.array(
-    z.looseObject({ id: z.string(), pid: int.nullable(), state: z.string(), healthy: z.boolean(), messagesProcessed: count, inFlight: count, rssBytes: z.number(), restarts: count }),
-  ).max(1_000),
+  pool: z.looseObject({
+    total: count,
+    healthy: count,
+    available: count.optional(),
+    busy: count.optional(),
+    p50ResponseTime: z.number(),
+    p99ResponseTime: z.number(),
+    totalErrors: count,
+  }),
+  workers: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        pid: int.nullable(),
+        state: z.string(),
+        healthy: z.boolean(),
+        messagesProcessed: count,
+        inFlight: count,
+        rssBytes: z.number(),
+        restarts: count,
+      }),
+    )
+    .max(1_000),
 });
 
 const errorShape = z.looseObject({ code: z.string().min(1), message: z.string(), details: z.unknown().optional() });
 
-export const resultRecordSchema = z.looseObject({
+export const resultRecordSchema = z
+  .looseObject({
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: errorShape.optional(),
+    hostId: z.string(),
+    workerId: z.string().optional(),
+    delivery: int.min(1),
+    runMs: z.number().optional(),
+  })
+  .refine((r) => r.ok || r.error !== undefined, { message: 'a failed result needs error', path: ['error'] });
+
+export const controlReplySchema = z.looseObject({
+  hostId: z.string(),
   ok: z.boolean(),
   result: z.unknown().optional(),
   error: errorShape.optional(),
-  hostId: z.string(),
-  workerId: z.string().optional(),
-  delivery: int.min(1),
-  runMs: z.number().optional(),
-}).refine((r) => r.ok || r.error !== undefined, { message: 'a failed result needs error', path: ['error'] });
-
-export const controlReplySchema = z.looseObject({ hostId: z.string(), ok: z.boolean(), result: z.unknown().optional(), error: errorShape.optional() });
+});
 
 export const maxDeliveriesAdvisorySchema = z.looseObject({ stream_seq: int.min(1), deliveries: int.min(1).optional() });
 
@@ -73,9 +102,12 @@ export function readRecord<T>(schema: z.ZodType<T>, data: Uint8Array, junk: Junk
   return null;
 }
 
-export const readHostRecord = (data: Uint8Array, junk: Junk, where: string): HostRecord | null => readRecord(hostRecordSchema, data, junk, 'hosts', where) as HostRecord | null;
-export const readResult = (data: Uint8Array, junk: Junk, where: string): ResultRecord | null => readRecord(resultRecordSchema, data, junk, 'results', where) as ResultRecord | null;
-export const readControlReply = (data: Uint8Array, junk: Junk, where: string): HostControlReply | null => readRecord(controlReplySchema, data, junk, 'controlReply', where) as HostControlReply | null;
+export const readHostRecord = (data: Uint8Array, junk: Junk, where: string): HostRecord | null =>
+  readRecord(hostRecordSchema, data, junk, 'hosts', where) as HostRecord | null;
+export const readResult = (data: Uint8Array, junk: Junk, where: string): ResultRecord | null =>
+  readRecord(resultRecordSchema, data, junk, 'results', where) as ResultRecord | null;
+export const readControlReply = (data: Uint8Array, junk: Junk, where: string): HostControlReply | null =>
+  readRecord(controlReplySchema, data, junk, 'controlReply', where) as HostControlReply | null;
 
 /** Counts dropped records per source; logs the first, then at most one line per `everyMs` per source with the count since. */
 export class Junk {
@@ -100,6 +132,8 @@ export class Junk {
     const since = last ? this.counts[source] - last.counted : 1;
     this.lastLog.set(source, { at: t, counted: this.counts[source] });
     // `where` is a subject or key, never the value: it may be large, or someone's payload.
-    this.log(`dropped a malformed ${source} record from ${where.slice(0, 200)} (${why.slice(0, 200)}); ${since} dropped since the last note, ${this.counts[source]} in all`);
+    this.log(
+      `dropped a malformed ${source} record from ${where.slice(0, 200)} (${why.slice(0, 200)}); ${since} dropped since the last note, ${this.counts[source]} in all`,
+    );
   }
 }

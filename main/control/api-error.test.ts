@@ -29,7 +29,7 @@ describe('api errors', () => {
     expect(httpStatusFor(toApiErrorShape(errors.invalidOption('minWorkers', 'must be >= 1')))).toBe(400);
   });
 
-  it("maps an engine option error to ERR_VALIDATION naming the field, and leaves other errors as they are", () => {
+  it('maps an engine option error to ERR_VALIDATION naming the field, and leaves other errors as they are', () => {
     const mapped = toApiErrorShape(asValidationError(errors.invalidOption('minWorkers', 'must be >= 1'), 'pool.'));
     expect(mapped.code).toBe('ERR_VALIDATION');
     expect(mapped.issues).toEqual([{ path: 'pool.minWorkers', message: 'options.minWorkers must be >= 1' }]);
@@ -38,8 +38,8 @@ describe('api errors', () => {
   });
 
   it('engine errors take their default retryable from the table', () => {
-    expect([errors.timeout(5), errors.workerCrashed(), errors.notConnected(), errors.agent('x'), errors.queueFull(1)].map((e) => e.retryable)).toEqual([
-      true, true, true, false, false,
-    ]);
+    expect(
+      [errors.timeout(5), errors.workerCrashed(), errors.notConnected(), errors.agent('x'), errors.queueFull(1)].map((e) => e.retryable),
+    ).toEqual([true, true, true, false, false]);
   });
 });

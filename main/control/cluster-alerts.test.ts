@@ -66,7 +66,11 @@ describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
   it('a task sent through the cluster says what it waits on (a host, since when), not nothing', async () => {
     // sleeps 1.5 s on the worker, then kills it: pending long enough to be asked about
     const done = plane.handlers.submitTask({ data: { crash_after_ms: 1_500 }, trackId: 'slow-1' }).catch((e: unknown) => e);
-    const p = await waitFor(() => plane.handlers.getTaskProgress({ trackId: 'slow-1' }).then((x) => (x?.cluster?.sincePublishedMs !== undefined ? x : null)), 'cluster task progress', 10_000);
+    const p = await waitFor(
+      () => plane.handlers.getTaskProgress({ trackId: 'slow-1' }).then((x) => (x?.cluster?.sincePublishedMs !== undefined ? x : null)),
+      'cluster task progress',
+      10_000,
+    );
     expect(p).toMatchObject({ state: 'queued', attempt: 0, maxAttempts: 3, cluster: { publishTries: 1 } });
     expect(p.cluster!.sincePublishedMs!).toBeLessThanOrEqual(p.elapsedMs);
     await done;

@@ -47,7 +47,8 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     }
     expect(v).toBe(want);
   }
-  const upHosts = async (n: number) => waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === n, `${n} hosts up`, 60_000);
+  const upHosts = async (n: number) =>
+    waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === n, `${n} hosts up`, 60_000);
 
   beforeAll(async () => {
     server = await NatsServer.start(bin!);
@@ -78,17 +79,30 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
 
     const hist = await plane.handlers.getMetricsHistory({ rangeMs: 120_000 });
     expect(Math.max(...hist.samples.map((s) => s.throughput))).toBeGreaterThan(0);
-    const snap = JSON.parse((await plane.handlers.exportSnapshot({ format: 'json' })).content) as { hosts: { totals: { processed: number; outcomes: { answered: number } } } };
+    const snap = JSON.parse((await plane.handlers.exportSnapshot({ format: 'json' })).content) as {
+      hosts: { totals: { processed: number; outcomes: { answered: number } } };
+    };
     expect(snap.hosts.totals).toMatchObject({ processed: 120, outcomes: { answered: 120 } });
     const csv = (await plane.handlers.exportSnapshot({ format: 'csv' })).content;
     const col = csv.split('\n')[0]!.split(',').indexOf('throughput');
-    expect(Math.max(...csv.trim().split('\n').slice(1).map((l) => Number(l.split(',')[col])))).toBeGreaterThan(0);
+    expect(
+      Math.max(
+        ...csv
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => Number(l.split(',')[col])),
+      ),
+    ).toBeGreaterThan(0);
 
     const prom = await createPoolMetrics(plane).render();
     const answered = [...prom.matchAll(/^greenlet_cluster_messages_total\{host="f[12]",outcome="answered"\} (\d+)$/gm)].map((m) => Number(m[1]));
     expect(answered).toHaveLength(2);
     expect(answered[0]! + answered[1]!).toBe(120);
-    const timed = [...prom.matchAll(/^greenlet_cluster_message_latency_seconds_count\{host="f[12]"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const timed = [...prom.matchAll(/^greenlet_cluster_message_latency_seconds_count\{host="f[12]"\} (\d+)$/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
     expect(timed).toBe(120); // every answer's time, in the hosts' histograms
     expect(Math.max(...samples.map((s) => s.outcomes?.answered ?? 0))).toBeGreaterThan(0);
     expect(samples.some((s) => s.avgLatencyMs !== null && s.avgLatencyMs > 0)).toBe(true);
@@ -102,7 +116,11 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     expect(before.processed).toBeGreaterThan(0); // it took part (fetches are spread; 120 messages reach both)
     await hosts[0]!.killGroup();
     hosts[0] = await HostProcess.start(server.url, 'f1', cfg, ['--slots', '8']);
-    await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f1' && h.pid !== before.pid && h.status === 'up'), 'f1 back as a new process', 30_000);
+    await waitFor(
+      async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f1' && h.pid !== before.pid && h.status === 'up'),
+      'f1 back as a new process',
+      30_000,
+    );
     await send(60);
     expect(answers).toBe(180);
     // the Hosts view's Processed column (before: each host's current process only)
@@ -111,7 +129,10 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     const view = await plane.handlers.getHosts({});
     expect(view.hosts.find((h) => h.hostId === 'f1')!.totals).toMatchObject({ processes: 2, uncleanEnds: 1 }); // said to be a lower bound
     const prom = await createPoolMetrics(plane).render();
-    const sum = [...prom.matchAll(/^greenlet_cluster_messages_total\{host="f[12]",outcome="answered"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const sum = [...prom.matchAll(/^greenlet_cluster_messages_total\{host="f[12]",outcome="answered"\} (\d+)$/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
     expect(sum).toBe(answers);
   });
 
@@ -126,7 +147,11 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     await load;
     expect(answers).toBe(380);
     await settles(async () => (await totals())?.processed ?? 0, answers);
-    const back = await waitFor(async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f2' && h.pid === hosts[1]!.pid), 'the new f2 heard', 20_000);
+    const back = await waitFor(
+      async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f2' && h.pid === hosts[1]!.pid),
+      'the new f2 heard',
+      20_000,
+    );
     expect(back.totals).toMatchObject({ processes: 2, uncleanEnds: 0 }); // its final record came: not a lower bound
   });
 });

@@ -21,7 +21,11 @@ describe('control plane with a cluster that is not reachable', () => {
       expect(await plane.handlers.getHosts({})).toMatchObject({ enabled: true, connected: false, hosts: [] });
       expect(await rejection(plane.handlers.submitTask({ data: 1 }))).toMatchObject({ code: 'ERR_CLUSTER_UNAVAILABLE' });
       expect(await rejection(plane.handlers.getDeadLetters({}))).toMatchObject({ code: 'ERR_CLUSTER_UNAVAILABLE' });
-      const log = await waitFor(async () => (await plane.handlers.getEvents({ limit: 100 })).find((e) => e.type === 'host.state'), 'the not-connected log line', 15_000);
+      const log = await waitFor(
+        async () => (await plane.handlers.getEvents({ limit: 100 })).find((e) => e.type === 'host.state'),
+        'the not-connected log line',
+        15_000,
+      );
       expect(log.message).toMatch(/not connected yet \(retrying every 2 s\)/);
     } finally {
       await plane.stop();
@@ -42,7 +46,11 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
     const cluster = { pool: 'plane', heartbeatMs: 200, staleAfterMs: 800, downAfterMs: 1_500, ackWaitMs: 3_000 };
     const cfg = writeClusterConfig(dir, cluster, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 });
     hosts.push(await HostProcess.start(server.url, 'p1', cfg, ['--slots', '8']), await HostProcess.start(server.url, 'p2', cfg, ['--slots', '8']));
-    plane = await createPlane(dir, { ...SMALL, alerts: { raiseAfterSamples: 1 } }, { cluster: resolveClusterOptions({ ...cluster, servers: [server.url] }) });
+    plane = await createPlane(
+      dir,
+      { ...SMALL, alerts: { raiseAfterSamples: 1 } },
+      { cluster: resolveClusterOptions({ ...cluster, servers: [server.url] }) },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -53,12 +61,19 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
   });
 
   it('lists the hosts as up, with capacity and their workers', async () => {
-    const view = await waitFor(async () => {
-      const v = await plane.handlers.getHosts({});
-      return v.hosts.filter((h) => h.status === 'up').length === 2 ? v : null;
-    }, 'two hosts up', 15_000);
+    const view = await waitFor(
+      async () => {
+        const v = await plane.handlers.getHosts({});
+        return v.hosts.filter((h) => h.status === 'up').length === 2 ? v : null;
+      },
+      'two hosts up',
+      15_000,
+    );
     expect(view).toMatchObject({ enabled: true, pool: 'plane', connected: true, unauthenticatedBroker: true }); // the Hosts view warns
-    expect(view.hosts.map((h) => [h.hostId, h.capacity, h.workers.length])).toEqual([['p1', 8, 1], ['p2', 8, 1]]);
+    expect(view.hosts.map((h) => [h.hostId, h.capacity, h.workers.length])).toEqual([
+      ['p1', 8, 1],
+      ['p2', 8, 1],
+    ]);
   });
 
   it('routes submitTask through the cluster: the answer names host and worker', async () => {
@@ -92,8 +107,13 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
     expect(alert).toMatchObject({ id: 'hostDown:p2', hostId: 'p2', severity: 'critical' });
     const log = await plane.handlers.getEvents({ limit: 500 });
     expect(log.some((e) => e.type === 'host.state' && /p2: stale → down/.test(e.message))).toBe(true);
-    const snap = JSON.parse((await plane.handlers.exportSnapshot({ format: 'json' })).content) as { hosts: { hosts: Array<{ hostId: string; status: string }> } };
-    expect(snap.hosts.hosts.map((h) => [h.hostId, h.status])).toEqual([['p1', 'up'], ['p2', 'down']]);
+    const snap = JSON.parse((await plane.handlers.exportSnapshot({ format: 'json' })).content) as {
+      hosts: { hosts: Array<{ hostId: string; status: string }> };
+    };
+    expect(snap.hosts.hosts.map((h) => [h.hostId, h.status])).toEqual([
+      ['p1', 'up'],
+      ['p2', 'down'],
+    ]);
     const prom = await createPoolMetrics(plane).render();
     expect(prom).toMatch(/greenlet_cluster_host_up\{host="p2",status="down"\} 0/);
     expect(prom).toMatch(/greenlet_cluster_host_up\{host="p1",status="up"\} 1/);

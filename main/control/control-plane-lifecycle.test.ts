@@ -71,7 +71,11 @@ describe('a pool that cannot start', () => {
     const err = await rejection(cp.handlers.submitTask({ data: 1 }));
     expect(err.code).toBe('ERR_START_FAILED');
     expect(err.message).toContain('/nonexistent/python3');
-    const alert = await waitFor(async () => (await cp.handlers.getAlerts({})).active.find((a) => a.id === 'noHealthyWorkers'), 'critical alert', 10_000);
+    const alert = await waitFor(
+      async () => (await cp.handlers.getAlerts({})).active.find((a) => a.id === 'noHealthyWorkers'),
+      'critical alert',
+      10_000,
+    );
     expect(alert.severity).toBe('critical');
     expect((await cp.handlers.getEvents({ level: 'error' })).some((e) => e.type === 'worker.start_failed')).toBe(true);
 
@@ -90,10 +94,14 @@ describe('load generator against a full queue', () => {
       sampling: { intervalMs: 500 },
     });
     await cp.handlers.startLoad({ rate: 500, count: 60, sleepMs: 50, failureRate: 0, payloadBytes: 0 });
-    const s = await waitFor(async () => {
-      const st = await cp.handlers.getLoadStatus({});
-      return !st.running && st.succeeded + st.failed + st.rejected === st.sent ? st : undefined;
-    }, 'load to finish', 30_000);
+    const s = await waitFor(
+      async () => {
+        const st = await cp.handlers.getLoadStatus({});
+        return !st.running && st.succeeded + st.failed + st.rejected === st.sent ? st : undefined;
+      },
+      'load to finish',
+      30_000,
+    );
     expect(s.sent).toBe(60);
     expect(s.rejected).toBeGreaterThan(0);
     expect(s.succeeded).toBeGreaterThan(0);
@@ -106,10 +114,14 @@ describe('worker output', () => {
     const dir = await fresh();
     const cp = await open(dir, { ...SMALL, pool: { ...SMALL.pool, agent: 'noisy_agent:NoisyAgent' } });
     const r = await cp.handlers.submitTask({ data: { lines: 3 } });
-    const lines = await waitFor(async () => {
-      const ev = await cp.handlers.getEvents({ workerId: r.workerId, level: 'debug' });
-      return ev.some((e) => e.message.includes('noisy raw fd-1 write')) ? ev : undefined;
-    }, 'worker output lines', 10_000);
+    const lines = await waitFor(
+      async () => {
+        const ev = await cp.handlers.getEvents({ workerId: r.workerId, level: 'debug' });
+        return ev.some((e) => e.message.includes('noisy raw fd-1 write')) ? ev : undefined;
+      },
+      'worker output lines',
+      10_000,
+    );
     const output = lines.filter((e) => e.type === 'worker.output').map((e) => e.message);
     expect(output).toEqual(expect.arrayContaining(['noisy print line 1 of 3', 'noisy print line 3 of 3']));
     expect(lines.every((e) => e.workerId === r.workerId)).toBe(true);

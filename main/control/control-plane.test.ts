@@ -82,7 +82,9 @@ describe('config', () => {
     const before = structuredClone(cp.getConfig());
     const fileBefore = await fs.readFile(path.join(dir, 'config.json'), 'utf8');
     const err = await rejection(
-      cp.handlers.updateConfig({ patch: { pool: { minWorkers: 5, maxWorkers: 3, loadBalancingStrategy: 'fastest', timeout: -1 }, alerts: { queueFillPct: 101 } } }),
+      cp.handlers.updateConfig({
+        patch: { pool: { minWorkers: 5, maxWorkers: 3, loadBalancingStrategy: 'fastest', timeout: -1 }, alerts: { queueFillPct: 101 } },
+      }),
     );
     expect(err.code).toBe('ERR_VALIDATION');
     expect(err.issues?.map((i) => i.path).sort()).toEqual(['alerts.queueFillPct', 'pool.loadBalancingStrategy', 'pool.minWorkers', 'pool.timeout']);
@@ -111,7 +113,12 @@ describe('config', () => {
     const r = await cp.handlers.updateConfig({ patch: { pool: { concurrencyPerWorker: 50, maxRetries: 2 } } });
     expect(r.restartRequired).toEqual(['pool.concurrencyPerWorker']);
     expect(r.applied).toEqual(['pool.maxRetries']);
-    await waitFor(async () => (await cp.handlers.getEvents({})).some((e) => e.type === 'pool.config' && e.message.includes('restarted for: concurrencyPerWorker')), 'rolling restart', 20_000);
+    await waitFor(
+      async () =>
+        (await cp.handlers.getEvents({})).some((e) => e.type === 'pool.config' && e.message.includes('restarted for: concurrencyPerWorker')),
+      'rolling restart',
+      20_000,
+    );
     const after = await cp.handlers.getDetailedStats({});
     expect(after.workers.some((w) => before.includes(w.id))).toBe(false);
     expect((await cp.handlers.submitTask({ data: 'after restart' })).result).toBe('after restart');
@@ -160,10 +167,14 @@ describe('load, metrics and alerts', () => {
     const statuses: LoadStatus[] = [];
     const off = cp.on('load.status', (s) => statuses.push(s));
     await cp.handlers.startLoad({ rate: 400, count: 120, sleepMs: 5, failureRate: 0.25, payloadBytes: 64 });
-    const done = await waitFor(async () => {
-      const s = await cp.handlers.getLoadStatus({});
-      return !s.running && s.succeeded + s.failed + s.rejected === s.sent ? s : undefined;
-    }, 'load run to finish', 20_000);
+    const done = await waitFor(
+      async () => {
+        const s = await cp.handlers.getLoadStatus({});
+        return !s.running && s.succeeded + s.failed + s.rejected === s.sent ? s : undefined;
+      },
+      'load run to finish',
+      20_000,
+    );
     off();
     expect(done.sent).toBe(120);
     expect(done.target).toBe(120);
@@ -264,7 +275,17 @@ describe('event log and snapshot', () => {
     expect(file.filename).toMatch(/^greenlet-snapshot-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
     expect(file.mimeType).toBe('application/json');
     const snap = JSON.parse(file.content);
-    expect(Object.keys(snap).sort()).toEqual(['alerts', 'app', 'config', 'detailedStats', 'exportedAt', 'history', 'historyRangeMs', 'operatorTrail', 'stats']);
+    expect(Object.keys(snap).sort()).toEqual([
+      'alerts',
+      'app',
+      'config',
+      'detailedStats',
+      'exportedAt',
+      'history',
+      'historyRangeMs',
+      'operatorTrail',
+      'stats',
+    ]);
     expect(snap.config).toEqual(cp.getConfig());
     expect(snap.historyRangeMs).toBe(3_600_000);
     expect(snap.history.samples.length).toBeGreaterThan(0);

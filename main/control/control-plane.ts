@@ -66,10 +66,18 @@ export class ControlPlane {
       if (!v.ok) throw validationError(v.issues);
       config = v.config;
     }
-    const core = new PlaneCore({ dataDir: opts.dataDir, runtimeDir: opts.runtimeDir, mode: opts.mode, version: opts.version, now, cluster: opts.cluster }, config);
+    const core = new PlaneCore(
+      { dataDir: opts.dataDir, runtimeDir: opts.runtimeDir, mode: opts.mode, version: opts.version, now, cluster: opts.cluster },
+      config,
+    );
     if (dirProblem) core.log({ type: 'config.warning', level: 'warn', message: dirProblem });
     if (loaded.warning) {
-      core.log({ type: 'config.warning', level: 'warn', message: loaded.warning.message, data: { keptAs: loaded.warning.keptAs, issues: loaded.warning.issues } });
+      core.log({
+        type: 'config.warning',
+        level: 'warn',
+        message: loaded.warning.message,
+        data: { keptAs: loaded.warning.keptAs, issues: loaded.warning.issues },
+      });
     }
     await core.historyFile.load();
     await core.tuning.load();
@@ -98,8 +106,16 @@ export class ControlPlane {
   /** One log line per external (A2A) task; failures at warn so they stand out. */
   recordExternalTask(info: ExternalTaskInfo): void {
     const where = info.workerId ? ` on ${info.workerId}` : '';
-    const text = info.ok ? `A2A task done in ${Math.round(info.latencyMs)} ms${where}` : `A2A task failed after ${Math.round(info.latencyMs)} ms${where}: ${info.message ?? 'error'}`;
-    this.core.log({ type: 'a2a.request', level: info.ok ? 'debug' : 'warn', message: text, workerId: info.workerId, data: { ok: info.ok, latencyMs: info.latencyMs, door: 'a2a' } });
+    const text = info.ok
+      ? `A2A task done in ${Math.round(info.latencyMs)} ms${where}`
+      : `A2A task failed after ${Math.round(info.latencyMs)} ms${where}: ${info.message ?? 'error'}`;
+    this.core.log({
+      type: 'a2a.request',
+      level: info.ok ? 'debug' : 'warn',
+      message: text,
+      workerId: info.workerId,
+      data: { ok: info.ok, latencyMs: info.latencyMs, door: 'a2a' },
+    });
   }
 
   /** Stops load, persists history and config, drains the pool. Idempotent. */

@@ -84,7 +84,12 @@ export class PlaneCore {
     });
     // shapes only (time, size, run time, outcome) for the tuning assistant's replay load
     this.pool.setTrafficRecorder((r) => this.traffic.add(r));
-    this.sampler = new Sampler(() => this.pool, config.sampling.intervalMs, this.now, (s, st) => this.onSample(s, st));
+    this.sampler = new Sampler(
+      () => this.pool,
+      config.sampling.intervalMs,
+      this.now,
+      (s, st) => this.onSample(s, st),
+    );
     this.load = new LoadGenerator({
       // Cluster mode: load goes through JetStream to the hosts (refused while not connected, never silently local).
       submit: (data) => (this.cluster ? this.clusterExecute(data) : this.pool.execute({ type: 'agent.process', data })),
@@ -139,7 +144,12 @@ export class PlaneCore {
       this.startError = undefined;
     } catch (err) {
       this.startError = (err as Error).message;
-      this.log({ type: 'worker.start_failed', level: 'error', message: `Pool could not start: ${this.startError}`, data: { code: (err as { code?: string }).code } });
+      this.log({
+        type: 'worker.start_failed',
+        level: 'error',
+        message: `Pool could not start: ${this.startError}`,
+        data: { code: (err as { code?: string }).code },
+      });
     }
   }
 
@@ -149,7 +159,9 @@ export class PlaneCore {
 
   /** Joins the cluster view in the background; until it connects, getHosts says connected: false. */
   startCluster(): void {
-    this.cluster?.startInBackground((err) => this.log({ type: 'host.state', level: 'error', message: `Cluster view not connected yet (retrying every 2 s): ${err.message}` }));
+    this.cluster?.startInBackground((err) =>
+      this.log({ type: 'host.state', level: 'error', message: `Cluster view not connected yet (retrying every 2 s): ${err.message}` }),
+    );
   }
 
   startBackground(): void {
@@ -172,14 +184,29 @@ export class PlaneCore {
     this.emitter.emit('stats', stats);
     // cluster mode: the per-worker age alerts would name the local pool's workers, which take none of the traffic
     const ages = this.cluster ? [] : stats.workers.filter((w) => w.state === 'ready').map((w) => ({ id: w.id, ageMs: w.age }));
-    const extra = [...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */, ...(this.cluster?.checks(this.config.alerts) ?? [])];
+    const extra = [
+      ...this.eventAlerts.checks(Date.now(), this.config.alerts) /* pool events carry wall-clock time */,
+      ...(this.cluster?.checks(this.config.alerts) ?? []),
+    ];
     const { raised, cleared } = this.alerts.evaluate(sample, ages, sample.t, extra);
     for (const a of raised) {
-      this.log({ type: 'alert.raised', level: a.severity === 'critical' ? 'error' : 'warn', message: a.message, workerId: a.workerId, data: { id: a.id, value: a.value, threshold: a.threshold } });
+      this.log({
+        type: 'alert.raised',
+        level: a.severity === 'critical' ? 'error' : 'warn',
+        message: a.message,
+        workerId: a.workerId,
+        data: { id: a.id, value: a.value, threshold: a.threshold },
+      });
       this.emitter.emit('alert.raised', a);
     }
     for (const a of cleared) {
-      this.log({ type: 'alert.cleared', level: 'info', message: `Cleared ${a.id}: now ${a.value} (threshold ${a.threshold}); was: ${a.message}`, workerId: a.workerId, data: { id: a.id, value: a.value } });
+      this.log({
+        type: 'alert.cleared',
+        level: 'info',
+        message: `Cleared ${a.id}: now ${a.value} (threshold ${a.threshold}); was: ${a.message}`,
+        workerId: a.workerId,
+        data: { id: a.id, value: a.value },
+      });
       this.emitter.emit('alert.cleared', a);
     }
   }
@@ -244,10 +271,20 @@ export class PlaneCore {
       if (next.sampling.persistIntervalMs !== previous.sampling.persistIntervalMs) this.historyFile.schedule(next.sampling.persistIntervalMs);
       // The change is live by now: a failed save (disk full, read-only data dir) must not hide that
       // from the UI (config.changed) nor pass for "nothing changed" (a bare fs error).
-      const saveError = await saveConfig(this.ctx.dataDir, next).then(() => undefined, (err: Error) => err);
-      this.log({ type: 'config.changed', level: 'info', message: `Settings changed ${via(door)}: ${diff.map((d) => d.path).join(', ')}`, data: { applied, restartRequired, door } });
+      const saveError = await saveConfig(this.ctx.dataDir, next).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      this.log({
+        type: 'config.changed',
+        level: 'info',
+        message: `Settings changed ${via(door)}: ${diff.map((d) => d.path).join(', ')}`,
+        data: { applied, restartRequired, door },
+      });
       this.emitter.emit('config.changed', redactConfig(next)); // events reach every UI client
-      const notSaved = saveError && `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
+      const notSaved =
+        saveError &&
+        `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
       if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });
       // A pool that never started (Python missing, bad agent) gets another try with the new settings.
       if (!this.running && poolChanged) await this.startPool();
@@ -262,7 +299,12 @@ export class PlaneCore {
       const change = this.pool.updateConfig(poolPatch);
       const fields = change.restartRequired.join(', ');
       void change.done.then((r) => {
-        if (r.error) this.log({ type: 'pool.config', level: 'error', message: `Restarting workers for ${fields} stopped: ${r.error.message}; the old workers keep serving` });
+        if (r.error)
+          this.log({
+            type: 'pool.config',
+            level: 'error',
+            message: `Restarting workers for ${fields} stopped: ${r.error.message}; the old workers keep serving`,
+          });
         else if (r.recycled > 0) this.log({ type: 'pool.config', level: 'info', message: `${r.recycled} workers restarted for: ${fields}` });
       });
     } catch (err) {

@@ -25,10 +25,32 @@ describe('parseServeArgs', () => {
 
   it('reads every option', () => {
     const o = parseServeArgs(
-      ['--port', '0', '--host', '0.0.0.0', '--token-file', tokenFile('secret-token\n', 0o600), '--data-dir', '/tmp/x', '--static-dir', '/tmp/s', '--metrics-public'],
+      [
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--token-file',
+        tokenFile('secret-token\n', 0o600),
+        '--data-dir',
+        '/tmp/x',
+        '--static-dir',
+        '/tmp/s',
+        '--metrics-public',
+      ],
       noEnv,
     );
-    expect(o).toEqual({ port: 0, host: '0.0.0.0', token: 'secret-token', tokenSource: 'file', rotateToken: false, dataDir: '/tmp/x', staticDir: '/tmp/s', metricsPublic: true, allowedHosts: [] });
+    expect(o).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      token: 'secret-token',
+      tokenSource: 'file',
+      rotateToken: false,
+      dataDir: '/tmp/x',
+      staticDir: '/tmp/s',
+      metricsPublic: true,
+      allowedHosts: [],
+    });
   });
 
   it('takes --allowed-host more than once (a reverse proxy passing its own Host) and refuses a malformed one', () => {
@@ -143,6 +165,8 @@ describe('parseServeArgs: cluster options', () => {
 describe('--rotate-token', () => {
   it('is refused next to a given token: it replaces the saved one only', () => {
     expect(parseServeArgs(['--rotate-token'], noEnv).rotateToken).toBe(true);
-    expect(() => parseServeArgs(['--rotate-token'], { GREENLET_CC_TOKEN: 'a-long-enough-token' } as NodeJS.ProcessEnv)).toThrow(/--rotate-token .* cannot be combined with GREENLET_CC_TOKEN/);
+    expect(() => parseServeArgs(['--rotate-token'], { GREENLET_CC_TOKEN: 'a-long-enough-token' } as NodeJS.ProcessEnv)).toThrow(
+      /--rotate-token .* cannot be combined with GREENLET_CC_TOKEN/,
+    );
   });
 });

@@ -31,7 +31,10 @@ export interface ServeOptions {
 
 /** A refusal with the exit code the CLI should use (2 = bad usage). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -67,7 +70,9 @@ export function readTokenFile(file: string, uid = process.getuid?.(), label = `-
     if (!st.isFile()) throw new CliError(`${label}: not a regular file`);
     if (process.platform !== 'win32') {
       if ((st.mode & 0o077) !== 0) {
-        throw new CliError(`${label}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``);
+        throw new CliError(
+          `${label}: readable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${file}\``,
+        );
       }
       if (uid !== undefined && st.uid !== uid) throw new CliError(`${label}: owned by uid ${st.uid}, not by this user (uid ${uid})`);
     }
@@ -130,7 +135,8 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
     throw new CliError(`${what} must be printable ASCII without spaces`);
   }
   const rotateToken = values['rotate-token'] ?? false;
-  if (rotateToken && token !== undefined) throw new CliError(`--rotate-token replaces the token saved in the data directory; it cannot be combined with ${what}`);
+  if (rotateToken && token !== undefined)
+    throw new CliError(`--rotate-token replaces the token saved in the data directory; it cannot be combined with ${what}`);
   if (!token && !isLoopbackHost(host)) {
     throw new CliError(
       `Refusing to bind ${host} without a token: anyone on the network could control the pool. ` +
@@ -157,10 +163,20 @@ export function parseServeArgs(argv: string[], env = process.env): ServeOptions 
   };
 }
 
-function clusterArgs(v: { join?: string; 'host-id'?: string; cluster?: string; 'cluster-config'?: string; 'cluster-demo'?: boolean; 'insecure-broker'?: boolean }) {
+function clusterArgs(v: {
+  join?: string;
+  'host-id'?: string;
+  cluster?: string;
+  'cluster-config'?: string;
+  'cluster-demo'?: boolean;
+  'insecure-broker'?: boolean;
+}) {
   const modes = [v.join !== undefined, v.cluster !== undefined, v['cluster-demo'] === true].filter(Boolean).length;
   if (modes > 1) throw new CliError('--join, --cluster and --cluster-demo exclude each other');
-  for (const [flag, url] of [['--join', v.join], ['--cluster', v.cluster]] as const) {
+  for (const [flag, url] of [
+    ['--join', v.join],
+    ['--cluster', v.cluster],
+  ] as const) {
     // Credentials in a URL would show in `ps`: they belong in the config file or GCC_NATS_* variables.
     if (url !== undefined && !/^(nats|tls):\/\/[^\s/@]+(,(nats|tls):\/\/[^\s/@]+)*$/.test(url)) {
       throw new CliError(`${flag} must be nats://host:port (comma-separated for several; no credentials — use GCC_NATS_* or --cluster-config)`);
@@ -169,6 +185,13 @@ function clusterArgs(v: { join?: string; 'host-id'?: string; cluster?: string; '
   if (v['host-id'] !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(v['host-id'])) throw new CliError('--host-id must be 1-64 letters, digits, _ or -');
   if (v['host-id'] !== undefined && v.join === undefined) throw new CliError('--host-id needs --join');
   if (v['insecure-broker'] && v.join === undefined && v.cluster === undefined) throw new CliError('--insecure-broker needs --join or --cluster');
-  const out = { join: v.join, hostId: v['host-id'], cluster: v.cluster, clusterConfig: v['cluster-config'], clusterDemo: v['cluster-demo'], insecureBroker: v['insecure-broker'] };
+  const out = {
+    join: v.join,
+    hostId: v['host-id'],
+    cluster: v.cluster,
+    clusterConfig: v['cluster-config'],
+    clusterDemo: v['cluster-demo'],
+    insecureBroker: v['insecure-broker'],
+  };
   return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as Partial<typeof out>;
 }

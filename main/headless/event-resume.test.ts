@@ -80,7 +80,12 @@ describe('HTTP client resuming the event stream', () => {
     const proxyPort = await proxy.listen();
     // The proxy passes the client's Host (127.0.0.1:<proxy port>) through, as a reverse proxy may.
     const server = await createHeadlessServer({
-      controlPlane: cp, token: TOKEN, port: 0, staticDir, limits: { maxEventClients: 1 }, allowedHosts: [`127.0.0.1:${proxyPort}`],
+      controlPlane: cp,
+      token: TOKEN,
+      port: 0,
+      staticDir,
+      limits: { maxEventClients: 1 },
+      allowedHosts: [`127.0.0.1:${proxyPort}`],
     });
     serverPort = server.port;
     const t = createHttpTransport({ baseUrl: `http://127.0.0.1:${proxyPort}`, token: TOKEN, EventSourceImpl, reconnectDelaysMs: [100] });

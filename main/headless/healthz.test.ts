@@ -10,16 +10,23 @@ import { REPO, TOKEN } from './test-helpers';
 
 it('answers 503 without auth while no worker is healthy; token holders also see the start error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-healthz-'));
-  const cp = await createPlane(dir, { pool: { minWorkers: 1, maxWorkers: 1, agent: 'no_such_module:Nope' } }, { version: '0.0.0-test', runtimeDir: join(REPO, 'python') });
+  const cp = await createPlane(
+    dir,
+    { pool: { minWorkers: 1, maxWorkers: 1, agent: 'no_such_module:Nope' } },
+    { version: '0.0.0-test', runtimeDir: join(REPO, 'python') },
+  );
   const server = await createHeadlessServer({ controlPlane: cp, token: TOKEN, port: 0, staticDir: dir });
   try {
     let body: unknown;
     await expect
-      .poll(async () => {
-        const res = await fetch(`${server.url}/healthz`);
-        body = await res.json();
-        return res.status;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const res = await fetch(`${server.url}/healthz`);
+          body = await res.json();
+          return res.status;
+        },
+        { timeout: 15_000 },
+      )
       .toBe(503);
     expect(body).toEqual({ status: 'unhealthy', healthyWorkers: 0, totalWorkers: 0 });
     const withToken = await fetch(`${server.url}/healthz`, { headers: { authorization: `Bearer ${TOKEN}` } });

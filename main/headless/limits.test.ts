@@ -51,11 +51,14 @@ describe('event-stream clients', () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
 
     a.close();
-    await vi.waitFor(async () => {
-      const again = await openStream(s.url);
-      again.close();
-      expect(again.res.status).toBe(200);
-    }, { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        const again = await openStream(s.url);
+        again.close();
+        expect(again.res.status).toBe(200);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     b.close();
   });
 });
@@ -90,7 +93,10 @@ describe('a share of the cap for token holders', () => {
     expect(res.status).toBe(200);
     expect((await rawRequest(s.url, 'GET', '/healthz')).status).toBe(200);
     // what gave way were the oldest idle ones; never more than cap - reserve of them stay open
-    await vi.waitFor(() => expect(idle.filter((x) => !x.destroyed && x.readyState === 'open').length).toBeLessThanOrEqual(8 - reservedShare(8)), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(idle.filter((x) => !x.destroyed && x.readyState === 'open').length).toBeLessThanOrEqual(8 - reservedShare(8)), {
+      timeout: 5_000,
+      interval: 20,
+    });
     for (const x of idle) x.destroy();
   });
 });

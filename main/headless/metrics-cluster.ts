@@ -11,7 +11,10 @@ const LATENCY = 'greenlet_cluster_message_latency_seconds';
 function latencyText(hosts: readonly HostView[]): string {
   const withLatency = hosts.filter((h) => h.totals.latency);
   if (withLatency.length === 0) return '';
-  const lines = [`# HELP ${LATENCY} Time on the host from taking a message to its answer being stored, answered messages, per host id across its processes`, `# TYPE ${LATENCY} histogram`];
+  const lines = [
+    `# HELP ${LATENCY} Time on the host from taking a message to its answer being stored, answered messages, per host id across its processes`,
+    `# TYPE ${LATENCY} histogram`,
+  ];
   for (const h of withLatency) {
     const l = h.totals.latency!;
     const host = `host="${h.hostId}"`; // host ids are [A-Za-z0-9_-]: nothing to escape
@@ -20,7 +23,11 @@ function latencyText(hosts: readonly HostView[]): string {
       cumulative += l.counts[i] ?? 0;
       lines.push(`${LATENCY}_bucket{${host},le="${ms / 1000}"} ${cumulative}`);
     });
-    lines.push(`${LATENCY}_bucket{${host},le="+Inf"} ${l.count}`, `${LATENCY}_sum{${host}} ${l.sumMs / 1000}`, `${LATENCY}_count{${host}} ${l.count}`);
+    lines.push(
+      `${LATENCY}_bucket{${host},le="+Inf"} ${l.count}`,
+      `${LATENCY}_sum{${host}} ${l.sumMs / 1000}`,
+      `${LATENCY}_count{${host}} ${l.count}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -36,8 +43,15 @@ export function clusterGauges(registry: Registry): (v: HostsView) => string {
   // Counters per host id across its processes (a restarted host keeps its count: docs/cluster.md);
   // set to the ledger's totals each scrape, which never go down while the control center runs.
   const c = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
-  const messages = c('greenlet_cluster_messages_total', 'Messages the host stored an answer for, by outcome (answered, agent_error, timed_out)', ['host', 'outcome']);
-  const duplicates = c('greenlet_cluster_duplicate_results_total', 'Results the host computed after another host had stored that message’s answer (a redelivery lost the race)', ['host']);
+  const messages = c('greenlet_cluster_messages_total', 'Messages the host stored an answer for, by outcome (answered, agent_error, timed_out)', [
+    'host',
+    'outcome',
+  ]);
+  const duplicates = c(
+    'greenlet_cluster_duplicate_results_total',
+    'Results the host computed after another host had stored that message’s answer (a redelivery lost the race)',
+    ['host'],
+  );
   const ackPending = g('greenlet_cluster_ack_pending', 'Messages delivered to hosts and not yet acked');
   const maxAckPending = g('greenlet_cluster_max_ack_pending', 'The work consumer’s max_ack_pending');
   return (v) => {

@@ -22,11 +22,17 @@ beforeAll(async () => {
   ({ cp, base, cleanup } = await startHeadless());
   for (let i = 0; i < 4; i++) expect((await post(base, 'submitTask', { data: { i, sleep_ms: 5 } })).status).toBe(200);
   // the per-worker run-time summary is fed by the sampler (every 200 ms here): wait for a sample that saw the tasks
-  await vi.waitFor(async () => {
-    text = await scrape();
-    const counted = [...text.matchAll(/^greenlet_worker_task_runtime_seconds_count\{worker="[^"]+"\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-    if (counted < 4) throw new Error(`sampler has counted ${counted} of 4 tasks`);
-  }, { timeout: 10_000, interval: 200 });
+  await vi.waitFor(
+    async () => {
+      text = await scrape();
+      const counted = [...text.matchAll(/^greenlet_worker_task_runtime_seconds_count\{worker="[^"]+"\} (\S+)$/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+      if (counted < 4) throw new Error(`sampler has counted ${counted} of 4 tasks`);
+    },
+    { timeout: 10_000, interval: 200 },
+  );
 }, 60_000);
 
 afterAll(() => cleanup?.(), 60_000);
@@ -36,7 +42,12 @@ describe('/metrics naming', () => {
     expect(typeOf('greenlet_worker_messages_processed_total')).toBe('counter');
     expect(typeOf('greenlet_worker_restarts_total')).toBe('counter');
     expect(value(/^greenlet_worker_messages_processed_total\{worker="[^"]+"\} (\S+)$/m)).toBeGreaterThanOrEqual(0);
-    for (const old of ['greenlet_worker_messages_processed', 'greenlet_worker_restarts', 'greenlet_worker_age_seconds', 'greenlet_worker_avg_latency_seconds']) {
+    for (const old of [
+      'greenlet_worker_messages_processed',
+      'greenlet_worker_restarts',
+      'greenlet_worker_age_seconds',
+      'greenlet_worker_avg_latency_seconds',
+    ]) {
       expect(typeOf(old), old).toBeUndefined();
     }
   });

@@ -28,10 +28,7 @@ const LATENCY = 'greenlet_pool_message_latency_seconds';
 
 /** The engine's latency buckets in the text format (prom-client cannot take pre-counted buckets). */
 export function latencyHistogramText(h: LatencyBuckets): string {
-  const lines = [
-    `# HELP ${LATENCY} Time from execute() to result of every answered message, observed by the engine`,
-    `# TYPE ${LATENCY} histogram`,
-  ];
+  const lines = [`# HELP ${LATENCY} Time from execute() to result of every answered message, observed by the engine`, `# TYPE ${LATENCY} histogram`];
   let cumulative = 0;
   h.boundsMs.forEach((ms, i) => {
     cumulative += h.counts[i] ?? 0;
@@ -125,9 +122,17 @@ export function createPoolMetrics(host: ApiHost): PoolMetrics {
 
   const processed = monotonic(c('greenlet_pool_messages_processed_total', 'Messages processed (results and agent errors)'));
   const errors = monotonic(c('greenlet_pool_errors_total', 'Messages that ended in an error'));
-  const outcomeCounter = c('greenlet_pool_messages_total', 'Messages by how they ended (engine counts; their sum is every message sent)', ['outcome']);
-  const outcomes = (Object.keys(OUTCOME_LABELS) as (keyof OutcomeCounts)[]).map((k) => [k, monotonic(outcomeCounter, { outcome: OUTCOME_LABELS[k] })] as const);
-  const rejectedCounter = c('greenlet_pool_messages_rejected_total', 'Messages refused, by the queue that was full (door: pool closed or not started)', ['queue']);
+  const outcomeCounter = c('greenlet_pool_messages_total', 'Messages by how they ended (engine counts; their sum is every message sent)', [
+    'outcome',
+  ]);
+  const outcomes = (Object.keys(OUTCOME_LABELS) as (keyof OutcomeCounts)[]).map(
+    (k) => [k, monotonic(outcomeCounter, { outcome: OUTCOME_LABELS[k] })] as const,
+  );
+  const rejectedCounter = c(
+    'greenlet_pool_messages_rejected_total',
+    'Messages refused, by the queue that was full (door: pool closed or not started)',
+    ['queue'],
+  );
   const rejected = REJECT_QUEUES.map((q) => [q, monotonic(rejectedCounter, { queue: q })] as const);
   // every series present from the first scrape, at 0 until something happens
   for (const k of Object.values(OUTCOME_LABELS)) outcomeCounter.inc({ outcome: k }, 0);

@@ -44,10 +44,13 @@ beforeAll(async () => {
   const started = await post(base, 'startLoad', { rate: RATE, count: COUNT, sleepMs: 25, failureRate: 0.02 });
   expect(started.status).toBe(200);
   await sideTraffic(); // during the overload: some of these are refused at the door too
-  await vi.waitFor(async () => {
-    const s = (await post(base, 'getLoadStatus', {})).body;
-    if (s.running || s.succeeded + s.failed + s.rejected < COUNT) throw new Error(`load still running: ${JSON.stringify(s)}`);
-  }, { timeout: 60_000, interval: 100 });
+  await vi.waitFor(
+    async () => {
+      const s = (await post(base, 'getLoadStatus', {})).body;
+      if (s.running || s.succeeded + s.failed + s.rejected < COUNT) throw new Error(`load still running: ${JSON.stringify(s)}`);
+    },
+    { timeout: 60_000, interval: 100 },
+  );
   await sideTraffic(); // after it, so each outcome surely happens
   sent += COUNT;
   stats = (await post(base, 'getStats', {})).body;
@@ -77,7 +80,10 @@ describe('overload: every figure adds up to what was sent', () => {
     for (const rangeMs of [3_600_000, 2 * 3_600_000]) {
       // the 1 s tier and the 10 s tier: downsampling sums the counts
       const h = (await post(base, 'getMetricsHistory', { rangeMs })).body as { samples: MetricsSample[] };
-      expect(h.samples.reduce((n, s) => n + sum(s.outcomes), 0), `range ${rangeMs}`).toBe(sent);
+      expect(
+        h.samples.reduce((n, s) => n + sum(s.outcomes), 0),
+        `range ${rangeMs}`,
+      ).toBe(sent);
     }
   });
 

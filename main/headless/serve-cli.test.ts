@@ -24,7 +24,10 @@ function run(args: string[]) {
 describe('serve CLI', () => {
   it('npm run serve / npm start refuse --token on the command line before setting anything up or starting a child', async () => {
     for (const script of ['serve.mjs', 'start.mjs']) {
-      const child = spawn(process.execPath, [join(REPO, 'scripts', script), '--port', '0', '--token=a-long-enough-secret'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(REPO, 'scripts', script), '--port', '0', '--token=a-long-enough-secret'], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       let stdout = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -62,11 +65,14 @@ describe('serve CLI', () => {
     const { child, out, exited } = run(['--port', '0', '--data-dir', join(dir, 'data'), '--static-dir', dir]);
     let base = '';
     let token = '';
-    await vi.waitFor(() => {
-      const m = /^Greenlet Control Center: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)$/m.exec(out.stdout);
-      expect(m, out.stdout + out.stderr).not.toBeNull();
-      [, base, token] = m as unknown as [string, string, string];
-    }, { timeout: 30_000, interval: 100 });
+    await vi.waitFor(
+      () => {
+        const m = /^Greenlet Control Center: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)$/m.exec(out.stdout);
+        expect(m, out.stdout + out.stderr).not.toBeNull();
+        [, base, token] = m as unknown as [string, string, string];
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     // the generated token is kept in a file only this user can read, and not printed on its own line
     const tokenFile = join(dir, 'data', 'token');
     expect((await readFile(tokenFile, 'utf8')).trim()).toBe(decodeURIComponent(token));
@@ -77,10 +83,13 @@ describe('serve CLI', () => {
     await vi.waitFor(async () => expect((await fetch(`${base}/healthz`)).status).toBe(200), { timeout: 20_000 });
 
     const slow = fetch(`${base}/api/submitTask`, { method: 'POST', headers: auth, body: JSON.stringify({ data: { sleep_ms: 800, n: 1 } }) });
-    await vi.waitFor(async () => {
-      const stats = (await (await fetch(`${base}/api/getStats`, { method: 'POST', headers: auth, body: '{}' })).json()) as { inFlight: number };
-      expect(stats.inFlight).toBeGreaterThan(0);
-    }, { timeout: 10_000, interval: 20 });
+    await vi.waitFor(
+      async () => {
+        const stats = (await (await fetch(`${base}/api/getStats`, { method: 'POST', headers: auth, body: '{}' })).json()) as { inFlight: number };
+        expect(stats.inFlight).toBeGreaterThan(0);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     child.kill('SIGTERM');
 
     const answer = await slow;
@@ -91,21 +100,25 @@ describe('serve CLI', () => {
     await expect(fetch(`${base}/healthz`)).rejects.toThrow(); // the port is closed
   }, 60_000);
 
-  it.skipIf(process.platform === 'win32')('a --token-file naming a FIFO is refused at once instead of hanging start-up', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-cli-'));
-    dirs.push(dir);
-    const fifo = join(dir, 'token-fifo');
-    execFileSync('mkfifo', ['-m', '600', fifo]);
-    const { child, out, exited } = run(['--port', '0', '--token-file', fifo, '--data-dir', join(dir, 'data')]);
-    try {
-      // Before the fix the open() waited for a writer forever (bounded here so the child is always killed).
-      const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
-      expect(await Promise.race([exited, hung])).toBe(2);
-      expect(out.stderr).toMatch(/--token-file .*token-fifo: not a regular file/);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 30_000);
+  it.skipIf(process.platform === 'win32')(
+    'a --token-file naming a FIFO is refused at once instead of hanging start-up',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-cli-'));
+      dirs.push(dir);
+      const fifo = join(dir, 'token-fifo');
+      execFileSync('mkfifo', ['-m', '600', fifo]);
+      const { child, out, exited } = run(['--port', '0', '--token-file', fifo, '--data-dir', join(dir, 'data')]);
+      try {
+        // Before the fix the open() waited for a writer forever (bounded here so the child is always killed).
+        const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+        expect(await Promise.race([exited, hung])).toBe(2);
+        expect(out.stderr).toMatch(/--token-file .*token-fifo: not a regular file/);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
 
   it('keeps the generated token across restarts; --rotate-token replaces it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-cli-'));
@@ -114,11 +127,14 @@ describe('serve CLI', () => {
     const startOnce = async (extra: string[] = []) => {
       const { child, out, exited } = run(['--port', '0', '--data-dir', dataDir, '--static-dir', dir, ...extra]);
       let token = '';
-      await vi.waitFor(() => {
-        const m = /^Greenlet Control Center: http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)$/m.exec(out.stdout);
-        expect(m, out.stdout + out.stderr).not.toBeNull();
-        token = decodeURIComponent(m![1]!);
-      }, { timeout: 30_000, interval: 100 });
+      await vi.waitFor(
+        () => {
+          const m = /^Greenlet Control Center: http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)$/m.exec(out.stdout);
+          expect(m, out.stdout + out.stderr).not.toBeNull();
+          token = decodeURIComponent(m![1]!);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       return { token, stdout: out.stdout };

@@ -31,7 +31,9 @@ function groupMembers(pgid: number): Array<{ pid: number; ppid: number; cmdline:
   const members = [];
   for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
       if (Number(fields[2]) !== pgid) continue;
       members.push({ pid: Number(pid), ppid: Number(fields[1]), cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ') });
     } catch {
@@ -45,23 +47,30 @@ function groupMembers(pgid: number): Array<{ pid: number; ppid: number; cmdline:
 async function startWrapped() {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-serve-sig-'));
   dirs.push(dir);
-  const wrapper = spawn(process.execPath, ['--input-type=module', '-e', DRIVER, '--', '--port', '0', '--data-dir', join(dir, 'data'), '--static-dir', dir], {
-    cwd: REPO,
-    detached: true,
-    env: { ...process.env, GREENLET_CC_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const wrapper = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', DRIVER, '--', '--port', '0', '--data-dir', join(dir, 'data'), '--static-dir', dir],
+    {
+      cwd: REPO,
+      detached: true,
+      env: { ...process.env, GREENLET_CC_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   groups.push(wrapper);
   const out = { stdout: '', stderr: '' };
   wrapper.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
   wrapper.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => wrapper.on('exit', (code) => resolve(code)));
   let base = '';
-  await vi.waitFor(() => {
-    const m = /^Greenlet Control Center: (http:\/\/127\.0\.0\.1:\d+)\/#token=/m.exec(out.stdout);
-    expect(m, out.stdout + out.stderr).not.toBeNull();
-    base = m![1]!;
-  }, { timeout: 30_000, interval: 100 });
+  await vi.waitFor(
+    () => {
+      const m = /^Greenlet Control Center: (http:\/\/127\.0\.0\.1:\d+)\/#token=/m.exec(out.stdout);
+      expect(m, out.stdout + out.stderr).not.toBeNull();
+      base = m![1]!;
+    },
+    { timeout: 30_000, interval: 100 },
+  );
   await vi.waitFor(async () => expect((await fetch(`${base}/healthz`)).status).toBe(200), { timeout: 20_000 });
   const server = groupMembers(wrapper.pid!).find((m) => m.ppid === wrapper.pid && m.cmdline.includes('serve.ts'));
   expect(server).toBeDefined();
@@ -71,10 +80,13 @@ async function startWrapped() {
 /** Submits a task that sleeps in the worker; resolves once it is running, with its pending answer. */
 async function slowTask(base: string, sleepMs: number): Promise<{ answer: Promise<Response> }> {
   const answer = fetch(`${base}/api/submitTask`, { method: 'POST', headers: AUTH, body: JSON.stringify({ data: { sleep_ms: sleepMs, n: 7 } }) });
-  await vi.waitFor(async () => {
-    const stats = (await (await fetch(`${base}/api/getStats`, { method: 'POST', headers: AUTH, body: '{}' })).json()) as { inFlight: number };
-    expect(stats.inFlight).toBeGreaterThan(0);
-  }, { timeout: 10_000, interval: 20 });
+  await vi.waitFor(
+    async () => {
+      const stats = (await (await fetch(`${base}/api/getStats`, { method: 'POST', headers: AUTH, body: '{}' })).json()) as { inFlight: number };
+      expect(stats.inFlight).toBeGreaterThan(0);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
   return { answer }; // wrapped: an async function would otherwise wait for the answer itself
 }
 

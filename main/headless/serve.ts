@@ -17,9 +17,7 @@ import { loadOrCreateToken, type SavedToken } from './token-store';
 const REPEAT_WINDOW_MS = 1_000;
 const here = dirname(fileURLToPath(import.meta.url));
 // Built: out/main/serve.js. From source (tsx): main/headless/serve.ts.
-const repoRoot = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) =>
-  existsSync(join(d, 'package.json')),
-) ?? process.cwd();
+const repoRoot = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((d) => existsSync(join(d, 'package.json'))) ?? process.cwd();
 
 function readVersion(): string {
   try {
@@ -75,9 +73,12 @@ async function main(): Promise<void> {
   for (const prefix of a2a.prefixes) server.addMount({ prefix, handler: a2a.handler });
 
   if (saved) {
-    const what = { saved: 'using the saved token', generated: 'generated a token', rotated: 'rotated the token (open tabs must sign in again)' }[saved.source];
+    const what = { saved: 'using the saved token', generated: 'generated a token', rotated: 'rotated the token (open tabs must sign in again)' }[
+      saved.source
+    ];
     if (saved.replaced) console.warn(`[serve] the saved token file ${saved.file} was replaced: ${saved.replaced}`);
-    if (saved.saveError) console.warn(`[serve] ${what} but could not save it to ${saved.file} (${saved.saveError}); it lasts for this run only and is in the URL below`);
+    if (saved.saveError)
+      console.warn(`[serve] ${what} but could not save it to ${saved.file} (${saved.saveError}); it lasts for this run only and is in the URL below`);
     else console.log(`[serve] ${what}; it is in ${saved.file} (mode 0600). New token: npm run serve -- --rotate-token`);
   } else {
     console.log(`[serve] token from ${opts.tokenSource === 'file' ? '--token-file' : TOKEN_ENV}`);

@@ -90,9 +90,5 @@ export function hostChecker(bindHost: string, port: number, extraHosts: string[]
 export function refuseHost(req: IncomingMessage, res: ServerResponse, expected: string): void {
   const given = (req.headers.host ?? '(none)').slice(0, 100);
   res.setHeader('Connection', 'close');
-  sendError(
-    res,
-    'ERR_HOST_NOT_ALLOWED',
-    `Host "${given}" is not this server (use ${expected}); other names are refused to block DNS rebinding`,
-  );
+  sendError(res, 'ERR_HOST_NOT_ALLOWED', `Host "${given}" is not this server (use ${expected}); other names are refused to block DNS rebinding`);
 }

@@ -109,12 +109,15 @@ describe('health and metrics', () => {
     // The histogram is the engine's own: the answered tasks are in it at once.
     let text = '';
     await expect
-      .poll(async () => {
-        const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
-        expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-        text = await res.text();
-        return Number(/^greenlet_pool_message_latency_seconds_count (\S+)$/m.exec(text)?.[1] ?? 0);
-      }, { timeout: 10_000, interval: 200 })
+      .poll(
+        async () => {
+          const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+          expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+          text = await res.text();
+          return Number(/^greenlet_pool_message_latency_seconds_count (\S+)$/m.exec(text)?.[1] ?? 0);
+        },
+        { timeout: 10_000, interval: 200 },
+      )
       .toBeGreaterThanOrEqual(5);
 
     const sampleLine = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.]+(e[+-]?\d+)?|NaN|[+-]Inf)$/;
@@ -205,7 +208,14 @@ describe('static files', () => {
   });
 
   it('refuses paths that climb out of the static directory', async () => {
-    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets%2f..%2f..%2fsecret.txt', '/a%00.js']) {
+    for (const path of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets%2f..%2f..%2fsecret.txt',
+      '/a%00.js',
+    ]) {
       const r = await rawGet(path);
       expect(r.body, path).not.toContain('TOP-SECRET');
       expect([403, 404], path).toContain(r.status);

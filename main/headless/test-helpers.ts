@@ -17,7 +17,11 @@ export const TOKEN = 'test-token-0123456789';
 /** `pool`: options over the small test pool (1..2 workers). */
 export async function startControlPlane(pool: ConfigPatch['pool'] = {}): Promise<{ cp: ControlPlane; dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'gcc-headless-'));
-  const cp = await createPlane(join(dir, 'data'), { pool: { minWorkers: 1, maxWorkers: 2, ...pool }, sampling: { intervalMs: 200 } }, { version: '0.0.0-test', runtimeDir: join(REPO, 'python') });
+  const cp = await createPlane(
+    join(dir, 'data'),
+    { pool: { minWorkers: 1, maxWorkers: 2, ...pool }, sampling: { intervalMs: 200 } },
+    { version: '0.0.0-test', runtimeDir: join(REPO, 'python') },
+  );
   await waitHealthy(cp);
   return {
     cp,
@@ -41,7 +45,12 @@ export async function makeStaticDir(parent: string): Promise<string> {
 }
 
 // Return type spelled out: inferred, it names undici-types by a path through the shared node_modules symlink (TS2742).
-export async function post(base: string, method: string, body: unknown, token: string | null = TOKEN): Promise<{ status: number; body: any; headers: Headers }> {
+export async function post(
+  base: string,
+  method: string,
+  body: unknown,
+  token: string | null = TOKEN,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${base}/api/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -27,10 +27,13 @@ describe('traffic stopped', () => {
     await vi.waitFor(() => expect(samples.at(-1)?.avgLatencyMs).toBeGreaterThan(0), { timeout: 5_000, interval: 50 });
     const stoppedAt = samples.length;
     // Nothing sent from here on: the engine's window empties on the clock, not on the next message.
-    await vi.waitFor(async () => {
-      const s = (await post(base, 'getStats', {})).body as PoolStats;
-      if (s.recentAnswered !== 0) throw new Error(`still ${s.recentAnswered} in the latency window`);
-    }, { timeout: 30_000, interval: 250 });
+    await vi.waitFor(
+      async () => {
+        const s = (await post(base, 'getStats', {})).body as PoolStats;
+        if (s.recentAnswered !== 0) throw new Error(`still ${s.recentAnswered} in the latency window`);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     const idle = (await post(base, 'getStats', {})).body as PoolStats;
     expect(idle).toMatchObject({ averageResponseTime: 0, p95ResponseTime: 0, p99ResponseTime: 0 });
     expect(idle.outcomes.answered).toBe(20); // the counts stay: only the latency window emptied
@@ -43,10 +46,13 @@ describe('traffic stopped', () => {
     // the history the Charts view reads has the same gaps (null points, not held values)
     // (a 1 s point averages the 200 ms samples that had a figure: the next whole second has none)
     let h: { samples: MetricsSample[] } = { samples: [] };
-    await vi.waitFor(async () => {
-      h = (await post(base, 'getMetricsHistory', { rangeMs: 60_000 })).body;
-      expect(h.samples.at(-1)?.avgLatencyMs).toBeNull();
-    }, { timeout: 5_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        h = (await post(base, 'getMetricsHistory', { rangeMs: 60_000 })).body;
+        expect(h.samples.at(-1)?.avgLatencyMs).toBeNull();
+      },
+      { timeout: 5_000, interval: 200 },
+    );
     expect(h.samples.some((s) => (s.avgLatencyMs ?? 0) > 0)).toBe(true);
   }, 60_000);
 });

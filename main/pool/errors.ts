@@ -77,11 +77,9 @@ export const errors = {
     });
   },
   poison(attempts: number, lastError?: string): PoolError {
-    return new PoolError(
-      'ERR_POISON_MESSAGE',
-      `Message killed ${attempts} worker(s) and was not retried again${lastError ? `: ${lastError}` : ''}`,
-      { details: { attempts, lastError } },
-    );
+    return new PoolError('ERR_POISON_MESSAGE', `Message killed ${attempts} worker(s) and was not retried again${lastError ? `: ${lastError}` : ''}`, {
+      details: { attempts, lastError },
+    });
   },
   startFailed(text: string, details?: StartFailedDetails): PoolError {
     return new PoolError('ERR_START_FAILED', text, { details });

@@ -75,10 +75,7 @@ export function resolveOptions(partial: Partial<PoolOptions> = {}): PoolOptions 
 }
 
 /** Current options with `patch` applied, validated as a whole. Returns the new set and the changed keys. */
-export function mergeOptions(
-  current: PoolOptions,
-  patch: Partial<PoolOptions>,
-): { next: PoolOptions; changed: (keyof PoolOptions)[] } {
+export function mergeOptions(current: PoolOptions, patch: Partial<PoolOptions>): { next: PoolOptions; changed: (keyof PoolOptions)[] } {
   if (typeof patch !== 'object' || patch === null) throw errors.invalidOption('options', 'must be an object');
   refuseUnknown(patch);
   const next = { ...current } as PoolOptions;
@@ -95,7 +92,8 @@ export function mergeOptions(
 
 /** Per-call execute() options: [name, why] of the first bad one, or null. */
 export function badExecuteOption(o: ExecuteOptions): [string, string] | null {
-  if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout > 0)) return ['timeout', `must be a positive integer (ms), got ${String(o.timeout)}`];
+  if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout > 0))
+    return ['timeout', `must be a positive integer (ms), got ${String(o.timeout)}`];
   if (o.queueTimeout !== undefined && !(Number.isInteger(o.queueTimeout) && o.queueTimeout >= 0)) {
     return ['queueTimeout', `must be an integer >= 0 (ms), got ${String(o.queueTimeout)}`];
   }

@@ -116,9 +116,15 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
    */
   executeTracked(message: ProcessMessage, opts?: ExecuteOptions): { promise: Promise<TaskOutcome>; progress: () => TaskProgress } {
     const refused = this.refusal(message, opts);
-    if (refused) return { promise: this.refuse(refused), progress: () => ({ state: 'done', attempt: 0, maxAttempts: this.opts.maxRetries + 1, elapsedMs: 0 }) };
+    if (refused)
+      return { promise: this.refuse(refused), progress: () => ({ state: 'done', attempt: 0, maxAttempts: this.opts.maxRetries + 1, elapsedMs: 0 }) };
     const o = this.opts;
-    const { promise, task } = this.dispatcher.submitTracked(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal);
+    const { promise, task } = this.dispatcher.submitTracked(
+      message.data,
+      opts?.timeout ?? o.timeout,
+      opts?.queueTimeout ?? o.queueTimeout,
+      opts?.signal,
+    );
     const rec = this.recorder;
     const p = rec ? recordTraffic(promise, rec, message.data, true) : promise;
     return { promise: p as Promise<TaskOutcome>, progress: () => taskProgress(task, this.dispatcher.queue, this.opts, performance.now()) };
@@ -309,4 +315,3 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
     };
   }
 }
-

@@ -39,7 +39,13 @@ export interface PythonSearch {
  * for explicit choices: a wrong path must fail loudly at spawn with its own name in the error,
  * not fall through to another one.
  */
-export function pythonSearchOrder({ pythonPath, appVenvPython, runtimeDir, env = process.env, platform = process.platform }: PythonSearch): PythonStep[] {
+export function pythonSearchOrder({
+  pythonPath,
+  appVenvPython,
+  runtimeDir,
+  env = process.env,
+  platform = process.platform,
+}: PythonSearch): PythonStep[] {
   const steps: PythonStep[] = [];
   const add = (path: string | undefined, source: PythonSource, explicit: boolean) => {
     if (path && path.trim()) steps.push({ path, source, explicit });
@@ -108,7 +114,12 @@ export const isSecretEnvName = (name: string): boolean => name.startsWith('GCC_N
  * The worker's whole environment (spawned with extendEnv off): this process's, less the secrets,
  * plus `extra`; PYTHONPATH = runtimeDir, its examples, the operator's extra paths, then any inherited PYTHONPATH.
  */
-export function workerEnv(runtimeDir: string, pythonPaths: readonly string[] = [], extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function workerEnv(
+  runtimeDir: string,
+  pythonPaths: readonly string[] = [],
+  extra: Record<string, string> = {},
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const inherited = extra.PYTHONPATH ?? base.PYTHONPATH;
   const parts = [runtimeDir, join(runtimeDir, 'examples'), ...pythonPaths];
   if (inherited) parts.push(inherited);

@@ -15,10 +15,10 @@ describe('retry policy: isRetryable', () => {
     const t = errors.timeout(200, 'the worker killed the greenlet');
     expect(t.retryable).toBe(true);
     expect(isRetryable(t)).toBe(false);
-    expect(isRetryable(errors.timeout(200, 'agent.process not answered; the worker\'s hub may be blocked'))).toBe(false);
+    expect(isRetryable(errors.timeout(200, "agent.process not answered; the worker's hub may be blocked"))).toBe(false);
   });
 
-  it('never retries the agent\'s own failure, a refusal or a cancel', () => {
+  it("never retries the agent's own failure, a refusal or a cancel", () => {
     for (const e of [
       errors.agent('boom'),
       errors.poison(2),
@@ -56,8 +56,12 @@ describe('retry policy: delay', () => {
     expect(delay(3, 0)).toBe(0);
   });
 
-  it('maxDelay is the upper edge of the last retry\'s window', () => {
-    for (const [n, base] of [[1, 20], [3, 1000], [20, 1000]] as const) {
+  it("maxDelay is the upper edge of the last retry's window", () => {
+    for (const [n, base] of [
+      [1, 20],
+      [3, 1000],
+      [20, 1000],
+    ] as const) {
       expect(delay(n, base, () => 0.999_999_999)).toBeLessThanOrEqual(maxDelay(n, base));
       expect(delay(n, base, () => 0.999_999_999)).toBeGreaterThan(maxDelay(n, base) - 2);
     }

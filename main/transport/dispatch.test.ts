@@ -8,9 +8,7 @@ import { dispatch, isMethodName, parseInput } from './dispatch';
 
 function handlersWith(overrides: Partial<Record<string, (input: unknown) => Promise<unknown>>>): ApiHandlers {
   const calls: Record<string, unknown[]> = {};
-  const base = Object.fromEntries(
-    methodNames.map((m) => [m, async (input: unknown) => (calls[m] ??= []).push(input) && { method: m, input }]),
-  );
+  const base = Object.fromEntries(methodNames.map((m) => [m, async (input: unknown) => (calls[m] ??= []).push(input) && { method: m, input }]));
   return { ...base, ...overrides } as unknown as ApiHandlers;
 }
 

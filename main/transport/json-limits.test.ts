@@ -33,7 +33,11 @@ describe('findJsonLimitIssue', () => {
   it('refuses integers beyond 2^53 and keeps the largest safe one and ordinary floats', () => {
     expect(findJsonLimitIssue('{"id":9007199254740993}')).toMatchObject({ code: 'ERR_JSON_NUMBER', path: '$.id' });
     expect(findJsonLimitIssue('[-9007199254740993]')?.message).toMatch(/2\^53/);
-    expect(findJsonLimitIssue(`[${Number.MAX_SAFE_INTEGER},-${Number.MAX_SAFE_INTEGER},0.30000000000000004,1.7976931348623157e308,1e-400,12345678901234567890.5]`)).toBeUndefined();
+    expect(
+      findJsonLimitIssue(
+        `[${Number.MAX_SAFE_INTEGER},-${Number.MAX_SAFE_INTEGER},0.30000000000000004,1.7976931348623157e308,1e-400,12345678901234567890.5]`,
+      ),
+    ).toBeUndefined();
   });
 
   it('reads keys with escapes for the path and ignores digits inside strings', () => {

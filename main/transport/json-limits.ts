@@ -53,7 +53,11 @@ function numberIssue(token: string, stack: readonly Level[]): JsonLimitIssue | u
   const value = Number(token);
   if (!Number.isFinite(value)) {
     const path = pathOf(stack);
-    return { code: 'ERR_JSON_NUMBER', path, message: `number ${short(token)} at ${path} is beyond what a JSON number can carry (it would become Infinity)` };
+    return {
+      code: 'ERR_JSON_NUMBER',
+      path,
+      message: `number ${short(token)} at ${path} is beyond what a JSON number can carry (it would become Infinity)`,
+    };
   }
   if (isInteger && !Number.isSafeInteger(value)) {
     const path = pathOf(stack);
@@ -74,13 +78,17 @@ export function findJsonLimitIssue(text: string, maxDepth = MAX_JSON_DEPTH): Jso
   const stack: Level[] = [];
   let expectKey = false;
   const n = text.length;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       stack.push({ array: c === 0x5b, index: 0, key: undefined });
       if (stack.length > maxDepth) {
         const path = pathOf(stack.slice(0, -1));
-        return { code: 'ERR_JSON_TOO_DEEP', path, message: `JSON nested deeper than ${maxDepth} levels at ${path} (limit MAX_JSON_DEPTH = ${maxDepth})` };
+        return {
+          code: 'ERR_JSON_TOO_DEEP',
+          path,
+          message: `JSON nested deeper than ${maxDepth} levels at ${path} (limit MAX_JSON_DEPTH = ${maxDepth})`,
+        };
       }
       expectKey = c === 0x7b;
       i++;

@@ -97,7 +97,9 @@ describe('App states', () => {
     expect(screen.getByTestId('card-latency').textContent).toContain('no messages answered yet');
     expect(screen.getByTestId('worker-tiles-empty')).toBeTruthy();
     cleanup();
-    useStats.setState({ stats: stats({ totalMessagesProcessed: 5, recentAnswered: 5, averageResponseTime: 30, p95ResponseTime: 42, p99ResponseTime: 49 }) });
+    useStats.setState({
+      stats: stats({ totalMessagesProcessed: 5, recentAnswered: 5, averageResponseTime: 30, p95ResponseTime: 42, p99ResponseTime: 49 }),
+    });
     render(<App />);
     expect(screen.getByTestId('card-latency-value').textContent).toBe('30 ms');
   });
@@ -110,9 +112,11 @@ describe('App states', () => {
     expect(screen.getByTestId('card-latency').textContent).toContain('no traffic in the last 10–20 s');
   });
 
-  it('shows an idle interval\'s error and rejection rates as unknown (—), not 0 %', () => {
+  it("shows an idle interval's error and rejection rates as unknown (—), not 0 %", () => {
     useStats.setState({ stats: stats({ totalMessagesProcessed: 500, recentAnswered: 0 }) });
-    useMetrics.setState({ live: [sample(1, { errorRate: 0.5, rejectionRate: 0.2 }), sample(2, { messages: 0, errorRate: null, rejectionRate: null })] });
+    useMetrics.setState({
+      live: [sample(1, { errorRate: 0.5, rejectionRate: 0.2 }), sample(2, { messages: 0, errorRate: null, rejectionRate: null })],
+    });
     try {
       render(<App />);
       expect(screen.getByTestId('card-error-rate-value').textContent).toBe('—');

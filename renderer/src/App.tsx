@@ -61,7 +61,13 @@ export function App() {
       </div>
       <Sidebar />
       <main className="content" id="view" role="tabpanel" aria-labelledby={`nav-${view}`} data-testid={`view-${view}`}>
-        <Suspense fallback={<p className="muted" role="status">Loading charts…</p>}>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Loading charts…
+            </p>
+          }
+        >
           <View />
         </Suspense>
       </main>
@@ -121,7 +127,12 @@ function ClusterChip({ view }: { view: ClusterHostsView }) {
   const tone = !t ? 'muted' : t.healthy > 0 ? 'ok' : 'crit';
   const text = !t ? 'Connecting to the cluster' : `${t.healthy}/${t.workers} workers healthy on ${t.hostsUp} host${t.hostsUp === 1 ? '' : 's'}`;
   return (
-    <span className={`chip ${tone}`} data-testid="pool-status" data-phase={!t ? 'connecting' : t.healthy > 0 ? 'running' : 'no-healthy'} data-scope="cluster">
+    <span
+      className={`chip ${tone}`}
+      data-testid="pool-status"
+      data-phase={!t ? 'connecting' : t.healthy > 0 ? 'running' : 'no-healthy'}
+      data-scope="cluster"
+    >
       {text}
     </span>
   );
@@ -147,9 +158,9 @@ function ConnectionBanner() {
       <div className="banner crit" role="alert" data-testid="banner-unauthorized">
         <strong>Not authorized</strong>
         <span>
-          The server refuses this tab’s access token (it was started with another one, or the token was rotated). To get in, open the
-          address the server printed at start (it ends in <code>#token=…</code>), or paste the token from <code>&lt;data dir&gt;/token</code>{' '}
-          into <code>#token=</code> at the end of this page’s address.
+          The server refuses this tab’s access token (it was started with another one, or the token was rotated). To get in, open the address the
+          server printed at start (it ends in <code>#token=…</code>), or paste the token from <code>&lt;data dir&gt;/token</code> into{' '}
+          <code>#token=</code> at the end of this page’s address.
         </span>
       </div>
     );
@@ -251,7 +262,12 @@ function LoadChip() {
   const setView = useUi((s) => s.setView);
   if (!status?.running) return null;
   return (
-    <button className="chip warn" style={{ cursor: 'pointer', font: 'inherit', fontSize: 12.5 }} data-testid="load-chip" onClick={() => setView('console')}>
+    <button
+      className="chip warn"
+      style={{ cursor: 'pointer', font: 'inherit', fontSize: 12.5 }}
+      data-testid="load-chip"
+      onClick={() => setView('console')}
+    >
       synthetic load {status.rate} msg/s · {status.sent.toLocaleString('en-US')} sent
     </button>
   );

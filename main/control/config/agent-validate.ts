@@ -18,7 +18,6 @@ export interface ValidateAgentOptions {
   env?: Record<string, string>;
 }
 
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();

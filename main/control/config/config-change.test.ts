@@ -8,12 +8,21 @@ const ctx = { dataDir: '/no/such/data' };
 
 describe('planConfigChange', () => {
   it('patches the pool with exactly the pool entries of the diff, and restarts for the diff restart fields', () => {
-    const plan = planConfigChange(defaultConfig(), { pool: { concurrencyPerWorker: 7, agent: 'noisy_agent:NoisyAgent' }, sampling: { intervalMs: 2_000 } }, ctx);
+    const plan = planConfigChange(
+      defaultConfig(),
+      { pool: { concurrencyPerWorker: 7, agent: 'noisy_agent:NoisyAgent' }, sampling: { intervalMs: 2_000 } },
+      ctx,
+    );
     if (!plan.ok) throw new Error(JSON.stringify(plan.issues));
     const { diff, poolPatch, restartRequired, applied, launchKey } = plan.change;
     expect(diff.map((d) => d.path).sort()).toEqual(['pool.agent', 'pool.concurrencyPerWorker', 'sampling.intervalMs']);
     expect(poolPatch).toEqual({ concurrencyPerWorker: 7, agent: 'noisy_agent:NoisyAgent' });
-    expect(restartRequired.sort()).toEqual(diff.filter((d) => d.restartRequired).map((d) => d.path).sort());
+    expect(restartRequired.sort()).toEqual(
+      diff
+        .filter((d) => d.restartRequired)
+        .map((d) => d.path)
+        .sort(),
+    );
     expect([...applied, ...restartRequired].sort()).toEqual(diff.map((d) => d.path).sort());
     expect(launchKey).toBe('agent');
   });

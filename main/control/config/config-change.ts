@@ -34,7 +34,9 @@ export type ConfigChangeResult = { ok: true; change: ConfigChange } | { ok: fals
  */
 export function refuseAllowListPatch(patch: ConfigPatch): void {
   if (Object.prototype.hasOwnProperty.call(patch, 'python')) {
-    throw validationError([{ path: 'python', message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' }]);
+    throw validationError([
+      { path: 'python', message: 'python.allowedInterpreters and python.allowedAgentPaths are set in config.json only, not over the API' },
+    ]);
   }
 }
 

@@ -47,13 +47,20 @@ describe('validateConfig', () => {
         pool: { healthCheckInterval: 3_000_000_000, timeout: 2 ** 31 },
       }),
     );
-    expect(!bad.ok && bad.issues.map((i) => i.path).sort()).toEqual(['pool.healthCheckInterval', 'pool.timeout', 'sampling.intervalMs', 'sampling.persistIntervalMs']);
+    expect(!bad.ok && bad.issues.map((i) => i.path).sort()).toEqual([
+      'pool.healthCheckInterval',
+      'pool.timeout',
+      'sampling.intervalMs',
+      'sampling.persistIntervalMs',
+    ]);
     // sums and products the pool arms as one timer: recycle interval + jitter, the last retry's backoff
     const recycle = validateConfig(mergePatch(defaultConfig(), { pool: { workerRecycleInterval: 2_100_000_000, workerRecycleJitter: 100_000_000 } }));
     expect(!recycle.ok && recycle.issues.map((i) => i.path)).toEqual(['pool.workerRecycleInterval']);
     const retry = validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 5_000, maxRetries: 20 } }));
     expect(!retry.ok && retry.issues.map((i) => i.path)).toEqual(['pool.retryDelay']);
-    expect(validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 1_000, maxRetries: 20, workerRecycleInterval: 2_000_000_000 } })).ok).toBe(true);
+    expect(
+      validateConfig(mergePatch(defaultConfig(), { pool: { retryDelay: 1_000, maxRetries: 20, workerRecycleInterval: 2_000_000_000 } })).ok,
+    ).toBe(true);
     // a field that fails its own check is named once, not again by the combined rule
     const own = validateConfig(mergePatch(defaultConfig(), { pool: { maxRetries: 99, workerRecycleInterval: 3_000_000_000 } }));
     expect(!own.ok && own.issues.map((i) => i.path).sort()).toEqual(['pool.maxRetries', 'pool.workerRecycleInterval']);

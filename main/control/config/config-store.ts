@@ -41,12 +41,17 @@ export async function loadConfig(dataDir: string, now: () => number = Date.now):
     const config = defaultConfig();
     // A read-only (or not creatable) data dir must not keep the app from starting:
     // run on defaults and say that settings will not be kept.
-    const notSaved = await saveConfig(dataDir, config).then(() => undefined, (err: Error) => err);
+    const notSaved = await saveConfig(dataDir, config).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     if (!notSaved) return { config, created: true };
     return {
       config,
       created: false,
-      warning: { message: `config.json could not be created in ${dataDir} (${notSaved.message}); defaults are in use and settings changes will not be saved` },
+      warning: {
+        message: `config.json could not be created in ${dataDir} (${notSaved.message}); defaults are in use and settings changes will not be saved`,
+      },
     };
   }
   let reason: string;
@@ -63,15 +68,24 @@ export async function loadConfig(dataDir: string, now: () => number = Date.now):
   const config = defaultConfig();
   // A read-only data dir must not keep the app from starting, as with a missing config.json:
   // the damaged file then stays where it is, defaults run, and the warning says nothing is kept.
-  const notMoved = await fs.rename(file, keptAs).then(() => undefined, (err: Error) => err);
+  const notMoved = await fs.rename(file, keptAs).then(
+    () => undefined,
+    (err: Error) => err,
+  );
   if (notMoved) {
     return {
       config,
       created: false,
-      warning: { message: `config.json was ${reason}; it could not be set aside (${notMoved.message}), so it is left as it is, defaults are in use and settings changes will not be saved`, issues },
+      warning: {
+        message: `config.json was ${reason}; it could not be set aside (${notMoved.message}), so it is left as it is, defaults are in use and settings changes will not be saved`,
+        issues,
+      },
     };
   }
-  const notSaved = await saveConfig(dataDir, config).then(() => undefined, (err: Error) => err);
+  const notSaved = await saveConfig(dataDir, config).then(
+    () => undefined,
+    (err: Error) => err,
+  );
   const unsaved = notSaved ? `; settings changes will not be saved (${notSaved.message})` : '';
   return {
     config,
@@ -120,9 +134,7 @@ export function validateConfig(candidate: unknown): Validated {
 }
 
 /** zod issues → one ConfigIssue per bad field; unknown keys are named individually. */
-export function toConfigIssues(
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }>,
-): ConfigIssue[] {
+export function toConfigIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }>): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys' && issue.keys) {

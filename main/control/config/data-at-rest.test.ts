@@ -34,7 +34,10 @@ describe('writeFileAtomic', () => {
     const sub = path.join(dir, 'efbig');
     const script = `import { writeFileAtomic } from ${JSON.stringify(path.join(REPO, 'main/control/config/atomic-file.ts'))};
       await writeFileAtomic(${JSON.stringify(path.join(sub, 'history.json'))}, 'x'.repeat(1 << 20)).then(() => console.log('WROTE'), (e) => console.log('FAILED', e.code));`;
-    const r = spawnSync('bash', ['-c', `ulimit -f 8 && exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `ulimit -f 8 && exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
     expect(r.stdout).toContain('FAILED EFBIG');
     return leftovers(sub).then((l) => expect(l).toEqual([]));
   });
@@ -88,7 +91,9 @@ describe('a data dir that cannot be written', () => {
     try {
       const out = loadConfigAsNobody(dir);
       expect(out.agent).toBe('echo_agent:EchoAgent');
-      expect(out.warning).toMatch(/config\.json was not valid JSON .*could not be set aside \(EACCES.*defaults are in use and settings changes will not be saved/);
+      expect(out.warning).toMatch(
+        /config\.json was not valid JSON .*could not be set aside \(EACCES.*defaults are in use and settings changes will not be saved/,
+      );
       expect(await fs.readFile(path.join(dir, 'data', 'config.json'), 'utf8')).toBe('{ not json'); // left as it was
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -119,8 +124,15 @@ describe('a data dir that cannot be written', () => {
  */
 async function nobodysDataDir(ctx: { skip: (note?: string) => never }, config?: string): Promise<string> {
   if (process.platform === 'win32' || process.getuid?.() !== 0) ctx.skip('needs root to run a child as uid 65534');
-  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(path.join(REPO, 'main/control/config/config-store.ts'))}, require('fs').constants.R_OK)`], { uid: 65534, gid: 65534 });
-  if (probe.status !== 0) ctx.skip(`uid 65534 cannot read the checkout at ${REPO} (a parent folder is private, e.g. /root is 0700); clone it under a world-readable folder to run this test`);
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `require('fs').accessSync(${JSON.stringify(path.join(REPO, 'main/control/config/config-store.ts'))}, require('fs').constants.R_OK)`],
+    { uid: 65534, gid: 65534 },
+  );
+  if (probe.status !== 0)
+    ctx.skip(
+      `uid 65534 cannot read the checkout at ${REPO} (a parent folder is private, e.g. /root is 0700); clone it under a world-readable folder to run this test`,
+    );
   const dir = await tempDir();
   const data = path.join(dir, 'data');
   await fs.mkdir(data);
@@ -136,7 +148,11 @@ function loadConfigAsNobody(dir: string): { agent: string; warning?: string } {
   const script = `import { loadConfig } from ${JSON.stringify(path.join(REPO, 'main/control/config/config-store.ts'))};
     const r = await loadConfig(${JSON.stringify(data)}); console.log(JSON.stringify({ agent: r.config.pool.agent, warning: r.warning?.message }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: REPO, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: undefined },
+    cwd: REPO,
+    encoding: 'utf8',
+    uid: 65534,
+    gid: 65534,
+    env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: undefined },
   });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   expect(line, r.stderr).toMatch(/^\{/);

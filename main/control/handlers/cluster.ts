@@ -10,11 +10,13 @@ type ClusterHandlers = Pick<ApiHandlers, 'getHosts' | 'controlHost' | 'getDeadLe
 
 export function clusterHandlers(core: PlaneCore): ClusterHandlers {
   const need = () => {
-    if (!core.cluster) throw new ApiError('ERR_CLUSTER_DISABLED', 'No cluster configured: start with --cluster nats://… or set cluster.servers in cluster.json');
+    if (!core.cluster)
+      throw new ApiError('ERR_CLUSTER_DISABLED', 'No cluster configured: start with --cluster nats://… or set cluster.servers in cluster.json');
     return core.cluster;
   };
   return {
-    getHosts: async () => core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, unauthenticatedBroker: false, hosts: [], ackPending: null },
+    getHosts: async () =>
+      core.cluster?.view() ?? { enabled: false, servers: [], pool: '', connected: false, unauthenticatedBroker: false, hosts: [], ackPending: null },
     // The transports parse the contract's union (common/host-control.ts); parsed again here for callers
     // that hold the handlers directly, since this request reaches other machines.
     controlHost: async (input) => {

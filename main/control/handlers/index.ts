@@ -14,7 +14,8 @@ import { clusterProgress } from '../observation/task-tracker';
 
 const LEAVING = new Set(['draining', 'stopping', 'exited']);
 // Cluster mode's export holds two kinds of figures; this says which is which (docs/cluster.md).
-const CLUSTER_SCOPE = "history and alerts are the cluster's (counters in hosts.totals); stats and detailedStats are this control center's local pool, which takes none of the cluster's traffic";
+const CLUSTER_SCOPE =
+  "history and alerts are the cluster's (counters in hosts.totals); stats and detailedStats are this control center's local pool, which takes none of the cluster's traffic";
 
 /** `door`: how the calls arrive (desktop IPC, HTTP, in-process), recorded in the operator's trail. */
 export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiHandlers {
@@ -38,7 +39,11 @@ export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiH
     recycleWorker: async ({ workerId }) => {
       const worker = findWorker(workerId);
       if (!worker) throw new ApiError('ERR_NOT_FOUND', `No worker with id ${workerId}`, undefined, { workerId });
-      const conflict = () => new ApiError('ERR_CONFLICT', `Worker ${workerId} is already ${worker.state === 'exited' ? 'gone' : 'being replaced'}`, undefined, { workerId, state: worker.state });
+      const conflict = () =>
+        new ApiError('ERR_CONFLICT', `Worker ${workerId} is already ${worker.state === 'exited' ? 'gone' : 'being replaced'}`, undefined, {
+          workerId,
+          state: worker.state,
+        });
       if (LEAVING.has(worker.state)) throw conflict();
       core.trail.asked('recycle.requested', door, `Recycle of worker ${workerId} asked for`, { workerId });
       try {
@@ -70,10 +75,19 @@ export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiH
         return { result: o.result, workerId: `${o.hostId}/${o.workerId ?? '?'}`, latencyMs: o.latencyMs, queueWaitMs: 0, attempts: o.delivery };
       }
       try {
-        const { promise, progress } = core.pool.executeTracked({ type: 'agent.process', data }, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+        const { promise, progress } = core.pool.executeTracked(
+          { type: 'agent.process', data },
+          timeoutMs === undefined ? {} : { timeout: timeoutMs },
+        );
         if (trackId !== undefined) core.tasks.track(trackId, progress, promise);
         const o = await promise;
-        const result: TaskResult = { result: o.result, workerId: o.workerId, latencyMs: o.latencyMs, queueWaitMs: o.queueWaitMs, attempts: o.attempts };
+        const result: TaskResult = {
+          result: o.result,
+          workerId: o.workerId,
+          latencyMs: o.latencyMs,
+          queueWaitMs: o.queueWaitMs,
+          attempts: o.attempts,
+        };
         return result;
       } catch (err) {
         // A pool that never started answers "not connected"; the operator needs the reason it did not start.
@@ -106,7 +120,14 @@ export function createHandlers(core: PlaneCore, door: Door = 'in-process'): ApiH
       const { workers: _workers, ...stats } = detailedStats;
       return snapshotJson(
         {
-          exportedAt: new Date(now).toISOString(), app: { ...core.appInfo }, config: redactConfig(core.config), stats, detailedStats, historyRangeMs: range, history, alerts: core.alerts.view(),
+          exportedAt: new Date(now).toISOString(),
+          app: { ...core.appInfo },
+          config: redactConfig(core.config),
+          stats,
+          detailedStats,
+          historyRangeMs: range,
+          history,
+          alerts: core.alerts.view(),
           // what operators asked for in the range (load runs, experiments, config, recycles) and through which door
           operatorTrail: core.events.query({ limit: 5_000 }).filter((e) => TRAIL_TYPES.has(e.type) && e.time >= now - range),
           ...(core.cluster ? { hosts: core.cluster.view(), scope: CLUSTER_SCOPE } : {}),

@@ -11,7 +11,11 @@ export function tuningHandlers(core: PlaneCore, door: Door): TuningHandlers {
     startExperiment: async ({ spec }) => {
       const exp = core.tuning.start(spec);
       const vary = spec.vary.map((v) => `${v.setting} ∈ {${v.values.join(', ')}}`).join(' × ');
-      core.trail.asked('experiment', door, `Experiment "${exp.name}" started (${vary}, ${exp.steps.length} steps)`, { phase: 'start', id: exp.id, vary: spec.vary });
+      core.trail.asked('experiment', door, `Experiment "${exp.name}" started (${vary}, ${exp.steps.length} steps)`, {
+        phase: 'start',
+        id: exp.id,
+        vary: spec.vary,
+      });
       return exp;
     },
     cancelExperiment: async ({ id }) => {

@@ -72,9 +72,23 @@ describe('AlertEngine', () => {
   it('tracks worker age per worker and clears when the worker is recycled away', () => {
     const a = new AlertEngine({ ...defaults(), raiseAfterSamples: 1, workerAgeHours: 8 });
     const old = 9 * 3_600_000;
-    const { raised } = a.evaluate(sample(T0), [{ id: 'w-1', ageMs: old }, { id: 'w-2', ageMs: 1000 }], T0);
+    const { raised } = a.evaluate(
+      sample(T0),
+      [
+        { id: 'w-1', ageMs: old },
+        { id: 'w-2', ageMs: 1000 },
+      ],
+      T0,
+    );
     expect(raised.map((r) => [r.id, r.workerId, r.severity])).toEqual([['workerAge:w-1', 'w-1', 'warning']]);
-    const { cleared } = a.evaluate(sample(T0 + 1), [{ id: 'w-2', ageMs: 2000 }, { id: 'w-3', ageMs: 10 }], T0 + 1);
+    const { cleared } = a.evaluate(
+      sample(T0 + 1),
+      [
+        { id: 'w-2', ageMs: 2000 },
+        { id: 'w-3', ageMs: 10 },
+      ],
+      T0 + 1,
+    );
     expect(cleared.map((c) => c.id)).toEqual(['workerAge:w-1']);
   });
 
@@ -110,7 +124,12 @@ describe('AlertEngine', () => {
     const bad = { errorRate: 0.5, rejectionRate: 0.5, messages: 40 };
     expect(a.evaluate(sample(T0, bad), [], T0).raised).toEqual([]);
     expect(a.evaluate(sample(T0 + 1, idle), [], T0 + 1).raised).toEqual([]); // streak kept, not broken
-    expect(a.evaluate(sample(T0 + 2, bad), [], T0 + 2).raised.map((r) => r.id).sort()).toEqual(['errorRate', 'rejectionRate']);
+    expect(
+      a
+        .evaluate(sample(T0 + 2, bad), [], T0 + 2)
+        .raised.map((r) => r.id)
+        .sort(),
+    ).toEqual(['errorRate', 'rejectionRate']);
     // idle while the alerts are up: nothing is known to have improved, so they stay
     expect(a.evaluate(sample(T0 + 3, idle), [], T0 + 3).cleared).toEqual([]);
     expect(a.view().active.map((x) => x.value)).toEqual([50, 50]); // the last figures known, not 0

@@ -62,8 +62,13 @@ function rejectionCheck(s: MetricsSample, messages: number, t: AlertThresholds):
   const rej = above(pct, t.rejectionRatePct, t.hysteresisPct);
   const refused = s.outcomes?.rejected ?? 0;
   return {
-    id: 'rejectionRate', kind: 'rejectionRate', severity: 'warning', value: r1(pct), threshold: t.rejectionRatePct,
-    breach: rej.breach && messages >= t.rejectionRateMinMessages, clear: rej.clear,
+    id: 'rejectionRate',
+    kind: 'rejectionRate',
+    severity: 'warning',
+    value: r1(pct),
+    threshold: t.rejectionRatePct,
+    breach: rej.breach && messages >= t.rejectionRateMinMessages,
+    clear: rej.clear,
     ...(s.rejectionRate === null ? unknownRate(s) : {}),
     message: `Rejection rate ${r1(pct)} % is above ${t.rejectionRatePct} % (${refused} of ${messages} messages refused in the interval)`,
   };
@@ -75,17 +80,28 @@ export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: Alert
   if (t.noHealthyWorkers) {
     const bad = s.healthy <= 0;
     checks.push({
-      id: 'noHealthyWorkers', kind: 'noHealthyWorkers', severity: 'critical', value: s.healthy, threshold: 0,
-      breach: bad, clear: !bad, message: `No healthy workers (${s.total} total)`,
+      id: 'noHealthyWorkers',
+      kind: 'noHealthyWorkers',
+      severity: 'critical',
+      value: s.healthy,
+      threshold: 0,
+      breach: bad,
+      clear: !bad,
+      message: `No healthy workers (${s.total} total)`,
     });
   }
   const errPct = (s.errorRate ?? 0) * 100;
   const messages = intervalMessages(s);
   const err = above(errPct, t.errorRatePct, h);
   checks.push({
-    id: 'errorRate', kind: 'errorRate', severity: 'critical', value: r1(errPct), threshold: t.errorRatePct,
+    id: 'errorRate',
+    kind: 'errorRate',
+    severity: 'critical',
+    value: r1(errPct),
+    threshold: t.errorRatePct,
     // 1 failure out of 1 message is 100 %: too few messages in the interval cannot raise it (clearing still works)
-    breach: err.breach && messages >= t.errorRateMinMessages, clear: err.clear,
+    breach: err.breach && messages >= t.errorRateMinMessages,
+    clear: err.clear,
     ...(s.errorRate === null ? unknownRate(s) : {}),
     message: `Error rate ${r1(errPct)} % is above ${t.errorRatePct} % (${messages} messages in the interval)`,
   });
@@ -96,8 +112,13 @@ export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: Alert
   const idle = s.avgLatencyMs === null || (s.messages === 0 && s.inFlight === 0);
   const lat = idle ? { breach: false, clear: true } : above(latency, t.avgResponseTimeMs, h);
   checks.push({
-    id: 'avgResponseTime', kind: 'avgResponseTime', severity: 'critical', value: r1(latency), threshold: t.avgResponseTimeMs,
-    ...lat, message: `Average response time ${r1(latency)} ms is above ${t.avgResponseTimeMs} ms`,
+    id: 'avgResponseTime',
+    kind: 'avgResponseTime',
+    severity: 'critical',
+    value: r1(latency),
+    threshold: t.avgResponseTimeMs,
+    ...lat,
+    message: `Average response time ${r1(latency)} ms is above ${t.avgResponseTimeMs} ms`,
   });
   if (s.total > 0) {
     // Available = ready and healthy, busy or idle, out of every worker that exists (starting,
@@ -105,22 +126,38 @@ export function checksFor(s: MetricsSample, ages: readonly WorkerAge[], t: Alert
     // unavailable: that is the queue and rejection alerts' business.
     const pct = (s.healthy / s.total) * 100;
     checks.push({
-      id: 'availableWorkers', kind: 'availableWorkers', severity: 'warning', value: r1(pct), threshold: t.availableWorkersPct,
-      ...below(pct, t.availableWorkersPct, h), message: `Only ${s.healthy} of ${s.total} workers available (${r1(pct)} % < ${t.availableWorkersPct} %)`,
+      id: 'availableWorkers',
+      kind: 'availableWorkers',
+      severity: 'warning',
+      value: r1(pct),
+      threshold: t.availableWorkersPct,
+      ...below(pct, t.availableWorkersPct, h),
+      message: `Only ${s.healthy} of ${s.total} workers available (${r1(pct)} % < ${t.availableWorkersPct} %)`,
     });
   }
   if (s.queueCapacity > 0) {
     const pct = (s.queueDepth / s.queueCapacity) * 100;
     checks.push({
-      id: 'queueFill', kind: 'queueFill', severity: 'warning', value: r1(pct), threshold: t.queueFillPct,
-      ...above(pct, t.queueFillPct, h), message: `Message queue ${r1(pct)} % full (${s.queueDepth}/${s.queueCapacity}), above ${t.queueFillPct} %`,
+      id: 'queueFill',
+      kind: 'queueFill',
+      severity: 'warning',
+      value: r1(pct),
+      threshold: t.queueFillPct,
+      ...above(pct, t.queueFillPct, h),
+      message: `Message queue ${r1(pct)} % full (${s.queueDepth}/${s.queueCapacity}), above ${t.queueFillPct} %`,
     });
   }
   for (const w of ages) {
     const hours = w.ageMs / HOUR;
     checks.push({
-      id: `workerAge:${w.id}`, kind: 'workerAge', severity: 'warning', value: Math.round(hours * 100) / 100, threshold: t.workerAgeHours,
-      ...above(hours, t.workerAgeHours, h), workerId: w.id, message: `Worker ${w.id} is ${r1(hours)} h old (limit ${t.workerAgeHours} h)`,
+      id: `workerAge:${w.id}`,
+      kind: 'workerAge',
+      severity: 'warning',
+      value: Math.round(hours * 100) / 100,
+      threshold: t.workerAgeHours,
+      ...above(hours, t.workerAgeHours, h),
+      workerId: w.id,
+      message: `Worker ${w.id} is ${r1(hours)} h old (limit ${t.workerAgeHours} h)`,
     });
   }
   return checks;

@@ -53,8 +53,14 @@ export class ClusterEventAlerts {
       if (t.restartsPerMinute <= 0) continue;
       const n = recent.length;
       out.push({
-        id: `workerRestarts:${hostId}`, kind: 'workerRestarts', severity: 'warning', value: n, threshold: t.restartsPerMinute, hostId,
-        breach: n >= t.restartsPerMinute, clear: n < t.restartsPerMinute,
+        id: `workerRestarts:${hostId}`,
+        kind: 'workerRestarts',
+        severity: 'warning',
+        value: n,
+        threshold: t.restartsPerMinute,
+        hostId,
+        breach: n >= t.restartsPerMinute,
+        clear: n < t.restartsPerMinute,
         message: `Host ${hostId}: ${n} worker restart${n === 1 ? '' : 's'} in the last minute (alert at ${t.restartsPerMinute})`,
       });
     }
@@ -64,9 +70,14 @@ export class ClusterEventAlerts {
       const named = [...new Set(this.poison.map((p) => p.hostId).filter((h): h is string => h !== null))];
       const where = named.length > 0 ? ` (last tried on host ${named.join(', ')})` : '';
       out.push({
-        id: 'poisonMessage:cluster', kind: 'poisonMessage', severity: 'critical', value: n, threshold: t.poisonMessages,
+        id: 'poisonMessage:cluster',
+        kind: 'poisonMessage',
+        severity: 'critical',
+        value: n,
+        threshold: t.poisonMessages,
         ...(named.length === 1 ? { hostId: named[0] } : {}),
-        breach: n >= t.poisonMessages, clear: n < t.poisonMessages,
+        breach: n >= t.poisonMessages,
+        clear: n < t.poisonMessages,
         message: `${n} poison message${n === 1 ? '' : 's'} in the cluster in the last ${POISON_WINDOW_MS / MINUTE} minutes${where}: each was delivered the most times allowed and moved to dead letters`,
       });
     }

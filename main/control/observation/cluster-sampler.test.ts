@@ -11,8 +11,20 @@ function record(hostId: string, pid: number, answered: number, ms: number[] = []
   const latency = emptyLatency();
   for (const m of ms) observe(latency, m);
   return {
-    hostId, pid, state: 'up', startedAt: pid * 1000, time: 0, capacity: 8, inFlight: 0, processed: answered, duplicates: 0, naks: 0, terms: 0, throughput: 0,
-    outcomes: { answered, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 }, latency,
+    hostId,
+    pid,
+    state: 'up',
+    startedAt: pid * 1000,
+    time: 0,
+    capacity: 8,
+    inFlight: 0,
+    processed: answered,
+    duplicates: 0,
+    naks: 0,
+    terms: 0,
+    throughput: 0,
+    outcomes: { answered, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 },
+    latency,
     pool: { total: 1, healthy: 1, available: 1, busy: 0, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 },
     workers: [],
   };
@@ -20,7 +32,16 @@ function record(hostId: string, pid: number, answered: number, ms: number[] = []
 
 function view(ledger: HostLedger, recs: HostRecord[]): HostsView {
   const hosts: HostView[] = recs.map((r) => ({ ...r, status: 'up', heartbeatAgeMs: 0, totals: ledger.totals(r.hostId) }));
-  return { enabled: true, servers: [], pool: 'p', connected: true, unauthenticatedBroker: false, hosts, ackPending: null, totals: clusterTotals(hosts) };
+  return {
+    enabled: true,
+    servers: [],
+    pool: 'p',
+    connected: true,
+    unauthenticatedBroker: false,
+    hosts,
+    ackPending: null,
+    totals: clusterTotals(hosts),
+  };
 }
 
 describe('host ledger', () => {

@@ -59,13 +59,25 @@ export class ClusterView {
     const m = new ClusterMonitor(nc, this.o);
     m.on('host', (c: { hostId: string; from: string; to: string; heartbeatAgeMs: number }) => {
       const level = c.to === 'down' ? 'error' : c.to === 'stale' ? 'warn' : 'info';
-      this.log({ type: 'host.state', level, message: `host ${c.hostId}: ${c.from} → ${c.to} (heartbeat ${Math.round(c.heartbeatAgeMs)} ms ago)`, data: { ...c } });
+      this.log({
+        type: 'host.state',
+        level,
+        message: `host ${c.hostId}: ${c.from} → ${c.to} (heartbeat ${Math.round(c.heartbeatAgeMs)} ms ago)`,
+        data: { ...c },
+      });
     });
-    m.on('alert', (a: { message: string; data: Record<string, unknown> }) => this.log({ type: 'cluster.ack_pending', level: 'warn', message: a.message, data: a.data }));
+    m.on('alert', (a: { message: string; data: Record<string, unknown> }) =>
+      this.log({ type: 'cluster.ack_pending', level: 'warn', message: a.message, data: a.data }),
+    );
     m.on('deadLetter', (d: { messageId: string; deliveries: number; hostId: string | null }) => {
       this.events.observePoison(Date.now(), d.hostId);
       const on = d.hostId ? ` (last on host ${d.hostId})` : '';
-      this.log({ type: 'cluster.dead_letter', level: 'error', message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries${on}`, data: { ...d } });
+      this.log({
+        type: 'cluster.dead_letter',
+        level: 'error',
+        message: `message ${d.messageId} moved to dead letters after ${d.deliveries} deliveries${on}`,
+        data: { ...d },
+      });
     });
     // Malformed records from the broker: dropped; one rate-limited line each (main/cluster/records.ts).
     const junk = (message: string) => this.log({ type: 'cluster.junk', level: 'warn', message });
@@ -81,7 +93,10 @@ export class ClusterView {
 
   /** Where the control center's tasks and load go in cluster mode: through JetStream to the hosts. */
   get executor(): ClusterClient {
-    if (!this.client) throw Object.assign(new Error(`Not connected to the cluster at ${this.o.servers.join(', ')} yet; tasks go to the cluster's hosts once it is`), { code: 'ERR_CLUSTER_UNAVAILABLE' });
+    if (!this.client)
+      throw Object.assign(new Error(`Not connected to the cluster at ${this.o.servers.join(', ')} yet; tasks go to the cluster's hosts once it is`), {
+        code: 'ERR_CLUSTER_UNAVAILABLE',
+      });
     return this.client;
   }
 
@@ -118,18 +133,38 @@ export class ClusterView {
     for (const h of hosts) {
       if (h.state === 'draining' && h.status !== 'down') continue;
       const down = h.status === 'down';
-      out.push({ id: `hostDown:${h.hostId}`, kind: 'hostDown', severity: 'critical', value: h.heartbeatAgeMs, threshold: this.o.downAfterMs, breach: down, clear: h.status === 'up', message: `Host ${h.hostId} is down (no heartbeat for ${Math.round(h.heartbeatAgeMs / 1000)} s)`, hostId: h.hostId });
+      out.push({
+        id: `hostDown:${h.hostId}`,
+        kind: 'hostDown',
+        severity: 'critical',
+        value: h.heartbeatAgeMs,
+        threshold: this.o.downAfterMs,
+        breach: down,
+        clear: h.status === 'up',
+        message: `Host ${h.hostId} is down (no heartbeat for ${Math.round(h.heartbeatAgeMs / 1000)} s)`,
+        hostId: h.hostId,
+      });
     }
     const a = this.monitor?.lastAck;
     if (a) {
       const limit = a.maxAckPending * this.o.ackPendingAlertRatio;
-      out.push({ id: 'clusterAckPending', kind: 'clusterAckPending', severity: 'warning', value: a.ackPending, threshold: limit, breach: a.ackPending >= limit, clear: a.ackPending < limit * 0.9, message: `Ack pending ${a.ackPending} of max_ack_pending ${a.maxAckPending}: delivery stalls at the limit` });
+      out.push({
+        id: 'clusterAckPending',
+        kind: 'clusterAckPending',
+        severity: 'warning',
+        value: a.ackPending,
+        threshold: limit,
+        breach: a.ackPending >= limit,
+        clear: a.ackPending < limit * 0.9,
+        message: `Ack pending ${a.ackPending} of max_ack_pending ${a.maxAckPending}: delivery stalls at the limit`,
+      });
     }
     return out;
   }
 
   private need(): ClusterMonitor {
-    if (!this.monitor) throw Object.assign(new Error(`Not connected to the cluster at ${this.o.servers.join(', ')} yet`), { code: 'ERR_CLUSTER_UNAVAILABLE' });
+    if (!this.monitor)
+      throw Object.assign(new Error(`Not connected to the cluster at ${this.o.servers.join(', ')} yet`), { code: 'ERR_CLUSTER_UNAVAILABLE' });
     return this.monitor;
   }
 

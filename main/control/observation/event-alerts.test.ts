@@ -16,7 +16,15 @@ beforeAll(async () => {
   dir = await tempDir();
   cp = await createPlane(dir, {
     // one message at a time on one worker: each crash message kills the worker once, then ends as poison
-    pool: { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1, concurrencyPerWorker: 1, maxRetries: 1, retryDelay: 10, healthCheckInterval: 60_000 },
+    pool: {
+      agent: 'crash_agent:CrashAgent',
+      minWorkers: 1,
+      maxWorkers: 1,
+      concurrencyPerWorker: 1,
+      maxRetries: 1,
+      retryDelay: 10,
+      healthCheckInterval: 60_000,
+    },
     sampling: { intervalMs: 200, persistIntervalMs: 60_000 },
     alerts: { raiseAfterSamples: 1 },
   });
@@ -38,9 +46,13 @@ it('messages that crash their worker raise the poison, restarts-per-minute and c
     expect(restarts.value).toBeGreaterThanOrEqual(3);
     const loop = await waitFor(() => raised.find((a) => a.kind === 'crashLoop'), 'crash-loop alert', 20_000);
     expect(loop.workerId).toBe('w-1');
-    expect((await cp.handlers.getAlerts({})).active.map((a) => a.kind)).toEqual(expect.arrayContaining(['poisonMessage', 'workerRestarts', 'crashLoop']));
+    expect((await cp.handlers.getAlerts({})).active.map((a) => a.kind)).toEqual(
+      expect.arrayContaining(['poisonMessage', 'workerRestarts', 'crashLoop']),
+    );
     const events = await cp.handlers.getEvents({ level: 'warn' });
-    expect(events.filter((e) => e.type === 'alert.raised').map((e) => e.data?.id)).toEqual(expect.arrayContaining(['poisonMessage', 'workerRestarts', 'crashLoop:w-1']));
+    expect(events.filter((e) => e.type === 'alert.raised').map((e) => e.data?.id)).toEqual(
+      expect.arrayContaining(['poisonMessage', 'workerRestarts', 'crashLoop:w-1']),
+    );
     void Promise.allSettled(crashes);
   } finally {
     off();

@@ -37,23 +37,40 @@ export class EventAlerts {
     if (t.restartsPerMinute > 0) {
       const n = this.restarts.length;
       out.push({
-        id: 'workerRestarts', kind: 'workerRestarts', severity: 'warning', value: n, threshold: t.restartsPerMinute,
-        breach: n >= t.restartsPerMinute, clear: n < t.restartsPerMinute,
+        id: 'workerRestarts',
+        kind: 'workerRestarts',
+        severity: 'warning',
+        value: n,
+        threshold: t.restartsPerMinute,
+        breach: n >= t.restartsPerMinute,
+        clear: n < t.restartsPerMinute,
         message: `${n} worker restarts after failures in the last minute (alert at ${t.restartsPerMinute})`,
       });
     }
     if (t.poisonMessages > 0) {
       const n = this.poison.length;
       out.push({
-        id: 'poisonMessage', kind: 'poisonMessage', severity: 'critical', value: n, threshold: t.poisonMessages,
-        breach: n >= t.poisonMessages, clear: n < t.poisonMessages,
+        id: 'poisonMessage',
+        kind: 'poisonMessage',
+        severity: 'critical',
+        value: n,
+        threshold: t.poisonMessages,
+        breach: n >= t.poisonMessages,
+        clear: n < t.poisonMessages,
         message: `${n} poison message${n === 1 ? '' : 's'} in the last ${POISON_WINDOW_MS / MINUTE} minutes: each killed or blocked every worker it was sent to and was failed`,
       });
     }
     if (t.crashLoop) {
       for (const id of this.loops.keys()) {
         out.push({
-          id: `crashLoop:${id}`, kind: 'crashLoop', severity: 'critical', value: 1, threshold: 0, breach: true, clear: false, workerId: id,
+          id: `crashLoop:${id}`,
+          kind: 'crashLoop',
+          severity: 'critical',
+          value: 1,
+          threshold: 0,
+          breach: true,
+          clear: false,
+          workerId: id,
           message: `Worker ${id} is crash-looping: it fails within a second of starting; retried every 15 s (see its lastError)`,
         });
       }

@@ -46,9 +46,7 @@ export class EventLog {
     const limit = q.limit ?? 1_000;
     const minRank = q.level ? RANK[q.level] : 0;
     const match = (e: LogEvent) =>
-      (q.afterSeq === undefined || e.seq > q.afterSeq) &&
-      (q.workerId === undefined || e.workerId === q.workerId) &&
-      RANK[e.level] >= minRank;
+      (q.afterSeq === undefined || e.seq > q.afterSeq) && (q.workerId === undefined || e.workerId === q.workerId) && RANK[e.level] >= minRank;
     const out: LogEvent[] = [];
     if (q.afterSeq !== undefined) {
       for (let i = 0; i < this.size && out.length < limit; i++) {

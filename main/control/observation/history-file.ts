@@ -33,7 +33,11 @@ export class HistoryFile {
     } catch (err) {
       const keptAs = `${this.file}.corrupt-${this.now()}`;
       await fs.rename(this.file, keptAs).catch(() => undefined);
-      this.log({ type: 'config.warning', level: 'warn', message: `history.json could not be read (${(err as Error).message}); kept as ${path.basename(keptAs)}` });
+      this.log({
+        type: 'config.warning',
+        level: 'warn',
+        message: `history.json could not be read (${(err as Error).message}); kept as ${path.basename(keptAs)}`,
+      });
     }
   }
 
@@ -46,7 +50,9 @@ export class HistoryFile {
     if (this.timer) clearInterval(this.timer);
     if (this.stopped) return;
     this.timer = setInterval(() => {
-      this.save().catch((err: Error) => this.log({ type: 'config.warning', level: 'warn', message: `Saving metrics history failed: ${err.message}` }));
+      this.save().catch((err: Error) =>
+        this.log({ type: 'config.warning', level: 'warn', message: `Saving metrics history failed: ${err.message}` }),
+      );
     }, intervalMs);
     this.timer.unref?.();
   }

@@ -138,7 +138,8 @@ export class SampleAggregator {
   /** The aggregate point; a bucket of one sample is that sample itself (no copy). */
   result(): MetricsSample | undefined {
     if (this.count === 0 || !this.last) return undefined;
-    if (this.count === 1 && this.first) return this.perWorker || this.first.workers.length === 0 ? this.first : { ...this.first, workers: NO_WORKERS };
+    if (this.count === 1 && this.first)
+      return this.perWorker || this.first.workers.length === 0 ? this.first : { ...this.first, workers: NO_WORKERS };
     const sums = this.sums;
     const value = (i: number): number | null => {
       const n = this.seen[i] as number;

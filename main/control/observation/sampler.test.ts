@@ -5,8 +5,20 @@ import { historyCsv } from './snapshot';
 
 function worker(id: string, messagesProcessed: number): WorkerStats {
   return {
-    id, pid: 1, state: 'ready', healthy: true, messagesProcessed, errors: 0, inFlight: 2, age: 1000, rssBytes: 5e7,
-    loopLagMs: 0, averageResponseTime: 12.3456, p95ResponseTime: 20, restarts: 0, outputLines: 0,
+    id,
+    pid: 1,
+    state: 'ready',
+    healthy: true,
+    messagesProcessed,
+    errors: 0,
+    inFlight: 2,
+    age: 1000,
+    rssBytes: 5e7,
+    loopLagMs: 0,
+    averageResponseTime: 12.3456,
+    p95ResponseTime: 20,
+    restarts: 0,
+    outputLines: 0,
   };
 }
 
@@ -15,10 +27,26 @@ const outcomes = (o: Partial<Outcomes>): Outcomes => ({ answered: 0, agentError:
 
 function stats(processed: number, o: Partial<Outcomes>, workers: WorkerStats[], recentAnswered = 1): DetailedPoolStats {
   return {
-    total: workers.length, available: workers.length, busy: 1, healthy: workers.length, starting: 0,
-    totalMessagesProcessed: processed, totalErrors: (o.agentError ?? 0) + (o.timedOut ?? 0), inFlight: 4, inFlightCapacity: 200,
-    queueDepth: 3, queueCapacity: 100, averageWorkerAge: 1000, oldestWorker: 1000,
-    averageResponseTime: 10, recentAnswered, p50ResponseTime: 9, p95ResponseTime: 20, p99ResponseTime: 40, strategy: 'round-robin', workers,
+    total: workers.length,
+    available: workers.length,
+    busy: 1,
+    healthy: workers.length,
+    starting: 0,
+    totalMessagesProcessed: processed,
+    totalErrors: (o.agentError ?? 0) + (o.timedOut ?? 0),
+    inFlight: 4,
+    inFlightCapacity: 200,
+    queueDepth: 3,
+    queueCapacity: 100,
+    averageWorkerAge: 1000,
+    oldestWorker: 1000,
+    averageResponseTime: 10,
+    recentAnswered,
+    p50ResponseTime: 9,
+    p95ResponseTime: 20,
+    p99ResponseTime: 40,
+    strategy: 'round-robin',
+    workers,
     outcomes: outcomes(o),
     rejectedByQueue: { pool: o.rejected ?? 0, worker: 0 },
     latencyHistogram: { boundsMs: [], counts: [0], sumMs: 0, count: 0 },
@@ -36,7 +64,10 @@ describe('SampleBuilder', () => {
     expect(s.errorRate).toBe(0.1);
     expect(s.messages).toBe(200); // finished in the interval: what the error-rate alert's minimum is checked against
     expect(s.outcomes).toEqual(outcomes({ answered: 180, agentError: 20 }));
-    expect(s.workers.map((w) => [w.id, w.messages, w.avgLatencyMs])).toEqual([['w-1', 100, 12.346], ['w-2', 100, 12.346]]);
+    expect(s.workers.map((w) => [w.id, w.messages, w.avgLatencyMs])).toEqual([
+      ['w-1', 100, 12.346],
+      ['w-2', 100, 12.346],
+    ]);
     expect(s).toMatchObject({ queueDepth: 3, queueCapacity: 100, p99LatencyMs: 40, inFlight: 4, healthy: 2 });
   });
 
@@ -74,7 +105,9 @@ describe('SampleBuilder', () => {
     expect(idle.errorRate).toBeNull();
     expect(idle.rejectionRate).toBeNull();
     // exported as empty cells (no value), not 0
-    const row = historyCsv({ resolutionMs: 1000, samples: [idle] }).split('\n')[1]!.split(',');
+    const row = historyCsv({ resolutionMs: 1000, samples: [idle] })
+      .split('\n')[1]!
+      .split(',');
     expect([row[9], row[10]]).toEqual(['', '']);
     // only rejections: nothing accepted, so no error rate, but a rejection rate of 100 %
     const refused = b.build(stats(10, { answered: 9, agentError: 1, rejected: 5 }, [worker('w-1', 10)], 0), 2000);

@@ -13,7 +13,10 @@ describe('snapshot helpers', () => {
     const t = Date.UTC(2026, 10, 27, 0, 0, 0);
     const outcomes = { answered: 7, agentError: 1, timedOut: 0, rejected: 12, cancelled: 0 };
     const idle = { avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null };
-    const csv = historyCsv({ resolutionMs: 1000, samples: [sample(t), sample(t + 1000, { throughput: 7.5, queueDepth: 3, outcomes, messages: 20, rejectionRate: 0.6, ...idle })] });
+    const csv = historyCsv({
+      resolutionMs: 1000,
+      samples: [sample(t), sample(t + 1000, { throughput: 7.5, queueDepth: 3, outcomes, messages: 20, rejectionRate: 0.6, ...idle })],
+    });
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
       'time,t,throughput,messages,answered,agentError,timedOut,rejected,cancelled,errorRate,rejectionRate,avgLatencyMs,p95LatencyMs,p99LatencyMs,queueDepth,queueCapacity,inFlight,total,busy,available,healthy',

@@ -23,7 +23,10 @@ export interface SnapshotData {
 
 /** greenlet-snapshot-2026-11-27T01-02-03Z.json: ISO time, ':' replaced so every OS accepts it. */
 export function snapshotFilename(time: number, format: 'json' | 'csv'): string {
-  const iso = new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  const iso = new Date(time)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
   return `greenlet-snapshot-${iso}.${format}`;
 }
 

@@ -32,6 +32,7 @@ export class TaskTracker {
  */
 export function clusterProgress(p: ClusterTaskProgress | null, maxDeliver: number): TaskProgress | null {
   if (!p) return null;
-  const cluster = p.sincePublishedMs === undefined ? { publishTries: p.publishTries } : { publishTries: p.publishTries, sincePublishedMs: p.sincePublishedMs };
+  const cluster =
+    p.sincePublishedMs === undefined ? { publishTries: p.publishTries } : { publishTries: p.publishTries, sincePublishedMs: p.sincePublishedMs };
   return { state: 'queued', attempt: 0, maxAttempts: maxDeliver, elapsedMs: p.elapsedMs, cluster };
 }

@@ -59,6 +59,8 @@ describe('operator trail', () => {
     expect((await trail('experiment')).find((e) => e.data?.phase === 'start')?.data).toMatchObject({ door: 'http', id: started.body.id });
     const file = await post(h.base, 'exportSnapshot', { format: 'json' });
     const exported = JSON.parse(file.body.content as string) as { operatorTrail: LogEvent[] };
-    expect(new Set(exported.operatorTrail.map((e) => e.type))).toEqual(new Set(['load.run', 'config.refused', 'config.changed', 'recycle.requested', 'experiment']));
+    expect(new Set(exported.operatorTrail.map((e) => e.type))).toEqual(
+      new Set(['load.run', 'config.refused', 'config.changed', 'recycle.requested', 'experiment']),
+    );
   }, 60_000);
 });

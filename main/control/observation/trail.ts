@@ -11,7 +11,13 @@ const VIA: Record<Door, string> = { desktop: 'the desktop app', http: 'the HTTP 
 export const via = (door: Door) => `via ${VIA[door]}`;
 
 /** The log types of the trail: the JSON export carries these beside the history. */
-export const TRAIL_TYPES: ReadonlySet<LogEvent['type']> = new Set(['config.changed', 'config.refused', 'load.run', 'experiment', 'recycle.requested']);
+export const TRAIL_TYPES: ReadonlySet<LogEvent['type']> = new Set([
+  'config.changed',
+  'config.refused',
+  'load.run',
+  'experiment',
+  'recycle.requested',
+]);
 
 type Log = (e: Omit<LogEvent, 'seq' | 'time'>) => void;
 
@@ -28,16 +34,32 @@ export class OperatorTrail {
 
   loadStarted(spec: LoadSpec, door: Door): void {
     const count = spec.count === 0 ? 'until stopped' : `${spec.count} messages`;
-    this.asked('load.run', door, `Load run started: ${spec.rate} msg/s, ${count}, sleep ${spec.sleepMs} ms, failure rate ${spec.failureRate}, payload ${spec.payloadBytes} B,`, { phase: 'start', spec: { ...spec } });
+    this.asked(
+      'load.run',
+      door,
+      `Load run started: ${spec.rate} msg/s, ${count}, sleep ${spec.sleepMs} ms, failure rate ${spec.failureRate}, payload ${spec.payloadBytes} B,`,
+      { phase: 'start', spec: { ...spec } },
+    );
   }
 
   /** Every message sent has an outcome by now: the counts are final. */
   loadFinished(s: LoadStatus): void {
     const took = s.startedAt !== undefined && s.stoppedAt !== undefined ? ` in ${seconds(s.stoppedAt - s.startedAt)}` : '';
     this.log({
-      type: 'load.run', level: s.failed + s.rejected > 0 ? 'warn' : 'info',
+      type: 'load.run',
+      level: s.failed + s.rejected > 0 ? 'warn' : 'info',
       message: `Load run ended${took}: ${s.sent} sent — ${s.succeeded} answered, ${s.failed} failed, ${s.rejected} rejected (queue full)`,
-      data: { phase: 'summary', sent: s.sent, succeeded: s.succeeded, failed: s.failed, rejected: s.rejected, target: s.target, rate: s.rate, startedAt: s.startedAt, stoppedAt: s.stoppedAt },
+      data: {
+        phase: 'summary',
+        sent: s.sent,
+        succeeded: s.succeeded,
+        failed: s.failed,
+        rejected: s.rejected,
+        target: s.target,
+        rate: s.rate,
+        startedAt: s.startedAt,
+        stoppedAt: s.stoppedAt,
+      },
     });
   }
 
@@ -47,12 +69,15 @@ export class OperatorTrail {
     this.finished.add(e.id);
     const r = e.recommendation;
     const result =
-      e.status === 'done' ? `done — ${r ? (r.step === null ? `no change recommended: ${r.reason}` : `recommends ${JSON.stringify(r.patch.pool)}: ${r.reason}`) : 'no recommendation'}`
-      : e.status === 'failed' ? `failed — ${e.error?.message ?? 'unknown error'}`
-      : 'cancelled';
+      e.status === 'done'
+        ? `done — ${r ? (r.step === null ? `no change recommended: ${r.reason}` : `recommends ${JSON.stringify(r.patch.pool)}: ${r.reason}`) : 'no recommendation'}`
+        : e.status === 'failed'
+          ? `failed — ${e.error?.message ?? 'unknown error'}`
+          : 'cancelled';
     const steps = e.steps.filter((s) => s.status === 'done').length;
     this.log({
-      type: 'experiment', level: e.status === 'failed' ? 'warn' : 'info',
+      type: 'experiment',
+      level: e.status === 'failed' ? 'warn' : 'info',
       message: `Experiment "${e.name}" ${result} (${steps} of ${e.steps.length} steps measured)`,
       data: { phase: 'result', id: e.id, status: e.status, recommendation: r?.patch.pool, error: e.error?.code },
     });

@@ -16,7 +16,11 @@ export const SMALL: ConfigPatch = {
 };
 
 /** `more`: the rest of ControlPlane.create's options (runtimeDir, cluster, version). */
-export function createPlane(dataDir: string, overrides: ConfigPatch = SMALL, more: Partial<Omit<ControlPlaneOptions, 'dataDir' | 'configOverrides'>> = {}): Promise<ControlPlane> {
+export function createPlane(
+  dataDir: string,
+  overrides: ConfigPatch = SMALL,
+  more: Partial<Omit<ControlPlaneOptions, 'dataDir' | 'configOverrides'>> = {},
+): Promise<ControlPlane> {
   return ControlPlane.create({ dataDir, mode: 'headless', version: '9.9.9-test', configOverrides: overrides, ...more });
 }
 

@@ -18,7 +18,10 @@ export interface Recommended {
 
 export const ms = (v: number) => `${sig3(v)} ms`;
 /** "70.6 ms (68.1–74.0 over 3 rounds)" */
-export const p99Text = (p: TuningPoint) => (p.runs > 1 ? `${ms(p.p99Ms.median)} (${sig3(p.p99Ms.min)}–${sig3(p.p99Ms.max)} over ${p.runs} rounds)` : `${ms(p.p99Ms.median)} (1 round: no spread measured)`);
+export const p99Text = (p: TuningPoint) =>
+  p.runs > 1
+    ? `${ms(p.p99Ms.median)} (${sig3(p.p99Ms.min)}–${sig3(p.p99Ms.max)} over ${p.runs} rounds)`
+    : `${ms(p.p99Ms.median)} (1 round: no spread measured)`;
 
 /** Cost of a setting combination: worker processes first, then memory. */
 export function cheaper(a: TuningPoint, b: TuningPoint, exp: Pick<Experiment, 'current'>): number {
@@ -43,4 +46,3 @@ export function make(exp: Experiment, config: AppConfig, p: TuningPoint | undefi
   if (hint) rec.hint = hint;
   return rec;
 }
-

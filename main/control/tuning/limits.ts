@@ -35,5 +35,8 @@ export function timeIssue(spec: ExperimentSpec, steps: number): ConfigIssue | un
   const perStep = spec.warmupMs + spec.measureMs + Math.min(spec.measureMs, 5_000) + 1_000; // + start and stop of the pool
   const total = steps * perStep;
   if (total <= MAX_EXPERIMENT_MS) return undefined;
-  return { path: 'spec.measureMs', message: `${steps} steps × ~${(perStep / 1000).toFixed(1)} s ≈ ${Math.round(total / 60_000)} min; at most ${MAX_EXPERIMENT_MS / 60_000} min: fewer values, rounds or levels, or shorter steps` };
+  return {
+    path: 'spec.measureMs',
+    message: `${steps} steps × ~${(perStep / 1000).toFixed(1)} s ≈ ${Math.round(total / 60_000)} min; at most ${MAX_EXPERIMENT_MS / 60_000} min: fewer values, rounds or levels, or shorter steps`,
+  };
 }

@@ -15,4 +15,7 @@ function figures(samples: readonly MetricsSample[]) {
   };
 }
 
-export const liveCost = (before: readonly MetricsSample[], during: readonly MetricsSample[]): LiveCost => ({ before: figures(before), during: figures(during) });
+export const liveCost = (before: readonly MetricsSample[], during: readonly MetricsSample[]): LiveCost => ({
+  before: figures(before),
+  during: figures(during),
+});

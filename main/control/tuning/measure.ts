@@ -127,12 +127,16 @@ function whyBehind(f: StepFigures, rejected: number, secs: number): string | und
   const need = (1 - KEEP_UP_TOLERANCE) * f.target;
   const answeredRate = f.answered / secs;
   const why: string[] = [];
-  if (f.offered < need) why.push(`offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load could not send at the rate: its bound on outstanding messages, or this process short of CPU)`);
+  if (f.offered < need)
+    why.push(
+      `offered only ${r3(f.offered)} of ${r3(f.target)} msg/s (the load could not send at the rate: its bound on outstanding messages, or this process short of CPU)`,
+    );
   else if (answeredRate < need) why.push(`answered ${r3(answeredRate)} of ${r3(f.target)} msg/s`);
   const unanswered = f.messages - f.answered - rejected;
   if (unanswered > 0) why.push(`${unanswered} unanswered (timed out, or still waiting at the drain deadline)`);
   if (rejected > 0) why.push(`${rejected} rejected (queue full)`);
-  if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages)) why.push(`backlog grew by ${f.backlogGrowth} messages in the window`);
+  if (f.backlogGrowth > Math.max(BACKLOG_SLACK, KEEP_UP_TOLERANCE * f.messages))
+    why.push(`backlog grew by ${f.backlogGrowth} messages in the window`);
   return why.length ? why.join('; ') : undefined;
 }
 

@@ -24,7 +24,14 @@ async function run(pool: Record<string, unknown>, spec: ExperimentSpec, traffic?
   dirs.push(dir);
   const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 1, ...pool } }));
   if (!v.ok) throw new Error(JSON.stringify(v.issues));
-  const s = new TuningService({ config: () => v.config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 1, emit: () => undefined, now: Date.now, traffic: traffic && (() => traffic) });
+  const s = new TuningService({
+    config: () => v.config,
+    poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
+    liveWorkers: () => 1,
+    emit: () => undefined,
+    now: Date.now,
+    traffic: traffic && (() => traffic),
+  });
   const started = s.start(spec);
   return waitFor(() => s.list().find((e) => e.id === started.id && e.status !== 'running'), 'the experiment to end', 120_000);
 }
@@ -39,7 +46,14 @@ const bursts = Array.from({ length: 120 }, (_, i) => at(Math.floor(i / 12) * (2_
 describe('bursts of 48 msg/s of 50 ms tasks on one worker: concurrency 1 (20 msg/s), today 4 (80 msg/s) and 32', () => {
   let exp: Experiment;
   beforeAll(async () => {
-    const spec: ExperimentSpec = { vary: [{ setting: 'concurrencyPerWorker', values: [1, 4, 32] }], load: { ...load, replay: true }, warmupMs: 300, measureMs: 1_500, rounds: 2, mode: 'fixed' };
+    const spec: ExperimentSpec = {
+      vary: [{ setting: 'concurrencyPerWorker', values: [1, 4, 32] }],
+      load: { ...load, replay: true },
+      warmupMs: 300,
+      measureMs: 1_500,
+      rounds: 2,
+      mode: 'fixed',
+    };
     exp = await run({ concurrencyPerWorker: 4 }, spec, bursts);
     expect(exp.status).toBe('done');
   }, 150_000);
@@ -72,16 +86,38 @@ describe('replay', () => {
   it('a window after a warm-up backlog counts only its own arrivals: never more than offered', async () => {
     // one 800 ms message first holds the only slot; 40 msg/s queue behind it and drain at 100 msg/s inside the window
     const traffic = [at(0, 800), ...Array.from({ length: 79 }, (_, i) => at(25 * (i + 1), 10))];
-    const exp = await run({ concurrencyPerWorker: 1 }, { vary: [{ setting: 'concurrencyPerWorker', values: [1] }], load: { ...load, replay: true }, warmupMs: 300, measureMs: 1_000, rounds: 1, mode: 'fixed' }, traffic);
+    const exp = await run(
+      { concurrencyPerWorker: 1 },
+      {
+        vary: [{ setting: 'concurrencyPerWorker', values: [1] }],
+        load: { ...load, replay: true },
+        warmupMs: 300,
+        measureMs: 1_000,
+        rounds: 1,
+        mode: 'fixed',
+      },
+      traffic,
+    );
     const [step] = exp.steps;
     expect(step!.status).toBe('done');
     expect(step!.offered).toBeGreaterThan(0);
     expect(step!.throughput).toBeLessThanOrEqual(step!.offered);
   }, 60_000);
 
-  it('offers the recorded rate, though the window is shorter than the recording\'s pause', async () => {
+  it("offers the recorded rate, though the window is shorter than the recording's pause", async () => {
     const traffic = [...Array.from({ length: 40 }, () => at(0, 5)), ...Array.from({ length: 40 }, () => at(4_000, 5))]; // 19.75 msg/s recorded
-    const exp = await run({ concurrencyPerWorker: 32 }, { vary: [{ setting: 'concurrencyPerWorker', values: [32] }], load: { ...load, replay: true }, warmupMs: 300, measureMs: 2_000, rounds: 1, mode: 'fixed' }, traffic);
+    const exp = await run(
+      { concurrencyPerWorker: 32 },
+      {
+        vary: [{ setting: 'concurrencyPerWorker', values: [32] }],
+        load: { ...load, replay: true },
+        warmupMs: 300,
+        measureMs: 2_000,
+        rounds: 1,
+        mode: 'fixed',
+      },
+      traffic,
+    );
     const [step] = exp.steps;
     expect(step!.offered / exp.replay!.rate).toBeGreaterThan(0.8); // raw gaps offered nothing inside this window
     expect(step!.offered / exp.replay!.rate).toBeLessThan(1.2);
@@ -89,7 +125,18 @@ describe('replay', () => {
 
   it('offers the recorded rate times the stated multiple, though the recording is bursts and a pause', async () => {
     const traffic = [...Array.from({ length: 40 }, () => at(0, 5)), ...Array.from({ length: 40 }, () => at(1_500, 5))]; // 52.7 msg/s recorded
-    const exp = await run({ concurrencyPerWorker: 32 }, { vary: [{ setting: 'concurrencyPerWorker', values: [32] }], load: { ...load, replay: true, replayMultiple: 1.5 }, warmupMs: 300, measureMs: 3_000, rounds: 1, mode: 'fixed' }, traffic);
+    const exp = await run(
+      { concurrencyPerWorker: 32 },
+      {
+        vary: [{ setting: 'concurrencyPerWorker', values: [32] }],
+        load: { ...load, replay: true, replayMultiple: 1.5 },
+        warmupMs: 300,
+        measureMs: 3_000,
+        rounds: 1,
+        mode: 'fixed',
+      },
+      traffic,
+    );
     const [step] = exp.steps;
     expect(exp.replay!.rate).toBeCloseTo(52.7, 1);
     expect(step!.target).toBeCloseTo(79, 0);
@@ -104,8 +151,24 @@ describe('shapes that cannot fit', () => {
     dirs.push(dir);
     const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 8 } }));
     if (!v.ok) throw new Error('config');
-    const s = new TuningService({ config: () => v.config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 1, emit: () => undefined, now: Date.now });
-    const spec: ExperimentSpec = { vary: [{ setting: 'workers', values: [8] }, { setting: 'concurrencyPerWorker', values: [100_000] }], load: { ...load, payloadBytes: 1_000_000 }, warmupMs: 0, measureMs: 500, rounds: 1, mode: 'fixed' };
+    const s = new TuningService({
+      config: () => v.config,
+      poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
+      liveWorkers: () => 1,
+      emit: () => undefined,
+      now: Date.now,
+    });
+    const spec: ExperimentSpec = {
+      vary: [
+        { setting: 'workers', values: [8] },
+        { setting: 'concurrencyPerWorker', values: [100_000] },
+      ],
+      load: { ...load, payloadBytes: 1_000_000 },
+      warmupMs: 0,
+      measureMs: 500,
+      rounds: 1,
+      mode: 'fixed',
+    };
     const err = await rejection(Promise.resolve().then(() => s.start(spec)));
     expect(err.code).toBe('ERR_VALIDATION');
     expect(err.issues?.[0]?.path).toBe('spec.load.payloadBytes');
@@ -118,10 +181,26 @@ describe('shapes that cannot fit', () => {
     dirs.push(dir);
     const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 2 } }));
     if (!v.ok) throw new Error('config');
-    const s = new TuningService({ config: () => v.config, poolOptions: (c) => toPoolOptions(c, { dataDir: dir }), liveWorkers: () => 1, emit: () => undefined, now: Date.now });
-    const long: ExperimentSpec = { vary: [{ setting: 'workers', values: [1, 2, 3, 4] }], load, warmupMs: 1_000, measureMs: 300_000, rounds: 5, mode: 'fixed' };
+    const s = new TuningService({
+      config: () => v.config,
+      poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
+      liveWorkers: () => 1,
+      emit: () => undefined,
+      now: Date.now,
+    });
+    const long: ExperimentSpec = {
+      vary: [{ setting: 'workers', values: [1, 2, 3, 4] }],
+      load,
+      warmupMs: 1_000,
+      measureMs: 300_000,
+      rounds: 5,
+      mode: 'fixed',
+    };
     const err = await rejection(Promise.resolve().then(() => s.start(long)));
-    expect(err.issues?.[0]).toMatchObject({ path: 'spec.measureMs', message: expect.stringMatching(/^20 steps × ~307\.0 s ≈ 102 min; at most 30 min/) });
+    expect(err.issues?.[0]).toMatchObject({
+      path: 'spec.measureMs',
+      message: expect.stringMatching(/^20 steps × ~307\.0 s ≈ 102 min; at most 30 min/),
+    });
     const capacity = experimentSpecSchema.safeParse({ vary: [{ setting: 'workers', values: [1, 2] }], load: { rate: 50 }, mode: 'capacity' });
     expect(capacity.success).toBe(false);
     expect(capacity.error?.issues[0]?.path).toEqual(['p99BudgetMs']);

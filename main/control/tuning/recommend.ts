@@ -27,7 +27,10 @@ export function recommend(exp: Experiment, config: AppConfig): Recommended {
   const keepers = kept.filter((p) => budget === undefined || p.p99Ms.median <= budget);
   if (!kept.length) {
     const top = points.reduce((a, b) => (b.throughput.median > a.throughput.median ? b : a));
-    return out(top, `The load (${rate}) is beyond every step: none kept up. The highest sustained: ${stepLabel(top.settings)}, ${sig3(top.throughput.median)} msg/s answered (${top.behind ?? 'behind'}).`);
+    return out(
+      top,
+      `The load (${rate}) is beyond every step: none kept up. The highest sustained: ${stepLabel(top.settings)}, ${sig3(top.throughput.median)} msg/s answered (${top.behind ?? 'behind'}).`,
+    );
   }
   if (!keepers.length) {
     const best = kept.reduce((a, b) => (b.p99Ms.median < a.p99Ms.median ? b : a));
@@ -41,8 +44,16 @@ export function recommend(exp: Experiment, config: AppConfig): Recommended {
   const noise = tied.length > 1 ? ` ${tied.length - 1} other${tied.length > 2 ? 's' : ''} within noise of the best p99; the cheapest is chosen.` : '';
   if (pick.baseline) return out(pick, `Keep today's settings (${label}): it keeps up at ${rate} with p99 ${p99Text(pick)}.${noise}`, true);
   if (base?.keptUp && overlaps(pick.p99Ms, base.p99Ms) && cheaper(pick, base, exp) >= 0) {
-    return out(base, `Keep today's settings (${stepLabel(base.settings)}): ${label} keeps up too, but its p99 ${p99Text(pick)} is within the spread of today's ${p99Text(base)} — no clear difference.`, true);
+    return out(
+      base,
+      `Keep today's settings (${stepLabel(base.settings)}): ${label} keeps up too, but its p99 ${p99Text(pick)} is within the spread of today's ${p99Text(base)} — no clear difference.`,
+      true,
+    );
   }
-  const today = !base ? '' : base.keptUp ? ` Today (${stepLabel(base.settings)}): p99 ${p99Text(base)}.` : ` Today (${stepLabel(base.settings)}) did not keep up: ${base.behind ?? 'behind'}.`;
+  const today = !base
+    ? ''
+    : base.keptUp
+      ? ` Today (${stepLabel(base.settings)}): p99 ${p99Text(base)}.`
+      : ` Today (${stepLabel(base.settings)}) did not keep up: ${base.behind ?? 'behind'}.`;
   return out(pick, `${label}: keeps up at ${rate} with the lowest p99, ${p99Text(pick)}.${today}${noise}`);
 }

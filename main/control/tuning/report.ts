@@ -12,12 +12,35 @@ export type ReportFormat = 'json' | 'csv' | 'html';
 const MIME: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html' };
 
 export function experimentFile(exp: Experiment, format: ReportFormat, now: number): SnapshotFile {
-  const iso = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
-  const content = format === 'json' ? `${JSON.stringify({ exportedAt: new Date(now).toISOString(), experiment: exp }, null, 2)}\n` : format === 'csv' ? experimentCsv(exp) : experimentHtml(exp, now);
+  const iso = new Date(now)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
+  const content =
+    format === 'json'
+      ? `${JSON.stringify({ exportedAt: new Date(now).toISOString(), experiment: exp }, null, 2)}\n`
+      : format === 'csv'
+        ? experimentCsv(exp)
+        : experimentHtml(exp, now);
   return { filename: `greenlet-tuning-${exp.id}-${iso}.${format}`, mimeType: MIME[format], content };
 }
 
-const FIGURES = ['target', 'throughput', 'offered', 'answered', 'backlogGrowth', 'keptUp', 'p50Ms', 'p95Ms', 'p99Ms', 'errorRate', 'rejectionRate', 'messages', 'rssBytes', 'loopLagMs'] as const;
+const FIGURES = [
+  'target',
+  'throughput',
+  'offered',
+  'answered',
+  'backlogGrowth',
+  'keptUp',
+  'p50Ms',
+  'p95Ms',
+  'p99Ms',
+  'errorRate',
+  'rejectionRate',
+  'messages',
+  'rssBytes',
+  'loopLagMs',
+] as const;
 
 const csvCell = (v: unknown) => {
   const s = v === undefined || v === null ? '' : String(v);
@@ -28,17 +51,25 @@ export function experimentCsv(exp: Experiment): string {
   const settings = exp.spec.vary.map((v) => v.setting);
   const head = ['step', 'round', ...settings, 'baseline', 'status', ...FIGURES, 'behind', 'error'];
   const lines = [head.join(',')];
-  for (const s of exp.steps) lines.push([s.index, s.round, ...settings.map((k) => s.settings[k]), s.baseline, s.status, ...FIGURES.map((f) => round(s[f])), s.behind, s.error].map(csvCell).join(','));
+  for (const s of exp.steps)
+    lines.push(
+      [s.index, s.round, ...settings.map((k) => s.settings[k]), s.baseline, s.status, ...FIGURES.map((f) => round(s[f])), s.behind, s.error]
+        .map(csvCell)
+        .join(','),
+    );
   return `${lines.join('\n')}\n`;
 }
 
 const round = (v: number | boolean) => (typeof v === 'boolean' || Number.isInteger(v) ? v : Number(v.toFixed(3)));
 const pct = (v: number) => `${sig3(v * 100)} %`;
-const sp = (v: { median: number; min: number; max: number }, runs: number) => (runs > 1 ? `${sig3(v.median)} (${sig3(v.min)}–${sig3(v.max)})` : sig3(v.median));
+const sp = (v: { median: number; min: number; max: number }, runs: number) =>
+  runs > 1 ? `${sig3(v.median)} (${sig3(v.min)}–${sig3(v.max)})` : sig3(v.median);
 
 /** One row per setting combination (and rate): medians with their spread over rounds. */
 function pointRow(p: TuningPoint, rec: TuningStep | undefined): string {
-  const cls = [p.baseline ? 'baseline' : '', rec && p.group === rec.group && p.target === rec.target ? 'knee' : '', p.keptUp ? '' : 'behind'].join(' ').trim();
+  const cls = [p.baseline ? 'baseline' : '', rec && p.group === rec.group && p.target === rec.target ? 'knee' : '', p.keptUp ? '' : 'behind']
+    .join(' ')
+    .trim();
   const cells = [
     stepLabel(p.settings) + (p.baseline ? ' (today)' : ''),
     `${sig3(p.target)}`,

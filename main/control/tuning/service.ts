@@ -45,8 +45,21 @@ export interface TuningDeps {
 /** An experiment kept before rounds and the keep-up method: one round, one group per step, judged by nothing. */
 const upgrade = (e: Experiment): Experiment => ({
   ...e,
-  spec: { ...e.spec, rounds: e.spec.rounds ?? 1, mode: e.spec.mode ?? 'fixed', load: { ...e.spec.load, replayMultiple: e.spec.load.replayMultiple ?? 1 } },
-  steps: e.steps.map((s) => ({ ...s, group: s.group ?? s.index, round: s.round ?? 0, target: s.target ?? e.spec.load.rate, answered: s.answered ?? 0, backlogGrowth: s.backlogGrowth ?? 0, keptUp: s.keptUp ?? false })),
+  spec: {
+    ...e.spec,
+    rounds: e.spec.rounds ?? 1,
+    mode: e.spec.mode ?? 'fixed',
+    load: { ...e.spec.load, replayMultiple: e.spec.load.replayMultiple ?? 1 },
+  },
+  steps: e.steps.map((s) => ({
+    ...s,
+    group: s.group ?? s.index,
+    round: s.round ?? 0,
+    target: s.target ?? e.spec.load.rate,
+    answered: s.answered ?? 0,
+    backlogGrowth: s.backlogGrowth ?? 0,
+    keptUp: s.keptUp ?? false,
+  })),
 });
 
 const interrupted = (e: Experiment): Experiment => ({
@@ -63,13 +76,18 @@ export class TuningService {
 
   /** Validates the spec against the config, then runs in the background; returns the experiment as started. */
   start(spec: ExperimentSpec): Experiment {
-    if (this.active) throw new ApiError('ERR_CONFLICT', `Experiment "${this.active.exp.name}" is still running; cancel it or wait for it to end`, undefined, { id: this.active.exp.id });
+    if (this.active)
+      throw new ApiError('ERR_CONFLICT', `Experiment "${this.active.exp.name}" is still running; cancel it or wait for it to end`, undefined, {
+        id: this.active.exp.id,
+      });
     const config = this.deps.config();
     const issues = checkValues(spec, config);
     if (issues.length) throw validationError(issues);
     const traffic = spec.load.replay ? (this.deps.traffic?.() ?? []) : undefined;
     if (traffic && traffic.length < MIN_REPLAY)
-      throw validationError([{ path: 'spec.load.replay', message: `needs recorded traffic: ${traffic.length} messages in the last 10 minutes, at least ${MIN_REPLAY}` }]);
+      throw validationError([
+        { path: 'spec.load.replay', message: `needs recorded traffic: ${traffic.length} messages in the last 10 minutes, at least ${MIN_REPLAY}` },
+      ]);
     const liveWorkers = this.deps.liveWorkers();
     const current = currentValues(spec, config, liveWorkers);
     const replay = traffic ? summarize(traffic) : undefined;
@@ -134,7 +152,10 @@ export class TuningService {
     try {
       const saved = JSON.parse(text) as { experiments?: Experiment[] };
       // one that was running when the app stopped did not finish
-      this.experiments = (saved.experiments ?? []).slice(0, MAX_EXPERIMENTS).map(upgrade).map((e) => (e.status === 'running' ? interrupted(e) : e));
+      this.experiments = (saved.experiments ?? [])
+        .slice(0, MAX_EXPERIMENTS)
+        .map(upgrade)
+        .map((e) => (e.status === 'running' ? interrupted(e) : e));
     } catch {
       // kept experiments are a convenience; a damaged file starts an empty list
     }
@@ -155,7 +176,12 @@ export class TuningService {
     const path = traffic ? 'spec.load.replay' : 'spec.load.payloadBytes';
     for (const g of stepGrid(spec, current)) {
       const o = stepOptions(g.settings, base, workers);
-      const issue = loadFits({ messageQueueSize: o.messageQueueSize ?? 0, maxWorkers: o.maxWorkers ?? 1, concurrencyPerWorker: o.concurrencyPerWorker ?? 1 }, bytes, path, `The step ${stepLabel(g.settings)}`);
+      const issue = loadFits(
+        { messageQueueSize: o.messageQueueSize ?? 0, maxWorkers: o.maxWorkers ?? 1, concurrencyPerWorker: o.concurrencyPerWorker ?? 1 },
+        bytes,
+        path,
+        `The step ${stepLabel(g.settings)}`,
+      );
       if (issue) return [issue];
     }
     return [];
@@ -175,7 +201,14 @@ export class TuningService {
     this.deps.emit(this.copy(exp));
   }
 
-  private async run(exp: Experiment, config: AppConfig, base: Partial<PoolOptions>, workers: number, traffic: TrafficRecord[] | undefined, signal: AbortSignal): Promise<void> {
+  private async run(
+    exp: Experiment,
+    config: AppConfig,
+    base: Partial<PoolOptions>,
+    workers: number,
+    traffic: TrafficRecord[] | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
     const startedAt = this.deps.now();
     for (const step of exp.steps) {
       if (signal.aborted) break;

@@ -11,12 +11,14 @@ import { mergePatch, validateConfig } from '../config/config-store';
 export type StepSettings = TuningStep['settings'];
 
 /** How many workers the live pool runs now, within its configured bounds. */
-export const currentWorkers = (config: AppConfig, liveWorkers: number) => Math.min(config.pool.maxWorkers, Math.max(config.pool.minWorkers, liveWorkers));
+export const currentWorkers = (config: AppConfig, liveWorkers: number) =>
+  Math.min(config.pool.maxWorkers, Math.max(config.pool.minWorkers, liveWorkers));
 
 /** The live pool's value of each varied setting. */
 export function currentValues(spec: ExperimentSpec, config: AppConfig, liveWorkers: number): StepSettings {
   const out: StepSettings = {};
-  for (const { setting } of spec.vary) out[setting] = setting === 'workers' ? currentWorkers(config, liveWorkers) : (config.pool[setting] as SettingValue);
+  for (const { setting } of spec.vary)
+    out[setting] = setting === 'workers' ? currentWorkers(config, liveWorkers) : (config.pool[setting] as SettingValue);
   return out;
 }
 
@@ -66,7 +68,8 @@ export function checkValues(spec: ExperimentSpec, config: AppConfig): ConfigIssu
     for (const v of values) {
       const patch: ConfigPatch = { pool: poolPatch({ [setting]: v }, config) };
       const r = validateConfig(mergePatch(config, patch));
-      if (!r.ok) for (const issue of r.issues) issues.push({ path: `spec.vary.${i}.values`, message: `${JSON.stringify(v)}: ${issue.path} ${issue.message}` });
+      if (!r.ok)
+        for (const issue of r.issues) issues.push({ path: `spec.vary.${i}.values`, message: `${JSON.stringify(v)}: ${issue.path} ${issue.message}` });
     }
   });
   return issues;

@@ -100,7 +100,8 @@ export async function runStep(run: StepRun): Promise<StepFigures> {
 }
 
 /** What the pool can hold plus some slack, so a full queue is reached and its rejections counted. */
-export const maxOutstandingOf = (o: Pick<PoolOptions, 'messageQueueSize' | 'maxWorkers' | 'concurrencyPerWorker'>) => o.messageQueueSize + o.maxWorkers * o.concurrencyPerWorker + 100;
+export const maxOutstandingOf = (o: Pick<PoolOptions, 'messageQueueSize' | 'maxWorkers' | 'concurrencyPerWorker'>) =>
+  o.messageQueueSize + o.maxWorkers * o.concurrencyPerWorker + 100;
 
 const livePids = (pool: GreenletProcessPool) => pool.getDetailedStats().workers.flatMap((w) => (w.pid ? [w.pid] : []));
 

@@ -64,31 +64,59 @@ export function chartSvg(chart: TuningChart, title: string): string {
   const late: LegendItem[] = []; // after the series, in the order the app's legend has
   const ci = chart.rows.findIndex((r) => r.x === chart.current);
   if (ci >= 0) {
-    body.push(`<line class="current" x1="${xAt(ci)}" x2="${xAt(ci)}" y1="${M.top}" y2="${M.top + PH}" stroke="${TODAY_COLOR}" stroke-dasharray="4 3"/>`);
-    late.unshift({ label: 'today', mark: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${TODAY_COLOR}" stroke-dasharray="3 2"/>` });
+    body.push(
+      `<line class="current" x1="${xAt(ci)}" x2="${xAt(ci)}" y1="${M.top}" y2="${M.top + PH}" stroke="${TODAY_COLOR}" stroke-dasharray="4 3"/>`,
+    );
+    late.unshift({
+      label: 'today',
+      mark: (x, y) => `<line x1="${x + 8}" x2="${x + 8}" y1="${y - 6}" y2="${y + 6}" stroke="${TODAY_COLOR}" stroke-dasharray="3 2"/>`,
+    });
   }
   if (chart.budget !== undefined) {
-    body.push(`<line class="budget" x1="${M.left}" x2="${W - M.right}" y1="${yAt(chart.budget)}" y2="${yAt(chart.budget)}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>`);
-    late.push({ label: `p99 budget ${sig3(chart.budget)} ms`, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>` });
+    body.push(
+      `<line class="budget" x1="${M.left}" x2="${W - M.right}" y1="${yAt(chart.budget)}" y2="${yAt(chart.budget)}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>`,
+    );
+    late.push({
+      label: `p99 budget ${sig3(chart.budget)} ms`,
+      mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${KNEE_COLOR}" stroke-dasharray="6 4"/>`,
+    });
   }
   for (const s of chart.series) {
     const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
-    const pts = chart.rows.flatMap((r, i) => (typeof r[s.key] === 'number' ? [{ x: xAt(i), at: r.x, v: r[s.key] as number, err: r[`${s.key}_err`] }] : []));
-    if (pts.length > 1) body.push(`<polyline class="series" data-key="${s.key}" fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${pts.map((p) => `${p.x.toFixed(1)},${yAt(p.v).toFixed(1)}`).join(' ')}"/>`);
+    const pts = chart.rows.flatMap((r, i) =>
+      typeof r[s.key] === 'number' ? [{ x: xAt(i), at: r.x, v: r[s.key] as number, err: r[`${s.key}_err`] }] : [],
+    );
+    if (pts.length > 1)
+      body.push(
+        `<polyline class="series" data-key="${s.key}" fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${pts.map((p) => `${p.x.toFixed(1)},${yAt(p.v).toFixed(1)}`).join(' ')}"/>`,
+      );
     for (const p of pts) {
       // the spread over rounds: a whisker from min to max
-      if (Array.isArray(p.err) && p.err[0] + p.err[1] > 0) body.push(`<line class="spread" x1="${p.x.toFixed(1)}" x2="${p.x.toFixed(1)}" y1="${yAt(p.v - p.err[0]).toFixed(1)}" y2="${yAt(p.v + p.err[1]).toFixed(1)}" stroke="${s.color}"/>`);
-      body.push(`<circle class="point" data-key="${s.key}" cx="${p.x.toFixed(1)}" cy="${yAt(p.v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeXml(`${s.label}, ${chart.xLabel} ${p.at}: ${sig3(p.v)} ${chart.unit}`)}</title></circle>`);
+      if (Array.isArray(p.err) && p.err[0] + p.err[1] > 0)
+        body.push(
+          `<line class="spread" x1="${p.x.toFixed(1)}" x2="${p.x.toFixed(1)}" y1="${yAt(p.v - p.err[0]).toFixed(1)}" y2="${yAt(p.v + p.err[1]).toFixed(1)}" stroke="${s.color}"/>`,
+        );
+      body.push(
+        `<circle class="point" data-key="${s.key}" cx="${p.x.toFixed(1)}" cy="${yAt(p.v).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeXml(`${s.label}, ${chart.xLabel} ${p.at}: ${sig3(p.v)} ${chart.unit}`)}</title></circle>`,
+      );
     }
-    items.push({ label: s.label, mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="3"${dash}/>` });
+    items.push({
+      label: s.label,
+      mark: (x, y) => `<line x1="${x}" x2="${x + 16}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="3"${dash}/>`,
+    });
   }
   items.push(...late);
   const knee = chart.knee;
   const ki = knee ? chart.rows.findIndex((r) => r.x === knee.x) : -1;
   const kv = knee && ki >= 0 ? chart.rows[ki]![knee.key] : null;
   if (typeof kv === 'number') {
-    body.push(`<circle class="knee" cx="${xAt(ki).toFixed(1)}" cy="${yAt(kv).toFixed(1)}" r="8" fill="none" stroke="${KNEE_COLOR}" stroke-width="2"/>`);
-    items.push({ label: 'recommended', mark: (x, y) => `<circle cx="${x + 8}" cy="${y}" r="6" fill="none" stroke="${KNEE_COLOR}" stroke-width="2"/>` });
+    body.push(
+      `<circle class="knee" cx="${xAt(ki).toFixed(1)}" cy="${yAt(kv).toFixed(1)}" r="8" fill="none" stroke="${KNEE_COLOR}" stroke-width="2"/>`,
+    );
+    items.push({
+      label: 'recommended',
+      mark: (x, y) => `<circle cx="${x + 8}" cy="${y}" r="6" fill="none" stroke="${KNEE_COLOR}" stroke-width="2"/>`,
+    });
   }
   const leg = legend(items, M.top + PH + M.bottom + 14);
   const h = M.top + PH + M.bottom + leg.height + 4;

@@ -8,7 +8,6 @@ import type { TrafficRecord } from '../../pool/index';
 export const TRAFFIC_CAP = 10_000;
 export const TRAFFIC_WINDOW_MS = 10 * 60_000;
 
-
 export class TrafficLog {
   private readonly ring: (TrafficRecord | undefined)[];
   private next = 0;

@@ -52,7 +52,15 @@ async function service(pool: Record<string, unknown>, onPids?: (pids: number[]) 
   dirs.push(dir);
   const c = config(pool);
   const events: Experiment[] = [];
-  const s = new TuningService({ config: () => c, poolOptions: (cc) => toPoolOptions(cc, { dataDir: dir }), liveWorkers: () => 1, emit: (e) => events.push(e), now: Date.now, onPids, traffic });
+  const s = new TuningService({
+    config: () => c,
+    poolOptions: (cc) => toPoolOptions(cc, { dataDir: dir }),
+    liveWorkers: () => 1,
+    emit: (e) => events.push(e),
+    now: Date.now,
+    onPids,
+    traffic,
+  });
   services.push(s);
   return { s, events };
 }
@@ -157,16 +165,20 @@ describe('tuning experiments', () => {
     const { s } = await service({ minWorkers: 1, maxWorkers: 2 });
     const err = await rejection(Promise.resolve().then(() => s.start(spec({ vary: [{ setting: 'concurrencyPerWorker', values: [10, 0] }] }))));
     expect(err.code).toBe('ERR_VALIDATION');
-    expect(err.issues).toEqual([expect.objectContaining({ path: 'spec.vary.0.values', message: expect.stringContaining('pool.concurrencyPerWorker') })]);
+    expect(err.issues).toEqual([
+      expect.objectContaining({ path: 'spec.vary.0.values', message: expect.stringContaining('pool.concurrencyPerWorker') }),
+    ]);
     expect(s.list()).toEqual([]);
   });
 
-  it('replays the live pool\'s recent traffic as shapes (sizes, run times), never its contents', async () => {
+  it("replays the live pool's recent traffic as shapes (sizes, run times), never its contents", async () => {
     const cp = await plane();
     for (let i = 0; i < 30; i++) await cp.handlers.submitTask({ data: { sleep_ms: 5, secret: 'TOP-SECRET-CONTENT' } });
     const seen: unknown[] = [];
     cp.on('tuning.progress', (e) => seen.push(e));
-    const started = await cp.handlers.startExperiment({ spec: { ...spec({ vary: [{ setting: 'workers', values: [1] }] }), load: { ...spec().load, replay: true } } });
+    const started = await cp.handlers.startExperiment({
+      spec: { ...spec({ vary: [{ setting: 'workers', values: [1] }] }), load: { ...spec().load, replay: true } },
+    });
     expect(started.replay?.messages).toBeGreaterThanOrEqual(30);
     expect(started.replay?.meanRunMs).toBeGreaterThanOrEqual(5);
     const exp = await finished(cp, started.id);
@@ -188,8 +200,44 @@ describe('tuning experiments', () => {
     const dir = await tempDir();
     dirs.push(dir);
     const file = path.join(dir, 'tuning.json');
-    const step = { index: 0, group: 0, round: 0, target: 200, settings: { workers: 1 }, baseline: true, status: 'running', throughput: 0, offered: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, rejectionRate: 0, messages: 0, answered: 0, backlogGrowth: 0, keptUp: false, rssBytes: 0, loopLagMs: 0 };
-    await fs.writeFile(file, JSON.stringify({ experiments: [{ id: 'a1', name: 'x', createdAt: 1, status: 'running', spec: spec(), current: { workers: 1 }, steps: [step, { ...step, index: 1, status: 'pending' }] }] }));
+    const step = {
+      index: 0,
+      group: 0,
+      round: 0,
+      target: 200,
+      settings: { workers: 1 },
+      baseline: true,
+      status: 'running',
+      throughput: 0,
+      offered: 0,
+      p50Ms: 0,
+      p95Ms: 0,
+      p99Ms: 0,
+      errorRate: 0,
+      rejectionRate: 0,
+      messages: 0,
+      answered: 0,
+      backlogGrowth: 0,
+      keptUp: false,
+      rssBytes: 0,
+      loopLagMs: 0,
+    };
+    await fs.writeFile(
+      file,
+      JSON.stringify({
+        experiments: [
+          {
+            id: 'a1',
+            name: 'x',
+            createdAt: 1,
+            status: 'running',
+            spec: spec(),
+            current: { workers: 1 },
+            steps: [step, { ...step, index: 1, status: 'pending' }],
+          },
+        ],
+      }),
+    );
     const c = config({});
     const s = new TuningService({ config: () => c, poolOptions: () => ({}), liveWorkers: () => 1, emit: () => undefined, now: Date.now, file });
     await s.load();

@@ -226,12 +226,18 @@ export class Dispatcher implements ReplySink<Task> {
     task.lastErrorCode = err.code;
     this.retrying.add(task);
     const how = isolated ? ' alone on an idle worker (last chance before poison)' : '';
-    this.host.emitEvent('task.retry', 'warn', `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`, slot.id, {
-      attempt: task.attempts + 1,
-      delayMs,
-      reason: err.code,
-      isolated,
-    });
+    this.host.emitEvent(
+      'task.retry',
+      'warn',
+      `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`,
+      slot.id,
+      {
+        attempt: task.attempts + 1,
+        delayMs,
+        reason: err.code,
+        isolated,
+      },
+    );
     task.retryTimer = setTimeout(() => {
       task.retryTimer = null;
       this.retrying.delete(task);

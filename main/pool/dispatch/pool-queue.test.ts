@@ -116,7 +116,10 @@ describe('pool queue and dispatch', () => {
     const { pool } = makePool(oneWorker);
     await pool.start();
     await expect(pool.execute(msg(1), { timeout: -5 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', details: { option: 'timeout' } });
-    await expect(pool.execute(msg(1), { queueTimeout: 1.5 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', details: { option: 'queueTimeout' } });
+    await expect(pool.execute(msg(1), { queueTimeout: 1.5 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      details: { option: 'queueTimeout' },
+    });
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     await expect(pool.execute(msg(circular))).rejects.toMatchObject({ code: 'ERR_PROTOCOL' });

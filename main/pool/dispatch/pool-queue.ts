@@ -145,7 +145,7 @@ export class TaskQueue {
     this.armedFor = Infinity;
     const now = performance.now();
     let next = Infinity;
-    for (let t = this.head; t; ) {
+    for (let t = this.head; t;) {
       const after = t.next;
       if (t.queueDeadline !== 0) {
         if (t.queueDeadline <= now) {

@@ -73,7 +73,10 @@ describe('pickers', () => {
   });
 
   it('p2c-ewma samples two workers in a large pool and still never picks a full one', () => {
-    const ss = slots(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 10 : 0)), 10); // 10 routable: sampled
+    const ss = slots(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 10 : 0)),
+      10,
+    ); // 10 routable: sampled
     const p = createPicker('p2c-ewma');
     const picked = new Set(Array.from({ length: 200 }, () => p.pick(ss)!.id));
     expect([...picked].every((id) => Number(id.slice(2)) % 2 === 0)).toBe(true);
@@ -85,9 +88,7 @@ describe('strategies on a real pool', () => {
   it.each(STRATEGIES)('%s distributes work over every worker and completes all of it', async (name) => {
     const { pool } = makePool({ minWorkers: 3, maxWorkers: 3, loadBalancingStrategy: name, concurrencyPerWorker: 4 });
     await pool.start();
-    const outcomes = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => pool.executeWithInfo(msg({ i, sleep_ms: 5 }))),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 60 }, (_, i) => pool.executeWithInfo(msg({ i, sleep_ms: 5 }))));
     expect(outcomes.map((o) => (o.result as { i: number }).i)).toEqual(Array.from({ length: 60 }, (_, i) => i));
     const perWorker = new Map<string, number>();
     for (const o of outcomes) perWorker.set(o.workerId, (perWorker.get(o.workerId) ?? 0) + 1);

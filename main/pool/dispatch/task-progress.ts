@@ -19,7 +19,9 @@ export function taskProgress(task: Task, queue: TaskQueue, opts: PoolOptions, no
       const slot = task.slot;
       const w = slot?.stats();
       return {
-        state: 'running', ...base, ...lastError,
+        state: 'running',
+        ...base,
+        ...lastError,
         ...(slot ? { workerId: slot.id, runningMs: Math.round(now - task.dispatchedAt), workerHealthy: slot.healthy } : {}),
         ...(w?.suspectForMs !== undefined ? { workerSuspectForMs: w.suspectForMs } : {}),
       };

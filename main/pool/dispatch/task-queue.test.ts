@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { Task, TaskQueue, TaskState } from './pool-queue';
 import { sleep } from '../../../common/test-support/wait';
 
-const task = (queueTimeout = 0) => new Task(null, 1000, queueTimeout, undefined, false, () => undefined, () => undefined, 0);
+const task = (queueTimeout = 0) =>
+  new Task(
+    null,
+    1000,
+    queueTimeout,
+    undefined,
+    false,
+    () => undefined,
+    () => undefined,
+    0,
+  );
 
 describe('task queue', () => {
   it('is FIFO with O(1) removal from the middle', () => {

@@ -71,9 +71,12 @@ export class HealthMonitor {
     const inputBefore = a.protocolInputConsumed;
     const moved = () => a.protocolBytesReceived !== bytesBefore || a.protocolInputConsumed - inputBefore > PIPE_BUFFER_BYTES;
     const sentAt = Date.now();
-    const suspectTimer = setTimeout(() => {
-      if (slot.adapter === a && slot.healthPending && !moved()) this.onSuspect(slot, sentAt);
-    }, Math.min(SUSPECT_AFTER_MS, timeout / 2));
+    const suspectTimer = setTimeout(
+      () => {
+        if (slot.adapter === a && slot.healthPending && !moved()) this.onSuspect(slot, sentAt);
+      },
+      Math.min(SUSPECT_AFTER_MS, timeout / 2),
+    );
     suspectTimer.unref();
     const [pong, metrics] = await Promise.allSettled([a.ping(timeout), a.fetchMetrics(timeout)]);
     clearTimeout(suspectTimer);
@@ -112,12 +115,20 @@ export class HealthMonitor {
     if (slot.suspectSince > 0) return; // still the same silence
     slot.suspectSince = since;
     const o = this.host.opts;
-    const then = o.restartOnFailure ? `killed and replaced at ${o.healthCheckTimeout} ms` : `marked unhealthy at ${o.healthCheckTimeout} ms (restartOnFailure is off)`;
-    this.host.emitEvent('worker.unhealthy', 'warn', `worker ${slot.id} has not answered a ping for ${Date.now() - since} ms and its pipes are still: hub suspected blocked; ${then} if it stays silent`, slot.id, {
-      reason: 'suspect',
-      since,
-      inFlight: slot.inFlight,
-    });
+    const then = o.restartOnFailure
+      ? `killed and replaced at ${o.healthCheckTimeout} ms`
+      : `marked unhealthy at ${o.healthCheckTimeout} ms (restartOnFailure is off)`;
+    this.host.emitEvent(
+      'worker.unhealthy',
+      'warn',
+      `worker ${slot.id} has not answered a ping for ${Date.now() - since} ms and its pipes are still: hub suspected blocked; ${then} if it stays silent`,
+      slot.id,
+      {
+        reason: 'suspect',
+        since,
+        inFlight: slot.inFlight,
+      },
+    );
   }
 
   private clearSuspect(slot: WorkerSlot, answered: boolean): void {
@@ -125,7 +136,10 @@ export class HealthMonitor {
     const silentMs = Date.now() - slot.suspectSince;
     slot.suspectSince = 0;
     if (answered && slot.healthy) {
-      this.host.emitEvent('worker.unhealthy', 'info', `worker ${slot.id} answers again after ${silentMs} ms`, slot.id, { reason: 'recovered', silentMs });
+      this.host.emitEvent('worker.unhealthy', 'info', `worker ${slot.id} answers again after ${silentMs} ms`, slot.id, {
+        reason: 'recovered',
+        silentMs,
+      });
     }
   }
 
@@ -135,12 +149,18 @@ export class HealthMonitor {
     slot.healthy = false;
     slot.lastError = `no pong within ${this.host.opts.healthCheckTimeout} ms: gevent hub blocked`;
     if (wasHealthy || restart) {
-      this.host.emitEvent('worker.unhealthy', 'error', `worker ${slot.id} did not answer a ping within ${this.host.opts.healthCheckTimeout} ms (hub blocked)`, slot.id, {
-        reason: 'hub-blocked',
-        inFlight: slot.inFlight,
-        action: restart ? 'restart' : 'none',
-        error: reason instanceof Error ? reason.message : String(reason),
-      });
+      this.host.emitEvent(
+        'worker.unhealthy',
+        'error',
+        `worker ${slot.id} did not answer a ping within ${this.host.opts.healthCheckTimeout} ms (hub blocked)`,
+        slot.id,
+        {
+          reason: 'hub-blocked',
+          inFlight: slot.inFlight,
+          action: restart ? 'restart' : 'none',
+          error: reason instanceof Error ? reason.message : String(reason),
+        },
+      );
     }
     if (restart) {
       // Killing it fails its in-flight messages as a crash: they are retried elsewhere, and a

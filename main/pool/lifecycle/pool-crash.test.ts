@@ -90,13 +90,23 @@ describe('worker crashes', () => {
     const { pool } = makePool({ agent: 'crash_agent:CrashAgent', restartOnFailure: false, maxRetries: 0 });
     await pool.start();
     await pool.execute(msg({ crash: true })).catch(() => undefined);
-    const states = pool.getDetailedStats().workers.map((w) => w.state).sort();
+    const states = pool
+      .getDetailedStats()
+      .workers.map((w) => w.state)
+      .sort();
     expect(states).toEqual(['exited', 'ready']);
     expect(await pool.execute(msg('fine'))).toBe('fine');
   });
 
   it('when the last worker dies for good, waiting and new messages fail instead of hanging', async () => {
-    const { pool } = makePool({ agent: 'crash_agent:CrashAgent', restartOnFailure: false, maxRetries: 0, minWorkers: 1, maxWorkers: 1, concurrencyPerWorker: 1 });
+    const { pool } = makePool({
+      agent: 'crash_agent:CrashAgent',
+      restartOnFailure: false,
+      maxRetries: 0,
+      minWorkers: 1,
+      maxWorkers: 1,
+      concurrencyPerWorker: 1,
+    });
     await pool.start();
     const crash = pool.execute(msg({ crash_after_ms: 100 })).catch((e: unknown) => e);
     const waiting = pool.execute(msg('queued')).catch((e: unknown) => e);

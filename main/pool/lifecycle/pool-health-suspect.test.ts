@@ -15,7 +15,14 @@ const DEFAULT_HEALTH = {
 
 describe('blocked hub with the default health settings', () => {
   it('shows the worker as suspect with a live age, then, without restartOnFailure, unhealthy; it recovers when the spin ends', async () => {
-    const { pool, events } = makePool({ agent: 'cpu_agent:CpuAgent', minWorkers: 1, maxWorkers: 1, restartOnFailure: false, timeout: 120_000, ...DEFAULT_HEALTH });
+    const { pool, events } = makePool({
+      agent: 'cpu_agent:CpuAgent',
+      minWorkers: 1,
+      maxWorkers: 1,
+      restartOnFailure: false,
+      timeout: 120_000,
+      ...DEFAULT_HEALTH,
+    });
     await pool.start();
     // 10 s of CPU: under the old defaults (ping every 30 s) nothing would show before it ended.
     const spin = pool.execute(msg({ spin_ms: 10_000 }));
@@ -33,7 +40,14 @@ describe('blocked hub with the default health settings', () => {
   }, 60_000);
 
   it('with restartOnFailure the blocked worker is killed and replaced before the spin could end; the message ends as poison', async () => {
-    const { pool, events } = makePool({ agent: 'cpu_agent:CpuAgent', minWorkers: 1, maxWorkers: 1, maxRetries: 1, timeout: 120_000, ...DEFAULT_HEALTH });
+    const { pool, events } = makePool({
+      agent: 'cpu_agent:CpuAgent',
+      minWorkers: 1,
+      maxWorkers: 1,
+      maxRetries: 1,
+      timeout: 120_000,
+      ...DEFAULT_HEALTH,
+    });
     await pool.start();
     const err = await pool.execute(msg({ spin_ms: 25_000 })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_POISON_MESSAGE' });
@@ -41,6 +55,10 @@ describe('blocked hub with the default health settings', () => {
     // the worker was first suspect, then judged blocked and restarted
     expect(unhealthy.indexOf('suspect')).toBeGreaterThanOrEqual(0);
     expect(unhealthy.indexOf('suspect')).toBeLessThan(unhealthy.indexOf('hub-blocked'));
-    expect(ofType(events, 'worker.unhealthy').filter((e) => e.data?.reason === 'hub-blocked').every((e) => e.data?.action === 'restart')).toBe(true);
+    expect(
+      ofType(events, 'worker.unhealthy')
+        .filter((e) => e.data?.reason === 'hub-blocked')
+        .every((e) => e.data?.action === 'restart'),
+    ).toBe(true);
   }, 90_000);
 });

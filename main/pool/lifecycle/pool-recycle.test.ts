@@ -31,7 +31,10 @@ describe('recycling', () => {
   it('recycles by message count under load with no message lost and capacity kept', async () => {
     const { pool, events } = makePool({ concurrencyPerWorker: 10, messageQueueSize: 500, maxMessagesPerWorker: 60, maxMessagesJitter: 10 });
     await pool.start();
-    const { result, lowest } = await lowestCapacityDuring(pool, runLoad(pool, 800, 20, (i) => ({ i, sleep_ms: 10 })));
+    const { result, lowest } = await lowestCapacityDuring(
+      pool,
+      runLoad(pool, 800, 20, (i) => ({ i, sleep_ms: 10 })),
+    );
     expect(result.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(result.map((r) => (r as PromiseFulfilledResult<{ i: number }>).value.i)).toEqual(Array.from({ length: 800 }, (_, i) => i));
     expect(pool.getStats().totalMessagesProcessed).toBe(800);
@@ -75,7 +78,7 @@ describe('recycling', () => {
     expect(await pool.execute(msg('after'))).toBe('after');
   });
 
-  it('a memory limit below a fresh worker\'s RSS warns instead of recycling in a loop', async () => {
+  it("a memory limit below a fresh worker's RSS warns instead of recycling in a loop", async () => {
     const { pool, events } = makePool({ maxWorkerMemoryMB: 1, healthCheckInterval: 100 });
     await pool.start();
     await waitFor(() => events.filter((e) => e.type === 'pool.config' && e.level === 'warn').length === 2, 'one warning per worker');
@@ -94,7 +97,9 @@ describe('recycling', () => {
     const ids = pool.getDetailedStats().workers.map((w) => w.id);
     expect(ids).not.toContain('w-1');
     expect(ids).toHaveLength(2);
-    const order = events.filter((e) => e.type === 'worker.started' || e.type === 'worker.recycled' || e.type === 'worker.exited').map((e) => `${e.type}:${e.workerId}`);
+    const order = events
+      .filter((e) => e.type === 'worker.started' || e.type === 'worker.recycled' || e.type === 'worker.exited')
+      .map((e) => `${e.type}:${e.workerId}`);
     // replacement ready before the old worker is retired and stopped
     expect(order.slice(2)).toEqual(['worker.started:w-3', 'worker.recycled:w-1', 'worker.exited:w-1']);
   });

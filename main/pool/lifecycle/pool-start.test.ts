@@ -62,7 +62,12 @@ describe('start-up failures', () => {
     await waitFor(() => ofType(events, 'worker.recycled').length > 0, 'aborted recycle');
     const victim = pool.getDetailedStats().workers.find((w) => w.id === 'w-1')!;
     process.kill(victim.pid!, 'SIGKILL');
-    await waitFor(() => pool.getDetailedStats().workers.find((w) => w.id === 'w-1')?.state === 'failed' && ofType(events, 'worker.restarted').some((e) => e.data?.crashLoop), 'crash loop detected');
+    await waitFor(
+      () =>
+        pool.getDetailedStats().workers.find((w) => w.id === 'w-1')?.state === 'failed' &&
+        ofType(events, 'worker.restarted').some((e) => e.data?.crashLoop),
+      'crash loop detected',
+    );
     const attempts = ofType(events, 'worker.start_failed').filter((e) => e.workerId === 'w-1').length;
     expect(attempts).toBeGreaterThanOrEqual(4);
     await sleep(500);

@@ -58,10 +58,16 @@ export class Recycler {
         if (!slot.memoryWarned) {
           slot.memoryWarned = true;
           const mb = Math.round(slot.rssBytes / 1048576);
-          this.host.emitEvent('pool.config', 'warn', `maxWorkerMemoryMB (${limitMb}) is below the RSS of an idle fresh worker (${mb} MB); not recycling ${slot.id} for memory`, slot.id, {
-            option: 'maxWorkerMemoryMB',
-            rssBytes: slot.rssBytes,
-          });
+          this.host.emitEvent(
+            'pool.config',
+            'warn',
+            `maxWorkerMemoryMB (${limitMb}) is below the RSS of an idle fresh worker (${mb} MB); not recycling ${slot.id} for memory`,
+            slot.id,
+            {
+              option: 'maxWorkerMemoryMB',
+              rssBytes: slot.rssBytes,
+            },
+          );
         }
         return;
       }
@@ -145,10 +151,16 @@ export class Recycler {
     } catch (err) {
       this.manager.remove(fresh);
       old.recycling = false;
-      this.host.emitEvent('worker.recycled', 'warn', `recycle of ${old.id} (${reason}) aborted: replacement failed to start; old worker keeps serving`, old.id, {
-        reason,
-        aborted: true,
-      });
+      this.host.emitEvent(
+        'worker.recycled',
+        'warn',
+        `recycle of ${old.id} (${reason}) aborted: replacement failed to start; old worker keeps serving`,
+        old.id,
+        {
+          reason,
+          aborted: true,
+        },
+      );
       throw err;
     }
     this.host.emitEvent('worker.recycled', 'info', `worker ${old.id} recycled (${reason}), replaced by ${fresh.id}`, old.id, {

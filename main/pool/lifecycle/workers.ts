@@ -12,7 +12,6 @@ import { WorkerSlot } from '../worker/worker-slot';
 // could hold 1 GiB before one is parsed. Over this, reading pauses (framing.ts ReplyBudget).
 export const POOL_PENDING_REPLY_BYTES = DEFAULT_PENDING_REPLY_BYTES;
 
-
 export interface WorkerHost {
   readonly opts: PoolOptions;
   readonly closing: boolean;
@@ -100,7 +99,10 @@ export class WorkerManager {
     });
     adapter.on('protocol-error', (ev) => {
       // The sample is already bounded and escaped (wire.sampleOf), so it cannot forge or flood log lines.
-      this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${ev.reason}; sample "${ev.sample}"`, slot.id, { reason: ev.reason, sample: ev.sample });
+      this.host.emitEvent('worker.output', 'warn', `protocol error from worker: ${ev.reason}; sample "${ev.sample}"`, slot.id, {
+        reason: ev.reason,
+        sample: ev.sample,
+      });
     });
     let info: RegisterInfo;
     try {
@@ -192,18 +194,27 @@ export class WorkerManager {
     const d = slot.restartPolicy.onFailure(uptimeMs);
     if (d.crashLoop) {
       slot.state = 'failed';
-      this.host.emitEvent('worker.restarted', 'error', `worker ${slot.id} is crash-looping (${d.failures} failures); retrying every ${d.delayMs} ms`, slot.id, {
-        crashLoop: true,
-        delayMs: d.delayMs,
-        lastError: slot.lastError,
-      });
+      this.host.emitEvent(
+        'worker.restarted',
+        'error',
+        `worker ${slot.id} is crash-looping (${d.failures} failures); retrying every ${d.delayMs} ms`,
+        slot.id,
+        {
+          crashLoop: true,
+          delayMs: d.delayMs,
+          lastError: slot.lastError,
+        },
+      );
     }
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null;
       if (this.host.closing || slot.retiring) return;
       slot.restarts++;
       this.launch(slot).then(
-        () => this.host.emitEvent('worker.restarted', 'info', `worker ${slot.id} restarted (restart #${slot.restarts})`, slot.id, { restarts: slot.restarts }),
+        () =>
+          this.host.emitEvent('worker.restarted', 'info', `worker ${slot.id} restarted (restart #${slot.restarts})`, slot.id, {
+            restarts: slot.restarts,
+          }),
         () => this.scheduleRestart(slot, null),
       );
     }, d.delayMs); // ref'd: callers awaiting results depend on this worker coming back

@@ -8,10 +8,11 @@ import { waitFor } from '../../../common/test-support/wait';
 
 installCleanup();
 
-const codeOf = (p: Promise<unknown>): Promise<string> => p.then(
-  () => 'ok',
-  (e: { code?: string }) => e.code ?? 'unknown',
-);
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code ?? 'unknown',
+  );
 
 describe('outcome counters', () => {
   it('count every message once, in the outcome it had: sent = answered + agentError + timedOut + rejected + cancelled', async () => {

@@ -191,7 +191,14 @@ describe('GreenletBridgeAdapter: untrusted worker output', () => {
     const a = await connected({ ...garbage, maxFrameBytes: 4096 });
     const reports: Array<{ reason: string; sample: string }> = [];
     a.on('protocol-error', (ev: { reason: string; sample: string }) => reports.push(ev));
-    const lines = ['not json at all', '[1,2,3]', '{"no":"type"}', '{"type":"agent.result","id":"zzzzzz","result":1}', '{"type":"agent.result","id":5}', 'x'.repeat(10_000)];
+    const lines = [
+      'not json at all',
+      '[1,2,3]',
+      '{"no":"type"}',
+      '{"type":"agent.result","id":"zzzzzz","result":1}',
+      '{"type":"agent.result","id":5}',
+      'x'.repeat(10_000),
+    ];
     const out = await a.process({ garbage: lines, garbage_hex: 'fffe7b0a' });
     expect(out.result).toEqual({ wrote: lines.length });
     await waitFor(() => reports.length >= lines.length + 1, 'every line reported');

@@ -15,7 +15,16 @@ import type { Frame } from './wire';
 
 export { type AdapterOptions, ADAPTER_DEFAULTS } from './adapter-options';
 export { ReplyBudget } from './framing';
-export type { AdapterEvents, ChannelState, ExitInfo, OutputEvent, ProcessOptions, ProcessResult, ProtocolErrorEvent, RetryEvent } from './adapter-types';
+export type {
+  AdapterEvents,
+  ChannelState,
+  ExitInfo,
+  OutputEvent,
+  ProcessOptions,
+  ProcessResult,
+  ProtocolErrorEvent,
+  RetryEvent,
+} from './adapter-types';
 export type { Frame, PongInfo, RegisterInfo, WorkerMetrics } from './wire';
 
 export type ReplyType = 'agent.result' | 'agent.pong' | 'agent.metrics';
@@ -90,7 +99,8 @@ export class GreenletBridgeAdapter extends WorkerChannel {
 
   /** Bounded: when messageQueueSize messages wait, throws ERR_WORKER_QUEUE_FULL; nothing queued earlier is dropped. */
   queueMessage(msg: ProcessMessage): string {
-    if (!msg || msg.type !== 'agent.process') throw errors.protocol(`queueMessage takes { type: 'agent.process', data } (got type ${JSON.stringify(msg?.type)})`);
+    if (!msg || msg.type !== 'agent.process')
+      throw errors.protocol(`queueMessage takes { type: 'agent.process', data } (got type ${JSON.stringify(msg?.type)})`);
     if (this.queue.length >= this.opts.messageQueueSize) throw errors.workerQueueFull(this.opts.messageQueueSize, 'adapter');
     const id = `q${++this.queueSeq}`;
     this.queue.push({ id, msg });
@@ -121,13 +131,15 @@ export class GreenletBridgeAdapter extends WorkerChannel {
           const item = this.queue.shift()!;
           const slot = outcomes.push({ id: item.id, ok: false }) - 1;
           active++;
-          this.sendMessageWithResponse(item.msg, 'agent.result').then(
-            (frame) => (outcomes[slot] = { id: item.id, ok: true, result: frame.result }),
-            (err: unknown) => (outcomes[slot] = { id: item.id, ok: false, error: toPoolError(err) }),
-          ).finally(() => {
-            active--;
-            pump();
-          });
+          this.sendMessageWithResponse(item.msg, 'agent.result')
+            .then(
+              (frame) => (outcomes[slot] = { id: item.id, ok: true, result: frame.result }),
+              (err: unknown) => (outcomes[slot] = { id: item.id, ok: false, error: toPoolError(err) }),
+            )
+            .finally(() => {
+              active--;
+              pump();
+            });
         }
         if (active === 0 && this.queue.length === 0) resolve(outcomes);
       };
@@ -140,7 +152,12 @@ export class GreenletBridgeAdapter extends WorkerChannel {
    * retry-policy.ts calls retryable (worker crashed — after reconnecting —, worker queue full,
    * not connected) up to `retries` times with its backoff; never an agent exception or a timeout.
    */
-  async sendMessageWithResponse(msg: OutgoingMessage, expectedType: ReplyType, retries = this.opts.maxRetries, opts?: ProcessOptions): Promise<Frame> {
+  async sendMessageWithResponse(
+    msg: OutgoingMessage,
+    expectedType: ReplyType,
+    retries = this.opts.maxRetries,
+    opts?: ProcessOptions,
+  ): Promise<Frame> {
     const want = EXPECTED[msg?.type];
     if (!want) throw errors.protocol(`cannot send message type ${JSON.stringify(msg?.type)}`);
     if (want !== expectedType) throw errors.protocol(`a ${msg.type} is answered by ${want}, not ${expectedType}`);

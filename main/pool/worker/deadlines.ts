@@ -107,7 +107,7 @@ export class DeadlineTracker<T extends Deadlined> {
 
   clear(): void {
     for (const group of this.groups.values()) {
-      for (let item = group.head; item !== null; ) {
+      for (let item = group.head; item !== null;) {
         const next = item.dlNext ?? null;
         item.group = undefined;
         item.dlPrev = item.dlNext = null;

@@ -9,7 +9,11 @@ import { sleep } from '../../../common/test-support/wait';
 function split(chunks: Buffer[], max?: number) {
   const lines: string[] = [];
   const overflows: number[] = [];
-  const s = new LineSplitter((l) => lines.push(l), max, (bytes) => overflows.push(bytes));
+  const s = new LineSplitter(
+    (l) => lines.push(l),
+    max,
+    (bytes) => overflows.push(bytes),
+  );
   for (const c of chunks) s.push(c);
   return { lines, overflows, rest: s.end() };
 }
@@ -61,7 +65,12 @@ describe('LineSplitter', () => {
 describe('FrameWriter', () => {
   it('coalesces frames written in the same tick into one write', async () => {
     const writes: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, cb) { writes.push(String(chunk)); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        writes.push(String(chunk));
+        cb();
+      },
+    });
     const w = new FrameWriter(sink);
     w.write('a\n');
     w.write('b\n');
@@ -95,7 +104,12 @@ describe('FrameWriter', () => {
 
   it('drops held frames after close()', async () => {
     const writes: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, cb) { writes.push(String(chunk)); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        writes.push(String(chunk));
+        cb();
+      },
+    });
     const w = new FrameWriter(sink);
     w.write('a\n');
     w.close();

@@ -25,7 +25,17 @@ export interface ChannelStats {
 }
 
 export function emptyStats(): ChannelStats {
-  return { messagesSent: 0, messagesReceived: 0, errors: 0, lastMessageTime: 0, timeouts: 0, protocolErrors: 0, lateReplies: 0, outputLines: 0, writeStalls: 0 };
+  return {
+    messagesSent: 0,
+    messagesReceived: 0,
+    errors: 0,
+    lastMessageTime: 0,
+    timeouts: 0,
+    protocolErrors: 0,
+    lateReplies: 0,
+    outputLines: 0,
+    writeStalls: 0,
+  };
 }
 
 /**
@@ -100,12 +110,38 @@ export class RequestTable {
   }
 
   add(
-    id: string, kind: number, expect: string, limitMs: number, timeoutMs: number, resolve: (v: never) => void, reject: (e: PoolError) => void,
-    sink?: ReplySink<unknown>, ctx?: unknown, start = performance.now(),
+    id: string,
+    kind: number,
+    expect: string,
+    limitMs: number,
+    timeoutMs: number,
+    resolve: (v: never) => void,
+    reject: (e: PoolError) => void,
+    sink?: ReplySink<unknown>,
+    ctx?: unknown,
+    start = performance.now(),
   ): Pending {
     const key = wire.idKeyOf(id);
     if (key < 0) throw new Error(`request id "${id}" is not canonical base 36`); // a host bug, not input
-    const p: Pending = { id, key, kind, expect, start, limitMs, timeoutMs, deadline: start + timeoutMs, resolve, reject, signal: undefined, onAbort: undefined, group: undefined, dlPrev: null, dlNext: null, sink, ctx };
+    const p: Pending = {
+      id,
+      key,
+      kind,
+      expect,
+      start,
+      limitMs,
+      timeoutMs,
+      deadline: start + timeoutMs,
+      resolve,
+      reject,
+      signal: undefined,
+      onAbort: undefined,
+      group: undefined,
+      dlPrev: null,
+      dlNext: null,
+      sink,
+      ctx,
+    };
     this.pending.set(key, p);
     if (timeoutMs > 0) this.deadlines.add(p);
     if (kind !== CONTROL) {

@@ -1,6 +1,21 @@
 // Worker frames are untrusted: parsing and the worker-code → engine-code mapping.
 import { describe, expect, it } from 'vitest';
-import { encodeControl, encodeProcess, errorFromFrame, fastResultQuote, fastResultValue, idKeyOf, NOT_FAST, RESULT_ID_START, parseFrame, parseMetrics, parseRegister, sampleOf, SAMPLE_CHARS, type Frame } from './wire';
+import {
+  encodeControl,
+  encodeProcess,
+  errorFromFrame,
+  fastResultQuote,
+  fastResultValue,
+  idKeyOf,
+  NOT_FAST,
+  RESULT_ID_START,
+  parseFrame,
+  parseMetrics,
+  parseRegister,
+  sampleOf,
+  SAMPLE_CHARS,
+  type Frame,
+} from './wire';
 
 describe('wire', () => {
   it('encodes agent.process with id, deadline and data as one JSON line', () => {
@@ -11,7 +26,7 @@ describe('wire', () => {
     expect(JSON.parse(encodeControl('agent.cancel', '3', { target: '1z' }))).toEqual({ type: 'agent.cancel', id: '3', target: '1z' });
   });
 
-  it('reads the worker\'s agent.result layout without the full parse, and only that layout', () => {
+  it("reads the worker's agent.result layout without the full parse, and only that layout", () => {
     const line = '{"type":"agent.result","id":"1z","result":{"n":1,"s":"a,\\"duration_ms\\":2}"},"duration_ms":0.012}';
     const q = fastResultQuote(line);
     expect(line.slice(RESULT_ID_START, q)).toBe('1z');
@@ -58,7 +73,9 @@ describe('wire', () => {
     expect((parseFrame('{"type":"agent.result","id":"8","result":-1e400}') as Frame).type).toBe('agent.error');
     // In range, or only in a string: untouched.
     expect(parseFrame('{"type":"agent.result","id":"7","result":[1.7976931348623157e+308,"1e400"]}')).toEqual({
-      type: 'agent.result', id: '7', result: [1.7976931348623157e308, '1e400'],
+      type: 'agent.result',
+      id: '7',
+      result: [1.7976931348623157e308, '1e400'],
     });
   });
 
@@ -66,7 +83,15 @@ describe('wire', () => {
     expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: ['x', 1], pid: 1 })).toMatch(/capabilities/);
     expect(parseRegister({ type: 'agent.register', capabilities: [], pid: 1 })).toMatch(/agent_id/);
     const ok = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, concurrency: 4, max_queue_size: 2 });
-    expect(ok).toEqual({ agentId: 'a', capabilities: [], pid: 9, versions: { python: '?', greenlet: '?', gevent: '?' }, concurrency: 4, maxQueueSize: 2, rssBytes: 0 });
+    expect(ok).toEqual({
+      agentId: 'a',
+      capabilities: [],
+      pid: 9,
+      versions: { python: '?', greenlet: '?', gevent: '?' },
+      concurrency: 4,
+      maxQueueSize: 2,
+      rssBytes: 0,
+    });
     const withRss = parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 31_000_000 });
     expect(withRss).toMatchObject({ rssBytes: 31_000_000 });
     expect(parseRegister({ type: 'agent.register', agent_id: 'a', capabilities: [], pid: 9, rss_bytes: 'x' })).toMatchObject({ rssBytes: 0 });

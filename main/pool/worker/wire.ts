@@ -198,8 +198,16 @@ export function parseMetrics(frame: Frame): WorkerMetrics | string {
 }
 
 const METRIC_KEYS: ReadonlyArray<keyof WorkerMetrics> = [
-  'messages_received', 'messages_sent', 'errors', 'uptime_s', 'queue_size',
-  'in_flight', 'rss_bytes', 'loop_lag_ms', 'max_queue_size', 'concurrency',
+  'messages_received',
+  'messages_sent',
+  'errors',
+  'uptime_s',
+  'queue_size',
+  'in_flight',
+  'rss_bytes',
+  'loop_lag_ms',
+  'max_queue_size',
+  'concurrency',
 ];
 
 /** `agent.error` → PoolError with the engine's code; unknown worker codes stay visible in the message. */

@@ -31,7 +31,12 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private registerInfo: wire.RegisterInfo | null = null;
   private childPid: number | null = null;
   private readonly tail = new StderrTail();
-  private starting: { resolve: (info: wire.RegisterInfo) => void; reject: (e: PoolError) => void; timer: ReturnType<typeof setTimeout>; python: ResolvedPython } | null = null;
+  private starting: {
+    resolve: (info: wire.RegisterInfo) => void;
+    reject: (e: PoolError) => void;
+    timer: ReturnType<typeof setTimeout>;
+    python: ResolvedPython;
+  } | null = null;
   private connecting: Promise<wire.RegisterInfo> | null = null;
   private stopping: Promise<void> | null = null;
   private exitWaiters: Array<() => void> = [];
@@ -43,21 +48,37 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     this.replyBudget = opts.replyBudget ?? new ReplyBudget();
   }
 
-  get inFlight(): number { return this.requests.inFlight; }
-  get pid(): number | null { return this.childPid; }
-  get info(): wire.RegisterInfo | null { return this.registerInfo; }
-  get connected(): boolean { return this.channelState === 'ready'; }
-  get state(): ChannelState { return this.channelState; }
+  get inFlight(): number {
+    return this.requests.inFlight;
+  }
+  get pid(): number | null {
+    return this.childPid;
+  }
+  get info(): wire.RegisterInfo | null {
+    return this.registerInfo;
+  }
+  get connected(): boolean {
+    return this.channelState === 'ready';
+  }
+  get state(): ChannelState {
+    return this.channelState;
+  }
   /** Bytes read from the worker's protocol pipe so far. Only its hub writes there (stderr does
    * not count), so a change means the hub ran: the health check's "busy, not blocked" evidence.
    * Bytes, not whole frames: on a starved machine one multi-megabyte reply can take longer to
    * read than a ping may wait, and a frame count would not move meanwhile. */
-  get protocolBytesReceived(): number { return this.bytesIn; }
+  get protocolBytesReceived(): number {
+    return this.bytesIn;
+  }
   /** How much of the host's frames the worker has read off its input pipe (FrameWriter.consumed):
    * a hub decoding megabytes of input is busy too, though it writes nothing meanwhile. */
-  get protocolInputConsumed(): number { return this.writer?.consumed ?? 0; }
+  get protocolInputConsumed(): number {
+    return this.writer?.consumed ?? 0;
+  }
   /** Frames sent to the worker that it has not read yet (bytes, about): the pool stops routing to it past a bound. */
-  get queuedInputBytes(): number { return this.writer?.queuedChars ?? 0; }
+  get queuedInputBytes(): number {
+    return this.writer?.queuedChars ?? 0;
+  }
 
   connect(): Promise<wire.RegisterInfo> {
     if (this.channelState === 'ready' && this.registerInfo) return Promise.resolve(this.registerInfo);
@@ -140,7 +161,16 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     return new Promise<never>((resolve, reject) => this.request(kind, data, opts, resolve, reject, undefined, undefined, performance.now()));
   }
 
-  private request(kind: number, data: unknown, opts: ProcessOptions | undefined, resolve: (v: never) => void, reject: (e: PoolError) => void, sink: ReplySink<unknown> | undefined, ctx: unknown, now: number): void {
+  private request(
+    kind: number,
+    data: unknown,
+    opts: ProcessOptions | undefined,
+    resolve: (v: never) => void,
+    reject: (e: PoolError) => void,
+    sink: ReplySink<unknown> | undefined,
+    ctx: unknown,
+    now: number,
+  ): void {
     if (this.channelState !== 'ready') return failEarly(this.notReady(), reject, sink, ctx);
     const signal = opts?.signal;
     if (signal?.aborted) return failEarly(errors.cancelled('Aborted before it was sent'), reject, sink, ctx);
@@ -180,7 +210,10 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private notReady(): PoolError {
     if (this.channelState === 'stopping') return errors.notConnected('Worker is stopping; message refused');
     if (this.channelState === 'starting') return errors.notConnected('Worker is still starting; message refused');
-    return errors.notConnected(this.everConnected ? 'Worker is not running (it exited)' : 'Adapter is not connected; call connect() first', this.everConnected);
+    return errors.notConnected(
+      this.everConnected ? 'Worker is not running (it exited)' : 'Adapter is not connected; call connect() first',
+      this.everConnected,
+    );
   }
 
   private onLine(line: string): void {
@@ -232,7 +265,12 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
       const message = typeof e.message === 'string' ? e.message : 'agent.fatal without a message';
       const traceback = typeof e.traceback === 'string' ? e.traceback : undefined;
       const python = this.starting?.python;
-      this.failStart(errors.startFailed(`Worker failed to start: ${message}${python ? ` [python: ${python.path}, ${python.source}]` : ''}`, { python: python?.path, traceback }));
+      this.failStart(
+        errors.startFailed(`Worker failed to start: ${message}${python ? ` [python: ${python.path}, ${python.source}]` : ''}`, {
+          python: python?.path,
+          traceback,
+        }),
+      );
       // The worker exits with code 3 by itself; make sure it does.
       const sub = this.sub;
       setTimeout(() => {
@@ -276,13 +314,20 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     this.registerInfo = null;
     this.tail.clear();
     try {
-      const { sub, writer } = spawnWorkerProcess(python.path, workerArgs(config), workerEnv(runtimeDir, o.pythonPaths, o.env), o.maxFrameBytes, this.replyBudget, {
-        onLine: (line) => this.onLine(line),
-        onOversized: (chars, head) => this.onOversized(chars, head),
-        onOutput: (line) => this.onOutput(line),
-        onStall: () => this.stats.writeStalls++,
-        onExit: (result) => this.onExit(result, python),
-      });
+      const { sub, writer } = spawnWorkerProcess(
+        python.path,
+        workerArgs(config),
+        workerEnv(runtimeDir, o.pythonPaths, o.env),
+        o.maxFrameBytes,
+        this.replyBudget,
+        {
+          onLine: (line) => this.onLine(line),
+          onOversized: (chars, head) => this.onOversized(chars, head),
+          onOutput: (line) => this.onOutput(line),
+          onStall: () => this.stats.writeStalls++,
+          onExit: (result) => this.onExit(result, python),
+        },
+      );
       this.sub = sub;
       this.writer = writer;
       sub.stdout.on('data', (c: Buffer) => (this.bytesIn += c.length));
@@ -293,7 +338,12 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     }
     return new Promise<wire.RegisterInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.failStart(errors.startFailed(`Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`, { python: python.path, stderrTail: this.tail.text() }));
+        this.failStart(
+          errors.startFailed(
+            `Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`,
+            { python: python.path, stderrTail: this.tail.text() },
+          ),
+        );
         this.killProcess();
       }, o.startTimeout);
       this.starting = { resolve, reject, timer, python };
@@ -313,7 +363,15 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     this.channelState = 'exited';
     this.writer?.close();
     const pendingIds = this.requests.failAll(errors.workerCrashed({ pid: this.childPid, code, signal }));
-    if (this.starting) this.failStart(errors.startFailed(startFailureText(result, python, this.tail.text()), { python: python.path, exitCode: code, signal, stderrTail: this.tail.text() }));
+    if (this.starting)
+      this.failStart(
+        errors.startFailed(startFailureText(result, python, this.tail.text()), {
+          python: python.path,
+          exitCode: code,
+          signal,
+          stderrTail: this.tail.text(),
+        }),
+      );
     this.emit('exit', { code, signal, pendingIds } satisfies ExitInfo);
     for (const w of this.exitWaiters.splice(0)) w();
   }

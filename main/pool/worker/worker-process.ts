@@ -36,7 +36,14 @@ function spawnRaw(file: string, args: string[], env: Record<string, string>) {
 }
 
 /** Throws only when execa itself cannot even try (bad options); a missing interpreter arrives as onExit. */
-export function spawnWorkerProcess(file: string, args: string[], env: Record<string, string>, maxFrameChars: number, budget: ReplyBudget, pipes: WorkerPipes): { sub: WorkerSubprocess; writer: FrameWriter } {
+export function spawnWorkerProcess(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+  maxFrameChars: number,
+  budget: ReplyBudget,
+  pipes: WorkerPipes,
+): { sub: WorkerSubprocess; writer: FrameWriter } {
   const sub = spawnRaw(file, args, env);
   const writer = new FrameWriter(sub.stdin, pipes.onStall);
   // EPIPE/ECONNRESET after the worker died: onExit reports the death; an unhandled

@@ -76,7 +76,13 @@ export class WorkerSlot {
    */
   get available(): boolean {
     return (
-      this.state === 'ready' && this.healthy && !this.retiring && !this.reserved && !this.solo && this.inFlight < this.capacity && (this.adapter?.queuedInputBytes ?? 0) < MAX_QUEUED_INPUT_BYTES
+      this.state === 'ready' &&
+      this.healthy &&
+      !this.retiring &&
+      !this.reserved &&
+      !this.solo &&
+      this.inFlight < this.capacity &&
+      (this.adapter?.queuedInputBytes ?? 0) < MAX_QUEUED_INPUT_BYTES
     );
   }
 

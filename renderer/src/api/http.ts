@@ -92,7 +92,12 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
       const shape = (body ?? {}) as Partial<ApiErrorShape>;
       throw new ApiCallError(
         // a reply without a known code (a proxy's error page) is an internal error; `status` keeps the HTTP status
-        { code: isErrorCode(shape.code) ? shape.code : FALLBACK_ERROR_CODE, message: shape.message ?? res.statusText, issues: shape.issues, details: shape.details },
+        {
+          code: isErrorCode(shape.code) ? shape.code : FALLBACK_ERROR_CODE,
+          message: shape.message ?? res.statusText,
+          issues: shape.issues,
+          details: shape.details,
+        },
         res.status,
       );
     }

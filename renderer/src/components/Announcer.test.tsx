@@ -6,7 +6,16 @@ import { useAlerts } from '../state/alerts';
 import { AlertAnnouncer } from './Announcer';
 
 const alert = (over: Partial<Alert>): Alert =>
-  ({ id: 'errorRate', kind: 'errorRate', severity: 'critical', message: 'Error rate 40 % is above 10 %', raisedAt: 1000, value: 40, threshold: 10, ...over }) as Alert;
+  ({
+    id: 'errorRate',
+    kind: 'errorRate',
+    severity: 'critical',
+    message: 'Error rate 40 % is above 10 %',
+    raisedAt: 1000,
+    value: 40,
+    threshold: 10,
+    ...over,
+  }) as Alert;
 
 afterEach(() => {
   cleanup();
@@ -27,7 +36,9 @@ describe('AlertAnnouncer', () => {
     expect(screen.getByTestId('announce-urgent').textContent).toBe('Critical alert: Error rate 40 % is above 10 %');
     expect(screen.getByTestId('announce-urgent').getAttribute('aria-live')).toBe('assertive');
 
-    act(() => useAlerts.getState().raised(alert({ id: 'queue', kind: 'queueFill', severity: 'warning', message: 'Queue 90 % full', raisedAt: 2000 })));
+    act(() =>
+      useAlerts.getState().raised(alert({ id: 'queue', kind: 'queueFill', severity: 'warning', message: 'Queue 90 % full', raisedAt: 2000 })),
+    );
     expect(screen.getByTestId('announce-polite').textContent).toBe('Warning: Queue 90 % full');
 
     act(() => useAlerts.getState().cleared(alert({ clearedAt: 3000 })));

@@ -18,15 +18,7 @@ export function FillBar({ ratio, warnAt, label, testId }: { ratio: number; warnA
   const pct = Math.round(ratio * 100);
   const tone = ratio >= 1 ? 'crit' : warnAt !== undefined && ratio >= warnAt ? 'warn' : '';
   return (
-    <div
-      className={`fill ${tone}`}
-      role="meter"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={pct}
-      data-testid={testId}
-    >
+    <div className={`fill ${tone}`} role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid={testId}>
       <div style={{ width: `${pct}%` }} />
     </div>
   );

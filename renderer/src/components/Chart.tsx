@@ -88,7 +88,14 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
       return n;
     });
   return (
-    <figure className="chart" data-testid={`chart-${data.id}`} data-rows={data.rows.length} data-max={dataMax} aria-label={title} style={{ margin: 0 }}>
+    <figure
+      className="chart"
+      data-testid={`chart-${data.id}`}
+      data-rows={data.rows.length}
+      data-max={dataMax}
+      aria-label={title}
+      style={{ margin: 0 }}
+    >
       <h4>
         {title}
         {unit && <span className="muted"> ({unit})</span>}
@@ -144,7 +151,10 @@ export const Chart = memo(function Chart({ title, data, lines, from, to, unit, y
 function useSameSeries(series: SeriesDef[]): SeriesDef[] {
   const prev = useRef(series);
   const p = prev.current;
-  if (p !== series && (p.length !== series.length || p.some((s, i) => s.key !== series[i]!.key || s.label !== series[i]!.label || s.color !== series[i]!.color)))
+  if (
+    p !== series &&
+    (p.length !== series.length || p.some((s, i) => s.key !== series[i]!.key || s.label !== series[i]!.label || s.color !== series[i]!.color))
+  )
     prev.current = series;
   return prev.current;
 }

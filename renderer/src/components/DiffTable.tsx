@@ -9,7 +9,12 @@ const MS_PATHS = new Set(ALL_FIELDS.filter((f) => f.unit === 'ms').map(fieldPath
 
 function Value({ v, path }: { v: unknown; path: string }) {
   if (v === undefined) return <td className="mono">(not set)</td>;
-  if (MS_PATHS.has(path) && typeof v === 'number') return <td className="mono" title={`${v} ms`}>{humanMs(v)}</td>;
+  if (MS_PATHS.has(path) && typeof v === 'number')
+    return (
+      <td className="mono" title={`${v} ms`}>
+        {humanMs(v)}
+      </td>
+    );
   return <td className="mono">{JSON.stringify(v)}</td>;
 }
 
@@ -32,7 +37,9 @@ export function DiffTable({ diff, testId }: { diff: ConfigDiffEntry[]; testId: s
               <td className="mono">{d.path}</td>
               <Value v={d.from} path={d.path} />
               <Value v={d.to} path={d.path} />
-              <td>{d.restartRequired ? <span className="badge restart">restarts workers</span> : <span className="badge live">applies live</span>}</td>
+              <td>
+                {d.restartRequired ? <span className="badge restart">restarts workers</span> : <span className="badge live">applies live</span>}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -27,15 +27,27 @@ describe('config draft', () => {
 
   it('schema errors land on their field: max above 64, min above max', () => {
     expect(checkDraft(config, { ...fresh(), 'pool.maxWorkers': '500' }, ALL_FIELDS).errors['pool.maxWorkers']).toBe('Must be at most 64');
-    expect(checkDraft(config, { ...fresh(), 'pool.healthCheckInterval': '50' }, ALL_FIELDS).errors['pool.healthCheckInterval']).toBe('Must be at least 100');
+    expect(checkDraft(config, { ...fresh(), 'pool.healthCheckInterval': '50' }, ALL_FIELDS).errors['pool.healthCheckInterval']).toBe(
+      'Must be at least 100',
+    );
     const c = checkDraft(config, { ...fresh(), 'pool.minWorkers': '9', 'pool.maxWorkers': '3' }, ALL_FIELDS);
     expect(c.valid).toBe(false);
     expect(c.errors['pool.minWorkers']).toBe('minWorkers must not exceed maxWorkers');
   });
 
   it('text that is not a number is refused before the schema sees it', () => {
-    expect(parseField(POOL_FIELDS.find((f) => f.key === 'timeout')!, '3s')).toEqual({ ok: false, message: 'Must be a number' });
-    expect(parseField(POOL_FIELDS.find((f) => f.key === 'timeout')!, '2.5')).toEqual({ ok: false, message: 'Must be a whole number' });
+    expect(
+      parseField(
+        POOL_FIELDS.find((f) => f.key === 'timeout')!,
+        '3s',
+      ),
+    ).toEqual({ ok: false, message: 'Must be a number' });
+    expect(
+      parseField(
+        POOL_FIELDS.find((f) => f.key === 'timeout')!,
+        '2.5',
+      ),
+    ).toEqual({ ok: false, message: 'Must be a whole number' });
     const c = checkDraft(config, { ...fresh(), 'pool.timeout': '' }, ALL_FIELDS);
     expect(c.errors['pool.timeout']).toBe('Required');
   });
@@ -51,6 +63,11 @@ describe('config draft', () => {
   });
 
   it('server issues are keyed by their dotted path', () => {
-    expect(issuesByPath([{ path: 'pool.minWorkers', message: 'x' }, { path: 'pool.minWorkers', message: 'y' }])).toEqual({ 'pool.minWorkers': 'x' });
+    expect(
+      issuesByPath([
+        { path: 'pool.minWorkers', message: 'x' },
+        { path: 'pool.minWorkers', message: 'y' },
+      ]),
+    ).toEqual({ 'pool.minWorkers': 'x' });
   });
 });

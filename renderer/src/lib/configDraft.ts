@@ -34,7 +34,10 @@ export function parseField(f: FieldMeta, raw: DraftValue | undefined): Parsed {
   if (f.kind === 'bool') return { ok: true, value: Boolean(raw) };
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (f.kind === 'list') {
-    const items = text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+    const items = text
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     return { ok: true, value: items.length || !f.optional ? items : undefined };
   }
   if (text === '') return f.optional ? { ok: true, value: undefined } : { ok: false, message: 'Required' };
@@ -89,7 +92,9 @@ type SchemaIssue = { code: string; message: string; minimum?: unknown; maximum?:
 
 /** zod's range messages ("Too big: expected number to be <=64") in the operator's words; custom messages stay. */
 export function plainMessage(i: SchemaIssue): string {
-  if (i.code === 'too_big' && typeof i.maximum === 'number') return i.inclusive === false ? `Must be below ${i.maximum}` : `Must be at most ${i.maximum}`;
-  if (i.code === 'too_small' && typeof i.minimum === 'number') return i.inclusive === false ? `Must be above ${i.minimum}` : `Must be at least ${i.minimum}`;
+  if (i.code === 'too_big' && typeof i.maximum === 'number')
+    return i.inclusive === false ? `Must be below ${i.maximum}` : `Must be at most ${i.maximum}`;
+  if (i.code === 'too_small' && typeof i.minimum === 'number')
+    return i.inclusive === false ? `Must be above ${i.minimum}` : `Must be at least ${i.minimum}`;
   return i.message;
 }

@@ -4,7 +4,7 @@ import { appendLive, buildCharts, MAX_RSS_WORKERS, mergeSamples } from './series
 import { makeSamples } from '../../../common/test-support/samples';
 
 describe('buildCharts', () => {
-  it('hands out frozen rows (recharts\' Immer store then skips walking them), live tail included', () => {
+  it("hands out frozen rows (recharts' Immer store then skips walking them), live tail included", () => {
     const base = buildCharts(makeSamples(50), 1000);
     const charts = appendLive(base, makeSamples(3, 1_700_000_050_000), 10);
     for (const c of Object.values(charts)) {
@@ -25,7 +25,9 @@ describe('buildCharts', () => {
   });
 
   it('draws an idle stretch as a gap (null points), not the last latency held', () => {
-    const samples = makeSamples(10).map((s, i) => (i >= 4 && i < 8 ? { ...s, avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null, throughput: 0 } : s));
+    const samples = makeSamples(10).map((s, i) =>
+      i >= 4 && i < 8 ? { ...s, avgLatencyMs: null, p95LatencyMs: null, p99LatencyMs: null, throughput: 0 } : s,
+    );
     const rows = buildCharts(samples).latency.rows;
     expect(rows).toHaveLength(10);
     expect(rows.slice(4, 8).every((r) => r.avg === null && r.p95 === null && r.p99 === null)).toBe(true);
@@ -33,8 +35,10 @@ describe('buildCharts', () => {
     expect(rows[8]!.avg).toBeGreaterThan(0);
   });
 
-  it('draws an idle stretch\'s error and rejection rates as a gap (unknown), not 0 %', () => {
-    const samples = makeSamples(6).map((s, i) => (i >= 2 && i < 4 ? { ...s, messages: 0, errorRate: null, rejectionRate: null, throughput: 0 } : { ...s, rejectionRate: 0.1 }));
+  it("draws an idle stretch's error and rejection rates as a gap (unknown), not 0 %", () => {
+    const samples = makeSamples(6).map((s, i) =>
+      i >= 2 && i < 4 ? { ...s, messages: 0, errorRate: null, rejectionRate: null, throughput: 0 } : { ...s, rejectionRate: 0.1 },
+    );
     const charts = buildCharts(samples);
     expect(charts.errorRate.rows.map((r) => r.errorPct === null)).toEqual([false, false, true, true, false, false]);
     expect(charts.rejections.rows.map((r) => r.rejectedPct === null)).toEqual([false, false, true, true, false, false]);

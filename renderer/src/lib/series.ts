@@ -83,7 +83,21 @@ function sampleColumns(samples: readonly MetricsSample[]): { ts: Float64Array; f
     available: col(),
     healthy: col(),
   };
-  const { throughput, errorRate, rejectionRate, avgLatencyMs, p95LatencyMs, p99LatencyMs, queueDepth, queueCapacity, inFlight, total, busy, available, healthy } = f;
+  const {
+    throughput,
+    errorRate,
+    rejectionRate,
+    avgLatencyMs,
+    p95LatencyMs,
+    p99LatencyMs,
+    queueDepth,
+    queueCapacity,
+    inFlight,
+    total,
+    busy,
+    available,
+    healthy,
+  } = f;
   for (let i = 0; i < n; i++) {
     const s = samples[i]!;
     ts[i] = s.t;

@@ -4,7 +4,22 @@ import type { WorkerStats } from '../../../common/contract';
 import { sortWorkers } from './sortWorkers';
 
 const w = (id: string, rssBytes: number, healthy = true): WorkerStats =>
-  ({ id, rssBytes, healthy, pid: 1, state: 'ready', messagesProcessed: 0, errors: 0, inFlight: 0, age: 0, loopLagMs: 0, averageResponseTime: 0, p95ResponseTime: 0, restarts: 0, outputLines: 0 }) as WorkerStats;
+  ({
+    id,
+    rssBytes,
+    healthy,
+    pid: 1,
+    state: 'ready',
+    messagesProcessed: 0,
+    errors: 0,
+    inFlight: 0,
+    age: 0,
+    loopLagMs: 0,
+    averageResponseTime: 0,
+    p95ResponseTime: 0,
+    restarts: 0,
+    outputLines: 0,
+  }) as WorkerStats;
 
 describe('sortWorkers', () => {
   it('orders ids naturally (w-2 before w-10)', () => {

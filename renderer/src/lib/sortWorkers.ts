@@ -2,7 +2,19 @@ import type { WorkerStats } from '../../../common/contract';
 
 export type WorkerSortKey = keyof Pick<
   WorkerStats,
-  'id' | 'pid' | 'state' | 'healthy' | 'messagesProcessed' | 'errors' | 'inFlight' | 'age' | 'rssBytes' | 'averageResponseTime' | 'loopLagMs' | 'restarts' | 'outputLines'
+  | 'id'
+  | 'pid'
+  | 'state'
+  | 'healthy'
+  | 'messagesProcessed'
+  | 'errors'
+  | 'inFlight'
+  | 'age'
+  | 'rssBytes'
+  | 'averageResponseTime'
+  | 'loopLagMs'
+  | 'restarts'
+  | 'outputLines'
 >;
 export type SortDir = 'asc' | 'desc';
 

@@ -13,7 +13,8 @@ export function taskWaitText(p: TaskProgress | null): string {
   if (p.cluster) {
     // all the control center knows until a host stores the answer: whether the server holds it, since when
     const c = p.cluster;
-    if (c.sincePublishedMs === undefined) return `Publishing to the cluster’s work stream (try ${c.publishTries}, ${formatDuration(p.elapsedMs)} so far): the server has not confirmed it yet`;
+    if (c.sincePublishedMs === undefined)
+      return `Publishing to the cluster’s work stream (try ${c.publishTries}, ${formatDuration(p.elapsedMs)} so far): the server has not confirmed it yet`;
     return `Waiting for a host (${formatDuration(c.sincePublishedMs)}): in the cluster’s work stream; which host takes it and any redelivery (up to ${p.maxAttempts}) show when it answers`;
   }
   const attempt = `attempt ${Math.max(1, p.attempt)} of ${p.maxAttempts}`;

@@ -1,7 +1,9 @@
 // Time-axis ticks on round clock times (every 1 min, 5 min, … 1 day), so a
 // 24 h chart reads 00:00, 04:00, 08:00 rather than arbitrary seconds.
 
-const STEPS = [10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 21_600_000, 43_200_000, 86_400_000];
+const STEPS = [
+  10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 21_600_000, 43_200_000, 86_400_000,
+];
 
 export function timeTicks(from: number, to: number, target = 6, tzOffsetMin = new Date(from).getTimezoneOffset()): number[] {
   if (!(to > from)) return [from];

@@ -11,7 +11,13 @@ describe('checkTuningForm', () => {
   });
 
   it('keeps strategy names as text and varies a second setting', () => {
-    const r = checkTuningForm({ ...DEFAULT_TUNING_FORM, setting1: 'loadBalancingStrategy', values1: 'round-robin, p2c-ewma', setting2: 'workers', values2: '1 2' });
+    const r = checkTuningForm({
+      ...DEFAULT_TUNING_FORM,
+      setting1: 'loadBalancingStrategy',
+      values1: 'round-robin, p2c-ewma',
+      setting2: 'workers',
+      values2: '1 2',
+    });
     expect(r.ok && r.spec.vary).toEqual([
       { setting: 'loadBalancingStrategy', values: ['round-robin', 'p2c-ewma'] },
       { setting: 'workers', values: [1, 2] },

@@ -86,7 +86,15 @@ export function checkTuningForm(f: TuningForm): FormCheck {
   const candidate = {
     ...(f.name.trim() ? { name: f.name.trim() } : {}),
     vary,
-    load: { rate: num(f.rate), sleepMs: num(f.sleepMs), cpuMs: num(f.cpuMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes), replay: f.replay, replayMultiple: num(f.replayMultiple) },
+    load: {
+      rate: num(f.rate),
+      sleepMs: num(f.sleepMs),
+      cpuMs: num(f.cpuMs),
+      failureRate: num(f.failureRate),
+      payloadBytes: num(f.payloadBytes),
+      replay: f.replay,
+      replayMultiple: num(f.replayMultiple),
+    },
     warmupMs: num(f.warmupMs),
     measureMs: num(f.measureMs),
     rounds: num(f.rounds),

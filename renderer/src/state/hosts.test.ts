@@ -19,7 +19,15 @@ const host = (hostId: string, status: HostView['status'], capacity: number, thro
   throughput,
   pool: { total: 1, healthy: 1, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 },
   workers: [],
-  totals: { processed: 0, duplicates: 0, outcomes: { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 }, latency: null, processes: 1, uncleanEnds: 0, before: { processed: 0, outcomes: { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 } } },
+  totals: {
+    processed: 0,
+    duplicates: 0,
+    outcomes: { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 },
+    latency: null,
+    processes: 1,
+    uncleanEnds: 0,
+    before: { processed: 0, outcomes: { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 } },
+  },
 });
 
 describe('hosts summary', () => {

@@ -46,10 +46,12 @@ export const useLoad = create<LoadState>()((set) => ({
     const trackId = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
     set({ sending: true, taskError: null, taskProgress: null });
     const poll = setInterval(() => {
-      api().getTaskProgress({ trackId }).then(
-        (p) => useLoad.getState().sending && set({ taskProgress: p }),
-        () => undefined, // a hint only: the task's own answer reports any failure
-      );
+      api()
+        .getTaskProgress({ trackId })
+        .then(
+          (p) => useLoad.getState().sending && set({ taskProgress: p }),
+          () => undefined, // a hint only: the task's own answer reports any failure
+        );
     }, PROGRESS_EVERY_MS);
     try {
       const task = await api().submitTask(timeoutMs ? { data, timeoutMs, trackId } : { data, trackId });

@@ -157,4 +157,3 @@ describe('pool phase', () => {
     expect(poolPhase(base)).toBe('running');
   });
 });
-

@@ -89,7 +89,13 @@ export function ChartsView() {
     <div className="stack">
       <div className="row">
         <h2 style={{ margin: 0 }}>Charts</h2>
-        <div className="segmented" role="radiogroup" aria-label="Time range" data-testid="range-picker" onKeyDown={(e) => onRangeKey(e, rangeMs, setRange)}>
+        <div
+          className="segmented"
+          role="radiogroup"
+          aria-label="Time range"
+          data-testid="range-picker"
+          onKeyDown={(e) => onRangeKey(e, rangeMs, setRange)}
+        >
           {RANGES.map((r) => (
             <button
               key={r.ms}
@@ -105,7 +111,9 @@ export function ChartsView() {
           ))}
         </div>
         <span className="muted" data-testid="charts-info">
-          {loading ? 'Loading…' : `${charts.throughput.rows.length} point${charts.throughput.rows.length === 1 ? '' : 's'} drawn · ${resolutionMs / 1000} s resolution`}
+          {loading
+            ? 'Loading…'
+            : `${charts.throughput.rows.length} point${charts.throughput.rows.length === 1 ? '' : 's'} drawn · ${resolutionMs / 1000} s resolution`}
         </span>
         {cluster && (
           <span className="chip muted" data-testid="charts-scope">

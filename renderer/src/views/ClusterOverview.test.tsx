@@ -15,9 +15,31 @@ const zero = { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 
 
 function host(hostId: string, processed: number, processes: number): HostView {
   return {
-    hostId, status: 'up', heartbeatAgeMs: 100, pid: 1, state: 'up', startedAt: 0, time: 0, capacity: 8, inFlight: 1, processed, duplicates: 0, naks: 0, terms: 0, throughput: 10,
-    pool: { total: 2, healthy: 2, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 }, workers: [],
-    totals: { processed: processed + 40 * (processes - 1), duplicates: 0, outcomes: { ...zero, answered: processed + 40 * (processes - 1) }, latency: null, processes, uncleanEnds: processes - 1, before: { processed: 0, outcomes: zero } },
+    hostId,
+    status: 'up',
+    heartbeatAgeMs: 100,
+    pid: 1,
+    state: 'up',
+    startedAt: 0,
+    time: 0,
+    capacity: 8,
+    inFlight: 1,
+    processed,
+    duplicates: 0,
+    naks: 0,
+    terms: 0,
+    throughput: 10,
+    pool: { total: 2, healthy: 2, p50ResponseTime: 0, p99ResponseTime: 0, totalErrors: 0 },
+    workers: [],
+    totals: {
+      processed: processed + 40 * (processes - 1),
+      duplicates: 0,
+      outcomes: { ...zero, answered: processed + 40 * (processes - 1) },
+      latency: null,
+      processes,
+      uncleanEnds: processes - 1,
+      before: { processed: 0, outcomes: zero },
+    },
   };
 }
 
@@ -25,12 +47,49 @@ function cluster(): HostsView {
   const hosts = [host('a', 100, 1), host('b', 5, 2), host('c', 60, 1)];
   const processed = hosts.reduce((n, h) => n + h.totals.processed, 0);
   return {
-    enabled: true, servers: ['nats://127.0.0.1:4222'], pool: 'demo', connected: true, hosts, ackPending: null,
-    totals: { processed, duplicates: 0, outcomes: { ...zero, answered: processed }, latency: null, processes: 4, uncleanEnds: 1, before: { processed: 0, outcomes: zero }, hosts: 3, hostsUp: 3, workers: 6, healthy: 6, busy: 3, available: 6, inFlight: 3, capacity: 24 },
+    enabled: true,
+    servers: ['nats://127.0.0.1:4222'],
+    pool: 'demo',
+    connected: true,
+    hosts,
+    ackPending: null,
+    totals: {
+      processed,
+      duplicates: 0,
+      outcomes: { ...zero, answered: processed },
+      latency: null,
+      processes: 4,
+      uncleanEnds: 1,
+      before: { processed: 0, outcomes: zero },
+      hosts: 3,
+      hostsUp: 3,
+      workers: 6,
+      healthy: 6,
+      busy: 3,
+      available: 6,
+      inFlight: 3,
+      capacity: 24,
+    },
   } as HostsView;
 }
 
-const sample = { t: 1, throughput: 42, errorRate: 0, messages: 42, avgLatencyMs: 3, p95LatencyMs: 5, p99LatencyMs: 10, queueDepth: 0, queueCapacity: 0, inFlight: 3, total: 6, busy: 3, available: 6, healthy: 6, workers: [] } as MetricsSample;
+const sample = {
+  t: 1,
+  throughput: 42,
+  errorRate: 0,
+  messages: 42,
+  avgLatencyMs: 3,
+  p95LatencyMs: 5,
+  p99LatencyMs: 10,
+  queueDepth: 0,
+  queueCapacity: 0,
+  inFlight: 3,
+  total: 6,
+  busy: 3,
+  available: 6,
+  healthy: 6,
+  workers: [],
+} as MetricsSample;
 
 beforeEach(() => {
   useUi.setState({ view: 'overview' });

@@ -29,10 +29,19 @@ export function ClusterOverview({ view }: { view: HostsView }) {
   return (
     <div className="stack">
       <h2>
-        Cluster overview <span className="muted" style={{ fontSize: 14 }}>pool {view.pool} · {view.servers.join(', ')}</span>
+        Cluster overview{' '}
+        <span className="muted" style={{ fontSize: 14 }}>
+          pool {view.pool} · {view.servers.join(', ')}
+        </span>
       </h2>
       <div className="grid-cards">
-        <Card label="Hosts" testId="card-hosts" value={`${t.hostsUp} / ${t.hosts}`} tone={t.hosts > 0 && t.hostsUp === 0 ? 'crit' : undefined} sub={`up · ${formatCount(t.capacity)} slots`} />
+        <Card
+          label="Hosts"
+          testId="card-hosts"
+          value={`${t.hostsUp} / ${t.hosts}`}
+          tone={t.hosts > 0 && t.hostsUp === 0 ? 'crit' : undefined}
+          sub={`up · ${formatCount(t.capacity)} slots`}
+        />
         <Card
           label="Workers"
           testId="card-workers"
@@ -44,12 +53,25 @@ export function ClusterOverview({ view }: { view: HostsView }) {
             </>
           }
         />
-        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={
-            <span data-testid="card-processed" data-count={t.processed} title={t.uncleanEnds > 0 ? `${t.uncleanEnds} host process(es) killed: answers they stored after their last heartbeat (≤ ~250 ms each) are not counted` : undefined}>
+        <Card
+          label="Throughput"
+          testId="card-throughput"
+          value={formatRate(last?.throughput)}
+          sub={
+            <span
+              data-testid="card-processed"
+              data-count={t.processed}
+              title={
+                t.uncleanEnds > 0
+                  ? `${t.uncleanEnds} host process(es) killed: answers they stored after their last heartbeat (≤ ~250 ms each) are not counted`
+                  : undefined
+              }
+            >
               {t.uncleanEnds > 0 ? '≥ ' : ''}
               {formatCount(t.processed)} processed
             </span>
-          }>
+          }
+        >
           <Sparkline values={spark} label="Cluster throughput, last 3 minutes" />
         </Card>
         <Card
@@ -75,7 +97,12 @@ export function ClusterOverview({ view }: { view: HostsView }) {
               : `avg · p95 ≤ ${formatMs(last?.p95LatencyMs)} · p99 ≤ ${formatMs(last?.p99LatencyMs)} (last 10 s; from taking a message to its answer stored)`
           }
         />
-        <Card label="In flight" testId="card-inflight" value={t.inFlight} sub={`of ${formatCount(t.capacity)} slots · ${formatCount(last?.queueDepth ?? 0)} waiting in the stream`}>
+        <Card
+          label="In flight"
+          testId="card-inflight"
+          value={t.inFlight}
+          sub={`of ${formatCount(t.capacity)} slots · ${formatCount(last?.queueDepth ?? 0)} waiting in the stream`}
+        >
           <FillBar ratio={fillRatio(t.inFlight, t.capacity)} label="In-flight fill" />
         </Card>
       </div>
@@ -111,7 +138,8 @@ function LocalPoolNote() {
   const go = useUi((s) => s.setView);
   return (
     <div className="muted" data-testid="local-pool-note" style={{ fontSize: 12.5 }}>
-      Local pool on this machine: {stats ? `${stats.healthy}/${stats.total} workers healthy` : 'not reported yet'} — it takes none of the cluster's traffic (tasks and load go to the hosts); its figures are in{' '}
+      Local pool on this machine: {stats ? `${stats.healthy}/${stats.total} workers healthy` : 'not reported yet'} — it takes none of the cluster's
+      traffic (tasks and load go to the hosts); its figures are in{' '}
       <button className="btn small" onClick={() => go('workers')}>
         Workers
       </button>

@@ -53,7 +53,13 @@ export function ConfigForm({ fields, section, testId }: { fields: FieldMeta[]; s
       <div className="actions">
         {preview && preview.diff.length > 0 && <DiffTable diff={preview.diff} testId="config-diff" />}
         <div className="row">
-          <button type="button" className="btn" data-testid={`${testId}-preview`} disabled={busy || !c.valid || !c.changed.length} onClick={() => void previewChanges(section)}>
+          <button
+            type="button"
+            className="btn"
+            data-testid={`${testId}-preview`}
+            disabled={busy || !c.valid || !c.changed.length}
+            onClick={() => void previewChanges(section)}
+          >
             Preview changes
           </button>
           <button type="submit" className="btn primary" data-testid={`${testId}-apply`} disabled={busy || !c.valid || !c.changed.length}>

@@ -6,8 +6,7 @@ export function ConfigView() {
     <div className="stack">
       <h2>Configuration</h2>
       <p className="muted" style={{ margin: 0 }}>
-        Values are checked as you type. Preview shows what changes and which changes restart workers; nothing is applied while a field
-        has an error.
+        Values are checked as you type. Preview shows what changes and which changes restart workers; nothing is applied while a field has an error.
       </p>
       <ConfigForm fields={POOL_FIELDS} section="pool" testId="config-pool" />
       <h2 style={{ marginTop: 24 }}>Sampling</h2>

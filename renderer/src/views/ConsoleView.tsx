@@ -37,8 +37,19 @@ function TaskConsole() {
       <label htmlFor="task-data">
         Task data (JSON) — the demo agent returns it; <code>sleep_ms</code> makes it wait, <code>fail: true</code> makes it raise.
       </label>
-      <textarea id="task-data" data-testid="task-data" rows={5} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!!parseError || undefined} />
-      {parseError && <div className="error-text" role="alert">{parseError}</div>}
+      <textarea
+        id="task-data"
+        data-testid="task-data"
+        rows={5}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        aria-invalid={!!parseError || undefined}
+      />
+      {parseError && (
+        <div className="error-text" role="alert">
+          {parseError}
+        </div>
+      )}
       <div className="row">
         <button className="btn primary" type="submit" disabled={sending} data-testid="task-send">
           {sending ? 'Sending…' : 'Send'}
@@ -62,7 +73,9 @@ function TaskConsole() {
         <div data-testid="task-result">
           <dl className="kv">
             <dt>Worker</dt>
-            <dd className="mono" data-testid="task-worker">{task.workerId}</dd>
+            <dd className="mono" data-testid="task-worker">
+              {task.workerId}
+            </dd>
             <dt>Latency</dt>
             <dd data-testid="task-latency">{formatMs(task.latencyMs)}</dd>
             <dt>Queue wait</dt>
@@ -147,7 +160,11 @@ function LoadGenerator() {
           {running ? 'running' : 'stopped'}
         </span>
       </div>
-      {loadError && <div className="error-text" role="alert">{loadError}</div>}
+      {loadError && (
+        <div className="error-text" role="alert">
+          {loadError}
+        </div>
+      )}
       {status && (
         <dl className="kv" data-testid="load-status">
           <dt>Sent</dt>
@@ -166,7 +183,14 @@ function LoadGenerator() {
         </dl>
       )}
       {progress !== null && (
-        <div className="fill" role="progressbar" aria-label="Load progress" aria-valuenow={Math.round(progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+        <div
+          className="fill"
+          role="progressbar"
+          aria-label="Load progress"
+          aria-valuenow={Math.round(progress * 100)}
+          aria-valuemin={0}
+          aria-valuemax={100}
+        >
           <div style={{ width: `${progress * 100}%` }} />
         </div>
       )}

@@ -36,9 +36,12 @@ export function ExportView() {
       </p>
       <div className="row panel">
         <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend className="muted" style={{ float: 'left', marginRight: 8 }}>Format</legend>
+          <legend className="muted" style={{ float: 'left', marginRight: 8 }}>
+            Format
+          </legend>
           <label>
-            <input type="radio" name="fmt" value="json" data-testid="export-json" checked={format === 'json'} onChange={() => setFormat('json')} /> JSON
+            <input type="radio" name="fmt" value="json" data-testid="export-json" checked={format === 'json'} onChange={() => setFormat('json')} />{' '}
+            JSON
           </label>
           <label>
             <input type="radio" name="fmt" value="csv" data-testid="export-csv" checked={format === 'csv'} onChange={() => setFormat('csv')} /> CSV
@@ -56,13 +59,19 @@ export function ExportView() {
           {busy ? 'Exporting…' : 'Export'}
         </button>
       </div>
-      {error && <div className="error-text" role="alert">{error}</div>}
+      {error && (
+        <div className="error-text" role="alert">
+          {error}
+        </div>
+      )}
       {file && (
         <div className="panel stack" data-testid="export-result">
           <div>
             {mode === 'electron' && file.savedTo === null ? 'Save cancelled for ' : mode === 'electron' ? 'Saved ' : 'Downloaded '}
-            <strong className="mono" data-testid="export-filename">{file.filename}</strong> ({formatBytes(new Blob([file.content]).size)})
-            {file.savedTo && <span className="muted"> to {file.savedTo}</span>}
+            <strong className="mono" data-testid="export-filename">
+              {file.filename}
+            </strong>{' '}
+            ({formatBytes(new Blob([file.content]).size)}){file.savedTo && <span className="muted"> to {file.savedTo}</span>}
           </div>
           <pre className="mono muted" style={{ maxHeight: 240, overflow: 'auto' }}>
             {file.content.slice(0, 2000)}

@@ -55,8 +55,8 @@ export function HostsView() {
       {view.unauthenticatedBroker && (
         <div className="banner warn" role="alert" data-testid="hosts-unauthenticated-broker">
           <span>
-            This NATS broker asks no credentials: anyone who can reach it can read the work, forge answers and control the hosts. Start it with
-            the configuration <code>npm run cluster-config</code> writes (docs/cluster.md, &ldquo;Roles and permissions&rdquo;).
+            This NATS broker asks no credentials: anyone who can reach it can read the work, forge answers and control the hosts. Start it with the
+            configuration <code>npm run cluster-config</code> writes (docs/cluster.md, &ldquo;Roles and permissions&rdquo;).
           </span>
         </div>
       )}
@@ -79,7 +79,12 @@ export function HostsView() {
           <tbody>
             {view.hosts.map((h) => (
               <Fragment key={h.hostId}>
-                <HostRow h={h} open={open === h.hostId} toggle={() => setOpen(open === h.hostId ? null : h.hostId)} recycle={() => void control(h.hostId, 'recycle')} />
+                <HostRow
+                  h={h}
+                  open={open === h.hostId}
+                  toggle={() => setOpen(open === h.hostId ? null : h.hostId)}
+                  recycle={() => void control(h.hostId, 'recycle')}
+                />
                 {open === h.hostId && <HostWorkers h={h} />}
               </Fragment>
             ))}
@@ -96,7 +101,8 @@ export function HostsView() {
   );
 }
 
-const KILLED = 'A process was killed: answers it stored after its last heartbeat (at most ~250 ms of its traffic) are not counted, so this is a lower bound';
+const KILLED =
+  'A process was killed: answers it stored after its last heartbeat (at most ~250 ms of its traffic) are not counted, so this is a lower bound';
 
 function HostRow({ h, open, toggle, recycle }: { h: HostView; open: boolean; toggle: () => void; recycle: () => void }) {
   const tp = liveThroughput(h);
@@ -162,7 +168,10 @@ function HostWorkers({ h }: { h: HostView }) {
               <tr key={w.id} data-testid="host-worker-row">
                 <td className="mono">{w.id}</td>
                 <td className="num mono">{w.pid ?? '—'}</td>
-                <td>{w.state}{w.healthy ? '' : ' (unhealthy)'}</td>
+                <td>
+                  {w.state}
+                  {w.healthy ? '' : ' (unhealthy)'}
+                </td>
                 <td className="num">{formatCount(w.messagesProcessed)}</td>
                 <td className="num">{w.inFlight}</td>
                 <td className="num">{w.rssBytes > 0 ? formatBytes(w.rssBytes) : '—'}</td>
@@ -182,8 +191,9 @@ function HostCounts({ h }: { h: HostView }) {
   const l = t.latency;
   return (
     <div className="muted" data-testid={`host-counts-${h.hostId}`} style={{ marginBottom: 6 }}>
-      Over the {t.processes} process{t.processes === 1 ? '' : 'es'} seen under this id: {formatCount(t.outcomes.answered)} answered · {formatCount(t.outcomes.agentError)} agent errors ·{' '}
-      {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates (a redelivery lost the race)
+      Over the {t.processes} process{t.processes === 1 ? '' : 'es'} seen under this id: {formatCount(t.outcomes.answered)} answered ·{' '}
+      {formatCount(t.outcomes.agentError)} agent errors · {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates (a
+      redelivery lost the race)
       {l && l.count > 0 && <> · mean answer time on the host {formatMs(l.sumMs / l.count)}</>}
     </div>
   );
@@ -206,10 +216,28 @@ function HostScale({ h }: { h: HostView }) {
   return (
     <div className="row" style={{ marginBottom: 8 }}>
       <label>
-        min <input type="number" min={1} max={64} value={min} onChange={(e) => setMin(e.target.value)} style={{ width: 64 }} aria-label={`Minimum workers on ${h.hostId}`} />
+        min{' '}
+        <input
+          type="number"
+          min={1}
+          max={64}
+          value={min}
+          onChange={(e) => setMin(e.target.value)}
+          style={{ width: 64 }}
+          aria-label={`Minimum workers on ${h.hostId}`}
+        />
       </label>
       <label>
-        max <input type="number" min={1} max={64} value={max} onChange={(e) => setMax(e.target.value)} style={{ width: 64 }} aria-label={`Maximum workers on ${h.hostId}`} />
+        max{' '}
+        <input
+          type="number"
+          min={1}
+          max={64}
+          value={max}
+          onChange={(e) => setMax(e.target.value)}
+          style={{ width: 64 }}
+          aria-label={`Maximum workers on ${h.hostId}`}
+        />
       </label>
       <button className="btn small" disabled={h.status !== 'up'} onClick={() => void scale()} data-testid={`host-scale-${h.hostId}`}>
         Scale host

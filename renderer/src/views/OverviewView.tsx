@@ -52,7 +52,12 @@ export function OverviewView() {
             </>
           }
         />
-        <Card label="Throughput" testId="card-throughput" value={formatRate(last?.throughput)} sub={`${formatCount(stats.totalMessagesProcessed)} processed`}>
+        <Card
+          label="Throughput"
+          testId="card-throughput"
+          value={formatRate(last?.throughput)}
+          sub={`${formatCount(stats.totalMessagesProcessed)} processed`}
+        >
           <Sparkline values={spark.throughput} label="Throughput, last 3 minutes" />
         </Card>
         <Card
@@ -102,7 +107,12 @@ export function OverviewView() {
         <Card label="In flight" testId="card-inflight" value={stats.inFlight} sub={`of ${formatCount(stats.inFlightCapacity)} slots`}>
           <FillBar ratio={fillRatio(stats.inFlight, stats.inFlightCapacity)} label="In-flight fill" />
         </Card>
-        <Card label="Worker age" testId="card-age" value={formatDuration(stats.oldestWorker)} sub={`oldest · average ${formatDuration(stats.averageWorkerAge)}`} />
+        <Card
+          label="Worker age"
+          testId="card-age"
+          value={formatDuration(stats.oldestWorker)}
+          sub={`oldest · average ${formatDuration(stats.averageWorkerAge)}`}
+        />
         <Card label="Strategy" testId="card-strategy" value={<span style={{ fontSize: 18 }}>{stats.strategy}</span>} sub="load balancing" />
       </div>
       <h3>Active alerts</h3>
@@ -110,7 +120,11 @@ export function OverviewView() {
       <h3>Workers at a glance</h3>
       <div className="tiles" data-testid="worker-tiles">
         {stats.workers.map((w) => (
-          <div key={w.id} className={`tile ${w.state === 'ready' ? (w.healthy ? 'ok' : 'crit') : w.state === 'starting' ? 'muted' : 'warn'}`} title={w.lastError}>
+          <div
+            key={w.id}
+            className={`tile ${w.state === 'ready' ? (w.healthy ? 'ok' : 'crit') : w.state === 'starting' ? 'muted' : 'warn'}`}
+            title={w.lastError}
+          >
             <div className="mono">
               <strong>{w.id}</strong> <span className="muted">pid {w.pid ?? '—'}</span>
             </div>
@@ -119,7 +133,9 @@ export function OverviewView() {
               {w.state === 'ready' && !w.healthy ? ' · unhealthy' : ''} · {w.inFlight} in flight
             </div>
             <div className="muted">
-              {formatCount(w.messagesProcessed)} done · {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : 'no traffic' /* empty 10–20 s window */} · {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
+              {formatCount(w.messagesProcessed)} done ·{' '}
+              {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : 'no traffic' /* empty 10–20 s window */} ·{' '}
+              {w.rssBytes > 0 ? formatBytes(w.rssBytes) : 'RSS —'}
             </div>
           </div>
         ))}

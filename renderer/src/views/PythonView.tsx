@@ -19,14 +19,22 @@ export function PythonView() {
       {startError && (
         <div className="panel">
           <strong className="error-text">Workers report this start-up error:</strong>
-          <pre className="mono" data-testid="python-start-error">{startError}</pre>
+          <pre className="mono" data-testid="python-start-error">
+            {startError}
+          </pre>
         </div>
       )}
       <div className="row panel">
         <label htmlFor="py-path">Interpreter to check</label>
-        <input id="py-path" data-testid="python-path" placeholder={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'}
+        <input
+          id="py-path"
+          data-testid="python-path"
+          placeholder={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'}
           title={configured ?? 'auto (GREENLET_PYTHON, python/.venv, python3)'}
-          value={path} onChange={(e) => setPath(e.target.value)} style={{ minWidth: 320 }} />
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          style={{ minWidth: 320 }}
+        />
         <button className="btn" data-testid="python-check" disabled={!!busy} onClick={() => void usePython.getState().check(path || undefined)}>
           {busy === 'check' ? 'Checking…' : 'Check'}
         </button>
@@ -37,14 +45,20 @@ export function PythonView() {
       {progress && busy === 'setup' && (
         <div className="panel" role="status">
           {progress.step}: {progress.message}
-          <div className="fill"><div style={{ width: `${progress.percent}%` }} /></div>
+          <div className="fill">
+            <div style={{ width: `${progress.percent}%` }} />
+          </div>
         </div>
       )}
-      {error && <pre className="error-text" role="alert">{error}</pre>}
+      {error && (
+        <pre className="error-text" role="alert">
+          {error}
+        </pre>
+      )}
       {!report && !busy && !error && (
         <p className="muted" data-testid="python-hint" style={{ margin: 0 }}>
-          Check reports the interpreter's version and whether greenlet and gevent import; leave the field empty to check the one the workers
-          use. Create / repair sets up a private venv with greenlet and gevent in the app’s data folder.
+          Check reports the interpreter's version and whether greenlet and gevent import; leave the field empty to check the one the workers use.
+          Create / repair sets up a private venv with greenlet and gevent in the app’s data folder.
         </p>
       )}
       <AgentCheck />
@@ -65,8 +79,16 @@ export function PythonView() {
             <dt>gevent</dt>
             <dd>{report.geventVersion ?? 'missing'}</dd>
           </dl>
-          {report.problem && <div className="error-text"><strong>Problem:</strong> {report.problem}</div>}
-          {report.fix && <div><strong>Fix:</strong> {report.fix}</div>}
+          {report.problem && (
+            <div className="error-text">
+              <strong>Problem:</strong> {report.problem}
+            </div>
+          )}
+          {report.fix && (
+            <div>
+              <strong>Fix:</strong> {report.fix}
+            </div>
+          )}
           {report.errorText && <pre className="mono panel">{report.errorText}</pre>}
         </div>
       )}
@@ -98,12 +120,23 @@ function AgentCheck() {
     <form className="panel stack" onSubmit={(e) => void submit(e)} aria-label="Check an agent class" data-testid="agent-check">
       <div className="row">
         <label htmlFor="agent-path">Agent class</label>
-        <input id="agent-path" data-testid="agent-path" placeholder={pool?.agent ?? 'package.module:ClassName'} value={agent} onChange={(e) => setAgent(e.target.value)} style={{ minWidth: 320 }} />
+        <input
+          id="agent-path"
+          data-testid="agent-path"
+          placeholder={pool?.agent ?? 'package.module:ClassName'}
+          value={agent}
+          onChange={(e) => setAgent(e.target.value)}
+          style={{ minWidth: 320 }}
+        />
         <button className="btn" type="submit" data-testid="agent-validate" disabled={busy}>
           {busy ? 'Starting a test worker…' : 'Check agent'}
         </button>
       </div>
-      {error && <pre className="error-text" role="alert">{error}</pre>}
+      {error && (
+        <pre className="error-text" role="alert">
+          {error}
+        </pre>
+      )}
       {result && (
         <div data-testid="agent-result" data-ok={result.ok}>
           {result.ok ? (

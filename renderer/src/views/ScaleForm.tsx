@@ -50,9 +50,25 @@ export function ScaleForm() {
   return (
     <form className="row" onSubmit={(e) => void submit(e)} aria-label="Scale the pool" data-testid="scale-form">
       <label htmlFor="scale-min">Min</label>
-      <input id="scale-min" data-testid="scale-min" size={3} value={min} aria-invalid={!!err.min || undefined} aria-describedby={err.min ? 'scale-error' : undefined} onChange={(e) => setMin(e.target.value)} />
+      <input
+        id="scale-min"
+        data-testid="scale-min"
+        size={3}
+        value={min}
+        aria-invalid={!!err.min || undefined}
+        aria-describedby={err.min ? 'scale-error' : undefined}
+        onChange={(e) => setMin(e.target.value)}
+      />
       <label htmlFor="scale-max">Max</label>
-      <input id="scale-max" data-testid="scale-max" size={3} value={max} aria-invalid={!!err.max || undefined} aria-describedby={err.max ? 'scale-error' : undefined} onChange={(e) => setMax(e.target.value)} />
+      <input
+        id="scale-max"
+        data-testid="scale-max"
+        size={3}
+        value={max}
+        aria-invalid={!!err.max || undefined}
+        aria-describedby={err.max ? 'scale-error' : undefined}
+        onChange={(e) => setMax(e.target.value)}
+      />
       <button className="btn" type="submit" data-testid="scale-apply">
         Scale
       </button>

@@ -38,7 +38,13 @@ export function TuningFormPanel() {
   const settingSelect = (key: 'setting1' | 'setting2', label: string, optional: boolean) => (
     <div className="field">
       <label htmlFor={`tuning-${key}`}>{label}</label>
-      <select id={`tuning-${key}`} data-testid={`tuning-${key}`} style={{ width: '100%' }} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value as TuningSetting | '' })}>
+      <select
+        id={`tuning-${key}`}
+        data-testid={`tuning-${key}`}
+        style={{ width: '100%' }}
+        value={f[key]}
+        onChange={(e) => setF({ ...f, [key]: e.target.value as TuningSetting | '' })}
+      >
         {optional && <option value="">(none)</option>}
         {TUNING_SETTINGS.map((s) => (
           <option key={s} value={s}>
@@ -68,7 +74,13 @@ export function TuningFormPanel() {
       <div className="fields" style={{ gridTemplateColumns: 'repeat(auto-fill, minmax(140px, 1fr))' }}>
         <div className="field">
           <label htmlFor="tuning-mode">Mode</label>
-          <select id="tuning-mode" data-testid="tuning-mode" style={{ width: '100%' }} value={f.mode} onChange={(e) => setF({ ...f, mode: e.target.value as TuningForm['mode'] })}>
+          <select
+            id="tuning-mode"
+            data-testid="tuning-mode"
+            style={{ width: '100%' }}
+            value={f.mode}
+            onChange={(e) => setF({ ...f, mode: e.target.value as TuningForm['mode'] })}
+          >
             <option value="fixed">one rate</option>
             <option value="capacity">capacity (rising rates)</option>
           </select>
@@ -93,7 +105,8 @@ export function TuningFormPanel() {
       {f.replay && text('replayMultiple', 'Replay at', '× the recorded rate')}
       {errors.replay && <div className="error-text">{errors.replay}</div>}
       <p className="muted" data-testid="tuning-shared-cores" style={{ margin: 0 }}>
-        Steps share this machine's cores with the live pool: while they run, the live pool may answer slower. Its p99 and throughput before and during are measured and shown with the result.
+        Steps share this machine's cores with the live pool: while they run, the live pool may answer slower. Its p99 and throughput before and during
+        are measured and shown with the result.
       </p>
       <div className="row">
         <button type="submit" className="btn primary" data-testid="tuning-run" disabled={!check.ok || starting || running}>

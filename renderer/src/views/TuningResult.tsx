@@ -11,7 +11,12 @@ import { sig3 } from '../../../common/tuning-style';
 const spread = (v: { median: number; min: number; max: number }, runs: number) => (
   <>
     {sig3(v.median)}
-    {runs > 1 && <span className="muted"> ({sig3(v.min)}–{sig3(v.max)})</span>}
+    {runs > 1 && (
+      <span className="muted">
+        {' '}
+        ({sig3(v.min)}–{sig3(v.max)})
+      </span>
+    )}
   </>
 );
 const pct = (v: number) => `${sig3(v * 100)} %`;
@@ -58,7 +63,7 @@ export function PointTable({ exp }: { exp: Experiment }) {
                 {isRec(p) && <span className="badge live"> recommended</span>}
               </td>
               <td>{sig3(p.target)}</td>
-              <td title={p.behind}>{p.keptUp ? 'yes' : <span style={{ color: "var(--warn)" }}>did not keep up: {p.behind}</span>}</td>
+              <td title={p.behind}>{p.keptUp ? 'yes' : <span style={{ color: 'var(--warn)' }}>did not keep up: {p.behind}</span>}</td>
               <td>{spread(p.p99Ms, p.runs)}</td>
               <td>{spread(p.throughput, p.runs)}</td>
               <td>{sig3(p.rssBytes / 1_048_576)}</td>
@@ -121,11 +126,22 @@ function StepList({ exp }: { exp: Experiment }) {
 export function LiveCostNote({ exp }: { exp: Experiment }) {
   const c = exp.liveCost;
   if (!c) return null;
-  if (!c.before.samples || !c.during.samples) return <p className="muted" data-testid="tuning-live-cost">The live pool meanwhile: no samples to compare before and during.</p>;
-  if (!c.before.throughput && !c.during.throughput) return <p className="muted" data-testid="tuning-live-cost">The live pool meanwhile served no traffic (before or during).</p>;
+  if (!c.before.samples || !c.during.samples)
+    return (
+      <p className="muted" data-testid="tuning-live-cost">
+        The live pool meanwhile: no samples to compare before and during.
+      </p>
+    );
+  if (!c.before.throughput && !c.during.throughput)
+    return (
+      <p className="muted" data-testid="tuning-live-cost">
+        The live pool meanwhile served no traffic (before or during).
+      </p>
+    );
   return (
     <p className="muted" data-testid="tuning-live-cost" style={{ margin: 0 }}>
-      The live pool meanwhile (the steps shared its cores): {sig3(c.before.throughput)} → {sig3(c.during.throughput)} msg/s, p99 {sig3(c.before.p99Ms)} → {sig3(c.during.p99Ms)} ms (before → during).
+      The live pool meanwhile (the steps shared its cores): {sig3(c.before.throughput)} → {sig3(c.during.throughput)} msg/s, p99{' '}
+      {sig3(c.before.p99Ms)} → {sig3(c.during.p99Ms)} ms (before → during).
     </p>
   );
 }

@@ -36,7 +36,12 @@ export function TuningView() {
 function ExperimentList() {
   const experiments = useTuning((s) => s.experiments);
   const exp = useTuning(selectedExperiment);
-  if (!experiments.length) return <div className="panel empty" data-testid="tuning-empty">No experiments yet: choose a setting, its values and a load, then run.</div>;
+  if (!experiments.length)
+    return (
+      <div className="panel empty" data-testid="tuning-empty">
+        No experiments yet: choose a setting, its values and a load, then run.
+      </div>
+    );
   return (
     <section className="panel stack" aria-label="Experiments">
       <label htmlFor="tuning-pick">Experiment</label>
@@ -75,7 +80,9 @@ function Progress({ exp }: { exp: Experiment }) {
       <progress max={exp.steps.length - skipped} value={done} aria-label="Steps measured" />
       {exp.replay && (
         <span className="muted" data-testid="tuning-replay-summary">
-          Replaying {exp.replay.messages} recorded messages at {sig3(exp.replay.rate * exp.spec.load.replayMultiple)} msg/s (recorded {sig3(exp.replay.rate)} msg/s × {exp.spec.load.replayMultiple}; mean run {sig3(exp.replay.meanRunMs)} ms, mean {sig3(exp.replay.meanBytes)} B).
+          Replaying {exp.replay.messages} recorded messages at {sig3(exp.replay.rate * exp.spec.load.replayMultiple)} msg/s (recorded{' '}
+          {sig3(exp.replay.rate)} msg/s × {exp.spec.load.replayMultiple}; mean run {sig3(exp.replay.meanRunMs)} ms, mean {sig3(exp.replay.meanBytes)}{' '}
+          B).
         </span>
       )}
       {exp.error && (
@@ -129,7 +136,11 @@ function Recommendation({ exp }: { exp: Experiment }) {
           <b>Try more:</b> {rec.hint}
         </p>
       )}
-      {exp.p99BudgetMs !== undefined && <p className="muted" style={{ margin: 0 }}>p99 budget {sig3(exp.p99BudgetMs)} ms.</p>}
+      {exp.p99BudgetMs !== undefined && (
+        <p className="muted" style={{ margin: 0 }}>
+          p99 budget {sig3(exp.p99BudgetMs)} ms.
+        </p>
+      )}
       <LiveCostNote exp={exp} />
       {canApply && !preview && (
         <div className="row">
@@ -140,9 +151,18 @@ function Recommendation({ exp }: { exp: Experiment }) {
       )}
       {preview && (
         <div className="actions">
-          {preview.diff.length ? <DiffTable diff={preview.diff} testId="tuning-diff" /> : <p className="muted">The live pool already has these settings.</p>}
+          {preview.diff.length ? (
+            <DiffTable diff={preview.diff} testId="tuning-diff" />
+          ) : (
+            <p className="muted">The live pool already has these settings.</p>
+          )}
           <div className="row">
-            <button className="btn primary" data-testid="tuning-apply-confirm" disabled={applying || !preview.valid || !preview.diff.length} onClick={() => void applyRecommendation()}>
+            <button
+              className="btn primary"
+              data-testid="tuning-apply-confirm"
+              disabled={applying || !preview.valid || !preview.diff.length}
+              onClick={() => void applyRecommendation()}
+            >
               Apply to the live pool
             </button>
             <button className="btn" onClick={dismissPreview}>
@@ -152,17 +172,33 @@ function Recommendation({ exp }: { exp: Experiment }) {
         </div>
       )}
       <span role="status" data-testid="tuning-apply-status">
-        {applied ? `Applied: ${[...applied.applied, ...applied.restartRequired].join(', ')}${applied.restartRequired.length ? ' (workers restarted)' : ''}` : ''}
+        {applied
+          ? `Applied: ${[...applied.applied, ...applied.restartRequired].join(', ')}${applied.restartRequired.length ? ' (workers restarted)' : ''}`
+          : ''}
       </span>
-      {error && <div className="error-text" role="alert">{error}</div>}
+      {error && (
+        <div className="error-text" role="alert">
+          {error}
+        </div>
+      )}
       <div className="row">
         <span className="muted">Report:</span>
         {(['json', 'csv', 'html'] as const).map((f) => (
-          <button key={f} className="btn small" data-testid={`tuning-export-${f}`} disabled={exp.status === 'running'} onClick={() => void download(f)}>
+          <button
+            key={f}
+            className="btn small"
+            data-testid={`tuning-export-${f}`}
+            disabled={exp.status === 'running'}
+            onClick={() => void download(f)}
+          >
             {f.toUpperCase()}
           </button>
         ))}
-        {file && <span className="muted" data-testid="tuning-file">{file.savedTo === null ? 'Save cancelled' : file.filename}</span>}
+        {file && (
+          <span className="muted" data-testid="tuning-file">
+            {file.savedTo === null ? 'Save cancelled' : file.filename}
+          </span>
+        )}
       </div>
     </section>
   );

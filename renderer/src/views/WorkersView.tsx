@@ -13,7 +13,15 @@ import { ActionsHeader, StatusNote } from '../components/StatusNote';
 import { ScaleForm } from './ScaleForm';
 
 const stateTone = (w: WorkerStats) =>
-  w.state === 'ready' ? (w.healthy ? 'ok' : 'crit') : w.state === 'failed' || w.state === 'exited' ? 'crit' : w.state === 'starting' ? 'muted' : 'warn';
+  w.state === 'ready'
+    ? w.healthy
+      ? 'ok'
+      : 'crit'
+    : w.state === 'failed' || w.state === 'exited'
+      ? 'crit'
+      : w.state === 'starting'
+        ? 'muted'
+        : 'warn';
 
 export function WorkersView() {
   const workers = useStats((s) => s.stats?.workers);
@@ -41,8 +49,8 @@ export function WorkersView() {
       <h2>{cluster ? 'Local pool on this machine' : 'Workers'}</h2>
       {cluster && (
         <div className="muted" data-testid="local-pool-label">
-          Cluster mode: tasks and load go to the cluster's hosts, never to this pool; these workers take none of that traffic and their figures
-          are not the cluster's. The hosts' workers are in Hosts.
+          Cluster mode: tasks and load go to the cluster's hosts, never to this pool; these workers take none of that traffic and their figures are
+          not the cluster's. The hosts' workers are in Hosts.
         </div>
       )}
       <div className="row">
@@ -57,7 +65,12 @@ export function WorkersView() {
           <thead>
             <tr>
               {COLUMNS.map(([key, label, num, title]) => (
-                <th key={key} className={num ? 'num' : undefined} aria-sort={sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} title={title}>
+                <th
+                  key={key}
+                  className={num ? 'num' : undefined}
+                  aria-sort={sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  title={title}
+                >
                   <button className="th-sort" data-testid={`sort-${key}`} onClick={() => setSort(nextSort(sort, key))}>
                     {label}
                     {sort.key === key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
@@ -83,7 +96,7 @@ export function WorkersView() {
                 <td className="num">{formatCount(w.errors)}</td>
                 <td className="num">{w.inFlight}</td>
                 <td className="num">{formatDuration(w.age)}</td>
-                <td className="num">{w.rssBytes > 0 ? formatBytes(w.rssBytes) : "—" /* not measured yet */}</td>
+                <td className="num">{w.rssBytes > 0 ? formatBytes(w.rssBytes) : '—' /* not measured yet */}</td>
                 <td className="num" title={w.averageResponseTime > 0 ? undefined : 'no message in the last 10–20 s'}>
                   {w.averageResponseTime > 0 ? formatMs(w.averageResponseTime) : '—' /* 0: its latency window is empty (no traffic) */}
                 </td>
@@ -177,7 +190,11 @@ function RecycleAll() {
 function MinMaxHint() {
   const pool = useConfig((s) => s.config?.pool);
   if (!pool) return null;
-  return <span className="muted">scales between {pool.minWorkers} and {pool.maxWorkers}</span>;
+  return (
+    <span className="muted">
+      scales between {pool.minWorkers} and {pool.maxWorkers}
+    </span>
+  );
 }
 
 /** Restart stops every worker and starts fresh ones; asks first because in-flight work is drained. */
