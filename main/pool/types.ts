@@ -19,21 +19,6 @@ export interface ExecuteOptions {
   signal?: AbortSignal; // abort cancels: dequeued, or agent.cancel reaches the greenlet
 }
 
-/** Where one message is, while the caller waits (pool.executeTracked). */
-export interface TaskProgress {
-  state: 'queued' | 'running' | 'retry-wait' | 'done';
-  attempt: number; // attempts sent to a worker so far
-  maxAttempts: number; // 1 + maxRetries
-  elapsedMs: number; // since it was submitted
-  lastError?: string; // code of the last failed attempt (ERR_WORKER_CRASHED, ...)
-  queuePosition?: number; // queued: 1 = next out
-  queueLength?: number;
-  workerId?: string; // running: on this worker
-  runningMs?: number; // running: since it was sent to the worker
-  workerHealthy?: boolean;
-  workerSuspectForMs?: number; // running on a worker that has not answered a ping for this long
-}
-
 export interface TaskOutcome {
   result: unknown;
   workerId: string;
