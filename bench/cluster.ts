@@ -14,6 +14,7 @@ import { ClusterClient } from '../main/cluster/client';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../main/cluster/local-cluster';
 import { NatsCluster } from '../main/cluster/local-nats-cluster';
 import { resolveClusterOptions } from '../main/cluster/options';
+import { ECHO_POOL } from '../main/cluster/test-support/cluster-kit';
 import { GreenletProcessPool } from '../main/pool/index';
 import { cpuPerMessage, measureHops } from './cluster-breakdown';
 import { benchPython, median, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';
@@ -21,12 +22,7 @@ import { benchPython, median, nowUs, percentile, pipelined, round, sequentialLat
 // Local pool and hosts alike: 1 worker, room for every outstanding message (a host takes no more
 // than its pool accepts, so with the defaults its 216 slots would be capped at 200).
 const POOL = {
-  agent: 'echo_agent:EchoAgent',
-  minWorkers: 1,
-  maxWorkers: 1,
-  healthCheckInterval: 60_000,
-  workerRecycleInterval: 0,
-  maxMessagesPerWorker: 0,
+  ...ECHO_POOL,
   concurrencyPerWorker: 1_000,
   messageQueueSize: 10_000,
 };

@@ -6,41 +6,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterClient, type ClusterOutcome } from './client';
+import { ClusterClient } from './client';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { ClusterMonitor } from './monitor';
 import { names } from './topology';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
 import { sleep } from '../../common/test-support/wait';
+import { ECHO_POOL, killHosts, windowed } from './test-support/cluster-kit';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
-const POOL = {
-  agent: 'echo_agent:EchoAgent',
-  minWorkers: 1,
-  maxWorkers: 1,
-  healthCheckInterval: 60_000,
-  workerRecycleInterval: 0,
-  maxMessagesPerWorker: 0,
-};
-
 /** Sends n messages keeping `window` outstanding; calls `at(done)` as answers come. Resolves with every outcome by index. */
-async function load(client: ClusterClient, n: number, window: number, data: (i: number) => unknown, at: (done: number) => void = () => undefined) {
-  const outs: ClusterOutcome[] = new Array(n);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      outs[i] = await client.execute(data(i));
-      at(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: window }, worker));
-  return outs;
-}
+const load = (client: ClusterClient, n: number, window: number, data: (i: number) => unknown, at?: (done: number) => void) =>
+  windowed(n, window, (i) => client.execute(data(i)), at);
 
 describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
   let server: NatsServer;
@@ -56,10 +36,7 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
   afterEach(async () => {
     monitor?.stop();
     await client?.close();
-    for (const h of hosts) {
-      h.signalGroupSafe('SIGCONT');
-      await h.killGroup();
-    }
+    await killHosts(hosts);
     hosts = [];
   });
   afterAll(async () => {
@@ -69,7 +46,7 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
 
   async function cluster(pool: string, n: number, timing: Partial<ClusterOptions>, slots = 64): Promise<ClusterOptions> {
     const c = { pool, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 240_000, ...timing };
-    const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), c, POOL);
+    const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), c, ECHO_POOL);
     const o = resolveClusterOptions({ ...c, servers: [server.url] });
     hosts = await Promise.all(
       Array.from({ length: n }, (_, i) => HostProcess.start(server.url, `${pool}-h${i + 1}`, cfg, ['--slots', String(slots)])),

@@ -17,18 +17,11 @@ import { resolveClusterOptions, type ClusterOptions } from './options';
 import { connectCluster } from './connect';
 import { ensureConsumer, ensureStreams, names } from './topology';
 import { sleep } from '../../common/test-support/wait';
+import { ECHO_POOL, windowed } from './test-support/cluster-kit';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster HA tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
 
-const POOL = {
-  agent: 'echo_agent:EchoAgent',
-  minWorkers: 1,
-  maxWorkers: 1,
-  healthCheckInterval: 60_000,
-  workerRecycleInterval: 0,
-  maxMessagesPerWorker: 0,
-};
 const N = 5_000;
 const ACK_WAIT = 5_000;
 
@@ -63,7 +56,7 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
       timeoutMs: 60_000,
       ...timing,
     };
-    const cfg = writeClusterConfig(dir, c, POOL);
+    const cfg = writeClusterConfig(dir, c, ECHO_POOL);
     // The caller first: it creates the R3 streams and buckets once, before two hosts would race to.
     client = new ClusterClient(resolveClusterOptions({ ...c, servers: nats.urls }));
     await client.start();
@@ -74,18 +67,15 @@ describe.skipIf(!bin)('3-node JetStream cluster, R3: kill -9 of one node mid-loa
 
   /** 5,000 messages, 200 outstanding; `kill()` runs once 1,500 are answered. Any rejection fails the test. */
   async function loadWithKill(kill: () => Promise<string>) {
-    const outs: ClusterOutcome[] = new Array(N);
-    let next = 0;
-    let done = 0;
     let killed: Promise<string> | null = null;
-    const worker = async () => {
-      while (next < N) {
-        const i = next++;
-        outs[i] = await client!.execute({ i });
-        if (++done === 1_500) killed = kill();
-      }
-    };
-    await Promise.all(Array.from({ length: 200 }, worker));
+    const outs = await windowed(
+      N,
+      200,
+      (i) => client!.execute({ i }),
+      (done) => {
+        if (done === 1_500) killed = kill();
+      },
+    );
     return { outs, victim: await killed! };
   }
 

@@ -12,18 +12,10 @@ import { ClusterClient } from './client';
 import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from './local-cluster';
 import { resolveClusterOptions, type ClusterOptions } from './options';
 import { sleep } from '../../common/test-support/wait';
+import { ECHO_POOL, killHosts, windowed } from './test-support/cluster-kit';
 
 const bin = natsServerBinary();
 if (!bin) console.warn('[cluster recovery tests] skipped: no nats-server and no Go to install one (scripts/ensure-nats.mjs)');
-
-const POOL = {
-  agent: 'echo_agent:EchoAgent',
-  minWorkers: 1,
-  maxWorkers: 1,
-  healthCheckInterval: 60_000,
-  workerRecycleInterval: 0,
-  maxMessagesPerWorker: 0,
-};
 
 interface Answer {
   i: number;
@@ -32,21 +24,17 @@ interface Answer {
 }
 
 /** n messages, `window` outstanding; `at(done)` after each answer. Any rejection fails the test. */
-async function load(client: ClusterClient, n: number, window: number, data: (i: number) => unknown, at: (done: number) => void) {
-  const answers: Answer[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
+const load = (client: ClusterClient, n: number, window: number, data: (i: number) => unknown, at: (done: number) => void) =>
+  windowed(
+    n,
+    window,
+    async (i): Promise<Answer> => {
       const sentAt = Date.now();
       const out = await client.execute(data(i));
-      answers.push({ i: (out.result as { i: number }).i, sentAt, answeredAt: Date.now() });
-      at(answers.length);
-    }
-  };
-  await Promise.all(Array.from({ length: window }, worker));
-  return answers;
-}
+      return { i: (out.result as { i: number }).i, sentAt, answeredAt: Date.now() };
+    },
+    at,
+  );
 
 function expectEachOnce(client: ClusterClient, answers: Answer[], n: number) {
   expect(answers.map((a) => a.i).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -66,10 +54,7 @@ describe.skipIf(!bin)('cluster recovery bounds', { timeout: 180_000 }, () => {
   });
   afterEach(async () => {
     await client?.close();
-    for (const h of hosts) {
-      h.signalGroupSafe('SIGCONT');
-      await h.killGroup();
-    }
+    await killHosts(hosts);
     hosts = [];
   });
   afterAll(async () => {
@@ -79,7 +64,7 @@ describe.skipIf(!bin)('cluster recovery bounds', { timeout: 180_000 }, () => {
 
   async function cluster(pool: string, n: number, timing: Partial<ClusterOptions>, slots: number): Promise<void> {
     const c = { pool, heartbeatMs: 250, staleAfterMs: 1_000, downAfterMs: 2_000, nakDelayMs: 50, nakJitterMs: 100, timeoutMs: 120_000, ...timing };
-    const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), c, POOL);
+    const cfg = writeClusterConfig(mkdtempSync(join(dir, pool)), c, ECHO_POOL);
     hosts = await Promise.all(
       Array.from({ length: n }, (_, i) => HostProcess.start(server.url, `${pool}-h${i + 1}`, cfg, ['--slots', String(slots)])),
     );

@@ -3,13 +3,11 @@
 // router's moves), with the host named; and what a cluster task waits on in the
 // Tasks view. Real nats-server, real host agent processes, real Python workers
 // that kill themselves on {"crash": true}.
-import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../common/contract';
-import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
-import { resolveClusterOptions } from '../cluster/options';
+import { natsServerBinary } from '../cluster/local-cluster';
 import type { ControlPlane } from './index';
-import { createPlane, SMALL, tempDir } from './test-support/plane';
+import { ClusterRig } from './test-support/cluster-rig';
 import { waitFor } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
@@ -18,26 +16,15 @@ if (!bin) console.warn('[cluster alerts tests] skipped: no nats-server and no Go
 const CLUSTER = { pool: 'alerts', heartbeatMs: 200, staleAfterMs: 800, downAfterMs: 1_500, ackWaitMs: 3_000 };
 
 describe.skipIf(!bin)('cluster alerts', { timeout: 180_000 }, () => {
-  let server: NatsServer;
-  let dir: string;
+  const rig = new ClusterRig();
   let plane: ControlPlane;
-  const hosts: HostProcess[] = [];
 
   beforeAll(async () => {
-    server = await NatsServer.start(bin!);
-    dir = await tempDir();
-    const cfg = writeClusterConfig(dir, CLUSTER, { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1 });
-    hosts.push(await HostProcess.start(server.url, 'a1', cfg, ['--slots', '4']), await HostProcess.start(server.url, 'a2', cfg, ['--slots', '4']));
-    plane = await createPlane(dir, SMALL, { cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
+    plane = await rig.start(bin!, CLUSTER, { agent: 'crash_agent:CrashAgent', minWorkers: 1, maxWorkers: 1 }, ['a1', 'a2'], 4);
     await waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === 2, '2 hosts up', 60_000);
   }, 120_000);
 
-  afterAll(async () => {
-    await plane?.stop();
-    for (const h of hosts) await h.killGroup();
-    await server?.dispose();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig.stop());
 
   it("raises the restart and poison alerts for the cluster's hosts, the host named", async () => {
     const raised: Alert[] = [];

@@ -4,15 +4,13 @@
 // started again under its id keeps what it did. Real nats-server, real host
 // agent processes, real Python workers.
 import { execFileSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsSample } from '../../common/contract';
-import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
-import { resolveClusterOptions } from '../cluster/options';
+import { HostProcess, natsServerBinary } from '../cluster/local-cluster';
 import { findPromtool } from '../../scripts/promtool.mjs';
 import { createPoolMetrics } from '../headless/metrics';
 import type { ControlPlane } from './index';
-import { createPlane, SMALL, tempDir } from './test-support/plane';
+import { ClusterRig } from './test-support/cluster-rig';
 import { sleep, waitFor } from '../../common/test-support/wait';
 
 const bin = natsServerBinary();
@@ -21,11 +19,9 @@ if (!bin) console.warn('[cluster figures tests] skipped: no nats-server and no G
 const CLUSTER = { pool: 'figures', heartbeatMs: 200, staleAfterMs: 800, downAfterMs: 1_500, ackWaitMs: 3_000 };
 
 describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_000 }, () => {
-  let server: NatsServer;
-  let dir: string;
-  let cfg: string;
+  const rig = new ClusterRig();
+  const { hosts } = rig; // a test restarts a host in its place
   let plane: ControlPlane;
-  const hosts: HostProcess[] = [];
   const samples: MetricsSample[] = [];
   let answers = 0; // what callers got
 
@@ -51,22 +47,13 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     waitFor(async () => (await plane.handlers.getHosts({})).hosts.filter((h) => h.status === 'up').length === n, `${n} hosts up`, 60_000);
 
   beforeAll(async () => {
-    server = await NatsServer.start(bin!);
-    dir = await tempDir();
-    cfg = writeClusterConfig(dir, CLUSTER, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 });
-    hosts.push(await HostProcess.start(server.url, 'f1', cfg, ['--slots', '8']), await HostProcess.start(server.url, 'f2', cfg, ['--slots', '8']));
     // The local pool has 1 worker, the cluster 2 (one per host): the figures tell them apart.
-    plane = await createPlane(dir, SMALL, { cluster: resolveClusterOptions({ ...CLUSTER, servers: [server.url] }) });
+    plane = await rig.start(bin!, CLUSTER, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 }, ['f1', 'f2'], 8);
     plane.on('metrics.sample', (s) => samples.push(s));
     await upHosts(2);
   }, 120_000);
 
-  afterAll(async () => {
-    await plane?.stop();
-    for (const h of hosts) await h.killGroup();
-    await server?.dispose();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig.stop());
 
   it("samples, the export and /metrics show the cluster's throughput and answered count", async () => {
     await send(120);
@@ -115,7 +102,7 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     const before = (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f1')!;
     expect(before.processed).toBeGreaterThan(0); // it took part (fetches are spread; 120 messages reach both)
     await hosts[0]!.killGroup();
-    hosts[0] = await HostProcess.start(server.url, 'f1', cfg, ['--slots', '8']);
+    hosts[0] = await HostProcess.start(rig.server.url, 'f1', rig.cfg, ['--slots', '8']);
     await waitFor(
       async () => (await plane.handlers.getHosts({})).hosts.find((h) => h.hostId === 'f1' && h.pid !== before.pid && h.status === 'up'),
       'f1 back as a new process',
@@ -143,7 +130,7 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     const gone = new Promise((r) => f2.child!.once('exit', r));
     f2.child!.kill('SIGTERM'); // the host process only: it drains, puts its final counts and leaves
     await gone;
-    hosts[1] = await HostProcess.start(server.url, 'f2', cfg, ['--slots', '8']);
+    hosts[1] = await HostProcess.start(rig.server.url, 'f2', rig.cfg, ['--slots', '8']);
     await load;
     expect(answers).toBe(380);
     await settles(async () => (await totals())?.processed ?? 0, answers);

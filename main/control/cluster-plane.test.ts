@@ -3,10 +3,11 @@
 // JetStream, per-host control, export and alerts including hosts.
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostProcess, NatsServer, natsServerBinary, writeClusterConfig } from '../cluster/local-cluster';
+import { natsServerBinary } from '../cluster/local-cluster';
 import { resolveClusterOptions } from '../cluster/options';
 import { createPoolMetrics } from '../headless/metrics';
 import type { ControlPlane } from './index';
+import { ClusterRig } from './test-support/cluster-rig';
 import { createPlane, SMALL, tempDir } from './test-support/plane';
 import { rejection, waitFor } from '../../common/test-support/wait';
 
@@ -35,30 +36,18 @@ describe('control plane with a cluster that is not reachable', () => {
 });
 
 describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () => {
-  let server: NatsServer;
-  let dir: string;
+  const rig = new ClusterRig();
   let plane: ControlPlane;
-  const hosts: HostProcess[] = [];
 
   beforeAll(async () => {
-    server = await NatsServer.start(bin!);
-    dir = await tempDir();
     const cluster = { pool: 'plane', heartbeatMs: 200, staleAfterMs: 800, downAfterMs: 1_500, ackWaitMs: 3_000 };
-    const cfg = writeClusterConfig(dir, cluster, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 });
-    hosts.push(await HostProcess.start(server.url, 'p1', cfg, ['--slots', '8']), await HostProcess.start(server.url, 'p2', cfg, ['--slots', '8']));
-    plane = await createPlane(
-      dir,
-      { ...SMALL, alerts: { raiseAfterSamples: 1 } },
-      { cluster: resolveClusterOptions({ ...cluster, servers: [server.url] }) },
-    );
+    plane = await rig.start(bin!, cluster, { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1 }, ['p1', 'p2'], 8, {
+      ...SMALL,
+      alerts: { raiseAfterSamples: 1 },
+    });
   }, 120_000);
 
-  afterAll(async () => {
-    await plane?.stop();
-    for (const h of hosts) await h.killGroup();
-    await server?.dispose();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig.stop());
 
   it('lists the hosts as up, with capacity and their workers', async () => {
     const view = await waitFor(
@@ -102,7 +91,7 @@ describe.skipIf(!bin)('control plane with a cluster', { timeout: 120_000 }, () =
   });
 
   it('a killed host raises a hostDown alert, is logged, and the export carries the hosts', async () => {
-    await hosts[1]!.killGroup();
+    await rig.hosts[1]!.killGroup();
     const alert = await waitFor(async () => (await plane.handlers.getAlerts({})).active.find((a) => a.kind === 'hostDown'), 'hostDown alert', 20_000);
     expect(alert).toMatchObject({ id: 'hostDown:p2', hostId: 'p2', severity: 'critical' });
     const log = await plane.handlers.getEvents({ limit: 500 });

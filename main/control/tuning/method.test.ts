@@ -19,12 +19,13 @@ afterAll(async () => {
 
 const load = { rate: 64, sleepMs: 50, cpuMs: 0, failureRate: 0, payloadBytes: 0, replay: false, replayMultiple: 1 };
 
-async function run(pool: Record<string, unknown>, spec: ExperimentSpec, traffic?: TrafficRecord[]): Promise<Experiment> {
+/** A tuning service on a fresh data dir, its pool 1 worker unless `pool` says otherwise. */
+async function service(pool: Record<string, unknown>, traffic?: TrafficRecord[]): Promise<TuningService> {
   const dir = await tempDir();
   dirs.push(dir);
   const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 1, ...pool } }));
   if (!v.ok) throw new Error(JSON.stringify(v.issues));
-  const s = new TuningService({
+  return new TuningService({
     config: () => v.config,
     poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
     liveWorkers: () => 1,
@@ -32,6 +33,10 @@ async function run(pool: Record<string, unknown>, spec: ExperimentSpec, traffic?
     now: Date.now,
     traffic: traffic && (() => traffic),
   });
+}
+
+async function run(pool: Record<string, unknown>, spec: ExperimentSpec, traffic?: TrafficRecord[]): Promise<Experiment> {
+  const s = await service(pool, traffic);
   const started = s.start(spec);
   return waitFor(() => s.list().find((e) => e.id === started.id && e.status !== 'running'), 'the experiment to end', 120_000);
 }
@@ -147,17 +152,7 @@ describe('replay', () => {
 
 describe('shapes that cannot fit', () => {
   it('refuses an experiment whose outstanding payloads could exhaust the heap, naming the field, before any pool starts', async () => {
-    const dir = await tempDir();
-    dirs.push(dir);
-    const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 8 } }));
-    if (!v.ok) throw new Error('config');
-    const s = new TuningService({
-      config: () => v.config,
-      poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
-      liveWorkers: () => 1,
-      emit: () => undefined,
-      now: Date.now,
-    });
+    const s = await service({ maxWorkers: 8 });
     const spec: ExperimentSpec = {
       vary: [
         { setting: 'workers', values: [8] },
@@ -177,17 +172,7 @@ describe('shapes that cannot fit', () => {
   });
 
   it('refuses an experiment longer than its time bound, and a capacity run without a p99 budget, naming the field', async () => {
-    const dir = await tempDir();
-    dirs.push(dir);
-    const v = validateConfig(mergePatch(defaultConfig(), { pool: { minWorkers: 1, maxWorkers: 2 } }));
-    if (!v.ok) throw new Error('config');
-    const s = new TuningService({
-      config: () => v.config,
-      poolOptions: (c) => toPoolOptions(c, { dataDir: dir }),
-      liveWorkers: () => 1,
-      emit: () => undefined,
-      now: Date.now,
-    });
+    const s = await service({ maxWorkers: 2 });
     const long: ExperimentSpec = {
       vary: [{ setting: 'workers', values: [1, 2, 3, 4] }],
       load,

@@ -6,7 +6,8 @@ import type { ExperimentSpec, TuningStep } from '../../../common/tuning';
 import { levelRates } from './capacity';
 import { stepGrid, type StepSettings } from './settings';
 
-const emptyFigures = {
+/** A step's figures before it has run (tests build recorded steps from it too). */
+export const emptyFigures = {
   throughput: 0,
   offered: 0,
   p50Ms: 0,

@@ -10,6 +10,7 @@ import type { ControlPlane } from '../index';
 import { toPoolOptions } from '../config/pool-options';
 import { createPlane, tempDir } from '../test-support/plane';
 import type { TrafficRecord } from '../../pool/index';
+import { emptyFigures } from './plan';
 import { TuningService } from './service';
 import { processAlive } from './step';
 import { rejection, waitFor } from '../../../common/test-support/wait';
@@ -208,19 +209,7 @@ describe('tuning experiments', () => {
       settings: { workers: 1 },
       baseline: true,
       status: 'running',
-      throughput: 0,
-      offered: 0,
-      p50Ms: 0,
-      p95Ms: 0,
-      p99Ms: 0,
-      errorRate: 0,
-      rejectionRate: 0,
-      messages: 0,
-      answered: 0,
-      backlogGrowth: 0,
-      keptUp: false,
-      rssBytes: 0,
-      loopLagMs: 0,
+      ...emptyFigures,
     };
     await fs.writeFile(
       file,
