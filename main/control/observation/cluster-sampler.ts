@@ -6,11 +6,10 @@
 import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../../common/contract';
 import { addLatency, emptyLatency, latencyDelta, quantileMs } from '../../cluster/counts';
 import type { HostLatency, HostsView } from '../../cluster/index';
-import { round } from './sample-math';
+import { OUTCOME_FIELDS, outcomeRates, round } from './sample-math';
 
 // Latency over the last ~10 s of answers, as the engine's own window (10–20 s) does for the local pool.
 const LATENCY_WINDOW_MS = 10_000;
-const KEYS = ['answered', 'agentError', 'timedOut', 'rejected', 'cancelled'] as const satisfies ReadonlyArray<keyof OutcomeCounts>;
 
 interface HostReading {
   processed: number;
@@ -40,21 +39,17 @@ export class ClusterSampleBuilder {
       this.prev.set(h.hostId, now);
       // The ledger never steps back; a step back all the same (state lost) counts as nothing, not as negative.
       dMsgs += Math.max(0, now.processed - before.processed);
-      for (const k of KEYS) d[k] += Math.max(0, now.outcomes[k] - before.outcomes[k]);
+      for (const k of OUTCOME_FIELDS) d[k] += Math.max(0, now.outcomes[k] - before.outcomes[k]);
       const dl = before.latency && now.latency ? latencyDelta(before.latency, now.latency) : null;
       if (dl) addLatency(this.seen, dl);
     }
-    const messages = KEYS.reduce((n, k) => n + d[k], 0);
-    const accepted = messages - d.rejected;
     const lat = this.window(t);
     const traffic = lat !== null && lat.count > 0;
     return {
       t,
       throughput: dtSec === 0 ? 0 : round(dMsgs / dtSec),
       outcomes: d,
-      messages,
-      errorRate: accepted === 0 ? null : round((d.agentError + d.timedOut) / accepted, 4),
-      rejectionRate: messages === 0 ? null : round(d.rejected / messages, 4),
+      ...outcomeRates(d),
       // Answer times on the hosts over the window; p95/p99 are the upper bounds of their buckets.
       // null: nothing answered in the window ("no traffic"), never a held old figure.
       avgLatencyMs: traffic ? round(lat.sumMs / lat.count) : null,

@@ -8,6 +8,21 @@ import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../../common
 
 export const OUTCOME_FIELDS = ['answered', 'agentError', 'timedOut', 'rejected', 'cancelled'] as const satisfies ReadonlyArray<keyof OutcomeCounts>;
 
+/**
+ * A span's message count and its two rates, from its outcome counts: the error rate is of what was
+ * accepted (a crash or a queue timeout is an error but never processed, so with only those it reads
+ * 100 %, not 0 %), the rejection rate of everything sent; null when the span settled nothing.
+ */
+export function outcomeRates(o: OutcomeCounts): Pick<MetricsSample, 'messages' | 'errorRate' | 'rejectionRate'> {
+  const messages = o.answered + o.agentError + o.timedOut + o.rejected + o.cancelled;
+  const accepted = messages - o.rejected;
+  return {
+    messages,
+    errorRate: accepted === 0 ? null : round((o.agentError + o.timedOut) / accepted, 4),
+    rejectionRate: messages === 0 ? null : round(o.rejected / messages, 4),
+  };
+}
+
 // The pool-level columns (persisted history, CSV export). The outcome columns are the sample's
 // `outcomes` flattened; a value is null where the sample has none (no traffic, older samples).
 export const POOL_FIELDS = [
@@ -151,11 +166,7 @@ export class SampleAggregator {
     const o = out.outcomes;
     if (o) {
       // rates of the whole bucket, from its summed counts (a mean of per-interval rates would weigh a quiet second like a busy one)
-      const messages = o.answered + o.agentError + o.timedOut + o.rejected + o.cancelled;
-      const accepted = messages - o.rejected;
-      out.messages = messages;
-      out.errorRate = accepted === 0 ? null : round((o.agentError + o.timedOut) / accepted, 4);
-      out.rejectionRate = messages === 0 ? null : round(o.rejected / messages, 4);
+      Object.assign(out, outcomeRates(o));
     }
     out.workers = this.perWorker ? [] : NO_WORKERS;
     for (const [id, a] of this.workers) {

@@ -3,19 +3,18 @@
 // reuses its delta maps, so an idle pool costs a few microseconds a second.
 import type { MetricsSample, OutcomeCounts, WorkerSample } from '../../../common/contract';
 import type { DetailedPoolStats } from '../../pool/index';
-import { round } from './sample-math';
+import { OUTCOME_FIELDS, outcomeRates, round } from './sample-math';
 
 export interface StatsSource {
   getDetailedStats(): DetailedPoolStats;
 }
 
-const OUTCOMES = ['answered', 'agentError', 'timedOut', 'rejected', 'cancelled'] as const satisfies ReadonlyArray<keyof OutcomeCounts>;
 const ZERO: OutcomeCounts = { answered: 0, agentError: 0, timedOut: 0, rejected: 0, cancelled: 0 };
 
 /** Interval deltas of the engine's outcome counters; undefined when any went backwards (a new pool: new baseline). */
 function outcomeDelta(now: OutcomeCounts, prev: OutcomeCounts): OutcomeCounts | undefined {
   const d = { ...ZERO };
-  for (const k of OUTCOMES) {
+  for (const k of OUTCOME_FIELDS) {
     if (now[k] < prev[k]) return undefined;
     d[k] = now[k] - prev[k];
   }
@@ -38,8 +37,6 @@ export class SampleBuilder {
     // (restart): its baseline is 0 again, so its counts so far are this interval's.
     const d = outcomeDelta(stats.outcomes, this.prevOutcomes) ?? { ...stats.outcomes };
     const dMsgs = first || stats.totalMessagesProcessed < this.prevProcessed ? 0 : stats.totalMessagesProcessed - this.prevProcessed;
-    const messages = d.answered + d.agentError + d.timedOut + d.rejected + d.cancelled;
-    const accepted = messages - d.rejected;
     const workers = this.workerSamples(stats, first);
     this.prevT = t;
     this.prevProcessed = stats.totalMessagesProcessed;
@@ -49,11 +46,7 @@ export class SampleBuilder {
       t,
       throughput: dtSec === 0 ? 0 : round(dMsgs / dtSec),
       outcomes: { ...d },
-      messages,
-      // A message that crashed its worker or timed out in the queue is an error but never processed:
-      // the denominator is what the pool accepted, so with only those the rate reads 100 %, not 0 %.
-      errorRate: accepted === 0 ? null : round((d.agentError + d.timedOut) / accepted, 4),
-      rejectionRate: messages === 0 ? null : round(d.rejected / messages, 4),
+      ...outcomeRates(d),
       avgLatencyMs: traffic ? round(stats.averageResponseTime) : null,
       p95LatencyMs: traffic ? round(stats.p95ResponseTime) : null,
       p99LatencyMs: traffic ? round(stats.p99ResponseTime) : null,
