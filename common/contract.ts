@@ -4,6 +4,7 @@
 // here plus one handler in the control plane. Imports only zod and types.
 import { z } from 'zod';
 import { controlHostInputSchema } from './host-control';
+import { LOAD_BOUNDS, type LoadField } from './load-shape';
 import { configPatchSchema, poolOptionSchema } from './schemas';
 import type { AlertThresholds, AppConfig } from './schemas';
 import type { ErrorCode } from './error-table';
@@ -229,6 +230,12 @@ export interface ApiErrorShape {
 
 // ---- the table ----
 
+/** A load field's schema, from the one table of its bounds (common/load-shape.ts). */
+const loadNumber = (f: LoadField) => {
+  const b = LOAD_BOUNDS[f];
+  return (b.int ? z.number().int() : z.number()).min(b.min).max(b.max);
+};
+
 export const contract = {
   methods: {
     getAppInfo: { input: none, output: out<AppInfo>() },
@@ -281,11 +288,11 @@ export const contract = {
     getTaskProgress: { input: z.strictObject({ trackId: z.string().min(1).max(64) }), output: out<TaskProgress | null>() },
     startLoad: {
       input: z.strictObject({
-        rate: z.number().min(0.1).max(100_000),
-        count: z.number().int().min(0).max(10_000_000), // 0 = until stopped
-        sleepMs: z.number().int().min(0).max(600_000).default(0),
-        failureRate: z.number().min(0).max(1).default(0),
-        payloadBytes: z.number().int().min(0).max(1_000_000).default(0),
+        rate: loadNumber('rate'),
+        count: loadNumber('count'), // 0 = until stopped
+        sleepMs: loadNumber('sleepMs').default(0),
+        failureRate: loadNumber('failureRate').default(0),
+        payloadBytes: loadNumber('payloadBytes').default(0),
       }),
       output: out<LoadStatus>(),
     },

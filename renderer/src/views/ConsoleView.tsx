@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { loadFieldError, type LoadField } from '../../../common/load-shape';
 import { formatCount, formatMs } from '../lib/format';
 import { taskWaitText } from '../lib/taskWait';
 import { useLoad, type LoadForm } from '../state/load';
@@ -103,11 +104,10 @@ function LoadGenerator() {
   const f = useLoad((s) => s.form);
   const errors: Record<string, string> = {};
   const v = { rate: num(f.rate), count: num(f.count), sleepMs: num(f.sleepMs), failureRate: num(f.failureRate), payloadBytes: num(f.payloadBytes) };
-  if (!(v.rate >= 0.1 && v.rate <= 100_000)) errors.rate = '0.1 – 100,000';
-  if (!(Number.isInteger(v.count) && v.count >= 0)) errors.count = 'whole number ≥ 0 (0 = until stopped)';
-  if (!(Number.isInteger(v.sleepMs) && v.sleepMs >= 0 && v.sleepMs <= 600_000)) errors.sleepMs = '0 – 600,000';
-  if (!(v.failureRate >= 0 && v.failureRate <= 1)) errors.failureRate = '0 – 1';
-  if (!(Number.isInteger(v.payloadBytes) && v.payloadBytes >= 0 && v.payloadBytes <= 1_000_000)) errors.payloadBytes = '0 – 1,000,000';
+  for (const k of Object.keys(v) as LoadField[]) {
+    const err = loadFieldError(k, v[k]);
+    if (err) errors[k] = err;
+  }
   const ok = Object.keys(errors).length === 0;
   const running = status?.running ?? false;
   const input = (key: keyof LoadForm, label: string, unit: string, help?: string) => (
