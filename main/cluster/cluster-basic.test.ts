@@ -130,6 +130,31 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     expect(back).toBe(true);
   });
 
+  it('a poison message sent in one envelope with 19 others: they are answered, only it ends in dead letters', async () => {
+    const envelopes = client.stats.envelopes;
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      client.execute(i === 7 ? { crash: true, tag: 'poison-env' } : { i, tag: 'sibling' }).then(
+        (x) => ({ ok: true as const, i: (x.result as { i: number }).i, delivery: x.delivery }),
+        (e: { code: string; details?: { attempts?: number } }) => ({ ok: false as const, code: e.code, attempts: e.details?.attempts }),
+      ),
+    );
+    const outs = await Promise.all(sends);
+    expect(client.stats.envelopes).toBe(envelopes + 1); // sent in one turn: one broker message
+    expect(outs[7]).toEqual({ ok: false, code: 'ERR_POISON_MESSAGE', attempts: o.maxDeliver });
+    const siblings = outs.filter((_, i) => i !== 7);
+    expect(siblings.map((x) => (x.ok ? x.i : x.code))).toEqual(Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 7));
+    // A sibling on the crashed worker runs once more, alone; none is run to max_deliver beside the culprit.
+    expect(Math.max(...siblings.map((x) => (x.ok ? x.delivery : 99)))).toBeLessThan(o.maxDeliver);
+    let dead = await monitor.deadLetters!.list();
+    for (let i = 0; i < 100 && !dead.some((d) => d.data.includes('poison-env')); i++) {
+      await sleep(100);
+      dead = await monitor.deadLetters!.list();
+    }
+    expect(dead.filter((d) => d.data.includes('poison-env'))).toMatchObject([{ caller: client.clientId, deliveries: o.maxDeliver }]);
+    expect(dead.some((d) => d.data.includes('sibling'))).toBe(false);
+    expect(client.stats.duplicateResults).toBe(0);
+  });
+
   it('per-host control: stats of one host, scale on all', async () => {
     const [stats] = await monitor.control('h1', { op: 'stats' });
     expect(stats).toMatchObject({ hostId: 'h1', ok: true, result: { total: 1 } });
