@@ -4,7 +4,7 @@
 // length must still leave every member exactly one answer, counted once.
 import { describe, expect, it } from 'vitest';
 import { envelopeBody, MAX_ENVELOPE_BYTES, MAX_MEMBERS, pack, readAnswer, readEnvelope, type Member, type Outgoing } from './envelope';
-import { EnvelopeJob, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
+import { EnvelopeJob, noEnvelopeStats, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
 import { Junk } from './records';
 import type { ResultRecord } from './wire';
 
@@ -92,6 +92,7 @@ function host(id: string, store: Store, rnd: () => number, counts: { stored: num
     exists: (k) => Promise.resolve(store.keys.has(k)),
     stored: () => void counts.stored++,
     duplicate: () => void counts.dup++,
+    envelopeStats: noEnvelopeStats(),
   };
 }
 

@@ -24,7 +24,7 @@ import { emptyLatency, noOutcomes, observe, outcomeOf } from './counts';
 import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
 import { HDR_BATCH, MAX_MEMBERS, readAnswer, readEnvelope, type Member } from './envelope';
-import { EnvelopeJob, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
+import { EnvelopeJob, noEnvelopeStats, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
 import { isHostSide } from '../../common/error-table';
 
 export interface HostAgentOptions {
@@ -59,6 +59,7 @@ export class HostAgent extends EventEmitter {
   // Counted when a result is stored, like `processed`: what callers got from this process.
   readonly outcomes = noOutcomes();
   readonly latency = emptyLatency();
+  readonly envelopeStats = noEnvelopeStats();
   private readonly o: ClusterOptions;
   private readonly slotsNote: string;
   private nc: NatsConnection | null = null;
@@ -108,6 +109,7 @@ export class HostAgent extends EventEmitter {
       exists: async (key) => (await this.topo!.results.get(key))?.operation === 'PUT',
       stored: (rec, started) => this.stored(rec, started),
       duplicate: () => void this.counters.duplicates++,
+      envelopeStats: this.envelopeStats,
     };
     this.slotsNote =
       wanted > accepts

@@ -37,7 +37,18 @@ export interface EnvelopeHost {
   exists(key: string): Promise<boolean>;
   stored(rec: ResultRecord, started?: number): void;
   duplicate(): void;
+  /** What the envelopes came to: group records written and the answers in them, answers stored alone. */
+  readonly envelopeStats: EnvelopeStats;
 }
+
+export interface EnvelopeStats {
+  envelopes: number;
+  groups: number;
+  grouped: number;
+  alone: number;
+}
+
+export const noEnvelopeStats = (): EnvelopeStats => ({ envelopes: 0, groups: 0, grouped: 0, alone: 0 });
 
 // After the first answer, how long the others may take to join its group record. Echo-sized
 // members all finish within it; a slow member is stored alone and delays nobody else by more.
@@ -66,6 +77,7 @@ export class EnvelopeJob {
   }
 
   async start(): Promise<void> {
+    this.host.envelopeStats.envelopes++;
     let covered: Set<string> | null = null;
     try {
       covered = this.delivery > 1 ? await this.answered() : null;
@@ -119,7 +131,11 @@ export class EnvelopeJob {
     for (const { id, r } of batch) if (r.rec) recs[id] = r.rec;
     this.host.createOnly(this.groupKey, groupRecord(this.host.hostId, this.delivery, recs)).then(
       async (how) => {
-        if (how === 'stored') this.covered = new Set(Object.keys(recs));
+        if (how === 'stored') {
+          this.covered = new Set(Object.keys(recs));
+          this.host.envelopeStats.groups++;
+          this.host.envelopeStats.grouped += this.covered.size;
+        }
         else {
           try {
             this.covered = (await this.host.readGroup(this.groupKey)) ?? new Set();
@@ -151,7 +167,10 @@ export class EnvelopeJob {
     if (this.covered.has(id)) return this.settled(r, () => this.host.duplicate());
     if (!r.rec || this.blind) return this.settled(r, () => undefined, id);
     this.host.createOnly(this.callerKey + id, r.rec).then(
-      (how) => this.settled(r, () => (how === 'stored' ? this.host.stored(r.rec!, r.started) : this.host.duplicate())),
+      (how) => {
+        if (how === 'stored') this.host.envelopeStats.alone++;
+        this.settled(r, () => (how === 'stored' ? this.host.stored(r.rec!, r.started) : this.host.duplicate()));
+      },
       () => this.settled({ ...r, rec: null }, () => undefined, id),
     );
   }
