@@ -5,13 +5,21 @@
 //   waking four hops costs against the hops themselves.
 // - cpu: CPU per message of the caller (this process), the host agent's Node process and
 //   nats-server, read around a fixed pipelined batch (process.cpuUsage, /proc/<pid>/stat).
+// - floor: what the broker alone costs a sequential round trip — core request/reply to another
+//   process and within this one, and a JetStream publish + PubAck — so the cluster's latency
+//   target can be judged against a figure of the same run, not a belief.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
-import { nowUs, percentile, round } from './lib';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { waitForLine } from '../main/cluster/local-cluster';
+import { nowUs, percentile, root, round, sequentialLatency } from './lib';
 
 const HOPS_N = 500;
+const FLOOR_N = 2_000;
+const FLOOR_WARMUP = 300;
 
 /** utime + stime of a process in µs (Linux); undefined elsewhere or once it is gone. */
 export function procCpuUs(pid: number | undefined): number | undefined {
@@ -98,6 +106,71 @@ export async function measureHops(url: string) {
       kv_put_to_watch: p50(watchUs),
     };
     return { ...hops, sum_of_hops: round(hops.publish_puback + hops.fetch_one + hops.kv_create + hops.kv_put_to_watch, 1) };
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Sequential core request/reply through the server; the responder echoes the payload. */
+function coreRtt(nc: NatsConnection, subject: string) {
+  const payload = JSON.stringify({ n: 1 });
+  return sequentialLatency(() => nc.request(subject, payload, { timeout: 5_000 }), FLOOR_N, FLOOR_WARMUP);
+}
+
+/** Responder in a child Node process: the two-process round trip every cluster hop pays. */
+async function twoProcessRtt(url: string, nc: NatsConnection) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'nats-echo.ts'), url, 'floor.echo2'], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  try {
+    await waitForLine(child, /echo ready/, 'nats-echo responder');
+    return await coreRtt(nc, 'floor.echo2');
+  } finally {
+    child.kill(); // if this process dies instead, the responder sees its stdin close and exits
+  }
+}
+
+/** Two connections of this process: the same server trip without a second process to wake. */
+async function oneProcessRtt(url: string, nc: NatsConnection) {
+  const responder = await connect({ servers: url, noAsyncTraces: true });
+  try {
+    responder.subscribe('floor.echo1', { callback: (_err, m) => void m.respond(m.data) });
+    await responder.flush();
+    return await coreRtt(nc, 'floor.echo1');
+  } finally {
+    await responder.close();
+  }
+}
+
+/** publish + PubAck on a file-storage stream, with a msg id as the work publish carries. */
+async function jsPublish(nc: NatsConnection) {
+  await (await jetstreamManager(nc)).streams.add({ name: 'FLOOR', subjects: ['floor.js'], storage: StorageType.File });
+  const js = jetstream(nc);
+  const payload = JSON.stringify({ n: 1 });
+  let k = 0; // one id per publish: sequentialLatency restarts its index after the warm-up, and a repeat would be a duplicate
+  return sequentialLatency(() => js.publish('floor.js', payload, { msgID: `f${k++}` }), FLOOR_N, FLOOR_WARMUP);
+}
+
+/** The broker's floor: sequential p50/p99 µs of a core round trip (2 processes, 1 process) and a JetStream publish. */
+export async function measureFloor(url: string) {
+  const nc = await connect({ servers: url, noAsyncTraces: true });
+  try {
+    const two = await twoProcessRtt(url, nc);
+    const one = await oneProcessRtt(url, nc);
+    const js = await jsPublish(nc);
+    // PING/PONG: the server answering itself, nothing stored — js_publish minus this is what a store adds.
+    const ping = await sequentialLatency(() => nc.flush(), FLOOR_N, FLOOR_WARMUP);
+    const r = (x: number) => round(x, 1);
+    return {
+      core_rtt_2proc_p50_us: r(two.seq_p50_us),
+      core_rtt_2proc_p99_us: r(two.seq_p99_us),
+      core_rtt_1proc_p50_us: r(one.seq_p50_us),
+      core_rtt_1proc_p99_us: r(one.seq_p99_us),
+      js_publish_p50_us: r(js.seq_p50_us),
+      js_publish_p99_us: r(js.seq_p99_us),
+      server_ping_p50_us: r(ping.seq_p50_us),
+    };
   } finally {
     await nc.close();
   }

@@ -2,7 +2,8 @@
 // the same run — sequential p50/p99, p50 under load, pipelined msg/s at 200 and
 // 1,000 outstanding (local and 1 host alternating each round), CPU per message
 // and each broker hop alone (cluster-breakdown.ts), 3 host agents — and how
-// long after a host kill its messages are redelivered.
+// long after a host kill its messages are redelivered. The floor rows time what the broker alone
+// costs a sequential round trip, against this run's local p50 (issue 19's ≤ 10× target).
 // Every host runs 1 worker so the comparison is worker for worker; on a 2-core
 // machine three hosts cannot add throughput (they share the same cores).
 // The R3 rows run the same load on a 3-node JetStream cluster (loopback) with
@@ -16,7 +17,7 @@ import { NatsCluster } from '../main/cluster/local-nats-cluster';
 import { resolveClusterOptions } from '../main/cluster/options';
 import { ECHO_POOL } from '../main/cluster/test-support/cluster-kit';
 import { GreenletProcessPool } from '../main/pool/index';
-import { cpuPerMessage, measureHops } from './cluster-breakdown';
+import { cpuPerMessage, measureFloor, measureHops } from './cluster-breakdown';
 import { benchPython, median, nowUs, percentile, pipelined, round, sequentialLatency } from './lib';
 
 // Local pool and hosts alike: 1 worker, room for every outstanding message (a host takes no more
@@ -188,6 +189,7 @@ export async function runClusterBench() {
   const dir = mkdtempSync(join(tmpdir(), 'gcc-bench-cluster-'));
   try {
     const hops = await measureHops(server.url);
+    const floor = await measureFloor(server.url);
     const { local: l, hosts_1: one, tp } = await oneHostAgainstLocal(server, dir);
     const three = await hostsRun([server.url], dir, 3);
     const r = await redelivery(server, dir);
@@ -197,6 +199,7 @@ export async function runClusterBench() {
       hosts_1: one,
       hosts_3: three,
       hops_p50_us: hops,
+      floor: { ...floor, core_rtt_ratio_to_local: round(floor.core_rtt_2proc_p50_us / l.seq_p50_us) },
       seq_p50_ratio_1_host: round(one.seq_p50_us / l.seq_p50_us),
       work20ms_p50_ratio_1_host: round(one.work20ms_p50_us / l.work20ms_p50_us),
       loaded_p50_ratio_1_host: round(one.loaded_p50_us / l.loaded_p50_us),

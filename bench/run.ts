@@ -105,6 +105,9 @@ checks.push(['A2A 1 MiB [{},…] ms ÷ submitTask ms', large?.large_ratio, '≤ 
 const cl = extra.cluster as Num | undefined;
 // Issue 19's targets: 1 host ≥ 0.3× the local pool's msg/s at 200 and at 1,000 outstanding, sequential p50 ≤ 10× (bare echo).
 checks.push(['cluster p50 / local, bare echo, sequential', cl?.seq_p50_ratio_1_host, '≤ 10', le(cl?.seq_p50_ratio_1_host, 10)]);
+// The floor under that target: one core NATS round trip to another process, same run (cluster-breakdown.ts).
+const clFloor = (extra.cluster as { floor?: Num } | undefined)?.floor;
+checks.push(['  broker floor: core RTT, 2 processes / local', clFloor?.core_rtt_ratio_to_local, '(information)', undefined]);
 checks.push(['cluster p50 / local, 20 ms messages, sequential', cl?.work20ms_p50_ratio_1_host, '≤ 3', le(cl?.work20ms_p50_ratio_1_host, 3)]);
 checks.push(['cluster p50 / local, echo, 200 outstanding', cl?.loaded_p50_ratio_1_host, '(information)', undefined]);
 checks.push(['cluster msg/s / local, 1 host, 200 outstanding', cl?.throughput_ratio_1_host, '≥ 0.3', ge(cl?.throughput_ratio_1_host, 0.3)]);
@@ -123,13 +126,18 @@ checks.push([
   '≤ ack_wait + 1000',
   cl?.redelivery_max_ms === undefined ? undefined : cl.redelivery_max_ms <= (cl.ack_wait_ms ?? 0) + 1_000,
 ]);
-const clx = extra.cluster as { hops_p50_us?: Num; hosts_1?: Num } | undefined;
+const clx = extra.cluster as { hops_p50_us?: Num; hosts_1?: Num; local?: Num } | undefined;
 if (clx?.hops_p50_us && clx.hosts_1) {
   const h = clx.hops_p50_us,
     one = clx.hosts_1;
   log(
     `cluster breakdown, each hop alone (p50 µs): publish+PubAck ${h.publish_puback}, fetch ${h.fetch_one}, KV create ${h.kv_create}, ack awaited ${h.ack_awaited}, KV write→watch ${h.kv_put_to_watch}; sum ${h.sum_of_hops} vs whole path ${round(one.seq_p50_us!, 1)}`,
   );
+  const f = clFloor;
+  if (f)
+    log(
+      `cluster broker floor, sequential p50/p99 µs: core RTT 2 processes ${f.core_rtt_2proc_p50_us}/${f.core_rtt_2proc_p99_us}, 1 process ${f.core_rtt_1proc_p50_us}/${f.core_rtt_1proc_p99_us}, JetStream publish+PubAck ${f.js_publish_p50_us}/${f.js_publish_p99_us}, server PING ${f.server_ping_p50_us}; local pool ${round(clx.local?.seq_p50_us ?? 0, 1)} → floor ${f.core_rtt_ratio_to_local}× local`,
+    );
   log(
     `cluster CPU per message, 1 host, ${'200'} outstanding (µs): caller ${one.cpu_caller_us}, host agent ${one.cpu_host_us ?? '?'}, nats-server ${one.cpu_server_us ?? '?'}`,
   );

@@ -32,7 +32,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitForLine(child: ChildProcess, re: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
+export function waitForLine(child: ChildProcess, re: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
   return new Promise((res, rej) => {
     let buf = '';
     const timer = setTimeout(() => rej(new Error(`${what} not ready within ${timeoutMs} ms:\n${buf.slice(-2000)}`)), timeoutMs);
