@@ -1,10 +1,13 @@
 // Cluster client: execute() publishes to the work stream with Nats-Msg-Id =
 // message id (a re-publish after a lost PubAck is dropped by the server's
-// duplicate window) and a deadline header. Publishes are pipelined (js-publish.ts):
-// up to MAX_UNACKED in flight, each retried with the same id until its PubAck
-// or the deadline; nothing waits for a PubAck before sending the next. Results arrive through one KV watch on this client's own key prefix;
-// the bucket's create()-only writes mean one result per message can exist,
-// and `pending` settles each caller once whatever arrives.
+// duplicate window) and a deadline header. The messages sent in one event-loop
+// turn leave together as envelopes (envelope.ts); a lone one as itself.
+// Publishes are pipelined (js-publish.ts): up to MAX_UNACKED in flight, each
+// retried with the same id until its PubAck or the deadline; nothing waits for
+// a PubAck before sending the next. Results arrive through one KV watch on this
+// client's own key prefix, one answer or a group of them per key; the bucket's
+// create()-only writes mean one answer per message can exist, and `pending`
+// settles each caller once whatever arrives.
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
@@ -14,7 +17,8 @@ import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { JsPublisher } from './js-publish';
 import { KvFeed } from './kv-feed';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
-import { Junk, readResult } from './records';
+import { Junk } from './records';
+import { envelopeBody, HDR_BATCH, pack, readAnswer, type Outgoing } from './envelope';
 import type { ResultRecord } from './wire';
 
 export interface ClusterOutcome {
@@ -49,7 +53,7 @@ const PUBACK_TIMEOUT_MS = JS_TIMEOUT_MS; // a PubAck lost with its node is retri
 
 export class ClusterClient {
   readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
-  readonly stats = { published: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
+  readonly stats = { published: 0, envelopes: 0, republished: 0, settled: 0, lateResults: 0, duplicateResults: 0 };
   private nc: NatsConnection | null = null;
   private pub: JsPublisher | null = null;
   private workSubject = '';
@@ -57,6 +61,9 @@ export class ClusterClient {
   private watch: KvFeed | null = null;
   private link: Link | null = null;
   private seq = 0;
+  private envelopeSeq = 0;
+  private outgoing: Outgoing[] = []; // sent this turn: packed into envelopes at the turn's end
+  private flushScheduled = false;
   private closed = false;
   private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
@@ -91,8 +98,9 @@ export class ClusterClient {
     };
     this.watch = new KvFeed(this.nc, feedJsm, feed, (id, data, op) => {
       if (op !== 'PUT') return;
-      const rec = readResult(data, this.junk, `results key ${this.clientId}.${id}`);
-      if (rec) this.onResult(id, rec);
+      const answer = readAnswer(data, this.junk, `results key ${this.clientId}.${id}`);
+      if (answer?.kind === 'one') this.onResult(id, answer.rec);
+      else if (answer) for (const [member, rec] of Object.entries(answer.recs)) this.onResult(member, rec);
     });
     await this.watch.start();
   }
@@ -119,7 +127,11 @@ export class ClusterClient {
     const promise = new Promise<ClusterOutcome>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, null, errors.timeout(timeout, 'no host answered within the cluster deadline')), timeout);
       this.pending.set(id, { resolve, reject, timer, startedAt, publishTries: 0 });
-      void this.publish(id, data, startedAt + timeout, opts.runTimeout);
+      this.outgoing.push({ id, json: JSON.stringify(data ?? null), deadline: startedAt + timeout, runTimeout: opts.runTimeout });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
     });
     return { promise, progress: () => this.progress(id) };
   }
@@ -152,27 +164,51 @@ export class ClusterClient {
     if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
   }
 
-  /** Retries until a PubAck or the deadline: the same Nats-Msg-Id makes a repeat harmless. */
-  private async publish(id: string, data: unknown, deadline: number, runTimeout?: number): Promise<void> {
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const items = this.outgoing;
+    this.outgoing = [];
+    for (const group of pack(items)) void this.publish(group);
+  };
+
+  /** One message as itself, several as an envelope under an id of its own. */
+  private message(group: Outgoing[]): { msgId: string; body: string; h: ReturnType<typeof headers> } {
     const h = headers();
-    h.set('Nats-Msg-Id', id);
-    h.set(HDR_DEADLINE, String(deadline));
     h.set(HDR_REPLY, this.clientId);
-    if (runTimeout !== undefined) h.set(HDR_TIMEOUT, String(runTimeout));
-    const payload = JSON.stringify(data ?? null);
-    for (let attempt = 0; this.pending.has(id); attempt++) {
+    if (group.length === 1) {
+      const [it] = group as [Outgoing];
+      h.set('Nats-Msg-Id', it.id);
+      h.set(HDR_DEADLINE, String(it.deadline));
+      if (it.runTimeout !== undefined) h.set(HDR_TIMEOUT, String(it.runTimeout));
+      return { msgId: it.id, body: it.json, h };
+    }
+    const msgId = `${this.clientId}-e${++this.envelopeSeq}`;
+    h.set('Nats-Msg-Id', msgId);
+    h.set(HDR_BATCH, String(group.length));
+    h.set(HDR_DEADLINE, String(Math.max(...group.map((it) => it.deadline)))); // each member carries its own
+    return { msgId, body: envelopeBody(group), h };
+  }
+
+  /** Retries until a PubAck or the deadline: the same Nats-Msg-Id makes a repeat harmless. */
+  private async publish(group: Outgoing[]): Promise<void> {
+    const { body, h } = this.message(group);
+    const deadline = Math.max(...group.map((it) => it.deadline));
+    const waiting = () => group.filter((it) => this.pending.has(it.id));
+    for (let attempt = 0; waiting().length > 0; attempt++) {
       while (this.pub!.inFlight >= MAX_UNACKED && !this.closed) await new Promise<void>((r) => this.unackedWaiters.push(r));
-      const entry = this.pending.get(id);
-      if (!entry) return;
-      entry.publishTries++;
+      const entries = waiting().map((it) => this.pending.get(it.id)!);
+      if (entries.length === 0) return;
+      for (const e of entries) e.publishTries++;
       try {
         await this.link!.connectedOr(5_000);
-        await this.link!.guard(this.pub!.publish(this.workSubject, payload, h));
-        entry.publishedAt = Date.now();
-        this.stats.published++;
+        await this.link!.guard(this.pub!.publish(this.workSubject, body, h));
+        const now = Date.now();
+        for (const e of entries) e.publishedAt = now;
+        this.stats.published += group.length;
+        if (group.length > 1) this.stats.envelopes++;
         return;
       } catch {
-        if (this.closed || Date.now() >= deadline) return; // the deadline timer answers the caller
+        if (this.closed || Date.now() >= deadline) return; // the deadline timers answer the callers
         this.stats.republished++;
         await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3))); // short: a server back from a restart answers 503 until JetStream is up
       } finally {

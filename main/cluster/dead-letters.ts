@@ -3,7 +3,9 @@
 // #5564), so the router copies it to the dead-letter stream, answers its caller
 // ERR_POISON_MESSAGE (create(): a no-op if the last host already did) and
 // deletes it from the work stream. Every step is idempotent, so several
-// routers (one per control center) may run at once.
+// routers (one per control center) may run at once. An envelope (envelope.ts)
+// is opened: each member without an answer, or answered ERR_POISON_MESSAGE,
+// becomes a dead letter of its own; the members answered otherwise are not dead.
 import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -12,9 +14,11 @@ import type { ClusterOptions } from './options';
 import { Junk, maxDeliveriesAdvisorySchema, readRecord, readResult } from './records';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
 import type { DeadLetter } from '../../common/cluster-types';
-import { encode, errorRecord } from './wire';
+import { encode, errorRecord, type ResultRecord } from './wire';
+import { groupRecord, HDR_BATCH, readAnswer, readEnvelope, type Member } from './envelope';
 
 const HDR_DELIVERIES = 'Gcc-Deliveries';
+type StoredHeaders = { get(k: string): string } | undefined;
 
 export class DeadLetters {
   private sub: Subscription | null = null;
@@ -49,6 +53,8 @@ export class DeadLetters {
     const n = names(this.o.pool);
     const sm = await this.jsm!.streams.getMessage(n.stream, { seq }).catch(() => null);
     if (!sm) return; // already moved by another router, or acked meanwhile
+    const members = sm.header?.get(HDR_BATCH) ? readEnvelope(sm.data, this.junk, `work seq ${seq}`) : null;
+    if (members) return this.moveEnvelope(seq, sm.header, members, deliveries);
     const id = sm.header?.get('Nats-Msg-Id') ?? `seq-${seq}`;
     const caller = sm.header?.get(HDR_REPLY) ?? '';
     const h = headers();
@@ -69,6 +75,49 @@ export class DeadLetters {
     await this.jsm!.streams.deleteMessage(n.stream, seq, false).catch(() => false);
     this.moved.push(seq);
     this.onMoved({ messageId: id, deliveries, hostId });
+  }
+
+  /**
+   * Each member that died becomes a dead letter of its own. The group record is created first when
+   * missing (empty), so the members' own keys stay the only place for their answers (envelope.ts).
+   */
+  private async moveEnvelope(seq: number, h0: StoredHeaders, members: Member[], deliveries: number): Promise<void> {
+    const n = names(this.o.pool);
+    const caller = h0?.get(HDR_REPLY) ?? '';
+    const groupKey = `${caller}.${h0?.get('Nats-Msg-Id') ?? `seq-${seq}`}`;
+    let group: Record<string, ResultRecord> = {};
+    const router = 'dead-letter-router';
+    await this.results.create(groupKey, encode(groupRecord(router, deliveries, {}))).catch(async (e: unknown) => {
+      if (!isAlreadyExists(e)) throw e;
+      const a = await this.results.get(groupKey);
+      const answer = a ? readAnswer(a.value, this.junk, groupKey) : null;
+      if (answer?.kind === 'group') group = answer.recs;
+    });
+    for (const m of members) {
+      let rec: ResultRecord | null = group[m.i] ?? null;
+      if (!rec) {
+        const poison = errorRecord(router, deliveries, errors.poison(deliveries, 'max_deliver reached; moved to dead letters'));
+        rec = await this.results.create(`${caller}.${m.i}`, encode(poison)).then(
+          () => poison,
+          async (e: unknown) => {
+            if (!isAlreadyExists(e)) throw e;
+            const a = await this.results.get(`${caller}.${m.i}`);
+            const answer = a ? readAnswer(a.value, this.junk, `${caller}.${m.i}`) : null;
+            return answer?.kind === 'one' ? answer.rec : null;
+          },
+        );
+      }
+      if (rec && (rec.ok || rec.error?.code !== 'ERR_POISON_MESSAGE')) continue; // answered: not a dead letter
+      const h = headers();
+      h.set(HDR_REPLY, caller);
+      h.set(HDR_DEADLINE, String(m.dl));
+      h.set('Gcc-Original-Id', m.i);
+      h.set(HDR_DELIVERIES, String(deliveries));
+      await jetstream(this.nc).publish(n.dlqSubject, JSON.stringify(m.d ?? null), { msgID: `dead-${m.i}`, headers: h });
+      this.onMoved({ messageId: m.i, deliveries, hostId: rec && rec.hostId !== router ? rec.hostId : null });
+    }
+    await this.jsm!.streams.deleteMessage(n.stream, seq, false).catch(() => false);
+    this.moved.push(seq);
   }
 
   /** The newest `limit` dead letters, newest first. */

@@ -6,6 +6,8 @@
 // an expired deadline terms. Poison is JetStream's max_deliver: the host that
 // sees the last crash answers ERR_POISON_MESSAGE and the dead-letter router
 // moves the message when the server's MAX_DELIVERIES advisory comes.
+// An envelope (several messages in one, envelope.ts) is run member by member
+// the same way by host-envelope.ts; its members take one slot each.
 import { EventEmitter } from 'node:events';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -21,6 +23,8 @@ import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, is
 import { emptyLatency, noOutcomes, observe, outcomeOf } from './counts';
 import { Junk, readHostRecord } from './records';
 import { encode, errorRecord, type ResultRecord } from './wire';
+import { HDR_BATCH, MAX_MEMBERS, readAnswer, readEnvelope, type Member } from './envelope';
+import { EnvelopeJob, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
 import { isHostSide } from '../../common/error-table';
 
 export interface HostAgentOptions {
@@ -33,6 +37,7 @@ export interface HostAgentOptions {
 interface InFlight {
   msg: WorkMsg;
   progressAt: number; // last ack/working() sent
+  members: number; // messages it carries (an envelope: its members)
 }
 
 const TOP_UP_SHARE = 8; // with work running, a pull waits until 1/8 of the slots are free
@@ -62,10 +67,17 @@ export class HostAgent extends EventEmitter {
   private pub: JsPublisher | null = null;
   private resultsPrefix = '';
   private readonly inflight = new Map<WorkMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
-  // In flight but done with the pool: its result is on the way to the server. It holds no slot (the
-  // pool's room is what slots protect), so the next pull need not wait out a store round trip;
-  // max_ack_pending still bounds what is delivered and unacked.
-  private storing = 0;
+  private holding = 0; // messages delivered and not yet acked/naked, envelope members counted one by one
+  // Members on the local pool. A message whose result is on its way to the server holds no slot
+  // (the pool's room is what slots protect), so the next pull need not wait out a store round
+  // trip; max_ack_pending still bounds what is delivered and unacked.
+  private running = 0;
+  private readonly slotWaiters: Array<() => void> = []; // envelope members beyond the free slots wait here
+  // Running average of how many messages a delivered message carries, so a pull of n brings about
+  // the free slots' worth. It starts at a full envelope: taking too few costs one more pull, taking
+  // too many leaves members waiting here while other hosts may idle.
+  private membersPerMessage = MAX_MEMBERS;
+  private readonly envelopeHost: EnvelopeHost;
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
   private heartbeat: HostHeartbeat | null = null;
@@ -88,6 +100,15 @@ export class HostAgent extends EventEmitter {
     // with nakDelayMs: under a backlog every fetch then loses messages to a ~1 s redelivery.
     const accepts = p.minWorkers * p.concurrencyPerWorker + p.messageQueueSize;
     this.capacity = Math.min(wanted, accepts);
+    this.envelopeHost = {
+      hostId: this.hostId,
+      run: (member, delivery) => this.runOne(member, delivery),
+      createOnly: (key, value) => this.createOnly(key, value),
+      readGroup: (key) => this.readGroup(key),
+      exists: async (key) => (await this.topo!.results.get(key))?.operation === 'PUT',
+      stored: (rec, started) => this.stored(rec, started),
+      duplicate: () => void this.counters.duplicates++,
+    };
     this.slotsNote =
       wanted > accepts
         ? `slots ${wanted} is more than the local pool takes at once (minWorkers × concurrencyPerWorker + messageQueueSize = ${accepts}): using ${accepts}`
@@ -95,7 +116,7 @@ export class HostAgent extends EventEmitter {
   }
 
   get inFlight(): number {
-    return this.inflight.size;
+    return this.holding;
   }
 
   async start(): Promise<void> {
@@ -148,43 +169,81 @@ export class HostAgent extends EventEmitter {
     this.puller?.kick();
   }
 
-  /** Free slots worth a pull: small top-ups wait while work runs (one pull per finished message would double the requests). */
+  /**
+   * Broker messages worth a pull: the free slots over the messages an envelope carries on average.
+   * Small top-ups wait while work runs (one pull per finished message would double the requests).
+   */
   private wanted(): number {
     if (this.stopping) return 0;
-    const busy = this.inflight.size - this.storing;
+    const busy = this.running + this.slotWaiters.length;
     const free = this.capacity - busy;
-    return busy === 0 || free >= Math.ceil(this.capacity / TOP_UP_SHARE) ? free : 0;
+    if (free <= 0 || (busy > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return 0;
+    return Math.max(1, Math.floor(free / this.membersPerMessage));
+  }
+
+  /** A slot on the local pool: at once when free, else after the members ahead of it. */
+  private acquire(): Promise<void> | void {
+    if (this.running < this.capacity) {
+      this.running++;
+      return;
+    }
+    return new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.slotWaiters.shift();
+    if (next)
+      next(); // the slot passes on: running stays
+    else this.running--;
+    this.pump();
   }
 
   // ---- one message ----
 
   private handle(m: WorkMsg): void {
     const delivery = m.info.deliveryCount;
-    const deadline = Number(m.headers?.get(HDR_DEADLINE) || 0);
     const reply = m.headers?.get(HDR_REPLY) ?? '';
     const id = m.headers?.get('Nats-Msg-Id') ?? '';
-    this.inflight.set(m, { msg: m, progressAt: Date.now() });
-    if (this.stopping) return this.finish(m, null, 'nak'); // fetched while leaving: another host takes it now
-    if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.finish(m, null, 'term');
+    if (m.headers?.get(HDR_BATCH)) return this.handleEnvelope(m, delivery, reply, id);
+    this.track(m, 1);
+    this.membersPerMessage = this.membersPerMessage * 0.8 + 0.2;
+    if (this.stopping) return this.settle(m, 'nak'); // fetched while leaving: another host takes it now
+    if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.settle(m, 'term');
     const key = `${reply}.${id}`;
-    const left = deadline > 0 ? deadline - Date.now() : Infinity;
-    if (left <= 0)
-      return this.finish(
-        m,
-        { key, rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')) },
-        'term',
-      );
     let data: unknown;
     try {
       data = m.json();
     } catch {
       return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, errors.protocol('payload is not JSON')) }, 'term');
     }
-    const runTimeout = Number(m.headers?.get(HDR_TIMEOUT) || this.pool.opts.timeout);
-    const timeout = Math.max(1, Math.min(runTimeout, Number.isFinite(left) ? left : runTimeout));
-    const started = Date.now();
-    this.pool.executeWithInfo({ type: 'agent.process', data }, { timeout }).then(
-      (out: TaskOutcome) => {
+    const rt = Number(m.headers?.get(HDR_TIMEOUT) || 0);
+    const member: Member = { i: id, d: data, dl: Number(m.headers?.get(HDR_DEADLINE) || 0), ...(rt > 0 ? { rt } : {}) };
+    void this.runOne(member, delivery).then((r) => this.finish(m, r.rec ? { key, rec: r.rec, started: r.started } : null, r.then));
+  }
+
+  private handleEnvelope(m: WorkMsg, delivery: number, reply: string, envelopeId: string): void {
+    const members = readEnvelope(m.data, this.junk, `envelope ${envelopeId.slice(0, 100)}`);
+    this.track(m, members?.length ?? 1);
+    if (this.stopping) return this.settle(m, 'nak');
+    // No answer can be addressed without valid keys: dropped, as a lone message would be.
+    if (!members || !KEY_PART.test(envelopeId) || !KEY_PART.test(reply) || members.some((x) => !KEY_PART.test(x.i))) return this.settle(m, 'term');
+    this.membersPerMessage = this.membersPerMessage * 0.8 + members.length * 0.2;
+    const job = new EnvelopeJob(this.envelopeHost, members, `${reply}.`, `${reply}.${envelopeId}`, delivery, (verb) => this.settle(m, verb));
+    void job.start();
+  }
+
+  /** Runs one message on the local pool once it has a slot; never rejects. */
+  private async runOne(member: Member, delivery: number): Promise<RunResult> {
+    await this.acquire();
+    try {
+      const left = member.dl > 0 ? member.dl - Date.now() : Infinity;
+      if (left <= 0)
+        return { rec: errorRecord(this.hostId, delivery, errors.timeout(0, 'deadline passed before any host started it')), then: 'term' };
+      const runTimeout = member.rt ?? this.pool.opts.timeout;
+      const timeout = Math.max(1, Math.min(runTimeout, Number.isFinite(left) ? left : runTimeout));
+      const started = Date.now();
+      try {
+        const out: TaskOutcome = await this.pool.executeWithInfo({ type: 'agent.process', data: member.d }, { timeout });
         const rec: ResultRecord = {
           ok: true,
           result: out.result,
@@ -193,74 +252,89 @@ export class HostAgent extends EventEmitter {
           delivery,
           runMs: Date.now() - started,
         };
-        this.finish(m, { key, rec, started }, 'ack');
-      },
-      (err: { code?: string; message?: string }) => this.onFailure(m, key, delivery, err, started),
-    );
+        return { rec, started, then: 'ack' };
+      } catch (err) {
+        return this.failure(delivery, err as { code?: string; message?: string }, started);
+      }
+    } finally {
+      this.release();
+    }
   }
 
-  private onFailure(m: WorkMsg, key: string, delivery: number, err: { code?: string; message?: string }, started: number): void {
+  private failure(delivery: number, err: { code?: string; message?: string }, started: number): RunResult {
     const code = err.code ?? '';
     if (code === 'ERR_WORKER_CRASHED' || code === 'ERR_POISON_MESSAGE') {
-      if (delivery >= this.o.maxDeliver) {
-        // Last try: answer the caller now; the nak lets the server raise MAX_DELIVERIES for the dead-letter router.
-        const poison = errors.poison(delivery, err.message);
-        return this.finish(m, { key, rec: errorRecord(this.hostId, delivery, poison), started }, 'nak');
-      }
-      return this.finish(m, null, 'nak');
+      // Last try: answer the caller now; the nak lets the server raise MAX_DELIVERIES for the dead-letter router.
+      if (delivery >= this.o.maxDeliver)
+        return { rec: errorRecord(this.hostId, delivery, errors.poison(delivery, err.message)), started, then: 'nak' };
+      return { rec: null, then: 'nak' };
     }
-    if (isHostSide(code)) return this.finish(m, null, 'nak'); // not the message's fault: another host may take it
+    if (isHostSide(code)) return { rec: null, then: 'nak' }; // not the message's fault: another host may take it
     // The agent's own error, a run timeout, a protocol error: deterministic, answered once.
-    this.finish(m, { key, rec: errorRecord(this.hostId, delivery, err), started }, code === 'ERR_TIMEOUT' ? 'term' : 'ack');
+    return { rec: errorRecord(this.hostId, delivery, err), started, then: code === 'ERR_TIMEOUT' ? 'term' : 'ack' };
   }
 
   /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
-  private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: 'ack' | 'nak' | 'term'): void {
-    const settle = (stored = true) => {
-      if (!stored) then = 'nak'; // never ack (nor term) a message whose answer was not stored: redeliver it
-      this.inflight.delete(m);
-      // Through the publisher's outbox: an ack leaves in the same write as this turn's results.
-      if (then === 'ack') this.pub!.later(() => m.ack());
-      else if (then === 'term') {
-        this.counters.terms++;
-        this.pub!.later(() => m.term());
-      } else {
-        this.counters.naks++;
-        const delay = this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1));
-        this.pub!.later(() => m.nak(delay));
-      }
-      this.pump();
-    };
-    if (!out) return settle();
-    this.storing++;
-    this.pump();
-    void this.writeResult(out.key, out.rec, out.started).then(
-      () => (this.storing--, settle()),
-      () => (this.storing--, settle(false)),
+  private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: Verb): void {
+    if (!out) return this.settle(m, then);
+    void this.createOnly(out.key, out.rec).then(
+      (how) => {
+        if (how === 'stored') this.stored(out.rec, out.started);
+        else this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
+        this.settle(m, then);
+      },
+      () => this.settle(m, 'nak'), // never ack (nor term) a message whose answer was not stored: redeliver it
     );
   }
 
-  /** First writer wins; retried through a server restart (the in-flight entry keeps working() going meanwhile). */
-  private async writeResult(key: string, rec: ResultRecord, started?: number): Promise<void> {
+  private track(m: WorkMsg, members: number): void {
+    this.inflight.set(m, { msg: m, progressAt: Date.now(), members });
+    this.holding += members;
+  }
+
+  private settle(m: WorkMsg, then: Verb): void {
+    this.holding -= this.inflight.get(m)?.members ?? 0;
+    this.inflight.delete(m);
+    // Through the publisher's outbox: an ack leaves in the same write as this turn's results.
+    if (then === 'ack') this.pub!.later(() => m.ack());
+    else if (then === 'term') {
+      this.counters.terms++;
+      this.pub!.later(() => m.term());
+    } else {
+      this.counters.naks++;
+      const delay = this.o.nakDelayMs + Math.floor(Math.random() * (this.o.nakJitterMs + 1));
+      this.pub!.later(() => m.nak(delay));
+    }
+    this.pump();
+  }
+
+  /**
+   * Create-only write of a results key (first writer wins), retried through a server restart (the
+   * in-flight entry keeps working() going meanwhile). 'exists': another writer was first — or, on a
+   * retry, our own earlier write landed before its answer was lost, which counts as 'stored'.
+   */
+  private async createOnly(key: string, value: unknown): Promise<'stored' | 'exists'> {
     const subject = this.resultsPrefix + key;
-    const data = encode(rec);
+    const data = encode(value);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.link!.connectedOr(5_000);
         await this.link!.guard(this.pub!.publish(subject, data, CREATE_ONLY));
-        return this.stored(rec, started);
+        return 'stored';
       } catch (err) {
-        if (isAlreadyExists(err)) {
-          // A redelivery raced us and lost (the caller already has its one answer) — or, on a retry,
-          // our own earlier create() landed before its answer was lost.
-          if (attempt > 0 && (await this.isOurs(key, rec))) return this.stored(rec, started);
-          this.counters.duplicates++;
-          return;
-        }
+        if (isAlreadyExists(err)) return attempt > 0 && (await this.isOurs(key, value as Ours)) ? 'stored' : 'exists';
         if (this.nc?.isClosed() || attempt > 2_400) throw err; // ~10 min of retries
         await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3)));
       }
     }
+  }
+
+  /** The members a group record holds; null when there is none. */
+  private async readGroup(key: string): Promise<Set<string> | null> {
+    const e = await this.topo!.results.get(key);
+    if (!e || e.operation !== 'PUT') return null;
+    const a = readAnswer(e.value, this.junk, `results key ${key}`);
+    return new Set(a?.kind === 'group' ? Object.keys(a.recs) : []); // junk under the key: it holds no member
   }
 
   private stored(rec: ResultRecord, started?: number): void {
@@ -271,15 +345,15 @@ export class HostAgent extends EventEmitter {
     this.heartbeat?.soon();
   }
 
-  private async isOurs(key: string, rec: ResultRecord): Promise<boolean> {
+  private async isOurs(key: string, value: Ours): Promise<boolean> {
     const e = await this.topo!.results.get(key).catch(() => null);
-    let stored: Partial<ResultRecord> | undefined;
+    let stored: Partial<Ours> | undefined;
     try {
-      stored = e?.json<Partial<ResultRecord>>();
+      stored = e?.json<Partial<Ours>>();
     } catch {
       return false; // not a record of ours, whatever it is: the answer exists, count it as another's
     }
-    return stored?.hostId === rec.hostId && stored?.delivery === rec.delivery;
+    return stored?.hostId === value.hostId && stored?.delivery === value.delivery;
   }
 
   private sendWorking(every: number): void {
@@ -303,5 +377,8 @@ export class HostAgent extends EventEmitter {
     return Math.max(64, total * 2);
   }
 }
+
+/** What tells our own record (a result or a group) from another writer's. */
+type Ours = { hostId: string; delivery: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

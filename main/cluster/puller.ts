@@ -28,6 +28,9 @@ export class WorkMsg {
     const at = t.length === 9 ? 4 : 6;
     this.info = { deliveryCount: Number(t[at]) || 1, streamSequence: Number(t[at + 1]) || 0 };
   }
+  get data(): Uint8Array {
+    return this.m.data;
+  }
   get headers(): MsgHdrs | undefined {
     return this.m.headers;
   }

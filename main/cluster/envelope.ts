@@ -1,0 +1,93 @@
+// Envelopes: several messages in one broker message, and their answers in one
+// record. Every JetStream message costs the server a store, a delivery, an ack
+// and a delete, and each end a parse and a promise; per message that capped a
+// 1-host cluster at ~0.13× the local pool. A caller packs the messages it sends
+// in one event-loop turn into one envelope (a lone message still travels on its
+// own, so a sequential caller's latency is unchanged); a host answers the
+// members that finish together in one group record.
+//
+// Exactly one answer per member, whatever redelivery does. A member's answer is
+// either in its envelope's group record (key <caller>.<envelope id>) or under
+// its own key (<caller>.<member id>), never both: both keys are create-only, and
+// a member's own key is written only by a host that knows the group record
+// exists and does not hold that member (it wrote it, or read it after its own
+// create lost). See docs/cluster.md "Envelopes".
+import { z } from 'zod';
+import { type Junk, readRecord, resultRecordSchema } from './records';
+import type { ResultRecord } from './wire';
+
+export const HDR_BATCH = 'Gcc-Batch'; // number of members: present on envelopes only
+export const MAX_MEMBERS = 64; // per envelope: what a redelivered envelope runs one at a time stays short
+export const MAX_ENVELOPE_BYTES = 256 * 1024; // well under the server's 1 MiB max_payload
+
+/** A message waiting to be sent: its id, its payload as JSON text, its deadline and run timeout. */
+export interface Outgoing {
+  id: string;
+  json: string;
+  deadline: number;
+  runTimeout?: number;
+}
+
+/** One member of a delivered envelope. */
+export interface Member {
+  i: string; // message id: the caller's key for its answer
+  d: unknown; // payload
+  dl: number; // deadline, epoch ms
+  rt?: number; // run timeout, ms
+}
+
+/** What a results key holds: one answer, or a group of answers by member id. */
+export type Answer = { kind: 'one'; rec: ResultRecord } | { kind: 'group'; recs: Record<string, ResultRecord> };
+
+/** Splits a turn's sends into envelopes by count and size; a message alone or too big for company travels alone. */
+export function pack(items: Outgoing[]): Outgoing[][] {
+  const out: Outgoing[][] = [];
+  let cur: Outgoing[] = [];
+  let bytes = 0;
+  for (const it of items) {
+    const size = it.json.length + it.id.length + 48;
+    if (cur.length > 0 && (cur.length >= MAX_MEMBERS || bytes + size > MAX_ENVELOPE_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(it);
+    bytes += size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** The envelope's body: the payloads are spliced in as the JSON text they already are (no parse and re-encode). */
+export function envelopeBody(items: Outgoing[]): string {
+  const parts = items.map(
+    (it) => `{"i":${JSON.stringify(it.id)},"dl":${it.deadline}${it.runTimeout === undefined ? '' : `,"rt":${it.runTimeout}`},"d":${it.json}}`,
+  );
+  return `[${parts.join(',')}]`;
+}
+
+const memberSchema = z.looseObject({ i: z.string().min(1).max(255), d: z.unknown(), dl: z.number(), rt: z.number().positive().optional() });
+const envelopeSchema = z.array(memberSchema).min(1).max(1_024);
+
+/** The members of a delivered envelope; null (counted by `junk`) when the body is not one. */
+export function readEnvelope(data: Uint8Array, junk: Junk, where: string): Member[] | null {
+  return readRecord(envelopeSchema, data, junk, 'results', where) as Member[] | null;
+}
+
+const groupSchema = z.looseObject({
+  hostId: z.string(),
+  delivery: z.number().int().min(1),
+  batch: z.record(z.string(), resultRecordSchema),
+});
+
+/** A results key's value, either shape; null (counted by `junk`) when it is neither. */
+export function readAnswer(data: Uint8Array, junk: Junk, where: string): Answer | null {
+  const any = readRecord(z.union([groupSchema, resultRecordSchema]), data, junk, 'results', where);
+  if (!any) return null;
+  return 'batch' in any ? { kind: 'group', recs: any.batch as Record<string, ResultRecord> } : { kind: 'one', rec: any as ResultRecord };
+}
+
+/** A group record: the answers a host stored together, and which host and delivery wrote them. */
+export function groupRecord(hostId: string, delivery: number, recs: Record<string, ResultRecord>) {
+  return { hostId, delivery, batch: recs };
+}

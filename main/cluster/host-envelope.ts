@@ -1,0 +1,165 @@
+// One delivered envelope on a host (envelope.ts has the wire format and the
+// one-answer rule). Its members run on the local pool like lone messages; the
+// answers that are ready together are stored as one create-only group record
+// (key <caller>.<envelope id>), those that finish later each under their own
+// key. The envelope is acked once every member's answer is stored, and naked
+// when any member must run again (its worker crashed, the store failed):
+// the next delivery skips the members the group record holds.
+//
+// Why a redelivered envelope with a group record runs its remaining members
+// one at a time: it came back because a member crashed its worker. Run
+// together again, a poison member would take its siblings down with it on
+// every delivery until max_deliver called them all poison; alone, each sibling
+// is answered on the next delivery and only the culprit reaches the dead
+// letters. An envelope without a group record came back because its host
+// died or stalled: its members run together as usual.
+import { groupRecord, type Member } from './envelope';
+import type { ResultRecord } from './wire';
+
+export type Verb = 'ack' | 'nak' | 'term';
+
+/** How one member ended on this host: an answer to store (or none: run it again), and what its message should get. */
+export interface RunResult {
+  rec: ResultRecord | null;
+  started?: number;
+  then: Verb;
+}
+
+/** What a job needs from its host. */
+export interface EnvelopeHost {
+  readonly hostId: string;
+  run(member: Member, delivery: number): Promise<RunResult>;
+  /** Create-only write of a results key: 'exists' when another writer was first. Throws when the store stays out of reach. */
+  createOnly(key: string, value: unknown): Promise<'stored' | 'exists'>;
+  /** Member ids a group record holds; null when there is none. Throws when the store is out of reach. */
+  readGroup(key: string): Promise<Set<string> | null>;
+  /** Whether a results key holds an answer. Throws when the store is out of reach. */
+  exists(key: string): Promise<boolean>;
+  stored(rec: ResultRecord, started?: number): void;
+  duplicate(): void;
+}
+
+// After the first answer, how long the others may take to join its group record. Echo-sized
+// members all finish within it; a slow member is stored alone and delays nobody else by more.
+const GROUP_WAIT_MS = 2;
+
+type Ready = { id: string; r: RunResult };
+
+export class EnvelopeJob {
+  private left: number; // members without a settled answer (stored, duplicate, or to run again)
+  private group: 'open' | 'writing' | 'closed' = 'open';
+  private readonly ready: Ready[] = []; // answers waiting for the group record
+  private covered = new Set<string>(); // members the group record holds (ours or another's)
+  private timer: NodeJS.Timeout | null = null;
+  private again = false; // some member must run again: nak the envelope
+  private blind = false; // the group record exists but could not be read: store nothing alone, run it all again
+
+  constructor(
+    private readonly host: EnvelopeHost,
+    private readonly members: Member[],
+    private readonly callerKey: string, // <caller>.
+    private readonly groupKey: string, // <caller>.<envelope id>
+    private readonly delivery: number,
+    private readonly done: (verb: Verb) => void,
+  ) {
+    this.left = members.length;
+  }
+
+  async start(): Promise<void> {
+    let covered: Set<string> | null = null;
+    try {
+      covered = this.delivery > 1 ? await this.answered() : null;
+    } catch {
+      return this.done('nak'); // cannot tell what was answered: let a later delivery look again
+    }
+    if (covered) {
+      this.covered = covered;
+      this.group = 'closed';
+      this.left -= this.members.filter((m) => covered.has(m.i)).length;
+      const todo = this.members.filter((m) => !covered.has(m.i));
+      if (todo.length === 0) return this.done('ack');
+      for (const m of todo) this.settleAlone(m.i, await this.host.run(m, this.delivery)); // one at a time, see above
+      return;
+    }
+    for (const m of this.members) void this.host.run(m, this.delivery).then((r) => this.onRun(m.i, r));
+  }
+
+  /**
+   * On a redelivery: the members answered already, in the group record or (those that finished
+   * after it) under their own keys — so no answered member runs again. Null: no group record,
+   * hence no member answered (own keys come only after it).
+   */
+  private async answered(): Promise<Set<string> | null> {
+    const group = await this.host.readGroup(this.groupKey);
+    if (!group) return null;
+    const rest = this.members.filter((m) => !group.has(m.i));
+    const own = await Promise.all(rest.map((m) => this.host.exists(this.callerKey + m.i)));
+    rest.forEach((m, k) => own[k] && group.add(m.i));
+    return group;
+  }
+
+  private onRun(id: string, r: RunResult): void {
+    if (this.group === 'closed') return this.settleAlone(id, r);
+    this.ready.push({ id, r });
+    if (this.group === 'writing') return; // joins the per-member writes once the group record is settled
+    if (this.ready.length === this.left) return this.writeGroup();
+    this.timer ??= setTimeout(() => this.writeGroup(), GROUP_WAIT_MS);
+  }
+
+  /**
+   * Stores the ready answers as the group record. Written even when none is ready (every member
+   * must run again): its presence tells the next delivery to run them one at a time.
+   */
+  private writeGroup(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.group = 'writing';
+    const batch = this.ready.splice(0);
+    const recs: Record<string, ResultRecord> = {};
+    for (const { id, r } of batch) if (r.rec) recs[id] = r.rec;
+    this.host.createOnly(this.groupKey, groupRecord(this.host.hostId, this.delivery, recs)).then(
+      async (how) => {
+        if (how === 'stored') this.covered = new Set(Object.keys(recs));
+        else {
+          try {
+            this.covered = (await this.host.readGroup(this.groupKey)) ?? new Set();
+          } catch {
+            this.blind = true; // storing alone could answer a member the unread record holds
+          }
+        }
+        this.group = 'closed';
+        for (const { id, r } of batch) {
+          if (!r.rec) this.settleAlone(id, r);
+          else if (how === 'stored') this.settled(r, () => this.host.stored(r.rec!, r.started));
+          else if (this.blind) this.settled(r, () => undefined, id);
+          else if (this.covered.has(id)) this.settled(r, () => this.host.duplicate());
+          else this.settleAlone(id, r);
+        }
+        for (const { id, r } of this.ready.splice(0)) this.settleAlone(id, r);
+      },
+      () => {
+        // The store stayed out of reach: nothing of this delivery is stored; run it all again.
+        this.group = 'closed';
+        this.again = true;
+        for (const { id, r } of [...batch, ...this.ready.splice(0)]) this.settled({ ...r, rec: null }, () => undefined, id);
+      },
+    );
+  }
+
+  /** After the group record is settled: a member's answer under its own key (create-only), or a note to run it again. */
+  private settleAlone(id: string, r: RunResult): void {
+    if (this.covered.has(id)) return this.settled(r, () => this.host.duplicate());
+    if (!r.rec || this.blind) return this.settled(r, () => undefined, id);
+    this.host.createOnly(this.callerKey + id, r.rec).then(
+      (how) => this.settled(r, () => (how === 'stored' ? this.host.stored(r.rec!, r.started) : this.host.duplicate())),
+      () => this.settled({ ...r, rec: null }, () => undefined, id),
+    );
+  }
+
+  /** One member settled; the last one acks or naks the envelope (a term is for lone messages). `again` given: it runs again. */
+  private settled(r: RunResult, count: () => void, again?: string): void {
+    count();
+    if (again !== undefined || r.then === 'nak') this.again = true;
+    if (--this.left === 0) this.done(this.again ? 'nak' : 'ack');
+  }
+}
