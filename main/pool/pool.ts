@@ -1,14 +1,14 @@
 // GreenletProcessPool: the public face of the engine. Callers only execute();
-// they never check workers out or in. Internals: Dispatcher (hot path, queue,
-// retries), WorkerManager (processes, restarts), Recycler (rolling recycle),
-// HealthMonitor (pings, RSS), Scaler (min..max).
+// they never check workers out or in. Internals: Intake (refusals, traffic
+// recording), Dispatcher (hot path, queue, retries), WorkerManager (processes,
+// restarts), Recycler (rolling recycle), HealthMonitor (pings, RSS), Scaler (min..max).
 import { EventEmitter } from 'node:events';
 import { Dispatcher } from './dispatch/dispatcher';
-import { taskProgress } from './dispatch/task-progress';
+import { Intake } from './dispatch/intake';
 import { errors, type PoolError } from './errors';
 import { HealthMonitor } from './lifecycle/health';
 import { mergeOptions, resolveOptions, RESTART_FIELDS } from './options';
-import { refusalOf } from './dispatch/admission';
+import type { AdmissionState } from './dispatch/admission';
 import { applyLiveOptions } from './lifecycle/live-options';
 import { computeDetailedStats, computeStats, type StatsSource } from './metrics/pool-stats';
 import { Recycler } from './lifecycle/recycler';
@@ -29,7 +29,7 @@ import type {
 } from './types';
 import { WorkerManager, type WorkerHost } from './lifecycle/workers';
 import type { WorkerSlot } from './worker/worker-slot';
-import { recordTraffic, type TrafficRecord } from './traffic';
+import type { TrafficRecord } from './traffic';
 
 // Typed 'event' overloads merged into the class (@types/node 20's EventEmitter takes no event map).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface only narrows inherited methods
@@ -50,10 +50,10 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
   private closePromise: Promise<void> | null = null;
   private readonly manager: WorkerManager;
   private readonly dispatcher: Dispatcher;
+  private readonly intake: Intake;
   private readonly recycler: Recycler;
   private readonly health: HealthMonitor;
   private readonly scaler: Scaler;
-  private recorder: ((r: TrafficRecord) => void) | undefined;
 
   constructor(options: Partial<PoolOptions> = {}) {
     super();
@@ -71,6 +71,12 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
       emitEvent: (...a) => this.emitEvent(...a),
       onQueued: (depth) => this.scaler.onQueued(depth),
       onWorkerDone: (slot) => this.onWorkerDone(slot),
+    });
+    this.intake = new Intake(this.dispatcher, {
+      get opts() {
+        return pool.opts;
+      },
+      admission: () => this.admission(),
     });
     this.recycler = new Recycler(this.manager, this);
     this.health = new HealthMonitor(this.manager, this.recycler, this);
@@ -102,12 +108,12 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
 
   /** Runs one message on some worker; resolves with the agent's return value. */
   execute(message: ProcessMessage, opts?: ExecuteOptions): Promise<unknown> {
-    return this.submit(message, opts, false);
+    return this.intake.submit(message, opts, false);
   }
 
   /** Like execute(), with where and how it ran (the control plane's submitTask). */
   executeWithInfo(message: ProcessMessage, opts?: ExecuteOptions): Promise<TaskOutcome> {
-    return this.submit(message, opts, true) as Promise<TaskOutcome>;
+    return this.intake.submit(message, opts, true) as Promise<TaskOutcome>;
   }
 
   /**
@@ -115,39 +121,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
    * getter walks the queue: call it now and then, not per message.
    */
   executeTracked(message: ProcessMessage, opts?: ExecuteOptions): { promise: Promise<TaskOutcome>; progress: () => TaskProgress } {
-    const refused = this.refusal(message, opts);
-    if (refused)
-      return { promise: this.refuse(refused), progress: () => ({ state: 'done', attempt: 0, maxAttempts: this.opts.maxRetries + 1, elapsedMs: 0 }) };
-    const o = this.opts;
-    const { promise, task } = this.dispatcher.submitTracked(
-      message.data,
-      opts?.timeout ?? o.timeout,
-      opts?.queueTimeout ?? o.queueTimeout,
-      opts?.signal,
-    );
-    const rec = this.recorder;
-    const p = rec ? recordTraffic(promise, rec, message.data, true) : promise;
-    return { promise: p as Promise<TaskOutcome>, progress: () => taskProgress(task, this.dispatcher.queue, this.opts, performance.now()) };
-  }
-
-  private submit(message: ProcessMessage, opts: ExecuteOptions | undefined, withInfo: boolean): Promise<unknown> {
-    const refused = this.refusal(message, opts);
-    if (refused) return this.refuse(refused);
-    const o = this.opts;
-    const rec = this.recorder;
-    const p = this.dispatcher.submit(message.data, opts?.timeout ?? o.timeout, opts?.queueTimeout ?? o.queueTimeout, opts?.signal, withInfo || !!rec);
-    return rec ? recordTraffic(p, rec, message.data, withInfo) : p;
-  }
-
-  private refusal(message: ProcessMessage, opts: ExecuteOptions | undefined): PoolError | undefined {
-    const deadForGood = !this.opts.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive();
-    return refusalOf(message, opts, { running: this.phase === 'running', closing: this.closing, deadForGood });
-  }
-
-  /** Refused before the dispatcher saw it: still one message, counted as rejected. */
-  private refuse(err: PoolError): Promise<never> {
-    this.dispatcher.outcomes.failed(err.code, true);
-    return Promise.reject(err);
+    return this.intake.submitTracked(message, opts);
   }
 
   /**
@@ -155,7 +129,7 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
    * never its contents (the tuning assistant replays this). Off (zero cost) until set; undefined stops it.
    */
   setTrafficRecorder(fn: ((r: TrafficRecord) => void) | undefined): void {
-    this.recorder = fn;
+    this.intake.recorder = fn;
   }
 
   getStats(): PoolStats {
@@ -291,6 +265,12 @@ export class GreenletProcessPool extends EventEmitter implements WorkerHost {
   private onWorkerDone(slot: WorkerSlot): void {
     this.recycler.checkCount(slot);
     if (this.opts.maxWorkerMemoryMB > 0 && (slot.messagesThisProcess & 255) === 0) this.health.sampleMemory(slot);
+  }
+
+  /** What the intake checks each message against (dispatch/admission.ts). */
+  private admission(): AdmissionState {
+    const deadForGood = !this.opts.restartOnFailure && this.manager.slots.length > 0 && this.manager.noneAlive();
+    return { running: this.phase === 'running', closing: this.closing, deadForGood };
   }
 
   private beginClose(): void {

@@ -1,7 +1,8 @@
-// The table of requests waiting for a worker reply. Replies are matched by id
-// only (never by type); each request leaves the table exactly once — answered,
-// expired, aborted or failed by the worker's death — so none is forgotten and
-// none settles twice.
+// The table of requests waiting for a worker reply: it issues their ids and
+// routes each line the worker writes to the request it answers. Replies are
+// matched by id only (never by type); each request leaves the table exactly
+// once — answered, expired, aborted or failed by the worker's death — so none
+// is forgotten and none settles twice.
 import { unwatchAbort, watchAbort } from './abort-watch';
 import { DeadlineTracker, type DeadlineGroup, type Deadlined } from './deadlines';
 import { errors, type PoolError } from '../errors';
@@ -88,6 +89,7 @@ export class RequestTable {
   private readonly pending = new Map<number, Pending>();
   private readonly deadlines = new DeadlineTracker<Pending>(SWEEP_MS, (p) => this.expire(p));
   private messagesInFlight = 0;
+  private seq = 0; // the last id issued, as a number
 
   constructor(
     private readonly stats: ChannelStats,
@@ -100,13 +102,55 @@ export class RequestTable {
     return this.messagesInFlight;
   }
 
+  /** A fresh request id: a base-36 counter, so it splices into a frame without escaping. */
+  nextId(): string {
+    return (++this.seq).toString(36);
+  }
+
   get(id: string): Pending | undefined {
     return this.byKey(wire.idKeyOf(id));
   }
 
   /** The request whose id has this wire.idKeyOf() number (-1: none). */
-  byKey(key: number): Pending | undefined {
+  private byKey(key: number): Pending | undefined {
     return key < 0 ? undefined : this.pending.get(key);
+  }
+
+  /**
+   * Settles the request one line from the worker answers, or reports the line as a protocol
+   * error. Returns the frame when it carries no id (the start-up handshake's), else null.
+   */
+  route(line: string): wire.Frame | null {
+    // Fast path for the common reply: a message's result, laid out as the worker writes it.
+    const quote = wire.fastResultQuote(line);
+    if (quote > 0) {
+      const p = this.byKey(wire.idKeyOf(line, wire.RESULT_ID_START, quote));
+      if (p !== undefined && p.kind === PROCESS) {
+        const result = wire.fastResultValue(line, quote);
+        if (result !== wire.NOT_FAST) {
+          this.settleResult(p, result);
+          return null;
+        }
+      }
+    }
+    const frame = wire.parseFrame(line);
+    if (typeof frame === 'string') {
+      this.hooks.protocolError(frame, line);
+      return null;
+    }
+    const id = frame.id;
+    if (id === undefined) return frame;
+    const p = this.get(id);
+    if (p) this.settle(p, frame);
+    // Replies to requests the host already gave up on (timeout, abort, stop) are expected.
+    else if (this.issued(id)) this.stats.lateReplies++;
+    else this.hooks.protocolError(`reply to unknown id "${id}"`, line);
+    return null;
+  }
+
+  private issued(id: string): boolean {
+    const n = parseInt(id, 36);
+    return n > 0 && n <= this.seq;
   }
 
   add(
@@ -162,7 +206,7 @@ export class RequestTable {
     watchAbort(signal, p.onAbort);
   }
 
-  settle(p: Pending, frame: wire.Frame): void {
+  private settle(p: Pending, frame: wire.Frame): void {
     const type = frame.type;
     if (p.kind === CONTROL) {
       this.release(p);
@@ -179,7 +223,7 @@ export class RequestTable {
   }
 
   /** An agent.process answered with `result`; `frame` is needed only by PROCESS_FRAME requests. */
-  settleResult(p: Pending, result: unknown, frame?: wire.Frame): void {
+  private settleResult(p: Pending, result: unknown, frame?: wire.Frame): void {
     const now = this.received(p);
     if (p.sink !== undefined) p.sink.onReply(p.ctx, result, now);
     else if (p.kind === PROCESS) p.resolve({ result, durationMs: now - p.start } as never);

@@ -1,8 +1,9 @@
-// One Python worker process and the request/reply channel to it: spawn,
-// start-up handshake, id-matched replies, host-side deadlines, cancel, drain
-// and kill. GreenletBridgeAdapter (adapter.ts) adds the spec's queue, retry
-// and metrics API on top. Everything read from the worker is untrusted: a bad
-// frame is counted and reported, never thrown into the host.
+// One Python worker process and the request/reply channel to it: spawn and
+// start-up handshake (worker-start.ts), id-matched replies and host-side deadlines
+// (requests.ts), cancel, drain (worker-stop.ts) and kill. GreenletBridgeAdapter
+// (adapter.ts) adds the spec's queue, retry and metrics API on top. Everything
+// read from the worker is untrusted: a bad frame is counted and reported, never
+// thrown into the host.
 import { EventEmitter } from 'node:events';
 import type { ResolvedAdapterOptions } from './adapter-options';
 import type { AdapterEvents, ChannelState, ExitInfo, ProcessOptions, ProcessResult } from './adapter-types';
@@ -10,9 +11,10 @@ import { errors, isPoolError, type PoolError } from '../errors';
 import { ReplyBudget, type FrameWriter } from './framing';
 import { LatencyHistogram } from '../metrics/latency';
 import { CONTROL, emptyStats, PROCESS, PROCESS_FRAME, RequestTable, type ReplySink } from './requests';
-import { defaultRuntimeDir, resolvePython, workerArgs, workerEnv, type ResolvedPython, type WorkerConfig } from '../python-runtime';
-import { startFailureText, StderrTail, type ExitResult } from './start-failure';
-import { spawnWorkerProcess, type WorkerSubprocess } from './worker-process';
+import { StderrTail, type ExitResult } from './start-failure';
+import type { WorkerSubprocess } from './worker-process';
+import { launchWorker, StartHandshake, workerPython } from './worker-start';
+import { stopInSteps } from './worker-stop';
 import * as wire from './wire';
 
 export class WorkerChannel extends EventEmitter<AdapterEvents> {
@@ -27,16 +29,10 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   private channelState: ChannelState = 'idle';
   private sub: WorkerSubprocess | null = null;
   private writer: FrameWriter | null = null;
-  private seq = 0;
   private registerInfo: wire.RegisterInfo | null = null;
   private childPid: number | null = null;
   private readonly tail = new StderrTail();
-  private starting: {
-    resolve: (info: wire.RegisterInfo) => void;
-    reject: (e: PoolError) => void;
-    timer: ReturnType<typeof setTimeout>;
-    python: ResolvedPython;
-  } | null = null;
+  private starting: StartHandshake | null = null;
   private connecting: Promise<wire.RegisterInfo> | null = null;
   private stopping: Promise<void> | null = null;
   private exitWaiters: Array<() => void> = [];
@@ -119,14 +115,8 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     // Tracked like any request so its agent.stopped reply is expected, not a stray frame.
     this.fireAndForget('agent.stop', 'agent.stopped', { timeout_ms: drainMs });
     this.channelState = 'stopping';
-    this.stopping = (async () => {
-      // The worker answers agent.stopped and exits on its own; its drain limit plus slack for exit.
-      if (await this.exitedWithin(drainMs + 1000)) return;
-      this.sub?.kill('SIGTERM');
-      if (await this.exitedWithin(this.opts.killGrace)) return;
-      this.killProcess();
-      await this.exited();
-    })().finally(() => (this.stopping = null));
+    const proc = { exited: () => this.exited(), terminate: () => this.sub?.kill('SIGTERM'), kill: () => this.killProcess() };
+    this.stopping = stopInSteps(proc, drainMs, this.opts.killGrace).finally(() => (this.stopping = null));
     return this.stopping;
   }
 
@@ -137,15 +127,6 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 
   private killProcess(): void {
     if (this.sub && this.channelState !== 'exited' && this.channelState !== 'idle') this.sub.kill('SIGKILL');
-  }
-
-  protected issuedId(id: string): boolean {
-    const n = parseInt(id, 36);
-    return n > 0 && n <= this.seq;
-  }
-
-  private nextId(): string {
-    return (++this.seq).toString(36);
   }
 
   /**
@@ -175,7 +156,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     const signal = opts?.signal;
     if (signal?.aborted) return failEarly(errors.cancelled('Aborted before it was sent'), reject, sink, ctx);
     const limit = opts?.timeout ?? this.opts.timeout;
-    const id = this.nextId();
+    const id = this.requests.nextId();
     let line: string;
     try {
       line = wire.encodeProcess(id, data, limit);
@@ -189,7 +170,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 
   protected control(type: string, expect: string, timeoutMs: number): Promise<wire.Frame> {
     if (this.channelState !== 'ready') return Promise.reject(this.notReady());
-    const id = this.nextId();
+    const id = this.requests.nextId();
     return new Promise<wire.Frame>((resolve, reject) => {
       this.requests.add(id, CONTROL, expect, timeoutMs, timeoutMs, resolve as (v: never) => void, reject);
       this.writer!.write(wire.encodeControl(type, id));
@@ -202,7 +183,7 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
 
   /** A control request nobody awaits; its reply (or the worker's death) just closes it. */
   private fireAndForget(type: string, expect: string, extra: Record<string, unknown>): void {
-    const id = this.nextId();
+    const id = this.requests.nextId();
     this.requests.add(id, CONTROL, expect, 0, 0, noop, noop);
     this.writer?.write(wire.encodeControl(type, id, extra));
   }
@@ -217,30 +198,10 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   }
 
   private onLine(line: string): void {
-    // Fast path for the common reply: a message's result, laid out as the worker writes it.
-    const quote = wire.fastResultQuote(line);
-    if (quote > 0) {
-      const p = this.requests.byKey(wire.idKeyOf(line, wire.RESULT_ID_START, quote));
-      if (p !== undefined && p.kind === PROCESS) {
-        const result = wire.fastResultValue(line, quote);
-        if (result !== wire.NOT_FAST) return this.requests.settleResult(p, result);
-      }
-    }
-    const frame = wire.parseFrame(line);
-    if (typeof frame === 'string') {
-      this.protocolError(frame, line);
-      return;
-    }
-    const id = frame.id;
-    if (id !== undefined) {
-      const p = this.requests.get(id);
-      if (p) return this.requests.settle(p, frame);
-      // Replies to requests the host already gave up on (timeout, abort, stop) are expected.
-      if (this.issuedId(id)) this.stats.lateReplies++;
-      else this.protocolError(`reply to unknown id "${id}"`, line);
-      return;
-    }
-    if (this.starting && (frame.type === 'agent.register' || frame.type === 'agent.fatal')) return this.onHandshake(frame, line);
+    const frame = this.requests.route(line);
+    if (frame === null) return;
+    const start = this.starting;
+    if (start?.pending && (frame.type === 'agent.register' || frame.type === 'agent.fatal')) return this.onHandshake(start, frame, line);
     this.protocolError(`unexpected frame "${frame.type}" without id`, line);
   }
 
@@ -259,95 +220,45 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     return errors.protocol(reason, sample);
   }
 
-  private onHandshake(frame: wire.Frame, line: string): void {
-    if (frame.type === 'agent.fatal') {
-      const e = (frame.error ?? {}) as Record<string, unknown>;
-      const message = typeof e.message === 'string' ? e.message : 'agent.fatal without a message';
-      const traceback = typeof e.traceback === 'string' ? e.traceback : undefined;
-      const python = this.starting?.python;
-      this.failStart(
-        errors.startFailed(`Worker failed to start: ${message}${python ? ` [python: ${python.path}, ${python.source}]` : ''}`, {
-          python: python?.path,
-          traceback,
-        }),
-      );
-      // The worker exits with code 3 by itself; make sure it does.
-      const sub = this.sub;
-      setTimeout(() => {
-        if (this.sub === sub) this.killProcess(); // not a newer process started meanwhile
-      }, 2000).unref();
-      return;
-    }
-    const info = wire.parseRegister(frame);
-    if (typeof info === 'string') {
-      this.protocolError(info, line);
-      this.failStart(errors.startFailed(`Worker sent an invalid agent.register: ${info}`));
-      this.killProcess();
-      return;
-    }
-    const waiter = this.starting!;
-    this.starting = null;
-    clearTimeout(waiter.timer);
+  private onHandshake(start: StartHandshake, frame: wire.Frame, line: string): void {
+    const info = start.onFrame(frame, line);
+    if (info === null) return;
     this.registerInfo = info;
     this.channelState = 'ready';
     this.everConnected = true;
     this.emit('register', info);
-    waiter.resolve(info);
-  }
-
-  private failStart(err: PoolError): void {
-    const waiter = this.starting;
-    if (!waiter) return;
-    this.starting = null;
-    clearTimeout(waiter.timer);
-    waiter.reject(err);
+    start.succeed(info);
   }
 
   private spawn(): Promise<wire.RegisterInfo> {
-    const o = this.opts;
-    const runtimeDir = o.runtimeDir ?? defaultRuntimeDir();
-    const python = resolvePython(o.pythonPath, runtimeDir);
-    const config: WorkerConfig = { agent: o.agent, max_queue_size: o.workerQueueSize, concurrency: o.concurrency };
-    if (o.agentId !== undefined) config.agent_id = o.agentId;
-    if (o.capabilities !== undefined) config.capabilities = o.capabilities;
+    const python = workerPython(this.opts);
     this.channelState = 'starting';
     this.registerInfo = null;
     this.tail.clear();
+    let launched: ReturnType<typeof launchWorker>;
     try {
-      const { sub, writer } = spawnWorkerProcess(
-        python.path,
-        workerArgs(config),
-        workerEnv(runtimeDir, o.pythonPaths, o.env),
-        o.maxFrameBytes,
-        this.replyBudget,
-        {
-          onLine: (line) => this.onLine(line),
-          onOversized: (chars, head) => this.onOversized(chars, head),
-          onOutput: (line) => this.onOutput(line),
-          onStall: () => this.stats.writeStalls++,
-          onExit: (result) => this.onExit(result, python),
-        },
-      );
-      this.sub = sub;
-      this.writer = writer;
-      sub.stdout.on('data', (c: Buffer) => (this.bytesIn += c.length));
-      this.childPid = sub.pid ?? null;
+      launched = launchWorker(this.opts, python, this.replyBudget, {
+        onLine: (line) => this.onLine(line),
+        onOversized: (chars, head) => this.onOversized(chars, head),
+        onOutput: (line) => this.onOutput(line),
+        onStall: () => this.stats.writeStalls++,
+        onExit: (result) => this.onExit(result),
+      });
     } catch (err) {
       this.channelState = 'exited';
       return Promise.reject(errors.startFailed(`Cannot start "${python.path}": ${(err as Error).message}`, { python: python.path }));
     }
-    return new Promise<wire.RegisterInfo>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.failStart(
-          errors.startFailed(
-            `Worker did not register within ${o.startTimeout} ms${this.tail.text() ? `. Python output:\n${this.tail.text()}` : ''}`,
-            { python: python.path, stderrTail: this.tail.text() },
-          ),
-        );
-        this.killProcess();
-      }, o.startTimeout);
-      this.starting = { resolve, reject, timer, python };
+    const sub = (this.sub = launched.sub);
+    this.writer = launched.writer;
+    sub.stdout.on('data', (c: Buffer) => (this.bytesIn += c.length));
+    this.childPid = sub.pid ?? null;
+    this.starting = new StartHandshake(python, this.opts.startTimeout, this.tail, {
+      kill: () => {
+        if (this.sub === sub) this.killProcess(); // not a newer process started meanwhile
+      },
+      protocolError: (reason, line) => this.protocolError(reason, line),
     });
+    return this.starting.registered;
   }
 
   private onOutput(line: string): void {
@@ -357,21 +268,13 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
     this.emit('output', { stream: 'stderr', line: clean });
   }
 
-  private onExit(result: ExitResult, python: ResolvedPython): void {
+  private onExit(result: ExitResult): void {
     const code = result.exitCode ?? null;
     const signal = result.signal ?? null;
     this.channelState = 'exited';
     this.writer?.close();
     const pendingIds = this.requests.failAll(errors.workerCrashed({ pid: this.childPid, code, signal }));
-    if (this.starting)
-      this.failStart(
-        errors.startFailed(startFailureText(result, python, this.tail.text()), {
-          python: python.path,
-          exitCode: code,
-          signal,
-          stderrTail: this.tail.text(),
-        }),
-      );
+    this.starting?.onExit(result);
     this.emit('exit', { code, signal, pendingIds } satisfies ExitInfo);
     for (const w of this.exitWaiters.splice(0)) w();
   }
@@ -380,14 +283,6 @@ export class WorkerChannel extends EventEmitter<AdapterEvents> {
   exited(): Promise<void> {
     if (this.channelState === 'exited' || this.channelState === 'idle') return Promise.resolve();
     return new Promise((resolve) => this.exitWaiters.push(resolve));
-  }
-
-  private async exitedWithin(ms: number): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const done = await Promise.race([this.exited().then(() => true as const), timedOut]);
-    clearTimeout(timer);
-    return done;
   }
 }
 
