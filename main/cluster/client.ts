@@ -204,8 +204,8 @@ export class ClusterClient {
       if (entries.length === 0) return;
       for (const e of entries) e.publishTries++;
       try {
-        await this.link!.connectedOr(5_000);
-        await this.link!.guard(this.pub!.publish(this.workSubject, body, h));
+        if (!this.link!.connected) await this.link!.connectedOr(5_000);
+        await this.link!.guard(this.pub!.publish(this.workSubject, body, h, true));
         const now = Date.now();
         for (const e of entries) e.publishedAt = now;
         this.stats.published += group.length;
