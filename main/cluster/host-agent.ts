@@ -10,20 +10,21 @@
 // the same way by host-envelope.ts; its members take one slot each.
 import { EventEmitter } from 'node:events';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { errors, GreenletProcessPool, type PoolOptions, type TaskOutcome } from '../pool/index';
 import { connectCluster, Link } from './connect';
 import { HostControl } from './host-control';
-import { HostHeartbeat } from './host-heartbeat';
+import { clusterCapacity, HostHeartbeat } from './host-heartbeat';
 import { Puller, type WorkMsg } from './puller';
 import { JsPublisher } from './js-publish';
+import { HostResults } from './host-results';
+import { Slots } from './slots';
 import { JS_TIMEOUT_MS, type ClusterOptions } from './options';
-import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, isAlreadyExists, names, type Topology } from './topology';
+import { ensureConsumer, ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names, type Topology } from './topology';
 import { emptyLatency, noOutcomes, observe, outcomeOf } from './counts';
-import { Junk, readHostRecord } from './records';
-import { encode, errorRecord, type ResultRecord } from './wire';
-import { HDR_BATCH, MAX_MEMBERS, readAnswer, readEnvelope, type Member } from './envelope';
+import { Junk } from './records';
+import { errorRecord, type ResultRecord } from './wire';
+import { HDR_BATCH, readEnvelope, type Member } from './envelope';
 import { EnvelopeJob, noEnvelopeStats, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
 import { isHostSide } from '../../common/error-table';
 
@@ -40,13 +41,6 @@ interface InFlight {
   members: number; // messages it carries (an envelope: its members)
 }
 
-const TOP_UP_SHARE = 8; // with work running, a pull waits until 1/8 of the slots are free
-// A result is stored as a KV create(): a publish to the key's subject that the server accepts only
-// if the key has no entry yet (first writer wins). Written here rather than through kv.create(),
-// which is one awaited nats.js request per result (see js-publish.ts). One shared header set:
-// headers are encoded when published, never kept.
-const CREATE_ONLY = headers();
-CREATE_ONLY.set('Nats-Expected-Last-Subject-Sequence', '0');
 // A key part must be dot-separated subject tokens: a wildcard, a space or an empty token would
 // store the result elsewhere (a caller id is `<credential name>.<id>` under a named credential).
 const KEY_PART = /^(?=.{1,255}$)[-=\w]+(\.[-=\w]+)*$/;
@@ -66,18 +60,13 @@ export class HostAgent extends EventEmitter {
   private puller: Puller | null = null;
   private topo: Topology | null = null;
   private pub: JsPublisher | null = null;
-  private resultsPrefix = '';
+  private results: HostResults | null = null;
   private readonly inflight = new Map<WorkMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
   private holding = 0; // messages delivered and not yet acked/naked, envelope members counted one by one
   // Members on the local pool. A message whose result is on its way to the server holds no slot
   // (the pool's room is what slots protect), so the next pull need not wait out a store round
   // trip; max_ack_pending still bounds what is delivered and unacked.
-  private running = 0;
-  private readonly slotWaiters: Array<() => void> = []; // envelope members beyond the free slots wait here
-  // Running average of how many messages a delivered message carries, so a pull of n brings about
-  // the free slots' worth. It starts at a full envelope: taking too few costs one more pull, taking
-  // too many leaves members waiting here while other hosts may idle.
-  private membersPerMessage = MAX_MEMBERS;
+  private readonly slots: Slots;
   private readonly envelopeHost: EnvelopeHost;
   private stopping = false;
   private workingTimer: NodeJS.Timeout | null = null;
@@ -101,12 +90,13 @@ export class HostAgent extends EventEmitter {
     // with nakDelayMs: under a backlog every fetch then loses messages to a ~1 s redelivery.
     const accepts = p.minWorkers * p.concurrencyPerWorker + p.messageQueueSize;
     this.capacity = Math.min(wanted, accepts);
+    this.slots = new Slots(this.capacity, () => this.pump());
     this.envelopeHost = {
       hostId: this.hostId,
       run: (member, delivery) => this.runOne(member, delivery),
-      createOnly: (key, value) => this.createOnly(key, value),
-      readGroup: (key) => this.readGroup(key),
-      exists: async (key) => (await this.topo!.results.get(key))?.operation === 'PUT',
+      createOnly: (key, value) => this.results!.createOnly(key, value),
+      readGroup: (key) => this.results!.readGroup(key),
+      exists: (key) => this.results!.exists(key),
       stored: (rec, started) => this.stored(rec, started),
       duplicate: () => void this.counters.duplicates++,
       envelopeStats: this.envelopeStats,
@@ -130,9 +120,9 @@ export class HostAgent extends EventEmitter {
     this.link.reconnected(() => this.puller?.reset());
     const jsm = await jetstreamManager(this.nc);
     this.topo = await ensureStreams(this.nc, jsm, this.o);
-    await ensureConsumer(jsm, this.o, await this.clusterCapacity(this.topo.hosts));
+    await ensureConsumer(jsm, this.o, await clusterCapacity(this.topo.hosts, this.hostId, this.capacity, this.junk));
     this.pub = new JsPublisher(this.nc, JS_TIMEOUT_MS);
-    this.resultsPrefix = `$KV.${names(this.o.pool).results}.`;
+    this.results = new HostResults(this.nc, this.link, this.pub, this.topo.results, `$KV.${names(this.o.pool).results}.`, this.junk);
     this.puller = new Puller(
       this.nc,
       names(this.o.pool).stream,
@@ -171,33 +161,8 @@ export class HostAgent extends EventEmitter {
     this.puller?.kick();
   }
 
-  /**
-   * Broker messages worth a pull: the free slots over the messages an envelope carries on average.
-   * Small top-ups wait while work runs (one pull per finished message would double the requests).
-   */
   private wanted(): number {
-    if (this.stopping) return 0;
-    const busy = this.running + this.slotWaiters.length;
-    const free = this.capacity - busy;
-    if (free <= 0 || (busy > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return 0;
-    return Math.max(1, Math.floor(free / this.membersPerMessage));
-  }
-
-  /** A slot on the local pool: at once when free, else after the members ahead of it. */
-  private acquire(): Promise<void> | void {
-    if (this.running < this.capacity) {
-      this.running++;
-      return;
-    }
-    return new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.slotWaiters.shift();
-    if (next)
-      next(); // the slot passes on: running stays
-    else this.running--;
-    this.pump();
+    return this.stopping ? 0 : this.slots.wanted();
   }
 
   // ---- one message ----
@@ -208,7 +173,7 @@ export class HostAgent extends EventEmitter {
     const id = m.headers?.get('Nats-Msg-Id') ?? '';
     if (m.headers?.get(HDR_BATCH)) return this.handleEnvelope(m, delivery, reply, id);
     this.track(m, 1);
-    this.membersPerMessage = this.membersPerMessage * 0.8 + 0.2;
+    this.slots.observe(1);
     if (this.stopping) return this.settle(m, 'nak'); // fetched while leaving: another host takes it now
     if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.settle(m, 'term');
     const key = `${reply}.${id}`;
@@ -229,14 +194,14 @@ export class HostAgent extends EventEmitter {
     if (this.stopping) return this.settle(m, 'nak');
     // No answer can be addressed without valid keys: dropped, as a lone message would be.
     if (!members || !KEY_PART.test(envelopeId) || !KEY_PART.test(reply) || members.some((x) => !KEY_PART.test(x.i))) return this.settle(m, 'term');
-    this.membersPerMessage = this.membersPerMessage * 0.8 + members.length * 0.2;
+    this.slots.observe(members.length);
     const job = new EnvelopeJob(this.envelopeHost, members, `${reply}.`, `${reply}.${envelopeId}`, delivery, (verb) => this.settle(m, verb));
     void job.start();
   }
 
   /** Runs one message on the local pool once it has a slot; never rejects. */
   private async runOne(member: Member, delivery: number): Promise<RunResult> {
-    await this.acquire();
+    await this.slots.acquire();
     try {
       const left = member.dl > 0 ? member.dl - Date.now() : Infinity;
       if (left <= 0)
@@ -259,7 +224,7 @@ export class HostAgent extends EventEmitter {
         return this.failure(delivery, err as { code?: string; message?: string }, started);
       }
     } finally {
-      this.release();
+      this.slots.release();
     }
   }
 
@@ -279,7 +244,7 @@ export class HostAgent extends EventEmitter {
   /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
   private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: Verb): void {
     if (!out) return this.settle(m, then);
-    void this.createOnly(out.key, out.rec).then(
+    void this.results!.createOnly(out.key, out.rec).then(
       (how) => {
         if (how === 'stored') this.stored(out.rec, out.started);
         else this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
@@ -310,52 +275,12 @@ export class HostAgent extends EventEmitter {
     this.pump();
   }
 
-  /**
-   * Create-only write of a results key (first writer wins), retried through a server restart (the
-   * in-flight entry keeps working() going meanwhile). 'exists': another writer was first — or, on a
-   * retry, our own earlier write landed before its answer was lost, which counts as 'stored'.
-   */
-  private async createOnly(key: string, value: unknown): Promise<'stored' | 'exists'> {
-    const subject = this.resultsPrefix + key;
-    const data = encode(value);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.link!.connectedOr(5_000);
-        await this.link!.guard(this.pub!.publish(subject, data, CREATE_ONLY));
-        return 'stored';
-      } catch (err) {
-        if (isAlreadyExists(err)) return attempt > 0 && (await this.isOurs(key, value as Ours)) ? 'stored' : 'exists';
-        if (this.nc?.isClosed() || attempt > 2_400) throw err; // ~10 min of retries
-        await this.link!.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3)));
-      }
-    }
-  }
-
-  /** The members a group record holds; null when there is none. */
-  private async readGroup(key: string): Promise<Set<string> | null> {
-    const e = await this.topo!.results.get(key);
-    if (!e || e.operation !== 'PUT') return null;
-    const a = readAnswer(e.value, this.junk, `results key ${key}`);
-    return new Set(a?.kind === 'group' ? Object.keys(a.recs) : []); // junk under the key: it holds no member
-  }
-
   private stored(rec: ResultRecord, started?: number): void {
     this.counters.processed++;
     this.outcomes[outcomeOf(rec)]++;
     // time from taking the message to its answer being stored, answers only (as the engine's histogram)
     if (rec.ok && started !== undefined) observe(this.latency, Date.now() - started);
     this.heartbeat?.soon();
-  }
-
-  private async isOurs(key: string, value: Ours): Promise<boolean> {
-    const e = await this.topo!.results.get(key).catch(() => null);
-    let stored: Partial<Ours> | undefined;
-    try {
-      stored = e?.json<Partial<Ours>>();
-    } catch {
-      return false; // not a record of ours, whatever it is: the answer exists, count it as another's
-    }
-    return stored?.hostId === value.hostId && stored?.delivery === value.delivery;
   }
 
   private sendWorking(every: number): void {
@@ -367,20 +292,6 @@ export class HostAgent extends EventEmitter {
       }
     }
   }
-
-  private async clusterCapacity(hosts: KV): Promise<number> {
-    let total = this.capacity;
-    for await (const key of await hosts.keys()) {
-      if (key === this.hostId) continue;
-      const e = await hosts.get(key);
-      if (e?.operation === 'PUT') total += readHostRecord(e.value, this.junk, `hosts key ${key}`)?.capacity ?? 0;
-    }
-    // Room for a stalled host's messages until their ack_wait expires, on top of everyone's slots.
-    return Math.max(64, total * 2);
-  }
 }
-
-/** What tells our own record (a result or a group) from another writer's. */
-type Ours = { hostId: string; delivery: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

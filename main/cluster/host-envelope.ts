@@ -30,7 +30,7 @@ export interface EnvelopeHost {
   readonly hostId: string;
   run(member: Member, delivery: number): Promise<RunResult>;
   /** Create-only write of a results key: 'exists' when another writer was first. Throws when the store stays out of reach. */
-  createOnly(key: string, value: unknown): Promise<'stored' | 'exists'>;
+  createOnly(key: string, value: { hostId: string; delivery: number }): Promise<'stored' | 'exists'>;
   /** Member ids a group record holds; null when there is none. Throws when the store is out of reach. */
   readGroup(key: string): Promise<Set<string> | null>;
   /** Whether a results key holds an answer. Throws when the store is out of reach. */

@@ -8,6 +8,7 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HostAgent } from './host-agent';
 import type { ClusterOptions } from './options';
+import { type Junk, readHostRecord } from './records';
 import { names } from './topology';
 import { encode, type HostRecord } from './wire';
 
@@ -116,4 +117,16 @@ export class HostHeartbeat {
       // Server away: the registry will see this host stale, which is the truth.
     }
   }
+}
+
+/** max_ack_pending for the shared consumer: every host's slots as the hosts bucket shows them, twice. */
+export async function clusterCapacity(hosts: KV, selfId: string, selfCapacity: number, junk: Junk): Promise<number> {
+  let total = selfCapacity;
+  for await (const key of await hosts.keys()) {
+    if (key === selfId) continue;
+    const e = await hosts.get(key);
+    if (e?.operation === 'PUT') total += readHostRecord(e.value, junk, `hosts key ${key}`)?.capacity ?? 0;
+  }
+  // Room for a stalled host's messages until their ack_wait expires, on top of everyone's slots.
+  return Math.max(64, total * 2);
 }
