@@ -15,6 +15,7 @@ import { errors, PoolError } from '../pool/index';
 import { connectCluster, Link } from './connect';
 import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { JsPublisher } from './js-publish';
+import { Deadlines } from './deadlines';
 import { KvFeed } from './kv-feed';
 import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
 import { Junk } from './records';
@@ -40,7 +41,7 @@ export interface ClusterTaskProgress {
 interface Pending {
   resolve: (o: ClusterOutcome) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  timeoutMs: number;
   startedAt: number;
   publishTries: number;
   publishedAt?: number; // the server's PubAck came: the message waits in the work stream for a host
@@ -67,6 +68,9 @@ export class ClusterClient {
   private closed = false;
   private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
+  private readonly deadlines = new Deadlines((id) =>
+    this.settle(id, null, errors.timeout(this.pending.get(id)?.timeoutMs ?? 0, 'no host answered within the cluster deadline')),
+  );
   readonly junk = new Junk((m) => console.warn(`[cluster client] ${m}`)); // malformed results under our prefix, dropped
   private readonly answered = new Map<string, 'result' | 'other'>(); // how each settled id ended, to tell a duplicate from a late result
 
@@ -125,8 +129,8 @@ export class ClusterClient {
     const timeout = opts.timeout ?? this.o.timeoutMs;
     const startedAt = Date.now();
     const promise = new Promise<ClusterOutcome>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, null, errors.timeout(timeout, 'no host answered within the cluster deadline')), timeout);
-      this.pending.set(id, { resolve, reject, timer, startedAt, publishTries: 0 });
+      this.pending.set(id, { resolve, reject, timeoutMs: timeout, startedAt, publishTries: 0 });
+      this.deadlines.add(id, startedAt + timeout);
       this.outgoing.push({ id, json: JSON.stringify(data ?? null), deadline: startedAt + timeout, runTimeout: opts.runTimeout });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -200,8 +204,8 @@ export class ClusterClient {
       if (entries.length === 0) return;
       for (const e of entries) e.publishTries++;
       try {
-        await this.link!.connectedOr(5_000);
-        await this.link!.guard(this.pub!.publish(this.workSubject, body, h));
+        if (!this.link!.connected) await this.link!.connectedOr(5_000);
+        await this.link!.guard(this.pub!.publish(this.workSubject, body, h, true));
         const now = Date.now();
         for (const e of entries) e.publishedAt = now;
         this.stats.published += group.length;
@@ -236,7 +240,7 @@ export class ClusterClient {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    clearTimeout(p.timer);
+    this.deadlines.delete(id);
     this.answered.set(id, rec || (err instanceof PoolError && err.code !== 'ERR_TIMEOUT' && err.code !== 'ERR_POOL_CLOSED') ? 'result' : 'other');
     if (this.answered.size > 100_000) this.answered.delete(this.answered.keys().next().value!);
     this.stats.settled++;

@@ -3,7 +3,18 @@
 // racing, answers finishing in random order and store round trips of random
 // length must still leave every member exactly one answer, counted once.
 import { describe, expect, it } from 'vitest';
-import { envelopeBody, MAX_ENVELOPE_BYTES, MAX_MEMBERS, pack, readAnswer, readEnvelope, type Member, type Outgoing } from './envelope';
+import {
+  envelopeBody,
+  envelopeSchema,
+  isEnvelope,
+  MAX_ENVELOPE_BYTES,
+  MAX_MEMBERS,
+  pack,
+  readAnswer,
+  readEnvelope,
+  type Member,
+  type Outgoing,
+} from './envelope';
 import { EnvelopeJob, noEnvelopeStats, type EnvelopeHost, type RunResult, type Verb } from './host-envelope';
 import { Junk } from './records';
 import type { ResultRecord } from './wire';
@@ -13,6 +24,15 @@ const junk = () => new Junk(() => undefined);
 const out = (i: number, json = '{"n":1}'): Outgoing => ({ id: `c1-${i}`, json, deadline: 1_000 + i });
 
 describe('envelope wire format', () => {
+  it('the fast envelope check takes exactly what the schema takes', () => {
+    const m = { i: 'c1-1', dl: 5, d: { x: 1 } };
+    const variants: unknown[] = [[], {}, [m], [m, { ...m, rt: 5 }], Array.from({ length: 1_025 }, () => m)];
+    for (const [k, vs] of Object.entries({ i: [undefined, '', 'x'.repeat(256), 1], dl: [undefined, '5', null], rt: [0, -1, '5', null] }))
+      for (const v of vs) variants.push([m, { ...m, [k]: v }]);
+    variants.push([null], [[m]], ['x']);
+    for (const v of variants) expect(isEnvelope(v), JSON.stringify(v)?.slice(0, 80)).toBe(envelopeSchema.safeParse(v).success);
+  });
+
   it('packs a turn by count and size; a lone message and an oversized one travel alone', () => {
     expect(pack([out(1)]).map((g) => g.length)).toEqual([1]);
     expect(pack(Array.from({ length: MAX_MEMBERS * 2 + 3 }, (_, i) => out(i))).map((g) => g.length)).toEqual([MAX_MEMBERS, MAX_MEMBERS, 3]);
@@ -34,7 +54,7 @@ describe('envelope wire format', () => {
     expect(readEnvelope(te.encode('{"i":1}'), j, 'w')).toBeNull();
     expect(readEnvelope(te.encode('[{"d":1,"dl":1}]'), j, 'w')).toBeNull(); // no id
     expect(readAnswer(te.encode('{"batch":{"x":{"ok":false}},"hostId":"h","delivery":1}'), j, 'k')).toBeNull();
-    expect(j.counts.results).toBe(3);
+    expect(j.counts).toMatchObject({ work: 2, results: 1 });
     const rec = { ok: true, result: 1, hostId: 'h', delivery: 1 };
     expect(readAnswer(te.encode(JSON.stringify(rec)), j, 'k')).toMatchObject({ kind: 'one', rec });
     expect(readAnswer(te.encode(JSON.stringify({ hostId: 'h', delivery: 2, batch: { m: rec } })), j, 'k')).toMatchObject({

@@ -13,7 +13,7 @@
 // exists and does not hold that member (it wrote it, or read it after its own
 // create lost). See docs/cluster.md "Envelopes".
 import { z } from 'zod';
-import { type Junk, readRecord, resultRecordSchema } from './records';
+import { checkRecord, isResult, type Junk, memberResultSchema, NOT_JSON, readJson, resultRecordSchema } from './records';
 import type { ResultRecord } from './wire';
 
 export const HDR_BATCH = 'Gcc-Batch'; // number of members: present on envelopes only
@@ -67,27 +67,63 @@ export function envelopeBody(items: Outgoing[]): string {
 }
 
 const memberSchema = z.looseObject({ i: z.string().min(1).max(255), d: z.unknown(), dl: z.number(), rt: z.number().positive().optional() });
-const envelopeSchema = z.array(memberSchema).min(1).max(1_024);
+export const envelopeSchema = z.array(memberSchema).min(1).max(1_024);
 
 /** The members of a delivered envelope; null (counted by `junk`) when the body is not one. */
 export function readEnvelope(data: Uint8Array, junk: Junk, where: string): Member[] | null {
-  return readRecord(envelopeSchema, data, junk, 'results', where) as Member[] | null;
+  const v = readJson(data, junk, 'work', where);
+  if (v === NOT_JSON) return null;
+  return isEnvelope(v) ? v : (checkRecord(envelopeSchema, v, junk, 'work', where) as Member[] | null);
+}
+
+/** envelopeSchema as plain checks (the schema runs on a miss, to name what is wrong). */
+export function isEnvelope(v: unknown): v is Member[] {
+  return Array.isArray(v) && v.length >= 1 && v.length <= 1_024 && v.every(isMember);
+}
+
+function isMember(m: unknown): boolean {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const x = m as Record<string, unknown>;
+  return (
+    typeof x.i === 'string' &&
+    x.i.length >= 1 &&
+    x.i.length <= 255 &&
+    typeof x.dl === 'number' &&
+    (x.rt === undefined || (typeof x.rt === 'number' && x.rt > 0))
+  );
 }
 
 const groupSchema = z.looseObject({
   hostId: z.string(),
   delivery: z.number().int().min(1),
-  batch: z.record(z.string(), resultRecordSchema),
+  batch: z.record(z.string(), memberResultSchema),
 });
 
-/** A results key's value, either shape; null (counted by `junk`) when it is neither. */
+/** A results key's value, either shape, members completed with their group's hostId and delivery; null (counted by `junk`) when it is neither. */
 export function readAnswer(data: Uint8Array, junk: Junk, where: string): Answer | null {
-  const any = readRecord(z.union([groupSchema, resultRecordSchema]), data, junk, 'results', where);
-  if (!any) return null;
-  return 'batch' in any ? { kind: 'group', recs: any.batch as Record<string, ResultRecord> } : { kind: 'one', rec: any as ResultRecord };
+  const v = readJson(data, junk, 'results', where);
+  if (v === NOT_JSON) return null;
+  const group = v !== null && typeof v === 'object' && 'batch' in v;
+  if (!group) return isResult(v) || checkRecord(resultRecordSchema, v, junk, 'results', where) ? { kind: 'one', rec: v as ResultRecord } : null;
+  if (!isGroup(v) && !checkRecord(groupSchema, v, junk, 'results', where)) return null;
+  const g = v as { hostId: string; delivery: number; batch: Record<string, ResultRecord> };
+  for (const rec of Object.values(g.batch)) {
+    rec.hostId ??= g.hostId;
+    rec.delivery ??= g.delivery;
+  }
+  return { kind: 'group', recs: g.batch };
 }
 
-/** A group record: the answers a host stored together, and which host and delivery wrote them. */
+function isGroup(v: object): boolean {
+  const g = v as Record<string, unknown>;
+  if (typeof g.hostId !== 'string' || typeof g.delivery !== 'number' || !Number.isInteger(g.delivery) || g.delivery < 1) return false;
+  if (typeof g.batch !== 'object' || g.batch === null || Array.isArray(g.batch)) return false;
+  return Object.values(g.batch).every((m) => isResult(m, true));
+}
+
+/** A group record: the answers a host stored together; hostId and delivery, the same for all, once. */
 export function groupRecord(hostId: string, delivery: number, recs: Record<string, ResultRecord>) {
-  return { hostId, delivery, batch: recs };
+  const batch: Record<string, Omit<ResultRecord, 'hostId' | 'delivery'>> = {};
+  for (const [id, { hostId: _h, delivery: _d, ...rest }] of Object.entries(recs)) batch[id] = rest;
+  return { hostId, delivery, batch };
 }

@@ -135,8 +135,7 @@ export class EnvelopeJob {
           this.covered = new Set(Object.keys(recs));
           this.host.envelopeStats.groups++;
           this.host.envelopeStats.grouped += this.covered.size;
-        }
-        else {
+        } else {
           try {
             this.covered = (await this.host.readGroup(this.groupKey)) ?? new Set();
           } catch {

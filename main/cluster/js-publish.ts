@@ -65,18 +65,24 @@ export class JsPublisher {
     return this.waiting.size;
   }
 
-  publish(subject: string, payload: Uint8Array | string, headers?: MsgHdrs): Promise<PubAck> {
+  /**
+   * `now`: the caller has gathered this turn's sends already (an envelope), so it leaves at once
+   * instead of one more loop turn later, behind whatever I/O that turn brings.
+   */
+  publish(subject: string, payload: Uint8Array | string, headers?: MsgHdrs, now = false): Promise<PubAck> {
     const token = ++this.next;
     return new Promise<PubAck>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, expiresAt: Date.now() + this.timeoutMs });
-      this.later(() => {
+      const send = () => {
         try {
           this.nc.publish(subject, payload, { reply: this.prefix + token, headers });
         } catch (err) {
           this.waiting.delete(token);
           reject(new PublishError('closed', (err as Error).message));
         }
-      });
+      };
+      if (now) send();
+      else this.later(send);
     });
   }
 

@@ -1,7 +1,7 @@
 // Records from the broker are parsed, never trusted; junk is counted every time and logged at
 // most once per interval per source, with the count since the last line.
 import { describe, expect, it } from 'vitest';
-import { Junk, readHostRecord, readResult } from './records';
+import { isResult, Junk, memberResultSchema, readHostRecord, readResult, resultRecordSchema } from './records';
 
 const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -17,6 +17,33 @@ describe('records read from the broker', () => {
     expect(readResult(bytes({ ok: true, hostId: 'h', delivery: 0 }), junk, 'k')).toBeNull();
     expect(readHostRecord(bytes('{"hostId":'), junk, 'k')).toBeNull();
     expect(junk.counts).toMatchObject({ results: 2, hosts: 1 });
+  });
+
+  it('the fast result check takes exactly what the schema takes, field by field', () => {
+    const good = { ok: true, result: 1, hostId: 'h', delivery: 1, workerId: 'w', runMs: 2 };
+    const variants: unknown[] = [null, [], 'x', 1, good, { ...good, extra: [1] }];
+    const bad: Record<string, unknown[]> = {
+      ok: [undefined, 1, 'true', null],
+      hostId: [undefined, 1, null],
+      delivery: [undefined, 0, -1, 1.5, '1', null],
+      workerId: [1, null],
+      runMs: ['1', null],
+      error: [
+        null,
+        'x',
+        [],
+        {},
+        { code: '', message: 'm' },
+        { code: 'E', message: 1 },
+        { code: 'E', message: 'm' },
+        { code: 'E', message: 'm', details: [1] },
+      ],
+    };
+    for (const [k, vs] of Object.entries(bad)) for (const v of vs) variants.push({ ...good, [k]: v }, { ...good, ok: false, [k]: v });
+    for (const v of variants) {
+      expect(isResult(v), JSON.stringify(v)).toBe(resultRecordSchema.safeParse(v).success);
+      expect(isResult(v, true), JSON.stringify(v)).toBe(memberResultSchema.safeParse(v).success);
+    }
   });
 
   it("a host record's counters (outcomes, latency, pool available/busy) are checked by the schema: the wrong shape makes it junk", () => {

@@ -63,17 +63,41 @@ export const hostRecordSchema = z.looseObject({
 
 const errorShape = z.looseObject({ code: z.string().min(1), message: z.string(), details: z.unknown().optional() });
 
-export const resultRecordSchema = z
-  .looseObject({
-    ok: z.boolean(),
-    result: z.unknown().optional(),
-    error: errorShape.optional(),
-    hostId: z.string(),
-    workerId: z.string().optional(),
-    delivery: int.min(1),
-    runMs: z.number().optional(),
-  })
-  .refine((r) => r.ok || r.error !== undefined, { message: 'a failed result needs error', path: ['error'] });
+const resultFields = {
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: errorShape.optional(),
+  workerId: z.string().optional(),
+  runMs: z.number().optional(),
+};
+const needsError = (r: { ok: boolean; error?: unknown }) => r.ok || r.error !== undefined;
+const needsErrorNote = { message: 'a failed result needs error', path: ['error'] };
+
+export const resultRecordSchema = z.looseObject({ ...resultFields, hostId: z.string(), delivery: int.min(1) }).refine(needsError, needsErrorNote);
+// In a group record (envelope.ts) hostId and delivery are the group's, given once.
+export const memberResultSchema = z
+  .looseObject({ ...resultFields, hostId: z.string().optional(), delivery: int.min(1).optional() })
+  .refine(needsError, needsErrorNote);
+
+/**
+ * resultRecordSchema (member: memberResultSchema) as plain checks: a pipelined caller reads tens of
+ * thousands of answers a second, and zod cost it ~10 % of its CPU. Same rules; on a miss the
+ * schema runs to name what is wrong.
+ */
+export function isResult(v: unknown, member = false): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const r = v as Record<string, unknown>;
+  if (typeof r.ok !== 'boolean') return false;
+  if (member ? r.hostId !== undefined && typeof r.hostId !== 'string' : typeof r.hostId !== 'string') return false;
+  if (member ? r.delivery !== undefined && !isDelivery(r.delivery) : !isDelivery(r.delivery)) return false;
+  if (r.workerId !== undefined && typeof r.workerId !== 'string') return false;
+  if (r.runMs !== undefined && typeof r.runMs !== 'number') return false;
+  if (r.error === undefined) return r.ok;
+  const e = r.error as Record<string, unknown> | null;
+  return typeof e === 'object' && e !== null && !Array.isArray(e) && typeof e.code === 'string' && e.code.length > 0 && typeof e.message === 'string';
+}
+
+const isDelivery = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= 1;
 
 export const controlReplySchema = z.looseObject({
   hostId: z.string(),
@@ -84,17 +108,28 @@ export const controlReplySchema = z.looseObject({
 
 export const maxDeliveriesAdvisorySchema = z.looseObject({ stream_seq: int.min(1), deliveries: int.min(1).optional() });
 
-export type JunkSource = 'hosts' | 'results' | 'control' | 'controlReply' | 'advisory';
+export type JunkSource = 'hosts' | 'results' | 'work' | 'control' | 'controlReply' | 'advisory';
 
 /** Parses bytes from the broker with `schema`; null (counted and logged by `junk`) when they do not fit. */
 export function readRecord<T>(schema: z.ZodType<T>, data: Uint8Array, junk: Junk, source: JunkSource, where: string): T | null {
-  let value: unknown;
+  const value = readJson(data, junk, source, where);
+  return value === NOT_JSON ? null : checkRecord(schema, value, junk, source, where);
+}
+
+export const NOT_JSON = Symbol('not JSON');
+
+/** The JSON value of bytes from the broker, or NOT_JSON (counted and logged by `junk`). */
+export function readJson(data: Uint8Array, junk: Junk, source: JunkSource, where: string): unknown {
   try {
-    value = JSON.parse(text.decode(data));
+    return JSON.parse(text.decode(data));
   } catch {
     junk.drop(source, where, 'not JSON');
-    return null;
+    return NOT_JSON;
   }
+}
+
+/** `value` if `schema` accepts it; else null, counted and logged by `junk` with what is wrong. */
+export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, junk: Junk, source: JunkSource, where: string): T | null {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
@@ -111,7 +146,7 @@ export const readControlReply = (data: Uint8Array, junk: Junk, where: string): H
 
 /** Counts dropped records per source; logs the first, then at most one line per `everyMs` per source with the count since. */
 export class Junk {
-  readonly counts: Record<JunkSource, number> = { hosts: 0, results: 0, control: 0, controlReply: 0, advisory: 0 };
+  readonly counts: Record<JunkSource, number> = { hosts: 0, results: 0, work: 0, control: 0, controlReply: 0, advisory: 0 };
   private readonly lastLog = new Map<JunkSource, { at: number; counted: number }>();
 
   constructor(
