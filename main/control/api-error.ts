@@ -24,7 +24,7 @@ export function validationError(issues: ConfigIssue[]): ApiError {
 /**
  * An engine ERR_INVALID_OPTION is the caller's bad value that the engine caught first: the API
  * reports it as ERR_VALIDATION naming `<prefix><option>` like any other issue. The one place this
- * mapping is written (PlaneCore.updateConfig, the handlers' wrapper); other errors come back as they were.
+ * mapping is written (config/apply-config.ts's pool patch, the handlers' wrapper); other errors come back as they were.
  */
 export function asValidationError(err: unknown, prefix = ''): unknown {
   const e = err as { code?: string; message?: string; details?: { option?: string } } | null | undefined;

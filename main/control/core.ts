@@ -8,21 +8,20 @@ import type { DetailedPoolStats, PoolEvent } from '../pool/index';
 import { AlertEngine } from './observation/alerts';
 import { EventAlerts } from './observation/event-alerts';
 import { TaskTracker } from './observation/task-tracker';
-import { OperatorTrail, via, type Door } from './observation/trail';
-import { ApiError, asValidationError, validationError } from './api-error';
+import { OperatorTrail, type Door } from './observation/trail';
+import { ApiError } from './api-error';
 import { saveConfig } from './config/config-store';
-import { planConfigChange, type ConfigChange } from './config/config-change';
+import { planConfigChange } from './config/config-change';
+import { applyConfigPatch } from './config/apply-config';
 import { ContractEmitter } from './observation/emitter';
 import { EventLog } from './observation/event-log';
 import { MetricsHistoryStore } from './observation/history';
 import { HistoryFile } from './observation/history-file';
 import { LoadGenerator } from './tuning/load-generator';
-import { validateAgent } from './config/agent-validate';
-import { allowedAgentPaths, checkSelectableAgentPaths } from './python/agent-path-guard';
-import { allowedInterpreters, checkIsPython, checkSelectableInterpreter } from './python/interpreter-guard';
+import { allowedAgentPaths } from './python/agent-path-guard';
+import { allowedInterpreters, checkIsPython } from './python/interpreter-guard';
 import { toPoolOptions, type RuntimeContext } from './config/pool-options';
 import { Sampler } from './observation/sampler';
-import { redactConfig } from './config/secrets';
 import { ClusterView } from './observation/cluster-view';
 import { ClusterSampleBuilder } from './observation/cluster-sampler';
 import type { ClusterOptions } from '../cluster/index';
@@ -224,92 +223,9 @@ export class PlaneCore {
     return { valid: true, issues: [], diff: plan.change.diff };
   }
 
-  /**
-   * A change to what workers launch (agent, interpreter, PYTHONPATH) is tried on a
-   * throw-away worker first: an import error is refused with its real text, and
-   * neither the running pool nor the saved config changes.
-   */
-  private async checkLaunch({ launchKey, nextOptions: opts }: ConfigChange): Promise<void> {
-    if (!launchKey || !opts.agent) return;
-    const r = await validateAgent({ agent: opts.agent, pythonPath: opts.pythonPath, pythonPaths: opts.pythonPaths, runtimeDir: this.ctx.runtimeDir });
-    if (!r.ok) throw validationError([{ path: `pool.${launchKey}`, message: r.errorText ?? 'the agent could not be started' }]);
-  }
-
-  /** updateConfig, with a refusal logged (the fields named) for the operator's trail. */
+  /** Validates the merged whole, applies it live and persists it; a refusal is logged (config/apply-config.ts). */
   updateConfig(patch: ConfigPatch, door: Door = 'in-process'): Promise<ConfigUpdateResult> {
-    return this.applyConfig(patch, door).catch((err: unknown) => {
-      const e = err as { code?: string; message?: string; issues?: Array<{ path: string; message: string }> };
-      if (e?.code !== 'ERR_CONFIG_NOT_SAVED') {
-        const fields = e?.issues?.map((i) => i.path) ?? [];
-        const why = e?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') || e?.message || String(err);
-        this.log({ type: 'config.refused', level: 'warn', message: `Settings refused ${via(door)}: ${why}`, data: { fields, code: e?.code, door } });
-      }
-      throw err;
-    });
-  }
-
-  /** Validates the merged whole (nothing applied when invalid), applies live, persists. */
-  private applyConfig(patch: ConfigPatch, door: Door): Promise<ConfigUpdateResult> {
-    return this.exclusive(async () => {
-      const plan = planConfigChange(this.config, patch, this.ctx);
-      if (!plan.ok) throw validationError(plan.issues);
-      const change = plan.change;
-      const { next, diff, applied, restartRequired } = change;
-      if (diff.length === 0) return { config: this.config, applied: [], restartRequired: [] };
-      // A new interpreter from the API: allow-listed, a regular file, answers as Python — before anything runs it.
-      if (next.pool.pythonPath && next.pool.pythonPath !== this.config.pool.pythonPath) {
-        await checkSelectableInterpreter(next.pool.pythonPath, 'pool.pythonPath', this.allowedPythons());
-      }
-      checkSelectableAgentPaths(next.pool.pythonPaths, 'pool.pythonPaths', this.allowedAgentPaths());
-      await this.checkLaunch(change);
-      const poolChanged = Object.keys(change.poolPatch).length > 0;
-      if (poolChanged) this.patchPool(change);
-      const previous = this.config;
-      this.config = next;
-      this.alerts.setThresholds(next.alerts);
-      this.sampler.setInterval(next.sampling.intervalMs);
-      if (next.sampling.persistIntervalMs !== previous.sampling.persistIntervalMs) this.historyFile.schedule(next.sampling.persistIntervalMs);
-      // The change is live by now: a failed save (disk full, read-only data dir) must not hide that
-      // from the UI (config.changed) nor pass for "nothing changed" (a bare fs error).
-      const saveError = await saveConfig(this.ctx.dataDir, next).then(
-        () => undefined,
-        (err: Error) => err,
-      );
-      this.log({
-        type: 'config.changed',
-        level: 'info',
-        message: `Settings changed ${via(door)}: ${diff.map((d) => d.path).join(', ')}`,
-        data: { applied, restartRequired, door },
-      });
-      this.emitter.emit('config.changed', redactConfig(next)); // events reach every UI client
-      const notSaved =
-        saveError &&
-        `Settings are applied to the running pool but could not be saved to config.json (${saveError.message}); they will be lost when the app restarts`;
-      if (notSaved) this.log({ type: 'config.warning', level: 'error', message: notSaved });
-      // A pool that never started (Python missing, bad agent) gets another try with the new settings.
-      if (!this.running && poolChanged) await this.startPool();
-      if (notSaved) throw new ApiError('ERR_CONFIG_NOT_SAVED', notSaved, undefined, { applied, restartRequired });
-      return { config: next, applied, restartRequired };
-    });
-  }
-
-  /** Hands the diff's pool entries to the live pool; the rolling restart's outcome is logged when it ends. */
-  private patchPool({ poolPatch }: ConfigChange): void {
-    try {
-      const change = this.pool.updateConfig(poolPatch);
-      const fields = change.restartRequired.join(', ');
-      void change.done.then((r) => {
-        if (r.error)
-          this.log({
-            type: 'pool.config',
-            level: 'error',
-            message: `Restarting workers for ${fields} stopped: ${r.error.message}; the old workers keep serving`,
-          });
-        else if (r.recycled > 0) this.log({ type: 'pool.config', level: 'info', message: `${r.recycled} workers restarted for: ${fields}` });
-      });
-    } catch (err) {
-      throw asValidationError(err, 'pool.');
-    }
+    return applyConfigPatch(this, patch, door);
   }
 
   /** Restart: rolling recycle of a running pool, or a fresh start of one that failed to start. */

@@ -1,15 +1,16 @@
 // The hot path: accept a message, hand it to a worker with spare in-flight
 // capacity or park it in the bounded queue, settle it, and re-dispatch work a
-// dead worker took down with it. Per message: one Task object and the caller's
-// promise; the worker's reply comes back through ReplySink (no promise per
-// attempt); no timers (queue deadlines share one timer), no stats work.
+// dead worker took down with it (retries.ts holds it between attempts). Per
+// message: one Task object and the caller's promise; the worker's reply comes
+// back through ReplySink (no promise per attempt); no timers (queue deadlines
+// share one timer), no stats work.
 import { unwatchAbort, watchAbort } from '../worker/abort-watch';
 import { errors, isPoolError, PoolError } from '../errors';
 import { LatencyHistogram, POOL_LATENCY_WINDOW_MS } from '../metrics/latency';
 import { OutcomeCounter } from '../metrics/outcomes';
-import { delay, isRetryable } from '../retry-policy';
 import { Isolation } from './isolation';
 import { Task, TaskQueue, TaskState } from './pool-queue';
+import { Retries } from './retries';
 import { createPicker, type Picker } from './strategies';
 import type { PoolEventType, EventLevel, PoolOptions, StrategyName, TaskOutcome } from '../types';
 import type { ReplySink } from '../worker/requests';
@@ -44,8 +45,8 @@ export class Dispatcher implements ReplySink<Task> {
   readonly outcomes = new OutcomeCounter();
   processed = 0;
   errors = 0;
-  private readonly retrying = new Set<Task>();
   private readonly isolation: Isolation;
+  private readonly retries: Retries;
   // Reused for every adapter.processTo() call: the adapter reads it synchronously and keeps
   // nothing, so one object instead of one allocation per message.
   private readonly sendOpts: { timeout: number; signal: AbortSignal | undefined } = { timeout: 0, signal: undefined };
@@ -54,6 +55,12 @@ export class Dispatcher implements ReplySink<Task> {
     this.queue = new TaskQueue(host.opts.messageQueueSize, (t) => this.onQueueExpired(t));
     this.picker = createPicker(host.opts.loadBalancingStrategy);
     this.isolation = new Isolation(host.slots, (t, s) => this.dispatch(t, s, performance.now()));
+    this.retries = new Retries(
+      host,
+      this.isolation,
+      (t) => this.resume(t),
+      (t, err) => this.settleError(t, err, true),
+    );
   }
 
   setStrategy(name: StrategyName): void {
@@ -124,12 +131,7 @@ export class Dispatcher implements ReplySink<Task> {
   /** Fails every waiting message (queued or waiting to retry) with `err`: shutdown/destroy. */
   failWaiting(err: PoolError): void {
     for (const t of this.queue.drainAll()) this.settleError(t, err, false);
-    for (const t of this.retrying) {
-      if (t.retryTimer) clearTimeout(t.retryTimer);
-      this.settleError(t, err, false);
-    }
-    this.retrying.clear();
-    for (const t of this.isolation.drainAll()) this.settleError(t, err, false);
+    for (const t of this.retries.drainAll()) this.settleError(t, err, false);
   }
 
   private dispatch(task: Task, slot: WorkerSlot, now: number): void {
@@ -195,20 +197,7 @@ export class Dispatcher implements ReplySink<Task> {
       this.settleError(task, errors.poolClosed(), false);
       return;
     }
-    const max = this.host.opts.maxRetries;
-    if (!isRetryable(err) || max === 0 || task.signal?.aborted) {
-      this.settleError(task, err, true);
-    } else if (code === 'ERR_WORKER_CRASHED' && task.crashes >= max) {
-      this.host.emitEvent('task.poison', 'error', `message killed ${task.crashes} workers; failed as poison instead of killing more`, slot.id, {
-        attempts: task.attempts,
-        crashes: task.crashes,
-      });
-      this.settleError(task, errors.poison(task.crashes, err.message), true);
-    } else if (task.attempts > max) {
-      this.settleError(task, err, true);
-    } else {
-      this.scheduleRetry(task, err, slot);
-    }
+    this.retries.retryOrFail(task, err, slot);
     this.drain();
   }
 
@@ -219,36 +208,14 @@ export class Dispatcher implements ReplySink<Task> {
     if (this.queue.size > 0) this.drain();
   }
 
-  private scheduleRetry(task: Task, err: PoolError, slot: WorkerSlot): void {
-    const delayMs = delay(task.attempts, this.host.opts.retryDelay);
-    const isolated = Isolation.isSuspect(task, this.host.opts.maxRetries);
-    task.state = TaskState.RetryWait;
-    task.lastErrorCode = err.code;
-    this.retrying.add(task);
-    const how = isolated ? ' alone on an idle worker (last chance before poison)' : '';
-    this.host.emitEvent(
-      'task.retry',
-      'warn',
-      `retrying message (attempt ${task.attempts + 1})${how} in ${delayMs} ms after ${err.code} on ${slot.id}`,
-      slot.id,
-      {
-        attempt: task.attempts + 1,
-        delayMs,
-        reason: err.code,
-        isolated,
-      },
-    );
-    task.retryTimer = setTimeout(() => {
-      task.retryTimer = null;
-      this.retrying.delete(task);
-      if (isolated) return this.isolation.add(task);
-      const next = this.picker.pick(this.host.slots);
-      if (next && this.queue.size === 0) this.dispatch(task, next, performance.now());
-      else {
-        this.queue.pushFront(task, performance.now());
-        this.drain();
-      }
-    }, delayMs);
+  /** A retry is due: straight onto a worker when nothing waits ahead of it, else at the queue's head. */
+  private resume(task: Task): void {
+    const next = this.picker.pick(this.host.slots);
+    if (next && this.queue.size === 0) this.dispatch(task, next, performance.now());
+    else {
+      this.queue.pushFront(task, performance.now());
+      this.drain();
+    }
   }
 
   private onQueueExpired(task: Task): void {
@@ -262,11 +229,8 @@ export class Dispatcher implements ReplySink<Task> {
 
   private onAbort(task: Task): void {
     if (task.state === TaskState.Queued) this.queue.remove(task);
-    else if (task.state === TaskState.RetryWait) {
-      if (task.retryTimer) clearTimeout(task.retryTimer);
-      this.retrying.delete(task);
-      this.isolation.remove(task);
-    } else return; // running: the adapter got the same signal and cancels it in the worker
+    else if (task.state === TaskState.RetryWait) this.retries.cancel(task);
+    else return; // running: the adapter got the same signal and cancels it in the worker
     this.settleError(task, errors.cancelled('Aborted by the caller'), false);
   }
 
