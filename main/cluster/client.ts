@@ -51,6 +51,7 @@ interface Pending {
 // server restart has to time out and resend; far above any one caller's useful window.
 const MAX_UNACKED = 4_096;
 const PUBACK_TIMEOUT_MS = JS_TIMEOUT_MS; // a PubAck lost with its node is retried after 2 s
+const PACK_BELOW_MS = 10; // messages whose answers took less than this on their host (running average) are packed
 
 export class ClusterClient {
   readonly clientId: string; // its results prefix; under the credential's name, which the broker lets it read
@@ -63,6 +64,7 @@ export class ClusterClient {
   private link: Link | null = null;
   private seq = 0;
   private envelopeSeq = 0;
+  private runMsAvg: number | null = null; // how long answered messages ran on their hosts, moving average
   private outgoing: Outgoing[] = []; // sent this turn: packed into envelopes at the turn's end
   private flushScheduled = false;
   private closed = false;
@@ -172,8 +174,21 @@ export class ClusterClient {
     this.flushScheduled = false;
     const items = this.outgoing;
     this.outgoing = [];
-    for (const group of pack(items)) void this.publish(group);
+    const groups = this.packing() ? pack(items) : items.map((it) => [it]);
+    for (const group of groups) void this.publish(group);
   };
+
+  /**
+   * Envelopes only for short messages. A host takes a whole envelope, so members beyond its free
+   * slots wait on it while another host may idle: for messages that take a few ms on their host
+   * (pool queueing included) that wait is short, and the broker's cost per message (tens of µs of
+   * CPU in three processes, about 1 ms of hops) is what limits; for longer ones that cost is noise
+   * beside the run and spreading them over hosts is what counts. Until answers say how long
+   * messages take, they travel alone.
+   */
+  private packing(): boolean {
+    return this.runMsAvg !== null && this.runMsAvg < PACK_BELOW_MS;
+  }
 
   /** One message as itself, several as an envelope under an id of its own. */
   private message(group: Outgoing[]): { msgId: string; body: string; h: ReturnType<typeof headers> } {
@@ -244,6 +259,7 @@ export class ClusterClient {
     this.answered.set(id, rec || (err instanceof PoolError && err.code !== 'ERR_TIMEOUT' && err.code !== 'ERR_POOL_CLOSED') ? 'result' : 'other');
     if (this.answered.size > 100_000) this.answered.delete(this.answered.keys().next().value!);
     this.stats.settled++;
+    if (rec?.runMs !== undefined) this.runMsAvg = this.runMsAvg === null ? rec.runMs : this.runMsAvg * 0.9 + rec.runMs * 0.1;
     if (err) p.reject(err);
     else
       p.resolve({

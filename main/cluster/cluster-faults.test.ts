@@ -58,8 +58,12 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     return o;
   }
 
-  it('kill -9 of a whole host mid-load: 20,000 messages each answered once, none lost, the host shown down', async () => {
-    const o = await cluster('kill', 3, { ackWaitMs: 3_000 });
+  // 10 ms messages travel alone; 2 ms ones in envelopes (client.ts packs answers that take < 10 ms).
+  it.each([
+    { sleepMs: 10, how: 'alone', pool: 'kill' },
+    { sleepMs: 2, how: 'in envelopes', pool: 'killenv' },
+  ])('kill -9 of a whole host mid-load, messages $how: 20,000 each answered once, none lost, the host shown down', async ({ sleepMs, pool }) => {
+    const o = await cluster(pool, 3, { ackWaitMs: 3_000 });
     const N = 20_000;
     const downs: { hostId: string; to: string; heartbeatAgeMs: number }[] = [];
     monitor!.on('host', (c: { hostId: string; to: string; heartbeatAgeMs: number }) => downs.push(c));
@@ -70,13 +74,13 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     // Killed only once its last heartbeat shows it holding work, so the kill always leaves messages
     // to redeliver (on a loaded CI box a host can be between fetches at any given moment).
     const holdingWork = async () => {
-      for (let i = 0; i < 200 && !(monitor!.list().find((h) => h.hostId === 'kill-h3')?.inFlight ?? 0); i++) await sleep(10);
+      for (let i = 0; i < 200 && !(monitor!.list().find((h) => h.hostId === `${pool}-h3`)?.inFlight ?? 0); i++) await sleep(10);
     };
     const outs = await load(
       client!,
       N,
       1_000,
-      (i) => ({ i, sleep_ms: 10 }),
+      (i) => ({ i, sleep_ms: sleepMs }),
       (done) => {
         if (done === 5_000) killed = holdingWork().then(() => hosts[2]!.killGroup());
       },
@@ -85,20 +89,22 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
     expect(outs.map((x) => (x.result as { i: number }).i)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(client!.stats.settled).toBe(N);
     expect(client!.stats.duplicateResults).toBe(0);
-    expect(outs.some((x) => x.hostId === 'kill-h3')).toBe(true);
+    expect(outs.some((x) => x.hostId === `${pool}-h3`)).toBe(true);
+    if (sleepMs >= 10) expect(client!.stats.envelopes).toBe(0);
+    else expect(client!.stats.envelopes).toBeGreaterThan(100);
     // The dead host's unacked messages were redelivered: either a survivor ran one and its answer
     // came back (delivery > 1), or the dead host had stored the result before it died and the
     // survivor's store lost the race (its `duplicates` counter) — the caller still got one answer.
     const survivorDuplicates = () =>
       monitor!
         .list()
-        .filter((h) => h.hostId !== 'kill-h3')
+        .filter((h) => h.hostId !== `${pool}-h3`)
         .reduce((n, h) => n + h.duplicates, 0);
     const redelivered = () => outs.some((x) => x.delivery > 1) || survivorDuplicates() > 0;
     for (let i = 0; i < 50 && !redelivered(); i++) await sleep(100); // duplicates arrive with the next heartbeat
     expect(redelivered()).toBe(true);
-    for (let i = 0; i < 100 && !downs.some((d) => d.hostId === 'kill-h3' && d.to === 'down'); i++) await sleep(100);
-    const down = downs.find((d) => d.hostId === 'kill-h3' && d.to === 'down');
+    for (let i = 0; i < 100 && !downs.some((d) => d.hostId === `${pool}-h3` && d.to === 'down'); i++) await sleep(100);
+    const down = downs.find((d) => d.hostId === `${pool}-h3` && d.to === 'down');
     expect(down).toBeDefined();
     expect(down!.heartbeatAgeMs).toBeGreaterThanOrEqual(o.downAfterMs);
     // The survivors: up (a heartbeat delayed by the load may have shown one stale for a moment).
@@ -108,7 +114,7 @@ describe.skipIf(!bin)('cluster faults', { timeout: 300_000 }, () => {
         .filter((h) => h.status === 'up')
         .map((h) => h.hostId);
     for (let i = 0; i < 50 && live().length < 2; i++) await sleep(100);
-    expect(live()).toEqual(['kill-h1', 'kill-h2']);
+    expect(live()).toEqual([`${pool}-h1`, `${pool}-h2`]);
   });
 
   it('a host paused with SIGSTOP past ack_wait and resumed: no duplicate result reaches a caller', async () => {
