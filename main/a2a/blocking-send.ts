@@ -47,7 +47,11 @@ export class GatewayRequestHandler extends DefaultRequestHandler {
     const contextId = m.contextId || randomUUID();
     // The SDK keeps only the requested extensions the card declares; this card declares none (card.ts).
     if (context.requestedExtensions) context.setRequestedExtensions([]);
-    const ctx = requestContext({ ...params, message: { ...m, contextId, taskId } }, taskId, contextId, context);
+    // The transport built `params` for this call alone (SendMessageRequest.fromJSON): it is the
+    // request context's own, no copy needed.
+    m.contextId = contextId;
+    m.taskId = taskId;
+    const ctx = requestContext(params, taskId, contextId, context);
     const bus = new TaskBus(this.store, context);
     const run = this.executor.execute(ctx, bus).then(() => bus.save());
     this.running.set(taskId, run);

@@ -6,7 +6,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { MAX_BODY_BYTES } from '../headless/http-util';
 import { JsonLimitError, parseClientJson } from '../transport/json-limits';
-import { leanRequestBody } from './lean-json';
+import { leanRequestBody, mayHoldLean } from './lean-json';
 
 // JSON-RPC 2.0 error codes.
 const PARSE_ERROR = -32700;
@@ -34,7 +34,7 @@ const parseChecked: RequestHandler = (req, res, next) => {
   const text = req.body.toString('utf8');
   try {
     req.body = parseClientJson(text);
-    res.locals.leanValues = leanRequestBody(req.body); // alive as long as the request: see lean-json.ts
+    if (mayHoldLean(text.length)) res.locals.leanValues = leanRequestBody(req.body); // alive as long as the request: see lean-json.ts
   } catch (err) {
     if (err instanceof JsonLimitError) {
       return rpcError(res, 400, idOf(text), INVALID_PARAMS, `Invalid params: ${err.message}`, { code: err.code, path: err.path });

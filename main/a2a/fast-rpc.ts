@@ -15,11 +15,13 @@
 // handed over with the bytes already read — takes the express route and gets
 // its answers and errors from there.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AgentCard } from '@a2a-js/sdk';
 import { defaultServerCallContextBuilder, JsonRpcTransportHandler, validateVersion, type A2ARequestHandler, type User } from '@a2a-js/sdk/server';
+import { markAuthenticated } from '../headless/connection-share';
 import { parseClientJson } from '../transport/json-limits';
 import { bearerMatches } from './auth';
 import { JSONRPC_PATH } from './card';
-import { expandLean, leanRequestBody } from './lean-json';
+import { expandLean, leanRequestBody, mayHoldLean } from './lean-json';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -28,14 +30,28 @@ export interface FastRpcOptions {
   token: () => string;
   maxBodyBytes: number;
   requestHandler: A2ARequestHandler;
+  card: AgentCard; // the request handler's card (its interfaces never change)
   user: User;
+}
+
+const VERSION = '1.0';
+
+/** The check the express route makes per request, made once: the card's interfaces are fixed. */
+function servesVersion(card: AgentCard): boolean {
+  try {
+    validateVersion(VERSION, card, 'JSONRPC');
+    return true;
+  } catch {
+    return false; // the express route answers with the SDK's error
+  }
 }
 
 /** Wraps the express app: v1.0 SendMessage requests go straight to the transport handler. */
 export function withFastSendMessage(o: FastRpcOptions, express: Handler): Handler {
   const transport = new JsonRpcTransportHandler(o.requestHandler);
+  const versionOk = servesVersion(o.card);
   return (req, res) => {
-    if (!eligible(req, o)) return express(req, res);
+    if (!versionOk || !eligible(req, o)) return express(req, res);
     readBody(req).then(
       (raw) => {
         let body: unknown;
@@ -45,7 +61,7 @@ export function withFastSendMessage(o: FastRpcOptions, express: Handler): Handle
           body = undefined; // express's route answers the parse error with its own wording
         }
         if ((body as { method?: unknown } | undefined)?.method !== 'SendMessage') return handOver(req, res, raw, express);
-        void answer(req, res, body, o, transport);
+        void answer(req, res, body, raw.length, o, transport);
       },
       () => res.destroy(), // the client went away mid-body
     );
@@ -54,12 +70,14 @@ export function withFastSendMessage(o: FastRpcOptions, express: Handler): Handle
 
 function eligible(req: IncomingMessage, o: FastRpcOptions): boolean {
   const h = req.headers;
-  if (req.method !== 'POST' || req.url !== JSONRPC_PATH || h['a2a-version'] !== '1.0') return false;
+  if (req.method !== 'POST' || req.url !== JSONRPC_PATH || h['a2a-version'] !== VERSION) return false;
   if (h['a2a-extensions'] !== undefined || h['x-a2a-extensions'] !== undefined) return false;
   const type = h['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
   const length = Number(h['content-length']);
   if (type !== 'application/json' || !(length >= 0 && length <= o.maxBodyBytes)) return false;
-  return o.enabled() && bearerMatches(h.authorization, o.token());
+  if (!o.enabled() || !bearerMatches(h.authorization, o.token())) return false;
+  markAuthenticated(req); // as requireBearer does: this socket keeps its slot when tokenless ones crowd the cap
+  return true;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -77,16 +95,22 @@ function handOver(req: IncomingMessage, res: ServerResponse, raw: Buffer, expres
   express(req, res);
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, body: unknown, o: FastRpcOptions, transport: JsonRpcTransportHandler) {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  bytes: number,
+  o: FastRpcOptions,
+  transport: JsonRpcTransportHandler,
+) {
   // Large data values ride through the SDK as holders (lean-json.ts); the parsed values stay
   // reachable through `kept` until the reply is written, so the executor need not parse them again.
-  const kept = leanRequestBody(body);
+  const kept = mayHoldLean(bytes) ? leanRequestBody(body) : [];
   const id = (body as { id?: unknown }).id ?? null;
   let reply: unknown;
   let status = 200;
-  const context = defaultServerCallContextBuilder({ extensions: [], user: o.user, headers: req.headers, requestedVersion: '1.0' });
+  const context = defaultServerCallContextBuilder({ extensions: [], user: o.user, headers: req.headers, requestedVersion: VERSION });
   try {
-    validateVersion(context.requestedVersion, await o.requestHandler.getAgentCard(), 'JSONRPC');
     reply = await transport.handle(body as Record<string, unknown>, context);
   } catch (err) {
     const error = JsonRpcTransportHandler.mapToJSONRPCError(err as Error);

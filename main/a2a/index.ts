@@ -97,7 +97,8 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
   // The request handler reads its card only for capabilities, interfaces and
   // versions, which never change; the well-known route builds a fresh one. A blocking send of a
   // new task skips the SDK's per-event copies and store round trips (blocking-send.ts).
-  const requestHandler = new GatewayRequestHandler(currentCard(), taskStore, executor);
+  const handlerCard = currentCard();
+  const requestHandler = new GatewayRequestHandler(handlerCard, taskStore, executor);
 
   const app = express();
   app.disable('x-powered-by');
@@ -121,7 +122,14 @@ export function createA2AMount(host: A2AHost, opts: A2AMountOptions): A2AMount {
 
   // v1.0 SendMessage past express's routing and body parsing (fast-rpc.ts); everything else through the app.
   const handler = withFastSendMessage(
-    { enabled: () => h.config().enabled, token, maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES, requestHandler, user: bearerUser },
+    {
+      enabled: () => h.config().enabled,
+      token,
+      maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+      requestHandler,
+      card: handlerCard,
+      user: bearerUser,
+    },
     (req, res) => void app(req, res),
   );
   const mount: A2AMount = {

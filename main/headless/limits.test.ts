@@ -99,6 +99,41 @@ describe('a share of the cap for token holders', () => {
     });
     for (const x of idle) x.destroy();
   });
+
+  it('a socket that sent an A2A v1.0 SendMessage (the direct route, fast-rpc.ts) counts as a token holder: idle ones give way first', async () => {
+    const s = await serve({ maxConnections: 8 });
+    mountA2A(s, cp());
+    const mine = await idleSocket(s.url);
+    const answers: string[] = [];
+    let got = '';
+    mine.setEncoding('utf8');
+    mine.on('data', (c: string) => {
+      got += c;
+      if (got.includes('TASK_STATE_')) answers.push(got);
+    });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'SendMessage',
+      params: { message: { messageId: 'keep-me', role: 'ROLE_USER', parts: [{ text: 'hi' }] } },
+    });
+    mine.write(
+      `POST /a2a/jsonrpc HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nAuthorization: Bearer ${TOKEN}\r\nA2A-Version: 1.0\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await vi.waitFor(() => expect(answers).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+    // Now idle and the oldest socket: without the mark it would be the first to give way.
+    const idle: Socket[] = [];
+    for (let i = 0; i < 12; i++) idle.push(await idleSocket(s.url));
+    await vi.waitFor(() => expect(idle.filter((x) => !x.destroyed && x.readyState === 'open').length).toBeLessThanOrEqual(8 - reservedShare(8)), {
+      timeout: 5_000,
+      interval: 20,
+    });
+    expect(mine.destroyed).toBe(false);
+    expect(mine.readyState).toBe('open');
+    for (const x of [mine, ...idle]) x.destroy();
+  });
 });
 
 // With a 400 ms limit the cut comes within about half a second; the 10 s test timeout is only a
@@ -123,6 +158,11 @@ describe('slow clients', { timeout: 10_000 }, () => {
 
   it('the mounted A2A route (its own body parser) is cut the same way', async () => {
     const head = `POST /a2a/jsonrpc HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    expect(await stall(s.url, `${head}{"jsonrpc":`)).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('so is the A2A v1.0 direct route (fast-rpc.ts reads the body itself)', async () => {
+    const head = `POST /a2a/jsonrpc HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nAuthorization: Bearer ${TOKEN}\r\nA2A-Version: 1.0\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
     expect(await stall(s.url, `${head}{"jsonrpc":`)).toMatch(/^HTTP\/1\.1 408 /);
   });
 
