@@ -11,9 +11,11 @@ import { ensurePrivateDir } from './config/atomic-file';
 import { loadConfig, mergePatch, validateConfig } from './config/config-store';
 import { PlaneCore } from './core';
 import { createHandlers } from './handlers';
+import { ExternalTaskLog, type ExternalTaskInfo } from './observation/external-tasks';
 import type { Door } from './observation/trail';
 
 export type { Door } from './observation/trail';
+export type { ExternalTaskInfo } from './observation/external-tasks';
 import type { ClusterOptions } from '../cluster/index';
 
 export { ApiError, toApiErrorShape, httpStatusFor } from './api-error';
@@ -29,21 +31,15 @@ export interface ControlPlaneOptions {
   cluster?: ClusterOptions; // scale-out: show and control this cluster's hosts (docs/cluster.md)
 }
 
-export interface ExternalTaskInfo {
-  source: 'a2a';
-  ok: boolean;
-  latencyMs: number;
-  workerId?: string;
-  message?: string;
-}
-
 export class ControlPlane {
   /** For in-process callers; transports use handlersFor(their door) so the trail says how a request came. */
   readonly handlers: ApiHandlers;
   private readonly byDoor = new Map<Door, ApiHandlers>();
+  private readonly externalTasks: ExternalTaskLog;
 
   private constructor(private readonly core: PlaneCore) {
     this.handlers = this.handlersFor('in-process');
+    this.externalTasks = new ExternalTaskLog((e) => core.log(e));
   }
 
   handlersFor(door: Door): ApiHandlers {
@@ -103,23 +99,14 @@ export class ControlPlane {
     Object.assign(this.core.appInfo, partial);
   }
 
-  /** One log line per external (A2A) task; failures at warn so they stand out. */
+  /** An external (A2A) task in the event log: each failure at warn, successes summed per second (external-tasks.ts). */
   recordExternalTask(info: ExternalTaskInfo): void {
-    const where = info.workerId ? ` on ${info.workerId}` : '';
-    const text = info.ok
-      ? `A2A task done in ${Math.round(info.latencyMs)} ms${where}`
-      : `A2A task failed after ${Math.round(info.latencyMs)} ms${where}: ${info.message ?? 'error'}`;
-    this.core.log({
-      type: 'a2a.request',
-      level: info.ok ? 'debug' : 'warn',
-      message: text,
-      workerId: info.workerId,
-      data: { ok: info.ok, latencyMs: info.latencyMs, door: 'a2a' },
-    });
+    this.externalTasks.record(info);
   }
 
   /** Stops load, persists history and config, drains the pool. Idempotent. */
   async stop(): Promise<void> {
+    this.externalTasks.flush();
     await this.core.stop();
   }
 }
