@@ -94,7 +94,7 @@ export class HostAgent extends EventEmitter {
     this.envelopeHost = {
       hostId: this.hostId,
       run: (member, delivery) => this.runOne(member, delivery),
-      createOnly: (key, value) => this.results!.createOnly(key, value),
+      createOnly: (key, owner, json) => this.results!.createOnly(key, owner, json),
       readGroup: (key) => this.results!.readGroup(key),
       exists: (key) => this.results!.exists(key),
       stored: (rec, started) => this.stored(rec, started),
@@ -244,7 +244,7 @@ export class HostAgent extends EventEmitter {
   /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
   private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: Verb): void {
     if (!out) return this.settle(m, then);
-    void this.results!.createOnly(out.key, out.rec).then(
+    void this.results!.createOnly(out.key, out.rec, JSON.stringify(out.rec)).then(
       (how) => {
         if (how === 'stored') this.stored(out.rec, out.started);
         else this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
