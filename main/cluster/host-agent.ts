@@ -129,6 +129,7 @@ export class HostAgent extends EventEmitter {
       names(this.o.pool).consumer,
       () => this.wanted(),
       (m) => this.handle(m),
+      () => !this.stopping && this.slots.idle,
     );
     this.heartbeat = new HostHeartbeat(this, this.nc, this.topo.hosts, this.o);
     this.heartbeat.start();
@@ -161,8 +162,8 @@ export class HostAgent extends EventEmitter {
     this.puller?.kick();
   }
 
-  private wanted(): number {
-    return this.stopping ? 0 : this.slots.wanted();
+  private wanted(): { n: number; maxBytes: number } {
+    return this.stopping ? { n: 0, maxBytes: 0 } : this.slots.wanted();
   }
 
   // ---- one message ----
@@ -173,7 +174,7 @@ export class HostAgent extends EventEmitter {
     const id = m.headers?.get('Nats-Msg-Id') ?? '';
     if (m.headers?.get(HDR_BATCH)) return this.handleEnvelope(m, delivery, reply, id);
     this.track(m, 1);
-    this.slots.observe(1);
+    this.slots.observe(1, m.data.length);
     if (this.stopping) return this.settle(m, 'nak'); // fetched while leaving: another host takes it now
     if (!KEY_PART.test(id) || !KEY_PART.test(reply)) return this.settle(m, 'term');
     const key = `${reply}.${id}`;
@@ -194,7 +195,7 @@ export class HostAgent extends EventEmitter {
     if (this.stopping) return this.settle(m, 'nak');
     // No answer can be addressed without valid keys: dropped, as a lone message would be.
     if (!members || !KEY_PART.test(envelopeId) || !KEY_PART.test(reply) || members.some((x) => !KEY_PART.test(x.i))) return this.settle(m, 'term');
-    this.slots.observe(members.length);
+    this.slots.observe(members.length, m.data.length);
     const job = new EnvelopeJob(this.envelopeHost, members, `${reply}.`, `${reply}.${envelopeId}`, delivery, (verb) => this.settle(m, verb));
     void job.start();
   }
