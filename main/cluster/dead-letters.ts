@@ -15,7 +15,7 @@ import { Junk, maxDeliveriesAdvisorySchema, readRecord, readResult } from './rec
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
 import type { DeadLetter } from '../../common/cluster-types';
 import { encode, errorRecord, type ResultRecord } from './wire';
-import { groupRecord, HDR_BATCH, readAnswer, readEnvelope, type Member } from './envelope';
+import { groupJson, HDR_BATCH, readAnswer, readEnvelope, type Member } from './envelope';
 
 const HDR_DELIVERIES = 'Gcc-Deliveries';
 type StoredHeaders = { get(k: string): string } | undefined;
@@ -87,7 +87,7 @@ export class DeadLetters {
     const groupKey = `${caller}.${h0?.get('Nats-Msg-Id') ?? `seq-${seq}`}`;
     let group: Record<string, ResultRecord> = {};
     const router = 'dead-letter-router';
-    await this.results.create(groupKey, encode(groupRecord(router, deliveries, {}))).catch(async (e: unknown) => {
+    await this.results.create(groupKey, groupJson(router, deliveries, [])).catch(async (e: unknown) => {
       if (!isAlreadyExists(e)) throw e;
       const a = await this.results.get(groupKey);
       const answer = a ? readAnswer(a.value, this.junk, groupKey) : null;

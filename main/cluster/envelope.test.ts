@@ -4,6 +4,7 @@
 // length must still leave every member exactly one answer, counted once.
 import { describe, expect, it } from 'vitest';
 import {
+  groupJson,
   envelopeBody,
   envelopeSchema,
   isEnvelope,
@@ -49,6 +50,17 @@ describe('envelope wire format', () => {
     ]);
   });
 
+  it("a group record reads back as its answers, each with its group's host and delivery", () => {
+    const ok = { ok: true, result: { a: [1, 'x'] }, hostId: 'h1', delivery: 2, workerId: 'w1', runMs: 3 };
+    const failed: ResultRecord = { ok: false, error: { code: 'ERR_AGENT', message: 'no', details: { line: 1 } }, hostId: 'h1', delivery: 2 };
+    const json = groupJson('h1', 2, [
+      ['c1-1', ok],
+      ['c1-2', failed],
+    ]);
+    expect(readAnswer(te.encode(json), junk(), 'k')).toEqual({ kind: 'group', recs: { 'c1-1': ok, 'c1-2': failed } });
+    expect(readAnswer(te.encode(groupJson('r', 1, [])), junk(), 'k')).toEqual({ kind: 'group', recs: {} });
+  });
+
   it('junk is neither an envelope nor an answer, and is counted', () => {
     const j = junk();
     expect(readEnvelope(te.encode('{"i":1}'), j, 'w')).toBeNull();
@@ -82,8 +94,8 @@ class Store {
       ),
     );
   }
-  create(key: string, v: unknown): Promise<'stored' | 'exists'> {
-    return this.later(() => (this.keys.has(key) ? 'exists' : (this.keys.set(key, v), 'stored')));
+  create(key: string, json: string): Promise<'stored' | 'exists'> {
+    return this.later(() => (this.keys.has(key) ? 'exists' : (this.keys.set(key, JSON.parse(json)), 'stored')));
   }
   group(key: string): Promise<Set<string> | null> {
     return this.later(() => {
@@ -107,7 +119,7 @@ function host(id: string, store: Store, rnd: () => number, counts: { stored: num
           Math.floor(rnd() * 6),
         ),
       ),
-    createOnly: (k, v) => store.create(k, v),
+    createOnly: (k, _owner, json) => store.create(k, json),
     readGroup: (k) => store.group(k),
     exists: (k) => Promise.resolve(store.keys.has(k)),
     stored: () => void counts.stored++,

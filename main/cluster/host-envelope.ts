@@ -13,7 +13,7 @@
 // is answered on the next delivery and only the culprit reaches the dead
 // letters. An envelope without a group record came back because its host
 // died or stalled: its members run together as usual.
-import { groupRecord, type Member } from './envelope';
+import { groupJson, type Member } from './envelope';
 import type { ResultRecord } from './wire';
 
 export type Verb = 'ack' | 'nak' | 'term';
@@ -29,8 +29,8 @@ export interface RunResult {
 export interface EnvelopeHost {
   readonly hostId: string;
   run(member: Member, delivery: number): Promise<RunResult>;
-  /** Create-only write of a results key: 'exists' when another writer was first. Throws when the store stays out of reach. */
-  createOnly(key: string, value: { hostId: string; delivery: number }): Promise<'stored' | 'exists'>;
+  /** Create-only write of `json` under a results key, written by `owner`: 'exists' when another writer was first. Throws when the store stays out of reach. */
+  createOnly(key: string, owner: { hostId: string; delivery: number }, json: string): Promise<'stored' | 'exists'>;
   /** Member ids a group record holds; null when there is none. Throws when the store is out of reach. */
   readGroup(key: string): Promise<Set<string> | null>;
   /** Whether a results key holds an answer. Throws when the store is out of reach. */
@@ -127,12 +127,13 @@ export class EnvelopeJob {
     this.timer = null;
     this.group = 'writing';
     const batch = this.ready.splice(0);
-    const recs: Record<string, ResultRecord> = {};
-    for (const { id, r } of batch) if (r.rec) recs[id] = r.rec;
-    this.host.createOnly(this.groupKey, groupRecord(this.host.hostId, this.delivery, recs)).then(
+    const answers: Array<[string, ResultRecord]> = [];
+    for (const { id, r } of batch) if (r.rec) answers.push([id, r.rec]);
+    const owner = { hostId: this.host.hostId, delivery: this.delivery };
+    this.host.createOnly(this.groupKey, owner, groupJson(owner.hostId, owner.delivery, answers)).then(
       async (how) => {
         if (how === 'stored') {
-          this.covered = new Set(Object.keys(recs));
+          this.covered = new Set(answers.map(([id]) => id));
           this.host.envelopeStats.groups++;
           this.host.envelopeStats.grouped += this.covered.size;
         } else {
@@ -165,7 +166,7 @@ export class EnvelopeJob {
   private settleAlone(id: string, r: RunResult): void {
     if (this.covered.has(id)) return this.settled(r, () => this.host.duplicate());
     if (!r.rec || this.blind) return this.settled(r, () => undefined, id);
-    this.host.createOnly(this.callerKey + id, r.rec).then(
+    this.host.createOnly(this.callerKey + id, r.rec, JSON.stringify(r.rec)).then(
       (how) => {
         if (how === 'stored') this.host.envelopeStats.alone++;
         this.settled(r, () => (how === 'stored' ? this.host.stored(r.rec!, r.started) : this.host.duplicate()));

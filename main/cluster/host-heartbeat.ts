@@ -13,6 +13,7 @@ import { names } from './topology';
 import { encode, type HostRecord } from './wire';
 
 const EARLY_MS = 250;
+const FINAL_TRIES = 8; // the final record's put, about 2 s of tries before the host leaves anyway
 
 export class HostHeartbeat {
   private timer: NodeJS.Timeout | null = null;
@@ -56,7 +57,9 @@ export class HostHeartbeat {
     if (this.timer) clearInterval(this.timer);
     if (this.early) clearTimeout(this.early);
     this.timer = this.early = null;
-    await this.beat(); // answers stored while draining: in no record yet
+    // Answers stored while draining are in no record yet, and this is the last chance to tell: a put
+    // lost to a busy server is tried again (a periodic beat would simply be superseded by the next).
+    for (let attempt = 0; attempt < FINAL_TRIES && !(await this.beat()); attempt++) await new Promise((r) => setTimeout(r, 250));
     await this.kv.delete(this.host.hostId).catch(() => undefined);
   }
 
@@ -106,15 +109,17 @@ export class HostHeartbeat {
     };
   }
 
-  private async beat(): Promise<void> {
-    if (this.nc.isClosed()) return;
+  /** Puts this host's record; false when the put did not land. */
+  private async beat(): Promise<boolean> {
+    if (this.nc.isClosed()) return false;
     this.beatAt = Date.now();
     const data = encode(this.record());
     try {
       this.nc.publish(names(this.o.pool).metricsSubject(this.host.hostId), data);
       await this.kv.put(this.host.hostId, data);
+      return true;
     } catch {
-      // Server away: the registry will see this host stale, which is the truth.
+      return false; // server away: the registry will see this host stale, which is the truth
     }
   }
 }

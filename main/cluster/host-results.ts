@@ -8,13 +8,14 @@ import { readAnswer } from './envelope';
 import type { JsPublisher } from './js-publish';
 import type { Junk } from './records';
 import { isAlreadyExists } from './topology';
-import { encode } from './wire';
 
 // A create-only write is a publish to the key's subject that the server accepts only if the key has
 // no entry yet. Written here rather than through kv.create(), which is one awaited nats.js request
 // per result (see js-publish.ts). One shared header set: headers are encoded when published, never kept.
 const CREATE_ONLY = headers();
 CREATE_ONLY.set('Nats-Expected-Last-Subject-Sequence', '0');
+
+const te = new TextEncoder();
 
 /** What tells our own record (an answer or a group) from another writer's. */
 type Ours = { hostId: string; delivery: number };
@@ -34,16 +35,16 @@ export class HostResults {
    * working() going meanwhile). 'exists': another writer was first — or, on a retry, our own earlier
    * write landed before its answer was lost, which counts as 'stored'. Throws after ~10 min.
    */
-  async createOnly(key: string, value: Ours): Promise<'stored' | 'exists'> {
+  async createOnly(key: string, owner: Ours, json: string): Promise<'stored' | 'exists'> {
     const subject = this.subjectPrefix + key;
-    const data = encode(value);
+    const data = te.encode(json);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.link.connectedOr(5_000);
         await this.link.guard(this.pub.publish(subject, data, CREATE_ONLY));
         return 'stored';
       } catch (err) {
-        if (isAlreadyExists(err)) return attempt > 0 && (await this.isOurs(key, value)) ? 'stored' : 'exists';
+        if (isAlreadyExists(err)) return attempt > 0 && (await this.isOurs(key, owner)) ? 'stored' : 'exists';
         if (this.nc.isClosed() || attempt > 2_400) throw err;
         await this.link.pause(Math.min(250, 50 * 2 ** Math.min(attempt, 3)));
       }

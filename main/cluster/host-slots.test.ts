@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { HostAgent } from './host-agent';
 import { freePort } from './local-cluster';
 import { resolveClusterOptions } from './options';
+import { Slots } from './slots';
 
 const cluster = resolveClusterOptions({ servers: [`nats://127.0.0.1:${await freePort()}`] }, {}); // nothing listens there
 const pool = { agent: 'echo_agent:EchoAgent', minWorkers: 1, maxWorkers: 1, concurrencyPerWorker: 100, messageQueueSize: 100 };
@@ -22,5 +23,24 @@ describe('host slots', () => {
 
   it('are left as asked when the pool can take them', () => {
     expect(new HostAgent({ cluster, hostId: 'h', pool, slots: 150 }).capacity).toBe(150);
+  });
+});
+
+describe('what a pull asks for', () => {
+  it('the free slots in messages and in bytes, at the sizes delivered so far; nothing while a top-up would be small', () => {
+    const slots = new Slots(216, () => undefined);
+    for (let i = 0; i < 50; i++) slots.observe(50, 5_000); // envelopes of 50 members, 5,000 bytes each
+    expect(slots.idle).toBe(true);
+    const idle = slots.wanted();
+    expect(idle.n).toBe(4); // 216 free / ≈ 50 a message
+    expect(idle.maxBytes).toBeGreaterThan(216 * 100 * 1.2); // ≈ 104 bytes a member, headers allowed for
+    expect(idle.maxBytes).toBeLessThan(216 * 110 * 1.3);
+    for (let i = 0; i < 200; i++) void slots.acquire();
+    expect(slots.idle).toBe(false);
+    expect(slots.wanted()).toEqual({ n: 0, maxBytes: 0 }); // 16 free: under an eighth of 216
+    for (let i = 0; i < 40; i++) slots.release();
+    const some = slots.wanted(); // 56 free: one envelope's worth, not two
+    expect(some.n).toBe(1);
+    expect(some.maxBytes).toBeLessThan(2 * 50 * 104);
   });
 });

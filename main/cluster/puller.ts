@@ -52,7 +52,7 @@ export class WorkMsg {
 }
 
 export class Puller {
-  readonly stats = { pulls: 0, rings: 0, lost: 0 };
+  readonly stats = { pulls: 0, rings: 0, lost: 0, tooBig: 0 };
   private sub: Subscription | null = null;
   private readonly inbox: string;
   private readonly api: string;
@@ -65,8 +65,9 @@ export class Puller {
     private readonly nc: NatsConnection,
     stream: string,
     consumer: string,
-    private readonly want: () => number, // messages worth pulling now (0: none)
+    private readonly want: () => { n: number; maxBytes?: number }, // messages (and bytes) worth pulling now (n 0: none)
     private readonly onMsg: (m: WorkMsg) => void,
+    private readonly idle: () => boolean = () => false, // nothing running: a message too big for maxBytes is taken alone
   ) {
     this.api = `$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`;
     this.inbox = inboxOf(nc); // under the host's own prefix: the only replies its broker user may read
@@ -92,12 +93,16 @@ export class Puller {
   /** Pulls what `want()` allows, unless a pull is already open. Called whenever a slot frees. */
   kick(): void {
     if (this.stopped || this.pull) return;
-    const n = this.want();
+    const { n, maxBytes } = this.want();
     if (n <= 0) return;
+    this.pullFor(n, maxBytes);
+  }
+
+  private pullFor(n: number, maxBytes?: number): void {
     const id = ++this.seq;
     this.stats.pulls++;
     this.pull = { id, n, got: 0, timer: setTimeout(() => this.endPull(id, true), PULL_LOST_MS) };
-    this.request(`p${id}`, { batch: n, no_wait: true });
+    this.request(`p${id}`, { batch: n, no_wait: true, ...(maxBytes ? { max_bytes: maxBytes } : {}) });
   }
 
   private clear(): void {
@@ -124,6 +129,7 @@ export class Puller {
     const tag = m.subject.slice(this.inbox.length + 1);
     const code = m.headers?.code ?? 0;
     if (tag === `p${this.pull?.id}`) {
+      if (code === 409 && /MaxBytes/i.test(m.headers?.description ?? '')) return this.tooBig(this.pull!.id);
       this.endPull(this.pull!.id, false, code === 404 || code === 408);
     } else if (tag === `b${this.bell?.id}`) {
       clearTimeout(this.bell!.timer);
@@ -134,6 +140,18 @@ export class Puller {
       } else if (code === 408) this.armBell();
       else setTimeout(() => this.armBell(), RETRY_MS); // leadership change, max waiting …: re-arm shortly
     }
+  }
+
+  /**
+   * The next message does not fit the free slots' bytes: it stays on the server for a host with
+   * room. A slot freed here pulls again; a host with nothing running takes it alone.
+   */
+  private tooBig(id: number): void {
+    if (!this.pull || this.pull.id !== id) return;
+    clearTimeout(this.pull.timer);
+    this.pull = null;
+    this.stats.tooBig++;
+    if (this.idle()) this.pullFor(1);
   }
 
   /** A pull ended: full → pull again; empty (404/408) → wait for the doorbell; lost or refused → retry soon. */

@@ -1,9 +1,15 @@
-// A host's slots: how many messages it runs on its local pool at once, and how
-// many broker messages a pull should ask for. Envelope members beyond the free
-// slots wait here in arrival order; a slot freed passes straight to the next.
+// A host's slots: how many messages it runs on its local pool at once, and what
+// a pull should ask for. A pull asks for broker messages by count *and* bytes
+// (the free slots' worth at the bytes a message has taken on average), so an
+// envelope that does not fit the free slots stays on the server for a host that
+// has room (the server ends such a pull with 409 and keeps the message); a host
+// with nothing running takes one whatever its size, so nothing waits forever.
+// Members beyond the free slots (a size estimate that fell short) wait here in
+// arrival order; a slot freed passes straight to the next.
 import { MAX_MEMBERS } from './envelope';
 
 const TOP_UP_SHARE = 8; // with work running, a pull waits until 1/8 of the slots are free
+const HEADER_BYTES = 200; // subject and headers of a work message, counted by the server's max_bytes
 
 export class Slots {
   private running = 0;
@@ -12,26 +18,34 @@ export class Slots {
   // the free slots' worth. It starts at a full envelope: taking too few costs one more pull, taking
   // too many leaves members waiting here while other hosts may idle.
   private perMessage = MAX_MEMBERS;
+  private bytesPerMember = 256; // running average of a delivered message's bytes per member, headers allowed for
 
   constructor(
     readonly capacity: number,
     private readonly freed: () => void, // a slot came free: maybe pull
   ) {}
 
-  /** A delivered message carried `members` messages. */
-  observe(members: number): void {
+  /** A delivered message carried `members` messages in `bytes` of payload. */
+  observe(members: number, bytes: number): void {
     this.perMessage = this.perMessage * 0.8 + members * 0.2;
+    this.bytesPerMember = this.bytesPerMember * 0.8 + ((bytes + HEADER_BYTES) / members) * 0.2;
+  }
+
+  /** Nothing running and nothing waiting: a message of any size is taken. */
+  get idle(): boolean {
+    return this.running + this.waiters.length === 0;
   }
 
   /**
    * Broker messages worth a pull now: the free slots over the messages one carries on average.
    * Small top-ups wait while work runs (one pull per finished message would double the requests).
    */
-  wanted(): number {
+  wanted(): { n: number; maxBytes: number } {
     const busy = this.running + this.waiters.length;
     const free = this.capacity - busy;
-    if (free <= 0 || (busy > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return 0;
-    return Math.max(1, Math.floor(free / this.perMessage));
+    if (free <= 0 || (busy > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return { n: 0, maxBytes: 0 };
+    // 1.25: the average is an estimate; a little overshoot waits here, an undershoot costs a pull
+    return { n: Math.max(1, Math.floor(free / this.perMessage)), maxBytes: Math.ceil(free * this.bytesPerMember * 1.25) };
   }
 
   /** A slot: at once when free (no promise to wait on), else after the members ahead of it. */

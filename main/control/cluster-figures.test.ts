@@ -92,6 +92,8 @@ describe.skipIf(!bin)('control plane figures in cluster mode', { timeout: 180_00
     );
     expect(timed).toBe(120); // every answer's time, in the hosts' histograms
     expect(Math.max(...samples.map((s) => s.outcomes?.answered ?? 0))).toBeGreaterThan(0);
+    // and every sample that counted answers has their times (a burst answered within a host's first interval had none)
+    expect(samples.filter((s) => (s.outcomes?.answered ?? 0) > 0 && s.avgLatencyMs === null)).toEqual([]);
     expect(samples.some((s) => s.avgLatencyMs !== null && s.avgLatencyMs > 0)).toBe(true);
     const promtool = findPromtool();
     if (promtool) expect(execFileSync(promtool, ['check', 'metrics'], { input: prom, encoding: 'utf8' }).trim()).toBe('');

@@ -74,4 +74,13 @@ describe('cluster samples', () => {
     const idle = b.build(view(l, [record('a', 1, 520), record('b', 7, 9)]), 12_000);
     expect(idle).toMatchObject({ messages: 0, avgLatencyMs: null, p95LatencyMs: null });
   });
+
+  it("a host that joins live and answers a burst within its first interval: the burst's times are in that sample, as its counts are", () => {
+    const l = new HostLedger();
+    const b = new ClusterSampleBuilder();
+    l.add(record('c', 3, 0));
+    l.add(record('c', 3, 4, [1, 1, 1, 1])); // its first record the builder sees already counts the burst
+    const s = b.build(view(l, [record('c', 3, 4)]), 0);
+    expect(s).toMatchObject({ outcomes: { answered: 4 }, avgLatencyMs: 1 });
+  });
 });

@@ -24,7 +24,8 @@ export class ClusterSampleBuilder {
   // while everything counted since, even before this builder's first look, is in some sample.
   private readonly prev = new Map<string, HostReading>();
   private readonly seen: HostLatency = emptyLatency(); // answers' times summed from the per-interval deltas
-  private readonly latencies: Array<{ t: number; h: HostLatency }> = []; // readings of `seen` in the window
+  // Readings of `seen` in the window, from a zero reading: the first sample's answers have times too.
+  private readonly latencies: Array<{ t: number; h: HostLatency }> = [{ t: -Infinity, h: emptyLatency() }];
   private prevWorker = new Map<string, number>();
 
   build(view: HostsView, t: number): MetricsSample {
@@ -35,12 +36,17 @@ export class ClusterSampleBuilder {
     let dMsgs = 0;
     for (const h of view.hosts) {
       const now: HostReading = { processed: h.totals.processed, outcomes: { ...h.totals.outcomes }, latency: h.totals.latency };
-      const before = this.prev.get(h.hostId) ?? { processed: h.totals.before.processed, outcomes: h.totals.before.outcomes, latency: null };
+      const known = this.prev.get(h.hostId);
+      const before = known ?? { processed: h.totals.before.processed, outcomes: h.totals.before.outcomes, latency: null };
       this.prev.set(h.hostId, now);
       // The ledger never steps back; a step back all the same (state lost) counts as nothing, not as negative.
       dMsgs += Math.max(0, now.processed - before.processed);
       for (const k of OUTCOME_FIELDS) d[k] += Math.max(0, now.outcomes[k] - before.outcomes[k]);
-      const dl = before.latency && now.latency ? latencyDelta(before.latency, now.latency) : null;
+      // A host first heard with nothing counted before (not a replayed record) started from zero:
+      // its first interval's answer times are all of its histogram, as its counts are all of its
+      // counts. (Dropping them left a burst answered within one interval with counts but no latency.)
+      const fromZero = !known && h.totals.before.processed === 0;
+      const dl = now.latency && (known?.latency || fromZero) ? latencyDelta(known?.latency ?? null, now.latency) : null;
       if (dl) addLatency(this.seen, dl);
     }
     const lat = this.window(t);
