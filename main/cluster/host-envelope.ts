@@ -87,6 +87,9 @@ export class EnvelopeJob {
     if (covered) {
       this.covered = covered;
       this.group = 'closed';
+      // Answered already (by the delivery before, or a racing one): counted as duplicates, as a lone
+      // message run again and refused by the store is — the figure that shows answered work redelivered.
+      for (const m of this.members) if (covered.has(m.i)) this.host.duplicate();
       this.left -= this.members.filter((m) => covered.has(m.i)).length;
       const todo = this.members.filter((m) => !covered.has(m.i));
       if (todo.length === 0) return this.done('ack');

@@ -18,17 +18,24 @@ export class Slots {
   // the free slots' worth. It starts at a full envelope: taking too few costs one more pull, taking
   // too many leaves members waiting here while other hosts may idle.
   private perMessage = MAX_MEMBERS;
-  private bytesPerMember = 256; // running average of a delivered message's bytes per member, headers allowed for
+  // Running averages of the bytes a member takes, headers allowed for, per kind: a lone message
+  // carries ~200 bytes of headers, an envelope's member a few. A pull is bounded by the smaller of
+  // those seen: bounded by the lone figure, three envelopes fitted where one should (a host took 192
+  // members for 64 slots while the other idled).
+  private readonly bytesPerMember = { lone: 0, envelope: 0 }; // 0: none seen yet
 
   constructor(
     readonly capacity: number,
     private readonly freed: () => void, // a slot came free: maybe pull
   ) {}
 
-  /** A delivered message carried `members` messages in `bytes` of payload. */
+  /** A delivered message carried `members` messages (1: a lone message, not an envelope) in `bytes` of payload. */
   observe(members: number, bytes: number): void {
     this.perMessage = this.perMessage * 0.8 + members * 0.2;
-    this.bytesPerMember = this.bytesPerMember * 0.8 + ((bytes + HEADER_BYTES) / members) * 0.2;
+    const kind = members === 1 ? 'lone' : 'envelope';
+    const per = (bytes + HEADER_BYTES) / members;
+    const was = this.bytesPerMember[kind];
+    this.bytesPerMember[kind] = was === 0 ? per : was * 0.8 + per * 0.2;
   }
 
   /** Nothing running and nothing waiting: a message of any size is taken. */
@@ -45,7 +52,10 @@ export class Slots {
     const free = this.capacity - busy;
     if (free <= 0 || (busy > 0 && free < Math.ceil(this.capacity / TOP_UP_SHARE))) return { n: 0, maxBytes: 0 };
     // 1.25: the average is an estimate; a little overshoot waits here, an undershoot costs a pull
-    return { n: Math.max(1, Math.floor(free / this.perMessage)), maxBytes: Math.ceil(free * this.bytesPerMember * 1.25) };
+    const { lone, envelope } = this.bytesPerMember;
+    const perMember = lone && envelope ? Math.min(lone, envelope) : lone || envelope;
+    const n = Math.max(1, Math.floor(free / this.perMessage));
+    return { n, maxBytes: perMember ? Math.ceil(free * perMember * 1.25) : 0 }; // 0: nothing seen yet, no byte bound
   }
 
   /** A slot: at once when free (no promise to wait on), else after the members ahead of it. */
