@@ -35,7 +35,7 @@ export interface HostRecord {
   capacity: number; // messages this host takes at once
   inFlight: number;
   processed: number; // results written by this host
-  duplicates: number; // results another host had already written (a redelivery raced us)
+  duplicates: number; // redelivered after they were answered: run again and refused by the store, or (envelope members) found answered and skipped
   naks: number;
   terms: number;
   throughput: number; // results/s over the last heartbeat period
@@ -43,6 +43,10 @@ export interface HostRecord {
   // Optional: a host of an older version does not send them (its answers then count in `processed` only).
   outcomes?: HostOutcomes;
   latency?: HostLatency;
+  // This process's envelopes (several messages in one broker message, docs/cluster.md): how many came,
+  // and where their answers went — in group records (how many records, how many answers) or alone.
+  // Optional: an older host sends none.
+  envelopes?: { envelopes: number; groups: number; grouped: number; alone: number };
   // The host pool's PoolStats / WorkerStats fields the Hosts view shows (restated, so this file imports nothing).
   pool: { total: number; healthy: number; available?: number; busy?: number; p50ResponseTime: number; p99ResponseTime: number; totalErrors: number };
   workers: {

@@ -37,6 +37,18 @@ test('the Hosts view shows three hosts, one going down and coming back', async (
     // each host opens onto its workers
     await page.getByTestId('host-open-host-a').click();
     await expect(page.getByTestId('host-workers-host-a').getByTestId('host-worker-row')).toHaveCount(1);
+    // short messages, once the first answers say so, travel in envelopes: a host shows how many and where their answers went
+    const submit = (i: number) =>
+      fetch(`${server!.url}/api/submitTask`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server!.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ data: { i } }),
+      }).then((r) => expect(r.status).toBe(200));
+    for (let i = 0; i < 10; i++) await submit(i);
+    await Promise.all(Array.from({ length: 150 }, (_, i) => submit(100 + i))); // one request each: gathered once many are outstanding
+    await expect(page.getByTestId('host-envelopes').first()).toContainText(/This process: \d+ envelopes .* answers stored in \d+ group records/, {
+      timeout: 10_000,
+    });
     await page.screenshot({ path: `${ARTIFACTS}/hosts-three-up.png`, fullPage: true });
 
     await hosts[1]!.killGroup();

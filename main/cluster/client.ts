@@ -10,16 +10,16 @@
 // settles each caller once whatever arrives.
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { errors, PoolError } from '../pool/index';
 import { connectCluster, Link } from './connect';
 import { ClusterError, JS_TIMEOUT_MS, type ClusterOptions } from './options';
 import { JsPublisher } from './js-publish';
 import { Deadlines } from './deadlines';
 import { KvFeed } from './kv-feed';
-import { ensureStreams, HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT, names } from './topology';
+import { ensureStreams, names } from './topology';
 import { Junk } from './records';
-import { envelopeBody, HDR_BATCH, pack, readAnswer, type Outgoing } from './envelope';
+import { pack, readAnswer, workMessage, type Outgoing } from './envelope';
 import type { ResultRecord } from './wire';
 
 export interface ClusterOutcome {
@@ -51,6 +51,9 @@ interface Pending {
 // server restart has to time out and resend; far above any one caller's useful window.
 const MAX_UNACKED = 4_096;
 const PUBACK_TIMEOUT_MS = JS_TIMEOUT_MS; // a PubAck lost with its node is retried after 2 s
+const GATHER_ABOVE = 32; // outstanding messages above which a turn's few sends wait GATHER_MS for others to share an envelope
+const GATHER_MIN = 8; // a turn with this many sends is company enough
+const GATHER_MS = 1;
 const PACK_BELOW_MS = 10; // messages whose answers took less than this on their host (running average) are packed
 
 export class ClusterClient {
@@ -65,8 +68,9 @@ export class ClusterClient {
   private seq = 0;
   private envelopeSeq = 0;
   private runMsAvg: number | null = null; // how long answered messages ran on their hosts, moving average
-  private outgoing: Outgoing[] = []; // sent this turn: packed into envelopes at the turn's end
+  private outgoing: Outgoing[] = []; // sent this turn (or, under load, this millisecond): packed into envelopes at the flush
   private flushScheduled = false;
+  private gathering: NodeJS.Timeout | null = null; // a few sends waiting for company (flush)
   private closed = false;
   private ownsConnection = false;
   private readonly pending = new Map<string, Pending>();
@@ -163,6 +167,7 @@ export class ClusterClient {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.gathering) clearTimeout(this.gathering);
     for (const id of [...this.pending.keys()]) this.settle(id, null, errors.poolClosed());
     this.watch?.stop();
     for (const wake of this.unackedWaiters.splice(0)) wake();
@@ -170,13 +175,32 @@ export class ClusterClient {
     if (this.ownsConnection) await this.nc?.drain().catch(() => undefined);
   }
 
+  /**
+   * Sends that arrive one per turn (an HTTP or A2A request each) would never share an envelope. When
+   * a turn gathered only a few while many short messages are outstanding, they wait up to GATHER_MS
+   * for company: a millisecond on a path already queueing for several, against one broker message
+   * each. A turn that gathered enough (a pipelined caller's answers come in groups) leaves at once.
+   */
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    const few = this.outgoing.length < GATHER_MIN;
+    if (this.gathering) {
+      if (few) return; // the gather's timer sends these too
+      clearTimeout(this.gathering);
+      this.gathering = null;
+    } else if (few && this.pending.size > GATHER_ABOVE && this.packing()) {
+      this.gathering = setTimeout(() => ((this.gathering = null), this.send()), GATHER_MS);
+      return;
+    }
+    this.send();
+  };
+
+  private send(): void {
     const items = this.outgoing;
     this.outgoing = [];
     const groups = this.packing() ? pack(items) : items.map((it) => [it]);
     for (const group of groups) void this.publish(group);
-  };
+  }
 
   /**
    * Envelopes only for short messages. A host takes a whole envelope, so members beyond its free
@@ -190,27 +214,9 @@ export class ClusterClient {
     return this.runMsAvg !== null && this.runMsAvg < PACK_BELOW_MS;
   }
 
-  /** One message as itself, several as an envelope under an id of its own. */
-  private message(group: Outgoing[]): { msgId: string; body: string; h: ReturnType<typeof headers> } {
-    const h = headers();
-    h.set(HDR_REPLY, this.clientId);
-    if (group.length === 1) {
-      const [it] = group as [Outgoing];
-      h.set('Nats-Msg-Id', it.id);
-      h.set(HDR_DEADLINE, String(it.deadline));
-      if (it.runTimeout !== undefined) h.set(HDR_TIMEOUT, String(it.runTimeout));
-      return { msgId: it.id, body: it.json, h };
-    }
-    const msgId = `${this.clientId}-e${++this.envelopeSeq}`;
-    h.set('Nats-Msg-Id', msgId);
-    h.set(HDR_BATCH, String(group.length));
-    h.set(HDR_DEADLINE, String(Math.max(...group.map((it) => it.deadline)))); // each member carries its own
-    return { msgId, body: envelopeBody(group), h };
-  }
-
   /** Retries until a PubAck or the deadline: the same Nats-Msg-Id makes a repeat harmless. */
   private async publish(group: Outgoing[]): Promise<void> {
-    const { body, h } = this.message(group);
+    const { body, h } = workMessage(this.clientId, group, () => `${this.clientId}-e${++this.envelopeSeq}`);
     const deadline = Math.max(...group.map((it) => it.deadline));
     const waiting = () => group.filter((it) => this.pending.has(it.id));
     for (let attempt = 0; waiting().length > 0; attempt++) {

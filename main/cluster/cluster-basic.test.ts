@@ -154,6 +154,24 @@ describe.skipIf(!bin)('cluster basics', { timeout: 120_000 }, () => {
     expect(dead.filter((d) => d.data.includes('poison-env'))).toMatchObject([{ caller: client.clientId, deliveries: o.maxDeliver }]);
     expect(dead.some((d) => d.data.includes('sibling'))).toBe(false);
     expect(client.stats.duplicateResults).toBe(0);
+    // the hosts' records say how their envelopes' answers were stored (the Hosts view shows it)
+    const carried = () => monitor.list().reduce((n, h) => n + (h.envelopes?.envelopes ?? 0), 0);
+    for (let i = 0; i < 30 && carried() === 0; i++) await sleep(100);
+    expect(carried()).toBeGreaterThan(0);
+    const e = monitor.list().find((h) => (h.envelopes?.envelopes ?? 0) > 0)!.envelopes!;
+    expect(e.grouped + e.alone).toBeGreaterThan(0);
+  });
+
+  it('sends that arrive one per turn (a request each) share envelopes once many short ones are outstanding', async () => {
+    for (let i = 0; i < 10; i++) await client.execute({ i }); // short answers: packing on
+    const envelopes = client.stats.envelopes;
+    const outs: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      outs.push(client.execute({ i, tag: 'one-per-turn' }));
+      await new Promise((r) => setImmediate(r)); // the next send comes in a turn of its own, as an HTTP request would
+    }
+    await Promise.all(outs);
+    expect(client.stats.envelopes).toBeGreaterThan(envelopes);
   });
 
   it('per-host control: stats of one host, scale on all', async () => {

@@ -12,7 +12,9 @@
 // a member's own key is written only by a host that knows the group record
 // exists and does not hold that member (it wrote it, or read it after its own
 // create lost). See docs/cluster.md "Envelopes".
+import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { HDR_DEADLINE, HDR_REPLY, HDR_TIMEOUT } from './topology';
 import { checkRecord, isResult, type Junk, memberResultSchema, NOT_JSON, readJson, resultRecordSchema } from './records';
 import type { ResultRecord } from './wire';
 
@@ -56,6 +58,24 @@ export function pack(items: Outgoing[]): Outgoing[][] {
   }
   if (cur.length > 0) out.push(cur);
   return out;
+}
+
+/** What goes on the work subject for a group of sends: one message as itself, several as an envelope under an id of its own. */
+export function workMessage(clientId: string, group: Outgoing[], envelopeId: () => string): { msgId: string; body: string; h: MsgHdrs } {
+  const h = headers();
+  h.set(HDR_REPLY, clientId);
+  if (group.length === 1) {
+    const [it] = group as [Outgoing];
+    h.set('Nats-Msg-Id', it.id);
+    h.set(HDR_DEADLINE, String(it.deadline));
+    if (it.runTimeout !== undefined) h.set(HDR_TIMEOUT, String(it.runTimeout));
+    return { msgId: it.id, body: it.json, h };
+  }
+  const msgId = envelopeId();
+  h.set('Nats-Msg-Id', msgId);
+  h.set(HDR_BATCH, String(group.length));
+  h.set(HDR_DEADLINE, String(Math.max(...group.map((it) => it.deadline)))); // each member carries its own
+  return { msgId, body: envelopeBody(group), h };
 }
 
 /** The envelope's body: the payloads are spliced in as the JSON text they already are (no parse and re-encode). */

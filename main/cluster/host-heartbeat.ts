@@ -86,6 +86,7 @@ export class HostHeartbeat {
       throughput: Math.round(throughput * 10) / 10,
       outcomes: { ...this.host.outcomes },
       latency: { ...this.host.latency, counts: [...this.host.latency.counts] },
+      envelopes: { ...this.host.envelopeStats },
       pool: {
         total: s.total,
         healthy: s.healthy,

@@ -36,6 +36,7 @@ export const hostRecordSchema = z.looseObject({
   throughput: z.number().min(0),
   outcomes: outcomesSchema.optional(),
   latency: latencySchema.optional(),
+  envelopes: z.looseObject({ envelopes: count, groups: count, grouped: count, alone: count }).optional(),
   pool: z.looseObject({
     total: count,
     healthy: count,

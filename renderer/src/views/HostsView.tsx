@@ -193,9 +193,21 @@ function HostCounts({ h }: { h: HostView }) {
   return (
     <div className="muted" data-testid={`host-counts-${h.hostId}`} style={{ marginBottom: 6 }}>
       Over the {t.processes} process{t.processes === 1 ? '' : 'es'} seen under this id: {formatCount(t.outcomes.answered)} answered ·{' '}
-      {formatCount(t.outcomes.agentError)} agent errors · {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates (a
-      redelivery lost the race)
+      {formatCount(t.outcomes.agentError)} agent errors · {formatCount(t.outcomes.timedOut)} timed out · {formatCount(t.duplicates)} duplicates
+      (redelivered after they were answered)
       {l && l.count > 0 && <> · mean answer time on the host {formatMs(l.sumMs / l.count)}</>}
+      <EnvelopeCounts e={h.envelopes} />
+    </div>
+  );
+}
+
+/** This process's envelopes: how many messages shared a broker message, and how their answers were stored. */
+function EnvelopeCounts({ e }: { e: HostView['envelopes'] }) {
+  if (!e || e.envelopes === 0) return null;
+  return (
+    <div data-testid="host-envelopes">
+      This process: {formatCount(e.envelopes)} envelopes (several short messages in one broker message) · {formatCount(e.grouped)} answers stored in{' '}
+      {formatCount(e.groups)} group records{e.groups > 0 && <>, {(e.grouped / e.groups).toFixed(1)} a record</>} · {formatCount(e.alone)} stored alone
     </div>
   );
 }
