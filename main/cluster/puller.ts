@@ -56,7 +56,8 @@ export class Puller {
   private sub: Subscription | null = null;
   private readonly inbox: string;
   private readonly api: string;
-  private pull: { id: number; n: number; got: number; timer: NodeJS.Timeout } | null = null;
+  private pull: { id: number; n: number; got: number; maxBytes?: number; timer: NodeJS.Timeout } | null = null;
+  private tooBigAt = 0; // the byte bound the next message did not fit (0: none)
   private bell: { id: number; timer: NodeJS.Timeout } | null = null;
   private seq = 0;
   private stopped = false;
@@ -95,13 +96,17 @@ export class Puller {
     if (this.stopped || this.pull) return;
     const { n, maxBytes } = this.want();
     if (n <= 0) return;
+    // The next message did not fit `tooBigAt` bytes: a slot or two more would not fit it either, and
+    // every try is a round trip and a refusal for the server (at 1,000 outstanding, one per answer).
+    if (this.tooBigAt && maxBytes !== undefined && maxBytes < this.tooBigAt * 1.5 && !this.idle()) return;
+    this.tooBigAt = 0;
     this.pullFor(n, maxBytes);
   }
 
   private pullFor(n: number, maxBytes?: number): void {
     const id = ++this.seq;
     this.stats.pulls++;
-    this.pull = { id, n, got: 0, timer: setTimeout(() => this.endPull(id, true), PULL_LOST_MS) };
+    this.pull = { id, n, got: 0, maxBytes, timer: setTimeout(() => this.endPull(id, true), PULL_LOST_MS) };
     this.request(`p${id}`, { batch: n, no_wait: true, ...(maxBytes ? { max_bytes: maxBytes } : {}) });
   }
 
@@ -109,6 +114,7 @@ export class Puller {
     if (this.pull) clearTimeout(this.pull.timer);
     if (this.bell) clearTimeout(this.bell.timer);
     this.pull = this.bell = null;
+    this.tooBigAt = 0;
   }
 
   private request(tag: string, body: Record<string, unknown>): void {
@@ -149,6 +155,7 @@ export class Puller {
   private tooBig(id: number): void {
     if (!this.pull || this.pull.id !== id) return;
     clearTimeout(this.pull.timer);
+    this.tooBigAt = this.pull.maxBytes ?? 0;
     this.pull = null;
     this.stats.tooBig++;
     if (this.idle()) this.pullFor(1);

@@ -55,7 +55,12 @@ export class Slots {
     const { lone, envelope } = this.bytesPerMember;
     const perMember = lone && envelope ? Math.min(lone, envelope) : lone || envelope;
     const n = Math.max(1, Math.floor(free / this.perMessage));
-    return { n, maxBytes: perMember ? Math.ceil(free * perMember * 1.25) : 0 }; // 0: nothing seen yet, no byte bound
+    // Bytes for the free slots and a quarter of the capacity more: members that wait here keep the
+    // pool fed while the next pull is on its way (a host held to its free slots alone answered
+    // 0.28–0.30× the local pool at 1,000 outstanding, against 0.33–0.41× unbounded), and at most a
+    // quarter of a host's capacity waits on it while another host might idle.
+    const room = free + Math.ceil(this.capacity / 4);
+    return { n, maxBytes: perMember ? Math.ceil(room * perMember * 1.25) : 0 }; // 0: nothing seen yet, no byte bound
   }
 
   /** A slot: at once when free (no promise to wait on), else after the members ahead of it. */
