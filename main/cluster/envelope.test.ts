@@ -120,6 +120,12 @@ function host(id: string, store: Store, rnd: () => number, counts: { stored: num
         ),
       ),
     createOnly: (k, _owner, json) => store.create(k, json),
+    storeOne: async (k, rec) => {
+      const how = await store.create(k, JSON.stringify(rec));
+      if (how === 'stored') counts.stored++;
+      else counts.dup++;
+      return how;
+    },
     readGroup: (k) => store.group(k),
     exists: (k) => Promise.resolve(store.keys.has(k)),
     stored: () => void counts.stored++,
@@ -181,7 +187,7 @@ describe('envelope answers: one per member', () => {
   it('a store that stays away answers nothing and runs the envelope again', async () => {
     const counts = { stored: 0, dup: 0 };
     const h = host('a', new Store(Math.random), Math.random, counts);
-    const down = { ...h, createOnly: () => Promise.reject(new Error('no server')) };
+    const down = { ...h, createOnly: () => Promise.reject(new Error('no server')), storeOne: () => Promise.reject(new Error('no server')) };
     expect(await run(down, members(5), 1)).toBe('nak');
     expect(counts).toEqual({ stored: 0, dup: 0 });
   });

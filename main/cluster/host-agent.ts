@@ -62,7 +62,6 @@ export class HostAgent extends EventEmitter {
   private pub: JsPublisher | null = null;
   private results: HostResults | null = null;
   private readonly inflight = new Map<WorkMsg, InFlight>(); // by delivery: a redelivery of the same stream seq is its own entry
-  private holding = 0; // messages delivered and not yet acked/naked, envelope members counted one by one
   // Members on the local pool. A message whose result is on its way to the server holds no slot
   // (the pool's room is what slots protect), so the next pull need not wait out a store round
   // trip; max_ack_pending still bounds what is delivered and unacked.
@@ -95,6 +94,7 @@ export class HostAgent extends EventEmitter {
       hostId: this.hostId,
       run: (member, delivery) => this.runOne(member, delivery),
       createOnly: (key, owner, json) => this.results!.createOnly(key, owner, json),
+      storeOne: (key, rec, started) => this.storeOne(key, rec, started),
       readGroup: (key) => this.results!.readGroup(key),
       exists: (key) => this.results!.exists(key),
       stored: (rec, started) => this.stored(rec, started),
@@ -107,8 +107,11 @@ export class HostAgent extends EventEmitter {
         : '';
   }
 
+  /** Messages delivered and not yet acked/naked, envelope members counted one by one (read once a heartbeat). */
   get inFlight(): number {
-    return this.holding;
+    let n = 0;
+    for (const f of this.inflight.values()) n += f.members;
+    return n;
   }
 
   async start(): Promise<void> {
@@ -245,23 +248,25 @@ export class HostAgent extends EventEmitter {
   /** `started`: when this host began running it (absent for answers given without a run: expired, not JSON). */
   private finish(m: WorkMsg, out: { key: string; rec: ResultRecord; started?: number } | null, then: Verb): void {
     if (!out) return this.settle(m, then);
-    void this.results!.createOnly(out.key, out.rec, JSON.stringify(out.rec)).then(
-      (how) => {
-        if (how === 'stored') this.stored(out.rec, out.started);
-        else this.counters.duplicates++; // a redelivery raced us and lost: the caller already has its one answer
-        this.settle(m, then);
-      },
+    void this.storeOne(out.key, out.rec, out.started).then(
+      () => this.settle(m, then),
       () => this.settle(m, 'nak'), // never ack (nor term) a message whose answer was not stored: redeliver it
     );
   }
 
+  /** One answer under its own key, counted: stored, or a duplicate (a redelivery raced us and lost: the caller already has its one answer). */
+  private async storeOne(key: string, rec: ResultRecord, started?: number): Promise<'stored' | 'exists'> {
+    const how = await this.results!.createOnly(key, rec, JSON.stringify(rec));
+    if (how === 'stored') this.stored(rec, started);
+    else this.counters.duplicates++;
+    return how;
+  }
+
   private track(m: WorkMsg, members: number): void {
     this.inflight.set(m, { msg: m, progressAt: Date.now(), members });
-    this.holding += members;
   }
 
   private settle(m: WorkMsg, then: Verb): void {
-    this.holding -= this.inflight.get(m)?.members ?? 0;
     this.inflight.delete(m);
     // Through the publisher's outbox: an ack leaves in the same write as this turn's results.
     if (then === 'ack') this.pub!.later(() => m.ack());

@@ -31,6 +31,8 @@ export interface EnvelopeHost {
   run(member: Member, delivery: number): Promise<RunResult>;
   /** Create-only write of `json` under a results key, written by `owner`: 'exists' when another writer was first. Throws when the store stays out of reach. */
   createOnly(key: string, owner: { hostId: string; delivery: number }, json: string): Promise<'stored' | 'exists'>;
+  /** One answer under its own key (createOnly), counted as stored or as a duplicate. */
+  storeOne(key: string, rec: ResultRecord, started?: number): Promise<'stored' | 'exists'>;
   /** Member ids a group record holds; null when there is none. Throws when the store is out of reach. */
   readGroup(key: string): Promise<Set<string> | null>;
   /** Whether a results key holds an answer. Throws when the store is out of reach. */
@@ -89,9 +91,9 @@ export class EnvelopeJob {
       this.group = 'closed';
       // Answered already (by the delivery before, or a racing one): counted as duplicates, as a lone
       // message run again and refused by the store is — the figure that shows answered work redelivered.
-      for (const m of this.members) if (covered.has(m.i)) this.host.duplicate();
-      this.left -= this.members.filter((m) => covered.has(m.i)).length;
       const todo = this.members.filter((m) => !covered.has(m.i));
+      for (let k = todo.length; k < this.members.length; k++) this.host.duplicate();
+      this.left = todo.length;
       if (todo.length === 0) return this.done('ack');
       for (const m of todo) this.settleAlone(m.i, await this.host.run(m, this.delivery)); // one at a time, see above
       return;
@@ -148,40 +150,40 @@ export class EnvelopeJob {
         }
         this.group = 'closed';
         for (const { id, r } of batch) {
-          if (!r.rec) this.settleAlone(id, r);
-          else if (how === 'stored') this.settled(r, () => this.host.stored(r.rec!, r.started));
-          else if (this.blind) this.settled(r, () => undefined, id);
-          else if (this.covered.has(id)) this.settled(r, () => this.host.duplicate());
-          else this.settleAlone(id, r);
+          if (r.rec && how === 'stored') {
+            this.host.stored(r.rec, r.started);
+            this.settled(r.then === 'nak');
+          } else this.settleAlone(id, r); // not stored in our group record: held by another's, alone, or to run again
         }
         for (const { id, r } of this.ready.splice(0)) this.settleAlone(id, r);
       },
       () => {
         // The store stayed out of reach: nothing of this delivery is stored; run it all again.
         this.group = 'closed';
-        this.again = true;
-        for (const { id, r } of [...batch, ...this.ready.splice(0)]) this.settled({ ...r, rec: null }, () => undefined, id);
+        for (let k = batch.length + this.ready.splice(0).length; k > 0; k--) this.settled(true);
       },
     );
   }
 
   /** After the group record is settled: a member's answer under its own key (create-only), or a note to run it again. */
   private settleAlone(id: string, r: RunResult): void {
-    if (this.covered.has(id)) return this.settled(r, () => this.host.duplicate());
-    if (!r.rec || this.blind) return this.settled(r, () => undefined, id);
-    this.host.createOnly(this.callerKey + id, r.rec, JSON.stringify(r.rec)).then(
+    if (this.covered.has(id)) {
+      this.host.duplicate();
+      return this.settled(r.then === 'nak');
+    }
+    if (!r.rec || this.blind) return this.settled(true);
+    this.host.storeOne(this.callerKey + id, r.rec, r.started).then(
       (how) => {
         if (how === 'stored') this.host.envelopeStats.alone++;
-        this.settled(r, () => (how === 'stored' ? this.host.stored(r.rec!, r.started) : this.host.duplicate()));
+        this.settled(r.then === 'nak');
       },
-      () => this.settled({ ...r, rec: null }, () => undefined, id),
+      () => this.settled(true),
     );
   }
 
-  /** One member settled; the last one acks or naks the envelope (a term is for lone messages). `again` given: it runs again. */
-  private settled(r: RunResult, count: () => void, again?: string): void {
-    count();
-    if (again !== undefined || r.then === 'nak') this.again = true;
+  /** One member settled; the last one acks or naks the envelope (a term is for lone messages). `again`: it must run again. */
+  private settled(again: boolean): void {
+    if (again) this.again = true;
     if (--this.left === 0) this.done(this.again ? 'nak' : 'ack');
   }
 }
