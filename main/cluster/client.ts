@@ -218,11 +218,10 @@ export class ClusterClient {
   private async publish(group: Outgoing[]): Promise<void> {
     const { body, h } = workMessage(this.clientId, group, () => `${this.clientId}-e${++this.envelopeSeq}`);
     const deadline = Math.max(...group.map((it) => it.deadline));
-    const waiting = () => group.filter((it) => this.pending.has(it.id));
-    for (let attempt = 0; waiting().length > 0; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       while (this.pub!.inFlight >= MAX_UNACKED && !this.closed) await new Promise<void>((r) => this.unackedWaiters.push(r));
-      const entries = waiting().map((it) => this.pending.get(it.id)!);
-      if (entries.length === 0) return;
+      const entries = group.flatMap((it) => this.pending.get(it.id) ?? []); // those still waiting for an answer
+      if (entries.length === 0) return void this.unackedWaiters.shift()?.(); // all settled: the place we may have been woken for goes on
       for (const e of entries) e.publishTries++;
       try {
         if (!this.link!.connected) await this.link!.connectedOr(5_000);
@@ -261,7 +260,7 @@ export class ClusterClient {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    this.deadlines.delete(id);
+    this.deadlines.delete(id, p.startedAt + p.timeoutMs);
     this.answered.set(id, rec || (err instanceof PoolError && err.code !== 'ERR_TIMEOUT' && err.code !== 'ERR_POOL_CLOSED') ? 'result' : 'other');
     if (this.answered.size > 110_000) {
       // forget the oldest 10,000 at once: one iterator per 10,000 answers, not one per answer
