@@ -11,7 +11,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { KV } from '@nats-io/kv';
 import { errors } from '../pool/index';
 import type { ClusterOptions } from './options';
-import { Junk, maxDeliveriesAdvisorySchema, readRecord, readResult } from './records';
+import { Junk, maxDeliveriesAdvisorySchema, readRecord } from './records';
 import { HDR_DEADLINE, HDR_REPLY, HDR_REQUEUED, isAlreadyExists, names } from './topology';
 import type { DeadLetter } from '../../common/cluster-types';
 import { encode, errorRecord, type ResultRecord } from './wire';
@@ -19,6 +19,10 @@ import { groupJson, HDR_BATCH, readAnswer, readEnvelope, type Member } from './e
 
 const HDR_DELIVERIES = 'Gcc-Deliveries';
 type StoredHeaders = { get(k: string): string } | undefined;
+const ROUTER = 'dead-letter-router'; // the hostId of the answers this router writes
+
+/** The host that gave up on a message, when it answered the caller itself. */
+const gaveUp = (rec: ResultRecord | null): string | null => (rec && rec.hostId !== ROUTER ? rec.hostId : null);
 
 export class DeadLetters {
   private sub: Subscription | null = null;
@@ -62,19 +66,27 @@ export class DeadLetters {
     h.set('Gcc-Original-Id', id);
     h.set(HDR_DELIVERIES, String(deliveries));
     await jetstream(this.nc).publish(n.dlqSubject, sm.data, { msgID: `dead-${id}`, headers: h });
-    let hostId: string | null = null; // the host that gave up on it, when it answered the caller itself
-    if (caller) {
-      const rec = errorRecord('dead-letter-router', deliveries, errors.poison(deliveries, 'max_deliver reached; moved to dead letters'));
-      await this.results.create(`${caller}.${id}`, encode(rec)).catch(async (e: unknown) => {
-        if (!isAlreadyExists(e)) throw e;
-        const last = await this.results.get(`${caller}.${id}`).catch(() => null);
-        const r = last ? readResult(last.value, this.junk, `${caller}.${id}`) : null;
-        if (r && r.hostId !== 'dead-letter-router') hostId = r.hostId;
-      });
-    }
+    const rec = caller ? await this.answerPoison(`${caller}.${id}`, deliveries) : null;
     await this.jsm!.streams.deleteMessage(n.stream, seq, false).catch(() => false);
     this.moved.push(seq);
-    this.onMoved({ messageId: id, deliveries, hostId });
+    this.onMoved({ messageId: id, deliveries, hostId: gaveUp(rec) });
+  }
+
+  /**
+   * Answers `key` ERR_POISON_MESSAGE (create: a no-op when a host answered already) and returns the
+   * answer the key holds: ours, the host's, or null when it cannot be read.
+   */
+  private async answerPoison(key: string, deliveries: number): Promise<ResultRecord | null> {
+    const poison = errorRecord(ROUTER, deliveries, errors.poison(deliveries, 'max_deliver reached; moved to dead letters'));
+    try {
+      await this.results.create(key, encode(poison));
+      return poison;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+      const last = await this.results.get(key).catch(() => null);
+      const answer = last ? readAnswer(last.value, this.junk, key) : null;
+      return answer?.kind === 'one' ? answer.rec : null;
+    }
   }
 
   /**
@@ -86,27 +98,14 @@ export class DeadLetters {
     const caller = h0?.get(HDR_REPLY) ?? '';
     const groupKey = `${caller}.${h0?.get('Nats-Msg-Id') ?? `seq-${seq}`}`;
     let group: Record<string, ResultRecord> = {};
-    const router = 'dead-letter-router';
-    await this.results.create(groupKey, groupJson(router, deliveries, [])).catch(async (e: unknown) => {
+    await this.results.create(groupKey, groupJson(ROUTER, deliveries, [])).catch(async (e: unknown) => {
       if (!isAlreadyExists(e)) throw e;
       const a = await this.results.get(groupKey);
       const answer = a ? readAnswer(a.value, this.junk, groupKey) : null;
       if (answer?.kind === 'group') group = answer.recs;
     });
     for (const m of members) {
-      let rec: ResultRecord | null = group[m.i] ?? null;
-      if (!rec) {
-        const poison = errorRecord(router, deliveries, errors.poison(deliveries, 'max_deliver reached; moved to dead letters'));
-        rec = await this.results.create(`${caller}.${m.i}`, encode(poison)).then(
-          () => poison,
-          async (e: unknown) => {
-            if (!isAlreadyExists(e)) throw e;
-            const a = await this.results.get(`${caller}.${m.i}`);
-            const answer = a ? readAnswer(a.value, this.junk, `${caller}.${m.i}`) : null;
-            return answer?.kind === 'one' ? answer.rec : null;
-          },
-        );
-      }
+      const rec = group[m.i] ?? (await this.answerPoison(`${caller}.${m.i}`, deliveries));
       if (rec && (rec.ok || rec.error?.code !== 'ERR_POISON_MESSAGE')) continue; // answered: not a dead letter
       const h = headers();
       h.set(HDR_REPLY, caller);
@@ -114,7 +113,7 @@ export class DeadLetters {
       h.set('Gcc-Original-Id', m.i);
       h.set(HDR_DELIVERIES, String(deliveries));
       await jetstream(this.nc).publish(n.dlqSubject, JSON.stringify(m.d ?? null), { msgID: `dead-${m.i}`, headers: h });
-      this.onMoved({ messageId: m.i, deliveries, hostId: rec && rec.hostId !== router ? rec.hostId : null });
+      this.onMoved({ messageId: m.i, deliveries, hostId: gaveUp(rec) });
     }
     await this.jsm!.streams.deleteMessage(n.stream, seq, false).catch(() => false);
     this.moved.push(seq);

@@ -1,20 +1,20 @@
 // Records from the broker are parsed, never trusted; junk is counted every time and logged at
 // most once per interval per source, with the count since the last line.
 import { describe, expect, it } from 'vitest';
-import { isResult, Junk, memberResultSchema, readHostRecord, readResult, resultRecordSchema } from './records';
+import { readAnswer } from './envelope';
+import { isResult, Junk, memberResultSchema, readHostRecord, resultRecordSchema } from './records';
 
 const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
 describe('records read from the broker', () => {
   it('a result is taken when it has the shape, and a failed one must carry its error', () => {
     const junk = new Junk(() => undefined);
-    expect(readResult(bytes({ ok: true, result: [1], hostId: 'h', delivery: 1, extra: 'kept' }), junk, 'k')).toMatchObject({
-      ok: true,
-      result: [1],
-      extra: 'kept',
+    expect(readAnswer(bytes({ ok: true, result: [1], hostId: 'h', delivery: 1, extra: 'kept' }), junk, 'k')).toMatchObject({
+      kind: 'one',
+      rec: { ok: true, result: [1], extra: 'kept' },
     });
-    expect(readResult(bytes({ ok: false, hostId: 'h', delivery: 1 }), junk, 'k')).toBeNull();
-    expect(readResult(bytes({ ok: true, hostId: 'h', delivery: 0 }), junk, 'k')).toBeNull();
+    expect(readAnswer(bytes({ ok: false, hostId: 'h', delivery: 1 }), junk, 'k')).toBeNull();
+    expect(readAnswer(bytes({ ok: true, hostId: 'h', delivery: 0 }), junk, 'k')).toBeNull();
     expect(readHostRecord(bytes('{"hostId":'), junk, 'k')).toBeNull();
     expect(junk.counts).toMatchObject({ results: 2, hosts: 1 });
   });

@@ -5,7 +5,6 @@
 // process). Objects keep fields this version does not know (a newer host may send more).
 import { z } from 'zod';
 import type { HostControlReply, HostRecord } from '../../common/cluster-types';
-import type { ResultRecord } from './wire';
 
 const text = new TextDecoder();
 const int = z.number().int();
@@ -140,8 +139,6 @@ export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, junk: Junk,
 
 export const readHostRecord = (data: Uint8Array, junk: Junk, where: string): HostRecord | null =>
   readRecord(hostRecordSchema, data, junk, 'hosts', where) as HostRecord | null;
-export const readResult = (data: Uint8Array, junk: Junk, where: string): ResultRecord | null =>
-  readRecord(resultRecordSchema, data, junk, 'results', where) as ResultRecord | null;
 export const readControlReply = (data: Uint8Array, junk: Junk, where: string): HostControlReply | null =>
   readRecord(controlReplySchema, data, junk, 'controlReply', where) as HostControlReply | null;
 
