@@ -98,7 +98,7 @@ export class Puller {
     if (n <= 0) return;
     // The next message did not fit `tooBigAt` bytes: a slot or two more would not fit it either, and
     // every try is a round trip and a refusal for the server (at 1,000 outstanding, one per answer).
-    if (this.tooBigAt && maxBytes !== undefined && maxBytes < this.tooBigAt * 1.5 && !this.idle()) return;
+    if (this.tooBigAt && maxBytes && maxBytes < this.tooBigAt * 1.5 && !this.idle()) return; // (no maxBytes: unbounded, it fits)
     this.tooBigAt = 0;
     this.pullFor(n, maxBytes);
   }

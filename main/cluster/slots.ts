@@ -1,11 +1,11 @@
 // A host's slots: how many messages it runs on its local pool at once, and what
 // a pull should ask for. A pull asks for broker messages by count *and* bytes
-// (the free slots' worth at the bytes a message has taken on average), so an
-// envelope that does not fit the free slots stays on the server for a host that
-// has room (the server ends such a pull with 409 and keeps the message); a host
-// with nothing running takes one whatever its size, so nothing waits forever.
-// Members beyond the free slots (a size estimate that fell short) wait here in
-// arrival order; a slot freed passes straight to the next.
+// (the free slots and a quarter of the capacity, at the bytes a member has taken
+// on average), so an envelope that does not fit stays on the server for a host
+// that has room (the server ends such a pull with 409 and keeps the message); a
+// host with nothing running takes one whatever its size, so nothing waits
+// forever. Members beyond the free slots wait here in arrival order; a slot
+// freed passes straight to the next.
 import { MAX_MEMBERS } from './envelope';
 
 const TOP_UP_SHARE = 8; // with work running, a pull waits until 1/8 of the slots are free
@@ -44,8 +44,9 @@ export class Slots {
   }
 
   /**
-   * Broker messages worth a pull now: the free slots over the messages one carries on average.
-   * Small top-ups wait while work runs (one pull per finished message would double the requests).
+   * What a pull should ask for now: broker messages (the free slots over the messages one carries on
+   * average) and bytes (maxBytes 0: no bound yet). Small top-ups wait while work runs (one pull per
+   * finished message would double the requests).
    */
   wanted(): { n: number; maxBytes: number } {
     const busy = this.running + this.waiters.length;
